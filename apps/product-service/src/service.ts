@@ -1,0 +1,123 @@
+import { defineService } from '@shop/common';
+import {
+  CreateProductRequest,
+  PageQuery,
+  Product,
+  ProductIdPath,
+  ProductPage,
+  UpdateProductRequest,
+} from '@shop/domain';
+
+const CATALOG_EDITORS = ['ADMIN', 'MANAGER'] as const;
+
+export const service = defineService({
+  name: 'product-service',
+  description: 'The catalogue: products with prices in integer cents and stock, soft-deleted, listed with cursor pagination.',
+  tables: {
+    products: {
+      description: 'One item per product; deleted products keep their item with a deletedAt.',
+      partitionKey: { name: 'productId', type: 'S' },
+      globalSecondaryIndexes: [
+        {
+          // Sparse: only listed (not deleted) products carry `listing`, so a page is never emptied by a filter.
+          name: 'by-listing',
+          partitionKey: { name: 'listing', type: 'S' },
+          sortKey: { name: 'createdAt', type: 'S' },
+        },
+      ],
+    },
+  },
+  functions: {
+    'create-product': {
+      description: 'Adds a product to the catalogue.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/products',
+          auth: { kind: 'signed-in', roles: CATALOG_EDITORS },
+          summary: 'Create a product (ADMIN or MANAGER)',
+          request: { body: CreateProductRequest },
+          response: { status: 201, body: Product },
+          errors: [403],
+        },
+      ],
+      permissions: { tables: { products: 'write' } },
+    },
+    'update-product': {
+      description: 'Changes the name, description, price or stock of a listed product.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'PUT',
+          path: '/products/{id}',
+          auth: { kind: 'signed-in', roles: CATALOG_EDITORS },
+          summary: 'Update a product (ADMIN or MANAGER)',
+          request: { path: ProductIdPath, body: UpdateProductRequest },
+          response: { status: 200, body: Product },
+          errors: [403, 404],
+        },
+      ],
+      permissions: { tables: { products: 'write' } },
+    },
+    'delete-product': {
+      description: 'Soft-deletes a product: it disappears from the catalogue but stays for past orders.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'DELETE',
+          path: '/products/{id}',
+          auth: { kind: 'signed-in', roles: ['ADMIN'] },
+          summary: 'Delete a product (ADMIN)',
+          request: { path: ProductIdPath },
+          response: { status: 204 },
+          errors: [403, 404],
+        },
+      ],
+      permissions: { tables: { products: 'write' } },
+    },
+    'get-product': {
+      description: 'Answers one listed product.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'GET',
+          path: '/products/{id}',
+          auth: { kind: 'public' },
+          summary: 'Get a product',
+          request: { path: ProductIdPath },
+          response: { status: 200, body: Product },
+          errors: [404],
+        },
+      ],
+      permissions: { tables: { products: 'read' } },
+    },
+    'list-products': {
+      description: 'Lists listed products, newest first, one page at a time.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'GET',
+          path: '/products',
+          auth: { kind: 'public' },
+          summary: 'List products (cursor pagination)',
+          request: { query: PageQuery },
+          response: { status: 200, body: ProductPage },
+        },
+      ],
+      permissions: { tables: { products: 'read' } },
+    },
+  },
+});
+
+export type ProductService = typeof service;

@@ -1,0 +1,3 @@
+export * from './principal';
+export * from './authorize';
+export * from './token-verifier';

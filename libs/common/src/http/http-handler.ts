@@ -1,0 +1,140 @@
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type * as z from 'zod';
+import { BadRequestError, errorBody, HttpError, PayloadTooLargeError } from '../errors';
+import { logger as rootLogger, type Logger } from '../logger';
+import { parseRequestPart } from './validation';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+/** Bodies above this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** The part of a route's manifest entry the wrapper reads: its request schemas. */
+export interface RouteContract {
+  request?: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType };
+}
+type Req<R extends RouteContract> = NonNullable<R['request']>;
+type BodyOf<R extends RouteContract> = Parsed<Req<R>['body']>;
+type QueryOf<R extends RouteContract> = Parsed<Req<R>['query']>;
+type PathOf<R extends RouteContract> = Parsed<Req<R>['path']>;
+
+export interface HttpRequest<B, Q, P, A> {
+  body: B;
+  query: Q;
+  path: P;
+  /** What `authorize` returned: the caller, for routes that need one. */
+  principal: A;
+  headers: Readonly<Record<string, string | undefined>>;
+  correlationId: string;
+  log: Logger;
+  event: HttpEvent;
+}
+
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpHandlerOptions<A> {
+  /** Decides who may call; throws 401/403. Runs before the body is read. */
+  authorize: (event: HttpEvent) => A;
+  maxBodyBytes?: number;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Wraps an API Gateway (HTTP API, payload 2.0) handler for one route of a manifest: authorizes,
+ * bounds and parses the body, validates body, query and path with the route's zod schemas,
+ * and maps errors to `{error: {code, message, details?}}`. Bad input is always a 4xx and never
+ * reaches `handle`. The schemas come from the manifest, so the OpenAPI document, the gateway
+ * and the handler cannot disagree about them.
+ */
+export function httpHandler<R extends RouteContract, A>(
+  route: R,
+  options: HttpHandlerOptions<A>,
+  handle: (request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A>) => Promise<HttpResult>,
+): (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const { body, query, path } = route.request ?? {};
+
+  return async (event, context) => {
+    const started = Date.now();
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const offered = event.headers?.['x-correlation-id'];
+    const correlationId = offered && CORRELATION_ID.test(offered) ? offered : requestId;
+    const log = rootLogger.child({ requestId, awsRequestId: context.awsRequestId, correlationId });
+    const idHeaders = { 'x-correlation-id': correlationId, 'x-request-id': requestId };
+
+    let result: APIGatewayProxyStructuredResultV2;
+    try {
+      const principal = options.authorize(event);
+      const request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A> = {
+        body: (body ? parseRequestPart('body', body, readJsonBody(event, maxBodyBytes)) : undefined) as BodyOf<R>,
+        query: (query ? parseRequestPart('query', query, event.queryStringParameters ?? {}) : undefined) as QueryOf<R>,
+        path: (path ? parseRequestPart('path', path, event.pathParameters ?? {}) : undefined) as PathOf<R>,
+        principal,
+        headers: event.headers ?? {},
+        correlationId,
+        log,
+        event,
+      };
+      const answer = await handle(request);
+      const status = answer.status ?? 200;
+      result = {
+        statusCode: status,
+        headers: { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...idHeaders, ...answer.headers },
+        ...(answer.body === undefined ? {} : { body: JSON.stringify(answer.body) }),
+      };
+    } catch (error) {
+      result = errorResult(error, log, idHeaders);
+    }
+    log.info(
+      { method: event.requestContext?.http?.method, route: event.routeKey, status: result.statusCode, durationMs: Date.now() - started },
+      'request completed',
+    );
+    return result;
+  };
+}
+
+function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') {
+    throw new BadRequestError('Request body is required', [{ field: 'body', message: 'required' }], 'BODY_REQUIRED');
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new BadRequestError(
+      `Request body is not valid JSON: ${(error as Error).message}`,
+      [{ field: 'body', message: 'malformed JSON' }],
+      'INVALID_JSON',
+    );
+  }
+}
+
+function errorResult(error: unknown, log: Logger, idHeaders: Record<string, string>): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof HttpError) {
+    if (error.status >= 500) log.error({ err: error }, error.message);
+    else log.info({ status: error.status, code: error.code }, error.message);
+    return {
+      statusCode: error.status,
+      headers: { 'content-type': 'application/json', ...idHeaders, ...error.headers },
+      body: JSON.stringify(errorBody(error)),
+    };
+  }
+  log.error({ err: error }, 'unhandled error');
+  return {
+    statusCode: 500,
+    headers: { 'content-type': 'application/json', ...idHeaders },
+    body: JSON.stringify({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } }),
+  };
+}

@@ -1,0 +1,10 @@
+export * from './errors';
+export * from './logger';
+export * from './config';
+export * from './manifest';
+export * from './http/http-handler';
+export * from './http/validation';
+export { dynamoDocumentClient } from './aws/dynamodb';
+export { lambdaClient } from './aws/lambda';
+export { cognitoClient } from './aws/cognito';
+export { memo } from './aws/client-options';

@@ -1,0 +1,6 @@
+import * as z from 'zod';
+
+export const Id = z.uuid();
+export type Id = z.infer<typeof Id>;
+
+export const IsoTimestamp = z.iso.datetime({ offset: false });

@@ -1,0 +1,5 @@
+export * from './ids';
+export * from './money';
+export * from './user';
+export * from './product';
+export * from './password-policy';

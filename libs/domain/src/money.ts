@@ -1,0 +1,34 @@
+import * as z from 'zod';
+
+/** ISO 4217 codes the shop sells in. Amounts are always integer minor units (cents). */
+export const Currency = z.enum(['USD', 'EUR', 'GBP']);
+export type Currency = z.infer<typeof Currency>;
+
+/** The most a single price may be: $1,000,000.00. Keeps totals far below Number.MAX_SAFE_INTEGER. */
+export const MAX_AMOUNT_CENTS = 100_000_000;
+
+export const Money = z.strictObject({
+  amount: z.int().min(0).max(MAX_AMOUNT_CENTS),
+  currency: Currency,
+});
+export type Money = z.infer<typeof Money>;
+
+export function money(amount: number, currency: Currency = 'USD'): Money {
+  return Money.parse({ amount, currency });
+}
+
+/** Multiplies a unit price by a quantity, staying in integer cents. */
+export function multiply(price: Money, quantity: number): Money {
+  if (!Number.isInteger(quantity) || quantity < 0) throw new RangeError(`quantity must be a non-negative integer, got ${quantity}`);
+  return { amount: price.amount * quantity, currency: price.currency };
+}
+
+/** Sums amounts of one currency; mixing currencies is a programming error. */
+export function sum(amounts: readonly Money[], currency: Currency = 'USD'): Money {
+  let total = 0;
+  for (const m of amounts) {
+    if (m.currency !== currency) throw new RangeError(`cannot add ${m.currency} to ${currency}`);
+    total += m.amount;
+  }
+  return { amount: total, currency };
+}

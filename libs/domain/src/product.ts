@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import { Id, IsoTimestamp } from './ids';
+import { Money } from './money';
+
+export const PRODUCT_NAME_MAX = 200;
+export const PRODUCT_DESCRIPTION_MAX = 2000;
+export const STOCK_MAX = 1_000_000;
+
+const ProductName = z.string().trim().min(1).max(PRODUCT_NAME_MAX);
+const ProductDescription = z.string().trim().max(PRODUCT_DESCRIPTION_MAX);
+const Stock = z.int().min(0).max(STOCK_MAX);
+
+export const Product = z.object({
+  productId: Id,
+  name: z.string(),
+  description: z.string(),
+  price: Money,
+  stock: z.int(),
+  createdAt: IsoTimestamp,
+  updatedAt: IsoTimestamp,
+});
+export type Product = z.infer<typeof Product>;
+
+export const CreateProductRequest = z.strictObject({
+  name: ProductName,
+  description: ProductDescription.default(''),
+  price: Money,
+  stock: Stock,
+});
+export type CreateProductRequest = z.infer<typeof CreateProductRequest>;
+
+export const UpdateProductRequest = z
+  .strictObject({
+    name: ProductName,
+    description: ProductDescription,
+    price: Money,
+    stock: Stock,
+  })
+  .partial()
+  .refine((u) => Object.keys(u).length > 0, { message: 'at least one of name, description, price, stock is required' });
+export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
+
+export const ProductIdPath = z.strictObject({ id: Id });
+
+export const PAGE_LIMIT_MAX = 100;
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(20),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+export const ProductPage = z.object({
+  items: z.array(Product),
+  nextCursor: z.string().nullable(),
+});
+export type ProductPage = z.infer<typeof ProductPage>;
