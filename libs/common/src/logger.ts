@@ -24,10 +24,10 @@ export const REDACTED_PATHS = [
 
 export type Logger = pino.Logger;
 
-export function createLogger(options: { destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(options: { destination?: pino.DestinationStream; level?: string } = {}): Logger {
   return pino(
     {
-      level: process.env['LOG_LEVEL'] ?? 'info',
+      level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
       base: {
         service: process.env['SERVICE_NAME'],
         function: process.env['AWS_LAMBDA_FUNCTION_NAME'],

@@ -3,3 +3,4 @@ export * from './money';
 export * from './user';
 export * from './product';
 export * from './password-policy';
+export * from './order';

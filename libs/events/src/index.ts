@@ -1,1 +1,3 @@
-export {};
+export * from './envelope';
+export * from './catalog';
+export * from './codec';

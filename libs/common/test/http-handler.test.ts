@@ -1,0 +1,129 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { ConflictError, type HttpEvent, httpHandler, MAX_BODY_BYTES } from '../src';
+
+const context = { awsRequestId: 'aws-req-1' } as Context;
+
+function event(overrides: Partial<HttpEvent> = {}): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey: 'POST /things',
+    rawPath: '/things',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: 'POST', path: '/things', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'req-1',
+      routeKey: 'POST /things',
+      stage: '$default',
+      time: '01/Jan/2026:00:00:00 +0000',
+      timeEpoch: 0,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: {}, scopes: [] } },
+    },
+    isBase64Encoded: false,
+    ...overrides,
+  };
+}
+
+const route = {
+  request: {
+    body: z.strictObject({ name: z.string().max(5), count: z.int().min(0) }),
+    query: z.strictObject({ limit: z.coerce.number().int().max(10).optional() }),
+  },
+};
+
+function parse(result: Awaited<ReturnType<ReturnType<typeof httpHandler>>>) {
+  return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined, headers: result.headers ?? {} };
+}
+
+describe('httpHandler', () => {
+  const handle = vi.fn(async ({ body }: { body: unknown }) => ({ status: 201, body }));
+  const handler = httpHandler(route, { authorize: () => undefined }, handle);
+
+  it('answers what the handler returns, as JSON, with the correlation id', async () => {
+    const res = parse(await handler(event({ body: '{"name":"ab","count":2}', headers: { 'x-correlation-id': 'corr-42' } }), context));
+    expect(res).toMatchObject({ status: 201, body: { name: 'ab', count: 2 } });
+    expect(res.headers['x-correlation-id']).toBe('corr-42');
+    expect(res.headers['content-type']).toBe('application/json');
+  });
+
+  it('falls back to the request id when the offered correlation id is unsafe', async () => {
+    const res = parse(await handler(event({ body: '{"name":"ab","count":2}', headers: { 'x-correlation-id': 'bad id\n' } }), context));
+    expect(res.headers['x-correlation-id']).toBe('req-1');
+  });
+
+  it.each([
+    ['malformed JSON', '{"name":', 'INVALID_JSON', 'body'],
+    ['a wrong type', '{"name":"ab","count":"2"}', 'VALIDATION_FAILED', 'count'],
+    ['a missing field', '{"name":"ab"}', 'VALIDATION_FAILED', 'count'],
+    ['an unknown field', '{"name":"ab","count":1,"admin":true}', 'VALIDATION_FAILED', 'admin'],
+    ['a string over its limit', '{"name":"abcdef","count":1}', 'VALIDATION_FAILED', 'name'],
+    ['a negative number', '{"name":"ab","count":-1}', 'VALIDATION_FAILED', 'count'],
+    ['a fractional number', '{"name":"ab","count":1.5}', 'VALIDATION_FAILED', 'count'],
+    ['no body', undefined, 'BODY_REQUIRED', 'body'],
+  ])('answers 400 naming the field for %s, without calling the handler', async (_case, body, code, field) => {
+    handle.mockClear();
+    const res = parse(await handler(event(body === undefined ? {} : { body }), context));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(res.body.error.message).toContain(field === 'body' ? '' : field);
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('answers 400 for a bad query parameter', async () => {
+    const res = parse(await handler(event({ body: '{"name":"a","count":1}', queryStringParameters: { limit: 'lots' } }), context));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('limit');
+  });
+
+  it('answers 413 for a body over 64 KB before parsing it', async () => {
+    handle.mockClear();
+    const big = JSON.stringify({ name: 'a', count: 1, pad: 'x'.repeat(MAX_BODY_BYTES) });
+    const res = parse(await handler(event({ body: big }), context));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('decodes base64 bodies', async () => {
+    const body = Buffer.from('{"name":"b64","count":3}').toString('base64');
+    const res = parse(await handler(event({ body, isBase64Encoded: true }), context));
+    expect(res.body).toEqual({ name: 'b64', count: 3 });
+  });
+
+  it('runs authorize before reading the body', async () => {
+    const denied = httpHandler(route, { authorize: () => { throw new ConflictError('nope'); } }, handle);
+    const res = parse(await denied(event({ body: '{not json' }), context));
+    expect(res.status).toBe(409);
+  });
+
+  it('maps typed errors to their status and code', async () => {
+    const conflicting = httpHandler({}, { authorize: () => undefined }, async () => {
+      throw new ConflictError('already there', 'DUPLICATE');
+    });
+    expect(parse(await conflicting(event(), context))).toMatchObject({ status: 409, body: { error: { code: 'DUPLICATE', message: 'already there' } } });
+  });
+
+  it('hides unexpected errors behind a 500 with no internals', async () => {
+    const broken = httpHandler({}, { authorize: () => undefined }, async () => {
+      throw new Error('connection string postgres://secret');
+    });
+    const res = parse(await broken(event(), context));
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+
+  it('answers 204 with no body and no content type', async () => {
+    const empty = httpHandler({}, { authorize: () => undefined }, async () => ({ status: 204 }));
+    const res = await empty(event(), context);
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBeUndefined();
+    expect(res.headers?.['content-type']).toBeUndefined();
+  });
+});

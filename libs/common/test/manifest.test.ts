@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { defineService, handlerPath, httpRoute, physicalName, tableEnvVar } from '../src';
+
+const manifest = {
+  name: 'demo-service',
+  description: 'demo',
+  tables: { orders: { description: 'o', partitionKey: { name: 'id', type: 'S' } } },
+  functions: {
+    'get-order': {
+      description: 'g',
+      memoryMb: 128,
+      timeoutSeconds: 3,
+      triggers: [{ type: 'http', method: 'GET', path: '/orders/{id}', auth: { kind: 'public' }, summary: 's', response: { status: 200 } }],
+      permissions: { tables: { orders: 'read' } },
+    },
+    worker: { description: 'w', memoryMb: 128, timeoutSeconds: 3, triggers: [], permissions: {} },
+  },
+} as const;
+
+describe('manifest', () => {
+  it('derives env var, physical name and handler path by convention', () => {
+    expect(tableEnvVar('products')).toBe('PRODUCTS_TABLE');
+    expect(tableEnvVar('idempotencyKeys')).toBe('IDEMPOTENCY_KEYS_TABLE');
+    expect(tableEnvVar('order-lines')).toBe('ORDER_LINES_TABLE');
+    expect(physicalName('dev', 'product-service', 'products')).toBe('shop-dev-product-service-products');
+    expect(handlerPath('create-order')).toBe('src/handlers/create-order.ts');
+  });
+
+  it('refuses a permission on a table the service does not declare', () => {
+    expect(() =>
+      defineService({ ...manifest, functions: { ...manifest.functions, worker: { ...manifest.functions.worker, permissions: { tables: { carts: 'read' } } } } }),
+    ).toThrow(/names table "carts"/);
+  });
+
+  it('refuses a function name that is not kebab-case', () => {
+    expect(() => defineService({ ...manifest, functions: { GetOrder: manifest.functions.worker } })).toThrow(/kebab-case/);
+  });
+
+  it('finds the one HTTP route of a function and refuses a function without one', () => {
+    const service = defineService(manifest);
+    expect(httpRoute(service, 'get-order').path).toBe('/orders/{id}');
+    expect(() => httpRoute(service, 'worker')).toThrow(/0 HTTP routes/);
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { Money, money, multiply, sum } from '../src';
+
+describe('Money', () => {
+  it('is integer cents with a currency', () => {
+    expect(Money.safeParse({ amount: 1999, currency: 'USD' }).success).toBe(true);
+    expect(Money.safeParse({ amount: 19.99, currency: 'USD' }).success).toBe(false);
+    expect(Money.safeParse({ amount: -1, currency: 'USD' }).success).toBe(false);
+    expect(Money.safeParse({ amount: 100, currency: 'XYZ' }).success).toBe(false);
+    expect(Money.safeParse({ amount: 100 }).success).toBe(false);
+  });
+
+  it('multiplies and sums without leaving integers', () => {
+    expect(multiply(money(1999), 3)).toEqual({ amount: 5997, currency: 'USD' });
+    expect(sum([money(1), money(2), money(3)])).toEqual({ amount: 6, currency: 'USD' });
+    expect(sum([])).toEqual({ amount: 0, currency: 'USD' });
+  });
+
+  it('refuses to mix currencies or multiply by a fraction', () => {
+    expect(() => sum([money(1, 'USD'), money(1, 'EUR')])).toThrow(/EUR/);
+    expect(() => multiply(money(100), 1.5)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,37 @@
+import * as z from 'zod';
+
+/** Where events come from: the `source` of every envelope, also the EventBridge `source`. */
+export const EVENT_SOURCE_PREFIX = 'shop.';
+
+/**
+ * Every event travels in this envelope, whatever carries it (EventBridge, SNS, SQS).
+ * Consumers are idempotent by `id`: delivery is at least once.
+ */
+export const EventEnvelope = z.object({
+  id: z.uuid(),
+  type: z.string().min(1),
+  version: z.int().min(1),
+  source: z.string().startsWith(EVENT_SOURCE_PREFIX),
+  time: z.iso.datetime({ offset: false }),
+  correlationId: z.string().min(1).max(128),
+  detail: z.unknown(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+/** One entry of the catalog: an event's name, version, source and the schema of its detail. */
+export interface EventDefinition<T extends string = string, D extends z.ZodType = z.ZodType> {
+  type: T;
+  version: number;
+  source: string;
+  description: string;
+  detail: D;
+}
+
+export function defineEvent<T extends string, D extends z.ZodType>(definition: EventDefinition<T, D>): EventDefinition<T, D> {
+  return definition;
+}
+
+export type TypedEnvelope<E extends EventDefinition> = Omit<EventEnvelope, 'detail' | 'type'> & {
+  type: E['type'];
+  detail: z.output<E['detail']>;
+};
