@@ -13,9 +13,4 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  {
-    // Command-line tools talk to a person on the terminal.
-    files: ['tools/**/*.ts'],
-    rules: { 'no-console': 'off' },
-  },
 );

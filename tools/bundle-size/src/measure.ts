@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export interface BundleSize {
+  service: string;
+  handler: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+/** Sizes of every handler bundle under `dist/apps/<service>/<handler>.js`. */
+export function measureBundles(distApps: string): BundleSize[] {
+  const sizes: BundleSize[] = [];
+  for (const service of readdirSync(distApps).sort()) {
+    const dir = join(distApps, service);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const file of readdirSync(dir).sort()) {
+      if (!file.endsWith('.js')) continue;
+      const code = readFileSync(join(dir, file));
+      sizes.push({ service, handler: file.slice(0, -3), bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength });
+    }
+  }
+  return sizes;
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** A plain-text table, one handler a row, with the total at the bottom. */
+export function formatTable(sizes: readonly BundleSize[]): string {
+  const rows = sizes.map((s) => [`${s.service}/${s.handler}`, kib(s.bytes), kib(s.gzipBytes)]);
+  const total = sizes.reduce((acc, s) => ({ bytes: acc.bytes + s.bytes, gzip: acc.gzip + s.gzipBytes }), { bytes: 0, gzip: 0 });
+  const all = [['handler', 'minified', 'gzip'], ...rows, [`total (${sizes.length} handlers)`, kib(total.bytes), kib(total.gzip)]];
+  const widths = [0, 1, 2].map((i) => Math.max(...all.map((r) => r[i]?.length ?? 0)));
+  const line = (r: string[]) => `${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}`;
+  return [line(all[0] ?? []), ...rows.map(line), line(all[all.length - 1] ?? [])].join('\n');
+}

@@ -1,0 +1,20 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatTable, measureBundles } from '../src/measure';
+
+describe('bundle sizes', () => {
+  it('measures every handler bundle and prints a total', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bundles-'));
+    mkdirSync(join(dist, 'cart-service'));
+    writeFileSync(join(dist, 'cart-service', 'get-cart.js'), 'x'.repeat(2048));
+    writeFileSync(join(dist, 'cart-service', 'meta.json'), '{}');
+    const sizes = measureBundles(dist);
+    expect(sizes).toEqual([{ service: 'cart-service', handler: 'get-cart', bytes: 2048, gzipBytes: expect.any(Number) }]);
+    expect(sizes[0]?.gzipBytes).toBeLessThan(2048);
+    const table = formatTable(sizes);
+    expect(table).toContain('cart-service/get-cart');
+    expect(table).toMatch(/total \(1 handlers\)\s+2\.0 KiB/);
+  });
+});
