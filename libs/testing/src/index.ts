@@ -1,1 +1,3 @@
-export {};
+export * from './api-gateway-event';
+export * from './api-client';
+export * from './accounts';

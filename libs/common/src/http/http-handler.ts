@@ -18,6 +18,7 @@ type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 /** The part of a route's manifest entry the wrapper reads: its request schemas. */
 export interface RouteContract {
   request?: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType };
+  response?: unknown;
 }
 type Req<R extends RouteContract> = NonNullable<R['request']>;
 type BodyOf<R extends RouteContract> = Parsed<Req<R>['body']>;

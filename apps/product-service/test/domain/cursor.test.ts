@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCursor, encodeCursor, type ListingKey } from '../../src/domain/cursor';
+
+const key: ListingKey = {
+  productId: '3f1c2a9e-6a7b-4c1d-9e2f-0a1b2c3d4e5f',
+  listing: 'LISTED',
+  createdAt: '2025-01-02T03:04:05.678Z',
+};
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+describe('cursor codec', () => {
+  it('round-trips a page key through an opaque url-safe string', () => {
+    const cursor = encodeCursor(key);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor)).toEqual(key);
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['characters outside base64url', 'abc+/def'],
+    ['base64 padding', `${encodeCursor(key)}=`],
+    ['whitespace', ` ${encodeCursor(key)}`],
+    ['base64url that is not JSON', Buffer.from('not json').toString('base64url')],
+    ['a non-canonical spelling of a valid cursor', `${encodeCursor(key)}A`],
+    ['a truncated cursor', encodeCursor(key).slice(0, -4)],
+    ['JSON that is a string', encode('LISTED')],
+    ['JSON that is an array', encode([key.productId, key.listing, key.createdAt])],
+    ['JSON null', encode(null)],
+    ['an object with an extra key', encode({ ...key, stock: 1 })],
+    ['an object missing a key', encode({ productId: key.productId, listing: key.listing })],
+    ['a key that is not a string', encode({ ...key, createdAt: 1735787045 })],
+    ['another listing value', encode({ ...key, listing: 'DELETED' })],
+    ['a product id that is not an id', encode({ ...key, productId: '' })],
+    ['a createdAt that is not a timestamp', encode({ ...key, createdAt: 'yesterday' })],
+    ['a DynamoDB-typed key', encode({ productId: { S: key.productId }, listing: { S: 'LISTED' }, createdAt: { S: key.createdAt } })],
+  ])('rejects %s', (_, cursor) => {
+    expect(decodeCursor(cursor)).toBeUndefined();
+  });
+});

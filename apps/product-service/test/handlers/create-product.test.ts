@@ -1,0 +1,132 @@
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { httpRoute } from '@shop/common';
+import { Product } from '@shop/domain';
+import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/create-product';
+import { service } from '../../src/service';
+import { ADMIN, CUSTOMER, MANAGER, TABLE, withProductsTable } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const route = httpRoute(service, 'create-product');
+withProductsTable();
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(PutCommand).resolves({});
+});
+afterAll(() => {
+  ddb.restore();
+});
+
+const mug = { name: 'Mug', description: 'Stoneware, 300 ml', price: { amount: 1299, currency: 'USD' }, stock: 40 };
+const create = (body: unknown, claims: JwtClaims | null = ADMIN(), headers?: Record<string, string>) =>
+  invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims ? { claims } : {}), ...(headers ? { headers } : {}) }));
+
+describe('POST /products', () => {
+  it('creates a product for an ADMIN and answers 201 with it', async () => {
+    const res = await create(mug);
+
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('application/json');
+    const product = Product.parse(res.body);
+    expect(product).toMatchObject(mug);
+    expect(product.createdAt).toBe(product.updatedAt);
+    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'description', 'name', 'price', 'productId', 'stock', 'updatedAt']);
+
+    const [put] = ddb.commandCalls(PutCommand);
+    expect(put?.args[0].input).toEqual({
+      TableName: TABLE,
+      Item: { ...product, listing: 'LISTED' },
+      ConditionExpression: 'attribute_not_exists(productId)',
+    });
+  });
+
+  it('lets a MANAGER create a product too', async () => {
+    const res = await create(mug, MANAGER());
+    expect(res.status).toBe(201);
+  });
+
+  it('gives each product its own id', async () => {
+    const first = await create(mug);
+    const second = await create(mug);
+    expect(first.body['productId']).not.toBe(second.body['productId']);
+  });
+
+  it('defaults the description to empty and trims the name', async () => {
+    const res = await create({ name: '  Mug  ', price: { amount: 0, currency: 'EUR' }, stock: 0 });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'Mug', description: '' });
+  });
+
+  it('echoes the caller\'s correlation id, or answers with the request id as one', async () => {
+    const offered = await create(mug, ADMIN(), { 'X-Correlation-Id': 'checkout-42' });
+    expect(offered.headers['x-correlation-id']).toBe('checkout-42');
+
+    const event = routeEvent(route, { body: mug, claims: ADMIN() });
+    const minted = await invokeHandler(handler, event);
+    expect(minted.headers['x-correlation-id']).toBe(event.requestContext.requestId);
+  });
+
+  it('answers 401 without a signed-in caller and writes nothing', async () => {
+    const res = await create(mug, null);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Authentication is required' } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 403 to a CUSTOMER and writes nothing', async () => {
+    const res = await create(mug, CUSTOMER());
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  const badBodies: [string, unknown, string][] = [
+    ['malformed JSON', '{"name": "Mug",', 'body'],
+    ['a JSON array', [mug], 'body'],
+    ['a price that is a string', { ...mug, price: '12.99' }, 'price'],
+    ['a stock that is a string', { ...mug, stock: '40' }, 'stock'],
+    ['a missing name', { description: 'x', price: mug.price, stock: 1 }, 'name'],
+    ['a missing price', { name: 'Mug', stock: 1 }, 'price'],
+    ['an unknown field', { ...mug, discount: 10 }, 'discount'],
+    ['an unknown field inside the price', { ...mug, price: { ...mug.price, tax: 1 } }, 'price.tax'],
+    ['a blank name', { ...mug, name: '   ' }, 'name'],
+    ['a name over 200 characters', { ...mug, name: 'n'.repeat(201) }, 'name'],
+    ['a negative stock', { ...mug, stock: -1 }, 'stock'],
+    ['a fractional stock', { ...mug, stock: 1.5 }, 'stock'],
+    ['a negative price', { ...mug, price: { amount: -1, currency: 'USD' } }, 'price.amount'],
+    ['a fractional price', { ...mug, price: { amount: 12.99, currency: 'USD' } }, 'price.amount'],
+    ['an unknown currency', { ...mug, price: { amount: 1299, currency: 'BTC' } }, 'price.currency'],
+  ];
+
+  it.each(badBodies)('answers 400 naming the field for %s, and writes nothing', async (_, body, field) => {
+    const res = await create(body);
+    expect(res.status).toBe(400);
+    const error = (res.body as { error: { code: string; message: string; details: { field: string }[] } }).error;
+    expect(error.details.map((d) => d.field)).toContain(field);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 400 to an empty body', async () => {
+    const res = await invokeHandler(handler, routeEvent(route, { claims: ADMIN() }));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'BODY_REQUIRED' } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 413 to a body over 64 KB, and writes nothing', async () => {
+    const res = await create({ ...mug, description: 'x'.repeat(65 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 409, not 500, if the new id is somehow taken', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const res = await create(mug);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'CONFLICT' } });
+  });
+});

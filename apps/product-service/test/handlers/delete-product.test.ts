@@ -1,0 +1,71 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/delete-product';
+import { service } from '../../src/service';
+import { ADMIN, CUSTOMER, MANAGER, PRODUCT_ID, TABLE, withProductsTable } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const route = httpRoute(service, 'delete-product');
+withProductsTable();
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(UpdateCommand).resolves({});
+});
+afterAll(() => {
+  ddb.restore();
+});
+
+const remove = (claims: JwtClaims | null = ADMIN(), id = PRODUCT_ID) =>
+  invokeHandler(handler, routeEvent(route, { pathParameters: { id }, ...(claims ? { claims } : {}) }));
+
+describe('DELETE /products/{id}', () => {
+  it('soft-deletes for an ADMIN: marks it deleted, takes it out of the listing, answers 204 with no body', async () => {
+    const res = await remove();
+
+    expect(res.status).toBe(204);
+    expect(res.body).toBeUndefined();
+    expect(res.headers['x-correlation-id']).toBeTruthy();
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      TableName: TABLE,
+      Key: { productId: PRODUCT_ID },
+      UpdateExpression: 'SET deletedAt = :now, updatedAt = :now REMOVE listing',
+      ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt)',
+    });
+    expect(input?.ExpressionAttributeValues?.[':now']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('answers 404 for an unknown or already deleted product', async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const res = await remove();
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
+  });
+
+  it('answers 401 without a signed-in caller and writes nothing', async () => {
+    const res = await remove(null);
+    expect(res.status).toBe(401);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['MANAGER', MANAGER],
+    ['CUSTOMER', CUSTOMER],
+  ])('answers 403 to a %s and writes nothing', async (_, claims) => {
+    const res = await remove(claims());
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: { code: 'FORBIDDEN', message: 'This needs one of the roles ADMIN' } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 400 naming the id when it is not a product id, and writes nothing', async () => {
+    const res = await remove(ADMIN(), '42');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { details: [{ field: 'id' }] } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,59 @@
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { invokeHandler, routeEvent } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/get-product';
+import { service } from '../../src/service';
+import { CUSTOMER, PRODUCT_ID, storedProduct, TABLE, withProductsTable } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const route = httpRoute(service, 'get-product');
+withProductsTable();
+beforeEach(() => {
+  ddb.reset();
+});
+afterAll(() => {
+  ddb.restore();
+});
+
+const get = (id = PRODUCT_ID) => invokeHandler(handler, routeEvent(route, { pathParameters: { id } }));
+
+describe('GET /products/{id}', () => {
+  it('answers a listed product to anyone, without internal attributes', async () => {
+    ddb.on(GetCommand, { TableName: TABLE, Key: { productId: PRODUCT_ID } }).resolves({ Item: storedProduct() });
+
+    const res = await get();
+
+    expect(res.status).toBe(200);
+    const { listing: _listing, ...product } = storedProduct();
+    expect(res.body).toEqual(product);
+  });
+
+  it('answers the same to a signed-in customer', async () => {
+    ddb.on(GetCommand).resolves({ Item: storedProduct() });
+    const res = await invokeHandler(handler, routeEvent(route, { pathParameters: { id: PRODUCT_ID }, claims: CUSTOMER() }));
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 404 for an unknown product', async () => {
+    ddb.on(GetCommand).resolves({});
+    const res = await get();
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
+  });
+
+  it('answers 404 for a soft-deleted product', async () => {
+    const { listing: _listing, ...unlisted } = storedProduct();
+    ddb.on(GetCommand).resolves({ Item: { ...unlisted, deletedAt: '2025-02-02T00:00:00.000Z' } });
+    const res = await get();
+    expect(res.status).toBe(404);
+  });
+
+  it('answers 400 naming the id when it is not a product id, and reads nothing', async () => {
+    const res = await get('../etc/passwd');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ field: 'id' }] } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

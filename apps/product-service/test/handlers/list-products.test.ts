@@ -1,0 +1,90 @@
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { ProductPage } from '@shop/domain';
+import { invokeHandler, routeEvent } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/domain/cursor';
+import { handler } from '../../src/handlers/list-products';
+import { service } from '../../src/service';
+import { storedProduct, TABLE, withProductsTable } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const route = httpRoute(service, 'list-products');
+withProductsTable();
+beforeEach(() => {
+  ddb.reset();
+});
+afterAll(() => {
+  ddb.restore();
+});
+
+const list = (query?: Record<string, string>) => invokeHandler<ProductPage>(handler, routeEvent(route, query ? { query } : {}));
+
+const newer = storedProduct({ productId: '11111111-1111-4111-8111-111111111111', createdAt: '2025-01-02T00:00:00.000Z' });
+const older = storedProduct({ productId: '22222222-2222-4222-8222-222222222222', createdAt: '2025-01-01T00:00:00.000Z' });
+const lastKey = { productId: older.productId, listing: 'LISTED' as const, createdAt: older.createdAt };
+
+describe('GET /products', () => {
+  it('answers the newest listed products first, 20 by default, with a cursor for the next page', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [newer, older], LastEvaluatedKey: lastKey });
+
+    const res = await list();
+
+    expect(res.status).toBe(200);
+    const page = ProductPage.parse(res.body);
+    expect(page.items.map((p) => p.productId)).toEqual([newer.productId, older.productId]);
+    expect(res.body.items[0]).not.toHaveProperty('listing');
+    expect(page.nextCursor).toBe(encodeCursor(lastKey));
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      IndexName: 'by-listing',
+      KeyConditionExpression: 'listing = :listed',
+      ExpressionAttributeValues: { ':listed': 'LISTED' },
+      ScanIndexForward: false,
+      Limit: 20,
+    });
+  });
+
+  it('continues from the cursor it gave out, with the asked page size', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [older] });
+
+    const res = await list({ limit: '1', cursor: encodeCursor(lastKey) });
+
+    expect(res.status).toBe(200);
+    expect(res.body.nextCursor).toBeNull();
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ Limit: 1, ExclusiveStartKey: lastKey });
+  });
+
+  it('answers an empty page when nothing is listed', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const res = await list();
+    expect(res.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it.each([
+    ['garbage', 'not a cursor!'],
+    ['base64url that is not JSON', Buffer.from('hello').toString('base64url')],
+    ['a key with an extra attribute', Buffer.from(JSON.stringify({ ...lastKey, stock: 0 })).toString('base64url')],
+    ['a key for another partition', Buffer.from(JSON.stringify({ ...lastKey, listing: 'DELETED' })).toString('base64url')],
+  ])('answers 400 naming the cursor for %s, and queries nothing', async (_, cursor) => {
+    const res = await list({ cursor });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'INVALID_CURSOR', details: [{ field: 'cursor' }] } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['a limit of 0', { limit: '0' }, 'limit'],
+    ['a limit over 100', { limit: '101' }, 'limit'],
+    ['a limit that is not a number', { limit: 'ten' }, 'limit'],
+    ['a fractional limit', { limit: '2.5' }, 'limit'],
+    ['an unknown parameter', { sort: 'price' }, 'sort'],
+  ])('answers 400 naming the parameter for %s, and queries nothing', async (_, query, field) => {
+    const res = await list(query);
+    expect(res.status).toBe(400);
+    const details = (res.body as unknown as { error: { details: { field: string }[] } }).error.details;
+    expect(details.map((d) => d.field)).toContain(field);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

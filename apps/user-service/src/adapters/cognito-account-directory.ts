@@ -1,0 +1,134 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminDeleteUserCommand,
+  type CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { BadRequestError, cognitoClient, HttpError, requireEnv, UnauthorizedError } from '@shop/common';
+import type { AccountDirectory } from '../domain/account-directory';
+import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError } from '../domain/errors';
+
+/** What Cognito answers for each way a sign-in can fail; all of them are "wrong email or password". */
+const BAD_CREDENTIALS = new Set([
+  'NotAuthorizedException',
+  // cognito-local answers this for a wrong password where Cognito answers NotAuthorizedException.
+  'InvalidPasswordException',
+  'UserNotFoundException',
+  'UserNotConfirmedException',
+]);
+
+export interface CognitoAccountDirectoryOptions {
+  client?: () => CognitoIdentityProviderClient;
+  /** Read at each call (PLATFORM_ENV.userPool), not at load. */
+  userPoolId?: () => string;
+  clientId?: () => string;
+}
+
+/** The Cognito user pool behind the AccountDirectory port. Usernames are emails. */
+export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions = {}): AccountDirectory {
+  const client = options.client ?? cognitoClient;
+  const userPoolId = options.userPoolId ?? (() => requireEnv('USER_POOL_ID'));
+  const clientId = options.clientId ?? (() => requireEnv('USER_POOL_CLIENT_ID'));
+
+  return {
+    async signUp({ email, password, name }) {
+      try {
+        const out = await client().send(
+          new SignUpCommand({
+            ClientId: clientId(),
+            Username: email,
+            Password: password,
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'name', Value: name },
+            ],
+          }),
+        );
+        if (!out.UserSub) throw new Error('SignUp answered without a UserSub');
+        return { userId: out.UserSub };
+      } catch (error) {
+        switch (errorName(error)) {
+          case 'UsernameExistsException':
+            throw new EmailTakenError();
+          case 'InvalidPasswordException':
+            throw new InvalidPasswordError([policyReason(error, password)]);
+          case 'InvalidParameterException': {
+            const reason = withoutSecret(errorMessage(error), password);
+            throw new BadRequestError(`The registration was not accepted: ${reason}`, [{ field: 'body', message: reason }], 'INVALID_PARAMETER');
+          }
+        }
+        throw throttledOr(error);
+      }
+    },
+
+    async confirm(email) {
+      await client().send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId(), Username: email }));
+    },
+
+    async addToGroup(email, group) {
+      await client().send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId(), Username: email, GroupName: group }));
+    },
+
+    async remove(email) {
+      await client().send(new AdminDeleteUserCommand({ UserPoolId: userPoolId(), Username: email }));
+    },
+
+    async signIn(email, password) {
+      let result;
+      try {
+        const out = await client().send(
+          new InitiateAuthCommand({
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            ClientId: clientId(),
+            AuthParameters: { USERNAME: email, PASSWORD: password },
+          }),
+        );
+        if (out.ChallengeName) {
+          throw new UnauthorizedError(`Sign-in needs a further step (${out.ChallengeName}) that this API does not offer`, 'AUTH_CHALLENGE');
+        }
+        result = out.AuthenticationResult;
+      } catch (error) {
+        if (BAD_CREDENTIALS.has(errorName(error))) throw new InvalidCredentialsError();
+        throw throttledOr(error);
+      }
+      if (!result?.AccessToken || !result.IdToken || result.ExpiresIn === undefined) {
+        throw new Error('InitiateAuth answered without tokens');
+      }
+      return {
+        accessToken: result.AccessToken,
+        idToken: result.IdToken,
+        ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+        expiresIn: result.ExpiresIn,
+      };
+    },
+  };
+}
+
+function errorName(error: unknown): string {
+  return String((error as { name?: unknown } | null)?.name ?? '');
+}
+
+function errorMessage(error: unknown): string {
+  return String((error as { message?: unknown } | null)?.message ?? '');
+}
+
+/** Cognito's own policy message, e.g. "Password did not conform with policy: Password not long enough". */
+function policyReason(error: unknown, password: string): string {
+  const reason = withoutSecret(errorMessage(error), password).replace(/^Password did not conform with policy:\s*/i, '');
+  return reason || 'rejected by the user pool';
+}
+
+/** Never echo the password, whatever a message contains. */
+function withoutSecret(message: string, secret: string): string {
+  return secret ? message.split(secret).join('[redacted]') : message;
+}
+
+/** Cognito throttling is a 429 for the client to retry, not a 500. */
+function throttledOr(error: unknown): unknown {
+  if (errorName(error) === 'TooManyRequestsException' || errorName(error) === 'LimitExceededException') {
+    return new HttpError(429, 'TOO_MANY_REQUESTS', 'Too many requests; try again shortly', undefined, { 'retry-after': '1' });
+  }
+  return error;
+}

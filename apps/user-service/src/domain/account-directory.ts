@@ -1,0 +1,31 @@
+import type { Role } from '@shop/domain';
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  name: string;
+}
+
+/** What a successful sign-in yields. */
+export interface SessionTokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken?: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+/**
+ * The user directory (the Cognito user pool). Accounts are addressed by email, which is
+ * their username. Implementations translate the directory's failures into the typed errors
+ * of `./errors`.
+ */
+export interface AccountDirectory {
+  /** Creates an unconfirmed account; throws EmailTakenError or InvalidPasswordError. */
+  signUp(account: NewAccount): Promise<{ userId: string }>;
+  confirm(email: string): Promise<void>;
+  addToGroup(email: string, group: Role): Promise<void>;
+  remove(email: string): Promise<void>;
+  /** Throws InvalidCredentialsError for every kind of wrong email or password. */
+  signIn(email: string, password: string): Promise<SessionTokens>;
+}

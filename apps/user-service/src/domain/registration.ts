@@ -1,0 +1,40 @@
+import type { Logger } from '@shop/common';
+import { passwordPolicyViolations, type RegisterRequest, type RegisterResponse } from '@shop/domain';
+import type { AccountDirectory } from './account-directory';
+import { InvalidPasswordError } from './errors';
+import { newCustomerProfile } from './profile';
+import type { ProfileRepository } from './profile-repository';
+
+export interface RegistrationDeps {
+  accounts: AccountDirectory;
+  profiles: ProfileRepository;
+  log: Pick<Logger, 'warn' | 'error'>;
+  now: () => Date;
+}
+
+/**
+ * Registers a customer: checks the password against the policy first (so the caller learns
+ * every broken rule at once and nothing is created), signs the account up, confirms it, makes
+ * it a CUSTOMER and stores its profile. If any step after sign-up fails the account is removed
+ * again, so the email is free for the client's retry, and the failure is passed on.
+ */
+export async function registerCustomer(request: RegisterRequest, deps: RegistrationDeps): Promise<RegisterResponse> {
+  const violations = passwordPolicyViolations(request.password);
+  if (violations.length > 0) throw new InvalidPasswordError(violations);
+
+  const { userId } = await deps.accounts.signUp(request);
+  try {
+    await deps.accounts.confirm(request.email);
+    await deps.accounts.addToGroup(request.email, 'CUSTOMER');
+    await deps.profiles.create(newCustomerProfile({ userId, email: request.email, name: request.name }, deps.now()));
+  } catch (error) {
+    deps.log.warn({ err: error, userId }, 'registration failed after sign-up; removing the account');
+    try {
+      await deps.accounts.remove(request.email);
+    } catch (cleanupError) {
+      deps.log.error({ err: cleanupError, userId }, 'could not remove the half-registered account');
+    }
+    throw error;
+  }
+  return { userId, email: request.email };
+}

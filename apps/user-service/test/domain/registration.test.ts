@@ -1,0 +1,74 @@
+import type { User } from '@shop/domain';
+import { describe, expect, it, vi } from 'vitest';
+import type { AccountDirectory } from '../../src/domain/account-directory';
+import { InvalidPasswordError } from '../../src/domain/errors';
+import type { ProfileRepository } from '../../src/domain/profile-repository';
+import { registerCustomer } from '../../src/domain/registration';
+
+const request = { email: 'ada@example.com', password: 'Analytical1', name: 'Ada' };
+const now = () => new Date('2025-01-01T00:00:00.000Z');
+
+function fakes() {
+  const steps: string[] = [];
+  const profiles: User[] = [];
+  const accounts: AccountDirectory = {
+    signUp: vi.fn(async () => (steps.push('signUp'), { userId: 'sub-1' })),
+    confirm: vi.fn(async () => void steps.push('confirm')),
+    addToGroup: vi.fn(async (_email: string, group: string) => void steps.push(`addToGroup:${group}`)),
+    remove: vi.fn(async () => void steps.push('remove')),
+    signIn: vi.fn(),
+  };
+  const repository: ProfileRepository = {
+    create: vi.fn(async (p: User) => void (steps.push('createProfile'), profiles.push(p))),
+    get: vi.fn(),
+  };
+  const log = { warn: vi.fn(), error: vi.fn() };
+  return { steps, profiles, accounts, repository, log };
+}
+
+describe('registering a customer', () => {
+  it('signs up, confirms, makes a CUSTOMER and stores the profile, in that order', async () => {
+    const f = fakes();
+    const answer = await registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now });
+    expect(answer).toEqual({ userId: 'sub-1', email: 'ada@example.com' });
+    expect(f.steps).toEqual(['signUp', 'confirm', 'addToGroup:CUSTOMER', 'createProfile']);
+    expect(f.profiles).toEqual([{ userId: 'sub-1', email: 'ada@example.com', name: 'Ada', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' }]);
+  });
+
+  it('refuses a weak password with every broken rule before touching anything', async () => {
+    const f = fakes();
+    const attempt = registerCustomer({ ...request, password: 'short' }, { accounts: f.accounts, profiles: f.repository, log: f.log, now });
+    await expect(attempt).rejects.toBeInstanceOf(InvalidPasswordError);
+    await expect(attempt).rejects.toThrow(
+      'Password does not meet the policy: must be at least 8 characters long; must contain an uppercase letter; must contain a number',
+    );
+    expect(f.steps).toEqual([]);
+  });
+
+  it('removes the account again when a step after sign-up fails, and passes the failure on', async () => {
+    const f = fakes();
+    const failure = new Error('table unavailable');
+    f.repository.create = vi.fn(async () => Promise.reject(failure));
+    const attempt = registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now });
+    await expect(attempt).rejects.toBe(failure);
+    expect(f.steps).toEqual(['signUp', 'confirm', 'addToGroup:CUSTOMER', 'remove']);
+    expect(f.accounts.remove).toHaveBeenCalledWith('ada@example.com');
+  });
+
+  it('still passes the original failure on when the clean-up fails too, and logs both', async () => {
+    const f = fakes();
+    const failure = new Error('group missing');
+    f.accounts.addToGroup = vi.fn(async () => Promise.reject(failure));
+    f.accounts.remove = vi.fn(async () => Promise.reject(new Error('throttled')));
+    await expect(registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now })).rejects.toBe(failure);
+    expect(f.log.warn).toHaveBeenCalledOnce();
+    expect(f.log.error).toHaveBeenCalledOnce();
+  });
+
+  it('does not remove anything when sign-up itself fails', async () => {
+    const f = fakes();
+    f.accounts.signUp = vi.fn(async () => Promise.reject(new Error('email taken')));
+    await expect(registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now })).rejects.toThrow('email taken');
+    expect(f.accounts.remove).not.toHaveBeenCalled();
+  });
+});

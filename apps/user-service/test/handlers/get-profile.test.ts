@@ -1,0 +1,55 @@
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { accessTokenClaims, invokeHandler, routeEvent } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/get-profile';
+import { service } from '../../src/service';
+import { USERS_TABLE, withUserServiceEnv } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const route = httpRoute(service, 'get-profile');
+const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
+withUserServiceEnv();
+beforeEach(() => {
+  ddb.reset();
+});
+afterAll(() => {
+  ddb.restore();
+});
+
+const profile = { userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
+const getProfile = (claims = accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] })) =>
+  invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { claims }));
+
+describe('GET /users/me', () => {
+  it("answers the signed-in user's own profile", async () => {
+    ddb.on(GetCommand, { TableName: USERS_TABLE, Key: { userId: USER_ID } }).resolves({ Item: { ...profile, internal: 'x' } });
+
+    const res = await getProfile();
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(profile);
+    expect(res.headers['x-correlation-id']).toBeTruthy();
+  });
+
+  it('answers a user in no group too', async () => {
+    ddb.on(GetCommand).resolves({ Item: profile });
+    const res = await getProfile(accessTokenClaims({ userId: USER_ID }));
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 404 when the user has no profile', async () => {
+    ddb.on(GetCommand).resolves({});
+    const res = await getProfile();
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Profile not found' } });
+  });
+
+  it('answers 401 without a signed-in caller, and reads nothing', async () => {
+    const res = await invokeHandler(handler, routeEvent(route));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Authentication is required' } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,107 @@
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  InvalidPasswordException,
+  NotAuthorizedException,
+  UserNotConfirmedException,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { httpRoute } from '@shop/common';
+import { invokeHandler, routeEvent } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../src/handlers/login';
+import { service } from '../../src/service';
+import { captureLogs, USER_POOL_CLIENT_ID, withUserServiceEnv } from '../fixtures';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const route = httpRoute(service, 'login');
+withUserServiceEnv();
+beforeEach(() => {
+  cognito.reset();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+afterAll(() => {
+  cognito.restore();
+});
+
+const PASSWORD = 'Correct-Horse-7';
+const login = (body: unknown) => invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body }));
+const tokens = { AccessToken: 'eyJ.access.sig', IdToken: 'eyJ.id.sig', RefreshToken: 'refresh-opaque', ExpiresIn: 3600, TokenType: 'Bearer' };
+
+describe('POST /users/login', () => {
+  it('answers 200 with the access token as the bearer token, and when it expires', async () => {
+    vi.useFakeTimers({ now: new Date('2025-06-01T12:00:00.000Z'), toFake: ['Date'] });
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: tokens });
+
+    const res = await login({ email: 'Ada@Example.com', password: PASSWORD });
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      token: 'eyJ.access.sig',
+      tokenType: 'Bearer',
+      idToken: 'eyJ.id.sig',
+      refreshToken: 'refresh-opaque',
+      expiresIn: 3600,
+      expiresAt: '2025-06-01T13:00:00.000Z',
+    });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-correlation-id']).toBeTruthy();
+    expect(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input).toEqual({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: USER_POOL_CLIENT_ID,
+      AuthParameters: { USERNAME: 'ada@example.com', PASSWORD },
+    });
+  });
+
+  const failures = [
+    ['a wrong password', () => new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} })],
+    ['a wrong password (cognito-local)', () => new InvalidPasswordException({ message: 'Invalid password', $metadata: {} })],
+    ['an unknown email', () => new UserNotFoundException({ message: 'User does not exist.', $metadata: {} })],
+    ['an unconfirmed account', () => new UserNotConfirmedException({ message: 'User is not confirmed.', $metadata: {} })],
+  ] as const;
+
+  it.each(failures)('answers 401 with the one sign-in failure message for %s', async (_, failure) => {
+    cognito.on(InitiateAuthCommand).rejects(failure());
+
+    const res = await login({ email: 'ada@example.com', password: PASSWORD });
+
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: { code: 'INVALID_CREDENTIALS', message: 'Incorrect email or password' } });
+  });
+
+  it('answers 401 to a sign-in that needs a step the API does not offer', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' });
+    const res = await login({ email: 'ada@example.com', password: PASSWORD });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: { code: 'AUTH_CHALLENGE' } });
+  });
+
+  it('never logs the password or the tokens', async () => {
+    const { lines } = captureLogs();
+    cognito.on(InitiateAuthCommand).resolvesOnce({ AuthenticationResult: tokens }).rejects(new NotAuthorizedException({ message: 'no', $metadata: {} }));
+    await login({ email: 'ada@example.com', password: PASSWORD });
+    await login({ email: 'ada@example.com', password: PASSWORD });
+
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const secret of [PASSWORD, tokens.AccessToken, tokens.IdToken, tokens.RefreshToken]) {
+      expect(lines.join('\n')).not.toContain(secret);
+    }
+  });
+
+  it.each([
+    ['malformed JSON', 'email=ada@example.com&password=x', 'body'],
+    ['a missing password', { email: 'ada@example.com' }, 'password'],
+    ['an empty password', { email: 'ada@example.com', password: '' }, 'password'],
+    ['a password that is not a string', { email: 'ada@example.com', password: 12345678 }, 'password'],
+    ['an unknown field', { email: 'ada@example.com', password: PASSWORD, remember: true }, 'remember'],
+  ])('answers 400 naming the field for %s, without calling Cognito', async (_, body, field) => {
+    const res = await login(body);
+    expect(res.status).toBe(400);
+    const details = (res.body as { error: { details: { field: string }[] } }).error.details;
+    expect(details.map((d) => d.field)).toContain(field);
+    expect(cognito.calls()).toHaveLength(0);
+  });
+});

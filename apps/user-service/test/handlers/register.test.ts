@@ -1,0 +1,218 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminDeleteUserCommand,
+  CognitoIdentityProviderClient,
+  InvalidParameterException,
+  InvalidPasswordException,
+  SignUpCommand,
+  TooManyRequestsException,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { invokeHandler, routeEvent } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/register';
+import { service } from '../../src/service';
+import { captureLogs, USER_POOL_CLIENT_ID, USER_POOL_ID, USERS_TABLE, withUserServiceEnv } from '../fixtures';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+const route = httpRoute(service, 'register');
+const USER_SUB = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
+withUserServiceEnv();
+beforeEach(() => {
+  cognito.reset();
+  ddb.reset();
+  cognito.on(SignUpCommand).resolves({ UserSub: USER_SUB, UserConfirmed: false });
+  cognito.on(AdminConfirmSignUpCommand).resolves({});
+  cognito.on(AdminAddUserToGroupCommand).resolves({});
+  cognito.on(AdminDeleteUserCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+});
+afterAll(() => {
+  cognito.restore();
+  ddb.restore();
+});
+
+const PASSWORD = 'Correct-Horse-7';
+const ada = { email: 'Ada@Example.com', password: PASSWORD, name: 'Ada Lovelace' };
+const register = (body: unknown) => invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body }));
+const nothingSent = () => {
+  expect(cognito.calls()).toHaveLength(0);
+  expect(ddb.calls()).toHaveLength(0);
+};
+const cognitoError = <E>(Type: new (o: { message: string; $metadata: object }) => E, message: string) =>
+  new Type({ message, $metadata: { httpStatusCode: 400 } });
+
+describe('POST /users/register', () => {
+  it('creates a confirmed CUSTOMER account with a profile and answers 201 {userId, email}', async () => {
+    const res = await register(ada);
+
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ userId: USER_SUB, email: 'ada@example.com' });
+    expect(res.headers['x-correlation-id']).toBeTruthy();
+
+    expect(cognito.commandCalls(SignUpCommand)[0]?.args[0].input).toEqual({
+      ClientId: USER_POOL_CLIENT_ID,
+      Username: 'ada@example.com',
+      Password: PASSWORD,
+      UserAttributes: [
+        { Name: 'email', Value: 'ada@example.com' },
+        { Name: 'name', Value: 'Ada Lovelace' },
+      ],
+    });
+    expect(cognito.commandCalls(AdminConfirmSignUpCommand)[0]?.args[0].input).toEqual({ UserPoolId: USER_POOL_ID, Username: 'ada@example.com' });
+    expect(cognito.commandCalls(AdminAddUserToGroupCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: USER_POOL_ID,
+      Username: 'ada@example.com',
+      GroupName: 'CUSTOMER',
+    });
+    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      TableName: USERS_TABLE,
+      Item: { userId: USER_SUB, email: 'ada@example.com', name: 'Ada Lovelace', role: 'CUSTOMER' },
+      ConditionExpression: 'attribute_not_exists(userId)',
+    });
+    expect(put?.Item).not.toHaveProperty('password');
+    expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
+  });
+
+  it('refuses a weak password with every broken rule, without calling Cognito or echoing it', async () => {
+    const res = await register({ ...ada, password: 'lowercase' });
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: {
+        code: 'INVALID_PASSWORD',
+        message: 'Password does not meet the policy: must contain an uppercase letter; must contain a number',
+        details: [
+          { field: 'password', message: 'must contain an uppercase letter' },
+          { field: 'password', message: 'must contain a number' },
+        ],
+      },
+    });
+    expect(JSON.stringify(res.body)).not.toContain('lowercase');
+    nothingSent();
+  });
+
+  it('answers 409 EMAIL_TAKEN for an email that has an account, and deletes nothing', async () => {
+    cognito.on(SignUpCommand).rejects(cognitoError(UsernameExistsException, 'User already exists'));
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: 'An account with this email already exists' } });
+    expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it("answers 400 INVALID_PASSWORD with the pool's reason when the pool's policy is stricter", async () => {
+    cognito.on(SignUpCommand).rejects(cognitoError(InvalidPasswordException, 'Password did not conform with policy: Password must have symbol characters'));
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: {
+        code: 'INVALID_PASSWORD',
+        message: 'Password does not meet the policy: Password must have symbol characters',
+        details: [{ field: 'password', message: 'Password must have symbol characters' }],
+      },
+    });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 400 when Cognito refuses a parameter, never echoing the password', async () => {
+    cognito.on(SignUpCommand).rejects(cognitoError(InvalidParameterException, `Invalid value ${PASSWORD} for password`));
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'INVALID_PARAMETER' } });
+    expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
+  });
+
+  it('answers 429, not 500, when Cognito throttles', async () => {
+    cognito.on(SignUpCommand).rejects(cognitoError(TooManyRequestsException, 'Rate exceeded'));
+    const res = await register(ada);
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('1');
+  });
+
+  it('removes the new account when the profile cannot be stored, so that a retry can succeed', async () => {
+    ddb.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
+    expect(cognito.commandCalls(AdminDeleteUserCommand)[0]?.args[0].input).toEqual({ UserPoolId: USER_POOL_ID, Username: 'ada@example.com' });
+
+    // The retry goes through once the table is back.
+    ddb.on(PutCommand).resolves({});
+    expect((await register(ada)).status).toBe(201);
+  });
+
+  it('removes the new account when it cannot be confirmed or put in its group', async () => {
+    cognito.on(AdminAddUserToGroupCommand).rejects(new Error('ResourceNotFoundException: group CUSTOMER'));
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(500);
+    expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(1);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('logs a failed clean-up and still answers the original failure', async () => {
+    const { lines } = captureLogs();
+    cognito.on(AdminConfirmSignUpCommand).rejects(new Error('confirm failed'));
+    cognito.on(AdminDeleteUserCommand).rejects(new Error('delete failed'));
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(500);
+    const logged = lines.map((l) => JSON.parse(l) as { level: string; message: string; userId?: string });
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'could not remove the half-registered account', userId: USER_SUB }),
+    );
+  });
+
+  it('never logs the password', async () => {
+    const { lines } = captureLogs();
+    await register(ada);
+    await register({ ...ada, password: 'weakpassword' });
+    cognito.on(SignUpCommand).rejects(cognitoError(InvalidParameterException, `bad ${PASSWORD}`));
+    await register(ada);
+
+    expect(lines.length).toBeGreaterThan(0);
+    const all = lines.join('\n');
+    expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain('weakpassword');
+  });
+
+  it.each([
+    ['malformed JSON', '{"email": "ada@example.com", ', 'body'],
+    ['a missing password', { email: ada.email, name: ada.name }, 'password'],
+    ['a missing email', { password: PASSWORD, name: ada.name }, 'email'],
+    ['an email that is not one', { ...ada, email: 'ada-at-example.com' }, 'email'],
+    ['a name that is a number', { ...ada, name: 42 }, 'name'],
+    ['a blank name', { ...ada, name: '  ' }, 'name'],
+    ['an unknown field', { ...ada, role: 'ADMIN' }, 'role'],
+    ['a password over 256 characters', { ...ada, password: `Aa1${'x'.repeat(300)}` }, 'password'],
+  ])('answers 400 naming the field for %s, and creates nothing', async (_, body, field) => {
+    const res = await register(body);
+    expect(res.status).toBe(400);
+    const details = (res.body as { error: { details: { field: string }[] } }).error.details;
+    expect(details.map((d) => d.field)).toContain(field);
+    nothingSent();
+  });
+
+  it('answers 413 to a body over 64 KB, and creates nothing', async () => {
+    const res = await register({ ...ada, name: 'n'.repeat(70_000) });
+    expect(res.status).toBe(413);
+    nothingSent();
+  });
+});
