@@ -1,0 +1,50 @@
+import type { TestProject } from 'vitest/node';
+import { startLocalCloud } from '@shop/local-cloud';
+
+/**
+ * Starts the local cloud once for the whole suite, on free ports, through the same
+ * `startLocalCloud` that `npm start` uses. With SHOP_E2E_LOG=1 the functions' logs are shown.
+ */
+export default async function setup(project: TestProject) {
+  const showLogs = process.env['SHOP_E2E_LOG'] === '1';
+  const cloud = await startLocalCloud({
+    apiPort: 0,
+    lambdaPort: 0,
+    dynamoDbPort: 0,
+    cognitoPort: 0,
+    log: (line) => console.log(`[local-cloud] ${line}`),
+    ...(showLogs ? { onFunctionLog: (l) => console.log(`[${l.functionName}] ${l.line}`) } : {}),
+  });
+  if (!cloud.seeded) throw new Error('the local cloud did not seed its accounts');
+  project.provide('cloud', {
+    apiUrl: cloud.apiUrl,
+    dynamodbEndpoint: cloud.endpoints.dynamodb,
+    userPoolId: cloud.userPool.id,
+    clientId: cloud.userPool.clientId,
+    admin: cloud.seeded.admin,
+    manager: cloud.seeded.manager,
+    tables: {
+      products: cloud.tableName('product-service', 'products'),
+      users: cloud.tableName('user-service', 'users'),
+    },
+  });
+  return async () => {
+    await cloud.stop();
+  };
+}
+
+export interface E2eCloud {
+  apiUrl: string;
+  dynamodbEndpoint: string;
+  userPoolId: string;
+  clientId: string;
+  admin: { email: string; password: string };
+  manager: { email: string; password: string };
+  tables: { products: string; users: string };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    cloud: E2eCloud;
+  }
+}

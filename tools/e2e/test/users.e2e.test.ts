@@ -1,0 +1,59 @@
+import { TEST_PASSWORD, uniqueEmail } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
+import { api, cloud, scanAll } from '../src/cloud';
+
+describe('accounts', () => {
+  it('registers a customer, signs them in and shows their profile', async () => {
+    const email = uniqueEmail();
+    const registered = await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Ada Lovelace' });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toEqual({ userId: expect.any(String), email });
+
+    const login = await api.post('/users/login', { email, password: TEST_PASSWORD });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ token: expect.any(String), tokenType: 'Bearer', idToken: expect.any(String), expiresIn: expect.any(Number) });
+    expect(new Date(login.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+
+    const me = await api.get('/users/me', { token: login.body.token });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ userId: registered.body.userId, email, name: 'Ada Lovelace', role: 'CUSTOMER' });
+  });
+
+  it('treats emails case-insensitively and refuses a second account for one email with 409', async () => {
+    const email = uniqueEmail();
+    expect((await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'First' })).status).toBe(201);
+    const again = await api.post('/users/register', { email: email.toUpperCase(), password: TEST_PASSWORD, name: 'Second' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('EMAIL_TAKEN');
+  });
+
+  it('refuses a password the pool policy rejects with 400 saying why, and creates nothing', async () => {
+    const email = uniqueEmail();
+    const before = (await scanAll(cloud.tables.users)).length;
+    const weak = await api.post('/users/register', { email, password: 'weakpass', name: 'Weak' });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.code).toBe('INVALID_PASSWORD');
+    expect(weak.body.error.message).toMatch(/uppercase/);
+    expect(weak.body.error.message).toMatch(/number/);
+    expect(JSON.stringify(weak.body)).not.toContain('weakpass');
+    expect((await scanAll(cloud.tables.users)).length).toBe(before);
+    // Nothing half-made in the pool either: the same email registers fine afterwards.
+    expect((await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Weak' })).status).toBe(201);
+  });
+
+  it('answers a wrong password and an unknown email with the same 401', async () => {
+    const email = uniqueEmail();
+    await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Grace' });
+    const wrongPassword = await api.post('/users/login', { email, password: 'Wrong-Passw0rd' });
+    const unknownEmail = await api.post('/users/login', { email: uniqueEmail('nobody'), password: TEST_PASSWORD });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(wrongPassword.body).toEqual(unknownEmail.body);
+  });
+
+  it('needs a token for the profile', async () => {
+    const me = await api.get('/users/me');
+    expect(me.status).toBe(401);
+    expect(me.body.error.code).toBe('UNAUTHORIZED');
+  });
+});
