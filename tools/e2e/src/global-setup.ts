@@ -13,7 +13,7 @@ export default async function setup(project: TestProject) {
     dynamoDbPort: 0,
     cognitoPort: 0,
     log: (line) => console.log(`[local-cloud] ${line}`),
-    ...(showLogs ? { onFunctionLog: (l) => console.log(`[${l.functionName}] ${l.line}`) } : {}),
+    onFunctionLog: showLogs ? (l) => console.log(`[${l.functionName}] ${l.line}`) : () => undefined,
   });
   if (!cloud.seeded) throw new Error('the local cloud did not seed its accounts');
   project.provide('cloud', {

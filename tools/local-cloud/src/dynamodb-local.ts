@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { portOrFree } from './free-port';
+import { LOCAL_AWS } from './local-aws';
+import { spawnManaged, waitForReady } from './managed-process';
+
+/**
+ * DynamoDB Local, the official jar (it ships inside the npm package
+ * `amplify-dynamodb-simulator`). Unlike dynalite it has transactions with per-item
+ * cancellation reasons, `ReturnValuesOnConditionCheckFailure` and streams.
+ */
+
+export interface DynamoDbLocalOptions {
+  /** Port to listen on; 0 or absent picks a free one. */
+  port?: number;
+  /** Directory to keep the data in across runs; absent keeps it in memory. */
+  dbPath?: string;
+  /** How long to wait for it to answer. It takes 6–18 s on two busy cores. */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  /** `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL_DYNAMODB` or a client's `endpoint`. */
+  endpoint: string;
+  port: number;
+  /** Process id of the java process (for tests that check nothing is left behind). */
+  pid: number;
+  /** Stops java and resolves once it has exited. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const MIN_JAVA_MAJOR = 17;
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  assertJava();
+  const emulator = emulatorDir();
+  const port = await portOrFree(options.port);
+  const storage = options.dbPath ? ['-dbPath', ensureDir(options.dbPath)] : ['-inMemory'];
+
+  const proc = await spawnManaged({
+    name: 'DynamoDB Local',
+    command: 'java',
+    args: [
+      `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(emulator, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      ...storage,
+      // Without -sharedDb it keeps separate tables per access key and region.
+      '-sharedDb',
+      '-disableTelemetry',
+    ],
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    ...LOCAL_AWS,
+    endpoint,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  });
+  try {
+    await waitForReady(proc, async () => (await client.send(new ListTablesCommand({ Limit: 1 })), true), {
+      timeoutMs: options.startTimeoutMs ?? 60_000,
+    });
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+
+  return { endpoint, port, pid: proc.pid, stop: () => proc.stop() };
+}
+
+/** The `emulator/` folder of `amplify-dynamodb-simulator`, which holds the jar and its native libraries. */
+function emulatorDir(): string {
+  let pkg: string;
+  try {
+    pkg = require.resolve('amplify-dynamodb-simulator/package.json');
+  } catch {
+    throw new Error('DynamoDB Local: the npm package `amplify-dynamodb-simulator` is not installed (run `npm install`).');
+  }
+  return join(dirname(pkg), 'emulator');
+}
+
+/** Fails with a message a person can act on when java is missing or too old. */
+function assertJava(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error) {
+    throw new Error(
+      `DynamoDB Local needs Java ${MIN_JAVA_MAJOR} or newer, and \`java\` was not found on the PATH ` +
+        `(${result.error.message}). Install a JRE ${MIN_JAVA_MAJOR}+ (e.g. \`apt-get install openjdk-17-jre-headless\`).`,
+    );
+  }
+  // `java -version` writes to stderr: `openjdk version "17.0.15"` or, before Java 9, `"1.8.0_392"`.
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
+  if (!match) return; // An unusual build; let the jar itself decide.
+  const major = match[1] === '1' ? Number(match[2]) : Number(match[1]);
+  if (major < MIN_JAVA_MAJOR) {
+    throw new Error(`DynamoDB Local needs Java ${MIN_JAVA_MAJOR} or newer; \`java\` on the PATH is Java ${major}.`);
+  }
+}
+
+function ensureDir(path: string): string {
+  const absolute = resolve(path);
+  mkdirSync(absolute, { recursive: true });
+  return absolute;
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen, readBody } from './http-server';
+import { type ErrorPayload, functionArn, type LambdaRuntime } from './lambda-runtime';
+
+/** Lambda's limit for a request or response payload (synchronous invoke). */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+export interface LambdaApi {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface AsyncInvocation {
+  functionName: string;
+  requestId: string;
+  event: unknown;
+}
+
+export interface AsyncFailure extends AsyncInvocation {
+  error: ErrorPayload;
+}
+
+/**
+ * Runs an `Event` invocation after the caller got its 202. The default makes one attempt;
+ * Lambda's retries and on-failure destination plug in here.
+ */
+export type AsyncInvoker = (invocation: AsyncInvocation) => void;
+
+export interface LambdaApiOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Called when an `Event` invocation fails (used by the default async invoker). */
+  onAsyncFailure?: (failure: AsyncFailure) => void;
+  asyncInvoker?: AsyncInvoker;
+}
+
+export function singleAttemptInvoker(runtime: LambdaRuntime, onFailure?: (failure: AsyncFailure) => void): AsyncInvoker {
+  return (invocation) => {
+    runtime.invoke(invocation.functionName, invocation.event, { requestId: invocation.requestId }).then(
+      (result) => {
+        if (!result.ok) onFailure?.({ ...invocation, error: result.error });
+      },
+      (error: Error) => onFailure?.({ ...invocation, error: { errorType: error.name, errorMessage: error.message } }),
+    );
+  };
+}
+
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+/** A name, a partial ARN or a full ARN, each with an optional `:qualifier`. */
+const FUNCTION_REF =
+  /^(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?([A-Za-z0-9_-]{1,140})(?::([A-Za-z0-9_$-]+))?$/;
+
+/**
+ * Lambda's Invoke API (`POST /2015-03-31/functions/{FunctionName}/invocations`), enough for
+ * the AWS SDK v3 `LambdaClient` pointed at it to work unmodified.
+ */
+export async function startLambdaApi(runtime: LambdaRuntime, options: LambdaApiOptions): Promise<LambdaApi> {
+  const invokeAsync = options.asyncInvoker ?? singleAttemptInvoker(runtime, options.onAsyncFailure);
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const fail = (status: number, errorType: string, message: string) =>
+      sendJson(response, status, { Type: status >= 500 ? 'Service' : 'User', message }, {
+        'x-amzn-errortype': errorType,
+        'x-amzn-requestid': requestId,
+      });
+
+    const route = INVOKE_PATH.exec(request.url?.split('?')[0] ?? '');
+    if (request.method !== 'POST' || !route) return fail(404, 'UnknownOperationException', 'Unknown operation');
+    const reference = FUNCTION_REF.exec(decodeURIComponent(route[1] ?? ''));
+    const qualifier = reference?.[2] ?? new URL(request.url ?? '', 'http://local').searchParams.get('Qualifier');
+    const name = reference?.[1] ?? decodeURIComponent(route[1] ?? '');
+    if (!reference || !runtime.has(name) || (qualifier && qualifier !== '$LATEST')) {
+      return fail(404, 'ResourceNotFoundException', `Function not found: ${functionArn(name)}${qualifier ? `:${qualifier}` : ''}`);
+    }
+
+    const read = await readBody(request, MAX_PAYLOAD_BYTES);
+    if (read.tooLarge) {
+      return fail(413, 'RequestTooLargeException', `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
+    }
+    let event: unknown = {};
+    if (read.body.byteLength > 0) {
+      try {
+        event = JSON.parse(read.body.toString('utf8'));
+      } catch (error) {
+        return fail(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
+      }
+    }
+
+    const invocationType = request.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    if (invocationType === 'DryRun') return send(response, 204, undefined, { 'x-amzn-requestid': requestId });
+    if (invocationType === 'Event') {
+      invokeAsync({ functionName: name, requestId, event });
+      return send(response, 202, undefined, { 'x-amzn-requestid': requestId });
+    }
+    if (invocationType !== 'RequestResponse') {
+      return fail(400, 'InvalidParameterValueException', `Unsupported invocation type: ${String(invocationType)}`);
+    }
+
+    const result = await runtime.invoke(name, event, { requestId });
+    let body = JSON.stringify(result.ok ? result.payload : result.error);
+    let functionError = !result.ok;
+    if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES) {
+      functionError = true;
+      body = JSON.stringify({
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`,
+      });
+    }
+    send(response, 200, body, {
+      'content-type': 'application/json',
+      'x-amz-executed-version': '$LATEST',
+      'x-amzn-requestid': requestId,
+      ...(functionError ? { 'x-amz-function-error': 'Unhandled' } : {}),
+    });
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => {
+      if (response.headersSent) return void response.destroy(error);
+      sendJson(response, 500, { Type: 'Service', message: error.message }, { 'x-amzn-errortype': 'ServiceException' });
+    });
+  });
+  return listen(server, options);
+}
+
+function send(response: ServerResponse, status: number, body: string | undefined, headers: Record<string, string>): void {
+  response.writeHead(status, headers);
+  response.end(body);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  send(response, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+}

@@ -1,0 +1,334 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { transformSync } from 'esbuild';
+import type { ErrorPayload, InvokeMessage, ResultMessage, WorkerData } from './lambda-worker';
+
+export type { ErrorPayload } from './lambda-worker';
+
+export interface FunctionConfig {
+  /** Physical function name, e.g. `shop-local-product-service-create-product`. */
+  name: string;
+  service: string;
+  /** The function's name in its manifest, e.g. `create-product`. */
+  functionName: string;
+  /** Absolute path of the esbuild cjs bundle that exports `handler`. */
+  bundlePath: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Layer `node_modules` folders, resolvable from the bundle as Lambda's `/opt/nodejs/node_modules` is. */
+  layerPaths?: string[];
+}
+
+export type InvokeResult =
+  | { ok: true; payload: unknown; coldStart: boolean; durationMs: number; requestId: string }
+  | { ok: false; error: ErrorPayload; coldStart: boolean; durationMs: number; requestId: string };
+
+export interface RuntimeLogLine {
+  functionName: string;
+  requestId?: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+export interface LambdaRuntimeOptions {
+  /** Every line a function writes. Defaults to this process's stdout and stderr. */
+  onLog?: (line: RuntimeLogLine) => void;
+  /** How long an instance stays warm without work; 5 minutes by default. */
+  idleTimeoutMs?: number;
+}
+
+export class FunctionNotFoundError extends Error {
+  constructor(readonly functionName: string) {
+    super(`Function not found: ${functionName}`);
+    this.name = 'FunctionNotFoundError';
+  }
+}
+
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const DEFAULT_REGION = 'us-east-1';
+
+export function functionArn(name: string, region = DEFAULT_REGION): string {
+  return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
+}
+
+type Outcome = { ok: true; payload: unknown } | { ok: false; error: ErrorPayload };
+
+/**
+ * Runs Lambda functions on this machine the way Lambda does: each warm instance is a worker
+ * thread with its own environment and module state, reused while idle, and a new one (a cold
+ * start) is started when every instance of the function is busy.
+ */
+export class LambdaRuntime {
+  private readonly registry = new Map<string, FunctionConfig>();
+  private readonly pools = new Map<string, Set<Instance>>();
+  private readonly onLog: (line: RuntimeLogLine) => void;
+  private readonly idleTimeoutMs: number;
+  private stopped = false;
+
+  constructor(options: LambdaRuntimeOptions = {}) {
+    this.onLog = options.onLog ?? writeToProcessStdio;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+  }
+
+  /** Registering a name again (a rebuilt bundle) retires its instances, so the next invoke loads the new code. */
+  register(fn: FunctionConfig): void {
+    this.registry.set(fn.name, { ...fn });
+    for (const instance of this.pools.get(fn.name) ?? []) instance.retire();
+  }
+
+  has(name: string): boolean {
+    return this.registry.has(name);
+  }
+
+  functions(): FunctionConfig[] {
+    return [...this.registry.values()];
+  }
+
+  /** `requestId` lets a caller that already answered with one (an `Event` invoke) keep it. */
+  async invoke(name: string, event: unknown, options: { requestId?: string } = {}): Promise<InvokeResult> {
+    const fn = this.registry.get(name);
+    if (!fn) throw new FunctionNotFoundError(name);
+    if (this.stopped) throw new Error(`The Lambda runtime is stopped; cannot invoke ${name}`);
+
+    const requestId = options.requestId ?? randomUUID();
+    const pool = this.pool(name);
+    let instance = [...pool].find((candidate) => candidate.idle);
+    const coldStart = !instance;
+    if (!instance) {
+      instance = new Instance(fn, this.idleTimeoutMs, this.onLog, (gone) => pool.delete(gone));
+      pool.add(instance);
+    }
+    const started = performance.now();
+    const outcome = await instance.run(requestId, event);
+    return { ...outcome, coldStart, durationMs: Math.round(performance.now() - started), requestId };
+  }
+
+  /** Terminates every instance; invocations still running end as `Runtime.ExitError`. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const instances = [...this.pools.values()].flatMap((pool) => [...pool]);
+    await Promise.all(instances.map((instance) => instance.terminate()));
+  }
+
+  private pool(name: string): Set<Instance> {
+    let pool = this.pools.get(name);
+    if (!pool) this.pools.set(name, (pool = new Set()));
+    return pool;
+  }
+}
+
+/** One warm Lambda instance: a worker thread that runs one invocation at a time. */
+class Instance {
+  private readonly worker: Worker;
+  private current?: { requestId: string; settle: (outcome: Outcome) => void };
+  /** Log lines are tagged with the request the instance ran last, also for lines written after it answered. */
+  private lastRequestId?: string;
+  private idleTimer?: NodeJS.Timeout;
+  private gone = false;
+  private retired = false;
+  private terminating = false;
+  private crashError?: Error;
+  private readonly exited: Promise<void>;
+
+  constructor(
+    private readonly fn: FunctionConfig,
+    private readonly idleTimeoutMs: number,
+    private readonly onLog: (line: RuntimeLogLine) => void,
+    private readonly onGone: (instance: Instance) => void,
+  ) {
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    const workerData: WorkerData = {
+      bundlePath: fn.bundlePath,
+      layerPaths: fn.layerPaths ?? [],
+      functionName: fn.name,
+      memoryMb: fn.memoryMb,
+      invokedFunctionArn: functionArn(fn.name, fn.environment['AWS_REGION']),
+      logGroupName: `/aws/lambda/${fn.name}`,
+      logStreamName,
+    };
+    this.worker = new Worker(workerSource(), {
+      eval: true,
+      workerData,
+      env: lambdaEnvironment(fn, logStreamName),
+      // Not the parent's flags: a tsx or vitest loader must not leak into the function.
+      execArgv: [],
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: fn.memoryMb },
+    });
+    // Stdio streams that are being read keep the event loop alive until the worker exits
+    // whatever unref() says; idle instances end with the idle timeout or stop().
+    this.worker.unref();
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    forEachLine(this.worker.stdout, (line) => this.log('stdout', line));
+    forEachLine(this.worker.stderr, (line) => this.log('stderr', line));
+    this.worker.on('message', (message: ResultMessage) => {
+      if (message.requestId !== this.current?.requestId) return;
+      if (message.ok) this.finish({ ok: true, payload: JSON.parse(message.payload) });
+      else this.finish({ ok: false, error: message.error });
+      if (!message.ok && message.fatal) void this.terminate();
+      else this.becomeIdle();
+    });
+    // An uncaught error (or running out of heap) is reported here, then the worker exits.
+    this.worker.on('error', (error: unknown) => {
+      this.crashError = error instanceof Error ? error : new Error(String(error));
+    });
+    this.worker.on('exit', (code) => this.onExit(code));
+  }
+
+  get idle(): boolean {
+    return !this.current && !this.gone && !this.retired;
+  }
+
+  run(requestId: string, event: unknown): Promise<Outcome> {
+    clearTimeout(this.idleTimer);
+    this.worker.ref();
+    this.lastRequestId = requestId;
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    const message: InvokeMessage = {
+      type: 'invoke',
+      requestId,
+      payload: JSON.stringify(event) ?? 'null',
+      deadlineMs: Date.now() + timeoutMs,
+    };
+    return new Promise<Outcome>((resolve) => {
+      const timer = setTimeout(() => {
+        const errorMessage = `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`;
+        this.log('stderr', `${new Date().toISOString()} ${requestId} ${errorMessage}`);
+        this.finish({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage } });
+        void this.terminate();
+      }, timeoutMs);
+      this.current = {
+        requestId,
+        settle: (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+      };
+      this.worker.postMessage(message);
+    });
+  }
+
+  /** Finishes any running invocation, then the instance is not used again. */
+  retire(): void {
+    this.retired = true;
+    if (!this.current) void this.terminate();
+  }
+
+  async terminate(): Promise<void> {
+    this.terminating = true;
+    this.discard();
+    await this.worker.terminate();
+    await this.exited;
+  }
+
+  private finish(outcome: Outcome): void {
+    const current = this.current;
+    this.current = undefined;
+    this.worker.unref();
+    current?.settle(outcome);
+  }
+
+  /** An exit we did not ask for is a crash: it fails the running invocation, as Lambda reports it. */
+  private onExit(code: number): void {
+    this.discard();
+    if (this.terminating && !this.current) return;
+    const requestId = this.current?.requestId;
+    const crash = this.crashError as (Error & { code?: string }) | undefined;
+    let error: ErrorPayload;
+    if (crash?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      error = { errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: out of memory` };
+    } else if (crash) {
+      error = { errorType: crash.name, errorMessage: crash.message, trace: crash.stack?.split('\n') ?? [] };
+    } else {
+      const reason = this.terminating
+        ? 'Runtime exited because the local Lambda runtime stopped'
+        : code
+          ? `Runtime exited with error: exit status ${code}`
+          : 'Runtime exited without providing a reason';
+      error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: ${reason}` };
+    }
+    this.log('stderr', `${new Date().toISOString()} ${requestId ?? '-'} ${error.errorType}: ${error.errorMessage}`);
+    if (this.current) this.finish({ ok: false, error });
+  }
+
+  private becomeIdle(): void {
+    if (this.retired) return void this.terminate();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.terminate(), this.idleTimeoutMs).unref();
+  }
+
+  private discard(): void {
+    clearTimeout(this.idleTimer);
+    if (this.gone) return;
+    this.gone = true;
+    this.onGone(this);
+  }
+
+  private log(stream: RuntimeLogLine['stream'], line: string): void {
+    const requestId = this.current?.requestId ?? this.lastRequestId;
+    this.onLog({ functionName: this.fn.name, ...(requestId ? { requestId } : {}), stream, line });
+  }
+}
+
+/**
+ * A Lambda-like environment, not this process's: the function sees its own variables and
+ * the ones Lambda sets, which it may not override.
+ */
+function lambdaEnvironment(fn: FunctionConfig, logStreamName: string): Record<string, string> {
+  const region = fn.environment['AWS_REGION'] ?? DEFAULT_REGION;
+  const inherited = Object.fromEntries(
+    (['PATH', 'NODE_OPTIONS'] as const).flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])),
+  ) as Record<string, string>;
+  return {
+    ...inherited,
+    ...fn.environment,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: fn.environment['AWS_DEFAULT_REGION'] ?? region,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+    LAMBDA_TASK_ROOT: path.dirname(fn.bundlePath),
+    ...(fn.layerPaths?.length ? { NODE_PATH: fn.layerPaths.join(path.delimiter) } : {}),
+  };
+}
+
+let workerCode: string | undefined;
+
+/**
+ * The worker bootstrap as JavaScript. It is written in TypeScript and this module may itself
+ * run from source (tsx, vitest), so it is transpiled once here rather than loaded by path.
+ */
+function workerSource(): string {
+  workerCode ??= transformSync(readFileSync(path.join(__dirname, 'lambda-worker.ts'), 'utf8'), {
+    loader: 'ts',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcefile: 'lambda-worker.ts',
+  }).code;
+  return workerCode;
+}
+
+function forEachLine(stream: Readable, onLine: (line: string) => void): void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) onLine(line.replace(/\r$/, ''));
+  });
+  stream.on('end', () => {
+    if (rest) onLine(rest);
+  });
+}
+
+function writeToProcessStdio({ stream, line }: RuntimeLogLine): void {
+  (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`);
+}
