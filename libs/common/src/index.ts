@@ -8,3 +8,5 @@ export { dynamoDocumentClient } from './aws/dynamodb';
 export { lambdaClient } from './aws/lambda';
 export { cognitoClient } from './aws/cognito';
 export { memo } from './aws/client-options';
+export { sfnClient } from './aws/sfn';
+export { sqsClient } from './aws/sqs';

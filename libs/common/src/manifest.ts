@@ -48,6 +48,8 @@ export interface HttpTrigger {
     body?: z.ZodType;
     query?: z.ZodType;
     path?: z.ZodType;
+    /** Checked against the lower-cased headers; use a non-strict object naming the headers the route needs. */
+    headers?: z.ZodType;
   };
   /** Success status and body schema (for the OpenAPI document). */
   response: { status: number; body?: z.ZodType };
@@ -62,7 +64,43 @@ export interface InvokeTrigger {
   callers: readonly string[];
 }
 
-export type Trigger = HttpTrigger | InvokeTrigger;
+/** An SQS event source mapping: the function consumes a queue, reporting partial batch failures. */
+export interface QueueTrigger {
+  type: 'queue';
+  /** `service/queue` of the queue (declared in its owner's `queues`). */
+  queue: string;
+  batchSize: number;
+  /** Seconds to gather a batch before invoking; 0 invokes as soon as a message is there. */
+  maxBatchingWindowSeconds?: number;
+}
+
+/** A Task state of a state machine runs this function. */
+export interface StateMachineTaskTrigger {
+  type: 'state-machine-task';
+  /** `service/stateMachine` of the machine (declared in its owner's `stateMachines`). */
+  stateMachine: string;
+  /** Names of the Task states that run the function. */
+  states: readonly string[];
+}
+
+export type Trigger = HttpTrigger | InvokeTrigger | QueueTrigger | StateMachineTaskTrigger;
+
+export interface QueueDef {
+  description: string;
+  /** Longer than the consumer's timeout, so a message is not handed out twice while in work. */
+  visibilityTimeoutSeconds: number;
+  /** After this many receives without success a message moves to the queue's dead-letter queue (`<name>-dlq`). */
+  maxReceiveCount: number;
+}
+
+export interface StateMachineDef {
+  description: string;
+  /**
+   * The Amazon States Language definition, relative to the service root. Task states name
+   * their function as `${service/function}`; infra and the local cloud substitute the ARN.
+   */
+  definition: string;
+}
 
 export type TableAccess = 'read' | 'write' | 'read-write';
 
@@ -78,13 +116,24 @@ export type UserPoolAction =
   | 'InitiateAuth'
   | 'AdminInitiateAuth';
 
+export type StateMachineAction = 'StartExecution' | 'DescribeExecution' | 'SendTaskSuccess' | 'SendTaskFailure';
+
 export interface Permissions {
   /** Tables of this service, by logical name. */
   tables?: Readonly<Record<string, TableAccess>>;
+  /**
+   * Tables another service owns, as `service/table`. Kept for the few places where one
+   * transaction must span two services' data (stock reservation); prefer an invoke.
+   */
+  foreignTables?: Readonly<Record<string, TableAccess>>;
   /** The platform's Cognito user pool. */
   userPool?: readonly UserPoolAction[];
   /** Functions this one invokes, as `service/function`. */
   invokes?: readonly string[];
+  /** Queues this function sends to, as `service/queue`. */
+  sendsTo?: readonly string[];
+  /** State machines this function starts or reports to, as `service/stateMachine`. */
+  stateMachines?: Readonly<Record<string, readonly StateMachineAction[]>>;
 }
 
 export interface FunctionDef {
@@ -98,13 +147,21 @@ export interface FunctionDef {
   uses?: readonly PlatformResource[];
 }
 
-export type PlatformResource = 'userPool';
+/**
+ * Platform resources and settings a function reads from its environment:
+ * `userPool` → USER_POOL_ID, USER_POOL_CLIENT_ID;
+ * `paymentProvider` → PAYMENT_PROVIDER_URL, PAYMENT_PROVIDER_API_KEY (secret), PAYMENT_WEBHOOK_SECRET (secret);
+ * `checkout` → PAYMENT_WINDOW_SECONDS.
+ */
+export type PlatformResource = 'userPool' | 'paymentProvider' | 'checkout';
 
 export interface ServiceManifest {
   /** The Nx project and npm package name, e.g. `product-service`. */
   name: string;
   description: string;
   tables: Readonly<Record<string, TableDef>>;
+  queues?: Readonly<Record<string, QueueDef>>;
+  stateMachines?: Readonly<Record<string, StateMachineDef>>;
   functions: Readonly<Record<string, FunctionDef>>;
 }
 
@@ -121,12 +178,18 @@ export function defineService<const M extends ServiceManifest>(manifest: M): M {
   return manifest;
 }
 
+/** `idempotencyKeys` / `order-lines` / `payment-service/payment-events` → `IDEMPOTENCY_KEYS` / `ORDER_LINES` / `PAYMENT_SERVICE_PAYMENT_EVENTS`. */
+function envName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-/]/g, '_').toUpperCase();
+}
+
 /**
- * Environment variable through which a function learns a table's physical name.
+ * Environment variable through which a function learns a table's physical name (for a
+ * foreign table, the same name as its owner uses).
  * `products` → `PRODUCTS_TABLE`. Infra and the local cloud both set it this way.
  */
 export function tableEnvVar(logicalName: string): string {
-  return `${logicalName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase()}_TABLE`;
+  return `${envName(logicalName)}_TABLE`;
 }
 
 /** Physical resource name for a stage: `shop-dev-product-service-products`. */
@@ -137,7 +200,31 @@ export function physicalName(stage: string, service: string, resource: string): 
 /** Environment variables for platform resources. */
 export const PLATFORM_ENV = {
   userPool: ['USER_POOL_ID', 'USER_POOL_CLIENT_ID'],
+  paymentProvider: ['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_API_KEY', 'PAYMENT_WEBHOOK_SECRET'],
+  checkout: ['PAYMENT_WINDOW_SECONDS'],
 } as const satisfies Record<PlatformResource, readonly string[]>;
+
+/** `inventory-service/check-availability` → `INVENTORY_SERVICE_CHECK_AVAILABILITY_FUNCTION` (the physical function name). */
+export function functionEnvVar(ref: string): string {
+  return `${envName(ref)}_FUNCTION`;
+}
+
+/** `payment-service/payment-events` → `PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL`. */
+export function queueUrlEnvVar(ref: string): string {
+  return `${envName(ref)}_QUEUE_URL`;
+}
+
+/** `checkout-orchestrator/checkout` → `CHECKOUT_ORCHESTRATOR_CHECKOUT_STATE_MACHINE_ARN`. */
+export function stateMachineEnvVar(ref: string): string {
+  return `${envName(ref)}_STATE_MACHINE_ARN`;
+}
+
+/** Splits a `service/name` reference. */
+export function parseRef(ref: string): { service: string; name: string } {
+  const [service, name, ...rest] = ref.split('/');
+  if (!service || !name || rest.length) throw new Error(`"${ref}" is not a service/name reference`);
+  return { service, name };
+}
 
 /** Handler file of a function, relative to its service root: the function `create-product` lives in `src/handlers/create-product.ts`. */
 export function handlerPath(functionName: string): string {

@@ -119,6 +119,19 @@ describe('httpHandler', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret');
   });
 
+  it('checks headers the route names, and answers 400 naming the header', async () => {
+    const keyed = httpHandler(
+      { request: { headers: z.object({ 'idempotency-key': z.string().min(8) }) } },
+      { authorize: () => undefined },
+      async ({ headers }) => ({ body: { key: headers['idempotency-key'], agent: headers['user-agent'] } }),
+    );
+    const missing = parse(await keyed(event(), context));
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details[0].field).toBe('idempotency-key');
+    const ok = parse(await keyed(event({ headers: { 'idempotency-key': 'key-12345', 'user-agent': 'curl' } }), context));
+    expect(ok.body).toEqual({ key: 'key-12345', agent: 'curl' });
+  });
+
   it('answers 204 with no body and no content type', async () => {
     const empty = httpHandler({}, { authorize: () => undefined }, async () => ({ status: 204 }));
     const res = await empty(event(), context);

@@ -4,3 +4,6 @@ export * from './user';
 export * from './product';
 export * from './password-policy';
 export * from './order';
+export * from './cart';
+export * from './inventory';
+export * from './payment';

@@ -17,21 +17,24 @@ type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** The part of a route's manifest entry the wrapper reads: its request schemas. */
 export interface RouteContract {
-  request?: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType };
+  request?: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType; headers?: z.ZodType };
   response?: unknown;
 }
+type RawHeaders = Readonly<Record<string, string | undefined>>;
 type Req<R extends RouteContract> = NonNullable<R['request']>;
 type BodyOf<R extends RouteContract> = Parsed<Req<R>['body']>;
 type QueryOf<R extends RouteContract> = Parsed<Req<R>['query']>;
 type PathOf<R extends RouteContract> = Parsed<Req<R>['path']>;
+type HeadersOf<R extends RouteContract> = Req<R>['headers'] extends z.ZodType ? z.output<Req<R>['headers']> & RawHeaders : RawHeaders;
 
-export interface HttpRequest<B, Q, P, A> {
+export interface HttpRequest<B, Q, P, A, H = RawHeaders> {
   body: B;
   query: Q;
   path: P;
   /** What `authorize` returned: the caller, for routes that need one. */
   principal: A;
-  headers: Readonly<Record<string, string | undefined>>;
+  /** Lower-case header names; checked by the route's `headers` schema when it has one. */
+  headers: H;
   correlationId: string;
   log: Logger;
   event: HttpEvent;
@@ -61,10 +64,10 @@ const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export function httpHandler<R extends RouteContract, A>(
   route: R,
   options: HttpHandlerOptions<A>,
-  handle: (request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A>) => Promise<HttpResult>,
+  handle: (request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A, HeadersOf<R>>) => Promise<HttpResult>,
 ): (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const { body, query, path } = route.request ?? {};
+  const { body, query, path, headers } = route.request ?? {};
 
   return async (event, context) => {
     const started = Date.now();
@@ -77,12 +80,13 @@ export function httpHandler<R extends RouteContract, A>(
     let result: APIGatewayProxyStructuredResultV2;
     try {
       const principal = options.authorize(event);
-      const request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A> = {
+      const rawHeaders: RawHeaders = event.headers ?? {};
+      const request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A, HeadersOf<R>> = {
         body: (body ? parseRequestPart('body', body, readJsonBody(event, maxBodyBytes)) : undefined) as BodyOf<R>,
         query: (query ? parseRequestPart('query', query, event.queryStringParameters ?? {}) : undefined) as QueryOf<R>,
         path: (path ? parseRequestPart('path', path, event.pathParameters ?? {}) : undefined) as PathOf<R>,
         principal,
-        headers: event.headers ?? {},
+        headers: (headers ? { ...rawHeaders, ...(parseRequestPart('headers', headers, rawHeaders) as object) } : rawHeaders) as HeadersOf<R>,
         correlationId,
         log,
         event,

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { BadRequestError, type ErrorDetail } from '../errors';
 
-export type RequestPart = 'body' | 'query' | 'path';
+export type RequestPart = 'body' | 'query' | 'path' | 'headers';
 
 /** Turns zod issues into details that name each offending field, unknown fields included. */
 export function issuesToDetails(part: RequestPart, issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
