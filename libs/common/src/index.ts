@@ -10,3 +10,5 @@ export { cognitoClient } from './aws/cognito';
 export { memo } from './aws/client-options';
 export { sfnClient } from './aws/sfn';
 export { sqsClient } from './aws/sqs';
+export * from './invoke/invoke-handler';
+export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './aws/batch-get';

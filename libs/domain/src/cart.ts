@@ -30,3 +30,34 @@ export const Cart = z.object({
   totals: z.object({ itemCount: z.int(), subtotal: Money }),
 });
 export type Cart = z.infer<typeof Cart>;
+
+/** A line of a cart as checkout reads it: what and how many, not yet priced. */
+export const CartLine = z.object({ productId: Id, quantity: z.int().min(1).max(CART_LINE_MAX_QUANTITY) });
+export type CartLine = z.infer<typeof CartLine>;
+
+/** Payload of the internal function cart-service/read-cart. */
+export const ReadCartRequest = z.strictObject({ userId: z.string().min(1).max(128) });
+export type ReadCartRequest = z.infer<typeof ReadCartRequest>;
+
+/** Answer of cart-service/read-cart: `cartId` is null when the user has no cart yet. */
+export const ReadCartResponse = z.object({ cartId: Id.nullable(), userId: z.string(), lines: z.array(CartLine) });
+export type ReadCartResponse = z.infer<typeof ReadCartResponse>;
+
+/** How many placed orders a cart remembers having cleared, so that a repeated clear-cart changes nothing. */
+export const CART_CLEARED_ORDERS_KEPT = 20;
+
+/**
+ * Payload of the internal function cart-service/clear-cart: the lines of a placed order, to take
+ * out of the cart they were ordered from. `orderId` makes a repeated call change nothing more.
+ */
+export const ClearCartRequest = z.strictObject({
+  userId: z.string().min(1).max(128),
+  cartId: Id,
+  orderId: Id,
+  lines: z.array(CartLine).min(1).max(CART_MAX_LINES),
+});
+export type ClearCartRequest = z.infer<typeof ClearCartRequest>;
+
+/** Answer of cart-service/clear-cart: `cleared` is false when there was nothing to do (no cart, another cart, an order cleared already). */
+export const ClearCartResponse = z.object({ cleared: z.boolean() });
+export type ClearCartResponse = z.infer<typeof ClearCartResponse>;

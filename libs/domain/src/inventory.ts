@@ -8,6 +8,8 @@ import { Id } from './ids';
  */
 export const CHECKOUT_ERRORS = {
   outOfStock: 'OutOfStock',
+  /** commit-stock found the reservation released (the order was cancelled or its payment window passed). */
+  reservationReleased: 'ReservationReleased',
   orderNotPayable: 'OrderNotPayable',
   paymentDeclined: 'PaymentDeclined',
   orderCancelled: 'OrderCancelled',

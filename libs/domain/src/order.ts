@@ -53,3 +53,44 @@ export const CheckoutInput = z.object({
   paymentWindowSeconds: z.int().min(1),
 });
 export type CheckoutInput = z.infer<typeof CheckoutInput>;
+
+/*
+ * Payloads of order-service's checkout tasks, as the checkout state machine
+ * (apps/checkout-orchestrator/src/checkout.asl.json) builds them. `correlationId` travels
+ * alongside and is taken out by `invokeHandler`.
+ */
+
+/** ValidateOrder: the order to check. */
+export const ValidateOrderRequest = z.strictObject({ orderId: Id });
+export type ValidateOrderRequest = z.infer<typeof ValidateOrderRequest>;
+
+/** What ValidateOrder hands on to ReserveStock. */
+export const ValidateOrderResponse = z.object({
+  orderId: Id,
+  lines: z.array(z.object({ productId: Id, quantity: z.int().min(1) })).min(1),
+});
+export type ValidateOrderResponse = z.infer<typeof ValidateOrderResponse>;
+
+/** WaitForPayment (`.waitForTaskToken`): the token to resume the execution with, and the payment window. */
+export const AwaitPaymentRequest = z.strictObject({
+  orderId: Id,
+  taskToken: z.string().min(1).max(8192),
+  paymentWindowSeconds: z.int().min(1),
+});
+export type AwaitPaymentRequest = z.infer<typeof AwaitPaymentRequest>;
+
+/** How a checkout ends; MarkPaid sends PAID, Finalize the outcome of the failure path. */
+export const CheckoutOutcome = z.enum(['PAID', 'CANCELLED', 'PAYMENT_FAILED']);
+export type CheckoutOutcome = z.infer<typeof CheckoutOutcome>;
+
+/** MarkPaid and Finalize: the status to end the order in, and why when it did not get paid. */
+export const FinalizeOrderRequest = z.strictObject({
+  orderId: Id,
+  outcome: CheckoutOutcome,
+  reason: z.string().min(1).max(1000).optional(),
+});
+export type FinalizeOrderRequest = z.infer<typeof FinalizeOrderRequest>;
+
+/** What the update-order-status function hands the waiting WaitForPayment task on success. */
+export const PaymentTaskOutput = z.object({ outcome: z.literal('SUCCEEDED') });
+export type PaymentTaskOutput = z.infer<typeof PaymentTaskOutput>;

@@ -54,3 +54,24 @@ export const ProductPage = z.object({
   nextCursor: z.string().nullable(),
 });
 export type ProductPage = z.infer<typeof ProductPage>;
+
+/** product-service/get-products: at most this many ids per call. */
+export const GET_PRODUCTS_MAX_IDS = 100;
+
+/** Payload of the internal function product-service/get-products. */
+export const GetProductsRequest = z.strictObject({ productIds: z.array(Id).min(1).max(GET_PRODUCTS_MAX_IDS) });
+export type GetProductsRequest = z.infer<typeof GetProductsRequest>;
+
+/** A product as other services see it: `listed` is false once it was soft-deleted. */
+export const CatalogProduct = z.object({
+  productId: Id,
+  name: z.string(),
+  price: Money,
+  stock: z.int(),
+  listed: z.boolean(),
+});
+export type CatalogProduct = z.infer<typeof CatalogProduct>;
+
+/** Answer of product-service/get-products: one entry per known id, in the order asked; unknown ids are left out. */
+export const GetProductsResponse = z.object({ products: z.array(CatalogProduct) });
+export type GetProductsResponse = z.infer<typeof GetProductsResponse>;

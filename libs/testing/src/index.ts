@@ -1,3 +1,4 @@
 export * from './api-gateway-event';
 export * from './api-client';
 export * from './accounts';
+export * from './processes';

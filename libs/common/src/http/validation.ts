@@ -3,8 +3,8 @@ import { BadRequestError, type ErrorDetail } from '../errors';
 
 export type RequestPart = 'body' | 'query' | 'path' | 'headers';
 
-/** Turns zod issues into details that name each offending field, unknown fields included. */
-export function issuesToDetails(part: RequestPart, issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+/** Turns zod issues into details that name each offending field, unknown fields included (`part` names the whole). */
+export function issuesToDetails(part: RequestPart | 'payload', issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
   return issues.flatMap((issue) => {
     const at = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
