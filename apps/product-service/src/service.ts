@@ -117,6 +117,19 @@ export const service = defineService({
       ],
       permissions: { tables: { products: 'read' } },
     },
+    'get-products': {
+      description: 'Answers several products, soft-deleted ones marked not listed, to the services that price and check carts.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'invoke',
+          // remove-cart-item answers the priced cart too, so it prices from here like add-to-cart and get-cart.
+          callers: ['cart-service/add-to-cart', 'cart-service/get-cart', 'cart-service/remove-cart-item', 'order-service/create-order'],
+        },
+      ],
+      permissions: { tables: { products: 'read' } },
+    },
   },
 });
 

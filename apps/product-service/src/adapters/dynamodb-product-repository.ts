@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import { batchGetAll, ConflictError, dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
 import type { Product, UpdateProductRequest } from '@shop/domain';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';
@@ -84,6 +84,15 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
       const out = await client().send(new GetCommand({ TableName: tableName(), Key: { productId }, ConsistentRead: true }));
       const record = out.Item as ProductRecord | undefined;
       return record && isListed(record) ? toProduct(record) : undefined;
+    },
+
+    async getMany(productIds) {
+      // Strongly consistent, like get: stock and listing are read by checkout.
+      return batchGetAll<ProductRecord>(client(), {
+        tableName: tableName(),
+        keys: productIds.map((productId) => ({ productId })),
+        consistentRead: true,
+      });
     },
 
     async listPage({ limit, startKey }) {

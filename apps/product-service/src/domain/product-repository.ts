@@ -1,5 +1,6 @@
 import type { Product, UpdateProductRequest } from '@shop/domain';
 import type { ListingKey } from './cursor';
+import type { ProductRecord } from './product-record';
 
 export interface ProductPageResult {
   items: Product[];
@@ -16,6 +17,11 @@ export interface ProductRepository {
   /** Soft-deletes a listed product; `false` when there is none with that id. */
   softDelete(productId: string, now: Date): Promise<boolean>;
   get(productId: string): Promise<Product | undefined>;
+  /**
+   * The stored items of these products, listed or soft-deleted, in no particular order;
+   * unknown ids are absent. Ids must be distinct.
+   */
+  getMany(productIds: readonly string[]): Promise<ProductRecord[]>;
   /** Listed products, newest first. */
   listPage(options: { limit: number; startKey?: ListingKey }): Promise<ProductPageResult>;
 }

@@ -1,0 +1,104 @@
+import {
+  type AddToCartRequest,
+  CART_CLEARED_ORDERS_KEPT,
+  CART_LINE_MAX_QUANTITY,
+  CART_MAX_LINES,
+  type CartLine,
+  type ReadCartResponse,
+} from '@shop/domain';
+import { CartFullError, CartItemNotFoundError, QuantityLimitError } from './errors';
+
+export interface CartLineRecord {
+  productId: string;
+  quantity: number;
+  addedAt: string;
+}
+
+/**
+ * A cart as the table stores it: one per user, keyed by the user id. `version` counts the
+ * writes: each write expects the version it read, so two concurrent changes never overwrite
+ * each other (the loser reads again and reapplies its change).
+ */
+export interface CartRecord {
+  userId: string;
+  cartId: string;
+  lines: CartLineRecord[];
+  updatedAt: string;
+  version: number;
+  /**
+   * The last orders (at most 20, oldest first) whose lines were taken out of this cart, so that
+   * clearing an order twice takes them out once. Absent on a cart no order was placed from.
+   */
+  clearedOrders?: string[];
+}
+
+/** A cart not stored yet (version 0): its first write creates it. */
+export function emptyCart(userId: string, cartId: string, now: Date): CartRecord {
+  return { userId, cartId, lines: [], updatedAt: now.toISOString(), version: 0 };
+}
+
+/** The next version of a cart, with these lines. */
+export function revised(cart: CartRecord, lines: CartLineRecord[], now: Date): CartRecord {
+  return { ...cart, lines, updatedAt: now.toISOString(), version: cart.version + 1 };
+}
+
+/**
+ * Adds a product, or increments its line. A line holds 1–99 (after the increment) and a cart
+ * at most 50 lines; a new product goes at the end.
+ */
+export function withItemAdded(cart: CartRecord, item: AddToCartRequest, now: Date): CartRecord {
+  const line = cart.lines.find((l) => l.productId === item.productId);
+  if (line) {
+    if (line.quantity + item.quantity > CART_LINE_MAX_QUANTITY) throw new QuantityLimitError(line.quantity, item.quantity);
+    return revised(
+      cart,
+      cart.lines.map((l) => (l === line ? { ...l, quantity: l.quantity + item.quantity } : l)),
+      now,
+    );
+  }
+  if (cart.lines.length >= CART_MAX_LINES) throw new CartFullError();
+  return revised(cart, [...cart.lines, { productId: item.productId, quantity: item.quantity, addedAt: now.toISOString() }], now);
+}
+
+export function withItemRemoved(cart: CartRecord, productId: string, now: Date): CartRecord {
+  if (!cart.lines.some((l) => l.productId === productId)) throw new CartItemNotFoundError(productId);
+  return revised(
+    cart,
+    cart.lines.filter((l) => l.productId !== productId),
+    now,
+  );
+}
+
+/**
+ * The cart without what order `orderId` bought from it: each ordered quantity is taken off its
+ * line, and a line left with nothing goes; a line the customer raised after ordering keeps the
+ * difference, and lines not in the order stay. `undefined` when there is nothing to do: the order
+ * was placed from another cart, or was cleared already. Otherwise the order is remembered (the
+ * last 20), even when none of its lines is still there, so that a repeat cannot take a line the
+ * customer added again.
+ */
+export function withOrderCleared(
+  cart: CartRecord,
+  order: { cartId: string; orderId: string; lines: readonly CartLine[] },
+  now: Date,
+): CartRecord | undefined {
+  const cleared = cart.clearedOrders ?? [];
+  if (cart.cartId !== order.cartId || cleared.includes(order.orderId)) return undefined;
+  const ordered = new Map<string, number>();
+  for (const l of order.lines) ordered.set(l.productId, (ordered.get(l.productId) ?? 0) + l.quantity);
+  const lines = cart.lines.flatMap((l) => {
+    const left = l.quantity - (ordered.get(l.productId) ?? 0);
+    return left > 0 ? [{ ...l, quantity: left }] : [];
+  });
+  return { ...revised(cart, lines, now), clearedOrders: [...cleared, order.orderId].slice(-CART_CLEARED_ORDERS_KEPT) };
+}
+
+export function lineProductIds(cart: CartRecord | undefined): string[] {
+  return cart?.lines.map((l) => l.productId) ?? [];
+}
+
+/** What checkout reads of a user's cart: its lines, unpriced; no cart yet is `cartId: null`. */
+export function toReadCartResponse(userId: string, cart: CartRecord | undefined): ReadCartResponse {
+  if (!cart) return { cartId: null, userId, lines: [] };
+  return { cartId: cart.cartId, userId, lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) };
+}

@@ -1,0 +1,90 @@
+import type { AddToCartRequest, Cart, CatalogProduct } from '@shop/domain';
+import { cartCurrency, type CatalogView, priceCart } from './cart-pricing';
+import { type CartRecord, emptyCart, lineProductIds, revised, withItemAdded, withItemRemoved } from './cart-record';
+import type { CartRepository } from './cart-repository';
+import type { Catalog } from './catalog';
+import { CartBusyError, CurrencyMismatchError, ProductNotFoundError } from './errors';
+
+/** Reads and conditional writes per change before giving up with 409 CART_BUSY. */
+export const MAX_WRITE_ATTEMPTS = 10;
+
+export interface CartDeps {
+  carts: CartRepository;
+  catalog: Catalog;
+  correlationId: string;
+  now: () => Date;
+  newCartId: () => string;
+}
+
+/**
+ * Adds a product to the user's cart, or increments its line. The product must be listed, and
+ * priced in the cart's currency. The catalogue is asked once, for the new product and the
+ * cart's lines together; only lines another request added meanwhile are asked for afterwards.
+ */
+export async function addToCart(userId: string, item: AddToCartRequest, deps: CartDeps): Promise<Cart> {
+  const current = await deps.carts.get(userId);
+  const catalog = await lookUp(deps, [item.productId, ...lineProductIds(current)]);
+  const product = catalog.get(item.productId);
+  if (!product?.listed) throw new ProductNotFoundError(item.productId);
+  const currency = cartCurrency(current?.lines ?? [], catalog);
+  if (currency && product.price.currency !== currency) throw new CurrencyMismatchError(currency, product.price.currency);
+
+  const saved = await change(userId, current, (cart) => withItemAdded(cart, item, deps.now()), deps);
+  return priceCart(saved, await withMissing(deps, catalog, saved));
+}
+
+/** The user's cart, priced; a user's first look creates their (empty) cart, so its cartId is stable from then on. */
+export async function viewCart(userId: string, deps: CartDeps): Promise<Cart> {
+  const cart = (await deps.carts.get(userId)) ?? (await createEmpty(userId, deps));
+  return priceCart(cart, await lookUp(deps, lineProductIds(cart)));
+}
+
+export async function removeFromCart(userId: string, productId: string, deps: CartDeps): Promise<Cart> {
+  // Without a cart, the empty one `change` starts from refuses with 404 and nothing is written.
+  const current = await deps.carts.get(userId);
+  const saved = await change(userId, current, (cart) => withItemRemoved(cart, productId, deps.now()), deps);
+  return priceCart(saved, await lookUp(deps, lineProductIds(saved)));
+}
+
+/**
+ * Applies `edit` to the stored cart (a new empty one when there is none) and writes the result
+ * only if nobody wrote in between; otherwise reads again and reapplies, so that concurrent
+ * changes are all kept. `edit` throws to refuse the change.
+ */
+async function change(
+  userId: string,
+  first: CartRecord | undefined,
+  edit: (cart: CartRecord) => CartRecord,
+  deps: CartDeps,
+): Promise<CartRecord> {
+  let current = first;
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const next = edit(current ?? emptyCart(userId, deps.newCartId(), deps.now()));
+    if (await deps.carts.save(next)) return next;
+    current = await deps.carts.get(userId);
+  }
+  throw new CartBusyError();
+}
+
+async function createEmpty(userId: string, deps: CartDeps): Promise<CartRecord> {
+  const cart = revised(emptyCart(userId, deps.newCartId(), deps.now()), [], deps.now());
+  if (await deps.carts.save(cart)) return cart;
+  // Another request created it first: theirs is the user's cart.
+  const winner = await deps.carts.get(userId);
+  if (!winner) throw new Error(`the cart of ${userId} was created and is gone`);
+  return winner;
+}
+
+async function lookUp(deps: CartDeps, productIds: readonly string[]): Promise<Map<string, CatalogProduct>> {
+  const ids = [...new Set(productIds)];
+  if (ids.length === 0) return new Map();
+  const products = await deps.catalog.products(ids, deps.correlationId);
+  return new Map(products.map((p) => [p.productId, p]));
+}
+
+/** The catalogue view, completed with lines that a concurrent request added after we asked. */
+async function withMissing(deps: CartDeps, catalog: Map<string, CatalogProduct>, cart: CartRecord): Promise<CatalogView> {
+  const missing = lineProductIds(cart).filter((id) => !catalog.has(id));
+  if (missing.length === 0) return catalog;
+  return new Map([...catalog, ...(await lookUp(deps, missing))]);
+}

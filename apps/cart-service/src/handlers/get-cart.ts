@@ -1,0 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import { httpHandler, httpRoute } from '@shop/common';
+import { authorizeRoute } from '@shop/auth';
+import { lambdaCatalog } from '../adapters/catalog-client';
+import { dynamoCartRepository } from '../adapters/dynamodb-cart-repository';
+import { viewCart } from '../domain/shopping-cart';
+import { service } from '../service';
+
+const route = httpRoute(service, 'get-cart');
+const carts = dynamoCartRepository();
+const catalog = lambdaCatalog();
+
+export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ principal, correlationId }) => {
+  const cart = await viewCart(principal.userId, { carts, catalog, correlationId, now: () => new Date(), newCartId: randomUUID });
+  return { status: 200, body: cart };
+});

@@ -1,0 +1,89 @@
+import { defineService } from '@shop/common';
+import { AddToCartRequest, Cart, CartItemPath } from '@shop/domain';
+
+const GET_PRODUCTS = 'product-service/get-products';
+
+export const service = defineService({
+  name: 'cart-service',
+  description: 'One cart per customer: lines of products and quantities, priced from the current catalogue when read.',
+  tables: {
+    carts: {
+      description: 'One item per user: {userId, cartId, lines: [{productId, quantity, addedAt}], updatedAt, version, clearedOrders?}.',
+      partitionKey: { name: 'userId', type: 'S' },
+    },
+  },
+  functions: {
+    'add-to-cart': {
+      description: 'Adds a listed product to the caller\'s cart, or more of it to its line.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/cart',
+          auth: { kind: 'signed-in' },
+          summary: 'Add a product to your cart (increments its line)',
+          request: { body: AddToCartRequest },
+          response: { status: 200, body: Cart },
+          errors: [404, 409, 503],
+        },
+      ],
+      permissions: { tables: { carts: 'read-write' }, invokes: [GET_PRODUCTS] },
+    },
+    'get-cart': {
+      description: 'Answers the caller\'s cart priced from the current catalogue, creating an empty one on first use.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'GET',
+          path: '/cart',
+          auth: { kind: 'signed-in' },
+          summary: 'Your cart, priced from the current catalogue',
+          response: { status: 200, body: Cart },
+          errors: [503],
+        },
+      ],
+      // Writes only once per user: the empty cart that gives them a stable cartId.
+      permissions: { tables: { carts: 'read-write' }, invokes: [GET_PRODUCTS] },
+    },
+    'remove-cart-item': {
+      description: 'Takes a product\'s line out of the caller\'s cart.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'DELETE',
+          path: '/cart/items/{productId}',
+          auth: { kind: 'signed-in' },
+          summary: 'Remove a product from your cart',
+          request: { path: CartItemPath },
+          response: { status: 200, body: Cart },
+          errors: [404, 409, 503],
+        },
+      ],
+      permissions: { tables: { carts: 'read-write' }, invokes: [GET_PRODUCTS] },
+    },
+    'read-cart': {
+      description: 'Answers a user\'s cart lines, unpriced, to checkout.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
+      permissions: { tables: { carts: 'read' } },
+    },
+    'clear-cart': {
+      description: 'Takes a placed order\'s lines out of the cart it was placed from, once per order.',
+      memoryMb: 256,
+      // create-order (15 s) waits for it after its other steps; a stuck clear must end before that.
+      timeoutSeconds: 5,
+      triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
+      // Reads the cart to write it conditionally on the version read, as every cart change does.
+      permissions: { tables: { carts: 'read-write' } },
+    },
+  },
+});
+
+export type CartService = typeof service;

@@ -1,0 +1,258 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { Cart, CART_MAX_LINES } from '@shop/domain';
+import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_WRITE_ATTEMPTS } from '../../src/domain/shopping-cart';
+import { handler } from '../../src/handlers/add-to-cart';
+import { service } from '../../src/service';
+import {
+  ANN,
+  BOB,
+  CART_ID,
+  catalogAnswer,
+  CUP,
+  customer,
+  GET_PRODUCTS_FUNCTION,
+  invokeOutput,
+  line,
+  MUG,
+  product,
+  sentPayload,
+  storedCart,
+  TABLE,
+  withCartEnvironment,
+} from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const lambda = mockClient(LambdaClient);
+const route = httpRoute(service, 'add-to-cart');
+withCartEnvironment();
+beforeEach(() => {
+  ddb.reset();
+  lambda.reset();
+  ddb.on(GetCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG), product(CUP, { price: { amount: 450, currency: 'USD' } })]));
+});
+afterAll(() => {
+  ddb.restore();
+  lambda.restore();
+});
+
+const add = (body: unknown, claims: JwtClaims | null = customer(), headers?: Record<string, string>) =>
+  invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims ? { claims } : {}), ...(headers ? { headers } : {}) }));
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+
+describe('POST /cart', () => {
+  it('creates the caller\'s cart with the product and answers it priced', async () => {
+    const res = await add({ productId: MUG, quantity: 2 });
+
+    expect(res.status).toBe(200);
+    const cart = Cart.parse(res.body);
+    expect(cart.items).toEqual([
+      { productId: MUG, name: 'Mug', quantity: 2, unitPrice: { amount: 1299, currency: 'USD' }, lineTotal: { amount: 2598, currency: 'USD' }, available: true },
+    ]);
+    expect(cart.totals).toEqual({ itemCount: 2, subtotal: { amount: 2598, currency: 'USD' } });
+
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: { userId: ANN }, ConsistentRead: true });
+    const [put] = puts();
+    expect(put).toEqual({
+      TableName: TABLE,
+      Item: { userId: ANN, cartId: cart.cartId, lines: [{ productId: MUG, quantity: 2, addedAt: expect.any(String) }], updatedAt: expect.any(String), version: 1 },
+      ConditionExpression: 'attribute_not_exists(userId)',
+    });
+  });
+
+  it('asks product-service/get-products, RequestResponse, passing the correlation id on', async () => {
+    await add({ productId: MUG, quantity: 1 }, customer(), { 'x-correlation-id': 'checkout-7' });
+
+    const calls = lambda.commandCalls(InvokeCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input).toMatchObject({ FunctionName: GET_PRODUCTS_FUNCTION, InvocationType: 'RequestResponse' });
+    expect(sentPayload(input ?? {})).toEqual({ productIds: [MUG], correlationId: 'checkout-7' });
+  });
+
+  it('increments the line of a product already in the cart, writing only over the version it read', async () => {
+    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 3), line(CUP, 1)], { version: 4 }) });
+
+    const res = await add({ productId: MUG, quantity: 2 });
+
+    expect(res.status).toBe(200);
+    expect(Cart.parse(res.body).items.map((i) => [i.productId, i.quantity])).toEqual([
+      [MUG, 5],
+      [CUP, 1],
+    ]);
+    expect(res.body['cartId']).toBe(CART_ID);
+    const [put] = puts();
+    expect(put?.Item).toMatchObject({ userId: ANN, cartId: CART_ID, lines: [line(MUG, 5), line(CUP, 1)], version: 5 });
+    expect(put).toMatchObject({
+      ConditionExpression: '#version = :read',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':read': 4 },
+    });
+    // One catalogue call prices the new product and the lines already there.
+    expect(sentPayload(lambda.commandCalls(InvokeCommand)[0]?.args[0].input ?? {})).toMatchObject({ productIds: [MUG, CUP] });
+  });
+
+  it('only ever reads and writes the cart keyed by the token\'s user', async () => {
+    await add({ productId: MUG, quantity: 1 }, customer(BOB));
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ userId: BOB });
+    expect(puts()[0]?.Item).toMatchObject({ userId: BOB });
+  });
+
+  it('refuses a body that names a user, and touches nothing', async () => {
+    const res = await add({ productId: MUG, quantity: 1, userId: BOB });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { details: [{ field: 'userId', message: 'unknown field' }] } });
+    expect(ddb.calls()).toHaveLength(0);
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it('lets a line reach 99', async () => {
+    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 60)]) });
+    const res = await add({ productId: MUG, quantity: 39 });
+    expect(res.status).toBe(200);
+    expect(puts()[0]?.Item?.['lines']).toEqual([line(MUG, 99)]);
+  });
+
+  it('answers 400 naming quantity when the line would pass 99, and writes nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 60)]) });
+    const res = await add({ productId: MUG, quantity: 40 });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'QUANTITY_LIMIT', details: [{ field: 'quantity', message: 'at most 39 more can be added' }] } });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('answers 409 CART_FULL for a 51st product, and writes nothing', async () => {
+    const ids = Array.from({ length: CART_MAX_LINES }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    ddb.on(GetCommand).resolves({ Item: storedCart(ids.map((id) => line(id, 1))) });
+    lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG), ...ids.map((id) => product(id))]));
+
+    const res = await add({ productId: MUG, quantity: 1 });
+
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'CART_FULL' } });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it.each([
+    ['unknown', []],
+    ['soft-deleted', [product(MUG, { listed: false })]],
+  ])('answers 404 PRODUCT_NOT_FOUND for a product that is %s, and writes nothing', async (_case, products) => {
+    lambda.on(InvokeCommand).resolves(catalogAnswer(products));
+    const res = await add({ productId: MUG, quantity: 1 });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'PRODUCT_NOT_FOUND', message: `Product ${MUG} is not in the catalogue` } });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('answers 409 CURRENCY_MISMATCH for a product priced in another currency than the cart', async () => {
+    ddb.on(GetCommand).resolves({ Item: storedCart([line(CUP, 1)]) });
+    lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG, { price: { amount: 999, currency: 'EUR' } }), product(CUP)]));
+    const res = await add({ productId: MUG, quantity: 1 });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'CURRENCY_MISMATCH' } });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it.each([
+    ['get-products failed', () => lambda.on(InvokeCommand).resolves(invokeOutput({ errorType: 'InvalidRequest', errorMessage: 'Invalid payload' }, 'Unhandled'))],
+    ['the invoke itself failed', () => lambda.on(InvokeCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }))],
+    ['get-products answered something else', () => lambda.on(InvokeCommand).resolves(invokeOutput({ items: [] }))],
+    ['get-products answered nothing', () => lambda.on(InvokeCommand).resolves({ $metadata: {}, StatusCode: 200 })],
+  ])('answers 503 CATALOG_UNAVAILABLE when %s, never a cart, and writes nothing', async (_case, arrange) => {
+    arrange();
+    const res = await add({ productId: MUG, quantity: 1 });
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: { code: 'CATALOG_UNAVAILABLE', message: 'The catalogue cannot be reached right now; try again' } });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('keeps a change another request made meanwhile: reads again and reapplies the increment', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: storedCart([line(MUG, 1)], { version: 2 }) })
+      .resolves({ Item: storedCart([line(MUG, 4), line(CUP, 1)], { version: 3 }) });
+    ddb.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+    lambda.on(InvokeCommand).resolvesOnce(catalogAnswer([product(MUG)])).resolves(catalogAnswer([product(CUP, { price: { amount: 450, currency: 'USD' } })]));
+
+    const res = await add({ productId: MUG, quantity: 2 });
+
+    expect(res.status).toBe(200);
+    expect(puts().map((p) => [p.Item?.['lines'], p.ExpressionAttributeValues?.[':read']])).toEqual([
+      [[line(MUG, 3)], 2],
+      [[line(MUG, 6), line(CUP, 1)], 3],
+    ]);
+    // The line the other request added is priced too: the catalogue is asked for it alone.
+    expect(Cart.parse(res.body).totals).toEqual({ itemCount: 7, subtotal: { amount: 6 * 1299 + 450, currency: 'USD' } });
+    expect(sentPayload(lambda.commandCalls(InvokeCommand)[1]?.args[0].input ?? {})).toMatchObject({ productIds: [CUP] });
+  });
+
+  it('applies the limits to the cart it read again', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: storedCart([line(MUG, 1)], { version: 2 }) })
+      .resolves({ Item: storedCart([line(MUG, 98)], { version: 3 }) });
+    ddb.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+
+    const res = await add({ productId: MUG, quantity: 2 });
+
+    expect(res.status).toBe(400);
+    expect(puts()).toHaveLength(1);
+  });
+
+  it('creates the cart once when two first adds race: the loser adds to the winner\'s cart', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({})
+      .resolves({ Item: storedCart([line(CUP, 1)], { version: 1 }) });
+    ddb.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+    lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG), product(CUP)]));
+
+    const res = await add({ productId: MUG, quantity: 1 });
+
+    expect(res.status).toBe(200);
+    expect(res.body['cartId']).toBe(CART_ID);
+    expect(puts()[1]).toMatchObject({ Item: { cartId: CART_ID, lines: [line(CUP, 1), { productId: MUG, quantity: 1 }], version: 2 }, ExpressionAttributeValues: { ':read': 1 } });
+  });
+
+  it(`answers 409 CART_BUSY after ${MAX_WRITE_ATTEMPTS} lost races, with nothing half-written`, async () => {
+    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 1)]) });
+    ddb.on(PutCommand).rejects(conditionFailed());
+    const res = await add({ productId: MUG, quantity: 1 });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'CART_BUSY' } });
+    expect(puts()).toHaveLength(MAX_WRITE_ATTEMPTS);
+  });
+
+  it('answers 401 without a signed-in caller and touches nothing', async () => {
+    const res = await add({ productId: MUG, quantity: 1 }, null);
+    expect(res.status).toBe(401);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['quantity 0', { productId: MUG, quantity: 0 }, 'quantity'],
+    ['quantity 100', { productId: MUG, quantity: 100 }, 'quantity'],
+    ['a fractional quantity', { productId: MUG, quantity: 1.5 }, 'quantity'],
+    ['a quantity that is a string', { productId: MUG, quantity: '2' }, 'quantity'],
+    ['no quantity', { productId: MUG }, 'quantity'],
+    ['a product id that is not a uuid', { productId: 'mug', quantity: 1 }, 'productId'],
+    ['an unknown field', { productId: MUG, quantity: 1, price: 1 }, 'price'],
+    ['malformed JSON', '{"productId":', 'body'],
+  ])('answers 400 naming the field for %s, and touches nothing', async (_case, body, field) => {
+    const res = await add(body);
+    expect(res.status).toBe(400);
+    const details = (res.body as { error: { details: { field: string }[] } }).error.details;
+    expect(details.map((d) => d.field)).toContain(field);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(lambda.calls()).toHaveLength(0);
+  });
+});

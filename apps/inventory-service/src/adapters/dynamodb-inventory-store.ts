@@ -1,0 +1,157 @@
+import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { StockLine } from '@shop/domain';
+import type { InventoryStore } from '../domain/inventory-store';
+import type { ProductStock, Reservation, Shortage } from '../domain/reservation';
+
+/** product-service's table, under the name its owner uses. */
+export const PRODUCTS_TABLE_ENV = tableEnvVar('products');
+export const RESERVATIONS_TABLE_ENV = tableEnvVar('reservations');
+
+/** A product takes a reservation only while listed (`listing` is removed by a soft delete) and with enough stock. */
+export const TAKE_STOCK_CONDITION = 'attribute_exists(listing) AND stock >= :q';
+
+export interface DynamoInventoryStoreOptions {
+  client?: () => DynamoDBDocumentClient;
+  /** Read at each call, not at load. */
+  productsTable?: () => string;
+  reservationsTable?: () => string;
+}
+
+interface ProductItem {
+  productId: string;
+  stock: number;
+  listing?: string;
+}
+
+export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}): InventoryStore {
+  const client = options.client ?? dynamoDocumentClient;
+  const productsTable = options.productsTable ?? (() => requireEnv(PRODUCTS_TABLE_ENV));
+  const reservationsTable = options.reservationsTable ?? (() => requireEnv(RESERVATIONS_TABLE_ENV));
+
+  const changeStock = (line: StockLine, expression: string, condition: string, onConditionFailure?: 'ALL_OLD') => ({
+    Update: {
+      TableName: productsTable(),
+      Key: { productId: line.productId },
+      UpdateExpression: expression,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: { ':q': line.quantity },
+      ...(onConditionFailure && { ReturnValuesOnConditionCheckFailure: onConditionFailure }),
+    },
+  });
+
+  return {
+    async stockOf(productIds) {
+      const items = await batchGetAll<ProductItem>(client(), {
+        tableName: productsTable(),
+        keys: productIds.map((productId) => ({ productId })),
+        consistentRead: true,
+        projectionExpression: 'productId, stock, listing',
+      });
+      return items.map((item): ProductStock => ({ productId: item.productId, stock: item.stock, listed: item.listing !== undefined }));
+    },
+
+    async reserve(reservation) {
+      const { lines } = reservation;
+      try {
+        await client().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              // ALL_OLD: the product as it was, to say in OutOfStock why a line could not be served.
+              ...lines.map((line) => changeStock(line, 'SET stock = stock - :q', TAKE_STOCK_CONDITION, 'ALL_OLD')),
+              {
+                Put: {
+                  TableName: reservationsTable(),
+                  Item: { orderId: reservation.orderId, lines, status: 'RESERVED', createdAt: reservation.createdAt },
+                  ConditionExpression: 'attribute_not_exists(orderId)',
+                },
+              },
+            ],
+          }),
+        );
+        return { kind: 'reserved' };
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons[lines.length]?.Code === 'ConditionalCheckFailed') return { kind: 'already-reserved' };
+        const shortages = lines.flatMap((line, i) =>
+          reasons[i]?.Code === 'ConditionalCheckFailed' ? [shortage(line, reasons[i]?.Item)] : [],
+        );
+        if (shortages.length > 0) return { kind: 'short', shortages };
+        // TransactionConflict and the like: the caller (the state machine) retries.
+        throw error;
+      }
+    },
+
+    async getReservation(orderId) {
+      const out = await client().send(new GetCommand({ TableName: reservationsTable(), Key: { orderId }, ConsistentRead: true }));
+      return out.Item as Reservation | undefined;
+    },
+
+    async commit(orderId, now) {
+      try {
+        await client().send(
+          new UpdateCommand({
+            TableName: reservationsTable(),
+            Key: { orderId },
+            UpdateExpression: 'SET #status = :committed, committedAt = :now',
+            ConditionExpression: '#status = :reserved',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':committed': 'COMMITTED', ':reserved': 'RESERVED', ':now': now.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async release(reservation, now) {
+      try {
+        await client().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: reservationsTable(),
+                  Key: { orderId: reservation.orderId },
+                  UpdateExpression: 'SET #status = :released, releasedAt = :now',
+                  ConditionExpression: '#status = :reserved',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':now': now.toISOString() },
+                },
+              },
+              // Products are never deleted for real (a soft delete keeps the item); the condition keeps a stray id from creating one.
+              ...reservation.lines.map((line) => changeStock(line, 'SET stock = stock + :q', 'attribute_exists(productId)')),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The per-item reasons of a cancelled transaction; `undefined` for any other error. */
+function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+  const e = error as { name?: unknown; CancellationReasons?: CancellationReason[] } | null;
+  return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []) : undefined;
+}
+
+/**
+ * Why a line was not served, from the product as it was (the document client leaves a
+ * cancellation reason's item in DynamoDB's attribute-value form).
+ */
+function shortage(line: StockLine, item: Record<string, AttributeValue> | undefined): Shortage {
+  const listed = item?.['listing'] !== undefined;
+  const stock = item?.['stock']?.N;
+  return listed && stock !== undefined
+    ? { productId: line.productId, requested: line.quantity, inStock: Number(stock) }
+    : { productId: line.productId, requested: line.quantity };
+}

@@ -1,0 +1,8 @@
+import { invokeHandler } from '@shop/common';
+import { CheckAvailabilityRequest } from '@shop/domain';
+import { dynamoInventoryStore } from '../adapters/dynamodb-inventory-store';
+import { checkAvailability } from '../domain/stock-reservations';
+
+const store = dynamoInventoryStore();
+
+export const handler = invokeHandler(CheckAvailabilityRequest, async ({ payload }) => checkAvailability(payload, store));

@@ -1,0 +1,52 @@
+import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, vi } from 'vitest';
+import type { Reservation } from '../src/domain/reservation';
+
+export const PRODUCTS_TABLE = 'shop-test-product-service-products';
+export const RESERVATIONS_TABLE = 'shop-test-inventory-service-reservations';
+
+export const ORDER_ID = '0a000000-0000-4000-8000-000000000001';
+export const MUG = '11111111-1111-4111-8111-111111111111';
+export const CUP = '22222222-2222-4222-8222-222222222222';
+export const PLATE = '33333333-3333-4333-8333-333333333333';
+
+export function storedReservation(overrides: Partial<Reservation> = {}): Reservation {
+  return {
+    orderId: ORDER_ID,
+    lines: [
+      { productId: MUG, quantity: 2 },
+      { productId: CUP, quantity: 1 },
+    ],
+    status: 'RESERVED',
+    createdAt: '2025-01-10T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** What DynamoDB throws when a transaction is cancelled: one reason per item, in order. */
+export function cancelled(...reasons: CancellationReason[]): TransactionCanceledException {
+  return new TransactionCanceledException({
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+    $metadata: {},
+    CancellationReasons: reasons,
+  });
+}
+
+export const NONE: CancellationReason = { Code: 'None' };
+export const CONFLICT: CancellationReason = { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' };
+export const conditionFailed = (item?: CancellationReason['Item']): CancellationReason => ({
+  Code: 'ConditionalCheckFailed',
+  Message: 'The conditional request failed',
+  ...(item ? { Item: item } : {}),
+});
+
+/** Table names come from the environment, as infra and the local cloud set them. */
+export function withInventoryEnvironment(): void {
+  beforeEach(() => {
+    vi.stubEnv('PRODUCTS_TABLE', PRODUCTS_TABLE);
+    vi.stubEnv('RESERVATIONS_TABLE', RESERVATIONS_TABLE);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+}

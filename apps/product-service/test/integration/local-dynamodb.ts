@@ -1,0 +1,44 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { physicalName, type ServiceManifest, tableEnvVar } from '@shop/common';
+import { startDynamoDbLocal } from '@shop/local-cloud/src/dynamodb-local';
+import { LOCAL_AWS } from '@shop/local-cloud/src/local-aws';
+import { ensureTables } from '@shop/local-cloud/src/tables';
+
+const STAGE = 'it';
+
+export interface LocalTables {
+  /** A document client of its own, for arranging and checking data. */
+  client: DynamoDBDocumentClient;
+  /** Physical name of a table of `service`. */
+  tableName(service: string, table: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * DynamoDB Local (the jar, as the local cloud runs it) with the manifests' tables, and the
+ * environment a deployed handler gets: its tables' names and the endpoint, which the shared
+ * client factory reads at its first use.
+ */
+export async function startLocalTables(services: readonly ServiceManifest[]): Promise<LocalTables> {
+  const ddb = await startDynamoDbLocal({ port: 0 });
+  const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
+  await ensureTables(raw, STAGE, services);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+  });
+  for (const service of services) {
+    for (const table of Object.keys(service.tables)) process.env[tableEnvVar(table)] = physicalName(STAGE, service.name, table);
+  }
+  return {
+    client: DynamoDBDocumentClient.from(raw),
+    tableName: (service, table) => physicalName(STAGE, service, table),
+    stop: async () => {
+      raw.destroy();
+      await ddb.stop();
+    },
+  };
+}
