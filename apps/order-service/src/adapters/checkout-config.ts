@@ -1,0 +1,9 @@
+import { lazyConfig, PLATFORM_ENV } from '@shop/common';
+import * as z from 'zod';
+
+const [PAYMENT_WINDOW_SECONDS] = PLATFORM_ENV.checkout;
+
+/** The platform's checkout settings (`uses: ['checkout']` in the manifest), read once at first use. */
+export const checkoutConfig = lazyConfig(
+  z.object({ [PAYMENT_WINDOW_SECONDS]: z.coerce.number().int().min(1) }).transform((env) => ({ paymentWindowSeconds: env[PAYMENT_WINDOW_SECONDS] })),
+);

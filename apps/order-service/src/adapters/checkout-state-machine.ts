@@ -1,0 +1,49 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { requireEnv, sfnClient, stateMachineEnvVar } from '@shop/common';
+import type { CheckoutStateMachine, TaskReport } from '../domain/checkout-state-machine';
+
+export const CHECKOUT_STATE_MACHINE = 'checkout-orchestrator/checkout';
+export const CHECKOUT_STATE_MACHINE_ENV = stateMachineEnvVar(CHECKOUT_STATE_MACHINE);
+
+/** Errors that mean the task is over (its window expired, or it was already answered): nothing is waiting for the answer. */
+const TASK_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+export interface SfnCheckoutOptions {
+  client?: () => SFNClient;
+}
+
+/** The checkout state machine through the Step Functions API. */
+export function sfnCheckoutStateMachine(options: SfnCheckoutOptions = {}): CheckoutStateMachine {
+  const client = options.client ?? sfnClient;
+
+  async function report(send: () => Promise<unknown>): Promise<TaskReport> {
+    try {
+      await send();
+      return 'reported';
+    } catch (error) {
+      if (TASK_GONE.has((error as { name?: string }).name ?? '')) return 'gone';
+      throw error;
+    }
+  }
+
+  return {
+    async start(input) {
+      try {
+        await client().send(
+          new StartExecutionCommand({
+            stateMachineArn: requireEnv(CHECKOUT_STATE_MACHINE_ENV),
+            // The order id names the execution: a second start for one order cannot happen.
+            name: input.orderId,
+            input: JSON.stringify(input),
+          }),
+        );
+        return 'started';
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ExecutionAlreadyExists') return 'already-started';
+        throw error;
+      }
+    },
+    succeedTask: (taskToken, output) => report(() => client().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }))),
+    failTask: (taskToken, error, cause) => report(() => client().send(new SendTaskFailureCommand({ taskToken, error, cause }))),
+  };
+}

@@ -1,0 +1,12 @@
+import type { CheckoutInput } from '@shop/domain';
+
+/** `reported`: the state machine got the answer; `gone`: nothing waits for it any more (the window expired, or it was answered). */
+export type TaskReport = 'reported' | 'gone';
+
+/** The checkout state machine, as order-service drives it. */
+export interface CheckoutStateMachine {
+  /** Starts the order's execution, named after the order; `already-started` when a retry finds it running or done. */
+  start(input: CheckoutInput): Promise<'started' | 'already-started'>;
+  succeedTask(taskToken: string, output: unknown): Promise<TaskReport>;
+  failTask(taskToken: string, error: string, cause: string): Promise<TaskReport>;
+}

@@ -1,0 +1,107 @@
+import type { Logger } from '@shop/common';
+import type { CreateOrderRequest, CreateOrderResponse } from '@shop/domain';
+import type { CheckoutStateMachine } from './checkout-state-machine';
+import { CartEmptyError, CartNotFoundError } from './errors';
+import { type IdempotencyStore, newIdempotencyRecord, orderIdFor } from './idempotency';
+import { newOrder, type OrderRecord } from './order-record';
+import type { OrderRepository } from './order-repository';
+import type { PeerServices } from './peer-services';
+import { priceCart } from './pricing';
+import { requestHash } from './request-hash';
+
+export interface PlaceOrderDeps {
+  orders: OrderRepository;
+  idempotencyKeys: IdempotencyStore;
+  peers: PeerServices;
+  checkout: CheckoutStateMachine;
+  paymentWindowSeconds: () => number;
+  newOrderId: () => string;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface PlaceOrderRequest {
+  userId: string;
+  idempotencyKey: string;
+  body: CreateOrderRequest;
+  correlationId: string;
+}
+
+/**
+ * Checks out the caller's cart, idempotently by `Idempotency-Key`:
+ *
+ * 1. claim the key for this body (the same body again continues the first request's order;
+ *    another body is refused with 422);
+ * 2. unless that order exists already: read the caller's cart (only ever their own: the user id
+ *    picks it), price it from the catalogue and write the PENDING order;
+ * 3. unless it was started already: start the order's checkout execution, named after the order,
+ *    take the ordered lines out of the cart, and note that the checkout started.
+ *
+ * Every step is safe to repeat, so a retry after a failure at any point finishes the same work
+ * and answers the same order. A retry that finds the order placed does not touch the cart.
+ */
+export async function placeOrder(deps: PlaceOrderDeps, request: PlaceOrderRequest): Promise<CreateOrderResponse> {
+  const { userId, body, correlationId } = request;
+  const now = deps.now();
+  const hash = requestHash(body);
+  const held = await deps.idempotencyKeys.claim(
+    newIdempotencyRecord({ userId, idempotencyKey: request.idempotencyKey, requestHash: hash, orderId: deps.newOrderId(), now }),
+    now,
+  );
+  const orderId = orderIdFor(held, hash);
+
+  const order = (await deps.orders.get(orderId)) ?? (await orderFromCart(deps, { ...request, orderId, now }));
+
+  if (!order.checkoutStartedAt) {
+    await deps.checkout.start({
+      orderId,
+      userId,
+      // The first request's id, so that the order is followed under one id whichever request started it.
+      correlationId: order.correlationId,
+      paymentWindowSeconds: deps.paymentWindowSeconds(),
+    });
+    // Before the start is noted: a request that stops in between leaves a retry to clear again,
+    // which cart-service takes as the repeat it is (it remembers the order id).
+    await clearOrderedLines(deps, order, correlationId);
+    await deps.orders.markCheckoutStarted(orderId, now);
+  }
+  return { orderId, status: order.status };
+}
+
+/** Prices the caller's cart and writes it as the PENDING order `orderId` (or finds the order a concurrent request wrote). */
+async function orderFromCart(deps: PlaceOrderDeps, request: PlaceOrderRequest & { orderId: string; now: Date }): Promise<OrderRecord> {
+  const { orderId, userId, body, correlationId, now } = request;
+  try {
+    const cart = await deps.peers.readCart(userId, correlationId);
+    // Another user's cart id looks exactly like a cart that does not exist.
+    if (cart.cartId === null || cart.cartId !== body.cartId) throw new CartNotFoundError();
+    if (cart.lines.length === 0) throw new CartEmptyError();
+    const products = await deps.peers.getProducts(
+      cart.lines.map((line) => line.productId),
+      correlationId,
+    );
+    const priced = priceCart(cart.lines, products);
+    return await deps.orders.createIfAbsent(newOrder({ orderId, userId, cartId: cart.cartId, ...priced, correlationId, now }));
+  } catch (error) {
+    // A concurrent request with the same key may have placed the order and emptied the cart
+    // while this one read it: that order is the answer, not the empty cart.
+    const placed = await deps.orders.get(orderId);
+    if (placed) return placed;
+    throw error;
+  }
+}
+
+/**
+ * Takes the order's lines out of its cart, so that the customer's next order does not repeat
+ * this one. The cart is a convenience: failing to clear it is logged and the order stands.
+ */
+async function clearOrderedLines(deps: PlaceOrderDeps, order: OrderRecord, correlationId: string): Promise<void> {
+  const { orderId, userId, cartId } = order;
+  try {
+    const lines = order.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+    const { cleared } = await deps.peers.clearCart({ userId, cartId, orderId, lines }, correlationId);
+    deps.log.info({ orderId, cartId, cleared }, 'ordered lines taken out of the cart');
+  } catch (error) {
+    deps.log.warn({ err: error, orderId, cartId }, 'could not take the ordered lines out of the cart; the order stands');
+  }
+}

@@ -1,0 +1,137 @@
+import { defineService } from '@shop/common';
+import { CreateOrderRequest, CreateOrderResponse, IdempotencyKey, Order, OrderIdPath, OrderPage, PageQuery } from '@shop/domain';
+import * as z from 'zod';
+
+const CHECKOUT = 'checkout-orchestrator/checkout';
+
+export const service = defineService({
+  name: 'order-service',
+  description: "Orders: idempotent checkout that starts the checkout state machine, the order status machine, and the customer's view of their orders.",
+  tables: {
+    orders: {
+      description: "One item per order with its priced lines, status and the checkout's internal attributes (task token, payment event).",
+      partitionKey: { name: 'orderId', type: 'S' },
+      globalSecondaryIndexes: [{ name: 'by-user', partitionKey: { name: 'userId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
+    },
+    'idempotency-keys': {
+      description: 'Idempotency-Key of each POST /orders (per user) with the hash of its body and the order it makes; expires after 24 h.',
+      partitionKey: { name: 'key', type: 'S' },
+      ttlAttribute: 'expiresAt',
+    },
+  },
+  functions: {
+    'create-order': {
+      description: "Checks out the caller's cart: prices it, writes a PENDING order, starts the checkout and empties the ordered lines from the cart; idempotent by key.",
+      memoryMb: 256,
+      timeoutSeconds: 15,
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/orders',
+          auth: { kind: 'signed-in' },
+          summary: "Place an order for the caller's cart (Idempotency-Key header required)",
+          request: { body: CreateOrderRequest, headers: z.looseObject({ 'idempotency-key': IdempotencyKey }) },
+          response: { status: 201, body: CreateOrderResponse },
+          errors: [404, 409, 422],
+        },
+      ],
+      permissions: {
+        tables: { orders: 'read-write', 'idempotency-keys': 'read-write' },
+        invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
+        stateMachines: { [CHECKOUT]: ['StartExecution'] },
+      },
+      uses: ['checkout'],
+    },
+    'get-order': {
+      description: 'Answers one order to its owner or an ADMIN.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'GET',
+          path: '/orders/{orderId}',
+          auth: { kind: 'signed-in' },
+          summary: 'Get an order (its owner, or ADMIN)',
+          request: { path: OrderIdPath },
+          response: { status: 200, body: Order },
+          errors: [404],
+        },
+      ],
+      permissions: { tables: { orders: 'read' } },
+    },
+    'list-orders': {
+      description: "Lists the caller's own orders, newest first, one page at a time.",
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'GET',
+          path: '/orders',
+          auth: { kind: 'signed-in' },
+          summary: 'List my orders (cursor pagination)',
+          request: { query: PageQuery },
+          response: { status: 200, body: OrderPage },
+        },
+      ],
+      permissions: { tables: { orders: 'read' } },
+    },
+    'cancel-order': {
+      description: "Cancels the caller's order before it is paid, ends its checkout and gives its stock back.",
+      memoryMb: 256,
+      timeoutSeconds: 15,
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/orders/{orderId}/cancel',
+          auth: { kind: 'signed-in' },
+          summary: 'Cancel my order (before payment)',
+          request: { path: OrderIdPath },
+          response: { status: 200, body: Order },
+          errors: [404, 409],
+        },
+      ],
+      permissions: {
+        tables: { orders: 'read-write' },
+        invokes: ['inventory-service/release-stock'],
+        stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] },
+      },
+    },
+    'validate-order': {
+      description: 'Checkout step ValidateOrder: checks with inventory that every line is in stock.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ValidateOrder'] }],
+      permissions: { tables: { orders: 'read' }, invokes: ['inventory-service/check-availability'] },
+    },
+    'await-payment': {
+      description: 'Checkout step WaitForPayment: puts the order AWAITING_PAYMENT and keeps the task token until the payment result comes.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['WaitForPayment'] }],
+      permissions: { tables: { orders: 'read-write' } },
+    },
+    'update-order-status': {
+      description: 'Consumes payment results: records each once on its order and resumes the waiting checkout.',
+      memoryMb: 256,
+      timeoutSeconds: 15,
+      triggers: [{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 10 }],
+      permissions: {
+        tables: { orders: 'read-write' },
+        stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] },
+      },
+    },
+    'finalize-order': {
+      description: 'Checkout steps MarkPaid and Finalize: moves the order to PAID, CANCELLED or PAYMENT_FAILED along the transition table.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['MarkPaid', 'Finalize'] }],
+      permissions: { tables: { orders: 'read-write' } },
+    },
+  },
+});
+
+export type OrderService = typeof service;

@@ -1,0 +1,407 @@
+import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { CheckoutInput, ClearCartRequest, CreateOrderResponse, type ReadCartResponse } from '@shop/domain';
+import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/create-order';
+import { service } from '../../src/service';
+import { FakeDynamoDB } from '../fake-dynamodb';
+import {
+  ANN,
+  ANN_ID,
+  annsCart,
+  answered,
+  BOB,
+  BOB_ID,
+  CART_ID,
+  failed,
+  functionName,
+  KEYS_TABLE,
+  mug,
+  MUG_ID,
+  ORDERS_TABLE,
+  PAYMENT_WINDOW_SECONDS,
+  plate,
+  PLATE_ID,
+  sentPayload,
+  STATE_MACHINE_ARN,
+  storedOrder,
+  TABLE_KEYS,
+  withOrderServiceEnv,
+} from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const lambda = mockClient(LambdaClient);
+const sfn = mockClient(SFNClient);
+const route = httpRoute(service, 'create-order');
+withOrderServiceEnv();
+
+let db: FakeDynamoDB;
+/** Each user's cart, as cart-service holds them. */
+let carts: Record<string, ReadCartResponse>;
+let catalogue = [mug, plate];
+/** The orders cart-service has taken out of a cart, as it remembers them. */
+let clearedOrders: Set<string>;
+/** Whether the order was in the table when cart-service was asked to clear it, by order id. */
+let orderWrittenAtClear: Record<string, boolean>;
+
+/** cart-service/clear-cart as it behaves: once per order, on the cart the order was placed from. */
+function clearCart(request: ClearCartRequest): { cleared: boolean } {
+  orderWrittenAtClear[request.orderId] = db.get(ORDERS_TABLE, request.orderId) !== undefined;
+  const cart = carts[request.userId];
+  if (!cart || cart.cartId !== request.cartId || clearedOrders.has(request.orderId)) return { cleared: false };
+  clearedOrders.add(request.orderId);
+  const ordered = new Map(request.lines.map((l) => [l.productId, l.quantity]));
+  cart.lines = cart.lines.map((l) => ({ ...l, quantity: l.quantity - (ordered.get(l.productId) ?? 0) })).filter((l) => l.quantity > 0);
+  return { cleared: true };
+}
+
+beforeEach(() => {
+  ddb.reset();
+  lambda.reset();
+  sfn.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  carts = { [ANN_ID]: annsCart() };
+  catalogue = [mug, plate];
+  clearedOrders = new Set();
+  orderWrittenAtClear = {};
+  lambda.on(InvokeCommand).callsFake((input: InvokeCommandInput) => {
+    const payload = sentPayload(input);
+    if (input.FunctionName === functionName('cart-service/read-cart')) {
+      const userId = payload['userId'] as string;
+      return answered(carts[userId] ?? { cartId: null, userId, lines: [] });
+    }
+    if (input.FunctionName === functionName('product-service/get-products')) {
+      const ids = payload['productIds'] as string[];
+      return answered({ products: catalogue.filter((p) => ids.includes(p.productId)) });
+    }
+    if (input.FunctionName === functionName('cart-service/clear-cart')) {
+      const { correlationId: _correlationId, ...request } = payload;
+      return answered(clearCart(ClearCartRequest.parse(request)));
+    }
+    throw new Error(`unexpected invoke of ${input.FunctionName}`);
+  });
+  sfn.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE_ARN}:exec`, startDate: new Date() });
+});
+afterAll(() => {
+  ddb.restore();
+  lambda.restore();
+  sfn.restore();
+});
+
+const KEY = 'checkout-key-0001';
+const place = (body: unknown = { cartId: CART_ID }, options: { key?: string | null; claims?: JwtClaims | null; correlationId?: string } = {}) => {
+  const key = options.key === undefined ? KEY : options.key;
+  const claims = options.claims === undefined ? ANN() : options.claims;
+  const headers: Record<string, string> = {
+    ...(key === null ? {} : { 'Idempotency-Key': key }),
+    ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}),
+  };
+  return invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, headers, ...(claims ? { claims } : {}) }));
+};
+const invokedFunctions = () => lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input.FunctionName);
+const clearCalls = () => lambda.commandCalls(InvokeCommand).filter((c) => c.args[0].input.FunctionName === functionName('cart-service/clear-cart'));
+const starts = () => sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
+
+describe('POST /orders', () => {
+  it('prices the cart, writes a PENDING order, starts its checkout and answers 201 {orderId, status}', async () => {
+    const res = await place({ cartId: CART_ID }, { correlationId: 'web-checkout-7' });
+
+    expect(res.status).toBe(201);
+    const answer = CreateOrderResponse.parse(res.body);
+    expect(answer.status).toBe('PENDING');
+    expect(Object.keys(res.body).sort()).toEqual(['orderId', 'status']);
+
+    const order = db.get(ORDERS_TABLE, answer.orderId);
+    expect(order).toMatchObject({
+      orderId: answer.orderId,
+      userId: ANN_ID,
+      cartId: CART_ID,
+      status: 'PENDING',
+      total: { amount: 2 * 1250 + 800, currency: 'USD' },
+      correlationId: 'web-checkout-7',
+    });
+    expect(order?.['items']).toHaveLength(2);
+    expect(order?.['checkoutStartedAt']).toEqual(expect.any(String));
+
+    expect(starts()).toEqual([
+      {
+        stateMachineArn: STATE_MACHINE_ARN,
+        name: answer.orderId,
+        input: JSON.stringify({ orderId: answer.orderId, userId: ANN_ID, correlationId: 'web-checkout-7', paymentWindowSeconds: PAYMENT_WINDOW_SECONDS }),
+      },
+    ]);
+    expect(CheckoutInput.parse(JSON.parse(starts()[0]!.input!))).toBeTruthy();
+  });
+
+  it("reads the caller's own cart, and passes the correlation id to every invoke", async () => {
+    await place({ cartId: CART_ID }, { correlationId: 'web-checkout-8' });
+    const calls = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => [c.FunctionName, c.InvocationType])).toEqual([
+      [functionName('cart-service/read-cart'), 'RequestResponse'],
+      [functionName('product-service/get-products'), 'RequestResponse'],
+      [functionName('cart-service/clear-cart'), 'RequestResponse'],
+    ]);
+    expect(sentPayload(calls[0]!)).toEqual({ userId: ANN_ID, correlationId: 'web-checkout-8' });
+    expect(sentPayload(calls[1]!)).toEqual({ productIds: [MUG_ID, plate.productId], correlationId: 'web-checkout-8' });
+    expect(sentPayload(calls[2]!)).toMatchObject({ correlationId: 'web-checkout-8' });
+  });
+
+  describe('the cart after the order', () => {
+    it('takes the ordered lines out of the cart once the order is written and its checkout started', async () => {
+      const res = await place({ cartId: CART_ID }, { correlationId: 'web-checkout-9' });
+
+      expect(res.status).toBe(201);
+      const orderId = res.body['orderId'] as string;
+      const [clear] = clearCalls();
+      expect(clear?.args[0].input.InvocationType).toBe('RequestResponse');
+      expect(sentPayload(clear!.args[0].input)).toEqual({
+        userId: ANN_ID,
+        cartId: CART_ID,
+        orderId,
+        lines: [
+          { productId: MUG_ID, quantity: 2 },
+          { productId: PLATE_ID, quantity: 1 },
+        ],
+        correlationId: 'web-checkout-9',
+      });
+      expect(orderWrittenAtClear[orderId]).toBe(true);
+      expect(clear!.calledAfter(sfn.commandCalls(StartExecutionCommand)[0]!)).toBe(true);
+      // The customer's next order does not repeat this one.
+      expect(carts[ANN_ID]?.lines).toEqual([]);
+    });
+
+    it.each([
+      ['clear-cart fails', () => lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/clear-cart') }).resolves(failed('CartBusyError', 'busy'))],
+      ['clear-cart cannot be invoked', () => lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/clear-cart') }).rejects(new Error('socket hang up'))],
+      ['clear-cart answers outside its contract', () => lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/clear-cart') }).resolves(answered({ ok: 1 }))],
+    ])('still places the order and answers 201 when %s', async (_case, arrange) => {
+      arrange();
+
+      const res = await place();
+
+      expect(res.status).toBe(201);
+      const order = db.get(ORDERS_TABLE, res.body['orderId']);
+      expect(order).toMatchObject({ status: 'PENDING', checkoutStartedAt: expect.any(String) });
+      expect(starts()).toHaveLength(1);
+      expect(clearCalls()).toHaveLength(1);
+      // A retry answers the same order and does not try again: the cart is a convenience.
+      expect((await place()).body).toEqual(res.body);
+      expect(clearCalls()).toHaveLength(1);
+    });
+
+    it('answers a retry after the cart was emptied with the same order, without reading the cart again', async () => {
+      const first = await place();
+      expect(carts[ANN_ID]?.lines).toEqual([]);
+      const before = invokedFunctions().length;
+
+      const retry = await place();
+
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(invokedFunctions()).toHaveLength(before);
+      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+    });
+
+    it('clears once when a retry finishes a request that stopped after clearing: what the customer added since stays', async () => {
+      // Noting that the checkout started fails, after the start and the clearing.
+      ddb.on(UpdateCommand).rejectsOnce(new Error('socket hang up'));
+      const first = await place();
+      expect(first.status).toBe(500);
+      db.install(ddb);
+      expect(carts[ANN_ID]?.lines).toEqual([]);
+      carts[ANN_ID]!.lines.push({ productId: MUG_ID, quantity: 1 });
+
+      const retry = await place();
+
+      expect(retry.status).toBe(201);
+      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(clearCalls().map((c) => sentPayload(c.args[0].input)['orderId'])).toEqual([retry.body['orderId'], retry.body['orderId']]);
+      expect(carts[ANN_ID]?.lines).toEqual([{ productId: MUG_ID, quantity: 1 }]);
+    });
+
+    it('answers the order a concurrent request with the same key placed, though the cart it reads is already emptied', async () => {
+      // The other request claimed the key, placed the order and emptied the cart while this one was on its way to the cart.
+      lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/read-cart') }).callsFake(() => {
+        const orderId = db.items(KEYS_TABLE)[0]?.['orderId'] as string;
+        db.put(ORDERS_TABLE, storedOrder({ orderId }));
+        return answered(annsCart({ lines: [] }));
+      });
+
+      const res = await place();
+
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ orderId: db.items(KEYS_TABLE)[0]?.['orderId'], status: 'PENDING' });
+      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(starts()).toHaveLength(0);
+    });
+  });
+
+  it('remembers the key for 24 hours with the hash of the body and the order it made', async () => {
+    const res = await place();
+    const [record] = db.items(KEYS_TABLE);
+    expect(record).toMatchObject({ key: `${ANN_ID}#${KEY}`, orderId: res.body['orderId'], requestHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const ttl = (record?.['expiresAt'] as number) - Date.now() / 1000;
+    expect(ttl).toBeGreaterThan(24 * 3600 - 60);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  describe('idempotency', () => {
+    it('answers a retry with the same key and body with the same order, and starts no second execution', async () => {
+      const first = await place();
+      const second = await place();
+
+      expect(second.status).toBe(201);
+      expect(second.body).toEqual(first.body);
+      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(starts()).toHaveLength(1);
+      // The retry found the order: it did not read the cart or the catalogue again, nor clear the cart twice.
+      expect(invokedFunctions()).toHaveLength(3);
+    });
+
+    it("answers a retry with the order's status now", async () => {
+      const first = await place();
+      const orderId = first.body['orderId'] as string;
+      db.put(ORDERS_TABLE, { ...db.get(ORDERS_TABLE, orderId), status: 'AWAITING_PAYMENT' });
+
+      const retry = await place();
+      expect(retry.body).toEqual({ orderId, status: 'AWAITING_PAYMENT' });
+    });
+
+    it('finishes the work of a first request that wrote the order but failed before starting the checkout', async () => {
+      sfn.on(StartExecutionCommand).rejectsOnce(new Error('socket hang up'));
+      const first = await place();
+      expect(first.status).toBe(500);
+      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+
+      const retry = await place();
+      expect(retry.status).toBe(201);
+      expect(retry.body['orderId']).toBe(db.items(ORDERS_TABLE)[0]?.['orderId']);
+      expect(starts()).toHaveLength(2);
+      expect(db.items(ORDERS_TABLE)[0]?.['checkoutStartedAt']).toEqual(expect.any(String));
+    });
+
+    it('takes an ExecutionAlreadyExists on start as the retry it is', async () => {
+      sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+      const res = await place();
+      expect(res.status).toBe(201);
+      expect(db.items(ORDERS_TABLE)[0]?.['checkoutStartedAt']).toEqual(expect.any(String));
+    });
+
+    it('refuses the same key with another body with 422, and changes nothing', async () => {
+      await place();
+      const before = db.items(ORDERS_TABLE);
+
+      const res = await place({ cartId: '00000000-0000-4000-8000-000000000000' });
+
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+      expect(db.items(ORDERS_TABLE)).toEqual(before);
+      expect(starts()).toHaveLength(1);
+    });
+
+    it('keeps keys per user: the same key from another user is another order', async () => {
+      const ann = await place();
+      carts[BOB_ID] = annsCart({ cartId: '11111111-1111-4111-8111-111111111111', userId: BOB_ID });
+      const bob = await place({ cartId: '11111111-1111-4111-8111-111111111111' }, { claims: BOB() });
+      expect(bob.status).toBe(201);
+      expect(bob.body['orderId']).not.toBe(ann.body['orderId']);
+    });
+
+    it('treats an expired key as a new one', async () => {
+      db.put(KEYS_TABLE, { key: `${ANN_ID}#${KEY}`, requestHash: 'old', orderId: storedOrder().orderId, createdAt: '2025-01-01T00:00:00.000Z', expiresAt: 1 });
+      const res = await place();
+      expect(res.status).toBe(201);
+      expect(res.body['orderId']).not.toBe(storedOrder().orderId);
+    });
+  });
+
+  describe('refuses bad requests with 4xx and writes nothing', () => {
+    it.each([
+      ['no Idempotency-Key', null],
+      ['a key too short', 'short'],
+      ['a key with spaces', 'not a valid key!'],
+    ])('400 naming idempotency-key for %s', async (_, key) => {
+      const res = await place({ cartId: CART_ID }, { key });
+      expect(res.status).toBe(400);
+      expect((res.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toContain('idempotency-key');
+      expect(ddb.calls()).toHaveLength(0);
+      expect(lambda.calls()).toHaveLength(0);
+      expect(sfn.calls()).toHaveLength(0);
+    });
+
+    it.each([
+      ['a cart id that is not a UUID', { cartId: 'nope' }, 'cartId'],
+      ['no cart id', {}, 'cartId'],
+      ['an unknown field', { cartId: CART_ID, total: 1 }, 'total'],
+    ])('400 naming the field for %s', async (_, body, field) => {
+      const res = await place(body);
+      expect(res.status).toBe(400);
+      expect((res.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toContain(field);
+      expect(ddb.calls()).toHaveLength(0);
+    });
+
+    it('401 without a signed-in caller', async () => {
+      const res = await place({ cartId: CART_ID }, { claims: null });
+      expect(res.status).toBe(401);
+      expect(ddb.calls()).toHaveLength(0);
+    });
+  });
+
+  describe('the cart', () => {
+    it('404 CART_NOT_FOUND when the caller has no cart', async () => {
+      delete carts[ANN_ID];
+      const res = await place();
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: { code: 'CART_NOT_FOUND' } });
+      expect(db.items(ORDERS_TABLE)).toEqual([]);
+      expect(starts()).toEqual([]);
+    });
+
+    it("404 CART_NOT_FOUND for another user's cart id: read-cart only ever answers the caller's own cart", async () => {
+      carts[BOB_ID] = annsCart({ cartId: '11111111-1111-4111-8111-111111111111', userId: BOB_ID });
+
+      const res = await place({ cartId: CART_ID }, { claims: BOB(), key: 'bob-key-0001' });
+
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: { code: 'CART_NOT_FOUND' } });
+      expect(sentPayload(lambda.commandCalls(InvokeCommand)[0]!.args[0].input)['userId']).toBe(BOB_ID);
+      expect(db.items(ORDERS_TABLE)).toEqual([]);
+      expect(starts()).toEqual([]);
+    });
+
+    it('400 CART_EMPTY for an empty cart', async () => {
+      carts[ANN_ID] = annsCart({ lines: [] });
+      const res = await place();
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'CART_EMPTY', details: [{ field: 'cartId' }] } });
+      expect(db.items(ORDERS_TABLE)).toEqual([]);
+    });
+
+    it('409 PRODUCT_UNAVAILABLE naming a product the catalogue no longer lists', async () => {
+      catalogue = [mug, { ...plate, listed: false }];
+      const res = await place();
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ error: { code: 'PRODUCT_UNAVAILABLE' } });
+      expect((res.body as { error: { message: string } }).error.message).toContain(plate.productId);
+      expect(db.items(ORDERS_TABLE)).toEqual([]);
+    });
+
+    it('409 PRODUCT_UNAVAILABLE naming a product the catalogue does not know', async () => {
+      catalogue = [mug];
+      const res = await place();
+      expect(res.status).toBe(409);
+      expect((res.body as { error: { message: string } }).error.message).toContain(plate.productId);
+    });
+
+    it('500, not a wrong answer, when read-cart fails', async () => {
+      lambda.on(InvokeCommand).resolves(failed('Error', 'boom'));
+      const res = await place();
+      expect(res.status).toBe(500);
+      expect(db.items(ORDERS_TABLE)).toEqual([]);
+    });
+  });
+});

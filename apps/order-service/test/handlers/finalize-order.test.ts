@@ -1,0 +1,89 @@
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderStatus } from '@shop/domain';
+import { lambdaContext } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/finalize-order';
+import { FakeDynamoDB } from '../fake-dynamodb';
+import { ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+withOrderServiceEnv();
+let db: FakeDynamoDB;
+beforeEach(() => {
+  ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+});
+afterAll(() => {
+  ddb.restore();
+});
+
+const finalize = (outcome: string, reason?: string) =>
+  handler({ orderId: ORDER_ID, outcome, ...(reason ? { reason } : {}), correlationId: 'checkout-corr-1' }, lambdaContext('finalize-order'));
+const order = () => db.get(ORDERS_TABLE, ORDER_ID);
+const paid = { paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED' as const };
+
+describe('finalize-order (MarkPaid, Finalize)', () => {
+  it('marks an order PAID once its payment succeeded', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', ...paid }));
+    await expect(finalize('PAID')).resolves.toEqual({ orderId: ORDER_ID, status: 'PAID' });
+    expect(order()).toMatchObject({ status: 'PAID' });
+    expect(order()).not.toHaveProperty('reason');
+  });
+
+  it.each<[OrderStatus, string, string]>([
+    ['PENDING', 'CANCELLED', 'out of stock'],
+    ['AWAITING_PAYMENT', 'PAYMENT_FAILED', 'card declined'],
+    ['AWAITING_PAYMENT', 'PAYMENT_FAILED', 'payment window expired'],
+    ['AWAITING_PAYMENT', 'CANCELLED', 'checkout failed at WaitForPayment: Lambda.Unknown'],
+  ])('ends a %s order %s with the reason "%s"', async (from, outcome, reason) => {
+    db.put(ORDERS_TABLE, storedOrder({ status: from }));
+    await finalize(outcome, reason);
+    expect(order()).toMatchObject({ status: outcome, reason });
+  });
+
+  it('is idempotent: an order already in the outcome stays as it is', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer', updatedAt: '2025-03-01T10:05:00.000Z' }));
+    await expect(finalize('CANCELLED', 'cancelled by customer')).resolves.toEqual({ orderId: ORDER_ID, status: 'CANCELLED' });
+    expect(order()).toMatchObject({ status: 'CANCELLED', updatedAt: '2025-03-01T10:05:00.000Z' });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('keeps the first failure ending: a customer cancel that came before the window expired stands', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
+    await expect(finalize('PAYMENT_FAILED', 'payment window expired')).resolves.toEqual({ orderId: ORDER_ID, status: 'CANCELLED' });
+    expect(order()).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by customer' });
+  });
+
+  it.each<[string, Parameters<typeof storedOrder>[0], string]>([
+    ['a PAID order back to CANCELLED', { status: 'PAID', ...paid }, 'CANCELLED'],
+    ['a PAID order to PAYMENT_FAILED', { status: 'PAID', ...paid }, 'PAYMENT_FAILED'],
+    ['a CANCELLED order to PAID', { status: 'CANCELLED' }, 'PAID'],
+    ['a PENDING order to PAID', { status: 'PENDING' }, 'PAID'],
+    ['an order awaiting payment to PAID without a successful payment', { status: 'AWAITING_PAYMENT' }, 'PAID'],
+    ['a paid-for order to CANCELLED', { status: 'AWAITING_PAYMENT', ...paid }, 'CANCELLED'],
+  ])('throws IllegalTransition moving %s, and nothing moves', async (_, overrides, outcome) => {
+    const before = storedOrder(overrides);
+    db.put(ORDERS_TABLE, before);
+    await expect(finalize(outcome, 'why')).rejects.toMatchObject({ name: 'IllegalTransition' });
+    expect(order()).toEqual(before);
+  });
+
+  it('plans again when another writer moved the order between its read and its write', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT' }));
+    // The customer cancels just as the checkout reads the order.
+    ddb.on(UpdateCommand).callsFakeOnce(() => {
+      db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
+      throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    });
+
+    await expect(finalize('PAYMENT_FAILED', 'card declined')).resolves.toEqual({ orderId: ORDER_ID, status: 'CANCELLED' });
+    expect(order()).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by customer' });
+  });
+
+  it('throws OrderNotFound for an unknown order and InvalidRequest for an unknown outcome', async () => {
+    await expect(finalize('PAID')).rejects.toMatchObject({ name: 'OrderNotFound' });
+    db.put(ORDERS_TABLE, storedOrder());
+    await expect(finalize('SHIPPED')).rejects.toMatchObject({ name: 'InvalidRequest' });
+  });
+});

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { handlerPath, PLATFORM_ENV, type ServiceManifest } from '@shop/common';
+import { describe, expect, it } from 'vitest';
+import { service } from '../src/service';
+
+const root = join(__dirname, '..');
+const CHECKOUT = 'checkout-orchestrator/checkout';
+
+describe('order-service manifest', () => {
+  it('has a handler file and a build entry for every function, and no other entries', () => {
+    const project = JSON.parse(readFileSync(join(root, 'project.json'), 'utf8')) as {
+      targets: { build: { options: { main: string; additionalEntryPoints: string[] } } };
+    };
+    const { main, additionalEntryPoints } = project.targets.build.options;
+    const entries = [main, ...additionalEntryPoints].map((p) => p.replace('apps/order-service/', '')).sort();
+    const functions = Object.keys(service.functions);
+    expect(entries).toEqual(functions.map(handlerPath).sort());
+    for (const fn of functions) expect(existsSync(join(root, handlerPath(fn)))).toBe(true);
+  });
+
+  it('declares the permissions of the checkout contract', () => {
+    const f = service.functions;
+    expect(f['create-order'].permissions).toEqual({
+      tables: { orders: 'read-write', 'idempotency-keys': 'read-write' },
+      invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
+      stateMachines: { [CHECKOUT]: ['StartExecution'] },
+    });
+    expect(f['create-order'].uses).toEqual(['checkout']);
+    expect(PLATFORM_ENV.checkout).toEqual(['PAYMENT_WINDOW_SECONDS']);
+    expect(f['validate-order'].permissions.invokes).toEqual(['inventory-service/check-availability']);
+    expect(f['cancel-order'].permissions.invokes).toEqual(['inventory-service/release-stock']);
+    for (const fn of ['update-order-status', 'cancel-order'] as const) {
+      expect(f[fn].permissions.stateMachines).toEqual({ [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] });
+    }
+  });
+
+  it('runs the checkout tasks ValidateOrder, WaitForPayment, MarkPaid and Finalize, and consumes the payment events', () => {
+    const functions: ServiceManifest['functions'] = service.functions;
+    const tasks = Object.values(functions)
+      .flatMap((fn) => fn.triggers)
+      .filter((t) => t.type === 'state-machine-task')
+      .flatMap((t) => t.states);
+    expect(tasks.sort()).toEqual(['Finalize', 'MarkPaid', 'ValidateOrder', 'WaitForPayment']);
+    expect(service.functions['update-order-status'].triggers).toEqual([{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 10 }]);
+  });
+
+  it('keys orders by id, indexes them by user and creation time, and expires idempotency keys', () => {
+    expect(service.tables.orders.partitionKey).toEqual({ name: 'orderId', type: 'S' });
+    expect(service.tables.orders.globalSecondaryIndexes).toEqual([
+      { name: 'by-user', partitionKey: { name: 'userId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+    ]);
+    expect(service.tables['idempotency-keys']).toMatchObject({ partitionKey: { name: 'key', type: 'S' }, ttlAttribute: 'expiresAt' });
+  });
+});
