@@ -1,0 +1,52 @@
+import type { Logger } from '@shop/common';
+import type { ChargeOutcome } from './payment-record';
+
+/** The payment provider, as process-payment needs it. */
+export interface PaymentProvider {
+  /**
+   * Charges once per order (the order id is the idempotency key, so a retry can never charge
+   * twice). Resolves with the provider's answer; rejects with one of the errors below.
+   */
+  charge(request: ChargeRequest, options: ChargeOptions): Promise<ChargeResult>;
+}
+
+export interface ChargeRequest {
+  orderId: string;
+  amount: number;
+  currency: string;
+  paymentMethod: string;
+}
+
+export interface ChargeOptions {
+  /** Epoch ms by which the last attempt must be over: the function's own deadline, less room to answer. */
+  deadline: number;
+  log?: Logger;
+}
+
+export interface ChargeResult extends ChargeOutcome {
+  /** Requests it took, retries included. */
+  attempts: number;
+}
+
+/** The provider did not answer usefully (5xx, network, timeout) on any attempt: try again later. */
+export class PaymentProviderUnavailableError extends Error {
+  constructor(
+    readonly attempts: number,
+    readonly lastProblem: string,
+  ) {
+    super(`The payment provider did not answer after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastProblem}`);
+    this.name = 'PaymentProviderUnavailableError';
+  }
+}
+
+/** The provider refused the request (4xx); retrying the same request cannot help. */
+export class PaymentProviderRejectedError extends Error {
+  constructor(
+    readonly providerStatus: number,
+    readonly providerMessage: string,
+    readonly attempts: number,
+  ) {
+    super(`The payment provider refused the charge (${providerStatus}): ${providerMessage}`);
+    this.name = 'PaymentProviderRejectedError';
+  }
+}

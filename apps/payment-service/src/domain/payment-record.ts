@@ -1,0 +1,51 @@
+import type { PaymentResultMessage, PaymentStatus, ProviderEvent } from '@shop/domain';
+
+/**
+ * A payment as the `payments` table holds it: one item per order. `paymentMethod` is the
+ * provider's token (`pm_…`), never a card number. `lastEventAt` is the `created` time of the
+ * last provider event applied, so that an older event cannot overwrite a newer one.
+ */
+export interface PaymentRecord {
+  orderId: string;
+  chargeId: string;
+  status: PaymentStatus;
+  paymentMethod?: string;
+  /** Requests made to the provider for this order, retries included. */
+  attempts?: number;
+  reason?: string;
+  lastEventId?: string;
+  lastEventAt?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the provider said when it took a charge. */
+export interface ChargeOutcome {
+  chargeId: string;
+  status: 'pending' | 'declined';
+  failureReason?: string;
+}
+
+/** A charge in work is PROCESSING until its webhook says otherwise. */
+export function statusOfCharge(charge: ChargeOutcome): PaymentStatus {
+  return charge.status === 'declined' ? 'DECLINED' : 'PROCESSING';
+}
+
+/** A failed charge carries a reason for order-service to record; the provider's, or a general one. */
+export const DEFAULT_FAILURE_REASON = 'payment_failed';
+
+export function statusOfEvent(event: ProviderEvent): PaymentStatus {
+  return event.type === 'charge.succeeded' ? 'SUCCEEDED' : 'DECLINED';
+}
+
+/** The queue message for order-service's update-order-status. */
+export function paymentResultMessage(event: ProviderEvent, correlationId: string): PaymentResultMessage {
+  const succeeded = event.type === 'charge.succeeded';
+  return {
+    providerEventId: event.id,
+    orderId: event.data.orderId,
+    outcome: succeeded ? 'SUCCEEDED' : 'FAILED',
+    ...(succeeded ? {} : { reason: event.data.failureReason ?? DEFAULT_FAILURE_REASON }),
+    correlationId,
+  };
+}

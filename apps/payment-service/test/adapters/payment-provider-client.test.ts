@@ -1,0 +1,175 @@
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { TEST_PAYMENT_METHODS } from '@shop/domain';
+// Deep imports: only the simulator, not the whole local cloud.
+import { freePort } from '@shop/local-cloud/src/free-port';
+import { type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud/src/payment-provider';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { paymentProviderClient } from '../../src/adapters/payment-provider-client';
+import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
+import { checkWebhookSignature } from '../../src/domain/webhook-signature';
+import { API_KEY, PROVIDER_URL, WEBHOOK_SECRET } from '../fixtures';
+
+const request = { orderId: '0d2c5a0e-6b1f-4c8e-9a7d-3e2f1b0c9d8e', amount: 3300, currency: 'USD', paymentMethod: TEST_PAYMENT_METHODS.approve };
+const inTenSeconds = () => ({ deadline: Date.now() + 10_000 });
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const refused = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+
+/** A client whose fetch answers from a script, and whose waits are recorded instead of slept. */
+function scripted(...answers: (Response | Error)[]) {
+  const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => {
+    const next = answers.shift();
+    if (!next) throw new Error('no more scripted answers');
+    if (next instanceof Error) throw next;
+    return next;
+  });
+  const waits: number[] = [];
+  const client = paymentProviderClient({
+    config: () => ({ url: PROVIDER_URL, apiKey: API_KEY }),
+    fetch: fetch as unknown as typeof globalThis.fetch,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    random: () => 0.5,
+  });
+  return { client, fetch, waits };
+}
+
+describe('payment provider client', () => {
+  it('POSTs the charge as the contract says: bearer key, order id as idempotency key, metadata.orderId', async () => {
+    const { client, fetch } = scripted(json(200, { id: 'ch_1', status: 'pending' }));
+    const result = await client.charge(request, inTenSeconds());
+
+    expect(result).toEqual({ chargeId: 'ch_1', status: 'pending', attempts: 1 });
+    const [url, init] = fetch.mock.calls[0] ?? [];
+    expect(url).toBe(`${PROVIDER_URL}/v1/charges`);
+    expect(init?.method).toBe('POST');
+    expect(init?.headers).toMatchObject({ authorization: `Bearer ${API_KEY}`, 'idempotency-key': request.orderId });
+    expect(JSON.parse(String(init?.body))).toEqual({
+      amount: 3300,
+      currency: 'USD',
+      paymentMethod: TEST_PAYMENT_METHODS.approve,
+      metadata: { orderId: request.orderId },
+    });
+  });
+
+  it('retries 5xx and network errors with backoff (100, then 200 ms), with the same idempotency key', async () => {
+    const { client, fetch, waits } = scripted(json(503, { error: { message: 'busy' } }), refused(), json(200, { id: 'ch_2', status: 'pending' }));
+    const result = await client.charge(request, inTenSeconds());
+
+    expect(result).toMatchObject({ chargeId: 'ch_2', attempts: 3 });
+    expect(waits).toEqual([100, 200]);
+    const keys = fetch.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)['idempotency-key']);
+    expect(keys).toEqual([request.orderId, request.orderId, request.orderId]);
+  });
+
+  it('gives up after 3 attempts with PaymentProviderUnavailableError', async () => {
+    const { client, fetch } = scripted(json(500, {}), json(502, {}), refused());
+    const error = await client.charge(request, inTenSeconds()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PaymentProviderUnavailableError);
+    expect(error).toMatchObject({ attempts: 3, lastProblem: 'ECONNREFUSED' });
+    expect(fetch).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not retry past the deadline', async () => {
+    const { client, fetch } = scripted(json(503, {}), json(200, { id: 'ch_late', status: 'pending' }));
+    // 300 ms left: one attempt fits, a retry (100 ms wait + at least 250 ms to try) does not.
+    const error = await client.charge(request, { deadline: Date.now() + 300 }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PaymentProviderUnavailableError);
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not even try when no time is left', async () => {
+    const { client, fetch } = scripted();
+    await expect(client.charge(request, { deadline: Date.now() + 100 })).rejects.toBeInstanceOf(PaymentProviderUnavailableError);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('does not retry a 4xx: PaymentProviderRejectedError with the status and the message', async () => {
+    const { client, fetch } = scripted(json(400, { error: { code: 'unknown_payment_method', message: 'unknown payment method pm_x' } }));
+    const error = await client.charge(request, inTenSeconds()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PaymentProviderRejectedError);
+    expect(error).toMatchObject({ providerStatus: 400, providerMessage: 'unknown payment method pm_x', attempts: 1 });
+    expect(fetch).toHaveBeenCalledOnce();
+  });
+
+  it('treats a 200 it cannot read as the provider not answering usefully', async () => {
+    const { client } = scripted(new Response('<html>oops</html>', { status: 200 }));
+    await expect(client.charge(request, inTenSeconds())).rejects.toBeInstanceOf(PaymentProviderUnavailableError);
+  });
+
+  it('never puts the API key in its errors', async () => {
+    const { client } = scripted(json(500, {}), json(500, {}), json(500, {}));
+    const error = (await client.charge(request, inTenSeconds()).catch((e: unknown) => e)) as Error;
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(API_KEY);
+  });
+});
+
+describe('payment provider client against the simulator', () => {
+  let simulator: Simulator;
+  const webhooks: { signature: string | undefined; body: Buffer }[] = [];
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      webhooks.push({ signature: req.headers['provider-signature'] as string | undefined, body: Buffer.concat(chunks) });
+      res.writeHead(202).end();
+    });
+  });
+
+  beforeAll(async () => {
+    const port = await freePort();
+    await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+    simulator = await startPaymentProvider({
+      apiKey: API_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      webhookUrl: `http://127.0.0.1:${port}/payment/webhook`,
+      webhookDelayMs: 20,
+    });
+  });
+  afterAll(async () => {
+    await simulator.stop();
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  const client = () => paymentProviderClient({ config: () => ({ url: simulator.url, apiKey: API_KEY }) });
+
+  it('retries the 503 of pm_card_error_then_approve and gets the charge; the webhook verifies with our secret', async () => {
+    const orderId = randomUUID();
+    const result = await client().charge({ ...request, orderId, paymentMethod: TEST_PAYMENT_METHODS.errorThenApprove }, inTenSeconds());
+
+    expect(result).toMatchObject({ status: 'pending', attempts: 2 });
+    expect(simulator.charges().filter((c) => c.orderId === orderId)).toEqual([expect.objectContaining({ id: result.chargeId })]);
+
+    await expect.poll(() => webhooks.filter((w) => w.body.includes(orderId)).length).toBe(1);
+    const webhook = webhooks.find((w) => w.body.includes(orderId));
+    const check = checkWebhookSignature({
+      header: webhook?.signature,
+      rawBody: webhook?.body ?? Buffer.alloc(0),
+      secret: WEBHOOK_SECRET,
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+    expect(check.valid).toBe(true);
+    expect(JSON.parse(String(webhook?.body))).toMatchObject({ type: 'charge.succeeded', data: { chargeId: result.chargeId, orderId } });
+  });
+
+  it('gets a decline at once, and the same charge again for the same order', async () => {
+    const orderId = randomUUID();
+    const first = await client().charge({ ...request, orderId, paymentMethod: TEST_PAYMENT_METHODS.decline }, inTenSeconds());
+    const again = await client().charge({ ...request, orderId, paymentMethod: TEST_PAYMENT_METHODS.decline }, inTenSeconds());
+
+    expect(first).toEqual({ chargeId: expect.stringMatching(/^ch_/), status: 'declined', failureReason: 'card_declined', attempts: 1 });
+    expect(again.chargeId).toBe(first.chargeId);
+  });
+
+  it('is refused with 401 when its key is wrong', async () => {
+    const wrongKey = paymentProviderClient({ config: () => ({ url: simulator.url, apiKey: 'sk_test_wrong' }) });
+    await expect(wrongKey.charge(request, inTenSeconds())).rejects.toMatchObject({ providerStatus: 401 });
+  });
+});

@@ -1,0 +1,79 @@
+import { createHmac } from 'node:crypto';
+import { accessTokenClaims } from '@shop/testing';
+import { afterEach, beforeEach, vi } from 'vitest';
+import type { PayableOrderFields } from '../src/domain/payable-order';
+
+export const ORDERS_TABLE = 'shop-test-order-service-orders';
+export const PAYMENTS_TABLE = 'shop-test-payment-service-payments';
+export const WEBHOOK_EVENTS_TABLE = 'shop-test-payment-service-webhook-events';
+export const QUEUE_URL = 'http://sqs.local/000000000000/shop-test-payment-service-payment-events';
+export const PROVIDER_URL = 'http://provider.test';
+export const API_KEY = 'sk_test_4f9b1c2d8e7a6b5c';
+export const WEBHOOK_SECRET = 'whsec_9a8b7c6d5e4f3a2b';
+
+export const CUSTOMER_ID = 'c0000000-0000-4000-8000-000000000001';
+export const OTHER_CUSTOMER_ID = 'c0000000-0000-4000-8000-000000000002';
+export const ADMIN_ID = 'a0000000-0000-4000-8000-000000000001';
+export const CUSTOMER = () => accessTokenClaims({ userId: CUSTOMER_ID, roles: ['CUSTOMER'] });
+export const OTHER_CUSTOMER = () => accessTokenClaims({ userId: OTHER_CUSTOMER_ID, roles: ['CUSTOMER'] });
+export const ADMIN = () => accessTokenClaims({ userId: ADMIN_ID, roles: ['ADMIN'] });
+
+export const ORDER_ID = '0d2c5a0e-6b1f-4c8e-9a7d-3e2f1b0c9d8e';
+
+/** An order as order-service stores it, awaiting payment unless told otherwise. */
+export function storedOrder(overrides: Partial<PayableOrderFields> = {}): Record<string, unknown> {
+  return {
+    orderId: ORDER_ID,
+    userId: CUSTOMER_ID,
+    status: 'AWAITING_PAYMENT',
+    total: { amount: 3300, currency: 'USD' },
+    ...overrides,
+  };
+}
+
+/** The environment infra and the local cloud give payment-service's functions. */
+export function withPaymentEnvironment(overrides: Record<string, string> = {}): void {
+  beforeEach(() => {
+    const env: Record<string, string> = {
+      ORDERS_TABLE,
+      PAYMENTS_TABLE,
+      WEBHOOK_EVENTS_TABLE,
+      PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: QUEUE_URL,
+      PAYMENT_PROVIDER_URL: PROVIDER_URL,
+      PAYMENT_PROVIDER_API_KEY: API_KEY,
+      PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ...overrides,
+    };
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * A `provider-signature` header, computed here from the contract's words rather than with the
+ * service's own code: `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
+ */
+export function sign(rawBody: string, { secret = WEBHOOK_SECRET, at = nowSeconds() }: { secret?: string; at?: number } = {}): string {
+  return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${rawBody}`).digest('hex')}`;
+}
+
+export function providerEvent(
+  overrides: { id?: string; type?: 'charge.succeeded' | 'charge.failed'; created?: number; failureReason?: string; orderId?: string } = {},
+) {
+  return {
+    id: overrides.id ?? 'evt_3f1c0a9b8e7d6c5b4a39281706f5e4d3',
+    type: overrides.type ?? 'charge.succeeded',
+    created: overrides.created ?? nowSeconds(),
+    data: {
+      chargeId: 'ch_1a2b3c4d5e6f7a8b9c0d1e2f',
+      orderId: overrides.orderId ?? ORDER_ID,
+      amount: 3300,
+      currency: 'USD',
+      ...(overrides.failureReason ? { failureReason: overrides.failureReason } : {}),
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { freePort } from '@shop/local-cloud/src/free-port';
+import { type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud/src/payment-provider';
+import { type HandlerAnswer, invokeHandler, routeEvent } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { service } from '../../src/service';
+import { API_KEY, CUSTOMER, ORDER_ID, providerEvent, sign, storedOrder, WEBHOOK_SECRET, withPaymentEnvironment } from '../fixtures';
+
+/**
+ * Runs both handlers with logging on, through the real provider client and the provider
+ * simulator, and reads every line they write: the API key and the webhook secret never appear.
+ */
+const WRONG_KEY = 'sk_test_this_one_is_wrong_8c1d';
+const lines: string[] = [];
+type Handler = Parameters<typeof invokeHandler>[0];
+let processPayment: Handler;
+let paymentWebhook: Handler;
+let simulator: Simulator;
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+withPaymentEnvironment();
+
+beforeAll(async () => {
+  simulator = await startPaymentProvider({
+    apiKey: API_KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    webhookUrl: `http://127.0.0.1:${await freePort()}/payment/webhook`,
+    // Stopped before any webhook is due: this test is about the handlers' logs.
+    webhookDelayMs: 60_000,
+  });
+  // pino writes to process.stdout when its write was replaced before the logger was made;
+  // so replace it, then load the handlers (and the shared logger) afresh at debug level.
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  vi.stubEnv('LOG_LEVEL', 'debug');
+  vi.resetModules();
+  processPayment = (await import('../../src/handlers/process-payment.js')).handler as Handler;
+  paymentWebhook = (await import('../../src/handlers/payment-webhook.js')).handler as Handler;
+});
+beforeEach(() => {
+  vi.stubEnv('PAYMENT_PROVIDER_URL', simulator.url);
+  ddb.reset();
+  sqs.reset();
+  ddb.on(GetCommand).resolves({ Item: storedOrder() });
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  ddb.restore();
+  sqs.restore();
+  await simulator.stop();
+});
+
+const pay = (): Promise<HandlerAnswer> =>
+  invokeHandler(
+    processPayment,
+    routeEvent(httpRoute(service, 'process-payment'), {
+      body: { orderId: ORDER_ID, paymentMethod: TEST_PAYMENT_METHODS.approve },
+      claims: CUSTOMER(),
+    }),
+  );
+
+const deliver = (raw: string, signature: string): Promise<HandlerAnswer> =>
+  invokeHandler(paymentWebhook, routeEvent(httpRoute(service, 'payment-webhook'), { body: raw, headers: { 'provider-signature': signature } }));
+
+describe('logs', () => {
+  it('carry neither the provider API key nor the webhook secret, whatever happens', async () => {
+    expect((await pay()).status).toBe(200);
+
+    vi.stubEnv('PAYMENT_PROVIDER_API_KEY', WRONG_KEY);
+    expect((await pay()).status).toBe(502);
+
+    vi.stubEnv('PAYMENT_PROVIDER_API_KEY', API_KEY);
+    vi.stubEnv('PAYMENT_PROVIDER_URL', `http://127.0.0.1:${await freePort()}`);
+    expect((await pay()).status).toBe(502);
+
+    const raw = JSON.stringify(providerEvent());
+    expect((await deliver(raw, sign(raw))).status).toBe(202);
+    expect((await deliver(raw, sign(raw, { secret: 'whsec_forged' }))).status).toBe(401);
+    sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
+    expect((await deliver(JSON.stringify(providerEvent({ id: 'evt_2' })), sign(JSON.stringify(providerEvent({ id: 'evt_2' }))))).status).toBe(500);
+
+    const log = lines.join('');
+    // The capture works: the handlers did log what happened.
+    for (const said of ['payment submitted', 'payment provider attempt failed; retrying', 'payment provider unavailable', 'refused our credentials', 'provider event queued']) {
+      expect(log).toContain(said);
+    }
+    for (const secret of [API_KEY, WRONG_KEY, WEBHOOK_SECRET, 'test.access.token']) expect(log).not.toContain(secret);
+  });
+});

@@ -1,0 +1,14 @@
+/**
+ * The payment provider simulator: charges decided by test payment methods, and signed webhooks.
+ * The local cloud starts it beside the shop; services' own tests start it on a free port.
+ */
+export {
+  startPaymentProvider,
+  type Charge,
+  type ChargeStatus,
+  type PaymentProvider,
+  type PaymentProviderOptions,
+} from './provider-server';
+export type { ProviderEvent, WebhookDelivery } from './webhook-sender';
+export { signatureHeader, SIGNATURE_HEADER } from './webhook-signature';
+export { DECLINE_REASON } from './test-payment-methods';

@@ -1,0 +1,226 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen, readBody } from '../http-server';
+import { type ChargeRequest, fingerprint, parseChargeRequest } from './charge-request';
+import { behaviourOf, DECLINE_REASON } from './test-payment-methods';
+import { type ProviderEvent, type WebhookDelivery, WebhookSender } from './webhook-sender';
+
+/**
+ * A payment provider on localhost, close enough to a real one (Stripe-like) for checkout to be
+ * tested end to end: bearer-key auth, idempotency keys, test payment methods that decide the
+ * outcome, and HMAC-signed webhooks that are retried until the shop answers 2xx.
+ * The API is the one docs/checkout-contract.md describes.
+ */
+
+export interface PaymentProviderOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The key clients send as `authorization: Bearer <apiKey>`. */
+  apiKey: string;
+  /** Signs webhooks; the shop verifies with the same secret. */
+  webhookSecret: string;
+  /** Where webhooks go: the shop's `POST /payment/webhook`. */
+  webhookUrl: string;
+  /** Time between a charge and its webhook. Default 300 ms. */
+  webhookDelayMs?: number;
+  /** One line per charge and per webhook delivery; never the key or the secret. */
+  log?: (line: string) => void;
+}
+
+export type ChargeStatus = 'pending' | 'succeeded' | 'declined';
+
+/** A charge as the provider keeps it. */
+export interface Charge {
+  id: string;
+  idempotencyKey: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  paymentMethod: string;
+  status: ChargeStatus;
+  failureReason?: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** Webhook events sent (or being sent) for this charge, oldest first. */
+  webhooks: WebhookDelivery[];
+}
+
+export interface PaymentProvider {
+  /** Base URL, without a trailing slash. */
+  url: string;
+  port: number;
+  /** Cancels pending webhooks and closes the server. Safe to call twice. */
+  stop(): Promise<void>;
+  /** A snapshot of every charge, oldest first. */
+  charges(): readonly Charge[];
+}
+
+const DEFAULT_WEBHOOK_DELAY_MS = 300;
+const WEBHOOK_RETRIES = 3;
+const WEBHOOK_RETRY_DELAY_MS = 1000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** What a key has seen: the request it was first used with and, once a charge exists, the answer to replay. */
+interface KeyRecord {
+  fingerprint: string;
+  answer?: Answer;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export async function startPaymentProvider(options: PaymentProviderOptions): Promise<PaymentProvider> {
+  const log = options.log ?? (() => undefined);
+  const webhookDelayMs = options.webhookDelayMs ?? DEFAULT_WEBHOOK_DELAY_MS;
+  const sender = new WebhookSender({
+    url: options.webhookUrl,
+    secret: options.webhookSecret,
+    retries: WEBHOOK_RETRIES,
+    retryDelayMs: WEBHOOK_RETRY_DELAY_MS,
+    requestTimeoutMs: WEBHOOK_TIMEOUT_MS,
+    log,
+  });
+  const charges = new Map<string, Charge>();
+  const keys = new Map<string, KeyRecord>();
+  const expectedAuthorization = Buffer.from(`Bearer ${options.apiKey}`);
+
+  function authorized(request: IncomingMessage): boolean {
+    const offered = Buffer.from(request.headers.authorization ?? '');
+    return offered.length === expectedAuthorization.length && timingSafeEqual(offered, expectedAuthorization);
+  }
+
+  async function createCharge(request: IncomingMessage): Promise<Answer> {
+    const read = await readBody(request, MAX_BODY_BYTES);
+    if (read.tooLarge) return error(413, 'body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return error(400, 'idempotency_key_required', 'the idempotency-key header is required');
+    let json: unknown;
+    try {
+      json = JSON.parse(read.body.toString('utf8'));
+    } catch {
+      return error(400, 'invalid_json', 'the body is not valid JSON');
+    }
+    const parsed = parseChargeRequest(json);
+    if (!parsed.ok) return error(400, 'invalid_request', parsed.message);
+    const charge = parsed.request;
+    const behaviour = behaviourOf(charge.paymentMethod);
+    if (!behaviour) return error(400, 'unknown_payment_method', `unknown payment method ${charge.paymentMethod}`);
+
+    const seen = keys.get(key);
+    if (seen && seen.fingerprint !== fingerprint(charge)) {
+      return error(409, 'idempotency_key_reused', `idempotency key ${key} was used with another request`);
+    }
+    if (seen?.answer) return { ...seen.answer, headers: { 'idempotent-replayed': 'true' } };
+    if (behaviour === 'errorThenApprove' && !seen) {
+      keys.set(key, { fingerprint: fingerprint(charge) });
+      log(`charge for order ${charge.metadata.orderId} (${charge.paymentMethod}) → 503, as this test method does once`);
+      return error(503, 'temporarily_unavailable', 'the provider is temporarily unavailable; retry with the same idempotency key');
+    }
+
+    const created = newCharge(key, charge, behaviour === 'decline' ? 'declined' : 'pending');
+    charges.set(created.id, created);
+    const answer: Answer = {
+      status: 200,
+      body: { id: created.id, status: created.status, ...(created.failureReason ? { failureReason: created.failureReason } : {}) },
+    };
+    keys.set(key, { fingerprint: fingerprint(charge), answer });
+    log(`charge ${created.id} for order ${created.orderId}: ${created.amount} ${created.currency} ${created.paymentMethod} → ${created.status}`);
+    if (behaviour !== 'noAnswer') sender.later(webhookDelayMs, () => confirm(created));
+    return answer;
+  }
+
+  /** The charge's outcome is known: record it and tell the shop. */
+  function confirm(charge: Charge): void {
+    if (charge.status === 'pending') charge.status = 'succeeded';
+    const event: ProviderEvent = {
+      id: `evt_${randomUUID().replaceAll('-', '')}`,
+      type: charge.status === 'succeeded' ? 'charge.succeeded' : 'charge.failed',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        chargeId: charge.id,
+        orderId: charge.orderId,
+        amount: charge.amount,
+        currency: charge.currency,
+        ...(charge.failureReason ? { failureReason: charge.failureReason } : {}),
+      },
+    };
+    const delivery: WebhookDelivery = { event, state: 'delivering', attempts: 0 };
+    charge.webhooks.push(delivery);
+    sender.deliver(delivery);
+  }
+
+  function getCharge(id: string): Answer {
+    const charge = charges.get(id);
+    return charge ? { status: 200, body: structuredClone(charge) } : error(404, 'not_found', `no charge ${id}`);
+  }
+
+  async function route(request: IncomingMessage): Promise<Answer> {
+    const path = new URL(request.url ?? '/', 'http://provider').pathname;
+    const chargePath = /^\/v1\/charges\/([^/]+)$/.exec(path);
+    if (path !== '/v1/charges' && !chargePath) return error(404, 'not_found', `no route ${path}`);
+    const allowed = chargePath ? 'GET' : 'POST';
+    if (request.method !== allowed) return { ...error(405, 'method_not_allowed', `use ${allowed} on ${path}`), headers: { allow: allowed } };
+    if (!authorized(request)) return error(401, 'unauthorized', 'missing or invalid API key');
+    if (chargePath) return getCharge(decodeURIComponent(chargePath[1] ?? ''));
+    return createCharge(request);
+  }
+
+  const server = createServer((request, response) => {
+    route(request).then(
+      (answer) => send(response, answer),
+      (failure: unknown) => {
+        log(`payment provider: ${(failure as Error).message}`);
+        send(response, error(500, 'internal', 'the simulator failed'));
+      },
+    );
+  });
+  const listening = await listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  log(`listening on ${listening.url}, webhooks to ${options.webhookUrl}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: listening.url,
+    port: listening.port,
+    charges: () => [...charges.values()].map((charge) => structuredClone(charge)),
+    stop: () =>
+      (stopping ??= (async () => {
+        await sender.stop();
+        await listening.close();
+      })()),
+  };
+}
+
+function newCharge(idempotencyKey: string, request: ChargeRequest, status: 'pending' | 'declined'): Charge {
+  return {
+    id: `ch_${randomBytes(12).toString('hex')}`,
+    idempotencyKey,
+    orderId: request.metadata.orderId,
+    amount: request.amount,
+    currency: request.currency,
+    paymentMethod: request.paymentMethod,
+    status,
+    ...(status === 'declined' ? { failureReason: DECLINE_REASON } : {}),
+    createdAt: new Date().toISOString(),
+    webhooks: [],
+  };
+}
+
+function error(status: number, code: string, message: string): Answer {
+  return { status, body: { error: { code, message } } };
+}
+
+function send(response: ServerResponse, answer: Answer): void {
+  const body = JSON.stringify(answer.body);
+  response.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...answer.headers,
+  });
+  response.end(body);
+}
