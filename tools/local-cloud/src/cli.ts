@@ -5,6 +5,7 @@
  *   npm start -- --persist         keep data in .local-cloud/ across runs
  *   npm start -- --persist ./data  keep it elsewhere
  *   npm start -- --port 8080
+ *   npm start -- --payment-window 60   orders wait 60 s for their payment instead of 15 min
  */
 import { join, relative, resolve } from 'node:path';
 import { physicalName } from '@shop/common';
@@ -24,17 +25,21 @@ const REPEATED_SIGNAL_MS = 1_000;
 interface CliOptions {
   port: number;
   persistDir?: string;
+  paymentWindowSeconds?: number;
   help: boolean;
 }
 
 const USAGE = `Usage: npm start -- [options]
 
-Starts the shop on this machine: DynamoDB Local, cognito-local, every service's Lambda
-functions and the HTTP API, with an admin, a manager and a few products.
+Starts the shop on this machine: DynamoDB Local, cognito-local, SQS, Step Functions, the
+payment provider simulator, every service's Lambda functions and the HTTP API, with an
+admin, a manager and a few products.
 
 Options:
   --persist [dir]  keep data across runs in <dir> (default .local-cloud/ in the repository)
   --port <n>       port of the HTTP API (default ${DEFAULT_PORT}; a free one if that is taken)
+  --payment-window <seconds>
+                   how long an order waits for its payment (default 900)
   --help           show this and exit
 `;
 
@@ -54,6 +59,11 @@ export function parseArgs(argv: readonly string[], repoRoot: string): CliOptions
       const port = Number(next);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port needs a port number, got ${next}`);
       options.port = port;
+      i++;
+    } else if (arg === '--payment-window') {
+      const seconds = Number(next);
+      if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`--payment-window needs a number of seconds, got ${next}`);
+      options.paymentWindowSeconds = seconds;
       i++;
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -127,6 +137,7 @@ async function main(): Promise<void> {
       host: HOST,
       apiPort,
       ...(options.persistDir && { persistDir: options.persistDir }),
+      ...(options.paymentWindowSeconds && { paymentWindowSeconds: options.paymentWindowSeconds }),
       log: (line) => console.log(paint('dim', `  ${line}`)),
       onFunctionLog: printFunctionLog,
       onRequest: printRequest,
@@ -150,6 +161,9 @@ function printBanner(cloud: LocalCloud, startMs: number, persistDir: string | un
     `  DynamoDB   ${cloud.endpoints.dynamodb}`,
     `  Cognito    ${cloud.endpoints.cognito}  (pool ${cloud.userPool.id}, client ${cloud.userPool.clientId})`,
     `  Lambda     ${cloud.endpoints.lambda}`,
+    `  SQS        ${cloud.endpoints.sqs}`,
+    `  Step Fns   ${cloud.endpoints.stepFunctions}`,
+    `  Payments   ${cloud.paymentProvider.url}  (simulator; webhooks to ${api}/payment/webhook)`,
     `  Data       ${persistDir ? `kept in ${persistDir}` : 'in memory (--persist keeps it)'}`,
   ];
   if (seeded) {

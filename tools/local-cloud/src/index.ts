@@ -3,7 +3,13 @@
  * `startLocalCloud` is what `npm start` and the end-to-end tests use; the parts are
  * exported for tests that need only one of them.
  */
-export { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RequestLogEntry } from './local-cloud';
+export {
+  startLocalCloud,
+  type LocalCloud,
+  type LocalCloudOptions,
+  type LocalStepFunctions,
+  type RequestLogEntry,
+} from './local-cloud';
 export { seed, SEED_ADMIN, SEED_MANAGER, type SeedAccount, type SeededProduct, type SeedResult } from './seed';
 export { LOCAL_AWS } from './local-aws';
 export { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local';
@@ -11,21 +17,41 @@ export { startCognitoLocal, type CognitoLocal, type CognitoLocalOptions } from '
 export { ensureTables, createTableInput, type EnsureTablesResult } from './tables';
 export {
   loadServices,
+  loadServicesWithRoots,
   functionBundles,
   missingBundles,
   findRepoRoot,
   bundlePath,
   type FunctionBundle,
+  type LoadedService,
 } from './services';
 export {
   functionEnvironment,
   functionConfigs,
   routeBindings,
+  queueMappings,
   type LocalEndpoints,
+  type PaymentProviderRef,
+  type QueueMapping,
   type UserPoolRef,
   type WiringContext,
 } from './wiring';
+export { manifestProblems, taskStateProblems, ManifestReferenceError } from './manifest-references';
 export { freePort, isPortFree } from './free-port';
 export { LambdaRuntime, type FunctionConfig, type InvokeResult, type RuntimeLogLine } from './lambda-runtime';
 export { startLambdaApi, type LambdaApi } from './lambda-api';
 export { startApiGateway, type ApiGateway, type RouteBinding } from './api-gateway';
+export { startSqsServer, type SqsServerOptions } from './sqs/sqs-server';
+export { ensureQueues, type LocalQueue, type QueueAddress } from './sqs/queues';
+export { QueuePoller, type QueuePollerOptions } from './sqs/queue-poller';
+export {
+  StepFunctions,
+  StepFunctionsError,
+  type ExecutionDescription,
+  type ExecutionStatus,
+  type StepFunctionsOptions,
+} from './step-functions/step-functions';
+export { startStepFunctionsApi } from './step-functions/sfn-api';
+export { prepareDefinition, DefinitionError, type PreparedDefinition, type TaskPlan } from './step-functions/prepare-definition';
+export { loadStateMachines, type ManifestStateMachine } from './step-functions/manifest-state-machines';
+export { stateMachineArn, executionArn } from './step-functions/arns';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody } from './http-server';
-import { type ErrorPayload, functionArn, type LambdaRuntime } from './lambda-runtime';
+import { type ErrorPayload, functionArn, type LambdaRuntime, parseFunctionReference } from './lambda-runtime';
 
 /** Lambda's limit for a request or response payload (synchronous invoke). */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -49,9 +49,6 @@ export function singleAttemptInvoker(runtime: LambdaRuntime, onFailure?: (failur
 }
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
-/** A name, a partial ARN or a full ARN, each with an optional `:qualifier`. */
-const FUNCTION_REF =
-  /^(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?([A-Za-z0-9_-]{1,140})(?::([A-Za-z0-9_$-]+))?$/;
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/{FunctionName}/invocations`), enough for
@@ -70,9 +67,9 @@ export async function startLambdaApi(runtime: LambdaRuntime, options: LambdaApiO
 
     const route = INVOKE_PATH.exec(request.url?.split('?')[0] ?? '');
     if (request.method !== 'POST' || !route) return fail(404, 'UnknownOperationException', 'Unknown operation');
-    const reference = FUNCTION_REF.exec(decodeURIComponent(route[1] ?? ''));
-    const qualifier = reference?.[2] ?? new URL(request.url ?? '', 'http://local').searchParams.get('Qualifier');
-    const name = reference?.[1] ?? decodeURIComponent(route[1] ?? '');
+    const reference = parseFunctionReference(decodeURIComponent(route[1] ?? ''));
+    const qualifier = reference?.qualifier ?? new URL(request.url ?? '', 'http://local').searchParams.get('Qualifier');
+    const name = reference?.name ?? decodeURIComponent(route[1] ?? '');
     if (!reference || !runtime.has(name) || (qualifier && qualifier !== '$LATEST')) {
       return fail(404, 'ResourceNotFoundException', `Function not found: ${functionArn(name)}${qualifier ? `:${qualifier}` : ''}`);
     }

@@ -55,6 +55,17 @@ export function functionArn(name: string, region = DEFAULT_REGION): string {
   return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
 }
 
+/** A name, a partial ARN or a full ARN, each with an optional `:qualifier`. */
+const FUNCTION_REFERENCE =
+  /^(?:arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?([A-Za-z0-9_-]{1,140})(?::([A-Za-z0-9_$-]+))?$/;
+
+/** What Lambda accepts as `FunctionName`: `name`, `123456789012:function:name` or its ARN, each with an optional `:qualifier`. */
+export function parseFunctionReference(reference: string): { name: string; qualifier?: string } | undefined {
+  const match = FUNCTION_REFERENCE.exec(reference);
+  if (!match?.[1]) return undefined;
+  return { name: match[1], ...(match[2] && { qualifier: match[2] }) };
+}
+
 type Outcome = { ok: true; payload: unknown } | { ok: false; error: ErrorPayload };
 
 /**

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createTokenVerifier } from '@shop/auth';
 import { physicalName } from '@shop/common';
 import { type RequestLogEntry, startApiGateway } from './api-gateway';
@@ -8,18 +9,35 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { startLambdaApi } from './lambda-api';
 import { LambdaRuntime, type RuntimeLogLine } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
+import { ManifestReferenceError, manifestProblems, taskStateProblems } from './manifest-references';
+import { startPaymentProvider } from './payment-provider';
+import { paymentSecrets } from './payment-secrets';
 import { seed, type SeedResult } from './seed';
-import { findRepoRoot, functionBundles, loadServices } from './services';
+import { findRepoRoot, functionBundles, loadServicesWithRoots } from './services';
+import { QueuePoller } from './sqs/queue-poller';
+import { ensureQueues } from './sqs/queues';
+import { startSqsServer } from './sqs/sqs-server';
+import { loadStateMachines } from './step-functions/manifest-state-machines';
+import { startStepFunctionsApi } from './step-functions/sfn-api';
+import { type ExecutionDescription, StepFunctions } from './step-functions/step-functions';
 import { ensureTables } from './tables';
-import { functionConfigs, type LocalEndpoints, routeBindings, type UserPoolRef } from './wiring';
+import {
+  functionConfigs,
+  type LocalEndpoints,
+  type PaymentProviderRef,
+  queueMappings,
+  routeBindings,
+  type UserPoolRef,
+} from './wiring';
 
 export type { RequestLogEntry } from './api-gateway';
 
 /**
  * The whole shop on localhost: DynamoDB Local, cognito-local, every function of every
- * service in the local Lambda runtime, the Lambda invoke API and the HTTP API gateway,
- * all wired from the manifests. `npm start` and the end-to-end tests both start it here,
- * so the laptop and the tests run one code path.
+ * service in the local Lambda runtime, the Lambda invoke API, SQS with its event source
+ * mappings, Step Functions, the HTTP API gateway and the payment provider simulator, all
+ * wired from the manifests. `npm start` and the end-to-end tests both start it here, so the
+ * laptop and the tests run one code path.
  */
 
 export interface LocalCloudOptions {
@@ -32,11 +50,26 @@ export interface LocalCloudOptions {
   lambdaPort?: number;
   dynamoDbPort?: number;
   cognitoPort?: number;
-  /** Keep DynamoDB and Cognito data here across runs; absent keeps it in memory / a temporary directory. */
+  sqsPort?: number;
+  stepFunctionsPort?: number;
+  paymentProviderPort?: number;
+  /** PAYMENT_WINDOW_SECONDS: how long an order waits for its payment. Default 900 (15 minutes). */
+  paymentWindowSeconds?: number;
+  /**
+   * Local acceleration, not AWS behaviour: after a failed batch, its messages stay invisible
+   * this many seconds instead of their queue's visibility timeout, so that retries and
+   * dead-lettering (maxReceiveCount receives) take seconds in tests, not minutes. Absent:
+   * the queue's visibility timeout, as on AWS.
+   */
+  sqsRetryDelaySeconds?: number;
+  /** Keep DynamoDB and Cognito data (and the payment provider's secrets) here across runs; absent keeps it in memory / a temporary directory. */
   persistDir?: string;
   /** Create the demo accounts and products. Default true. */
   seed?: boolean;
-  /** Progress of start-up and shut-down, for a person. */
+  /**
+   * Progress of start-up and shut-down, for a person; also what happens out of sight while it
+   * runs: failed queue batches, dead letters, executions that did not succeed, payments.
+   */
   log?: (line: string) => void;
   /** Every line a function writes. */
   onFunctionLog?: (line: RuntimeLogLine) => void;
@@ -56,23 +89,55 @@ export interface LocalCloud {
   tableName(service: string, table: string): string;
   /** Physical name of a function: `functionName('product-service', 'create-product')`. */
   functionName(service: string, fn: string): string;
+  /** Physical name of a queue: `queueName('payment-service', 'payment-events')`; its dead-letter queue adds `-dlq`. */
+  queueName(service: string, queue: string): string;
+  /** URL of a queue the manifests declare. */
+  queueUrl(service: string, queue: string): string;
+  /** ARN of a state machine: `stateMachineArn('checkout-orchestrator', 'checkout')`. */
+  stateMachineArn(service: string, machine: string): string;
+  /** The executions of the local state machines, for tests and the demo. */
+  stepFunctions: LocalStepFunctions;
+  /** The payment provider simulator, and the secrets the services share with it. */
+  paymentProvider: PaymentProviderRef;
   runtime: LambdaRuntime;
   /** Stops everything, newest first. Safe to call twice. */
   stop(): Promise<void>;
 }
 
+export interface LocalStepFunctions {
+  /** Throws (`ExecutionDoesNotExist`) for an execution that never started. */
+  describe(executionArn: string): ExecutionDescription;
+  /** Executions of a machine, newest first; the machine as `service/stateMachine` or its ARN. */
+  list(stateMachine: string): ExecutionDescription[];
+  /** Resolves once the execution is no longer RUNNING; rejects after `timeoutMs` (default 30 s). */
+  waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionDescription>;
+}
+
 const DEFAULT_STAGE = 'local';
 const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PAYMENT_WINDOW_SECONDS = 15 * 60;
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const stage = options.stage ?? DEFAULT_STAGE;
   const host = options.host ?? DEFAULT_HOST;
   const log = options.log ?? (() => undefined);
+  const region = LOCAL_AWS.region;
 
-  // Fail on missing bundles before spending 15 s starting java.
+  // Fail on broken manifests, definitions and missing bundles before spending 15 s starting java.
   const repoRoot = findRepoRoot();
-  const services = await loadServices(repoRoot);
+  const loaded = await loadServicesWithRoots(repoRoot);
+  const services = loaded.map((s) => s.manifest);
+  const machines = loadStateMachines(stage, loaded, region);
+  const problems = [...manifestProblems(services), ...taskStateProblems(services, machines)];
+  if (problems.length > 0) throw new ManifestReferenceError(problems);
   const bundles = functionBundles(repoRoot, services);
+
+  const runtime = new LambdaRuntime(options.onFunctionLog ? { onLog: options.onFunctionLog } : {});
+  const stepFunctions = new StepFunctions({ runtime, region, log: (line) => log(`step functions: ${line}`) });
+  // Registering validates each definition with the runner.
+  const stateMachineArns = new Map(
+    machines.map((m) => [m.ref, stepFunctions.addStateMachine({ name: m.physicalName, prepared: m.prepared })]),
+  );
 
   const cleanup = new StopStack(log);
   try {
@@ -86,17 +151,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       db.destroy();
     }
 
-    const runtime = new LambdaRuntime(options.onFunctionLog ? { onLog: options.onFunctionLog } : {});
     cleanup.push('Lambda runtime', () => runtime.stop());
     const lambdaApi = await startLambdaApi(runtime, { host, port: options.lambdaPort ?? 0 });
     cleanup.push('Lambda API', () => lambdaApi.close());
 
-    const endpoints: LocalEndpoints = { dynamodb: dynamodb.endpoint, cognito: cognito.endpoint, lambda: lambdaApi.url };
-    const userPool: UserPoolRef = { id: cognito.userPoolId, clientId: cognito.clientId };
-    const functions = functionConfigs({ stage, region: LOCAL_AWS.region, endpoints, userPool }, bundles);
-    for (const fn of functions) runtime.register(fn);
-    log(`${functions.length} functions registered`);
+    const sqsServer = await startSqsServer({ host, port: options.sqsPort ?? 0, region });
+    cleanup.push('SQS', () => sqsServer.close());
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.url });
+    cleanup.push('SQS client', async () => sqs.destroy());
+    const queues = await ensureQueues(sqs, stage, services);
+    log(`SQS at ${sqsServer.url}: ${queues.size} queue(s), each with its dead-letter queue`);
 
+    cleanup.push('Step Functions', () => stepFunctions.stop());
+    const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0 });
+    cleanup.push('Step Functions API', () => sfnApi.close());
+    log(`Step Functions at ${sfnApi.url}: ${stateMachineArns.size} state machine(s)`);
+
+    // The gateway only holds the runtime: it can listen before the functions are registered,
+    // and it must, because the payment provider needs its URL for webhooks and the functions
+    // need the provider's.
     const gateway = await startApiGateway({
       runtime,
       routes: routeBindings(stage, services),
@@ -106,15 +179,76 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(options.onRequest && { onRequest: options.onRequest }),
     });
     cleanup.push('API gateway', () => gateway.close());
-    log(`API gateway at ${gateway.url}`);
+    const apiUrl = gateway.url.replace(/\/$/, '');
+    log(`API gateway at ${apiUrl}`);
+
+    const secrets = paymentSecrets(options.persistDir);
+    const provider = await startPaymentProvider({
+      host,
+      port: options.paymentProviderPort ?? 0,
+      ...secrets,
+      webhookUrl: `${apiUrl}/payment/webhook`,
+      log: (line) => log(`payment provider: ${line}`),
+    });
+    cleanup.push('payment provider', () => provider.stop());
+    const paymentProvider: PaymentProviderRef = { url: provider.url, ...secrets };
+
+    const endpoints: LocalEndpoints = {
+      dynamodb: dynamodb.endpoint,
+      cognito: cognito.endpoint,
+      lambda: lambdaApi.url,
+      sqs: sqsServer.url,
+      stepFunctions: sfnApi.url,
+    };
+    const userPool: UserPoolRef = { id: cognito.userPoolId, clientId: cognito.clientId };
+    const functions = functionConfigs(
+      {
+        stage,
+        region,
+        endpoints,
+        userPool,
+        queueUrls: new Map([...queues].map(([ref, q]) => [ref, q.url])),
+        stateMachineArns,
+        paymentProvider,
+        paymentWindowSeconds: options.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
+      },
+      bundles,
+    );
+    for (const fn of functions) runtime.register(fn);
+    log(`${functions.length} functions registered`);
+
+    for (const mapping of queueMappings(stage, services)) {
+      const poller = new QueuePoller({
+        sqs,
+        runtime,
+        functionName: mapping.functionName,
+        queue: required(queues, mapping.queue),
+        batchSize: mapping.batchSize,
+        maxBatchingWindowSeconds: mapping.maxBatchingWindowSeconds,
+        region,
+        ...(options.sqsRetryDelaySeconds !== undefined && { retryDelaySeconds: options.sqsRetryDelaySeconds }),
+        log,
+      });
+      poller.start();
+      cleanup.push(`poller of ${mapping.queue}`, () => poller.stop());
+    }
 
     const cloud: LocalCloud = {
-      apiUrl: gateway.url.replace(/\/$/, ''),
+      apiUrl,
       endpoints,
       userPool,
       stage,
       tableName: (service, table) => physicalName(stage, service, table),
       functionName: (service, fn) => physicalName(stage, service, fn),
+      queueName: (service, queue) => physicalName(stage, service, queue),
+      queueUrl: (service, queue) => required(queues, `${service}/${queue}`).url,
+      stateMachineArn: (service, machine) => required(stateMachineArns, `${service}/${machine}`),
+      stepFunctions: {
+        describe: (executionArn) => stepFunctions.describeExecution(executionArn),
+        list: (machine) => stepFunctions.listExecutions(stateMachineArns.get(machine) ?? machine),
+        waitForExecution: (executionArn, timeoutMs) => stepFunctions.waitForExecution(executionArn, timeoutMs),
+      },
+      paymentProvider,
       runtime,
       stop: () => cleanup.stopAll(),
     };
@@ -127,6 +261,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await cleanup.stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+/** The entry of a map the manifests filled, for a reference they were checked to make. */
+function required<T>(known: ReadonlyMap<string, T>, ref: string): T {
+  const value = known.get(ref);
+  if (value === undefined) throw new Error(`no such resource: ${ref}`);
+  return value;
 }
 
 /** DynamoDB Local and cognito-local, started side by side: java's 6–18 s dominates start-up. */

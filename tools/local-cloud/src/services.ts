@@ -48,9 +48,22 @@ export function serviceRoots(repoRoot: string = findRepoRoot()): string[] {
     .sort();
 }
 
+/** A service's manifest and its directory, which files the manifest names (state machine definitions) are relative to. */
+export interface LoadedService {
+  manifest: ServiceManifest;
+  root: string;
+}
+
 /** The manifests of every service, read from each service's `src/service.ts`. */
 export async function loadServices(repoRoot: string = findRepoRoot()): Promise<ServiceManifest[]> {
-  return Promise.all(serviceRoots(repoRoot).map((dir) => loadManifest(join(dir, 'src', 'service.ts'))));
+  return (await loadServicesWithRoots(repoRoot)).map((s) => s.manifest);
+}
+
+/** Every service's manifest with its directory. */
+export async function loadServicesWithRoots(repoRoot: string = findRepoRoot()): Promise<LoadedService[]> {
+  return Promise.all(
+    serviceRoots(repoRoot).map(async (root) => ({ manifest: await loadManifest(join(root, 'src', 'service.ts')), root })),
+  );
 }
 
 async function loadManifest(file: string): Promise<ServiceManifest> {

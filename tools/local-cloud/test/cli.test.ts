@@ -25,6 +25,11 @@ describe('npm start options', () => {
     expect(() => parseArgs(['--verbose'], root)).toThrow(/unknown option --verbose/);
   });
 
+  it('takes the payment window in seconds', () => {
+    expect(parseArgs(['--payment-window', '60'], root).paymentWindowSeconds).toBe(60);
+    expect(() => parseArgs(['--payment-window', '0'], root)).toThrow(/--payment-window needs a number of seconds/);
+  });
+
   it('knows --help', () => {
     expect(parseArgs(['--help'], root).help).toBe(true);
   });

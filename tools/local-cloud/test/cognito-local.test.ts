@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeAuthenticationResult } from '../src/cognito-fidelity-proxy';
 import { type CognitoLocal, startCognitoLocal } from '../src/cognito-local';
 import { LOCAL_AWS } from '../src/local-aws';
-import { childProcesses, isAlive } from './processes';
+import { childProcesses, isAlive } from '@shop/testing';
 
 const PASSWORD = 'Customer-Passw0rd';
 

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../src/dynamodb-local';
 import { LOCAL_AWS } from '../src/local-aws';
-import { childProcesses, isAlive } from './processes';
+import { childProcesses, isAlive } from '@shop/testing';
 
 describe('DynamoDB Local', () => {
   let ddb: DynamoDbLocal;

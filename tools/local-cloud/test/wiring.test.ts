@@ -1,0 +1,204 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineService, type ServiceManifest } from '@shop/common';
+import { describe, expect, it } from 'vitest';
+import { manifestProblems, taskStateProblems } from '../src/manifest-references';
+import { paymentSecrets } from '../src/payment-secrets';
+import { prepareDefinition } from '../src/step-functions/prepare-definition';
+import { functionEnvironment, queueMappings, type WiringContext } from '../src/wiring';
+
+/** Two services that reach into each other the ways checkout does. */
+const payments = defineService({
+  name: 'payment-service',
+  description: 'payments',
+  tables: {},
+  queues: { 'payment-events': { description: 'provider results', visibilityTimeoutSeconds: 60, maxReceiveCount: 3 } },
+  functions: {
+    'payment-webhook': {
+      description: 'verifies provider webhooks and queues them',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [],
+      permissions: { sendsTo: ['payment-service/payment-events'] },
+      uses: ['paymentProvider'],
+    },
+  },
+});
+const orders = defineService({
+  name: 'order-service',
+  description: 'orders',
+  tables: { orders: { description: 'orders', partitionKey: { name: 'orderId', type: 'S' } } },
+  stateMachines: { checkout: { description: 'checkout', definition: 'checkout.asl.json' } },
+  functions: {
+    'update-order-status': {
+      description: 'applies payment results',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      triggers: [{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 5, maxBatchingWindowSeconds: 1 }],
+      permissions: {
+        tables: { orders: 'read-write' },
+        foreignTables: { 'product-service/products': 'read-write' },
+        invokes: ['inventory-service/release-stock'],
+        stateMachines: { 'order-service/checkout': ['SendTaskSuccess', 'SendTaskFailure'] },
+      },
+      uses: ['checkout'],
+    },
+    'validate-order': {
+      description: 'checks an order',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [{ type: 'state-machine-task', stateMachine: 'order-service/checkout', states: ['Validate'] }],
+      permissions: {},
+    },
+  },
+});
+const products = defineService({
+  name: 'product-service',
+  description: 'catalogue',
+  tables: { products: { description: 'products', partitionKey: { name: 'productId', type: 'S' } } },
+  functions: {},
+});
+const inventory = defineService({
+  name: 'inventory-service',
+  description: 'stock',
+  tables: {},
+  functions: {
+    'release-stock': {
+      description: 'releases a reservation',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [{ type: 'invoke', callers: ['order-service/update-order-status'] }],
+      permissions: {},
+    },
+  },
+});
+const services: ServiceManifest[] = [payments, orders, products, inventory];
+
+const context: WiringContext = {
+  stage: 'local',
+  region: 'us-east-1',
+  endpoints: { dynamodb: 'http://d', cognito: 'http://c', lambda: 'http://l', sqs: 'http://q', stepFunctions: 'http://s' },
+  userPool: { id: 'us-east-1_x', clientId: 'client' },
+  queueUrls: new Map([['payment-service/payment-events', 'http://q/000000000000/shop-local-payment-service-payment-events']]),
+  stateMachineArns: new Map([['order-service/checkout', 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-order-service-checkout']]),
+  paymentProvider: { url: 'http://p', apiKey: 'sk_test_1', webhookSecret: 'whsec_1' },
+  paymentWindowSeconds: 60,
+};
+
+describe('function environment', () => {
+  it('names what the permissions name, and nothing else', () => {
+    const env = functionEnvironment(context, orders, orders.functions['update-order-status']);
+    expect(env).toMatchObject({
+      AWS_ENDPOINT_URL_SQS: 'http://q',
+      AWS_ENDPOINT_URL_SFN: 'http://s',
+      ORDERS_TABLE: 'shop-local-order-service-orders',
+      PRODUCTS_TABLE: 'shop-local-product-service-products',
+      INVENTORY_SERVICE_RELEASE_STOCK_FUNCTION: 'shop-local-inventory-service-release-stock',
+      ORDER_SERVICE_CHECKOUT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-order-service-checkout',
+      PAYMENT_WINDOW_SECONDS: '60',
+    });
+    expect(env['PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL']).toBeUndefined();
+    expect(env['PAYMENT_PROVIDER_API_KEY']).toBeUndefined();
+  });
+
+  it('gives queue URLs to senders and the payment provider to its users', () => {
+    const env = functionEnvironment(context, payments, payments.functions['payment-webhook']);
+    expect(env).toMatchObject({
+      PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: 'http://q/000000000000/shop-local-payment-service-payment-events',
+      PAYMENT_PROVIDER_URL: 'http://p',
+      PAYMENT_PROVIDER_API_KEY: 'sk_test_1',
+      PAYMENT_WEBHOOK_SECRET: 'whsec_1',
+    });
+    expect(env['PAYMENT_WINDOW_SECONDS']).toBeUndefined();
+  });
+
+  it('binds each queue trigger to its physical function', () => {
+    expect(queueMappings('local', services)).toEqual([
+      {
+        queue: 'payment-service/payment-events',
+        functionName: 'shop-local-order-service-update-order-status',
+        batchSize: 5,
+        maxBatchingWindowSeconds: 1,
+      },
+    ]);
+  });
+});
+
+describe('references between manifests', () => {
+  it('finds none missing when everything named exists', () => {
+    expect(manifestProblems(services)).toEqual([]);
+  });
+
+  it('names each reference to something no service declares', () => {
+    const broken = defineService({
+      name: 'broken-service',
+      description: 'names things that are not there',
+      tables: {},
+      functions: {
+        confused: {
+          description: 'every kind of dangling reference',
+          memoryMb: 128,
+          timeoutSeconds: 90,
+          triggers: [
+            { type: 'queue', queue: 'payment-service/payment-events', batchSize: 50 },
+            { type: 'queue', queue: 'payment-service/nope', batchSize: 1 },
+            { type: 'state-machine-task', stateMachine: 'order-service/refunds', states: ['Refund'] },
+            { type: 'invoke', callers: ['ghost-service/caller'] },
+          ],
+          permissions: {
+            foreignTables: { 'product-service/prices': 'read' },
+            invokes: ['inventory-service/teleport'],
+            sendsTo: ['order-service/outbox'],
+            stateMachines: { 'order-service/refunds': ['StartExecution'] },
+          },
+        },
+      },
+    });
+    expect(manifestProblems([...services, broken])).toEqual([
+      'broken-service/confused: batchSize 50 for payment-service/payment-events must be 1–10 without a batching window',
+      "broken-service/confused: payment-service/payment-events hides a message for 60 s, less than the function's timeout of 90 s",
+      'broken-service/confused: names queue payment-service/nope, which payment-service does not declare',
+      'broken-service/confused: names state machine order-service/refunds, which order-service does not declare',
+      'broken-service/confused: names caller function ghost-service/caller, but there is no service ghost-service',
+      'broken-service/confused: names table product-service/prices, which product-service does not declare',
+      'broken-service/confused: names function inventory-service/teleport, which inventory-service does not declare',
+      'broken-service/confused: names queue order-service/outbox, which order-service does not declare',
+      'broken-service/confused: names state machine order-service/refunds, which order-service does not declare',
+    ]);
+  });
+
+  it('matches state-machine-task triggers with the Task states of the definition, both ways', () => {
+    const definition = {
+      StartAt: 'Validate',
+      States: {
+        Validate: { Type: 'Task', Resource: '${order-service/validate-order}', Next: 'Release' },
+        Release: { Type: 'Task', Resource: '${inventory-service/release-stock}', End: true },
+      },
+    };
+    const machine = {
+      ref: 'order-service/checkout',
+      service: 'order-service',
+      physicalName: 'shop-local-order-service-checkout',
+      definitionFile: '/x/checkout.asl.json',
+      prepared: prepareDefinition(definition, 'checkout.asl.json', (ref) => `shop-local-${ref.replace('/', '-')}`),
+    };
+    expect(taskStateProblems(services, [machine])).toEqual([
+      'order-service/checkout: state "Release" runs inventory-service/release-stock, whose manifest has no state-machine-task trigger for it',
+    ]);
+  });
+});
+
+describe('payment provider secrets', () => {
+  it('are new every run, and kept across runs in a persisted data directory', () => {
+    expect(paymentSecrets()).not.toEqual(paymentSecrets());
+    const dir = mkdtempSync(join(tmpdir(), 'payment-secrets-'));
+    try {
+      const first = paymentSecrets(dir);
+      expect(first.apiKey).toMatch(/^sk_test_[0-9a-f]{48}$/);
+      expect(paymentSecrets(dir)).toEqual(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
