@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ApiClient } from '@shop/testing';
 import { inject } from 'vitest';
 import './global-setup';
@@ -11,9 +13,10 @@ import './global-setup';
 export const cloud = inject('cloud');
 export const api = new ApiClient(cloud.apiUrl);
 
-const dynamo = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-);
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ ...local, endpoint: cloud.dynamodbEndpoint }));
+const sqs = new SQSClient({ ...local, endpoint: cloud.sqsEndpoint });
+const sfn = new SFNClient({ ...local, endpoint: cloud.stepFunctionsEndpoint });
 
 /** Every item of a table, read straight from DynamoDB: how a test proves that bad input wrote nothing. */
 export async function scanAll(table: string): Promise<Record<string, unknown>[]> {
@@ -38,4 +41,28 @@ export function resignLocalToken(token: string, change: (claims: Record<string, 
   const unsigned = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const signature = createSign('RSA-SHA256').update(unsigned).sign(createPrivateKey({ key: keyFile.jwk, format: 'jwk' }));
   return `${unsigned}.${signature.toString('base64url')}`;
+}
+
+/** How many executions of the checkout state machine an order has: one, however often it was placed. */
+export async function executionsOf(orderId: string): Promise<number> {
+  const all = await sfn.send(new ListExecutionsCommand({ stateMachineArn: cloud.checkoutStateMachineArn, maxResults: 1000 }));
+  return (all.executions ?? []).filter((e) => e.name === orderId).length;
+}
+
+const queueUrl = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
+
+/** Puts raw message bodies on the payment-events queue in one batch, as payment-webhook would. */
+export async function sendToPaymentQueue(bodies: readonly string[]): Promise<void> {
+  const QueueUrl = await queueUrl(cloud.paymentQueueName);
+  const sent = await sqs.send(
+    new SendMessageBatchCommand({ QueueUrl, Entries: bodies.map((MessageBody, i) => ({ Id: `m${i}`, MessageBody })) }),
+  );
+  if (sent.Failed?.length) throw new Error(`SendMessageBatch failed: ${JSON.stringify(sent.Failed)}`);
+}
+
+/** Bodies now in the payment-events dead-letter queue (peeked: they stay there). */
+export async function dlqMessages(): Promise<string[]> {
+  const QueueUrl = await queueUrl(`${cloud.paymentQueueName}-dlq`);
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
+  return (got.Messages ?? []).map((m) => m.Body ?? '');
 }

@@ -5,6 +5,8 @@ import { startLocalCloud } from '@shop/local-cloud';
  * Starts the local cloud once for the whole suite, on free ports, through the same
  * `startLocalCloud` that `npm start` uses. With SHOP_E2E_LOG=1 the functions' logs are shown.
  */
+const PAYMENT_WINDOW_SECONDS = 20;
+
 export default async function setup(project: TestProject) {
   const showLogs = process.env['SHOP_E2E_LOG'] === '1';
   const cloud = await startLocalCloud({
@@ -12,6 +14,10 @@ export default async function setup(project: TestProject) {
     lambdaPort: 0,
     dynamoDbPort: 0,
     cognitoPort: 0,
+    // Short enough that the expiry test runs in seconds, long enough for 20 buyers on two cores to pay.
+    paymentWindowSeconds: PAYMENT_WINDOW_SECONDS,
+    // Failed queue messages come back after 1 s instead of the queue's visibility timeout.
+    sqsRetryDelaySeconds: 1,
     log: (line) => console.log(`[local-cloud] ${line}`),
     onFunctionLog: showLogs ? (l) => console.log(`[${l.functionName}] ${l.line}`) : () => undefined,
   });
@@ -27,6 +33,12 @@ export default async function setup(project: TestProject) {
       products: cloud.tableName('product-service', 'products'),
       users: cloud.tableName('user-service', 'users'),
     },
+    sqsEndpoint: cloud.endpoints.sqs,
+    stepFunctionsEndpoint: cloud.endpoints.stepFunctions,
+    checkoutStateMachineArn: cloud.stateMachineArn('checkout-orchestrator', 'checkout'),
+    paymentQueueName: cloud.queueName('payment-service', 'payment-events'),
+    webhookSecret: cloud.paymentProvider.webhookSecret,
+    paymentWindowSeconds: PAYMENT_WINDOW_SECONDS,
   });
   return async () => {
     await cloud.stop();
@@ -41,6 +53,12 @@ export interface E2eCloud {
   admin: { email: string; password: string };
   manager: { email: string; password: string };
   tables: { products: string; users: string };
+  sqsEndpoint: string;
+  stepFunctionsEndpoint: string;
+  checkoutStateMachineArn: string;
+  paymentQueueName: string;
+  webhookSecret: string;
+  paymentWindowSeconds: number;
 }
 
 declare module 'vitest' {

@@ -1,0 +1,81 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FINAL, isStatus, newProduct, orderAwaitingPayment, stockOf, waitForOrder } from '../src/checkout';
+import { api, cloud, dlqMessages, sendToPaymentQueue } from '../src/cloud';
+
+let admin: SignedInUser;
+
+beforeAll(async () => {
+  admin = await signIn(api, cloud.admin.email, cloud.admin.password);
+});
+
+function providerEvent(orderId: string, amount: number, type: 'charge.succeeded' | 'charge.failed' = 'charge.succeeded') {
+  return {
+    id: `evt_${randomUUID()}`,
+    type,
+    created: Math.floor(Date.now() / 1000),
+    data: { chargeId: `ch_${randomUUID()}`, orderId, amount, currency: 'USD' },
+  };
+}
+
+function sign(body: string, secret = cloud.webhookSecret, at = Math.floor(Date.now() / 1000)): string {
+  return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`;
+}
+
+function deliver(body: string, signature: string) {
+  return api.post('/payment/webhook', body, { headers: { 'provider-signature': signature } });
+}
+
+describe('payment webhooks', () => {
+  it('changes the order once when the same webhook arrives three times', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 4, 700);
+    const { orderId } = await orderAwaitingPayment(customer, product, 2);
+    // The provider takes the charge but will not confirm it: the test delivers the confirmation itself.
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+
+    const body = JSON.stringify(providerEvent(orderId, 1400));
+    const deliveries = await Promise.all([1, 2, 3].map(() => deliver(body, sign(body))));
+    expect(deliveries.map((d) => d.status).sort()).toEqual([200, 200, 202]);
+
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAID');
+    expect(await stockOf(api, product)).toBe(2);
+    // A fourth, late delivery changes nothing either.
+    expect((await deliver(body, sign(body))).status).toBe(200);
+    expect(await stockOf(api, product)).toBe(2);
+  });
+
+  it('refuses forged, replayed and stale webhooks with 401 and changes nothing', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    const body = JSON.stringify(providerEvent(orderId, 1500));
+
+    const forged = await deliver(body, sign(body, 'not-the-secret'));
+    const tampered = await deliver(body.replace('charge.succeeded', 'charge.failed'), sign(body));
+    const stale = await deliver(body, sign(body, cloud.webhookSecret, Math.floor(Date.now() / 1000) - 3600));
+    const unsigned = await api.post('/payment/webhook', body);
+    for (const answer of [forged, tampered, stale, unsigned]) expect(answer.status).toBe(401);
+
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await customer.api.get(`/orders/${orderId}`)).body.status).toBe('AWAITING_PAYMENT');
+    expect(await stockOf(api, product)).toBe(2);
+  });
+
+  it('sends a poison message to the dead-letter queue while its batch-mates succeed', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    const poison = `poison-${randomUUID()}`;
+
+    await sendToPaymentQueue([
+      JSON.stringify({ providerEventId: `evt_${randomUUID()}`, orderId, outcome: 'SUCCEEDED', correlationId: 'e2e-poison' }),
+      poison,
+    ]);
+
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAID');
+    await expect.poll(async () => (await dlqMessages()).includes(poison), { timeout: 60_000, interval: 1000 }).toBe(true);
+  }, 90_000);
+});
