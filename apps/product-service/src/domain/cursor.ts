@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import { cursorCodec } from '@shop/common';
 import { Id, IsoTimestamp } from '@shop/domain';
+import * as z from 'zod';
 import { LISTED } from './product-record';
 
 /**
@@ -13,29 +14,7 @@ export const ListingKey = z.strictObject({
 });
 export type ListingKey = z.infer<typeof ListingKey>;
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const codec = cursorCodec(ListingKey);
 
-/** The opaque cursor a client sends back for the next page: base64url of the key's JSON. */
-export function encodeCursor(key: ListingKey): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-/**
- * The key a cursor stands for, or `undefined` when the cursor is not one this API issued
- * (not base64url, not JSON, not an object with exactly the key's attributes). A tampered
- * cursor must never reach DynamoDB as an ExclusiveStartKey.
- */
-export function decodeCursor(cursor: string): ListingKey | undefined {
-  if (!BASE64URL.test(cursor)) return undefined;
-  const bytes = Buffer.from(cursor, 'base64url');
-  // Node decodes leniently (it skips trailing bits); only the canonical spelling is ours.
-  if (bytes.toString('base64url') !== cursor) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const key = ListingKey.safeParse(json);
-  return key.success ? key.data : undefined;
-}
+export const encodeCursor = codec.encode;
+export const decodeCursor = codec.decode;

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { physicalName, type ServiceManifest, tableEnvVar } from '@shop/common';
-import { startDynamoDbLocal } from '@shop/local-cloud/src/dynamodb-local';
-import { LOCAL_AWS } from '@shop/local-cloud/src/local-aws';
-import { ensureTables } from '@shop/local-cloud/src/tables';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { LOCAL_AWS } from './local-aws';
+import { ensureTables } from './tables';
 
 const STAGE = 'it';
 
@@ -16,7 +16,7 @@ export interface LocalTables {
 }
 
 /**
- * DynamoDB Local (the jar, as the local cloud runs it) with the manifests' tables, and the
+ * For services' integration tests: DynamoDB Local (the jar, as the local cloud runs it) with the manifests' tables, and the
  * environment a deployed handler gets: its tables' names and the endpoint, which the shared
  * client factory reads at its first use.
  */
