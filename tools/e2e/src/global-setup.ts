@@ -5,7 +5,7 @@ import { startLocalCloud } from '@shop/local-cloud';
  * Starts the local cloud once for the whole suite, on free ports, through the same
  * `startLocalCloud` that `npm start` uses. With SHOP_E2E_LOG=1 the functions' logs are shown.
  */
-const PAYMENT_WINDOW_SECONDS = 20;
+const PAYMENT_WINDOW_SECONDS = 30;
 
 export default async function setup(project: TestProject) {
   const showLogs = process.env['SHOP_E2E_LOG'] === '1';
