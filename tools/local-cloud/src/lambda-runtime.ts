@@ -132,10 +132,13 @@ export class LambdaRuntime {
   }
 }
 
+/** Longest a cold start (worker start and module load) may take; Lambda allows 10 s, a busy laptop needs more. */
+const INIT_TIMEOUT_MS = 60_000;
+
 /** One warm Lambda instance: a worker thread that runs one invocation at a time. */
 class Instance {
   private readonly worker: Worker;
-  private current?: { requestId: string; settle: (outcome: Outcome) => void };
+  private current?: { requestId: string; started: () => void; settle: (outcome: Outcome) => void };
   /** Log lines are tagged with the request the instance ran last, also for lines written after it answered. */
   private lastRequestId?: string;
   private idleTimer?: NodeJS.Timeout;
@@ -179,6 +182,10 @@ class Instance {
     forEachLine(this.worker.stderr, (line) => this.log('stderr', line));
     this.worker.on('message', (message: ResultMessage) => {
       if (message.requestId !== this.current?.requestId) return;
+      if (message.type === 'started') {
+        this.current.started();
+        return;
+      }
       if (message.ok) this.finish({ ok: true, payload: JSON.parse(message.payload) });
       else this.finish({ ok: false, error: message.error });
       if (!message.ok && message.fatal) void this.terminate();
@@ -200,21 +207,23 @@ class Instance {
     this.worker.ref();
     this.lastRequestId = requestId;
     const timeoutMs = this.fn.timeoutSeconds * 1000;
-    const message: InvokeMessage = {
-      type: 'invoke',
-      requestId,
-      payload: JSON.stringify(event) ?? 'null',
-      deadlineMs: Date.now() + timeoutMs,
-    };
+    const message: InvokeMessage = { type: 'invoke', requestId, payload: JSON.stringify(event) ?? 'null', timeoutMs };
     return new Promise<Outcome>((resolve) => {
-      const timer = setTimeout(() => {
-        const errorMessage = `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`;
+      const timeOut = (errorMessage: string) => {
         this.log('stderr', `${new Date().toISOString()} ${requestId} ${errorMessage}`);
         this.finish({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage } });
         void this.terminate();
-      }, timeoutMs);
+      };
+      // As on Lambda, init (starting the worker, loading the bundle) has a limit of its own and
+      // the function's timeout runs from the handler call: on two busy cores a cold start can
+      // take seconds, which must not eat a 10 s function timeout.
+      let timer = setTimeout(() => timeOut(`Init timed out after ${INIT_TIMEOUT_MS / 1000} seconds`), INIT_TIMEOUT_MS);
       this.current = {
         requestId,
+        started: () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => timeOut(`Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`), timeoutMs);
+        },
         settle: (outcome) => {
           clearTimeout(timer);
           resolve(outcome);

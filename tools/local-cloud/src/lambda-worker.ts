@@ -26,7 +26,8 @@ export interface InvokeMessage {
   requestId: string;
   /** The event as JSON text: the handler gets its own copy, as it would over the wire. */
   payload: string;
-  deadlineMs: number;
+  /** The function's timeout; it runs from the end of init, as on Lambda, not from dispatch. */
+  timeoutMs: number;
 }
 
 /** Lambda's error payload (what `Invoke` returns with `X-Amz-Function-Error: Unhandled`). */
@@ -37,6 +38,8 @@ export interface ErrorPayload {
 }
 
 export type ResultMessage =
+  /** Init is done and the handler is called now: the function's timeout starts here. */
+  | { type: 'started'; requestId: string }
   | { type: 'result'; requestId: string; ok: true; payload: string }
   /** `fatal`: the instance cannot serve again (its init failed) and must be discarded. */
   | { type: 'result'; requestId: string; ok: false; error: ErrorPayload; fatal?: boolean };
@@ -79,7 +82,7 @@ port.on('message', (message: InvokeMessage) => {
   void invoke(message).then((result) => port.postMessage(result));
 });
 
-async function invoke({ requestId, payload, deadlineMs }: InvokeMessage): Promise<ResultMessage> {
+async function invoke({ requestId, payload, timeoutMs }: InvokeMessage): Promise<ResultMessage> {
   try {
     handler ??= loadHandler();
   } catch (error) {
@@ -87,6 +90,8 @@ async function invoke({ requestId, payload, deadlineMs }: InvokeMessage): Promis
     await logInvokeError(requestId, failure);
     return { type: 'result', requestId, ok: false, error: failure, fatal: true };
   }
+  const deadlineMs = Date.now() + timeoutMs;
+  port?.postMessage({ type: 'started', requestId } satisfies ResultMessage);
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: data.functionName,
