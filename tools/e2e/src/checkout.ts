@@ -19,7 +19,7 @@ export async function waitForOrder(
     expect(res.status).toBe(200);
     last = res.body;
     if (done(res.body)) return res.body;
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`order ${orderId} still ${last?.status} after ${timeoutMs} ms`);
 }
@@ -46,7 +46,7 @@ export async function stockOf(api: ApiClient, productId: string): Promise<number
   return res.body.stock;
 }
 
-/** Fills the customer's cart and places the order with a fresh idempotency key. */
+/** Adds the lines to the customer's cart (if any) and places the order with a fresh idempotency key. */
 export async function placeOrder(
   customer: SignedInUser,
   lines: readonly { productId: string; quantity: number }[],

@@ -100,11 +100,17 @@ describe('checkout', () => {
 
   it('sells the last 5 units to exactly 5 of 20 concurrent buyers and never oversells', async () => {
     const product = await newProduct(admin, 5);
-    const buyers = await Promise.all(Array.from({ length: 20 }, () => newCustomer(api)));
+    // Accounts and carts are filled one after another; what runs concurrently is the checkout.
+    const buyers: SignedInUser[] = [];
+    for (let i = 0; i < 20; i++) {
+      const buyer = await newCustomer(api);
+      expect((await buyer.api.post('/cart', { productId: product, quantity: 1 })).status).toBe(200);
+      buyers.push(buyer);
+    }
 
     const outcomes = await Promise.all(
       buyers.map(async (buyer) => {
-        const { orderId } = await placeOrder(buyer, [{ productId: product, quantity: 1 }]);
+        const { orderId } = await placeOrder(buyer, []);
         const reached = await waitForOrder(buyer, orderId, isStatus('AWAITING_PAYMENT', ...FINAL), 60_000);
         if (reached.status === 'AWAITING_PAYMENT') {
           await buyer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });

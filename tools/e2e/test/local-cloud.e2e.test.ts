@@ -18,7 +18,8 @@ async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
 
-describe('the local cloud', () => {
+// Each test starts a whole second local cloud (java included) beside the suite's own.
+describe('the local cloud', { timeout: 180_000 }, () => {
   it('starts on free ports, seeds through the API, serves requests, and stops leaving no process behind', async () => {
     const requests: RequestLogEntry[] = [];
     const functionLogs: RuntimeLogLine[] = [];
