@@ -1,0 +1,3 @@
+export { functionPolicy } from './function-policy';
+export type { PolicyContext, PolicyDocument, PolicyStatement } from './function-policy';
+export { UnknownReferenceError } from './errors';
