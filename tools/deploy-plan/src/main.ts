@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError, nxAffectedArgs, parseChangeRange } from './affected-args';
+import { type ChangeRange, changedFiles } from './changed-files';
+import { affectedProjects, workspaceProjects } from './nx-workspace';
+import { deployPlan } from './plan';
+
+// `npm run deploy-plan -- --base=origin/main~1 --head=HEAD` prints {"stacks": [...]} on
+// stdout for CI to consume, and one line for people on stderr.
+const workspaceRoot = join(__dirname, '..', '..', '..');
+
+let range: ChangeRange;
+try {
+  range = parseChangeRange(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`deploy-plan: ${error.message}`);
+  process.exit(2);
+}
+
+const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { defaultBase?: string };
+const affected = affectedProjects(workspaceRoot, nxAffectedArgs(range));
+const plan = deployPlan({
+  affected,
+  projects: workspaceProjects(workspaceRoot),
+  changedFiles: changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main'),
+});
+
+console.log(JSON.stringify(plan));
+console.error(
+  plan.stacks.length === 0
+    ? `deploy-plan: nothing to deploy (affected: ${affected.join(', ') || 'none'})`
+    : `deploy-plan: deploy ${plan.stacks.join(' → ')}`,
+);

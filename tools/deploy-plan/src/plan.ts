@@ -1,0 +1,70 @@
+/** What Nx knows about a project that matters for deploying it. */
+export interface ProjectInfo {
+  tags: string[];
+  root: string;
+}
+
+export interface DeployPlanInput {
+  /** Names of the projects a change affected, as `nx show projects --affected` lists them. */
+  affected: string[];
+  /** Every project in the workspace, by name. */
+  projects: Record<string, ProjectInfo>;
+  /**
+   * The files the change touched, workspace-relative, when known. Nx marks infra
+   * affected whenever anything it imports changes (a service manifest, a lib); only
+   * a change to infra's own files redeploys every stack. Without this list, any
+   * affected infra counts as its own change: more deploys, never fewer.
+   */
+  changedFiles?: string[];
+}
+
+export interface DeployPlan {
+  /** Stacks to deploy, in order: `platform` first, then `service:<name>` sorted by name. */
+  stacks: string[];
+}
+
+export const PLATFORM_STACK = 'platform';
+
+/** The infra project: a change there can touch the platform stack and every service stack. */
+const INFRA_PROJECT = 'infra';
+
+/** Libs that ship as Lambda layers, which live in the platform stack. */
+const LAYER_LIBS = new Set(['auth', 'common']);
+
+const SERVICE_TAG = 'type:service';
+
+export function serviceStack(name: string): string {
+  return `service:${name}`;
+}
+
+function isService(project: ProjectInfo | undefined): boolean {
+  return project?.tags.includes(SERVICE_TAG) ?? false;
+}
+
+function infraTouched({ projects, changedFiles }: DeployPlanInput): boolean {
+  const root = projects[INFRA_PROJECT]?.root;
+  if (changedFiles === undefined || root === undefined) return true;
+  return changedFiles.some((file) => file === root || file.startsWith(`${root}/`));
+}
+
+/**
+ * Turns "what a change affected" into "which stacks to deploy, in which order".
+ * Nx already marks every service that depends on an affected lib as affected, so
+ * only two things need adding here: a changed layer lib or infra redeploys the
+ * platform, and a changed infra redeploys every service. Tools, e2e and docs
+ * deploy nothing.
+ */
+export function deployPlan(input: DeployPlanInput): DeployPlan {
+  const affected = new Set(input.affected);
+  const infraChanged = affected.has(INFRA_PROJECT) && infraTouched(input);
+  const platform = infraChanged || [...LAYER_LIBS].some((lib) => affected.has(lib));
+
+  const services = Object.keys(input.projects)
+    .filter((name) => isService(input.projects[name]))
+    .filter((name) => infraChanged || affected.has(name))
+    .sort();
+
+  return {
+    stacks: [...(platform ? [PLATFORM_STACK] : []), ...services.map(serviceStack)],
+  };
+}

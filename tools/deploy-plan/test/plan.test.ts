@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { type ProjectInfo, deployPlan } from '../src/plan';
+
+const service = (name: string): [string, ProjectInfo] => [name, { tags: ['type:service'], root: `apps/${name}` }];
+const lib = (name: string): [string, ProjectInfo] => [name, { tags: ['type:lib'], root: `libs/${name}` }];
+const tool = (name: string): [string, ProjectInfo] => [name, { tags: ['type:tool'], root: `tools/${name}` }];
+
+// The shape of this workspace: services, the layer libs, other libs, tools, infra.
+const projects: Record<string, ProjectInfo> = Object.fromEntries([
+  service('user-service'),
+  service('order-service'),
+  service('cart-service'),
+  service('checkout-orchestrator'),
+  lib('auth'),
+  lib('common'),
+  lib('domain'),
+  lib('events'),
+  lib('testing'),
+  tool('e2e'),
+  tool('local-cloud'),
+  tool('docs-gen'),
+  tool('deploy-plan'),
+  ['infra', { tags: ['type:infra'], root: 'infra' }],
+]);
+const everyService = ['service:cart-service', 'service:checkout-orchestrator', 'service:order-service', 'service:user-service'];
+
+describe('deploy plan', () => {
+  it('deploys only the service a change touched', () => {
+    expect(deployPlan({ affected: ['user-service', 'e2e'], projects })).toEqual({ stacks: ['service:user-service'] });
+  });
+
+  it('deploys every service, and no platform, when a lib every service uses changes', () => {
+    const affected = ['domain', 'user-service', 'order-service', 'cart-service', 'checkout-orchestrator', 'e2e'];
+    expect(deployPlan({ affected, projects })).toEqual({ stacks: everyService });
+  });
+
+  it('deploys only the services that use a lib no layer uses', () => {
+    expect(deployPlan({ affected: ['events', 'order-service', 'e2e'], projects })).toEqual({ stacks: ['service:order-service'] });
+  });
+
+  it('deploys the platform first, then the dependent services, when a layer lib changes', () => {
+    const affected = ['auth', 'checkout-orchestrator', 'user-service', 'order-service', 'cart-service', 'e2e'];
+    expect(deployPlan({ affected, projects })).toEqual({ stacks: ['platform', ...everyService] });
+    expect(deployPlan({ affected: ['common', 'user-service'], projects }).stacks).toEqual(['platform', 'service:user-service']);
+  });
+
+  it('deploys the platform and every service when infra changes', () => {
+    expect(deployPlan({ affected: ['infra'], projects })).toEqual({ stacks: ['platform', ...everyService] });
+    expect(deployPlan({ affected: ['infra'], projects, changedFiles: ['infra/src/index.ts'] }).stacks).toEqual([
+      'platform',
+      ...everyService,
+    ]);
+  });
+
+  it('does not redeploy everything when infra is affected only through a service it reads', () => {
+    const plan = deployPlan({
+      affected: ['user-service', 'infra', 'e2e'],
+      projects,
+      changedFiles: ['apps/user-service/src/handlers/login.ts'],
+    });
+    expect(plan).toEqual({ stacks: ['service:user-service'] });
+  });
+
+  it('deploys nothing when only tools, tests or docs change', () => {
+    expect(deployPlan({ affected: ['e2e', 'local-cloud', 'docs-gen', 'deploy-plan', 'testing'], projects })).toEqual({ stacks: [] });
+    expect(deployPlan({ affected: [], projects })).toEqual({ stacks: [] });
+  });
+
+  it('gives the same order whatever order Nx lists projects in', () => {
+    const affected = ['user-service', 'common', 'order-service', 'cart-service'];
+    const reversed = Object.fromEntries(Object.entries(projects).reverse());
+    const expected = ['platform', 'service:cart-service', 'service:order-service', 'service:user-service'];
+    expect(deployPlan({ affected, projects }).stacks).toEqual(expected);
+    expect(deployPlan({ affected: [...affected].reverse(), projects: reversed }).stacks).toEqual(expected);
+  });
+});
