@@ -1,26 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Bundle } from '@shop/bundle-size';
 import { summarize, type Summary } from './stats';
 
-export interface Bundle {
-  /** `service/function`, as the table shows it. */
-  name: string;
-  path: string;
-}
-
-/** Every handler bundle under `dist/apps/<service>/<function>.js`. */
-export function findBundles(distApps: string): Bundle[] {
-  const bundles: Bundle[] = [];
-  for (const service of readdirSync(distApps).sort()) {
-    const dir = join(distApps, service);
-    if (!statSync(dir).isDirectory()) continue;
-    for (const file of readdirSync(dir).sort()) {
-      if (file.endsWith('.js')) bundles.push({ name: `${service}/${file.slice(0, -3)}`, path: join(dir, file) });
-    }
-  }
-  return bundles;
-}
+export { type Bundle, findBundles } from '@shop/bundle-size';
 
 export interface ColdStartSample {
   loadMs: number;

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { findBundles } from './bundles';
 
 export interface BundleSize {
   service: string;
@@ -11,17 +11,10 @@ export interface BundleSize {
 
 /** Sizes of every handler bundle under `dist/apps/<service>/<handler>.js`. */
 export function measureBundles(distApps: string): BundleSize[] {
-  const sizes: BundleSize[] = [];
-  for (const service of readdirSync(distApps).sort()) {
-    const dir = join(distApps, service);
-    if (!statSync(dir).isDirectory()) continue;
-    for (const file of readdirSync(dir).sort()) {
-      if (!file.endsWith('.js')) continue;
-      const code = readFileSync(join(dir, file));
-      sizes.push({ service, handler: file.slice(0, -3), bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength });
-    }
-  }
-  return sizes;
+  return findBundles(distApps).map(({ service, handler, path }) => {
+    const code = readFileSync(path);
+    return { service, handler, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength };
+  });
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
