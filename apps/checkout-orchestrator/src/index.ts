@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
-export { functionRefs, renderDefinition } from './domain/render-definition';
+// The placeholder convention lives in libs/common, which infra and the local cloud read too.
+export { functionRefs, renderDefinition } from '@shop/common';
 
 /**
  * Absolute path of the checkout state machine's definition (Amazon States Language, with

@@ -13,3 +13,4 @@ export { sqsClient } from './aws/sqs';
 export * from './invoke/invoke-handler';
 export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './aws/batch-get';
 export * from './pagination/cursor';
+export * from './state-machine-definition';

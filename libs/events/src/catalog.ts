@@ -19,12 +19,15 @@ const OrderRef = {
   userId: z.string(),
 };
 
+/** What was ordered and for how much: the detail of OrderCreated and OrderPaid. */
+const OrderContents = z.object({ ...OrderRef, items: z.array(OrderLine).min(1), total: Money });
+
 export const OrderCreated = defineEvent({
   type: 'OrderCreated',
   version: 1,
   source: 'shop.orders',
   description: 'A customer placed an order; checkout has started.',
-  detail: z.object({ ...OrderRef, items: z.array(OrderLine).min(1), total: Money }),
+  detail: OrderContents,
 });
 
 export const OrderPaid = defineEvent({
@@ -32,7 +35,7 @@ export const OrderPaid = defineEvent({
   version: 1,
   source: 'shop.orders',
   description: 'Payment was captured and stock committed.',
-  detail: z.object({ ...OrderRef, items: z.array(OrderLine).min(1), total: Money }),
+  detail: OrderContents,
 });
 
 export const OrderCancelled = defineEvent({

@@ -1,4 +1,5 @@
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { placeholderRef } from '@shop/common';
 import { functionArn } from '../lambda-runtime';
 
 /**
@@ -69,7 +70,6 @@ export class DefinitionError extends Error {
   }
 }
 
-const FUNCTION_REF = /^\$\{([a-z0-9-]+\/[a-z0-9-]+)\}$/;
 const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)$/;
 
 /**
@@ -118,7 +118,7 @@ function prepareTask(
 ): TaskPlan | undefined {
   const resource = state['Resource'];
   const resolve = (value: string): { ref?: string; arn?: string } => {
-    const ref = FUNCTION_REF.exec(value)?.[1];
+    const ref = placeholderRef(value);
     if (!ref) return {};
     const physical = resolveFunction(ref);
     if (!physical) {

@@ -2,11 +2,17 @@
  * Task states name their function with a placeholder, `${service/function}` (as the Task's
  * `Resource`, or as `Parameters.FunctionName` of a `lambda:invoke.waitForTaskToken` task).
  * Infra substitutes function ARNs before it deploys the definition; the local cloud substitutes
- * its own before it runs it. Both use `renderDefinition`, so they read the definition alike.
+ * its own before it runs it. Both read placeholders through this file, so they read the definition alike.
  */
 const PLACEHOLDER = /\$\{([a-z][a-z0-9-]*\/[a-z][a-z0-9-]*)\}/g;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The `service/function` a string names when the whole string is one placeholder (a Task's `Resource`, a `FunctionName`). */
+export function placeholderRef(value: string): string | undefined {
+  const whole = new RegExp(`^${PLACEHOLDER.source}$`).exec(value);
+  return whole?.[1];
+}
 
 /**
  * A copy of `asl` with every `${service/function}` placeholder in its string values replaced by
