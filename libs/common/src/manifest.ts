@@ -83,7 +83,93 @@ export interface StateMachineTaskTrigger {
   states: readonly string[];
 }
 
-export type Trigger = HttpTrigger | InvokeTrigger | QueueTrigger | StateMachineTaskTrigger;
+/**
+ * An EventBridge event pattern, as AWS writes it: each leaf lists what matches there, as
+ * exact values or matchers. Nested objects match inside `detail`; `$or` takes alternatives.
+ */
+export type PatternMatcher =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly prefix: string | { readonly 'equals-ignore-case': string } }
+  | { readonly suffix: string | { readonly 'equals-ignore-case': string } }
+  | { readonly 'equals-ignore-case': string }
+  | { readonly wildcard: string }
+  | { readonly exists: boolean }
+  | { readonly numeric: readonly (string | number)[] }
+  | {
+      readonly 'anything-but':
+        | string
+        | number
+        | readonly (string | number)[]
+        | { readonly prefix: string }
+        | { readonly suffix: string }
+        | { readonly 'equals-ignore-case': string | readonly string[] };
+    };
+
+export interface EventPattern {
+  readonly [field: string]: readonly PatternMatcher[] | EventPattern | readonly EventPattern[];
+}
+
+/** An EventBridge rule on the shop's event bus whose target is this function (an asynchronous invoke). */
+export interface EventRuleTrigger {
+  type: 'event-rule';
+  /** Rule name, unique within the service. */
+  rule: string;
+  description: string;
+  pattern: EventPattern;
+}
+
+/** The function is subscribed to an SNS topic (declared in its owner's `topics`); SNS invokes it asynchronously. */
+export interface TopicTrigger {
+  type: 'topic';
+  /** `service/topic`. */
+  topic: string;
+}
+
+/** EventBridge Scheduler invokes the function (asynchronously) with `input`. */
+export interface ScheduleTrigger {
+  type: 'schedule';
+  /** Schedule name, unique within the service. */
+  schedule: string;
+  description: string;
+  /** `cron(minutes hours day-of-month month day-of-week year)` or `rate(n unit)`, in UTC. */
+  expression: string;
+  input: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A DynamoDB stream event source mapping with partial batch responses: the function reports
+ * the first record it could not process, and Lambda retries from there, in order per shard.
+ */
+export interface TableStreamTrigger {
+  type: 'table-stream';
+  /** `service/table` of a table that declares a `stream`. */
+  table: string;
+  batchSize: number;
+  maxBatchingWindowSeconds?: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** Retries of a failing batch before it goes to `onFailure`; -1 retries until the record expires from the stream. */
+  maximumRetryAttempts: number;
+  /** Split a failing batch in two and retry the halves, so one bad record holds back as few as possible. */
+  bisectBatchOnError: boolean;
+  /** `service/deadLetterQueue` that receives where a batch that kept failing lies in the stream (shard, sequence numbers). */
+  onFailure: string;
+}
+
+export type Trigger =
+  | HttpTrigger
+  | InvokeTrigger
+  | QueueTrigger
+  | StateMachineTaskTrigger
+  | EventRuleTrigger
+  | TopicTrigger
+  | ScheduleTrigger
+  | TableStreamTrigger;
+
+/** The triggers that invoke a function asynchronously, so that its `asyncInvoke` settings apply. */
+export const ASYNC_TRIGGER_TYPES = ['event-rule', 'topic', 'schedule'] as const satisfies readonly Trigger['type'][];
 
 export interface QueueDef {
   description: string;
@@ -91,6 +177,22 @@ export interface QueueDef {
   visibilityTimeoutSeconds: number;
   /** After this many receives without success a message moves to the queue's dead-letter queue (`<name>-dlq`). */
   maxReceiveCount: number;
+}
+
+/**
+ * A queue where what could not be processed lands for a person: the on-failure destination of
+ * asynchronous invokes and stream mappings. It has no consumer and no dead-letter queue of its
+ * own; infra puts an alarm on it.
+ */
+export interface DeadLetterQueueDef {
+  description: string;
+}
+
+/** An SNS topic the service owns; functions subscribe with a `topic` trigger. */
+export interface TopicDef {
+  description: string;
+  /** EventBridge rules on the shop's event bus whose target is this topic, by rule name. */
+  rules?: Readonly<Record<string, { description: string; pattern: EventPattern }>>;
 }
 
 export interface StateMachineDef {
@@ -118,6 +220,15 @@ export type UserPoolAction =
 
 export type StateMachineAction = 'StartExecution' | 'DescribeExecution' | 'SendTaskSuccess' | 'SendTaskFailure';
 
+/** Events a function puts on the shop's event bus: one source and its detail types (IAM conditions limit it to these). */
+export interface EventPublishing {
+  source: string;
+  detailTypes: readonly string[];
+}
+
+/** Messages a function sends to people: e-mail through SES, SMS through SNS. */
+export type MessageChannel = 'email' | 'sms';
+
 export interface Permissions {
   /** Tables of this service, by logical name. */
   tables?: Readonly<Record<string, TableAccess>>;
@@ -128,8 +239,14 @@ export interface Permissions {
   foreignTables?: Readonly<Record<string, TableAccess>>;
   /** The platform's Cognito user pool. */
   userPool?: readonly UserPoolAction[];
-  /** Functions this one invokes, as `service/function`. */
+  /** Functions this one invokes and waits for (RequestResponse), as `service/function`. */
   invokes?: readonly string[];
+  /** Functions this one invokes without waiting (`InvocationType: Event`), as `service/function`. */
+  invokesAsync?: readonly string[];
+  /** Events this function puts on the shop's event bus. */
+  publishes?: EventPublishing;
+  /** Channels this function sends messages to people through. */
+  messages?: readonly MessageChannel[];
   /** Queues this function sends to, as `service/queue`. */
   sendsTo?: readonly string[];
   /** State machines this function starts or reports to, as `service/stateMachine`. */
@@ -145,15 +262,23 @@ export interface FunctionDef {
   permissions: Permissions;
   /** Platform resources whose names the function reads from its environment. */
   uses?: readonly PlatformResource[];
+  /**
+   * What Lambda does when an asynchronous invocation fails (an `Event` invoke, an event rule,
+   * a topic, a schedule): retry it up to `maximumRetryAttempts` times, then send the event and
+   * the error to the `onFailure` dead-letter queue (`service/deadLetterQueue`).
+   */
+  asyncInvoke?: { maximumRetryAttempts: 0 | 1 | 2; onFailure: string };
 }
 
 /**
  * Platform resources and settings a function reads from its environment:
  * `userPool` → USER_POOL_ID, USER_POOL_CLIENT_ID;
  * `paymentProvider` → PAYMENT_PROVIDER_URL, PAYMENT_PROVIDER_API_KEY (secret), PAYMENT_WEBHOOK_SECRET (secret);
- * `checkout` → PAYMENT_WINDOW_SECONDS.
+ * `checkout` → PAYMENT_WINDOW_SECONDS;
+ * `email` → EMAIL_FROM (the SES identity messages are sent from).
+ * A function that `publishes` events reads the bus name from EVENT_BUS_NAME.
  */
-export type PlatformResource = 'userPool' | 'paymentProvider' | 'checkout';
+export type PlatformResource = 'userPool' | 'paymentProvider' | 'checkout' | 'email';
 
 export interface ServiceManifest {
   /** The Nx project and npm package name, e.g. `product-service`. */
@@ -161,6 +286,8 @@ export interface ServiceManifest {
   description: string;
   tables: Readonly<Record<string, TableDef>>;
   queues?: Readonly<Record<string, QueueDef>>;
+  deadLetterQueues?: Readonly<Record<string, DeadLetterQueueDef>>;
+  topics?: Readonly<Record<string, TopicDef>>;
   stateMachines?: Readonly<Record<string, StateMachineDef>>;
   functions: Readonly<Record<string, FunctionDef>>;
 }
@@ -202,7 +329,16 @@ export const PLATFORM_ENV = {
   userPool: ['USER_POOL_ID', 'USER_POOL_CLIENT_ID'],
   paymentProvider: ['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_API_KEY', 'PAYMENT_WEBHOOK_SECRET'],
   checkout: ['PAYMENT_WINDOW_SECONDS'],
+  email: ['EMAIL_FROM'],
 } as const satisfies Record<PlatformResource, readonly string[]>;
+
+/** The environment variable holding the shop's event bus name, set for every function that `publishes`. */
+export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
+
+/** The shop's one event bus (a platform resource): `shop-dev-events`. */
+export function eventBusName(stage: string): string {
+  return `shop-${stage}-events`;
+}
 
 /** `inventory-service/check-availability` → `INVENTORY_SERVICE_CHECK_AVAILABILITY_FUNCTION` (the physical function name). */
 export function functionEnvVar(ref: string): string {

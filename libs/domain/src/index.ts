@@ -1,5 +1,6 @@
 export * from './ids';
 export * from './money';
+export * from './roles';
 export * from './user';
 export * from './product';
 export * from './password-policy';

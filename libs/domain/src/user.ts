@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { IsoTimestamp } from './ids';
+import { ROLES } from './roles';
 
-export const Role = z.enum(['CUSTOMER', 'ADMIN', 'MANAGER']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
-export const ROLES = Role.options;
 
 export const Email = z.email().max(254).transform((e) => e.toLowerCase());
 

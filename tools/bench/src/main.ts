@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findBundles, measureColdStart } from './cold-start';
@@ -12,17 +13,34 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(1);
 }
 
-const distApps = join(process.cwd(), 'dist', 'apps');
-if (!existsSync(distApps)) {
-  console.error('No bundles in dist/apps: build first with `npx nx run-many -t build`.');
+const dist = join(process.cwd(), 'dist');
+if (!existsSync(join(dist, 'apps')) || !existsSync(join(dist, 'layers'))) {
+  console.error('No bundles or layers in dist/: build first with `npx nx run-many -t build --projects=tag:type:service,tag:type:layer`.');
   process.exit(1);
 }
 
+/**
+ * The bundles and layers copied away from the repository, as Lambda unpacks them into /var/task
+ * and /opt: loaded from dist/, `require('@shop/common')` would find the workspace's source.
+ */
+function stageLikeLambda(): { distApps: string; layerPaths: string[]; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'bench-lambda-'));
+  cpSync(join(dist, 'apps'), join(root, 'task'), { recursive: true });
+  cpSync(join(dist, 'layers'), join(root, 'opt'), { recursive: true });
+  const layerPaths = readdirSync(join(root, 'opt')).map((layer) => join(root, 'opt', layer, 'nodejs', 'node_modules'));
+  return { distApps: join(root, 'task'), layerPaths, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
 async function main(): Promise<void> {
-  const bundles = findBundles(distApps);
-  console.error(`Loading ${bundles.length} handlers ${runs} times each, each in a fresh node process...`);
+  const staged = stageLikeLambda();
+  const bundles = findBundles(staged.distApps);
+  console.error(`Loading ${bundles.length} handlers ${runs} times each, each in a fresh node process with its layers...`);
   const results = [];
-  for (const bundle of bundles) results.push(await measureColdStart(bundle, runs));
+  try {
+    for (const bundle of bundles) results.push(await measureColdStart(bundle, runs, staged.layerPaths));
+  } finally {
+    staged.cleanup();
+  }
   console.log(formatTable(results));
   console.log();
   console.log(formatSummary(results));

@@ -35,6 +35,17 @@ describe('cold start', () => {
     expect(result.rssMb.median).toBeGreaterThan(result.heapUsedMb.median);
   });
 
+  it('loads what a bundle requires from its layers, as Lambda does from /opt/nodejs/node_modules', SPAWNS, async () => {
+    const dist = distWith({
+      'cart-service/get-cart.js': "exports.handler = require('tiny-layer-lib').handler;",
+      'layer/nodejs/node_modules/tiny-layer-lib/index.js': 'exports.handler = async () => ({ statusCode: 200 });',
+    });
+    const [bundle] = findBundles(dist).filter((b) => b.service === 'cart-service');
+    await expect(measureColdStart(bundle!, 1)).rejects.toThrow(/Cannot find module 'tiny-layer-lib'/);
+    const result = await measureColdStart(bundle!, 1, [join(dist, 'layer', 'nodejs', 'node_modules')]);
+    expect(result.loadMs.min).toBeGreaterThan(0);
+  });
+
   it('says which bundle failed when it does not load as a handler', SPAWNS, async () => {
     const dist = distWith({ 'cart-service/broken.js': 'exports.notAHandler = 1;' });
     const [bundle] = findBundles(dist);

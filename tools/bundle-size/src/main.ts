@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatTable, measureBundles } from './measure';
+import { formatLayerTable, formatTable, measureBundles, measureLayers } from './measure';
 
 // Run from the repository root by `npm run bundle-size`, after the services are built.
 const distApps = join(process.cwd(), 'dist', 'apps');
@@ -9,3 +9,6 @@ if (!existsSync(distApps)) {
   process.exit(1);
 }
 console.log(formatTable(measureBundles(distApps)));
+console.log();
+// A function's cold start loads its bundle and the layers it requires (see `nx build layers`).
+console.log(formatLayerTable(measureLayers(join(process.cwd(), 'dist', 'layers'))));

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -75,9 +76,14 @@ type Outcome = { ok: true; payload: unknown } | { ok: false; error: ErrorPayload
  */
 export class LambdaRuntime {
   private readonly registry = new Map<string, FunctionConfig>();
+  /** Where each function's code was deployed to (see `register`). */
+  private readonly deployed = new Map<string, { bundlePath: string; layerPaths: string[] }>();
+  /** Each layer's copy, by the folder it was copied from: one copy serves every function. */
+  private readonly deployedLayers = new Map<string, string>();
   private readonly pools = new Map<string, Set<Instance>>();
   private readonly onLog: (line: RuntimeLogLine) => void;
   private readonly idleTimeoutMs: number;
+  private taskRoot?: string;
   private stopped = false;
 
   constructor(options: LambdaRuntimeOptions = {}) {
@@ -85,9 +91,17 @@ export class LambdaRuntime {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
   }
 
-  /** Registering a name again (a rebuilt bundle) retires its instances, so the next invoke loads the new code. */
+  /**
+   * Deploys a function: its bundle is copied into a task root of its own, as Lambda unpacks a
+   * deployment package into /var/task, and its layers into a folder of their own, as Lambda
+   * mounts them under /opt, both far from any node_modules. A module the code needs but neither
+   * the bundle nor a layer holds is then not found, as on AWS; run from `dist/`, it would be
+   * found in the repository's node_modules and the mistake would not show.
+   * Registering a name again (a rebuilt bundle) retires its instances, so the next invoke loads the new code.
+   */
   register(fn: FunctionConfig): void {
     this.registry.set(fn.name, { ...fn });
+    this.deployed.set(fn.name, this.deploy(fn));
     for (const instance of this.pools.get(fn.name) ?? []) instance.retire();
   }
 
@@ -110,7 +124,7 @@ export class LambdaRuntime {
     let instance = [...pool].find((candidate) => candidate.idle);
     const coldStart = !instance;
     if (!instance) {
-      instance = new Instance(fn, this.idleTimeoutMs, this.onLog, (gone) => pool.delete(gone));
+      instance = new Instance({ ...fn, ...this.deployed.get(name) }, this.idleTimeoutMs, this.onLog, (gone) => pool.delete(gone));
       pool.add(instance);
     }
     const started = performance.now();
@@ -123,6 +137,27 @@ export class LambdaRuntime {
     this.stopped = true;
     const instances = [...this.pools.values()].flatMap((pool) => [...pool]);
     await Promise.all(instances.map((instance) => instance.terminate()));
+    if (this.taskRoot) rmSync(this.taskRoot, { recursive: true, force: true });
+  }
+
+  /** The copies of the function's bundle and layers; a bundle that is not there stays where it is and fails at init. */
+  private deploy(fn: FunctionConfig): { bundlePath: string; layerPaths: string[] } {
+    const root = (this.taskRoot ??= mkdtempSync(path.join(tmpdir(), 'shop-lambda-')));
+    const layerPaths = (fn.layerPaths ?? []).map((source) => {
+      let copy = this.deployedLayers.get(source);
+      if (!copy) {
+        copy = path.join(root, 'opt', String(this.deployedLayers.size), 'node_modules');
+        cpSync(source, copy, { recursive: true, dereference: true });
+        this.deployedLayers.set(source, copy);
+      }
+      return copy;
+    });
+    if (!existsSync(fn.bundlePath)) return { bundlePath: fn.bundlePath, layerPaths };
+    const dir = path.join(root, 'task', fn.name);
+    mkdirSync(dir, { recursive: true });
+    const bundlePath = path.join(dir, path.basename(fn.bundlePath));
+    copyFileSync(fn.bundlePath, bundlePath);
+    return { bundlePath, layerPaths };
   }
 
   private pool(name: string): Set<Instance> {

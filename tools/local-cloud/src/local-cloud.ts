@@ -213,6 +213,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         paymentWindowSeconds: options.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
       },
       bundles,
+      repoRoot,
     );
     for (const fn of functions) runtime.register(fn);
     log(`${functions.length} functions registered`);

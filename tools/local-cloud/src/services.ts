@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ServiceManifest } from '@shop/common';
+import { type BundleMetafile, LAYERS, layerDir, type LayerName, layersRequiredBy, type ServiceManifest } from '@shop/common';
 
 /**
  * The services the local cloud runs: every Nx project tagged `type:service` (the same
@@ -22,6 +22,8 @@ export interface FunctionBundle {
   functionName: string;
   /** Absolute path of `dist/apps/<service>/<function>.js`. */
   bundlePath: string;
+  /** The layers the bundle requires, by the build's metafile; `layerPath` tells where each is built. */
+  layers: LayerName[];
 }
 
 /** The workspace root: the nearest directory above `from` that holds `nx.json`. */
@@ -84,22 +86,32 @@ export function bundlePath(repoRoot: string, service: string, functionName: stri
   return join(repoRoot, 'dist', 'apps', service, `${functionName}.js`);
 }
 
-/** Every function of every service with its bundle. */
-export function functionBundleList(repoRoot: string, services: readonly ServiceManifest[]): FunctionBundle[] {
-  return services.flatMap((service) =>
-    Object.keys(service.functions).map((functionName) => ({
-      service,
-      functionName,
-      bundlePath: bundlePath(repoRoot, service.name, functionName),
-    })),
-  );
+/** The folder of a built layer that Lambda would mount as `/opt/nodejs/node_modules`. */
+export function layerPath(repoRoot: string, layer: LayerName): string {
+  return join(repoRoot, layerDir(layer), 'nodejs', 'node_modules');
 }
 
-/** Bundles that are not built yet, relative to the repository root; empty when all are there. */
+/** Every function of every service with its bundle and the layers it requires; the services must be built. */
+export function functionBundleList(repoRoot: string, services: readonly ServiceManifest[]): FunctionBundle[] {
+  return services.flatMap((service) => {
+    const metafile = JSON.parse(readFileSync(join(repoRoot, 'dist', 'apps', service.name, 'meta.json'), 'utf8')) as BundleMetafile;
+    return Object.keys(service.functions).map((functionName) => {
+      const path = bundlePath(repoRoot, service.name, functionName);
+      return { service, functionName, bundlePath: path, layers: layersRequiredBy(metafile, relative(repoRoot, path)) };
+    });
+  });
+}
+
+/** Bundles and layers that are not built yet, relative to the repository root; empty when all are there. */
 export function missingBundles(repoRoot: string, services: readonly ServiceManifest[]): string[] {
-  return functionBundleList(repoRoot, services)
-    .filter((b) => !existsSync(b.bundlePath))
-    .map((b) => relative(repoRoot, b.bundlePath));
+  const files = [
+    ...services.flatMap((service) => [
+      join(repoRoot, 'dist', 'apps', service.name, 'meta.json'),
+      ...Object.keys(service.functions).map((fn) => bundlePath(repoRoot, service.name, fn)),
+    ]),
+    ...(Object.keys(LAYERS) as LayerName[]).map((layer) => layerPath(repoRoot, layer)),
+  ];
+  return files.filter((file) => !existsSync(file)).map((file) => relative(repoRoot, file));
 }
 
 /** Every function of every service with its bundle; fails, naming what is missing, when a bundle is not built. */
@@ -108,7 +120,7 @@ export function functionBundles(repoRoot: string, services: readonly ServiceMani
   if (missing.length > 0) {
     throw new Error(
       `${missing.length} function bundle(s) are not built:\n${missing.map((m) => `  ${m}`).join('\n')}\n` +
-        'run `npx nx run-many -t build` first',
+        'run `npx nx run-many -t build --projects=tag:type:service,layers` first',
     );
   }
   return functionBundleList(repoRoot, services);

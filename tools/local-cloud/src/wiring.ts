@@ -13,7 +13,7 @@ import {
 } from '@shop/common';
 import type { RouteBinding } from './api-gateway';
 import type { FunctionConfig } from './lambda-runtime';
-import type { FunctionBundle } from './services';
+import { type FunctionBundle, layerPath } from './services';
 
 /**
  * Turns manifests into what the local runtime and gateway need, the way infra turns them
@@ -126,9 +126,9 @@ function lookup(known: ReadonlyMap<string, string>, ref: string, kind: string): 
   return value;
 }
 
-/** One runtime registration per function bundle. */
-export function functionConfigs(context: WiringContext, bundles: readonly FunctionBundle[]): FunctionConfig[] {
-  return bundles.map(({ service, functionName, bundlePath }) => {
+/** One runtime registration per function bundle, with the layers it requires mounted as Lambda mounts them. */
+export function functionConfigs(context: WiringContext, bundles: readonly FunctionBundle[], repoRoot: string): FunctionConfig[] {
+  return bundles.map(({ service, functionName, bundlePath, layers }) => {
     const fn = service.functions[functionName];
     if (!fn) throw new Error(`${service.name} has no function ${functionName}`);
     return {
@@ -136,6 +136,7 @@ export function functionConfigs(context: WiringContext, bundles: readonly Functi
       service: service.name,
       functionName,
       bundlePath,
+      layerPaths: layers.map((layer) => layerPath(repoRoot, layer)),
       environment: functionEnvironment(context, service, fn),
       timeoutSeconds: fn.timeoutSeconds,
       memoryMb: fn.memoryMb,

@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FunctionNotFoundError, LambdaRuntime } from '../src/lambda-runtime';
 import { Fixtures, logCollector, sleep } from './lambda-fixtures';
@@ -226,6 +228,24 @@ describe('LambdaRuntime', () => {
       }),
     );
     expect(await runtime.invoke('layered', { word: 'hey' })).toMatchObject({ ok: true, payload: 'HEY!' });
+  });
+
+  it('runs a bundle away from the repository, so a package it does not hold is not found in node_modules', async () => {
+    // Written inside the repository, where `zod` is installed: on Lambda the bundle runs from
+    // /var/task with no node_modules, and here it must fail the same way.
+    const inRepo = mkdtempSync(path.join(__dirname, '.bundle-in-repo-'));
+    try {
+      const bundlePath = path.join(inRepo, 'needs-zod.js');
+      writeFileSync(bundlePath, `const z = require('zod'); exports.handler = async () => typeof z.object;`);
+      expect(createRequire(bundlePath)('zod')).toBeDefined(); // from here it would resolve
+      runtime.register({ ...fixtures.fn('needs-zod', ''), bundlePath });
+      expect(await runtime.invoke('needs-zod', {})).toMatchObject({
+        ok: false,
+        error: { errorType: 'Runtime.ImportModuleError', errorMessage: expect.stringContaining("Cannot find module 'zod'") },
+      });
+    } finally {
+      rmSync(inRepo, { recursive: true, force: true });
+    }
   });
 
   it('loads a re-registered function anew', async () => {

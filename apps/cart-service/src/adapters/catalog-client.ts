@@ -1,5 +1,5 @@
-import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
-import { functionEnvVar, lambdaClient, requireEnv } from '@shop/common';
+import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { functionEnvVar, InvokeCommand, lambdaClient, requireEnv } from '@shop/common';
 import { GetProductsResponse } from '@shop/domain';
 import type { Catalog } from '../domain/catalog';
 import { CatalogUnavailableError } from '../domain/errors';

@@ -1,5 +1,5 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 import type { NotificationLog } from '../domain/notification';
 
 export const NOTIFICATIONS_TABLE_ENV = tableEnvVar('notifications');

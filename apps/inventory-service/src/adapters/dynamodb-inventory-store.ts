@@ -1,6 +1,6 @@
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, dynamoDocumentClient, GetCommand, requireEnv, tableEnvVar, TransactWriteCommand, UpdateCommand } from '@shop/common';
 import type { StockLine } from '@shop/domain';
 import type { InventoryStore } from '../domain/inventory-store';
 import type { ProductStock, Reservation, Shortage } from '../domain/reservation';

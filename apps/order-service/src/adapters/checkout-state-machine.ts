@@ -1,5 +1,5 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { requireEnv, sfnClient, stateMachineEnvVar } from '@shop/common';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { requireEnv, SendTaskFailureCommand, SendTaskSuccessCommand, sfnClient, StartExecutionCommand, stateMachineEnvVar } from '@shop/common';
 import type { CheckoutStateMachine, TaskReport } from '../domain/checkout-state-machine';
 
 export const CHECKOUT_STATE_MACHINE = 'checkout-orchestrator/checkout';

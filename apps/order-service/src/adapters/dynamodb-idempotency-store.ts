@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, GetCommand, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 import type { IdempotencyRecord, IdempotencyStore } from '../domain/idempotency';
 import { isConditionalCheckFailed } from './conditional-check';
 

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, GetCommand, PutCommand, QueryCommand, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
 import type { ByUserKey } from '../domain/cursor';
 import type { OrderRecord } from '../domain/order-record';
 import type { OrderRepository, StatusMove } from '../domain/order-repository';

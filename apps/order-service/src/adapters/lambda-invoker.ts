@@ -1,5 +1,5 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { functionEnvVar, lambdaClient, requireEnv } from '@shop/common';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { functionEnvVar, InvokeCommand, lambdaClient, requireEnv } from '@shop/common';
 import type * as z from 'zod';
 
 /**

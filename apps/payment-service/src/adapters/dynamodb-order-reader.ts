@@ -1,5 +1,5 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, parseRef, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, GetCommand, parseRef, requireEnv, tableEnvVar } from '@shop/common';
 import { PayableOrderFields } from '../domain/payable-order';
 
 /** order-service's orders table, which process-payment may read (manifest: foreignTables). */

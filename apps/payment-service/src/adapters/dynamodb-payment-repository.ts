@@ -1,5 +1,5 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
 import type { PaymentStatus } from '@shop/domain';
 
 export const PAYMENTS_TABLE_ENV = tableEnvVar('payments');

@@ -1,5 +1,5 @@
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, dynamoDocumentClient, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 import { isConditionalCheckFailed } from './dynamodb-payment-repository';
 
 export const WEBHOOK_EVENTS_TABLE_ENV = tableEnvVar('webhook-events');

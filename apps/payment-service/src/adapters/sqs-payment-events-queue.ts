@@ -1,5 +1,5 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlEnvVar, requireEnv, sqsClient } from '@shop/common';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { queueUrlEnvVar, requireEnv, SendMessageCommand, sqsClient } from '@shop/common';
 import { PaymentResultMessage } from '@shop/domain';
 
 /** The queue order-service/update-order-status consumes (manifest: queues, sendsTo). */

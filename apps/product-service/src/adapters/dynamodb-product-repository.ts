@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, ConflictError, dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, ConflictError, dynamoDocumentClient, GetCommand, PutCommand, QueryCommand, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
 import type { Product, UpdateProductRequest } from '@shop/domain';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';

@@ -1,12 +1,5 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminConfirmSignUpCommand,
-  AdminDeleteUserCommand,
-  type CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { BadRequestError, cognitoClient, HttpError, requireEnv, UnauthorizedError } from '@shop/common';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminConfirmSignUpCommand, AdminDeleteUserCommand, BadRequestError, cognitoClient, HttpError, InitiateAuthCommand, requireEnv, SignUpCommand, UnauthorizedError } from '@shop/common';
 import type { AccountDirectory } from '../domain/account-directory';
 import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError } from '../domain/errors';
 

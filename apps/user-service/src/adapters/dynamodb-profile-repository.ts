@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, dynamoDocumentClient, requireEnv, tableEnvVar } from '@shop/common';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, dynamoDocumentClient, GetCommand, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 import type { User } from '@shop/domain';
 import { toUser } from '../domain/profile';
 import type { ProfileRepository } from '../domain/profile-repository';

@@ -1,0 +1,1 @@
+export { buildLayers, requiredExternals, type BuiltLayer } from './build-layers';

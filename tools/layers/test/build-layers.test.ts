@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { LAYER_PACKAGES, LAYERS, layerDir, type LayerName } from '@shop/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLayers, type BuiltLayer } from '../src';
+
+const workspaceRoot = join(__dirname, '..', '..', '..');
+
+describe('the Lambda layers', () => {
+  let built: BuiltLayer[];
+  let opt: string;
+
+  beforeAll(async () => {
+    // Built away from the repository, as Lambda mounts layers under /opt: nothing else to resolve from.
+    opt = mkdtempSync(join(tmpdir(), 'layers-opt-'));
+    built = await buildLayers(workspaceRoot, opt);
+  }, 120_000);
+  afterAll(() => rmSync(opt, { recursive: true, force: true }));
+
+  const loadInFreshNode = (layers: LayerName[], script: string): string =>
+    execFileSync(process.execPath, ['-e', script], {
+      cwd: opt,
+      env: { PATH: process.env['PATH'], NODE_PATH: layers.map((l) => join(opt, layerDir(l), 'nodejs', 'node_modules')).join(delimiter) },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+
+  it('builds one bundle per layer, each requiring only the layers it declares', () => {
+    expect(built.map((b) => b.name)).toEqual(Object.keys(LAYERS));
+    for (const layer of built) {
+      const declared = LAYERS[layer.name].requires.map((r: LayerName) => LAYERS[r].package);
+      expect(layer.external, layer.name).toEqual(declared);
+      expect(layer.bytes).toBeGreaterThan(0);
+    }
+  });
+
+  it('serves @shop/common with the AWS SDK clients and commands from common-utils alone', () => {
+    const out = loadInFreshNode(
+      ['common-utils'],
+      `const c = require('@shop/common'); console.log([typeof c.dynamoDocumentClient, typeof c.PutCommand, typeof c.httpHandler, typeof c.PutEventsCommand].join(','))`,
+    );
+    expect(out).toBe('function,function,function,function');
+  });
+
+  it('serves @shop/auth from auth-layer, with @shop/common from common-utils', () => {
+    const script = `const a = require('@shop/auth'); console.log(typeof a.createTokenVerifier)`;
+    expect(loadInFreshNode(['auth-layer', 'common-utils'], script)).toBe('function');
+    expect(() => loadInFreshNode(['auth-layer'], script)).toThrow(/Cannot find module '@shop\/common'/);
+  });
+
+  it('is what every service build leaves external', () => {
+    for (const service of readdirSync(join(workspaceRoot, 'apps'))) {
+      const project = JSON.parse(readFileSync(join(workspaceRoot, 'apps', service, 'project.json'), 'utf8')) as {
+        targets?: { build?: { options?: { external?: string[] } } };
+      };
+      const build = project.targets?.build;
+      if (!build) continue;
+      expect([...(build.options?.external ?? [])].sort(), service).toEqual([...LAYER_PACKAGES].sort());
+    }
+  });
+});
