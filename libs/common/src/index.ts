@@ -3,6 +3,7 @@ export * from './logger';
 export * from './config';
 export * from './manifest';
 export * from './layers';
+export * from './manifest-problems';
 export * from './http/http-handler';
 export * from './http/validation';
 export { dynamoDocumentClient } from './aws/dynamodb';

@@ -36,7 +36,7 @@ export {
   type UserPoolRef,
   type WiringContext,
 } from './wiring';
-export { manifestProblems, taskStateProblems, ManifestReferenceError } from './manifest-references';
+export { taskStateProblems } from './manifest-references';
 export { freePort, isPortFree } from './free-port';
 export { LambdaRuntime, type FunctionConfig, type InvokeResult, type RuntimeLogLine } from './lambda-runtime';
 export { startLambdaApi, type LambdaApi } from './lambda-api';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineService, type ServiceManifest } from '@shop/common';
 import { describe, expect, it } from 'vitest';
-import { manifestProblems, taskStateProblems } from '../src/manifest-references';
+import { taskStateProblems } from '../src/manifest-references';
 import { paymentSecrets } from '../src/payment-secrets';
 import { prepareDefinition } from '../src/step-functions/prepare-definition';
 import { functionEnvironment, queueMappings, type WiringContext } from '../src/wiring';
@@ -125,49 +125,7 @@ describe('function environment', () => {
   });
 });
 
-describe('references between manifests', () => {
-  it('finds none missing when everything named exists', () => {
-    expect(manifestProblems(services)).toEqual([]);
-  });
-
-  it('names each reference to something no service declares', () => {
-    const broken = defineService({
-      name: 'broken-service',
-      description: 'names things that are not there',
-      tables: {},
-      functions: {
-        confused: {
-          description: 'every kind of dangling reference',
-          memoryMb: 128,
-          timeoutSeconds: 90,
-          triggers: [
-            { type: 'queue', queue: 'payment-service/payment-events', batchSize: 50 },
-            { type: 'queue', queue: 'payment-service/nope', batchSize: 1 },
-            { type: 'state-machine-task', stateMachine: 'order-service/refunds', states: ['Refund'] },
-            { type: 'invoke', callers: ['ghost-service/caller'] },
-          ],
-          permissions: {
-            foreignTables: { 'product-service/prices': 'read' },
-            invokes: ['inventory-service/teleport'],
-            sendsTo: ['order-service/outbox'],
-            stateMachines: { 'order-service/refunds': ['StartExecution'] },
-          },
-        },
-      },
-    });
-    expect(manifestProblems([...services, broken])).toEqual([
-      'broken-service/confused: batchSize 50 for payment-service/payment-events must be 1–10 without a batching window',
-      "broken-service/confused: payment-service/payment-events hides a message for 60 s, less than the function's timeout of 90 s",
-      'broken-service/confused: names queue payment-service/nope, which payment-service does not declare',
-      'broken-service/confused: names state machine order-service/refunds, which order-service does not declare',
-      'broken-service/confused: names caller function ghost-service/caller, but there is no service ghost-service',
-      'broken-service/confused: names table product-service/prices, which product-service does not declare',
-      'broken-service/confused: names function inventory-service/teleport, which inventory-service does not declare',
-      'broken-service/confused: names queue order-service/outbox, which order-service does not declare',
-      'broken-service/confused: names state machine order-service/refunds, which order-service does not declare',
-    ]);
-  });
-
+describe('state machines and their task functions', () => {
   it('matches state-machine-task triggers with the Task states of the definition, both ways', () => {
     const definition = {
       StartAt: 'Validate',
