@@ -34,7 +34,6 @@ const happy: Record<string, Handler> = {
   WaitForPayment: () => ({ outcome: 'SUCCEEDED' }),
   CommitStock: () => ({ orderId: ORDER.orderId, status: 'COMMITTED' }),
   MarkPaid: () => ({ orderId: ORDER.orderId, status: 'PAID' }),
-  Notify: () => ({}),
   ReleaseStock: () => ({ orderId: ORDER.orderId, status: 'RELEASED' }),
   Finalize: () => ({}),
 };
@@ -84,7 +83,7 @@ describe('a checkout execution', () => {
   it('takes a paid order through every step with the contract payloads', async () => {
     const run = await runCheckout();
     expect(run.status).toBe('SUCCEEDED');
-    expect(states(run.calls)).toEqual(['ValidateOrder', 'ReserveStock', 'WaitForPayment', 'CommitStock', 'MarkPaid', 'Notify']);
+    expect(states(run.calls)).toEqual(['ValidateOrder', 'ReserveStock', 'WaitForPayment', 'CommitStock', 'MarkPaid']);
     const input = (state: string) => run.calls.find((c) => c.state === state)?.input;
     const ids = { orderId: ORDER.orderId, correlationId: 'corr-1' };
     expect(input('ValidateOrder')).toEqual(ids);
@@ -95,13 +94,6 @@ describe('a checkout execution', () => {
     });
     expect(input('CommitStock')).toEqual(ids);
     expect(input('MarkPaid')).toEqual({ ...ids, outcome: 'PAID' });
-    expect(input('Notify')).toEqual({ ...ids, event: 'OrderPaid' });
-  });
-
-  it('still completes a paid checkout whose notification fails', async () => {
-    const run = await runCheckout({ Notify: () => Promise.reject(named('Error', 'smtp down')) });
-    expect(run.status).toBe('SUCCEEDED');
-    expect(states(run.calls)).not.toContain('Finalize');
   });
 
   it.each(['ValidateOrder', 'ReserveStock'])('releases and cancels "out of stock" when %s finds too little stock', async (state) => {
@@ -141,7 +133,7 @@ describe('a checkout execution', () => {
     });
     expect(run.status).toBe('SUCCEEDED');
     expect(states(run.calls).filter((s) => s === 'ReserveStock')).toHaveLength(3);
-    expect(states(run.calls)).toContain('Notify');
+    expect(states(run.calls)).toContain('MarkPaid');
   });
 
   it('gives up after three retries, releases and cancels naming the error', async () => {

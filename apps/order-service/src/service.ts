@@ -11,6 +11,8 @@ export const service = defineService({
     orders: {
       description: "One item per order with its priced lines, status and the checkout's internal attributes (task token, payment event).",
       partitionKey: { name: 'orderId', type: 'S' },
+      // order-events turns each status change into a domain event: the stream is their one source.
+      stream: 'NEW_AND_OLD_IMAGES',
       globalSecondaryIndexes: [{ name: 'by-user', partitionKey: { name: 'userId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
     },
     'idempotency-keys': {
@@ -21,7 +23,7 @@ export const service = defineService({
   },
   functions: {
     'create-order': {
-      description: "Checks out the caller's cart: prices it, writes a PENDING order, starts the checkout and empties the ordered lines from the cart; idempotent by key.",
+      description: "Checks out the caller's cart: prices it, writes a PENDING order, starts the checkout, empties the ordered lines from the cart and tells analytics; idempotent by key.",
       memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [
@@ -39,6 +41,7 @@ export const service = defineService({
       permissions: {
         tables: { orders: 'read-write', 'idempotency-keys': 'read-write' },
         invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
+        invokesAsync: ['analytics-service/stream-processor'],
         stateMachines: { [CHECKOUT]: ['StartExecution'] },
       },
       uses: ['checkout'],

@@ -31,7 +31,7 @@ export function functionName(ref: string): string {
   return `shop-test-${ref.replace('/', '-')}`;
 }
 
-const FUNCTIONS = ['cart-service/read-cart', 'cart-service/clear-cart', 'product-service/get-products', 'inventory-service/check-availability', 'inventory-service/release-stock'];
+const FUNCTIONS = ['cart-service/read-cart', 'cart-service/clear-cart', 'product-service/get-products', 'inventory-service/check-availability', 'inventory-service/release-stock', 'analytics-service/stream-processor'];
 
 /** Table names, function names, the state machine and the payment window come from the environment, as infra and the local cloud set them. */
 export function withOrderServiceEnv(): void {

@@ -24,6 +24,7 @@ describe('order-service manifest', () => {
     expect(f['create-order'].permissions).toEqual({
       tables: { orders: 'read-write', 'idempotency-keys': 'read-write' },
       invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
+      invokesAsync: ['analytics-service/stream-processor'],
       stateMachines: { [CHECKOUT]: ['StartExecution'] },
     });
     expect(f['create-order'].uses).toEqual(['checkout']);

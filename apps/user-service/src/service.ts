@@ -69,6 +69,13 @@ export const service = defineService({
       ],
       permissions: { tables: { users: 'read' } },
     },
+    'get-contact': {
+      description: 'Answers where to reach a user (email, name, phone) to the functions that send them messages.',
+      memoryMb: 256,
+      timeoutSeconds: 5,
+      triggers: [{ type: 'invoke', callers: ['notification-service/send-notification'] }],
+      permissions: { tables: { users: 'read' } },
+    },
   },
 });
 

@@ -52,6 +52,11 @@ describe('httpHandler', () => {
     expect(res.headers['content-type']).toBe('application/json');
   });
 
+  it("keeps an offered correlation id that is an API Gateway request id (base64, with '=')", async () => {
+    const res = parse(await handler(event({ body: '{"name":"ab","count":2}', headers: { 'x-correlation-id': 'JDrW5jBuoAMEVvg=' } }), context));
+    expect(res.headers['x-correlation-id']).toBe('JDrW5jBuoAMEVvg=');
+  });
+
   it('falls back to the request id when the offered correlation id is unsafe', async () => {
     const res = parse(await handler(event({ body: '{"name":"ab","count":2}', headers: { 'x-correlation-id': 'bad id\n' } }), context));
     expect(res.headers['x-correlation-id']).toBe('req-1');

@@ -28,8 +28,15 @@ describe('invokeHandler', () => {
     expect(child).toHaveBeenCalledWith({ awsRequestId: 'aws-req-7', correlationId: 'checkout-42' });
   });
 
+  it("keeps an API Gateway request id (base64, with '=') as the correlation id it is", async () => {
+    const handler = invokeHandler(schema, async ({ correlationId }) => correlationId);
+    await expect(handler({ orderId: ORDER_ID, quantity: 1, correlationId: 'JDrW5jBu+oAM/Evg=' }, context)).resolves.toBe('JDrW5jBu+oAM/Evg=');
+  });
+
   it.each([
     ['no correlation id', {}],
+    ['a correlation id over 128 characters', { correlationId: 'x'.repeat(129) }],
+    ['a correlation id with a quote', { correlationId: 'a"b' }],
     ['an unsafe correlation id', { correlationId: 'bad id\n' }],
     ['a correlation id that is not a string', { correlationId: 42 }],
   ])('falls back to the request id for %s', async (_case, extra) => {

@@ -8,3 +8,4 @@ export * from './order';
 export * from './cart';
 export * from './inventory';
 export * from './payment';
+export * from './analytics';

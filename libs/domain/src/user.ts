@@ -9,10 +9,15 @@ export const Email = z.email().max(254).transform((e) => e.toLowerCase());
 
 export const UserName = z.string().trim().min(1).max(100);
 
+/** A mobile number in E.164 form, where order updates go by SMS. */
+export const PhoneNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123');
+
 export const User = z.object({
   userId: z.string().min(1),
   email: z.string(),
   name: z.string(),
+  /** Given at registration, for order updates by SMS. */
+  phone: z.string().optional(),
   role: Role,
   createdAt: IsoTimestamp,
 });
@@ -25,6 +30,7 @@ export const RegisterRequest = z.strictObject({
   email: Email,
   password: Password,
   name: UserName,
+  phone: PhoneNumber.optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
@@ -47,3 +53,13 @@ export const LoginResponse = z.object({
   expiresAt: IsoTimestamp,
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/** user-service's get-contact (invoked by notification-service): where to reach a user. */
+export const GetContactRequest = z.strictObject({ userId: z.string().min(1).max(128) });
+export type GetContactRequest = z.infer<typeof GetContactRequest>;
+
+export const Contact = z.object({ userId: z.string(), email: z.string(), name: z.string(), phone: z.string().optional() });
+export type Contact = z.infer<typeof Contact>;
+
+/** The error name get-contact answers for a user it does not know. */
+export const USER_NOT_FOUND = 'UserNotFound';

@@ -54,4 +54,7 @@ export const OrderPaymentFailed = defineEvent({
   detail: z.object({ ...OrderRef, reason: z.string() }),
 });
 
+/** Every event of an order's life, in the order they can happen: what order-events publishes. */
+export const ORDER_EVENTS = [OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed] as const;
+
 export const EVENT_CATALOG = [UserRegistered, OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed] as const satisfies readonly EventDefinition[];

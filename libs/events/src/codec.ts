@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
-import { type EventDefinition, EventEnvelope, type TypedEnvelope } from './envelope';
+import { type EnvelopeOf, type EventDefinition, EventEnvelope, type TypedEnvelope } from './envelope';
 
 export class InvalidEventError extends Error {
   override name = 'InvalidEventError';
@@ -48,4 +48,19 @@ export function parseEvent<E extends EventDefinition>(definition: E, raw: unknow
 
 function describe(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+}
+
+/**
+ * Checks a received envelope against whichever of `definitions` its type and version name: a
+ * consumer of several events parses once and switches on `type`.
+ */
+export function parseAnyEvent<const E extends readonly EventDefinition[]>(definitions: E, raw: unknown): EnvelopeOf<E[number]> {
+  const envelope = EventEnvelope.safeParse(raw);
+  if (!envelope.success) throw new InvalidEventError('not an event envelope', describe(envelope.error.issues));
+  const { type, version } = envelope.data;
+  const definition = definitions.find((d) => d.type === type && d.version === version);
+  if (!definition) {
+    throw new InvalidEventError(`${type} v${version} is not one of ${definitions.map((d) => `${d.type} v${d.version}`).join(', ')}`, []);
+  }
+  return parseEvent(definition, raw) as EnvelopeOf<E[number]>;
 }

@@ -35,3 +35,6 @@ export type TypedEnvelope<E extends EventDefinition> = Omit<EventEnvelope, 'deta
   type: E['type'];
   detail: z.output<E['detail']>;
 };
+
+/** One of several events' envelopes, as a union a consumer can narrow by `type`. */
+export type EnvelopeOf<E extends EventDefinition> = E extends EventDefinition ? TypedEnvelope<E> : never;

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, GetCommand, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, GetCommand, isConditionalCheckFailed, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 import type { CartRecord } from '../domain/cart-record';
 import type { CartRepository } from '../domain/cart-repository';
 
@@ -40,7 +40,7 @@ export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}):
         );
         return true;
       } catch (error) {
-        if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },

@@ -1,6 +1,6 @@
-import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, dynamoDocumentClient, GetCommand, requireEnv, tableEnvVar, TransactWriteCommand, UpdateCommand } from '@shop/common';
+import { batchGetAll, dynamoDocumentClient, GetCommand, isConditionalCheckFailed, requireEnv, tableEnvVar, transactionCancellationReasons, TransactWriteCommand, UpdateCommand } from '@shop/common';
 import type { StockLine } from '@shop/domain';
 import type { InventoryStore } from '../domain/inventory-store';
 import type { ProductStock, Reservation, Shortage } from '../domain/reservation';
@@ -72,7 +72,7 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
         );
         return { kind: 'reserved' };
       } catch (error) {
-        const reasons = cancellationReasons(error);
+        const reasons = transactionCancellationReasons(error);
         if (!reasons) throw error;
         if (reasons[lines.length]?.Code === 'ConditionalCheckFailed') return { kind: 'already-reserved' };
         const shortages = lines.flatMap((line, i) =>
@@ -103,7 +103,7 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
         );
         return true;
       } catch (error) {
-        if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },
@@ -130,7 +130,7 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
         );
         return true;
       } catch (error) {
-        const reasons = cancellationReasons(error);
+        const reasons = transactionCancellationReasons(error);
         if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
         throw error;
       }
@@ -139,11 +139,6 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
 }
 
 /** The per-item reasons of a cancelled transaction; `undefined` for any other error. */
-function cancellationReasons(error: unknown): CancellationReason[] | undefined {
-  const e = error as { name?: unknown; CancellationReasons?: CancellationReason[] } | null;
-  return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []) : undefined;
-}
-
 /**
  * Why a line was not served, from the product as it was (the document client leaves a
  * cancellation reason's item in DynamoDB's attribute-value form).

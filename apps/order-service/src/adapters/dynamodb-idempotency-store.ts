@@ -1,7 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, GetCommand, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, GetCommand, isConditionalCheckFailed, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 import type { IdempotencyRecord, IdempotencyStore } from '../domain/idempotency';
-import { isConditionalCheckFailed } from './conditional-check';
 
 export const IDEMPOTENCY_KEYS_TABLE_ENV = tableEnvVar('idempotency-keys');
 

@@ -1,10 +1,9 @@
 import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, GetCommand, PutCommand, QueryCommand, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
+import { dynamoDocumentClient, GetCommand, isConditionalCheckFailed, PutCommand, QueryCommand, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
 import type { ByUserKey } from '../domain/cursor';
 import type { OrderRecord } from '../domain/order-record';
 import type { OrderRepository, StatusMove } from '../domain/order-repository';
 import { paymentGuard } from '../domain/transitions';
-import { isConditionalCheckFailed } from './conditional-check';
 
 export const ORDERS_TABLE_ENV = tableEnvVar('orders');
 export const BY_USER_INDEX = 'by-user';

@@ -24,6 +24,12 @@ export interface FunctionInvoker {
    * `invokeHandler` expects. Throws `InvokedFunctionError` when the function failed.
    */
   invoke<S extends z.ZodType>(ref: string, payload: Record<string, unknown>, response: S, correlationId: string): Promise<z.output<S>>;
+  /**
+   * Hands an event to another service's function and returns once Lambda has queued it
+   * (`InvocationType: Event`, answered 202): the function runs later, and its failures are
+   * Lambda's to retry and send to its on-failure destination, never this caller's.
+   */
+  invokeAsync(ref: string, payload: Record<string, unknown>, correlationId: string): Promise<void>;
 }
 
 export interface LambdaInvokerOptions {
@@ -50,6 +56,16 @@ export function lambdaFunctionInvoker(options: LambdaInvokerOptions = {}): Funct
       const parsed = response.safeParse(answer);
       if (!parsed.success) throw new Error(`${ref} answered something outside its contract: ${parsed.error.message}`);
       return parsed.data;
+    },
+    async invokeAsync(ref, payload, correlationId) {
+      const out = await client().send(
+        new InvokeCommand({
+          FunctionName: requireEnv(functionEnvVar(ref)),
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify({ ...payload, correlationId })),
+        }),
+      );
+      if (out.StatusCode !== 202) throw new Error(`${ref} did not take the event: status ${out.StatusCode}`);
     },
   };
 }

@@ -8,6 +8,7 @@ export const CLEAR_CART = 'cart-service/clear-cart';
 export const GET_PRODUCTS = 'product-service/get-products';
 export const CHECK_AVAILABILITY = 'inventory-service/check-availability';
 export const RELEASE_STOCK = 'inventory-service/release-stock';
+export const CHECKOUT_STARTED = 'analytics-service/stream-processor';
 
 /** Other services' functions, called with RequestResponse invokes and their answers checked against the contract's schemas. */
 export function lambdaPeerServices(invoker: FunctionInvoker = lambdaFunctionInvoker()): PeerServices {
@@ -20,5 +21,6 @@ export function lambdaPeerServices(invoker: FunctionInvoker = lambdaFunctionInvo
     },
     checkAvailability: (lines, correlationId) => invoker.invoke(CHECK_AVAILABILITY, { lines }, CheckAvailabilityResponse, correlationId),
     releaseStock: (orderId, correlationId) => invoker.invoke(RELEASE_STOCK, { orderId }, ReservationResponse, correlationId),
+    checkoutStarted: (notice, correlationId) => invoker.invokeAsync(CHECKOUT_STARTED, { ...notice }, correlationId),
   };
 }

@@ -1,5 +1,6 @@
 import type {
   CatalogProduct,
+  CheckoutStarted,
   CheckAvailabilityResponse,
   ClearCartRequest,
   ClearCartResponse,
@@ -22,4 +23,6 @@ export interface PeerServices {
   checkAvailability(lines: readonly StockLine[], correlationId: string): Promise<CheckAvailabilityResponse>;
   /** Gives an order's reserved stock back; idempotent, and fine when nothing was reserved. */
   releaseStock(orderId: string, correlationId: string): Promise<ReservationResponse>;
+  /** Tells analytics that a checkout started, without waiting for it (an asynchronous invoke). */
+  checkoutStarted(notice: CheckoutStarted, correlationId: string): Promise<void>;
 }

@@ -35,7 +35,8 @@ export interface PlaceOrderRequest {
  * 2. unless that order exists already: read the caller's cart (only ever their own: the user id
  *    picks it), price it from the catalogue and write the PENDING order;
  * 3. unless it was started already: start the order's checkout execution, named after the order,
- *    take the ordered lines out of the cart, and note that the checkout started.
+ *    take the ordered lines out of the cart, tell analytics (without waiting), and note that the
+ *    checkout started.
  *
  * Every step is safe to repeat, so a retry after a failure at any point finishes the same work
  * and answers the same order. A retry that finds the order placed does not touch the cart.
@@ -63,6 +64,7 @@ export async function placeOrder(deps: PlaceOrderDeps, request: PlaceOrderReques
     // Before the start is noted: a request that stops in between leaves a retry to clear again,
     // which cart-service takes as the repeat it is (it remembers the order id).
     await clearOrderedLines(deps, order, correlationId);
+    await tellAnalytics(deps, order, now);
     await deps.orders.markCheckoutStarted(orderId, now);
   }
   return { orderId, status: order.status };
@@ -103,5 +105,24 @@ async function clearOrderedLines(deps: PlaceOrderDeps, order: OrderRecord, corre
     deps.log.info({ orderId, cartId, cleared }, 'ordered lines taken out of the cart');
   } catch (error) {
     deps.log.warn({ err: error, orderId, cartId }, 'could not take the ordered lines out of the cart; the order stands');
+  }
+}
+
+/**
+ * The top of the checkout funnel, for analytics: an asynchronous invoke that order-service never
+ * waits on. If Lambda cannot even take the event, that is logged and the order stands.
+ */
+async function tellAnalytics(deps: PlaceOrderDeps, order: OrderRecord, now: Date): Promise<void> {
+  const notice = {
+    orderId: order.orderId,
+    userId: order.userId,
+    itemCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
+    total: order.total,
+    startedAt: now.toISOString(),
+  };
+  try {
+    await deps.peers.checkoutStarted(notice, order.correlationId);
+  } catch (error) {
+    deps.log.warn({ err: error, orderId: order.orderId }, 'could not tell analytics that the checkout started; the order stands');
   }
 }

@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/c
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
-import { CheckoutInput, ClearCartRequest, CreateOrderResponse, type ReadCartResponse } from '@shop/domain';
+import { CheckoutInput, CheckoutStarted, ClearCartRequest, CreateOrderResponse, type ReadCartResponse } from '@shop/domain';
 import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -82,6 +82,9 @@ beforeEach(() => {
       const { correlationId: _correlationId, ...request } = payload;
       return answered(clearCart(ClearCartRequest.parse(request)));
     }
+    if (input.FunctionName === functionName('analytics-service/stream-processor') && input.InvocationType === 'Event') {
+      return { StatusCode: 202, $metadata: {} };
+    }
     throw new Error(`unexpected invoke of ${input.FunctionName}`);
   });
   sfn.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE_ARN}:exec`, startDate: new Date() });
@@ -144,10 +147,51 @@ describe('POST /orders', () => {
       [functionName('cart-service/read-cart'), 'RequestResponse'],
       [functionName('product-service/get-products'), 'RequestResponse'],
       [functionName('cart-service/clear-cart'), 'RequestResponse'],
+      [functionName('analytics-service/stream-processor'), 'Event'],
     ]);
     expect(sentPayload(calls[0]!)).toEqual({ userId: ANN_ID, correlationId: 'web-checkout-8' });
     expect(sentPayload(calls[1]!)).toEqual({ productIds: [MUG_ID, plate.productId], correlationId: 'web-checkout-8' });
     expect(sentPayload(calls[2]!)).toMatchObject({ correlationId: 'web-checkout-8' });
+  });
+
+  describe('the checkout funnel', () => {
+    const notices = () =>
+      lambda
+        .commandCalls(InvokeCommand)
+        .filter((c) => c.args[0].input.FunctionName === functionName('analytics-service/stream-processor'))
+        .map((c) => c.args[0].input);
+
+    it('tells analytics that the checkout started, with an asynchronous invoke carrying the correlation id', async () => {
+      const res = await place({ cartId: CART_ID }, { correlationId: 'web-checkout-funnel' });
+      const [notice] = notices();
+      expect(notice?.InvocationType).toBe('Event');
+      expect(sentPayload(notice!)).toEqual({
+        orderId: res.body['orderId'],
+        userId: ANN_ID,
+        itemCount: 3,
+        total: { amount: 2 * 1250 + 800, currency: 'USD' },
+        startedAt: expect.any(String),
+        correlationId: 'web-checkout-funnel',
+      });
+      const { correlationId: _correlationId, ...payload } = sentPayload(notice!);
+      expect(CheckoutStarted.safeParse(payload).success).toBe(true);
+    });
+
+    it.each([
+      ['Lambda refuses the event', () => lambda.on(InvokeCommand, { FunctionName: functionName('analytics-service/stream-processor') }).rejects(new Error('TooManyRequestsException'))],
+      ['Lambda answers something other than 202', () => lambda.on(InvokeCommand, { FunctionName: functionName('analytics-service/stream-processor') }).resolves({ StatusCode: 500, $metadata: {} })],
+    ])('places the order all the same when %s', async (_, breakAnalytics) => {
+      breakAnalytics();
+      const res = await place();
+      expect(res.status).toBe(201);
+      expect(db.get(ORDERS_TABLE, res.body['orderId'] as string)?.['checkoutStartedAt']).toEqual(expect.any(String));
+    });
+
+    it('does not tell analytics again when a retry finds the checkout started', async () => {
+      await place();
+      await place();
+      expect(notices()).toHaveLength(1);
+    });
   });
 
   describe('the cart after the order', () => {
@@ -258,8 +302,9 @@ describe('POST /orders', () => {
       expect(second.body).toEqual(first.body);
       expect(db.items(ORDERS_TABLE)).toHaveLength(1);
       expect(starts()).toHaveLength(1);
-      // The retry found the order: it did not read the cart or the catalogue again, nor clear the cart twice.
-      expect(invokedFunctions()).toHaveLength(3);
+      // The retry found the order: it did not read the cart or the catalogue again, nor clear the
+      // cart or tell analytics twice (read-cart, get-products, clear-cart, stream-processor, once each).
+      expect(invokedFunctions()).toHaveLength(4);
     });
 
     it("answers a retry with the order's status now", async () => {

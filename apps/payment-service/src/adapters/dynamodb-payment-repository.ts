@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
+import { dynamoDocumentClient, isConditionalCheckFailed, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
 import type { PaymentStatus } from '@shop/domain';
 
 export const PAYMENTS_TABLE_ENV = tableEnvVar('payments');
@@ -99,8 +99,4 @@ export function dynamoPaymentRepository(
       }
     },
   };
-}
-
-export function isConditionalCheckFailed(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }

@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, dynamoDocumentClient, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
-import { isConditionalCheckFailed } from './dynamodb-payment-repository';
+import { DeleteCommand, dynamoDocumentClient, isConditionalCheckFailed, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 
 export const WEBHOOK_EVENTS_TABLE_ENV = tableEnvVar('webhook-events');
 

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, ConflictError, dynamoDocumentClient, GetCommand, PutCommand, QueryCommand, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
+import { batchGetAll, ConflictError, dynamoDocumentClient, GetCommand, isConditionalCheckFailed, PutCommand, QueryCommand, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
 import type { Product, UpdateProductRequest } from '@shop/domain';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';
@@ -113,8 +113,4 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
       };
     },
   };
-}
-
-function isConditionalCheckFailed(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, dynamoDocumentClient, GetCommand, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
+import { ConflictError, dynamoDocumentClient, GetCommand, isConditionalCheckFailed, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
 import type { User } from '@shop/domain';
 import { toUser } from '../domain/profile';
 import type { ProfileRepository } from '../domain/profile-repository';
@@ -22,7 +22,7 @@ export function dynamoProfileRepository(options: DynamoProfileRepositoryOptions 
       try {
         await client().send(new PutCommand({ TableName: tableName(), Item: profile, ConditionExpression: 'attribute_not_exists(userId)' }));
       } catch (error) {
-        if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') {
+        if (isConditionalCheckFailed(error)) {
           throw new ConflictError('This user already has a profile', 'PROFILE_EXISTS');
         }
         throw error;

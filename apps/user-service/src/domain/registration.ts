@@ -26,7 +26,7 @@ export async function registerCustomer(request: RegisterRequest, deps: Registrat
   try {
     await deps.accounts.confirm(request.email);
     await deps.accounts.addToGroup(request.email, 'CUSTOMER');
-    await deps.profiles.create(newCustomerProfile({ userId, email: request.email, name: request.name }, deps.now()));
+    await deps.profiles.create(newCustomerProfile({ userId, email: request.email, name: request.name, phone: request.phone }, deps.now()));
   } catch (error) {
     deps.log.warn({ err: error, userId }, 'registration failed after sign-up; removing the account');
     try {

@@ -193,6 +193,12 @@ describe('POST /users/register', () => {
     expect(all).not.toContain('weakpassword');
   });
 
+  it('keeps the phone number a customer gives, for order updates by SMS', async () => {
+    const res = await register({ ...ada, phone: '+14155550123' });
+    expect(res.status).toBe(201);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ userId: USER_SUB, phone: '+14155550123' });
+  });
+
   it.each([
     ['malformed JSON', '{"email": "ada@example.com", ', 'body'],
     ['a missing password', { email: ada.email, name: ada.name }, 'password'],
@@ -201,6 +207,7 @@ describe('POST /users/register', () => {
     ['a name that is a number', { ...ada, name: 42 }, 'name'],
     ['a blank name', { ...ada, name: '  ' }, 'name'],
     ['an unknown field', { ...ada, role: 'ADMIN' }, 'role'],
+    ['a phone number not in E.164 form', { ...ada, phone: '0415 555 0123' }, 'phone'],
     ['a password over 256 characters', { ...ada, password: `Aa1${'x'.repeat(300)}` }, 'password'],
   ])('answers 400 naming the field for %s, and creates nothing', async (_, body, field) => {
     const res = await register(body);

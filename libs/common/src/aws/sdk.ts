@@ -29,3 +29,4 @@ export {
 export { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 export { PublishCommand } from '@aws-sdk/client-sns';
 export { SendEmailCommand } from '@aws-sdk/client-sesv2';
+export { unmarshall } from '@aws-sdk/util-dynamodb';

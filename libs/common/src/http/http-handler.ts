@@ -5,6 +5,7 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod';
 import { BadRequestError, errorBody, HttpError, PayloadTooLargeError } from '../errors';
+import { isSafeCorrelationId } from '../correlation-id';
 import { logger as rootLogger, type Logger } from '../logger';
 import { parseRequestPart } from './validation';
 
@@ -52,8 +53,6 @@ export interface HttpHandlerOptions<A> {
   maxBodyBytes?: number;
 }
 
-const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 /**
  * Wraps an API Gateway (HTTP API, payload 2.0) handler for one route of a manifest: authorizes,
  * bounds and parses the body, validates body, query and path with the route's zod schemas,
@@ -73,7 +72,7 @@ export function httpHandler<R extends RouteContract, A>(
     const started = Date.now();
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const offered = event.headers?.['x-correlation-id'];
-    const correlationId = offered && CORRELATION_ID.test(offered) ? offered : requestId;
+    const correlationId = isSafeCorrelationId(offered) ? offered : requestId;
     const log = rootLogger.child({ requestId, awsRequestId: context.awsRequestId, correlationId });
     const idHeaders = { 'x-correlation-id': correlationId, 'x-request-id': requestId };
 

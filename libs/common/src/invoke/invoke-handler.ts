@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { ErrorDetail } from '../errors';
+import { isSafeCorrelationId } from '../correlation-id';
 import { issuesToDetails } from '../http/validation';
 import { logger as rootLogger, type Logger } from '../logger';
 
@@ -31,8 +32,6 @@ export interface InvokeRequest<P> {
   log: Logger;
   context: Context;
 }
-
-const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * Wraps a function that another function or a state machine invokes directly. `correlationId`
@@ -70,5 +69,5 @@ function splitCorrelationId(event: unknown): { correlationId?: string; payload: 
     return { payload: event };
   }
   const { correlationId, ...payload } = event as Record<string, unknown>;
-  return typeof correlationId === 'string' && CORRELATION_ID.test(correlationId) ? { correlationId, payload } : { payload };
+  return isSafeCorrelationId(correlationId) ? { correlationId, payload } : { payload };
 }

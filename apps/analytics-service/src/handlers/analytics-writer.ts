@@ -1,0 +1,20 @@
+import { logger } from '@shop/common';
+import { envelopeFromEventBridge, parseAnyEvent } from '@shop/events';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { dynamoMetricsStore } from '../adapters/dynamodb-metrics-store';
+import { COUNTED_EVENTS, eventMetrics } from '../domain/metrics';
+
+const metrics = dynamoMetricsStore();
+
+/**
+ * The target of the `order-events` rule. The event is checked against its schema before anything
+ * is counted; one that fails (or that analytics does not know) throws, so that Lambda retries it
+ * and then sends it with the reason to failed-events. Counting is one transaction, idempotent by
+ * the event's id: a redelivered event counts nothing, and none counts in part.
+ */
+export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<{ outcome: 'recorded' | 'duplicate' }> => {
+  const envelope = parseAnyEvent(COUNTED_EVENTS, envelopeFromEventBridge(event));
+  const outcome = await metrics.record(envelope.id, eventMetrics(envelope));
+  logger.info({ correlationId: envelope.correlationId, eventId: envelope.id, eventType: envelope.type, orderId: envelope.detail.orderId, outcome }, 'order event counted');
+  return { outcome };
+};

@@ -1,0 +1,38 @@
+import { httpHandler, httpRoute, invokeHandler } from '@shop/common';
+import { authorizeRoute } from '@shop/auth';
+import { ScheduledReportRequest } from '@shop/domain';
+import type { Context } from 'aws-lambda';
+import { dynamoMetricsStore } from '../adapters/dynamodb-metrics-store';
+import { dynamoReportStore } from '../adapters/dynamodb-report-store';
+import { dayOf, lastCompletePeriod, periodDays } from '../domain/days';
+import { buildReport } from '../domain/report';
+import { service } from '../service';
+
+const route = httpRoute(service, 'generate-report');
+const metrics = dynamoMetricsStore();
+const reports = dynamoReportStore();
+
+/** `GET /reports`: the report of the period holding `date` (today by default), made now from the metrics. */
+const onRequest = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ query }) => {
+  const now = new Date();
+  const days = periodDays(query.period, query.date ?? dayOf(now));
+  return { status: 200, body: buildReport(query.period, days, await metrics.read(days), now) };
+});
+
+/** The schedule: the last complete day or week, made and kept in the reports table. */
+const onSchedule = invokeHandler(ScheduledReportRequest, async ({ payload, log }) => {
+  const now = new Date();
+  const days = periodDays(payload.period, lastCompletePeriod(payload.period, now));
+  const report = buildReport(payload.period, days, await metrics.read(days), now);
+  await reports.save(report);
+  log.info({ period: report.period, from: report.from, to: report.to, orders: report.orders, revenue: report.revenue }, 'report made');
+  return report;
+});
+
+/** One function, two triggers: API Gateway's proxy events carry `requestContext.http`, the scheduler's input does not. */
+export const handler = (event: unknown, context: Context) =>
+  isHttpEvent(event) ? onRequest(event, context) : onSchedule(event, context);
+
+function isHttpEvent(event: unknown): event is Parameters<typeof onRequest>[0] {
+  return typeof (event as { requestContext?: { http?: unknown } } | null)?.requestContext?.http === 'object';
+}

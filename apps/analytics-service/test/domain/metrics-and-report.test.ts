@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { checkoutStartedMetrics, eventMetrics } from '../../src/domain/metrics';
+import { buildReport, type MetricRow } from '../../src/domain/report';
+import { MUG, orderEvents, orderId, PLATE } from '../fixtures';
+
+const now = new Date('2026-12-02T00:15:00.000Z');
+
+describe('what each event counts', () => {
+  it('counts a started checkout and a placed order on their day', () => {
+    expect(checkoutStartedMetrics({ orderId: orderId(1), userId: 'u', itemCount: 3, total: { amount: 3300, currency: 'USD' }, startedAt: '2026-12-01T09:59:59.000Z' })).toEqual([
+      { day: '2026-12-01', metric: 'orders#started', by: 1 },
+    ]);
+    expect(eventMetrics(orderEvents(1).created)).toEqual([{ day: '2026-12-01', metric: 'orders#created', by: 1 }]);
+  });
+
+  it('counts a paid order, its revenue in its currency and the units of each product', () => {
+    expect(eventMetrics(orderEvents(1).paid)).toEqual([
+      { day: '2026-12-01', metric: 'orders#paid', by: 1 },
+      { day: '2026-12-01', metric: 'revenue#USD', by: 3300 },
+      { day: '2026-12-01', metric: `units#${MUG}`, by: 2, label: 'Enamel mug' },
+      { day: '2026-12-01', metric: `units#${PLATE}`, by: 1, label: 'Stoneware plate' },
+    ]);
+  });
+
+  it('counts cancellations and failed payments with their reasons', () => {
+    expect(eventMetrics(orderEvents(1).cancelled).map((m) => m.metric)).toEqual(['orders#cancelled', 'cancelled-because#out of stock']);
+    expect(eventMetrics(orderEvents(1).paymentFailed).map((m) => m.metric)).toEqual(['orders#payment-failed', 'payment-failed-because#card_declined']);
+  });
+});
+
+describe('a report', () => {
+  const rows: MetricRow[] = [
+    { day: '2026-12-01', metric: 'orders#started', value: 4 },
+    { day: '2026-12-01', metric: 'orders#created', value: 4 },
+    { day: '2026-12-01', metric: 'orders#paid', value: 1 },
+    { day: '2026-12-02', metric: 'orders#paid', value: 2 },
+    { day: '2026-12-01', metric: 'revenue#USD', value: 3300 },
+    { day: '2026-12-02', metric: 'revenue#USD', value: 6600 },
+    { day: '2026-12-02', metric: 'revenue#EUR', value: 800 },
+    { day: '2026-12-01', metric: `units#${PLATE}`, value: 1, label: 'Stoneware plate' },
+    { day: '2026-12-02', metric: `units#${MUG}`, value: 6, label: 'Enamel mug' },
+    { day: '2026-12-01', metric: 'orders#cancelled', value: 2 },
+    { day: '2026-12-01', metric: 'cancelled-because#out of stock', value: 1 },
+    { day: '2026-12-01', metric: 'cancelled-because#cancelled by customer', value: 1 },
+    { day: '2026-12-01', metric: 'orders#payment-failed', value: 1 },
+    { day: '2026-12-01', metric: 'payment-failed-because#card_declined', value: 1 },
+  ];
+
+  it('adds up one day: the funnel, conversion, revenue, units and reasons', () => {
+    expect(buildReport('daily', ['2026-12-01'], rows, now)).toEqual({
+      period: 'daily',
+      from: '2026-12-01',
+      to: '2026-12-01',
+      generatedAt: '2026-12-02T00:15:00.000Z',
+      orders: { started: 4, created: 4, paid: 1, cancelled: 2, paymentFailed: 1 },
+      conversion: 0.25,
+      revenue: [{ amount: 3300, currency: 'USD' }],
+      units: [{ productId: PLATE, name: 'Stoneware plate', quantity: 1 }],
+      cancellations: [
+        { reason: 'cancelled by customer', count: 1 },
+        { reason: 'out of stock', count: 1 },
+      ],
+      paymentFailures: [{ reason: 'card_declined', count: 1 }],
+    });
+  });
+
+  it('adds up several days, a currency each, best sellers first, and caps conversion at 1', () => {
+    const report = buildReport('weekly', ['2026-12-01', '2026-12-02'], rows, now);
+    expect(report.revenue).toEqual([
+      { amount: 800, currency: 'EUR' },
+      { amount: 9900, currency: 'USD' },
+    ]);
+    expect(report.units.map((u) => [u.name, u.quantity])).toEqual([
+      ['Enamel mug', 6],
+      ['Stoneware plate', 1],
+    ]);
+    expect(buildReport('daily', ['2026-12-02'], rows, now).conversion).toBeNull();
+    expect(buildReport('weekly', ['2026-12-01', '2026-12-02'], [...rows, { day: '2026-12-02', metric: 'orders#paid', value: 9 }], now).conversion).toBe(1);
+  });
+
+  it('is all zeros for days without a sale', () => {
+    expect(buildReport('daily', ['2026-11-11'], rows, now)).toMatchObject({
+      orders: { started: 0, created: 0, paid: 0, cancelled: 0, paymentFailed: 0 },
+      conversion: null,
+      revenue: [],
+      units: [],
+    });
+  });
+});

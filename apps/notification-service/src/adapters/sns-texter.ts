@@ -1,0 +1,21 @@
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, snsClient } from '@shop/common';
+import type { Texter } from '../domain/ports';
+
+/** SMS through SNS, published straight to the phone number, as transactional messages (sent even to opted-out numbers' carriers first). */
+export function snsTexter(options: { client?: () => SNSClient } = {}): Texter {
+  const client = options.client ?? snsClient;
+  return {
+    async send({ to, text }) {
+      const out = await client().send(
+        new PublishCommand({
+          PhoneNumber: to,
+          Message: text,
+          MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+        }),
+      );
+      if (!out.MessageId) throw new Error('SNS answered without a message id');
+      return { messageId: out.MessageId };
+    },
+  };
+}

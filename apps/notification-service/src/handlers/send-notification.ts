@@ -1,0 +1,34 @@
+import { logger } from '@shop/common';
+import { envelopeFromSnsMessage, parseAnyEvent } from '@shop/events';
+import type { SNSEvent } from 'aws-lambda';
+import { dynamoSentNotifications } from '../adapters/dynamodb-sent-notifications';
+import { sesMailer } from '../adapters/ses-mailer';
+import { snsTexter } from '../adapters/sns-texter';
+import { userContacts } from '../adapters/user-contacts';
+import { notifyCustomer } from '../domain/notify-customer';
+import { NOTIFIED_EVENTS } from '../domain/order-event';
+
+const deps = {
+  contacts: userContacts(),
+  mailer: sesMailer(),
+  texter: snsTexter(),
+  sent: dynamoSentNotifications(),
+  now: () => new Date(),
+  // Twice the function's 15 s timeout: a delivery still running keeps its claim.
+  leaseSeconds: 30,
+};
+
+/**
+ * Subscribed to the notifications topic, which an EventBridge rule feeds with order events. Each
+ * event is checked against its schema before anything is sent; one that fails (or any other
+ * error) fails the invocation, so Lambda retries it and then puts it, with the error, on the
+ * failed-notifications queue. A notification never holds up a checkout: nothing waits for it.
+ */
+export const handler = async (event: SNSEvent): Promise<void> => {
+  for (const record of event.Records) {
+    const envelope = parseAnyEvent(NOTIFIED_EVENTS, envelopeFromSnsMessage(record.Sns.Message));
+    const log = logger.child({ correlationId: envelope.correlationId, eventId: envelope.id, eventType: envelope.type, orderId: envelope.detail.orderId });
+    const outcome = await notifyCustomer({ ...deps, log }, envelope);
+    log.info(outcome, 'customer notified');
+  }
+};

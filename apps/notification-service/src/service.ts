@@ -1,0 +1,47 @@
+import { defineService } from '@shop/common';
+import { eventsPattern, ORDER_EVENTS } from '@shop/events';
+
+export const service = defineService({
+  name: 'notification-service',
+  description: 'Tells customers what happens to their orders: an e-mail for each order event, and an SMS when they gave a phone number.',
+  tables: {
+    'sent-notifications': {
+      description: 'One item per event and channel that was sent (or is being sent): a redelivered event sends nothing twice. Expires after 7 days.',
+      partitionKey: { name: 'notificationId', type: 'S' },
+      ttlAttribute: 'expiresAt',
+    },
+  },
+  topics: {
+    notifications: {
+      description: 'Order lifecycle events that customers hear about; send-notification is subscribed.',
+      rules: {
+        'order-lifecycle': {
+          description: 'Every order event on the shop bus goes to the notifications topic.',
+          pattern: eventsPattern(...ORDER_EVENTS),
+        },
+      },
+    },
+  },
+  deadLetterQueues: {
+    'failed-notifications': {
+      description: 'Order events whose notification still failed after Lambda retried it (the event and the error), for a person to look at.',
+    },
+  },
+  functions: {
+    'send-notification': {
+      description: "Renders the customer's e-mail (and SMS) for an order event and sends it, once per event and channel.",
+      memoryMb: 256,
+      timeoutSeconds: 15,
+      triggers: [{ type: 'topic', topic: 'notification-service/notifications' }],
+      asyncInvoke: { maximumRetryAttempts: 2, onFailure: 'notification-service/failed-notifications' },
+      permissions: {
+        tables: { 'sent-notifications': 'read-write' },
+        invokes: ['user-service/get-contact'],
+        messages: ['email', 'sms'],
+      },
+      uses: ['email'],
+    },
+  },
+});
+
+export type NotificationService = typeof service;

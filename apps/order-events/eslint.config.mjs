@@ -1,0 +1,3 @@
+import { serviceConfig } from '../../eslint.config.mjs';
+
+export default serviceConfig;

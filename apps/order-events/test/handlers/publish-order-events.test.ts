@@ -1,0 +1,88 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../src/handlers/publish-order-events';
+import { orderItem, paidCheckout, streamRecord } from '../fixtures';
+
+const eventBridge = mockClient(EventBridgeClient);
+const BUS = 'shop-test-events';
+const orderId = (n: number) => `6f1c3f0e-7d0a-4f0e-9b1a-${String(n).padStart(12, '0')}`;
+
+beforeEach(() => {
+  eventBridge.reset();
+  vi.stubEnv('EVENT_BUS_NAME', BUS);
+});
+afterEach(() => vi.unstubAllEnvs());
+afterAll(() => eventBridge.restore());
+
+const accepted = (input: PutEventsCommandInput) => ({
+  FailedEntryCount: 0,
+  Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })),
+});
+const putEntries = () => eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);
+
+describe('publish-order-events', () => {
+  it("puts a paid order's OrderCreated and OrderPaid on the shop's bus, and reports no failure", async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    const answer = await handler({ Records: paidCheckout() });
+
+    expect(answer).toEqual({ batchItemFailures: [] });
+    const [entries = []] = putEntries();
+    expect(entries.map((e) => [e.EventBusName, e.Source, e.DetailType])).toEqual([
+      [BUS, 'shop.orders', 'OrderCreated'],
+      [BUS, 'shop.orders', 'OrderPaid'],
+    ]);
+    expect(JSON.parse(entries[1]?.Detail ?? '{}')).toMatchObject({ type: 'OrderPaid', correlationId: 'corr-1', detail: { total: { amount: 2500 } } });
+  });
+
+  it('puts at most ten entries per request, in stream order', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    const records = Array.from({ length: 23 }, (_, i) => streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(i) }) }));
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    const sent = putEntries();
+    expect(sent.map((entries) => entries.length)).toEqual([10, 10, 3]);
+    expect(sent.flat().map((e) => JSON.parse(e.Detail ?? '{}').detail.orderId)).toEqual(records.map((_, i) => orderId(i)));
+  });
+
+  it('puts again only the entries the bus refused (FailedEntryCount), and then reports nothing', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'eb-1' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }] })
+      .callsFake(accepted);
+    expect(await handler({ Records: paidCheckout() })).toEqual({ batchItemFailures: [] });
+    expect(putEntries().map((entries) => entries.map((e) => e.DetailType))).toEqual([['OrderCreated', 'OrderPaid'], ['OrderPaid']]);
+  });
+
+  it('reports the first record whose event still failed, so the stream retries from it and skips nothing', async () => {
+    const records = [
+      ...paidCheckout(orderId(1)),
+      streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(2) }) }),
+    ];
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 1,
+      Entries: (input.Entries ?? []).map((e) =>
+        e.DetailType === 'OrderPaid' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: 'eb' },
+      ),
+    }));
+    const answer = await handler({ Records: records });
+    // records[2] made the OrderPaid that kept failing; records[3] comes again after it.
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: records[2]?.dynamodb?.SequenceNumber }] });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
+  });
+
+  it('reports a record that cannot make a valid event and publishes nothing after it', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    const good = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(1) }) });
+    const poison = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(2), total: { amount: -1, currency: 'USD' } }) });
+    const after = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(3) }) });
+
+    const answer = await handler({ Records: [good, poison, after] });
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: poison.dynamodb?.SequenceNumber }] });
+    expect(putEntries().flat().map((e) => JSON.parse(e.Detail ?? '{}').detail.orderId)).toEqual([orderId(1)]);
+  });
+
+  it('fails the whole batch when the bus cannot be reached at all', async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('connect ECONNREFUSED'));
+    await expect(handler({ Records: paidCheckout() })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,40 @@
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { Contact } from '@shop/domain';
+import { lambdaContext } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../src/handlers/get-contact';
+import { USERS_TABLE, withUserServiceEnv } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
+withUserServiceEnv();
+beforeEach(() => ddb.reset());
+afterAll(() => ddb.restore());
+
+const profile = { userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
+const getContact = (payload: unknown) => handler(payload, lambdaContext('get-contact'));
+
+describe('get-contact', () => {
+  it("answers a user's email and name, and their phone when they gave one", async () => {
+    ddb.on(GetCommand, { TableName: USERS_TABLE, Key: { userId: USER_ID } }).resolves({ Item: { ...profile, phone: '+14155550123' } });
+    const contact = await getContact({ userId: USER_ID, correlationId: 'corr-1' });
+    expect(contact).toEqual({ userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', phone: '+14155550123' });
+    expect(Contact.parse(contact)).toEqual(contact);
+  });
+
+  it('leaves the phone out for a user who gave none, and never answers the role or other attributes', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...profile, internal: 'x' } });
+    expect(await getContact({ userId: USER_ID })).toEqual({ userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace' });
+  });
+
+  it('fails with UserNotFound for a user without a profile', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(getContact({ userId: USER_ID })).rejects.toMatchObject({ name: 'UserNotFound' });
+  });
+
+  it('refuses a payload without a user id, and reads nothing', async () => {
+    await expect(getContact({ user: USER_ID })).rejects.toMatchObject({ name: 'InvalidRequest' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

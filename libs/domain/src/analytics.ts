@@ -1,0 +1,53 @@
+import * as z from 'zod';
+import { Id, IsoTimestamp } from './ids';
+import { Money } from './money';
+
+/**
+ * What order-service tells analytics-service's stream-processor when a checkout starts, with an
+ * asynchronous invoke (`InvocationType: Event`): the top of the checkout funnel. order-service does
+ * not wait for it, and a retry of the same checkout tells it again; analytics counts each order once.
+ */
+export const CheckoutStarted = z.strictObject({
+  orderId: Id,
+  userId: z.string().min(1),
+  itemCount: z.int().min(1),
+  total: Money,
+  startedAt: IsoTimestamp,
+});
+export type CheckoutStarted = z.infer<typeof CheckoutStarted>;
+
+/** A report covers one UTC day, or one ISO week (Monday to Sunday). */
+export const ReportPeriod = z.enum(['daily', 'weekly']);
+export type ReportPeriod = z.infer<typeof ReportPeriod>;
+
+/** `GET /reports?period=daily|weekly&date=YYYY-MM-DD`: the day, or a day of the week, to report on; today (UTC) when absent. */
+export const ReportQuery = z.strictObject({
+  period: ReportPeriod,
+  date: z.iso.date().optional(),
+});
+export type ReportQuery = z.infer<typeof ReportQuery>;
+
+const Count = z.int().min(0);
+
+export const Report = z.object({
+  period: ReportPeriod,
+  /** First and last day covered, inclusive (UTC). */
+  from: z.iso.date(),
+  to: z.iso.date(),
+  generatedAt: IsoTimestamp,
+  /** The checkout funnel: checkouts started, orders placed, and how they ended. */
+  orders: z.object({ started: Count, created: Count, paid: Count, cancelled: Count, paymentFailed: Count }),
+  /** Paid orders per checkout started, 0–1; null when none started. */
+  conversion: z.number().min(0).max(1).nullable(),
+  /** What paid orders brought in, one entry per currency. */
+  revenue: z.array(Money),
+  /** Units sold per product, most first. */
+  units: z.array(z.object({ productId: Id, name: z.string(), quantity: Count })),
+  cancellations: z.array(z.object({ reason: z.string(), count: Count })),
+  paymentFailures: z.array(z.object({ reason: z.string(), count: Count })),
+});
+export type Report = z.infer<typeof Report>;
+
+/** What the schedule hands generate-report: the period to report on, the last complete one. */
+export const ScheduledReportRequest = z.strictObject({ period: ReportPeriod });
+export type ScheduledReportRequest = z.infer<typeof ScheduledReportRequest>;
