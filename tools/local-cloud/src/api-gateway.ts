@@ -49,7 +49,15 @@ export interface ApiGatewayOptions {
   /** 0 picks a free port. */
   port?: number;
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * The local cloud's own pages under `/_local/` (the outbox, the trace): not part of the shop's
+   * API, and not on AWS. Answers JSON, or undefined for a path it does not know (404).
+   */
+  console?: (request: { method: string; path: string; query: URLSearchParams }) => Promise<{ status: number; body: unknown } | undefined>;
 }
+
+/** Paths the gateway leaves to `console`. */
+export const CONSOLE_PREFIX = '/_local/';
 
 /** The payload format 2.0 event, with the JWT authorizer's context on signed-in routes only. */
 export type GatewayEvent = APIGatewayProxyEventV2 & {
@@ -81,6 +89,11 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const rawPath = queryAt < 0 ? url : url.slice(0, queryAt);
     const rawQueryString = queryAt < 0 ? '' : url.slice(queryAt + 1);
 
+    if (options.console && rawPath.startsWith(CONSOLE_PREFIX)) {
+      const answer = await options.console({ method, path: rawPath, query: new URLSearchParams(rawQueryString) });
+      if (!answer) throw new NotFoundError(`No local page ${rawPath}`, 'ROUTE_NOT_FOUND');
+      return { status: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body, null, 2) };
+    }
     const lookup = table.match(method, rawPath);
     if (lookup.kind === 'not-found') throw new NotFoundError(`No route for ${method} ${rawPath}`, 'ROUTE_NOT_FOUND');
     if (lookup.kind === 'method-not-allowed') throw new MethodNotAllowedError(method, rawPath, lookup.allowed);

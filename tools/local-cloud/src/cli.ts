@@ -31,9 +31,9 @@ interface CliOptions {
 
 const USAGE = `Usage: npm start -- [options]
 
-Starts the shop on this machine: DynamoDB Local, cognito-local, SQS, Step Functions, the
-payment provider simulator, every service's Lambda functions and the HTTP API, with an
-admin, a manager and a few products.
+Starts the shop on this machine: DynamoDB Local, cognito-local, SQS, Step Functions,
+EventBridge, SNS, SES (into an outbox), the scheduler, the payment provider simulator, every
+service's Lambda functions and the HTTP API, with an admin, a manager and a few products.
 
 Options:
   --persist [dir]  keep data across runs in <dir> (default .local-cloud/ in the repository)
@@ -148,6 +148,10 @@ async function main(): Promise<void> {
   }
   if (firstSignalAt !== undefined) return shutdown();
   printBanner(cloud, Date.now() - started, options.persistDir);
+  cloud.outbox.onMessage((message) => {
+    const what = message.channel === 'email' ? `e-mail "${message.subject ?? ''}"` : `SMS "${message.text}"`;
+    console.log(paint('cyan', `  OUTBOX ${what} to ${message.to.join(', ')}`) + paint('dim', `  (${cloud?.apiUrl}/_local/outbox)`));
+  });
 }
 
 function printBanner(cloud: LocalCloud, startMs: number, persistDir: string | undefined): void {
@@ -163,7 +167,10 @@ function printBanner(cloud: LocalCloud, startMs: number, persistDir: string | un
     `  Lambda     ${cloud.endpoints.lambda}`,
     `  SQS        ${cloud.endpoints.sqs}`,
     `  Step Fns   ${cloud.endpoints.stepFunctions}`,
+    `  Events     ${cloud.endpoints.eventBridge}  (bus ${cloud.eventBusName}); SNS ${cloud.endpoints.sns}`,
     `  Payments   ${cloud.paymentProvider.url}  (simulator; webhooks to ${api}/payment/webhook)`,
+    `  Outbox     ${api}/_local/outbox  (the e-mails and SMS the shop sent; SES at ${cloud.endpoints.ses})`,
+    `  Trace      ${api}/_local/trace?correlationId=<id>  (every invocation and what carried it)`,
     `  Data       ${persistDir ? `kept in ${persistDir}` : 'in memory (--persist keeps it)'}`,
   ];
   if (seeded) {

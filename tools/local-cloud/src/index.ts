@@ -30,6 +30,11 @@ export {
   functionConfigs,
   routeBindings,
   queueMappings,
+  eventRuleBindings,
+  topicBindings,
+  streamMappings,
+  scheduleBindings,
+  asyncInvokeSettings,
   type LocalEndpoints,
   type PaymentProviderRef,
   type QueueMapping,
@@ -55,3 +60,15 @@ export { startStepFunctionsApi } from './step-functions/sfn-api';
 export { prepareDefinition, DefinitionError, type PreparedDefinition, type TaskPlan } from './step-functions/prepare-definition';
 export { loadStateMachines, type ManifestStateMachine } from './step-functions/manifest-state-machines';
 export { stateMachineArn, executionArn } from './step-functions/arns';
+export { DeliveryTrace, originOfEvent, type InvocationOrigin, type MessagePattern, type TraceEntry } from './trace';
+export { Outbox, type OutboxMessage, type OutboxChannel } from './outbox';
+export { LocalEventBus, type BusRule, type RuleTarget } from './eventbridge/event-bus';
+export { matchesPattern, patternProblems } from './eventbridge/event-pattern';
+export { startEventBridgeApi } from './eventbridge/eventbridge-api';
+export { LocalSns } from './sns/local-sns';
+export { startSnsApi } from './sns/sns-api';
+export { startSesApi } from './ses/sesv2-api';
+export { AsyncInvocations, type AsyncInvokeConfig } from './async-invoke/async-invocations';
+export { StreamPoller, type StreamPollerOptions } from './dynamodb-streams/stream-poller';
+export { LocalScheduler, type LocalSchedule } from './scheduler/local-scheduler';
+export { scheduleExpressionProblems } from './scheduler/schedule-expression';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody } from './http-server';
 import { type ErrorPayload, functionArn, type LambdaRuntime, parseFunctionReference } from './lambda-runtime';
+import type { InvocationOrigin } from './trace';
 
 /** Lambda's limit for a request or response payload (synchronous invoke). */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -16,6 +17,8 @@ export interface AsyncInvocation {
   functionName: string;
   requestId: string;
   event: unknown;
+  /** What carried the event (an `Event` invoke, a rule, a topic, a schedule), for the trace. */
+  origin?: InvocationOrigin;
 }
 
 export interface AsyncFailure extends AsyncInvocation {
@@ -39,7 +42,7 @@ export interface LambdaApiOptions {
 
 export function singleAttemptInvoker(runtime: LambdaRuntime, onFailure?: (failure: AsyncFailure) => void): AsyncInvoker {
   return (invocation) => {
-    runtime.invoke(invocation.functionName, invocation.event, { requestId: invocation.requestId }).then(
+    runtime.invoke(invocation.functionName, invocation.event, { requestId: invocation.requestId, ...(invocation.origin && { origin: invocation.origin }) }).then(
       (result) => {
         if (!result.ok) onFailure?.({ ...invocation, error: result.error });
       },
@@ -90,14 +93,14 @@ export async function startLambdaApi(runtime: LambdaRuntime, options: LambdaApiO
     const invocationType = request.headers['x-amz-invocation-type'] ?? 'RequestResponse';
     if (invocationType === 'DryRun') return send(response, 204, undefined, { 'x-amzn-requestid': requestId });
     if (invocationType === 'Event') {
-      invokeAsync({ functionName: name, requestId, event });
+      invokeAsync({ functionName: name, requestId, event, origin: { pattern: 'async-invoke', via: 'InvocationType: Event' } });
       return send(response, 202, undefined, { 'x-amzn-requestid': requestId });
     }
     if (invocationType !== 'RequestResponse') {
       return fail(400, 'InvalidParameterValueException', `Unsupported invocation type: ${String(invocationType)}`);
     }
 
-    const result = await runtime.invoke(name, event, { requestId });
+    const result = await runtime.invoke(name, event, { requestId, origin: { pattern: 'sync-invoke', via: 'InvocationType: RequestResponse' } });
     let body = JSON.stringify(result.ok ? result.payload : result.error);
     let functionError = !result.ok;
     if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES) {

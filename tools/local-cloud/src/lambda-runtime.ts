@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { transformSync } from 'esbuild';
 import type { ErrorPayload, InvokeMessage, ResultMessage, WorkerData } from './lambda-worker';
+import type { InvocationOrigin } from './trace';
 
 export type { ErrorPayload } from './lambda-worker';
 
@@ -35,9 +36,20 @@ export interface RuntimeLogLine {
   line: string;
 }
 
+/** One finished invocation, for tracing; `origin` is what the caller said carried it. */
+export interface InvocationReport {
+  functionName: string;
+  requestId: string;
+  origin?: InvocationOrigin;
+  event: unknown;
+  result: InvokeResult;
+}
+
 export interface LambdaRuntimeOptions {
   /** Every line a function writes. Defaults to this process's stdout and stderr. */
   onLog?: (line: RuntimeLogLine) => void;
+  /** Every invocation once it has an outcome. */
+  onInvoke?: (report: InvocationReport) => void;
   /** How long an instance stays warm without work; 5 minutes by default. */
   idleTimeoutMs?: number;
 }
@@ -82,12 +94,14 @@ export class LambdaRuntime {
   private readonly deployedLayers = new Map<string, string>();
   private readonly pools = new Map<string, Set<Instance>>();
   private readonly onLog: (line: RuntimeLogLine) => void;
+  private readonly onInvoke: ((report: InvocationReport) => void) | undefined;
   private readonly idleTimeoutMs: number;
   private taskRoot?: string;
   private stopped = false;
 
   constructor(options: LambdaRuntimeOptions = {}) {
     this.onLog = options.onLog ?? writeToProcessStdio;
+    this.onInvoke = options.onInvoke;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
   }
 
@@ -113,8 +127,11 @@ export class LambdaRuntime {
     return [...this.registry.values()];
   }
 
-  /** `requestId` lets a caller that already answered with one (an `Event` invoke) keep it. */
-  async invoke(name: string, event: unknown, options: { requestId?: string } = {}): Promise<InvokeResult> {
+  /**
+   * `requestId` lets a caller that already answered with one (an `Event` invoke) keep it;
+   * `origin` says what carried the event, for the trace.
+   */
+  async invoke(name: string, event: unknown, options: { requestId?: string; origin?: InvocationOrigin } = {}): Promise<InvokeResult> {
     const fn = this.registry.get(name);
     if (!fn) throw new FunctionNotFoundError(name);
     if (this.stopped) throw new Error(`The Lambda runtime is stopped; cannot invoke ${name}`);
@@ -129,7 +146,9 @@ export class LambdaRuntime {
     }
     const started = performance.now();
     const outcome = await instance.run(requestId, event);
-    return { ...outcome, coldStart, durationMs: Math.round(performance.now() - started), requestId };
+    const result: InvokeResult = { ...outcome, coldStart, durationMs: Math.round(performance.now() - started), requestId };
+    this.onInvoke?.({ functionName: name, requestId, ...(options.origin && { origin: options.origin }), event, result });
+    return result;
   }
 
   /** Terminates every instance; invocations still running end as `Runtime.ExitError`. */
@@ -384,6 +403,7 @@ function forEachLine(stream: Readable, onLine: (line: string) => void): void {
   });
 }
 
-function writeToProcessStdio({ stream, line }: RuntimeLogLine): void {
+/** Where function output goes when no one else takes it: this process's stdout and stderr. */
+export function writeToProcessStdio({ stream, line }: RuntimeLogLine): void {
   (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`);
 }

@@ -2,12 +2,19 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createTokenVerifier } from '@shop/auth';
-import { ManifestReferenceError, manifestProblems, physicalName } from '@shop/common';
+import { eventBusName, ManifestReferenceError, manifestProblems, physicalName } from '@shop/common';
+import type { AsyncInvocations } from './async-invoke/async-invocations';
+import type { LocalEventBus } from './eventbridge/event-bus';
+import { startMessaging, startScheduler, startStreamPollers } from './eventing';
+import { localConsole } from './local-console';
+import type { Outbox } from './outbox';
+import type { LocalScheduler } from './scheduler/local-scheduler';
+import { DeliveryTrace, originOfEvent } from './trace';
 import { type RequestLogEntry, startApiGateway } from './api-gateway';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { startLambdaApi } from './lambda-api';
-import { LambdaRuntime, type RuntimeLogLine } from './lambda-runtime';
+import { LambdaRuntime, type RuntimeLogLine, writeToProcessStdio } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import { taskStateProblems } from './manifest-references';
 import { startPaymentProvider } from './payment-provider';
@@ -15,7 +22,7 @@ import { paymentSecrets } from './payment-secrets';
 import { seed, type SeedResult } from './seed';
 import { findRepoRoot, functionBundles, loadServicesWithRoots } from './services';
 import { QueuePoller } from './sqs/queue-poller';
-import { ensureQueues } from './sqs/queues';
+import { ensureDeadLetterQueues, ensureQueues } from './sqs/queues';
 import { startSqsServer } from './sqs/sqs-server';
 import { loadStateMachines } from './step-functions/manifest-state-machines';
 import { startStepFunctionsApi } from './step-functions/sfn-api';
@@ -27,6 +34,7 @@ import {
   type PaymentProviderRef,
   queueMappings,
   routeBindings,
+  scheduleBindings,
   type UserPoolRef,
 } from './wiring';
 
@@ -53,8 +61,21 @@ export interface LocalCloudOptions {
   sqsPort?: number;
   stepFunctionsPort?: number;
   paymentProviderPort?: number;
+  eventBridgePort?: number;
+  snsPort?: number;
+  sesPort?: number;
   /** PAYMENT_WINDOW_SECONDS: how long an order waits for its payment. Default 900 (15 minutes). */
   paymentWindowSeconds?: number;
+  /** EMAIL_FROM: the sender of the shop's e-mails. Default `orders@shop.local`. */
+  emailFrom?: string;
+  /**
+   * Local acceleration, not AWS behaviour: Lambda retries a failed asynchronous invocation
+   * after this many seconds instead of about 1 and then 2 minutes, so that an event reaches its
+   * dead-letter queue in seconds in tests. Absent: as on AWS.
+   */
+  asyncRetryDelaySeconds?: number;
+  /** Wait before a failing stream batch is retried; 1 s when absent. */
+  streamRetryDelaySeconds?: number;
   /**
    * Local acceleration, not AWS behaviour: after a failed batch, its messages stay invisible
    * this many seconds instead of their queue's visibility timeout, so that retries and
@@ -93,12 +114,24 @@ export interface LocalCloud {
   queueName(service: string, queue: string): string;
   /** URL of a queue the manifests declare. */
   queueUrl(service: string, queue: string): string;
+  /** URL of a dead-letter queue the manifests declare (`deadLetterQueues`). */
+  deadLetterQueueUrl(service: string, queue: string): string;
+  /** The shop's event bus: `shop-<stage>-events`. */
+  eventBusName: string;
   /** ARN of a state machine: `stateMachineArn('checkout-orchestrator', 'checkout')`. */
   stateMachineArn(service: string, machine: string): string;
   /** The executions of the local state machines, for tests and the demo. */
   stepFunctions: LocalStepFunctions;
   /** The payment provider simulator, and the secrets the services share with it. */
   paymentProvider: PaymentProviderRef;
+  /** The e-mails and text messages the shop sent (SES, SNS SMS). */
+  outbox: Outbox;
+  /** Every invocation with what carried it and its correlation ids. */
+  trace: DeliveryTrace;
+  eventBus: LocalEventBus;
+  scheduler: LocalScheduler;
+  /** Lambda's asynchronous invocations: `idle()` waits until none is running or waiting to be retried. */
+  asyncInvocations: AsyncInvocations;
   runtime: LambdaRuntime;
   /** Stops everything, newest first. Safe to call twice. */
   stop(): Promise<void>;
@@ -116,6 +149,7 @@ export interface LocalStepFunctions {
 const DEFAULT_STAGE = 'local';
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PAYMENT_WINDOW_SECONDS = 15 * 60;
+const DEFAULT_EMAIL_FROM = 'orders@shop.local';
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const stage = options.stage ?? DEFAULT_STAGE;
@@ -132,7 +166,28 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (problems.length > 0) throw new ManifestReferenceError(problems);
   const bundles = functionBundles(repoRoot, services);
 
-  const runtime = new LambdaRuntime(options.onFunctionLog ? { onLog: options.onFunctionLog } : {});
+  const layersByFunction = new Map(bundles.map((b) => [physicalName(stage, b.service.name, b.functionName), b.layers]));
+  const trace = new DeliveryTrace((functionName) => layersByFunction.get(functionName) ?? []);
+  const showLog = options.onFunctionLog ?? writeToProcessStdio;
+  const runtime = new LambdaRuntime({
+    onLog: (line) => {
+      trace.noteLog(line);
+      showLog(line);
+    },
+    onInvoke: ({ functionName, requestId, origin, event, result }) => {
+      const carrier = origin ?? originOfEvent(event);
+      if (!carrier) return;
+      trace.record({
+        functionName,
+        requestId,
+        ...carrier,
+        ok: result.ok,
+        coldStart: result.coldStart,
+        durationMs: result.durationMs,
+        ...(!result.ok && { error: `${result.error.errorType}: ${result.error.errorMessage}` }),
+      });
+    },
+  });
   const stepFunctions = new StepFunctions({ runtime, region, log: (line) => log(`step functions: ${line}`) });
   // Registering validates each definition with the runner.
   const stateMachineArns = new Map(
@@ -152,21 +207,48 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
 
     cleanup.push('Lambda runtime', () => runtime.stop());
-    const lambdaApi = await startLambdaApi(runtime, { host, port: options.lambdaPort ?? 0 });
-    cleanup.push('Lambda API', () => lambdaApi.close());
 
     const sqsServer = await startSqsServer({ host, port: options.sqsPort ?? 0, region });
     cleanup.push('SQS', () => sqsServer.close());
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.url });
     cleanup.push('SQS client', async () => sqs.destroy());
     const queues = await ensureQueues(sqs, stage, services);
-    log(`SQS at ${sqsServer.url}: ${queues.size} queue(s), each with its dead-letter queue`);
+    const deadLetterQueues = await ensureDeadLetterQueues(sqs, stage, services);
+    log(`SQS at ${sqsServer.url}: ${queues.size} queue(s), each with its dead-letter queue, and ${deadLetterQueues.size} dead-letter queue(s) for failed events`);
+
+    const messaging = await startMessaging({
+      runtime,
+      sqs,
+      stage,
+      region,
+      host,
+      services,
+      deadLetterQueues,
+      ports: {
+        ...(options.eventBridgePort !== undefined && { eventBridge: options.eventBridgePort }),
+        ...(options.snsPort !== undefined && { sns: options.snsPort }),
+        ...(options.sesPort !== undefined && { ses: options.sesPort }),
+      },
+      ...(options.asyncRetryDelaySeconds !== undefined && { asyncRetryDelaysMs: [options.asyncRetryDelaySeconds * 1000] }),
+      log,
+    });
+    cleanup.push('EventBridge, SNS and SES', () => messaging.stop());
+    log(`EventBridge at ${messaging.servers.eventBridge.url}, SNS at ${messaging.servers.sns.url}, SES at ${messaging.servers.ses.url}`);
+
+    const lambdaApi = await startLambdaApi(runtime, {
+      host,
+      port: options.lambdaPort ?? 0,
+      asyncInvoker: (invocation) => messaging.asyncInvocations.invoke(invocation),
+    });
+    cleanup.push('Lambda API', () => lambdaApi.close());
 
     cleanup.push('Step Functions', () => stepFunctions.stop());
     const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0 });
     cleanup.push('Step Functions API', () => sfnApi.close());
     log(`Step Functions at ${sfnApi.url}: ${stateMachineArns.size} state machine(s)`);
 
+    // The scheduler starts last, once the functions it invokes are registered; the console asks for it then.
+    const schedulerRef: { current?: LocalScheduler } = {};
     // The gateway only holds the runtime: it can listen before the functions are registered,
     // and it must, because the payment provider needs its URL for webhooks and the functions
     // need the provider's.
@@ -177,6 +259,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       host,
       port: options.apiPort ?? 0,
       ...(options.onRequest && { onRequest: options.onRequest }),
+      console: localConsole({ outbox: messaging.outbox, trace, scheduler: () => schedulerRef.current }),
     });
     cleanup.push('API gateway', () => gateway.close());
     const apiUrl = gateway.url.replace(/\/$/, '');
@@ -199,6 +282,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       lambda: lambdaApi.url,
       sqs: sqsServer.url,
       stepFunctions: sfnApi.url,
+      eventBridge: messaging.servers.eventBridge.url,
+      sns: messaging.servers.sns.url,
+      ses: messaging.servers.ses.url,
     };
     const userPool: UserPoolRef = { id: cognito.userPoolId, clientId: cognito.clientId };
     const functions = functionConfigs(
@@ -211,6 +297,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         stateMachineArns,
         paymentProvider,
         paymentWindowSeconds: options.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
+        emailFrom: options.emailFrom ?? DEFAULT_EMAIL_FROM,
       },
       bundles,
       repoRoot,
@@ -233,6 +320,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       poller.start();
       cleanup.push(`poller of ${mapping.queue}`, () => poller.stop());
     }
+    const streams = await startStreamPollers({
+      runtime,
+      sqs,
+      dynamoDbEndpoint: dynamodb.endpoint,
+      stage,
+      region,
+      services,
+      deadLetterQueues,
+      ...(options.streamRetryDelaySeconds !== undefined && { retryDelayMs: options.streamRetryDelaySeconds * 1000 }),
+      log,
+    });
+    cleanup.push('stream pollers', () => streams.stop());
+    const started = startScheduler({ asyncInvocations: messaging.asyncInvocations, stage, services, log });
+    schedulerRef.current = started;
+    cleanup.push('scheduler', async () => started.stop());
+    log(`${streams.pollers.length} stream mapping(s), ${scheduleBindings(stage, services).length} schedule(s)`);
 
     const cloud: LocalCloud = {
       apiUrl,
@@ -243,13 +346,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       functionName: (service, fn) => physicalName(stage, service, fn),
       queueName: (service, queue) => physicalName(stage, service, queue),
       queueUrl: (service, queue) => required(queues, `${service}/${queue}`).url,
+      deadLetterQueueUrl: (service, queue) => required(deadLetterQueues, `${service}/${queue}`).url,
       stateMachineArn: (service, machine) => required(stateMachineArns, `${service}/${machine}`),
+      eventBusName: eventBusName(stage),
       stepFunctions: {
         describe: (executionArn) => stepFunctions.describeExecution(executionArn),
         list: (machine) => stepFunctions.listExecutions(stateMachineArns.get(machine) ?? machine),
         waitForExecution: (executionArn, timeoutMs) => stepFunctions.waitForExecution(executionArn, timeoutMs),
       },
       paymentProvider,
+      outbox: messaging.outbox,
+      trace,
+      eventBus: messaging.bus,
+      scheduler: started,
+      asyncInvocations: messaging.asyncInvocations,
       runtime,
       stop: () => cleanup.stopAll(),
     };

@@ -94,6 +94,7 @@ export function layerPath(repoRoot: string, layer: LayerName): string {
 /** Every function of every service with its bundle and the layers it requires; the services must be built. */
 export function functionBundleList(repoRoot: string, services: readonly ServiceManifest[]): FunctionBundle[] {
   return services.flatMap((service) => {
+    if (Object.keys(service.functions).length === 0) return []; // a state machine alone builds nothing
     const metafile = JSON.parse(readFileSync(join(repoRoot, 'dist', 'apps', service.name, 'meta.json'), 'utf8')) as BundleMetafile;
     return Object.keys(service.functions).map((functionName) => {
       const path = bundlePath(repoRoot, service.name, functionName);
@@ -105,10 +106,11 @@ export function functionBundleList(repoRoot: string, services: readonly ServiceM
 /** Bundles and layers that are not built yet, relative to the repository root; empty when all are there. */
 export function missingBundles(repoRoot: string, services: readonly ServiceManifest[]): string[] {
   const files = [
-    ...services.flatMap((service) => [
-      join(repoRoot, 'dist', 'apps', service.name, 'meta.json'),
-      ...Object.keys(service.functions).map((fn) => bundlePath(repoRoot, service.name, fn)),
-    ]),
+    ...services.flatMap((service) => {
+      const functions = Object.keys(service.functions);
+      if (functions.length === 0) return [];
+      return [join(repoRoot, 'dist', 'apps', service.name, 'meta.json'), ...functions.map((fn) => bundlePath(repoRoot, service.name, fn))];
+    }),
     ...(Object.keys(LAYERS) as LayerName[]).map((layer) => layerPath(repoRoot, layer)),
   ];
   return files.filter((file) => !existsSync(file)).map((file) => relative(repoRoot, file));

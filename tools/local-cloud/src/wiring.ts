@@ -1,18 +1,20 @@
 import {
-  type FunctionDef,
-  functionEnvVar,
+  type EventPattern,
+  type EventRuleTrigger,
+  eventBusName,
+  functionEnvironmentVariables,
   type HttpTrigger,
-  PLATFORM_ENV,
+  type PlatformVariable,
   parseRef,
   physicalName,
   type QueueTrigger,
-  queueUrlEnvVar,
+  type ScheduleTrigger,
   type ServiceManifest,
-  stateMachineEnvVar,
-  tableEnvVar,
+  type TableStreamTrigger,
 } from '@shop/common';
 import type { RouteBinding } from './api-gateway';
 import type { FunctionConfig } from './lambda-runtime';
+import type { LocalSchedule } from './scheduler/local-scheduler';
 import { type FunctionBundle, layerPath } from './services';
 
 /**
@@ -29,6 +31,9 @@ export interface LocalEndpoints {
   lambda: string;
   sqs: string;
   stepFunctions: string;
+  eventBridge: string;
+  sns: string;
+  ses: string;
 }
 
 export interface UserPoolRef {
@@ -56,18 +61,50 @@ export interface WiringContext {
   paymentProvider?: PaymentProviderRef;
   /** PAYMENT_WINDOW_SECONDS, for functions that `use` checkout. */
   paymentWindowSeconds: number;
+  /** EMAIL_FROM, for functions that `use` email. */
+  emailFrom: string;
 }
 
-/** The environment of one function: what infra sets, plus the local endpoints and fake credentials. */
+/**
+ * The environment of one function: what infra sets (from the one derivation both use,
+ * `functionEnvironmentVariables`), plus the local endpoints and fake credentials.
+ */
 export function functionEnvironment(
   context: WiringContext,
   service: ServiceManifest,
-  fn: FunctionDef,
+  functionName: string,
 ): Record<string, string> {
-  const env: Record<string, string> = {
-    SERVICE_NAME: service.name,
-    STAGE: context.stage,
-    LOG_LEVEL: 'info',
+  const platform = (variable: PlatformVariable): string => {
+    switch (variable) {
+      case 'USER_POOL_ID':
+        return context.userPool.id;
+      case 'USER_POOL_CLIENT_ID':
+        return context.userPool.clientId;
+      case 'PAYMENT_WINDOW_SECONDS':
+        return String(context.paymentWindowSeconds);
+      case 'EMAIL_FROM':
+        return context.emailFrom;
+      case 'PAYMENT_PROVIDER_URL':
+      case 'PAYMENT_PROVIDER_API_KEY':
+      case 'PAYMENT_WEBHOOK_SECRET': {
+        const provider = context.paymentProvider;
+        if (!provider) throw new Error(`${service.name}/${functionName} uses the payment provider, but none is running`);
+        return { PAYMENT_PROVIDER_URL: provider.url, PAYMENT_PROVIDER_API_KEY: provider.apiKey, PAYMENT_WEBHOOK_SECRET: provider.webhookSecret }[variable];
+      }
+    }
+  };
+  const manifestVariables = functionEnvironmentVariables(service, functionName, {
+    stage: context.stage,
+    logLevel: 'info',
+    tableName: (owner, table) => physicalName(context.stage, owner, table),
+    functionName: (owner, fn) => physicalName(context.stage, owner, fn),
+    queueUrl: (owner, queue) => lookup(context.queueUrls, `${owner}/${queue}`, 'queue'),
+    stateMachineArn: (owner, machine) => lookup(context.stateMachineArns, `${owner}/${machine}`, 'state machine'),
+    eventBusName: () => eventBusName(context.stage),
+    platform,
+  });
+  return {
+    ...manifestVariables,
     AWS_REGION: context.region,
     AWS_DEFAULT_REGION: context.region,
     // Nothing local checks credentials, but the SDK refuses to sign a request without some.
@@ -78,46 +115,13 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_LAMBDA: context.endpoints.lambda,
     AWS_ENDPOINT_URL_SQS: context.endpoints.sqs,
     AWS_ENDPOINT_URL_SFN: context.endpoints.stepFunctions,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: context.endpoints.eventBridge,
+    AWS_ENDPOINT_URL_SNS: context.endpoints.sns,
+    AWS_ENDPOINT_URL_SESV2: context.endpoints.ses,
     // Lambda runs nodejs22.x, where the SDK has nothing to warn about; on a Node 20 laptop
     // it would print a deprecation notice at every cold start.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  const { permissions } = fn;
-  for (const table of Object.keys(permissions.tables ?? {})) {
-    env[tableEnvVar(table)] = physicalName(context.stage, service.name, table);
-  }
-  // A foreign table goes by the owner's physical name, under the same variable its owner reads.
-  for (const ref of Object.keys(permissions.foreignTables ?? {})) {
-    const { service: owner, name } = parseRef(ref);
-    env[tableEnvVar(name)] = physicalName(context.stage, owner, name);
-  }
-  for (const ref of permissions.invokes ?? []) {
-    const { service: owner, name } = parseRef(ref);
-    env[functionEnvVar(ref)] = physicalName(context.stage, owner, name);
-  }
-  for (const ref of permissions.sendsTo ?? []) env[queueUrlEnvVar(ref)] = lookup(context.queueUrls, ref, 'queue');
-  for (const ref of Object.keys(permissions.stateMachines ?? {})) {
-    env[stateMachineEnvVar(ref)] = lookup(context.stateMachineArns, ref, 'state machine');
-  }
-
-  if (fn.uses?.includes('userPool')) {
-    const [idVar, clientVar] = PLATFORM_ENV.userPool;
-    env[idVar] = context.userPool.id;
-    env[clientVar] = context.userPool.clientId;
-  }
-  if (fn.uses?.includes('paymentProvider')) {
-    const provider = context.paymentProvider;
-    if (!provider) throw new Error(`${service.name} uses the payment provider, but none is running`);
-    const [urlVar, keyVar, secretVar] = PLATFORM_ENV.paymentProvider;
-    env[urlVar] = provider.url;
-    env[keyVar] = provider.apiKey;
-    env[secretVar] = provider.webhookSecret;
-  }
-  if (fn.uses?.includes('checkout')) {
-    const [windowVar] = PLATFORM_ENV.checkout;
-    env[windowVar] = String(context.paymentWindowSeconds);
-  }
-  return env;
 }
 
 function lookup(known: ReadonlyMap<string, string>, ref: string, kind: string): string {
@@ -137,7 +141,7 @@ export function functionConfigs(context: WiringContext, bundles: readonly Functi
       functionName,
       bundlePath,
       layerPaths: layers.map((layer) => layerPath(repoRoot, layer)),
-      environment: functionEnvironment(context, service, fn),
+      environment: functionEnvironment(context, service, functionName),
       timeoutSeconds: fn.timeoutSeconds,
       memoryMb: fn.memoryMb,
     };
@@ -182,5 +186,93 @@ export function queueMappings(stage: string, services: readonly ServiceManifest[
           maxBatchingWindowSeconds: trigger.maxBatchingWindowSeconds ?? 0,
         })),
     ),
+  );
+}
+
+/** Every function of every service with its manifest entry, by physical name. */
+function functionsOf(stage: string, services: readonly ServiceManifest[]) {
+  return services.flatMap((service) =>
+    Object.entries(service.functions).map(([functionName, fn]) => ({ service, functionName, fn, physical: physicalName(stage, service.name, functionName) })),
+  );
+}
+
+/** A function's asynchronous invoke settings: retries, and the dead-letter queue (`service/queue`) where failures go. */
+export interface AsyncInvokeSetting {
+  functionName: string;
+  maximumRetryAttempts: number;
+  onFailure: string;
+}
+
+export function asyncInvokeSettings(stage: string, services: readonly ServiceManifest[]): AsyncInvokeSetting[] {
+  return functionsOf(stage, services).flatMap(({ fn, physical }) =>
+    fn.asyncInvoke ? [{ functionName: physical, maximumRetryAttempts: fn.asyncInvoke.maximumRetryAttempts, onFailure: fn.asyncInvoke.onFailure }] : [],
+  );
+}
+
+/** An EventBridge rule on the shop bus: its target is a function (by physical name) or a topic (by `service/topic`). */
+export interface EventRuleBinding {
+  name: string;
+  pattern: EventPattern;
+  target: { kind: 'function'; functionName: string } | { kind: 'topic'; topic: string };
+}
+
+/** The rules of every manifest: functions' event-rule triggers and topics' feeding rules, named as infra names them. */
+export function eventRuleBindings(stage: string, services: readonly ServiceManifest[]): EventRuleBinding[] {
+  const fromFunctions = functionsOf(stage, services).flatMap(({ service, fn, physical }) =>
+    fn.triggers
+      .filter((t): t is EventRuleTrigger => t.type === 'event-rule')
+      .map((t) => ({ name: physicalName(stage, service.name, t.rule), pattern: t.pattern, target: { kind: 'function' as const, functionName: physical } })),
+  );
+  const fromTopics = services.flatMap((service) =>
+    Object.entries(service.topics ?? {}).flatMap(([topic, def]) =>
+      Object.entries(def.rules ?? {}).map(([rule, { pattern }]) => ({
+        name: physicalName(stage, service.name, rule),
+        pattern,
+        target: { kind: 'topic' as const, topic: `${service.name}/${topic}` },
+      })),
+    ),
+  );
+  return [...fromFunctions, ...fromTopics];
+}
+
+/** Every topic (`service/topic`) with its physical name and the functions subscribed to it. */
+export function topicBindings(stage: string, services: readonly ServiceManifest[]): { ref: string; name: string; subscribers: string[] }[] {
+  const subscribers = (ref: string) =>
+    functionsOf(stage, services)
+      .filter(({ fn }) => fn.triggers.some((t) => t.type === 'topic' && t.topic === ref))
+      .map(({ physical }) => physical);
+  return services.flatMap((service) =>
+    Object.keys(service.topics ?? {}).map((topic) => {
+      const ref = `${service.name}/${topic}`;
+      return { ref, name: physicalName(stage, service.name, topic), subscribers: subscribers(ref) };
+    }),
+  );
+}
+
+/** A DynamoDB stream mapping: a table-stream trigger bound to its function and the table's physical name. */
+export interface StreamMapping extends Omit<TableStreamTrigger, 'type' | 'table'> {
+  functionName: string;
+  /** `service/table`. */
+  table: string;
+  tableName: string;
+}
+
+export function streamMappings(stage: string, services: readonly ServiceManifest[]): StreamMapping[] {
+  return functionsOf(stage, services).flatMap(({ fn, physical }) =>
+    fn.triggers
+      .filter((t): t is TableStreamTrigger => t.type === 'table-stream')
+      .map(({ type: _type, table, ...mapping }) => {
+        const { service, name } = parseRef(table);
+        return { ...mapping, functionName: physical, table, tableName: physicalName(stage, service, name) };
+      }),
+  );
+}
+
+/** Every schedule trigger, named as infra names it. */
+export function scheduleBindings(stage: string, services: readonly ServiceManifest[]): LocalSchedule[] {
+  return functionsOf(stage, services).flatMap(({ service, fn, physical }) =>
+    fn.triggers
+      .filter((t): t is ScheduleTrigger => t.type === 'schedule')
+      .map((t) => ({ name: physicalName(stage, service.name, t.schedule), expression: t.expression, functionName: physical, input: t.input })),
   );
 }

@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { taskStateProblems } from '../src/manifest-references';
 import { paymentSecrets } from '../src/payment-secrets';
 import { prepareDefinition } from '../src/step-functions/prepare-definition';
-import { functionEnvironment, queueMappings, type WiringContext } from '../src/wiring';
+import {
+  asyncInvokeSettings,
+  eventRuleBindings,
+  functionEnvironment,
+  queueMappings,
+  scheduleBindings,
+  streamMappings,
+  topicBindings,
+  type WiringContext,
+} from '../src/wiring';
 
 /** Two services that reach into each other the ways checkout does. */
 const payments = defineService({
@@ -73,22 +82,54 @@ const inventory = defineService({
     },
   },
 });
-const services: ServiceManifest[] = [payments, orders, products, inventory];
+/** A service that takes events every way the manifests allow: a rule, a topic, a stream, a schedule. */
+const listener = defineService({
+  name: 'listener-service',
+  description: 'listens',
+  tables: {},
+  deadLetterQueues: { failed: { description: 'what could not be handled' } },
+  topics: { news: { description: 'news', rules: { 'to-news': { description: 'paid orders to the topic', pattern: { 'detail-type': ['OrderPaid'] } } } } },
+  functions: {
+    'on-event': {
+      description: 'counts events',
+      memoryMb: 128,
+      timeoutSeconds: 5,
+      triggers: [
+        { type: 'event-rule', rule: 'orders', description: 'order events', pattern: { source: ['shop.orders'] } },
+        { type: 'topic', topic: 'listener-service/news' },
+        { type: 'schedule', schedule: 'nightly', description: 'n', expression: 'cron(0 1 * * ? *)', input: { period: 'daily' } },
+      ],
+      asyncInvoke: { maximumRetryAttempts: 1, onFailure: 'listener-service/failed' },
+      permissions: { publishes: { source: 'shop.listener', detailTypes: ['Heard'] } },
+    },
+    'on-change': {
+      description: 'reads the orders stream',
+      memoryMb: 128,
+      timeoutSeconds: 5,
+      triggers: [
+        { type: 'table-stream', table: 'order-service/orders', batchSize: 25, startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: 3, bisectBatchOnError: false, onFailure: 'listener-service/failed' },
+      ],
+      permissions: {},
+    },
+  },
+});
+const services: ServiceManifest[] = [payments, orders, products, inventory, listener];
 
 const context: WiringContext = {
   stage: 'local',
   region: 'us-east-1',
-  endpoints: { dynamodb: 'http://d', cognito: 'http://c', lambda: 'http://l', sqs: 'http://q', stepFunctions: 'http://s' },
+  endpoints: { dynamodb: 'http://d', cognito: 'http://c', lambda: 'http://l', sqs: 'http://q', stepFunctions: 'http://s', eventBridge: 'http://e', sns: 'http://n', ses: 'http://m' },
   userPool: { id: 'us-east-1_x', clientId: 'client' },
   queueUrls: new Map([['payment-service/payment-events', 'http://q/000000000000/shop-local-payment-service-payment-events']]),
   stateMachineArns: new Map([['order-service/checkout', 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-order-service-checkout']]),
   paymentProvider: { url: 'http://p', apiKey: 'sk_test_1', webhookSecret: 'whsec_1' },
   paymentWindowSeconds: 60,
+  emailFrom: 'orders@shop.test',
 };
 
 describe('function environment', () => {
   it('names what the permissions name, and nothing else', () => {
-    const env = functionEnvironment(context, orders, orders.functions['update-order-status']);
+    const env = functionEnvironment(context, orders, 'update-order-status');
     expect(env).toMatchObject({
       AWS_ENDPOINT_URL_SQS: 'http://q',
       AWS_ENDPOINT_URL_SFN: 'http://s',
@@ -103,7 +144,7 @@ describe('function environment', () => {
   });
 
   it('gives queue URLs to senders and the payment provider to its users', () => {
-    const env = functionEnvironment(context, payments, payments.functions['payment-webhook']);
+    const env = functionEnvironment(context, payments, 'payment-webhook');
     expect(env).toMatchObject({
       PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: 'http://q/000000000000/shop-local-payment-service-payment-events',
       PAYMENT_PROVIDER_URL: 'http://p',
@@ -111,6 +152,17 @@ describe('function environment', () => {
       PAYMENT_WEBHOOK_SECRET: 'whsec_1',
     });
     expect(env['PAYMENT_WINDOW_SECONDS']).toBeUndefined();
+  });
+
+  it("points every SDK client at its emulator, and names the bus for a function that publishes", () => {
+    const env = functionEnvironment(context, listener, 'on-event');
+    expect(env).toMatchObject({
+      EVENT_BUS_NAME: 'shop-local-events',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://e',
+      AWS_ENDPOINT_URL_SNS: 'http://n',
+      AWS_ENDPOINT_URL_SESV2: 'http://m',
+    });
+    expect(functionEnvironment(context, orders, 'validate-order')['EVENT_BUS_NAME']).toBeUndefined();
   });
 
   it('binds each queue trigger to its physical function', () => {
@@ -121,6 +173,45 @@ describe('function environment', () => {
         batchSize: 5,
         maxBatchingWindowSeconds: 1,
       },
+    ]);
+  });
+});
+
+describe('the asynchronous side', () => {
+  it('binds event rules to their function or topic, named as infra names them', () => {
+    expect(eventRuleBindings('local', services)).toEqual([
+      { name: 'shop-local-listener-service-orders', pattern: { source: ['shop.orders'] }, target: { kind: 'function', functionName: 'shop-local-listener-service-on-event' } },
+      { name: 'shop-local-listener-service-to-news', pattern: { 'detail-type': ['OrderPaid'] }, target: { kind: 'topic', topic: 'listener-service/news' } },
+    ]);
+  });
+
+  it('subscribes the functions a topic triggers', () => {
+    expect(topicBindings('local', services)).toEqual([
+      { ref: 'listener-service/news', name: 'shop-local-listener-service-news', subscribers: ['shop-local-listener-service-on-event'] },
+    ]);
+  });
+
+  it("maps a table's stream to its consumer, with the retry settings of the trigger", () => {
+    expect(streamMappings('local', services)).toEqual([
+      {
+        functionName: 'shop-local-listener-service-on-change',
+        table: 'order-service/orders',
+        tableName: 'shop-local-order-service-orders',
+        batchSize: 25,
+        startingPosition: 'TRIM_HORIZON',
+        maximumRetryAttempts: 3,
+        bisectBatchOnError: false,
+        onFailure: 'listener-service/failed',
+      },
+    ]);
+  });
+
+  it('names schedules and the asynchronous invoke settings by physical function', () => {
+    expect(scheduleBindings('local', services)).toEqual([
+      { name: 'shop-local-listener-service-nightly', expression: 'cron(0 1 * * ? *)', functionName: 'shop-local-listener-service-on-event', input: { period: 'daily' } },
+    ]);
+    expect(asyncInvokeSettings('local', services)).toEqual([
+      { functionName: 'shop-local-listener-service-on-event', maximumRetryAttempts: 1, onFailure: 'listener-service/failed' },
     ]);
   });
 });

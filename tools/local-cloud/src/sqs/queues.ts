@@ -46,6 +46,24 @@ export async function ensureQueues(
   return queues;
 }
 
+/** Creates every dead-letter queue the manifests declare (on-failure destinations); answers them by `service/queue`. */
+export async function ensureDeadLetterQueues(
+  sqs: SQSClient,
+  stage: string,
+  services: readonly ServiceManifest[],
+): Promise<Map<string, QueueAddress>> {
+  const queues = new Map<string, QueueAddress>();
+  for (const service of services) {
+    for (const logicalName of Object.keys(service.deadLetterQueues ?? {})) {
+      queues.set(
+        `${service.name}/${logicalName}`,
+        await createQueue(sqs, physicalName(stage, service.name, logicalName), { MessageRetentionPeriod: String(14 * 24 * 3600) }),
+      );
+    }
+  }
+  return queues;
+}
+
 async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<QueueAddress> {
   const { QueueUrl: url } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   if (!url) throw new Error(`creating queue ${name}: no queue URL in the answer`);

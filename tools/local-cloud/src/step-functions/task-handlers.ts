@@ -35,7 +35,7 @@ export function taskHandlers(tasks: ReadonlyMap<string, TaskPlan>, context: Task
   for (const [stateName, plan] of tasks) {
     handlers[stateName] =
       plan.kind === 'lambda'
-        ? async (input) => (await invoke(context.runtime, plan.functionName, input)).payload
+        ? async (input) => (await invoke(context.runtime, plan.functionName, input, stateName)).payload
         : (input) => lambdaInvoke(stateName, plan, input, context);
   }
   return handlers as unknown as LocalHandlers;
@@ -53,19 +53,19 @@ async function lambdaInvoke(stateName: string, plan: LambdaInvokeTask, input: Js
 
   if (!plan.waitForTaskToken) {
     if (asEvent) {
-      void invoke(context.runtime, reference.name, payload).catch((error: Error) =>
+      void invoke(context.runtime, reference.name, payload, stateName).catch((error: Error) =>
         context.log(`${stateName}: the Event invoke of ${reference.name} failed: ${error.name}`),
       );
       return invokeResult('', 202);
     }
-    const { payload: result, requestId } = await invoke(context.runtime, reference.name, payload);
+    const { payload: result, requestId } = await invoke(context.runtime, reference.name, payload, stateName);
     return invokeResult(result, 200, requestId);
   }
 
   // `.waitForTaskToken`: the state's result is what SendTaskSuccess reports, not the function's.
   const timeoutSeconds = plan.timeoutSeconds ?? (typeof timeoutFromPath === 'number' ? timeoutFromPath : undefined);
   const { token, outcome } = context.tokens.mint(context.executionArn, timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000);
-  const invocation = invoke(context.runtime, reference.name, withTaskToken(payload, token));
+  const invocation = invoke(context.runtime, reference.name, withTaskToken(payload, token), stateName);
   invocation.catch((error: TaskFailedError) => {
     // A RequestResponse invoke that fails fails the state; an Event invoke's failure is only logged.
     if (asEvent) return context.log(`${stateName}: the Event invoke of ${reference.name} failed: ${error.name}`);
@@ -78,11 +78,11 @@ async function lambdaInvoke(stateName: string, plan: LambdaInvokeTask, input: Js
   return outcome;
 }
 
-/** Invokes a function; a function error becomes the state's error, named by its errorType. */
-async function invoke(runtime: LambdaRuntime, functionName: string, payload: JsonValue): Promise<{ payload: JsonValue; requestId: string }> {
+/** Invokes a function for a state; a function error becomes the state's error, named by its errorType. */
+async function invoke(runtime: LambdaRuntime, functionName: string, payload: JsonValue, stateName: string): Promise<{ payload: JsonValue; requestId: string }> {
   let result;
   try {
-    result = await runtime.invoke(functionName, payload);
+    result = await runtime.invoke(functionName, payload, { origin: { pattern: 'step-functions', via: stateName } });
   } catch (error) {
     if (error instanceof FunctionNotFoundError) throw new TaskFailedError('Lambda.ResourceNotFoundException', error.message);
     throw new TaskFailedError('Lambda.ServiceException', (error as Error).message);

@@ -1,0 +1,42 @@
+import type { Outbox, OutboxChannel } from './outbox';
+import type { LocalScheduler } from './scheduler/local-scheduler';
+import type { DeliveryTrace } from './trace';
+
+/**
+ * The local cloud's own pages, beside the shop's API under `/_local/` (they do not exist on
+ * AWS, where CloudWatch, X-Ray and the mail providers play their part):
+ *
+ * - `GET /_local/outbox[?to=<address>&channel=email|sms]`: the e-mails and text messages sent;
+ * - `GET /_local/trace[?correlationId=<id>]`: every invocation, with what carried it;
+ * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say).
+ */
+export function localConsole(parts: { outbox: Outbox; trace: DeliveryTrace; scheduler: () => LocalScheduler | undefined }) {
+  return async ({ method, path, query }: { method: string; path: string; query: URLSearchParams }): Promise<{ status: number; body: unknown } | undefined> => {
+    if (method === 'GET' && path === '/_local/outbox') {
+      const channel = query.get('channel');
+      if (channel && channel !== 'email' && channel !== 'sms') return badRequest('channel', 'must be email or sms');
+      const to = query.get('to');
+      return { status: 200, body: { messages: parts.outbox.list({ ...(channel && { channel: channel as OutboxChannel }), ...(to && { to }) }) } };
+    }
+    if (method === 'GET' && path === '/_local/trace') {
+      const correlationId = query.get('correlationId');
+      return { status: 200, body: { invocations: parts.trace.list(correlationId ? { correlationId } : {}) } };
+    }
+    const schedule = /^\/_local\/schedules\/([^/]+)\/run$/.exec(path);
+    const scheduler = parts.scheduler();
+    if (method === 'POST' && schedule?.[1] && scheduler) {
+      const name = decodeURIComponent(schedule[1]);
+      try {
+        scheduler.fire(name);
+      } catch {
+        return { status: 404, body: { error: { code: 'SCHEDULE_NOT_FOUND', message: `No schedule ${name}` } } };
+      }
+      return { status: 202, body: { fired: name } };
+    }
+    return undefined;
+  };
+}
+
+function badRequest(field: string, message: string): { status: number; body: unknown } {
+  return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: `${field}: ${message}`, details: [{ field, message }] } } };
+}
