@@ -37,6 +37,8 @@ export const ProviderEvent = z.object({
     amount: z.int().min(0),
     currency: z.string(),
     failureReason: z.string().optional(),
+    /** What the shop gave the charge, echoed: the order's correlation id travels here. */
+    metadata: z.record(z.string(), z.string()).optional(),
   }),
 });
 export type ProviderEvent = z.infer<typeof ProviderEvent>;

@@ -26,10 +26,10 @@ export async function signIn(api: ApiClient, email: string, password: string): P
   return { userId: me.body.userId, email, token, api: api.as(token) };
 }
 
-/** Registers a new customer through the API and signs them in. */
-export async function newCustomer(api: ApiClient, name = 'Test Customer'): Promise<SignedInUser> {
-  const email = uniqueEmail();
-  const registered = await api.post('/users/register', { email, password: TEST_PASSWORD, name });
+/** Registers a new customer through the API (with a phone number for SMS, or an email of one's choosing) and signs them in. */
+export async function newCustomer(api: ApiClient, name = 'Test Customer', extra: { email?: string; phone?: string } = {}): Promise<SignedInUser> {
+  const email = extra.email ?? uniqueEmail();
+  const registered = await api.post('/users/register', { email, password: TEST_PASSWORD, name, ...(extra.phone && { phone: extra.phone }) });
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
   return signIn(api, email, TEST_PASSWORD);
 }

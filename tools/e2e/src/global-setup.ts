@@ -16,8 +16,11 @@ export default async function setup(project: TestProject) {
     cognitoPort: 0,
     // Short enough that the expiry test runs in seconds, long enough for 20 buyers on two cores to pay.
     paymentWindowSeconds: PAYMENT_WINDOW_SECONDS,
-    // Failed queue messages come back after 1 s instead of the queue's visibility timeout.
+    // Failed queue messages come back after 1 s instead of the queue's visibility timeout, a
+    // failed asynchronous invoke is retried after 1 s instead of 1 and 2 minutes, a failed stream batch after 1 s.
     sqsRetryDelaySeconds: 1,
+    asyncRetryDelaySeconds: 1,
+    streamRetryDelaySeconds: 1,
     log: (line) => console.log(`[local-cloud] ${line}`),
     onFunctionLog: showLogs ? (l) => console.log(`[${l.functionName}] ${l.line}`) : () => undefined,
   });
@@ -32,7 +35,13 @@ export default async function setup(project: TestProject) {
     tables: {
       products: cloud.tableName('product-service', 'products'),
       users: cloud.tableName('user-service', 'users'),
+      reports: cloud.tableName('analytics-service', 'reports'),
     },
+    eventBridgeEndpoint: cloud.endpoints.eventBridge,
+    eventBusName: cloud.eventBusName,
+    failedNotificationsQueueUrl: cloud.deadLetterQueueUrl('notification-service', 'failed-notifications'),
+    failedEventsQueueUrl: cloud.deadLetterQueueUrl('analytics-service', 'failed-events'),
+    dailyReportSchedule: cloud.scheduler.names().find((name) => name.endsWith('-daily-report')) ?? '',
     sqsEndpoint: cloud.endpoints.sqs,
     stepFunctionsEndpoint: cloud.endpoints.stepFunctions,
     checkoutStateMachineArn: cloud.stateMachineArn('checkout-orchestrator', 'checkout'),

@@ -259,7 +259,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       host,
       port: options.apiPort ?? 0,
       ...(options.onRequest && { onRequest: options.onRequest }),
-      console: localConsole({ outbox: messaging.outbox, trace, scheduler: () => schedulerRef.current }),
+      console: localConsole({ outbox: messaging.outbox, trace, bus: messaging.bus, scheduler: () => schedulerRef.current }),
     });
     cleanup.push('API gateway', () => gateway.close());
     const apiUrl = gateway.url.replace(/\/$/, '');

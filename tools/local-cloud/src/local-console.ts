@@ -1,3 +1,4 @@
+import type { LocalEventBus } from './eventbridge/event-bus';
 import type { Outbox, OutboxChannel } from './outbox';
 import type { LocalScheduler } from './scheduler/local-scheduler';
 import type { DeliveryTrace } from './trace';
@@ -8,9 +9,10 @@ import type { DeliveryTrace } from './trace';
  *
  * - `GET /_local/outbox[?to=<address>&channel=email|sms]`: the e-mails and text messages sent;
  * - `GET /_local/trace[?correlationId=<id>]`: every invocation, with what carried it;
+ * - `GET /_local/events[?detailType=<type>]`: the events the bus took, with the rules they matched;
  * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say).
  */
-export function localConsole(parts: { outbox: Outbox; trace: DeliveryTrace; scheduler: () => LocalScheduler | undefined }) {
+export function localConsole(parts: { outbox: Outbox; trace: DeliveryTrace; bus: LocalEventBus; scheduler: () => LocalScheduler | undefined }) {
   return async ({ method, path, query }: { method: string; path: string; query: URLSearchParams }): Promise<{ status: number; body: unknown } | undefined> => {
     if (method === 'GET' && path === '/_local/outbox') {
       const channel = query.get('channel');
@@ -21,6 +23,11 @@ export function localConsole(parts: { outbox: Outbox; trace: DeliveryTrace; sche
     if (method === 'GET' && path === '/_local/trace') {
       const correlationId = query.get('correlationId');
       return { status: 200, body: { invocations: parts.trace.list(correlationId ? { correlationId } : {}) } };
+    }
+    if (method === 'GET' && path === '/_local/events') {
+      const detailType = query.get('detailType');
+      const events = parts.bus.events().filter((e) => !detailType || e.event['detail-type'] === detailType);
+      return { status: 200, body: { events } };
     }
     const schedule = /^\/_local\/schedules\/([^/]+)\/run$/.exec(path);
     const scheduler = parts.scheduler();

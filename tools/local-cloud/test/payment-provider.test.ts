@@ -94,7 +94,7 @@ async function charge(
   const response = await fetch(`${provider.url}/v1/charges`, {
     method: 'POST',
     headers,
-    body: body ?? JSON.stringify({ amount, currency: 'USD', paymentMethod, metadata: { orderId } }),
+    body: body ?? JSON.stringify({ amount, currency: 'USD', paymentMethod, metadata: { orderId, correlationId: `corr-${orderId}` } }),
   });
   return { status: response.status, body: (await response.json()) as ChargeAnswer['body'], headers: response.headers };
 }
@@ -129,7 +129,7 @@ describe('payment provider simulator: charges', () => {
       id: expect.stringMatching(/^evt_/),
       type: 'charge.succeeded',
       created: expect.any(Number),
-      data: { chargeId: answer.body.id, orderId, amount: 1400, currency: 'USD' },
+      data: { chargeId: answer.body.id, orderId, amount: 1400, currency: 'USD', metadata: { orderId, correlationId: `corr-${orderId}` } },
     });
     expect(Math.abs((event?.created ?? 0) - Date.now() / 1000)).toBeLessThan(5);
     await expect.poll(() => chargeById(answer.body.id)?.status).toBe('succeeded');
@@ -207,6 +207,7 @@ describe('payment provider simulator: charges', () => {
     ['a fractional amount', JSON.stringify({ amount: 1.5, currency: 'USD', paymentMethod: 'pm_card_approve', metadata: { orderId: 'o' } }), 'invalid_request'],
     ['a lower-case currency', JSON.stringify({ amount: 1, currency: 'usd', paymentMethod: 'pm_card_approve', metadata: { orderId: 'o' } }), 'invalid_request'],
     ['no metadata.orderId', JSON.stringify({ amount: 1, currency: 'USD', paymentMethod: 'pm_card_approve', metadata: {} }), 'invalid_request'],
+    ['metadata that is not text', JSON.stringify({ amount: 1, currency: 'USD', paymentMethod: 'pm_card_approve', metadata: { orderId: 'o', n: 1 } }), 'invalid_request'],
     ['an unknown field', JSON.stringify({ amount: 1, currency: 'USD', paymentMethod: 'pm_card_approve', metadata: { orderId: 'o' }, card: '4242' }), 'invalid_request'],
   ];
 

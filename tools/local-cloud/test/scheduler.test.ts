@@ -137,6 +137,7 @@ describe('LocalScheduler', () => {
     local.fire('weekly-report');
     expect(invoked).toEqual([{ functionName: 'shop-local-analytics-service-generate-report', event: { period: 'weekly' } }]);
     expect(() => local.fire('monthly-report')).toThrow(UnknownScheduleError);
+    expect(local.names()).toEqual(['daily-report', 'weekly-report']);
   });
 
   it('fires a cron schedule when its time comes, and again the next day', () => {

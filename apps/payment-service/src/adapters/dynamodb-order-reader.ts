@@ -25,7 +25,7 @@ export function dynamoOrderReader(
           TableName: tableName(),
           Key: { orderId },
           ConsistentRead: true,
-          ProjectionExpression: 'orderId, userId, #status, #total',
+          ProjectionExpression: 'orderId, userId, #status, #total, correlationId',
           ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
         }),
       );

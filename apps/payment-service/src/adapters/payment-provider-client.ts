@@ -63,7 +63,7 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
         amount: request.amount,
         currency: request.currency,
         paymentMethod: request.paymentMethod,
-        metadata: { orderId: request.orderId },
+        metadata: { orderId: request.orderId, ...(request.correlationId && { correlationId: request.correlationId }) },
       });
       let attempts = 0;
       let lastProblem = 'no time left to ask';

@@ -1,9 +1,11 @@
 import { ConflictError, NotFoundError } from '@shop/common';
 import { Order } from '@shop/domain';
-import type * as z from 'zod';
+import * as z from 'zod';
 
-/** The part of order-service's order that payment reads. */
-export const PayableOrderFields = Order.pick({ orderId: true, userId: true, status: true, total: true });
+/** The part of order-service's order that payment reads, with the correlation id the order is followed by. */
+export const PayableOrderFields = Order.pick({ orderId: true, userId: true, status: true, total: true }).extend({
+  correlationId: z.string().optional(),
+});
 export type PayableOrderFields = z.infer<typeof PayableOrderFields>;
 
 /**

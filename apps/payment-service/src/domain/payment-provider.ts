@@ -15,6 +15,8 @@ export interface ChargeRequest {
   amount: number;
   currency: string;
   paymentMethod: string;
+  /** The order's correlation id: the provider echoes it in its webhooks, so the order is followed through them. */
+  correlationId?: string;
 }
 
 export interface ChargeOptions {

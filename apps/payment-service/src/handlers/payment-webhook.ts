@@ -46,7 +46,8 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
     return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
   }
   try {
-    await paymentEvents.send(paymentResultMessage(providerEvent, correlationId));
+    // The order's own correlation id, which process-payment gave the charge, rather than this request's.
+    await paymentEvents.send(paymentResultMessage(providerEvent, providerEvent.data.metadata?.['correlationId'] ?? correlationId));
   } catch (error) {
     await seenEvents.release(providerEvent.id).catch((releaseError: unknown) => {
       log.error({ ...received, err: releaseError }, 'could not forget the event id; its redelivery will be dropped as a duplicate');

@@ -27,7 +27,13 @@ export const handler = (event: HttpEvent, context: Context) =>
 
     const charge = await provider
       .charge(
-        { orderId: order.orderId, amount: order.total.amount, currency: order.total.currency, paymentMethod: body.paymentMethod },
+        {
+          orderId: order.orderId,
+          amount: order.total.amount,
+          currency: order.total.currency,
+          paymentMethod: body.paymentMethod,
+          ...(order.correlationId && { correlationId: order.correlationId }),
+        },
         { deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, log },
       )
       .catch((error: unknown) => {

@@ -55,6 +55,12 @@ describe('payment provider client', () => {
     });
   });
 
+  it("gives the charge the order's correlation id in its metadata, for the provider to echo in its webhooks", async () => {
+    const { client, fetch } = scripted(json(200, { id: 'ch_1', status: 'pending' }));
+    await client.charge({ ...request, correlationId: 'order-corr-1' }, inTenSeconds());
+    expect(JSON.parse(String(fetch.mock.calls[0]?.[1]?.body)).metadata).toEqual({ orderId: request.orderId, correlationId: 'order-corr-1' });
+  });
+
   it('retries 5xx and network errors with backoff (100, then 200 ms), with the same idempotency key', async () => {
     const { client, fetch, waits } = scripted(json(503, { error: { message: 'busy' } }), refused(), json(200, { id: 'ch_2', status: 'pending' }));
     const result = await client.charge(request, inTenSeconds());

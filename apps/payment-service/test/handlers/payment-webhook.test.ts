@@ -72,6 +72,12 @@ describe('POST /payment/webhook', () => {
     expect(sent[0]?.MessageAttributes).toEqual({ correlationId: { DataType: 'String', StringValue: 'checkout-77' } });
   });
 
+  it("carries the order's own correlation id, which the charge's metadata echoes, rather than the webhook request's", async () => {
+    const event = providerEvent();
+    await signedDelivery({ ...event, data: { ...event.data, metadata: { orderId: ORDER_ID, correlationId: 'order-corr-1' } } }, { headers: { 'x-correlation-id': 'webhook-9' } });
+    expect(JSON.parse(sentMessages()[0]?.MessageBody ?? '')).toMatchObject({ correlationId: 'order-corr-1' });
+  });
+
   it('records the event id for 7 days before queueing, only if it is new', async () => {
     const event = providerEvent();
     await signedDelivery(event);

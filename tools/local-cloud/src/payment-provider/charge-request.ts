@@ -3,12 +3,16 @@ export interface ChargeRequest {
   amount: number;
   currency: string;
   paymentMethod: string;
-  metadata: { orderId: string };
+  /** The merchant's own values, echoed in the charge's webhook events (`orderId` is required). */
+  metadata: { orderId: string } & Record<string, string>;
 }
 
 export type ParsedChargeRequest = { ok: true; request: ChargeRequest } | { ok: false; message: string };
 
 const FIELDS = new Set(['amount', 'currency', 'paymentMethod', 'metadata']);
+/** Stripe's limits on metadata. */
+const MAX_METADATA_KEYS = 50;
+const MAX_METADATA_VALUE_LENGTH = 500;
 
 /**
  * Checks a charge request the way a strict provider does: every field present and well typed,
@@ -24,11 +28,15 @@ export function parseChargeRequest(body: unknown): ParsedChargeRequest {
   if (typeof b['paymentMethod'] !== 'string' || b['paymentMethod'] === '') return fail('paymentMethod is required');
   const metadata = b['metadata'];
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return fail('metadata must be an object');
-  const orderId = (metadata as Record<string, unknown>)['orderId'];
-  if (typeof orderId !== 'string' || orderId === '') return fail('metadata.orderId is required');
+  const entries = Object.entries(metadata as Record<string, unknown>);
+  if (entries.length > MAX_METADATA_KEYS) return fail(`metadata holds at most ${MAX_METADATA_KEYS} keys`);
+  const bad = entries.find(([, value]) => typeof value !== 'string' || value.length > MAX_METADATA_VALUE_LENGTH);
+  if (bad) return fail(`metadata.${bad[0]} must be a string of at most ${MAX_METADATA_VALUE_LENGTH} characters`);
+  const { orderId, ...rest } = Object.fromEntries(entries) as Record<string, string>;
+  if (!orderId) return fail('metadata.orderId is required');
   return {
     ok: true,
-    request: { amount: b['amount'] as number, currency: b['currency'], paymentMethod: b['paymentMethod'], metadata: { orderId } },
+    request: { amount: b['amount'] as number, currency: b['currency'], paymentMethod: b['paymentMethod'], metadata: { ...rest, orderId } },
   };
 }
 

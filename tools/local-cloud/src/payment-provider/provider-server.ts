@@ -36,6 +36,8 @@ export interface Charge {
   id: string;
   idempotencyKey: string;
   orderId: string;
+  /** As the merchant gave it; every webhook event of the charge carries it back. */
+  metadata: Record<string, string>;
   amount: number;
   currency: string;
   paymentMethod: string;
@@ -148,6 +150,7 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
         amount: charge.amount,
         currency: charge.currency,
         ...(charge.failureReason ? { failureReason: charge.failureReason } : {}),
+        metadata: charge.metadata,
       },
     };
     const delivery: WebhookDelivery = { event, state: 'delivering', attempts: 0 };
@@ -201,6 +204,7 @@ function newCharge(idempotencyKey: string, request: ChargeRequest, status: 'pend
     id: `ch_${randomBytes(12).toString('hex')}`,
     idempotencyKey,
     orderId: request.metadata.orderId,
+    metadata: { ...request.metadata },
     amount: request.amount,
     currency: request.currency,
     paymentMethod: request.paymentMethod,

@@ -7,7 +7,7 @@ export interface ProviderEvent {
   type: 'charge.succeeded' | 'charge.failed';
   /** Unix seconds. */
   created: number;
-  data: { chargeId: string; orderId: string; amount: number; currency: string; failureReason?: string };
+  data: { chargeId: string; orderId: string; amount: number; currency: string; failureReason?: string; metadata: Record<string, string> };
 }
 
 /** What became of one event's delivery; visible through `charges()` for tests and debugging. */

@@ -86,6 +86,11 @@ export class LocalScheduler {
     return nextFireTime(armed.expression, after, this.rateStart);
   }
 
+  /** The schedules' names, in the order they were given. */
+  names(): string[] {
+    return [...this.schedules.keys()];
+  }
+
   /** Runs the schedule now, whatever its expression says (tests, the demo); its timer is left as it is. */
   fire(name: string): void {
     const { schedule } = this.get(name);
