@@ -61,7 +61,14 @@ export interface E2eCloud {
   clientId: string;
   admin: { email: string; password: string };
   manager: { email: string; password: string };
-  tables: { products: string; users: string };
+  tables: { products: string; users: string; reports: string };
+  eventBridgeEndpoint: string;
+  eventBusName: string;
+  /** notification-service's and analytics-service's on-failure destinations. */
+  failedNotificationsQueueUrl: string;
+  failedEventsQueueUrl: string;
+  /** The physical name of analytics' daily report schedule. */
+  dailyReportSchedule: string;
   sqsEndpoint: string;
   stepFunctionsEndpoint: string;
   checkoutStateMachineArn: string;
