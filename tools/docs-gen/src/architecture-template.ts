@@ -6,16 +6,36 @@ export const ARCHITECTURE_NARRATIVE = `## Checkout
 
 1. \`POST /orders\` (create-order): idempotent by \`Idempotency-Key\`; reads the caller's cart
    (read-cart), prices it from the catalogue (get-products), writes a PENDING order, starts the
-   state machine with the order id as execution name, and empties the ordered lines from the cart.
+   state machine with the order id as execution name, empties the ordered lines from the cart,
+   and tells analytics' stream-processor with an asynchronous invoke (the top of the funnel).
 2. The state machine (\`apps/checkout-orchestrator/src/checkout.asl.json\`): ValidateOrder
    (check-availability, a synchronous invoke) → ReserveStock (one DynamoDB transaction over every
    line, all or none) → WaitForPayment (a task token; the order is AWAITING_PAYMENT until the
-   payment window passes) → CommitStock → MarkPaid → Notify. Every failure path releases the
-   stock (idempotently) and ends the order CANCELLED or PAYMENT_FAILED with a reason.
+   payment window passes) → CommitStock → MarkPaid. Every failure path releases the stock
+   (idempotently) and ends the order CANCELLED or PAYMENT_FAILED with a reason.
 3. \`POST /payment/process\` charges the provider with the order id as idempotency key.
 4. The provider confirms with a signed webhook; payment-webhook verifies the HMAC and timestamp,
    drops duplicates by event id and queues the result; update-order-status records it once and
    resumes the state machine with the task token.
+
+## Events
+
+The orders table has a DynamoDB stream, and order-events turns each status change into a domain
+event on the shop's EventBridge bus: OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed
+(\`libs/events\`, each with a version and a zod schema; the id of an order's event is derived from
+the order and the type, so a redelivered stream record makes the same event). No handler
+publishes order events itself: the stream is the one source, so a written order always makes
+its event. Two rules take them from the bus:
+
+- \`order-lifecycle\` → the notifications SNS topic → send-notification, which e-mails the
+  customer (SES) and, for the news that matters, texts them (SNS SMS), once per event and channel;
+- \`order-events\` → analytics-writer, which counts each event once into daily metrics (one
+  DynamoDB transaction with the event's id as its guard); generate-report makes the daily and
+  weekly reports from them, on a schedule and on \`GET /reports\`.
+
+Every consumer checks the event against its schema first. What fails (a bad event, SES refusing
+a message) is retried by Lambda and then sent, with the error, to the consumer's dead-letter
+queue; nothing holds up a checkout.
 
 ## The local cloud
 
@@ -23,9 +43,13 @@ export const ARCHITECTURE_NARRATIVE = `## Checkout
 jar), cognito-local (behind a small fidelity proxy), local-aws-sqs with our event source
 mapping poller, aws-local-stepfunctions running the real definition behind an HTTP shim for the
 SFN API, a Lambda runtime that runs each function's esbuild bundle in worker threads (one per
-warm instance) behind the Lambda Invoke API, an HTTP API gateway with a JWT authorizer, and a
+warm instance, with its layers mounted as Lambda mounts them) behind the Lambda Invoke API
+(asynchronous invokes retried and sent to their on-failure destination), an HTTP API gateway
+with a JWT authorizer, small emulators of EventBridge (PutEvents and rules), SNS (topics, SMS),
+SES (into an outbox: \`GET /_local/outbox\`), DynamoDB stream mappings and the scheduler, and a
 payment provider simulator. Everything is wired from the manifests; handlers see only
 environment variables (\`AWS_ENDPOINT_URL_<SERVICE>\`, table names, function names, queue URLs,
-the state machine ARN), as on AWS. See [decisions](decisions.md) for where we departed from
+the state machine ARN, the bus name), as on AWS. \`GET /_local/trace?correlationId=\` shows every
+invocation an order caused and what carried it. See [decisions](decisions.md) for where we departed from
 the emulators' defaults and why.
 `;
