@@ -166,8 +166,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (problems.length > 0) throw new ManifestReferenceError(problems);
   const bundles = functionBundles(repoRoot, services);
 
-  const layersByFunction = new Map(bundles.map((b) => [physicalName(stage, b.service.name, b.functionName), b.layers]));
-  const trace = new DeliveryTrace((functionName) => layersByFunction.get(functionName) ?? []);
+  const byPhysicalName = new Map(
+    bundles.map((b) => [physicalName(stage, b.service.name, b.functionName), { service: b.service.name, function: b.functionName, layers: [...b.layers] }]),
+  );
+  const trace = new DeliveryTrace((functionName) => byPhysicalName.get(functionName));
   const showLog = options.onFunctionLog ?? writeToProcessStdio;
   const runtime = new LambdaRuntime({
     onLog: (line) => {
@@ -178,6 +180,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const carrier = origin ?? originOfEvent(event);
       if (!carrier) return;
       trace.record({
+        // When it started: the trace reads in the order things happened, a caller before its callees.
+        at: new Date(Date.now() - result.durationMs).toISOString(),
         functionName,
         requestId,
         ...carrier,

@@ -24,7 +24,10 @@ export interface InvocationOrigin {
 /** One invocation as the local cloud saw it, with the correlation ids its log lines carried. */
 export interface TraceEntry {
   at: string;
+  /** The physical name, and the service and function of its manifest. */
   functionName: string;
+  service: string;
+  function: string;
   requestId: string;
   pattern: MessagePattern;
   via: string;
@@ -50,15 +53,19 @@ export class DeliveryTrace {
   private readonly early = new Map<string, Set<string>>();
 
   constructor(
-    private readonly layersOf: (functionName: string) => string[] = () => [],
+    /** What the manifests say of a function: its service, its name there, the layers it loads. */
+    private readonly describe: (functionName: string) => { service: string; function: string; layers: string[] } | undefined = () => undefined,
     private readonly capacity = 5000,
   ) {}
 
-  record(entry: Omit<TraceEntry, 'at' | 'layers' | 'correlationIds'> & { at?: string }): void {
+  record(entry: Omit<TraceEntry, 'at' | 'service' | 'function' | 'layers' | 'correlationIds'> & { at?: string }): void {
+    const known = this.describe(entry.functionName);
     const recorded: TraceEntry = {
       ...entry,
       at: entry.at ?? new Date().toISOString(),
-      layers: this.layersOf(entry.functionName),
+      service: known?.service ?? '',
+      function: known?.function ?? entry.functionName,
+      layers: known?.layers ?? [],
       correlationIds: [...(this.early.get(entry.requestId) ?? [])],
     };
     this.early.delete(entry.requestId);
@@ -92,10 +99,11 @@ export class DeliveryTrace {
     for (const entry of entries) if (!entry.correlationIds.includes(correlationId)) entry.correlationIds.push(correlationId);
   }
 
-  /** Oldest first; with a correlation id, only the invocations that logged it. */
+  /** In the order they started; with a correlation id, only the invocations that logged it. */
   list(filter: { correlationId?: string } = {}): TraceEntry[] {
     const { correlationId } = filter;
-    return correlationId ? this.entries.filter((e) => e.correlationIds.includes(correlationId)) : [...this.entries];
+    const entries = correlationId ? this.entries.filter((e) => e.correlationIds.includes(correlationId)) : [...this.entries];
+    return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 }
 

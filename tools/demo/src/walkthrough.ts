@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import type { TraceEntry } from '@shop/local-cloud';
+import { ApiClient, type AuthenticatedClient, TEST_PASSWORD } from '@shop/testing';
+import { describeInvocation, layersUsed, patternsSeen } from './patterns';
+
+/**
+ * A scripted walk through the shop for a newcomer, over the HTTP API of a running local cloud:
+ * a customer registers, shops, checks out and pays; a second order is declined and compensated;
+ * then the report. After each step it prints, from the local cloud's trace, which of the seven
+ * patterns carried each message, all tied together by the correlation id the client sent.
+ */
+
+export interface WalkthroughOptions {
+  apiUrl: string;
+  /** A staff account that may read reports (the seeded admin). */
+  staff: { email: string; password: string };
+  /** Where the walkthrough goes; a line at a time. */
+  print: (line: string) => void;
+  /** How long to wait for the asynchronous side (events, e-mails) to settle after a step. */
+  settleMs?: number;
+  timeoutMs?: number;
+}
+
+export interface WalkthroughResult {
+  correlationIds: { paid: string; declined: string };
+  /** Each of the seven patterns, and whether the walkthrough used it. */
+  patterns: { name: string; seen: boolean }[];
+}
+
+export async function runWalkthrough(options: WalkthroughOptions): Promise<WalkthroughResult> {
+  const { print } = options;
+  const api = new ApiClient(options.apiUrl);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const settleMs = options.settleMs ?? 2_500;
+  const step = (n: number, title: string) => print(`\n${n}. ${title}`);
+
+  step(1, 'A customer registers and signs in (API Gateway proxy → user-service)');
+  const email = `demo-${randomUUID().slice(0, 8)}@example.com`;
+  const phone = '+15555550100';
+  await expectStatus(api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Dana Demo', phone }), 201, 'register');
+  const login = await expectStatus(api.post('/users/login', { email, password: TEST_PASSWORD }), 200, 'login');
+  const customer = api.as(login.body.token);
+  print(`   ${email} (${phone}) is signed in; the access token carries the CUSTOMER group`);
+
+  step(2, 'She puts two of a product in her cart');
+  const product = (await expectStatus(api.get('/products?limit=1'), 200, 'list products')).body.items[0] as { productId: string; name: string; stock: number };
+  await expectStatus(customer.post('/cart', { productId: product.productId, quantity: 2 }), 200, 'add to cart');
+  print(`   2 × ${product.name} (stock ${product.stock})`);
+
+  const paid = `demo-paid-${randomUUID().slice(0, 8)}`;
+  step(3, `She checks out and pays by card (correlation id ${paid})`);
+  const orderId = await checkout(customer, paid);
+  await waitFor(customer, orderId, ['AWAITING_PAYMENT'], timeoutMs);
+  print(`   order ${orderId} is AWAITING_PAYMENT: the state machine reserved the stock and waits with a task token`);
+  await expectStatus(
+    customer.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve }, { headers: { 'x-correlation-id': paid } }),
+    200,
+    'pay',
+  );
+  const order = await waitFor(customer, orderId, ['PAID', 'CANCELLED', 'PAYMENT_FAILED'], timeoutMs);
+  print(`   the provider's signed webhook came back: the order is ${order.status}`);
+  await messagesFor(api, email, (m) => m.some((x) => x.subject?.endsWith('is paid')), timeoutMs);
+  await pause(settleMs);
+  printTrace(print, await traceOf(api, paid));
+  printOutbox(print, await messagesFor(api, email, () => true, timeoutMs), await messagesFor(api, phone, () => true, timeoutMs));
+
+  const declined = `demo-declined-${randomUUID().slice(0, 8)}`;
+  step(4, `A second order, paid with a card that is declined (correlation id ${declined})`);
+  await expectStatus(customer.post('/cart', { productId: product.productId, quantity: 1 }), 200, 'add to cart');
+  const secondId = await checkout(customer, declined);
+  await waitFor(customer, secondId, ['AWAITING_PAYMENT'], timeoutMs);
+  await expectStatus(
+    customer.post('/payment/process', { orderId: secondId, paymentMethod: TEST_PAYMENT_METHODS.decline }, { headers: { 'x-correlation-id': declined } }),
+    200,
+    'pay',
+  );
+  const failed = await waitFor(customer, secondId, ['PAID', 'CANCELLED', 'PAYMENT_FAILED'], timeoutMs);
+  print(`   the order ended ${failed.status} (${failed.reason ?? 'no reason'}); the compensation released its stock:`);
+  await messagesFor(api, email, (m) => m.some((x) => x.subject?.startsWith('Payment for order')), timeoutMs);
+  await pause(settleMs);
+  const declinedTrace = await traceOf(api, declined);
+  const compensation = declinedTrace.filter((e) => e.pattern === 'step-functions' && ['ReleaseStock', 'Finalize'].includes(e.via));
+  for (const entry of compensation) print(`     ${describeInvocation(entry)}`);
+  printTrace(print, declinedTrace);
+
+  step(5, 'The manager reads the daily report (GET /reports, ADMIN or MANAGER only)');
+  const staffLogin = await expectStatus(api.post('/users/login', { email: options.staff.email, password: options.staff.password }), 200, 'staff login');
+  const report = (await expectStatus(api.as(staffLogin.body.token).get('/reports?period=daily'), 200, 'report')).body;
+  print(`   ${report.from}: ${report.orders.started} checkouts started, ${report.orders.paid} paid, ${report.orders.paymentFailed} payment failures`);
+  print(`   revenue ${report.revenue.map((m: { amount: number; currency: string }) => `${(m.amount / 100).toFixed(2)} ${m.currency}`).join(', ') || 'none'}; conversion ${report.conversion ?? 'n/a'}`);
+  for (const line of report.units.slice(0, 3)) print(`   sold ${line.quantity} × ${line.name}`);
+  for (const reason of report.paymentFailures) print(`   payment failures "${reason.reason}": ${reason.count}`);
+
+  const patterns = patternsSeen([...(await traceOf(api, paid)), ...declinedTrace]);
+  step(6, 'The seven ways the Lambdas talked');
+  for (const pattern of patterns) print(`   ${pattern.seen ? '✔' : '✘'} ${pattern.name}`);
+  for (const layer of layersUsed([...(await traceOf(api, paid)), ...declinedTrace])) {
+    print(`     layer ${layer.layer}: loaded by ${layer.functions} of the functions above`);
+  }
+  print(`\nEvery line above is in ${options.apiUrl}/_local/trace?correlationId=${paid}; the messages in ${options.apiUrl}/_local/outbox.`);
+  return { correlationIds: { paid, declined }, patterns };
+}
+
+async function checkout(customer: AuthenticatedClient, correlationId: string): Promise<string> {
+  const cart = await expectStatus(customer.get('/cart'), 200, 'get cart');
+  const order = await expectStatus(
+    customer.post('/orders', { cartId: cart.body.cartId }, { headers: { 'idempotency-key': `demo-${randomUUID()}`, 'x-correlation-id': correlationId } }),
+    201,
+    'place order',
+  );
+  return order.body.orderId;
+}
+
+function printTrace(print: (line: string) => void, entries: readonly TraceEntry[]): void {
+  print('   what carried each message:');
+  for (const entry of entries) print(`     ${describeInvocation(entry)}`);
+}
+
+interface OutboxMessage {
+  channel: 'email' | 'sms';
+  to: string[];
+  subject?: string;
+  text: string;
+}
+
+function printOutbox(print: (line: string) => void, emails: readonly OutboxMessage[], texts: readonly OutboxMessage[]): void {
+  print('   what the customer got (the outbox):');
+  for (const message of [...emails, ...texts]) print(`     ${message.channel === 'email' ? `e-mail "${message.subject}"` : `SMS "${message.text}"`}`);
+}
+
+async function traceOf(api: ApiClient, correlationId: string): Promise<TraceEntry[]> {
+  return (await expectStatus(api.get(`/_local/trace?correlationId=${encodeURIComponent(correlationId)}`), 200, 'trace')).body.invocations;
+}
+
+async function messagesFor(api: ApiClient, to: string, done: (messages: OutboxMessage[]) => boolean, timeoutMs: number): Promise<OutboxMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const messages: OutboxMessage[] = (await expectStatus(api.get(`/_local/outbox?to=${encodeURIComponent(to)}`), 200, 'outbox')).body.messages;
+    if (done(messages) || Date.now() > deadline) return messages;
+    await pause(300);
+  }
+}
+
+async function waitFor(customer: AuthenticatedClient, orderId: string, statuses: readonly string[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const order = (await expectStatus(customer.get(`/orders/${orderId}`), 200, 'get order')).body as { status: string; reason?: string };
+    if (statuses.includes(order.status)) return order;
+    if (Date.now() > deadline) throw new Error(`order ${orderId} is still ${order.status} after ${timeoutMs} ms`);
+    await pause(300);
+  }
+}
+
+async function expectStatus<T extends { status: number; body: unknown }>(answer: Promise<T>, status: number, what: string): Promise<T> {
+  const got = await answer;
+  if (got.status !== status) throw new Error(`${what}: expected ${status}, got ${got.status}: ${JSON.stringify(got.body)}`);
+  return got;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
