@@ -31,6 +31,12 @@ const INFRA_PROJECT = 'infra';
 /** Libs that ship as Lambda layers, which live in the platform stack. */
 const LAYER_LIBS = new Set(['auth', 'common']);
 
+/**
+ * The tool that builds the layers. Nx sees no service depend on it, yet a change to it makes new
+ * layer versions, which every function takes up only when its stack is deployed again.
+ */
+const LAYER_BUILDER = 'layers';
+
 const SERVICE_TAG = 'type:service';
 
 export function serviceStack(name: string): string {
@@ -50,18 +56,19 @@ function infraTouched({ projects, changedFiles }: DeployPlanInput): boolean {
 /**
  * Turns "what a change affected" into "which stacks to deploy, in which order".
  * Nx already marks every service that depends on an affected lib as affected, so
- * only two things need adding here: a changed layer lib or infra redeploys the
- * platform, and a changed infra redeploys every service. Tools, e2e and docs
- * deploy nothing.
+ * only this needs adding here: a changed layer lib redeploys the platform (with its
+ * dependants, which Nx marks); a changed infra or layer build redeploys the platform
+ * and every service. Tools, e2e and docs deploy nothing.
  */
 export function deployPlan(input: DeployPlanInput): DeployPlan {
   const affected = new Set(input.affected);
   const infraChanged = affected.has(INFRA_PROJECT) && infraTouched(input);
-  const platform = infraChanged || [...LAYER_LIBS].some((lib) => affected.has(lib));
+  const layersRebuilt = affected.has(LAYER_BUILDER);
+  const platform = infraChanged || layersRebuilt || [...LAYER_LIBS].some((lib) => affected.has(lib));
 
   const services = Object.keys(input.projects)
     .filter((name) => isService(input.projects[name]))
-    .filter((name) => infraChanged || affected.has(name))
+    .filter((name) => infraChanged || layersRebuilt || affected.has(name))
     .sort();
 
   return {

@@ -20,6 +20,7 @@ const projects: Record<string, ProjectInfo> = Object.fromEntries([
   tool('local-cloud'),
   tool('docs-gen'),
   tool('deploy-plan'),
+  tool('layers'),
   ['infra', { tags: ['type:infra'], root: 'infra' }],
 ]);
 const everyService = ['service:cart-service', 'service:checkout-orchestrator', 'service:order-service', 'service:user-service'];
@@ -42,6 +43,10 @@ describe('deploy plan', () => {
     const affected = ['auth', 'checkout-orchestrator', 'user-service', 'order-service', 'cart-service', 'e2e'];
     expect(deployPlan({ affected, projects })).toEqual({ stacks: ['platform', ...everyService] });
     expect(deployPlan({ affected: ['common', 'user-service'], projects }).stacks).toEqual(['platform', 'service:user-service']);
+  });
+
+  it('deploys the platform and every service when the way the layers are built changes', () => {
+    expect(deployPlan({ affected: ['layers'], projects })).toEqual({ stacks: ['platform', ...everyService] });
   });
 
   it('deploys the platform and every service when infra changes', () => {
