@@ -1,3 +1,4 @@
 import base from '../eslint.config.mjs';
 
-export default [...base];
+// cdktf.out holds what synth writes, staged bundles included.
+export default [{ ignores: ['cdktf.out/**'] }, ...base];

@@ -2,7 +2,7 @@
 export class UnknownReferenceError extends Error {
   constructor(
     readonly owner: string,
-    readonly kind: 'function' | 'table' | 'queue' | 'state machine',
+    readonly kind: 'function' | 'table' | 'queue' | 'dead-letter queue' | 'state machine',
     readonly ref: string,
   ) {
     super(`${owner} names ${kind} "${ref}", which no service declares`);

@@ -1,12 +1,13 @@
-import { parseRef, physicalName } from '@shop/common';
+import { eventBusName, parseRef, physicalName } from '@shop/common';
 import type { ServiceManifest, StateMachineAction, TableAccess } from '@shop/common';
 import { UnknownReferenceError } from './errors';
 
 /**
  * The least-privilege IAM policy of one function: exactly what its manifest entry names
- * (tables, user pool, invokes, queues, state machines, the queue it consumes) plus writing
- * its own logs. Pure: the same manifests and context always give the same document, so a
- * Terraform plan only changes when a manifest does.
+ * (tables, user pool, invokes, queues, state machines, events it publishes, messages it
+ * sends, the queue or stream it consumes, where its failures go) plus writing its own logs.
+ * Pure: the same manifests and context always give the same document, so a Terraform plan
+ * only changes when a manifest does.
  */
 
 export interface PolicyContext {
@@ -18,16 +19,35 @@ export interface PolicyContext {
    * pool, so infra passes a placeholder (`${userPoolArn}`) that the template fills in.
    */
   userPoolArn: string;
+  /**
+   * ARN of the SES identity e-mail is sent from (`arn:aws:ses:<region>:<account>:identity/<domain or address>`),
+   * for functions that send `email` messages.
+   */
+  emailIdentityArn: string;
   /** Every service's manifest: foreign tables, invoked functions, queues and state machines are looked up there. */
   services: readonly ServiceManifest[];
 }
+
+/** IAM condition operators, each mapping condition keys to the values they accept. */
+export type PolicyCondition = Record<string, Record<string, string | string[]>>;
 
 export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string[];
   Resource: string[];
+  Condition?: PolicyCondition;
 }
+
+/**
+ * The only actions granted on Resource `"*"`, each because AWS accepts nothing narrower for it.
+ * Anything else on `"*"` is a mistake; the tests hold every policy to this list.
+ */
+export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
+  'states:SendTaskSuccess': 'a task token has no resource type; the token, held only by the waiting execution, is what limits it',
+  'states:SendTaskFailure': 'a task token has no resource type; the token, held only by the waiting execution, is what limits it',
+  'sns:Publish': 'an SMS goes to a phone number, which has no ARN: publishing to one is only allowed on "*"',
+};
 
 export interface PolicyDocument {
   Version: '2012-10-17';
@@ -39,6 +59,8 @@ const TABLE_WRITE = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'C
 /** Only these read actions apply to an index; GetItem and friends on `/index/*` would grant nothing usable. */
 const INDEX_READ = ['Query', 'Scan'];
 const QUEUE_CONSUMER = ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes', 'ChangeMessageVisibility'];
+/** What Lambda's event source mapping needs to read a DynamoDB stream. */
+const STREAM_CONSUMER = ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'];
 
 export function functionPolicy(manifest: ServiceManifest, functionName: string, ctx: PolicyContext): PolicyDocument {
   const fn = manifest.functions[functionName];
@@ -71,10 +93,26 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
 
   if (fn.permissions.userPool?.length) grants.allow(prefixed('cognito-idp', fn.permissions.userPool), [ctx.userPoolArn]);
 
-  for (const ref of fn.permissions.invokes ?? []) {
+  // Lambda has no separate action for an `Event` invoke: both kinds are InvokeFunction.
+  for (const ref of [...(fn.permissions.invokes ?? []), ...(fn.permissions.invokesAsync ?? [])]) {
     const { service, name } = parseRef(ref);
     lookup(service, 'function', name, (m) => m.functions[name]);
     grants.allow(['lambda:InvokeFunction'], [arn.function(service, name)]);
+  }
+
+  const { publishes } = fn.permissions;
+  if (publishes) {
+    // Only its own source and detail types: a function cannot pass its events off as another service's.
+    grants.allow(['events:PutEvents'], [arn.eventBus()], {
+      StringEquals: { 'events:source': publishes.source },
+      'ForAllValues:StringEquals': { 'events:detail-type': [...new Set(publishes.detailTypes)].sort() },
+    });
+  }
+
+  for (const channel of fn.permissions.messages ?? []) {
+    if (channel === 'email') grants.allow(['ses:SendEmail'], [ctx.emailIdentityArn]);
+    // See WILDCARD_RESOURCE_ACTIONS: a phone number is no resource.
+    if (channel === 'sms') grants.allow(['sns:Publish'], ['*']);
   }
 
   for (const ref of fn.permissions.sendsTo ?? []) {
@@ -89,12 +127,29 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
     for (const action of actions) grants.allow([`states:${action}`], [stateMachineResource(arn, service, name, action)]);
   }
 
+  const failuresTo = (ref: string) => {
+    const { service, name } = parseRef(ref);
+    lookup(service, 'dead-letter queue', name, (m) => m.deadLetterQueues?.[name]);
+    grants.allow(['sqs:SendMessage'], [arn.queue(service, name)]);
+  };
+
   for (const trigger of fn.triggers) {
-    if (trigger.type !== 'queue') continue;
-    const { service, name } = parseRef(trigger.queue);
-    lookup(service, 'queue', name, (m) => m.queues?.[name]);
-    grants.allow(prefixed('sqs', QUEUE_CONSUMER), [arn.queue(service, name)]);
+    if (trigger.type === 'queue') {
+      const { service, name } = parseRef(trigger.queue);
+      lookup(service, 'queue', name, (m) => m.queues?.[name]);
+      grants.allow(prefixed('sqs', QUEUE_CONSUMER), [arn.queue(service, name)]);
+    }
+    if (trigger.type === 'table-stream') {
+      const { service, name } = parseRef(trigger.table);
+      lookup(service, 'table', name, (m) => m.tables[name]);
+      grants.allow(prefixed('dynamodb', STREAM_CONSUMER), [arn.tableStreams(service, name)]);
+      // The mapping sends where a failing batch lies in the stream with the function's role.
+      failuresTo(trigger.onFailure);
+    }
   }
+
+  // Lambda sends a failed asynchronous invocation to its destination with the function's role.
+  if (fn.asyncInvoke) failuresTo(fn.asyncInvoke.onFailure);
 
   return { Version: '2012-10-17', Statement: grants.statements() };
 }
@@ -107,8 +162,7 @@ function stateMachineResource(arn: Arns, service: string, machine: string, actio
       return arn.executions(service, machine);
     case 'SendTaskSuccess':
     case 'SendTaskFailure':
-      // AWS has no resource type for a task token: these actions only accept Resource "*".
-      // The token itself, held only by the waiting execution, is what limits them.
+      // See WILDCARD_RESOURCE_ACTIONS: AWS has no resource type for a task token.
       return '*';
   }
 }
@@ -117,8 +171,12 @@ type Arns = ReturnType<typeof arns>;
 
 function arns({ stage, region, accountId }: PolicyContext) {
   const name = (service: string, resource: string) => physicalName(stage, service, resource);
+  const table = (service: string, table: string) => `arn:aws:dynamodb:${region}:${accountId}:table/${name(service, table)}`;
   return {
-    table: (service: string, table: string) => `arn:aws:dynamodb:${region}:${accountId}:table/${name(service, table)}`,
+    table,
+    // A table's stream ARN ends in its creation time (`/stream/2025-01-01T00:00:00.000`), known only once it exists.
+    tableStreams: (service: string, t: string) => `${table(service, t)}/stream/*`,
+    eventBus: () => `arn:aws:events:${region}:${accountId}:event-bus/${eventBusName(stage)}`,
     function: (service: string, fn: string) => `arn:aws:lambda:${region}:${accountId}:function:${name(service, fn)}`,
     queue: (service: string, queue: string) => `arn:aws:sqs:${region}:${accountId}:${name(service, queue)}`,
     stateMachine: (service: string, machine: string) =>
@@ -151,39 +209,46 @@ function prefixed(servicePrefix: string, actions: readonly string[]): string[] {
 }
 
 /**
- * Collects (action, resource) pairs and turns them into statements: resources allowed the
- * same set of actions share a statement, so no pair appears twice and the order is stable.
+ * Collects (action, resource, condition) grants and turns them into statements: resources
+ * allowed the same set of actions under the same condition share a statement, so no grant
+ * appears twice and the order is stable.
  */
 class Grants {
-  private readonly byResource = new Map<string, Set<string>>();
+  private readonly byResource = new Map<string, { resource: string; condition?: PolicyCondition; actions: Set<string> }>();
 
-  allow(actions: readonly string[], resources: readonly string[]): void {
+  allow(actions: readonly string[], resources: readonly string[], condition?: PolicyCondition): void {
     for (const resource of resources) {
-      const set = this.byResource.get(resource) ?? new Set<string>();
-      for (const action of actions) set.add(action);
-      this.byResource.set(resource, set);
+      const key = `${resource}\n${condition ? JSON.stringify(condition) : ''}`;
+      const grant = this.byResource.get(key) ?? { resource, ...(condition && { condition }), actions: new Set<string>() };
+      for (const action of actions) grant.actions.add(action);
+      this.byResource.set(key, grant);
     }
   }
 
   statements(): PolicyStatement[] {
-    const byActions = new Map<string, { actions: string[]; resources: string[] }>();
-    for (const [resource, actionSet] of this.byResource) {
+    const groups = new Map<string, { actions: string[]; resources: string[]; condition?: PolicyCondition }>();
+    for (const { resource, condition, actions: actionSet } of this.byResource.values()) {
       const actions = [...actionSet].sort();
-      const key = actions.join(',');
-      const group = byActions.get(key) ?? { actions, resources: [] };
+      const key = `${actions.join(',')}\n${condition ? JSON.stringify(condition) : ''}`;
+      const group = groups.get(key) ?? { actions, resources: [], ...(condition && { condition }) };
       group.resources.push(resource);
-      byActions.set(key, group);
+      groups.set(key, group);
     }
-    const groups = [...byActions.values()]
-      .map((g) => ({ actions: g.actions, resources: g.resources.sort() }))
-      .sort((a, b) => compare(a.actions.join(','), b.actions.join(',')) || compare(a.resources.join(','), b.resources.join(',')));
+    const sorted = [...groups.values()]
+      .map((g) => ({ ...g, resources: g.resources.sort() }))
+      .sort(
+        (a, b) =>
+          compare(a.actions.join(','), b.actions.join(',')) ||
+          compare(a.resources.join(','), b.resources.join(',')) ||
+          compare(JSON.stringify(a.condition ?? {}), JSON.stringify(b.condition ?? {})),
+      );
 
     const counts = new Map<string, number>();
-    return groups.map(({ actions, resources }) => {
+    return sorted.map(({ actions, resources, condition }) => {
       const prefix = sidPrefix(actions[0] ?? '');
       const n = (counts.get(prefix) ?? 0) + 1;
       counts.set(prefix, n);
-      return { Sid: `${prefix}${n}`, Effect: 'Allow', Action: actions, Resource: resources };
+      return { Sid: `${prefix}${n}`, Effect: 'Allow', Action: actions, Resource: resources, ...(condition && { Condition: condition }) };
     });
   }
 }

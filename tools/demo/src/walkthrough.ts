@@ -11,6 +11,9 @@ import { describeInvocation, layersUsed, patternsSeen } from './patterns';
  * patterns carried each message, all tied together by the correlation id the client sent.
  */
 
+/** Where an order's checkout ends. */
+const FINAL = ['PAID', 'CANCELLED', 'PAYMENT_FAILED'];
+
 export interface WalkthroughOptions {
   apiUrl: string;
   /** A staff account that may read reports (the seeded admin). */
@@ -44,7 +47,10 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   print(`   ${email} (${phone}) is signed in; the access token carries the CUSTOMER group`);
 
   step(2, 'She puts two of a product in her cart');
-  const product = (await expectStatus(api.get('/products?limit=1'), 200, 'list products')).body.items[0] as { productId: string; name: string; stock: number };
+  // Two for this order and one for the next: a product with stock for both.
+  const listed = (await expectStatus(api.get('/products?limit=50'), 200, 'list products')).body.items as { productId: string; name: string; stock: number }[];
+  const product = listed.find((p) => p.stock >= 3);
+  if (!product) throw new Error('no product in the first page of the catalogue has 3 or more in stock');
   await expectStatus(customer.post('/cart', { productId: product.productId, quantity: 2 }), 200, 'add to cart');
   print(`   2 × ${product.name} (stock ${product.stock})`);
 
@@ -58,7 +64,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
     200,
     'pay',
   );
-  const order = await waitFor(customer, orderId, ['PAID', 'CANCELLED', 'PAYMENT_FAILED'], timeoutMs);
+  const order = await waitFor(customer, orderId, FINAL, timeoutMs);
   print(`   the provider's signed webhook came back: the order is ${order.status}`);
   await messagesFor(api, email, (m) => m.some((x) => x.subject?.endsWith('is paid')), timeoutMs);
   await pause(settleMs);
@@ -75,7 +81,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
     200,
     'pay',
   );
-  const failed = await waitFor(customer, secondId, ['PAID', 'CANCELLED', 'PAYMENT_FAILED'], timeoutMs);
+  const failed = await waitFor(customer, secondId, FINAL, timeoutMs);
   print(`   the order ended ${failed.status} (${failed.reason ?? 'no reason'}); the compensation released its stock:`);
   await messagesFor(api, email, (m) => m.some((x) => x.subject?.startsWith('Payment for order')), timeoutMs);
   await pause(settleMs);
@@ -147,6 +153,7 @@ async function waitFor(customer: AuthenticatedClient, orderId: string, statuses:
   for (;;) {
     const order = (await expectStatus(customer.get(`/orders/${orderId}`), 200, 'get order')).body as { status: string; reason?: string };
     if (statuses.includes(order.status)) return order;
+    if (FINAL.includes(order.status)) throw new Error(`order ${orderId} ended ${order.status} (${order.reason ?? 'no reason'}), not ${statuses.join(' or ')}`);
     if (Date.now() > deadline) throw new Error(`order ${orderId} is still ${order.status} after ${timeoutMs} ms`);
     await pause(300);
   }

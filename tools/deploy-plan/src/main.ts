@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UsageError, nxAffectedArgs, parseChangeRange } from './affected-args';
 import { type ChangeRange, changedFiles } from './changed-files';
 import { affectedProjects, workspaceProjects } from './nx-workspace';
+import { deployOrder, loadManifests } from '@shop/manifests';
 import { deployPlan } from './plan';
 
 // `npm run deploy-plan -- --base=origin/main~1 --head=HEAD` prints {"stacks": [...]} on
@@ -18,17 +19,25 @@ try {
   process.exit(2);
 }
 
-const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { defaultBase?: string };
-const affected = affectedProjects(workspaceRoot, nxAffectedArgs(range));
-const plan = deployPlan({
-  affected,
-  projects: workspaceProjects(workspaceRoot),
-  changedFiles: changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main'),
-});
+async function main(): Promise<void> {
+  const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { defaultBase?: string };
+  const affected = affectedProjects(workspaceRoot, nxAffectedArgs(range));
+  const plan = deployPlan({
+    affected,
+    projects: workspaceProjects(workspaceRoot),
+    changedFiles: changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main'),
+    serviceOrder: deployOrder(await loadManifests(workspaceRoot)),
+  });
 
-console.log(JSON.stringify(plan));
-console.error(
-  plan.stacks.length === 0
-    ? `deploy-plan: nothing to deploy (affected: ${affected.join(', ') || 'none'})`
-    : `deploy-plan: deploy ${plan.stacks.join(' → ')}`,
-);
+  console.log(JSON.stringify(plan));
+  console.error(
+    plan.stacks.length === 0
+      ? `deploy-plan: nothing to deploy (affected: ${affected.join(', ') || 'none'})`
+      : `deploy-plan: deploy ${plan.stacks.join(' → ')}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -16,10 +16,15 @@ export interface DeployPlanInput {
    * affected infra counts as its own change: more deploys, never fewer.
    */
   changedFiles?: string[];
+  /**
+   * The services in an order their stacks can deploy in (`deployOrder` of @shop/manifests: a
+   * queue's or a stream's owner before the service that maps it). Without it, by name.
+   */
+  serviceOrder?: string[];
 }
 
 export interface DeployPlan {
-  /** Stacks to deploy, in order: `platform` first, then `service:<name>` sorted by name. */
+  /** Stacks to deploy, in order: `platform` first, then `service:<name>` in deploy order. */
   stacks: string[];
 }
 
@@ -66,10 +71,14 @@ export function deployPlan(input: DeployPlanInput): DeployPlan {
   const layersRebuilt = affected.has(LAYER_BUILDER);
   const platform = infraChanged || layersRebuilt || [...LAYER_LIBS].some((lib) => affected.has(lib));
 
+  const rank = (name: string) => {
+    const at = input.serviceOrder?.indexOf(name) ?? -1;
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
   const services = Object.keys(input.projects)
     .filter((name) => isService(input.projects[name]))
     .filter((name) => infraChanged || layersRebuilt || affected.has(name))
-    .sort();
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 
   return {
     stacks: [...(platform ? [PLATFORM_STACK] : []), ...services.map(serviceStack)],

@@ -45,6 +45,11 @@ describe('deploy plan', () => {
     expect(deployPlan({ affected: ['common', 'user-service'], projects }).stacks).toEqual(['platform', 'service:user-service']);
   });
 
+  it('deploys services in the order given, the owner of a mapped queue first, else by name', () => {
+    const plan = deployPlan({ affected: ['infra'], projects, serviceOrder: ['user-service', 'order-service', 'cart-service'] });
+    expect(plan.stacks).toEqual(['platform', 'service:user-service', 'service:order-service', 'service:cart-service', 'service:checkout-orchestrator']);
+  });
+
   it('deploys the platform and every service when the way the layers are built changes', () => {
     expect(deployPlan({ affected: ['layers'], projects })).toEqual({ stacks: ['platform', ...everyService] });
   });

@@ -1,5 +1,5 @@
 import type { ServiceManifest } from '@shop/common';
-import { loadServices } from '@shop/local-cloud/src/services';
+import { loadManifests } from '@shop/manifests';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { architectureMermaid } from '../src/diagram';
 
@@ -10,7 +10,7 @@ let diagram: string;
 let lines: string[];
 
 beforeAll(async () => {
-  manifests = await loadServices();
+  manifests = await loadManifests();
   diagram = architectureMermaid(manifests);
   lines = diagram.split('\n');
 });

@@ -1,5 +1,5 @@
 import type { ServiceManifest } from '@shop/common';
-import { loadServices } from '@shop/local-cloud/src/services';
+import { loadManifests } from '@shop/manifests';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { httpRoutes, openApiDocument } from '../src/openapi';
 
@@ -16,7 +16,7 @@ let manifests: ServiceManifest[];
 let paths: Record<string, Record<string, Operation>>;
 
 beforeAll(async () => {
-  manifests = await loadServices();
+  manifests = await loadManifests();
   paths = (openApiDocument(manifests) as { paths: typeof paths }).paths;
 });
 

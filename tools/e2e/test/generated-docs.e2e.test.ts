@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceManifest } from '@shop/common';
-import { findRepoRoot, loadServices } from '@shop/local-cloud/src/services';
+import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatedDocs } from '@shop/docs-gen/src/generated-docs';
 
@@ -9,7 +9,7 @@ const repoRoot = findRepoRoot();
 let manifests: ServiceManifest[];
 
 beforeAll(async () => {
-  manifests = await loadServices(repoRoot);
+  manifests = await loadManifests(repoRoot);
 });
 
 // Here, not in docs-gen's unit tests: this suite runs whenever any service changes (its manifest may have).

@@ -11,7 +11,7 @@ import { LOCAL_AWS } from '@shop/local-cloud/src/local-aws';
 import type { RuntimeLogLine } from '@shop/local-cloud/src/lambda-runtime';
 import { type LocalCloud, type RequestLogEntry, startLocalCloud } from '@shop/local-cloud/src/local-cloud';
 import { SEED_ADMIN, SEED_MANAGER } from '@shop/local-cloud/src/seed';
-import { findRepoRoot, loadServices } from '@shop/local-cloud/src/services';
+import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { childProcesses } from '@shop/testing';
 
 async function json(response: Response): Promise<Record<string, unknown>> {
@@ -95,7 +95,7 @@ describe('the local cloud', { timeout: 180_000 }, () => {
 
       // Queues and state machines from the manifests, behind the real SQS and SFN clients,
       // and named to the functions whose permissions name them.
-      const services = await loadServices(findRepoRoot());
+      const services = await loadManifests(findRepoRoot());
       const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: cloud.endpoints.sqs });
       const sfn = new SFNClient({ ...LOCAL_AWS, endpoint: cloud.endpoints.stepFunctions });
       try {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { findRepoRoot } from '@shop/local-cloud/src/services';
+import { findRepoRoot } from '@shop/manifests';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = findRepoRoot();

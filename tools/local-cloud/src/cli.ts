@@ -12,7 +12,7 @@ import { physicalName } from '@shop/common';
 import { isPortFree } from './free-port';
 import type { RuntimeLogLine } from './lambda-runtime';
 import { type LocalCloud, type RequestLogEntry, startLocalCloud } from './local-cloud';
-import { findRepoRoot, loadServices } from './services';
+import { findRepoRoot, loadManifests } from '@shop/manifests';
 
 // Lambda runs Node 22; on a Node 20 laptop the SDK would warn on every client's first use.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  for (const service of await loadServices(repoRoot)) {
+  for (const service of await loadManifests(repoRoot)) {
     for (const fn of Object.keys(service.functions)) shortNames.set(physicalName(STAGE, service.name, fn), fn);
   }
 

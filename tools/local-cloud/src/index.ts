@@ -15,16 +15,7 @@ export { LOCAL_AWS } from './local-aws';
 export { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local';
 export { startCognitoLocal, type CognitoLocal, type CognitoLocalOptions } from './cognito-local';
 export { ensureTables, createTableInput, type EnsureTablesResult } from './tables';
-export {
-  loadServices,
-  loadServicesWithRoots,
-  functionBundles,
-  missingBundles,
-  findRepoRoot,
-  bundlePath,
-  type FunctionBundle,
-  type LoadedService,
-} from './services';
+export { functionBundles, missingBundles, bundlePath, type FunctionBundle } from './services';
 export {
   functionEnvironment,
   functionConfigs,

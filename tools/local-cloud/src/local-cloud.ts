@@ -20,7 +20,8 @@ import { taskStateProblems } from './manifest-references';
 import { startPaymentProvider } from './payment-provider';
 import { paymentSecrets } from './payment-secrets';
 import { seed, type SeedResult } from './seed';
-import { findRepoRoot, functionBundles, loadServicesWithRoots } from './services';
+import { findRepoRoot, loadServices } from '@shop/manifests';
+import { functionBundles } from './services';
 import { QueuePoller } from './sqs/queue-poller';
 import { ensureDeadLetterQueues, ensureQueues } from './sqs/queues';
 import { startSqsServer } from './sqs/sqs-server';
@@ -159,7 +160,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   // Fail on broken manifests, definitions and missing bundles before spending 15 s starting java.
   const repoRoot = findRepoRoot();
-  const loaded = await loadServicesWithRoots(repoRoot);
+  const loaded = await loadServices(repoRoot);
   const services = loaded.map((s) => s.manifest);
   const machines = loadStateMachines(stage, loaded, region);
   const problems = [...manifestProblems(services), ...taskStateProblems(services, machines)];

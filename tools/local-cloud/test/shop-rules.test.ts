@@ -1,7 +1,7 @@
 import { createEvent, eventBridgeEntry, ORDER_EVENTS, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, UserRegistered } from '@shop/events';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern, patternProblems } from '../src/eventbridge/event-pattern';
-import { loadServices } from '../src/services';
+import { loadManifests } from '@shop/manifests';
 import { eventRuleBindings } from '../src/wiring';
 
 /** The shop's own EventBridge rules, from the manifests, against events of the catalog as they travel on the bus. */
@@ -28,7 +28,7 @@ const events = {
 
 describe("the shop's event rules", () => {
   it('are all patterns EventBridge accepts', async () => {
-    const rules = eventRuleBindings('local', await loadServices());
+    const rules = eventRuleBindings('local', await loadManifests());
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) expect(patternProblems(rule.pattern), rule.name).toEqual([]);
   });
@@ -37,7 +37,7 @@ describe("the shop's event rules", () => {
     ['shop-local-analytics-service-order-events', ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed']],
     ['shop-local-notification-service-order-lifecycle', ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed']],
   ])('%s takes every order event and nothing else', async (name, wanted) => {
-    const rule = eventRuleBindings('local', await loadServices()).find((r) => r.name === name);
+    const rule = eventRuleBindings('local', await loadManifests()).find((r) => r.name === name);
     expect(rule).toBeDefined();
     const matched = Object.entries(events).filter(([, event]) => matchesPattern(rule!.pattern, event)).map(([type]) => type);
     expect(matched).toEqual(wanted);
@@ -45,7 +45,7 @@ describe("the shop's event rules", () => {
   });
 
   it('analytics takes an order event the catalog does not know yet (its prefix rule), so that it reaches failed-events, not nowhere', async () => {
-    const rule = eventRuleBindings('local', await loadServices()).find((r) => r.name === 'shop-local-analytics-service-order-events');
+    const rule = eventRuleBindings('local', await loadManifests()).find((r) => r.name === 'shop-local-analytics-service-order-events');
     const shipped = { ...events.OrderPaid, 'detail-type': 'OrderShipped' };
     expect(matchesPattern(rule!.pattern, shipped)).toBe(true);
     expect(matchesPattern(rule!.pattern, { ...shipped, source: 'shop.users' })).toBe(false);

@@ -3,7 +3,7 @@ import { defineService } from '@shop/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../src/dynamodb-local';
 import { LOCAL_AWS } from '../src/local-aws';
-import { loadServices } from '../src/services';
+import { loadManifests } from '@shop/manifests';
 import { createTableInput, ensureTables } from '../src/tables';
 
 const orders = defineService({
@@ -105,7 +105,7 @@ describe('ensureTables on DynamoDB Local', () => {
   });
 
   it("creates the real services' tables", async () => {
-    const services = await loadServices();
+    const services = await loadManifests();
     const result = await ensureTables(client, 'local', services);
     expect(result.created).toEqual(
       expect.arrayContaining(['shop-local-product-service-products', 'shop-local-user-service-users']),

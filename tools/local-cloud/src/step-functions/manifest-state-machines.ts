@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { physicalName } from '@shop/common';
-import type { LoadedService } from '../services';
+import type { LoadedService } from '@shop/manifests';
 import { DefinitionError, prepareDefinition, type PreparedDefinition } from './prepare-definition';
 
 /**

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { ManifestReferenceError, manifestProblems } from '@shop/common';
+import { App } from 'cdktf';
+import { BuildOutputs } from '../assets/build-outputs';
+import type { StageConfig } from '../config/stage-config';
+import { PlatformStack } from '../platform/platform-stack';
+import { ServiceStack } from '../service/service-stack';
+import { deployDependencies, type LoadedService } from '@shop/manifests';
+
+export interface ShopAppOptions {
+  config: StageConfig;
+  services: readonly LoadedService[];
+  /** The directory holding `dist/` with the built bundles and layers (the workspace root). */
+  buildRoot: string;
+  /** Where `app.synth()` writes `stacks/<stack>/cdk.tf.json`; staged zip contents go to `<outdir>/staging`. */
+  outdir: string;
+}
+
+/**
+ * The whole shop as a CDK for Terraform app: the platform stack and one stack per service,
+ * named as tools/deploy-plan names them (`platform`, then the service's name), each stack
+ * depending on the platform and on the services whose resources it needs to exist
+ * (`deployDependencies`). Refuses manifests that do not fit together and bundles that are not
+ * built, before anything is written.
+ */
+export function shopApp({ config, services, buildRoot, outdir }: ShopAppOptions): App {
+  const manifests = services.map((s) => s.manifest);
+  const problems = manifestProblems(manifests);
+  if (problems.length > 0) throw new ManifestReferenceError(problems);
+
+  const outputs = new BuildOutputs(buildRoot, join(outdir, 'staging'));
+  outputs.assertBuilt(manifests.flatMap((m) => Object.keys(m.functions).map((functionName) => ({ service: m.name, functionName }))));
+
+  const app = new App({ outdir, stackTraces: false });
+  const platform = new PlatformStack(app, config, outputs);
+  const stacks = new Map(services.map((service) => [service.manifest.name, new ServiceStack(app, { config, service, services: manifests, outputs })]));
+  // Recorded in manifest.json as each stack's `dependencies`: the order a first deploy must keep.
+  for (const [name, stack] of stacks) {
+    stack.addDependency(platform);
+    for (const owner of deployDependencies(stack.manifest)) {
+      const dependency = stacks.get(owner);
+      if (!dependency) throw new Error(`${name} needs the stack of ${owner}, which is no service here`);
+      if (dependency.dependsOn(stack)) {
+        throw new Error(`${name} and ${owner} each need the other's resources to exist first: no deploy order can create both`);
+      }
+      stack.addDependency(dependency);
+    }
+  }
+  return app;
+}

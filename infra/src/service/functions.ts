@@ -1,0 +1,136 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import {
+  type EnvironmentSources,
+  eventBusName,
+  functionEnvironmentVariables,
+  physicalName,
+  type PlatformVariable,
+} from '@shop/common';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { functionPolicy, type PolicyContext } from '../iam';
+import { LAYER_PARAMETERS } from '../platform/platform-parameters';
+import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '../stacks/lambda-runtime';
+import { fittingName } from '../stacks/resource-names';
+import { literal } from '../terraform/literal';
+import type { ServiceStack } from './service-stack';
+
+/** The name of each function's inline policy. */
+export const FUNCTION_POLICY_NAME = 'least-privilege';
+
+export interface DeployedFunction {
+  function: LambdaFunction;
+  role: IamRole;
+  /** What a trigger that Lambda checks against the role (a mapping, a destination) must wait for. */
+  policy: IamRolePolicy;
+}
+
+/** Where each platform variable's value comes from in a deployed function. */
+const PLATFORM_VALUES: Record<PlatformVariable, (stack: ServiceStack) => string> = {
+  USER_POOL_ID: (stack) => stack.platform.value('userPoolId'),
+  USER_POOL_CLIENT_ID: (stack) => stack.platform.value('userPoolClientId'),
+  PAYMENT_PROVIDER_URL: (stack) => stack.platform.value('paymentProviderUrl'),
+  // SecureString parameters: the values land in this stack's state and in the function's
+  // configuration, so state must be encrypted (the S3 backend is) and kept from people who
+  // should not read the provider's keys.
+  PAYMENT_PROVIDER_API_KEY: (stack) => stack.platform.value('paymentProviderApiKey'),
+  PAYMENT_WEBHOOK_SECRET: (stack) => stack.platform.value('paymentWebhookSecret'),
+  PAYMENT_WINDOW_SECONDS: (stack) => String(stack.config.paymentWindowSeconds),
+  EMAIL_FROM: (stack) => stack.platform.value('emailFrom'),
+};
+
+/** The variables the function reads, by the same derivation the local cloud uses (libs/common). */
+export function environmentSources(stack: ServiceStack): EnvironmentSources {
+  const { stage, logLevel } = stack.config;
+  return {
+    stage,
+    logLevel,
+    tableName: (service, table) => physicalName(stage, service, table),
+    functionName: (service, fn) => physicalName(stage, service, fn),
+    queueUrl: (service, queue) => stack.queueUrl(service, queue),
+    stateMachineArn: (service, machine) => stack.arns.stateMachine(service, machine),
+    eventBusName: () => eventBusName(stage),
+    platform: (variable) => PLATFORM_VALUES[variable](stack),
+  };
+}
+
+/** The context `functionPolicy` builds ARNs in; platform ARNs are read from SSM only by the functions that need them. */
+export function policyContext(stack: ServiceStack): PolicyContext {
+  return {
+    stage: stack.config.stage,
+    region: stack.region,
+    accountId: stack.accountId,
+    services: stack.services,
+    get userPoolArn() {
+      return stack.platform.value('userPoolArn');
+    },
+    get emailIdentityArn() {
+      return stack.platform.value('emailIdentityArn');
+    },
+  };
+}
+
+/**
+ * Each function of the service: its zip (the bundle as `index.js`), its log group with the
+ * stage's retention, its own role holding exactly `functionPolicy`, the layers its bundle
+ * requires, and its environment; and, for a function invoked asynchronously, its retries and
+ * the dead-letter queue its failures go to.
+ */
+export function serviceFunctions(stack: ServiceStack): void {
+  const sources = environmentSources(stack);
+  const context = policyContext(stack);
+  for (const [name, def] of Object.entries(stack.manifest.functions)) {
+    const functionName = fittingName('lambdaFunction', stack.physical(name));
+    const logGroup = new CloudwatchLogGroup(stack, `function-${name}-logs`, {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: stack.config.logRetentionDays,
+    });
+    const role = new IamRole(stack, `function-${name}-role`, {
+      name: fittingName('iamRole', functionName),
+      description: `Role of ${stack.manifest.name}/${name}: exactly what its manifest names`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    // The basic execution role's log actions are in here too, scoped to the function's own log group.
+    const policy = new IamRolePolicy(stack, `function-${name}-policy`, {
+      role: role.id,
+      name: FUNCTION_POLICY_NAME,
+      policy: JSON.stringify(functionPolicy(stack.manifest, name, context)),
+    });
+    const code = new TerraformAsset(stack, `function-${name}-code`, { path: stack.outputs.functionZip(stack.manifest.name, name), type: AssetType.FILE });
+    const layers = stack.outputs.layersOf(stack.manifest.name, name).map((layer) => stack.platform.value(LAYER_PARAMETERS[layer]));
+
+    const lambda = new LambdaFunction(stack, `function-${name}`, {
+      functionName,
+      description: literal(def.description).slice(0, 256),
+      role: role.arn,
+      handler: 'index.handler',
+      runtime: LAMBDA_RUNTIME,
+      architectures: [LAMBDA_ARCHITECTURE],
+      memorySize: def.memoryMb,
+      timeout: def.timeoutSeconds,
+      filename: code.path,
+      sourceCodeHash: Fn.filebase64sha256(code.path),
+      layers,
+      environment: { variables: functionEnvironmentVariables(stack.manifest, name, sources) },
+      // Lambda would create the log group itself, without retention, if it wrote first.
+      dependsOn: [logGroup, policy],
+    });
+
+    if (def.asyncInvoke) {
+      new LambdaFunctionEventInvokeConfig(stack, `function-${name}-async-invoke`, {
+        functionName: lambda.functionName,
+        maximumRetryAttempts: def.asyncInvoke.maximumRetryAttempts,
+        destinationConfig: { onFailure: { destination: stack.queueArn(def.asyncInvoke.onFailure) } },
+        // Lambda checks that the role may send to the destination.
+        dependsOn: [policy],
+      });
+    }
+    stack.functions.set(name, { function: lambda, role, policy });
+  }
+}

@@ -1,0 +1,116 @@
+import { physicalName, type ServiceManifest } from '@shop/common';
+import { functionEnvironment, type WiringContext } from '@shop/local-cloud/src/wiring';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { findRepoRoot, loadServices } from '@shop/manifests';
+import { readStacks, resourceWith, type TerraformJson, TF } from './support/terraform-json';
+
+/** A function's variables as the synthesized stack sets them. */
+function deployedEnvironment(stacks: Record<string, TerraformJson>, service: string, fn: string): Record<string, string> {
+  const stack = stacks[service];
+  if (!stack) throw new Error(`no stack ${service}`);
+  return resourceWith(stack, 'aws_lambda_function', 'function_name', physicalName('dev', service, fn))[1]['environment'].variables;
+}
+
+/** What the local cloud sets that Lambda sets itself or that only a laptop needs: the SDK's region, credentials and endpoints. */
+const isLocalOnly = (name: string) => name.startsWith('AWS_');
+
+describe('the environment of every deployed function', () => {
+  let services: ServiceManifest[];
+  let stacks: Record<string, TerraformJson>;
+
+  beforeAll(async () => {
+    services = (await loadServices(findRepoRoot(__dirname))).map((s) => s.manifest);
+    stacks = readStacks(inject('synthesized').real);
+  });
+
+  it('has the same variable names the local cloud sets, for every function of every service', () => {
+    const refs = (pick: (m: ServiceManifest) => object | undefined) =>
+      new Map(services.flatMap((m) => Object.keys(pick(m) ?? {}).map((name) => [`${m.name}/${name}`, `local:${m.name}/${name}`] as [string, string])));
+    const context: WiringContext = {
+      stage: 'dev',
+      region: 'us-east-1',
+      endpoints: {
+        dynamodb: 'http://localhost:1',
+        cognito: 'http://localhost:2',
+        lambda: 'http://localhost:3',
+        sqs: 'http://localhost:4',
+        stepFunctions: 'http://localhost:5',
+        eventBridge: 'http://localhost:6',
+        sns: 'http://localhost:7',
+        ses: 'http://localhost:8',
+      },
+      userPool: { id: 'us-east-1_local', clientId: 'client' },
+      queueUrls: refs((m) => m.queues),
+      stateMachineArns: refs((m) => m.stateMachines),
+      paymentProvider: { url: 'http://localhost:9', apiKey: 'key', webhookSecret: 'secret' },
+      paymentWindowSeconds: 900,
+      emailFrom: 'shop@example.com',
+    };
+    for (const service of services) {
+      for (const fn of Object.keys(service.functions)) {
+        const local = Object.keys(functionEnvironment(context, service, fn)).filter((name) => !isLocalOnly(name));
+        expect(Object.keys(deployedEnvironment(stacks, service.name, fn)).sort(), `${service.name}/${fn}`).toEqual(local.sort());
+      }
+    }
+  });
+
+  it("gives create-order its tables, the functions it invokes (and fires), the checkout's ARN and the payment window", () => {
+    expect(deployedEnvironment(stacks, 'order-service', 'create-order')).toMatchObject({
+      SERVICE_NAME: 'order-service',
+      STAGE: 'dev',
+      ORDERS_TABLE: 'shop-dev-order-service-orders',
+      IDEMPOTENCY_KEYS_TABLE: 'shop-dev-order-service-idempotency-keys',
+      CART_SERVICE_READ_CART_FUNCTION: 'shop-dev-cart-service-read-cart',
+      PRODUCT_SERVICE_GET_PRODUCTS_FUNCTION: 'shop-dev-product-service-get-products',
+      CHECKOUT_ORCHESTRATOR_CHECKOUT_STATE_MACHINE_ARN: `arn:aws:states:${TF.region}:${TF.account}:stateMachine:shop-dev-checkout-orchestrator-checkout`,
+      PAYMENT_WINDOW_SECONDS: '900',
+    });
+  });
+
+  it('gives the payment functions the provider settings from SSM, the secrets decrypted', () => {
+    expect(deployedEnvironment(stacks, 'payment-service', 'payment-webhook')).toMatchObject({
+      PAYMENT_PROVIDER_URL: TF.platform('payment-provider/url'),
+      PAYMENT_PROVIDER_API_KEY: TF.secret('payment-provider/api-key'),
+      PAYMENT_WEBHOOK_SECRET: TF.secret('payment-provider/webhook-secret'),
+      PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: '${aws_sqs_queue.queue-payment-events.url}',
+    });
+    expect(stacks['payment-service']!.data?.['aws_ssm_parameter']?.['platform-payment-provider-api-key']?.['with_decryption']).toBe(true);
+  });
+});
+
+describe('the environment of made-up functions of every kind', () => {
+  let stacks: Record<string, TerraformJson>;
+  beforeAll(() => {
+    stacks = readStacks(inject('synthesized').synthetic);
+  });
+
+  it('names every table, function (invoked or fired), queue, state machine, the bus and the platform settings', () => {
+    expect(deployedEnvironment(stacks, 'alpha-service', 'api-handler')).toEqual({
+      SERVICE_NAME: 'alpha-service',
+      STAGE: 'dev',
+      LOG_LEVEL: 'info',
+      THINGS_TABLE: 'shop-dev-alpha-service-things',
+      BETA_SERVICE_LOOKUP_FUNCTION: 'shop-dev-beta-service-lookup',
+      BETA_SERVICE_RECORD_FUNCTION: 'shop-dev-beta-service-record',
+      ALPHA_SERVICE_WORK_QUEUE_URL: '${aws_sqs_queue.queue-work.url}',
+      ALPHA_SERVICE_FLOW_STATE_MACHINE_ARN: `arn:aws:states:${TF.region}:${TF.account}:stateMachine:shop-dev-alpha-service-flow`,
+      EVENT_BUS_NAME: 'shop-dev-events',
+      USER_POOL_ID: TF.platform('user-pool/id'),
+      USER_POOL_CLIENT_ID: TF.platform('user-pool/client-id'),
+      PAYMENT_PROVIDER_URL: TF.platform('payment-provider/url'),
+      PAYMENT_PROVIDER_API_KEY: TF.secret('payment-provider/api-key'),
+      PAYMENT_WEBHOOK_SECRET: TF.secret('payment-provider/webhook-secret'),
+    });
+  });
+
+  it("reaches another service's queue by its URL and another's table by its name", () => {
+    expect(deployedEnvironment(stacks, 'beta-service', 'listener')['ALPHA_SERVICE_WORK_QUEUE_URL']).toBe(
+      `https://sqs.${TF.region}.amazonaws.com/${TF.account}/shop-dev-alpha-service-work`,
+    );
+    expect(deployedEnvironment(stacks, 'beta-service', 'lookup')['THINGS_TABLE']).toBe('shop-dev-alpha-service-things');
+  });
+
+  it('tells a function that sends e-mail where from', () => {
+    expect(deployedEnvironment(stacks, 'alpha-service', 'worker')).toMatchObject({ EMAIL_FROM: TF.platform('email/from'), PAYMENT_WINDOW_SECONDS: '900' });
+  });
+});

@@ -1,0 +1,386 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type BundleMetafile,
+  type HttpTrigger,
+  parseRef,
+  physicalName,
+  renderDefinition,
+  type ServiceManifest,
+} from '@shop/common';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { functionPolicy, type PolicyContext } from '../src/iam';
+import { findRepoRoot, type LoadedService, loadServices } from '@shop/manifests';
+import { SYNTHETIC_SERVICES } from './support/synthetic-services';
+import { zipEntries } from './support/zip-entries';
+import { type Block, readStacks, ref, resources, resourceWith, type TerraformJson, TF, unescapeTerraform } from './support/terraform-json';
+
+/**
+ * Rules every synthesized stack keeps, checked over the repository's own services and over
+ * made-up services that use every kind a manifest can hold: each is derived here from the
+ * manifests, independently of how infra builds the stacks.
+ */
+
+interface Variant {
+  label: string;
+  outdir: () => string;
+  services: () => Promise<LoadedService[]>;
+  /** The directory holding the `dist/` the stacks were built from. */
+  buildRoot: () => string;
+}
+
+const repoRoot = findRepoRoot(__dirname);
+const VARIANTS: Variant[] = [
+  { label: "the repository's services", outdir: () => inject('synthesized').real, services: () => loadServices(repoRoot), buildRoot: () => repoRoot },
+  {
+    label: 'made-up services of every kind',
+    outdir: () => inject('synthesized').synthetic,
+    services: async () => {
+      const workspace = inject('synthesized').syntheticWorkspace;
+      return SYNTHETIC_SERVICES.map((manifest) => ({ manifest, root: join(workspace, 'apps', manifest.name) }));
+    },
+    buildRoot: () => inject('synthesized').syntheticWorkspace,
+  },
+];
+
+const STAGE = 'dev';
+const name = (service: string, resource: string) => physicalName(STAGE, service, resource);
+const arn = (kind: string, rest: string) => `arn:aws:${kind}:${TF.region}:${TF.account}:${rest}`;
+const functionArn = (ref: string) => {
+  const { service, name: fn } = parseRef(ref);
+  return arn('lambda', `function:${name(service, fn)}`);
+};
+
+/** The actions AWS only grants on Resource "*", and why (see WILDCARD_RESOURCE_ACTIONS and LOG_DELIVERY_ACTIONS). */
+const WILDCARD_EXCEPTIONS = new Set([
+  // no resource type for a task token
+  'states:SendTaskSuccess',
+  'states:SendTaskFailure',
+  // an SMS goes to a phone number, which has no ARN
+  'sns:Publish',
+  // Step Functions' log delivery to CloudWatch Logs
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+]);
+
+describe.each(VARIANTS)('the stacks of $label', (variant) => {
+  let stacks: Record<string, TerraformJson>;
+  let services: LoadedService[];
+  let manifests: ServiceManifest[];
+
+  beforeAll(async () => {
+    stacks = readStacks(variant.outdir());
+    services = await variant.services();
+    manifests = services.map((s) => s.manifest);
+  });
+
+  const everyFunction = () => manifests.flatMap((m) => Object.entries(m.functions).map(([fn, def]) => ({ manifest: m, fn, def })));
+  const stackOf = (service: string) => {
+    const stack = stacks[service];
+    if (!stack) throw new Error(`no stack ${service}`);
+    return stack;
+  };
+  /** The Lambda function resource of `service/fn`, by its physical name. */
+  const lambda = (service: string, fn: string) => resourceWith(stackOf(service), 'aws_lambda_function', 'function_name', name(service, fn));
+
+  it('has the platform stack and one stack per service, named as deploy-plan names them', () => {
+    expect(Object.keys(stacks).sort()).toEqual(['platform', ...manifests.map((m) => m.name)].sort());
+  });
+
+  it('gives every http trigger its route, integration and API Gateway permission, and no route more', () => {
+    for (const manifest of manifests) {
+      const stack = stackOf(manifest.name);
+      const routes = Object.entries(manifest.functions).flatMap(([fn, def]) =>
+        def.triggers.filter((t): t is HttpTrigger => t.type === 'http').map((trigger) => ({ fn, trigger })),
+      );
+      expect(resources(stack, 'aws_apigatewayv2_route')).toHaveLength(routes.length);
+      for (const { fn, trigger } of routes) {
+        const where = `${manifest.name}/${fn} ${trigger.method} ${trigger.path}`;
+        const [functionId] = lambda(manifest.name, fn);
+        const [, route] = resourceWith(stack, 'aws_apigatewayv2_route', 'route_key', `${trigger.method} ${trigger.path}`);
+        expect(route['api_id'], where).toBe(TF.platform('http-api/id'));
+        const integrationId = /^integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}$/.exec(route['target'])?.[1];
+        const integration = stack.resource?.['aws_apigatewayv2_integration']?.[integrationId ?? ''];
+        expect(integration, where).toMatchObject({
+          api_id: TF.platform('http-api/id'),
+          integration_type: 'AWS_PROXY',
+          payload_format_version: '2.0',
+          integration_uri: ref('aws_lambda_function', functionId, 'arn'),
+        });
+        if (trigger.auth.kind === 'public') {
+          expect(route['authorization_type'], where).toBe('NONE');
+          expect(route['authorizer_id'], where).toBeUndefined();
+        } else {
+          expect(route['authorization_type'], where).toBe('JWT');
+          expect(route['authorizer_id'], where).toBe(TF.platform('http-api/authorizer-id'));
+        }
+        const sourceArn = `${TF.platform('http-api/execution-arn')}/*/${trigger.method}${trigger.path.replace(/\{[^}]+\}/g, '*')}`;
+        const permissions = resources(stack, 'aws_lambda_permission').filter(([, p]) => p['source_arn'] === sourceArn);
+        expect(permissions, where).toHaveLength(1);
+        expect(permissions[0]![1], where).toMatchObject({
+          action: 'lambda:InvokeFunction',
+          principal: 'apigateway.amazonaws.com',
+          function_name: ref('aws_lambda_function', functionId, 'function_name'),
+        });
+      }
+    }
+  });
+
+  it("gives every function its own role whose one inline policy is exactly functionPolicy of its manifest", () => {
+    const context: PolicyContext = {
+      stage: STAGE,
+      region: TF.region,
+      accountId: TF.account,
+      userPoolArn: TF.platform('user-pool/arn'),
+      emailIdentityArn: TF.platform('email/identity-arn'),
+      services: manifests,
+    };
+    const roles = new Set<string>();
+    for (const { manifest, fn } of everyFunction()) {
+      const stack = stackOf(manifest.name);
+      const [, lambdaBlock] = lambda(manifest.name, fn);
+      const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(lambdaBlock['role'])?.[1] ?? '';
+      expect(roles.has(`${manifest.name}:${roleId}`), `${manifest.name}/${fn} shares a role`).toBe(false);
+      roles.add(`${manifest.name}:${roleId}`);
+      const role = stack.resource?.['aws_iam_role']?.[roleId];
+      expect(JSON.parse(role?.['assume_role_policy'] ?? '{}').Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+      const policies = resources(stack, 'aws_iam_role_policy').filter(([, p]) => p['role'] === ref('aws_iam_role', roleId, 'id'));
+      expect(policies, `${manifest.name}/${fn}`).toHaveLength(1);
+      expect(JSON.parse(policies[0]![1]['policy']), `${manifest.name}/${fn}`).toEqual(functionPolicy(manifest, fn, context));
+    }
+    for (const stack of Object.values(stacks)) expect(resources(stack, 'aws_iam_role_policy_attachment')).toEqual([]);
+  });
+
+  it('grants no wildcard action anywhere, and Resource "*" only for the actions AWS allows nothing narrower for', () => {
+    for (const [stackName, stack] of Object.entries(stacks)) {
+      const documents = [
+        ...resources(stack, 'aws_iam_role_policy').map(([id, p]) => [id, p['policy']] as const),
+        ...resources(stack, 'aws_sns_topic_policy').map(([id, p]) => [id, p['policy']] as const),
+      ];
+      for (const [id, text] of documents) {
+        for (const statement of JSON.parse(text).Statement as { Action: string | string[]; Resource: string | string[] }[]) {
+          const actions = [statement.Action].flat();
+          const resourcesOf = [statement.Resource].flat();
+          for (const action of actions) {
+            expect(action === '*' || action.endsWith(':*'), `${stackName}/${id}: ${action}`).toBe(false);
+          }
+          if (resourcesOf.includes('*')) {
+            expect(resourcesOf, `${stackName}/${id}`).toEqual(['*']);
+            for (const action of actions) expect(WILDCARD_EXCEPTIONS.has(action), `${stackName}/${id}: ${action} on *`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('gives every work queue its dead-letter queue with the redrive policy, and every dead-letter queue an alarm', () => {
+    for (const manifest of manifests) {
+      const stack = stackOf(manifest.name);
+      const queueRef = (id: string) => ref('aws_sqs_queue', id, 'arn');
+      const deadLetterQueues: string[] = Object.keys(manifest.deadLetterQueues ?? {});
+      for (const [queue, def] of Object.entries(manifest.queues ?? {})) {
+        const [, block] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, queue));
+        const [dlqId] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, `${queue}-dlq`));
+        expect(JSON.parse(block['redrive_policy']), `${manifest.name}/${queue}`).toEqual({ deadLetterTargetArn: queueRef(dlqId), maxReceiveCount: def.maxReceiveCount });
+        expect(block['visibility_timeout_seconds']).toBe(def.visibilityTimeoutSeconds);
+        deadLetterQueues.push(`${queue}-dlq`);
+      }
+      expect(resources(stack, 'aws_sqs_queue')).toHaveLength(Object.keys(manifest.queues ?? {}).length + deadLetterQueues.length);
+      expect(resources(stack, 'aws_cloudwatch_metric_alarm')).toHaveLength(deadLetterQueues.length);
+      for (const queue of deadLetterQueues) {
+        const [id, block] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, queue));
+        expect(block['message_retention_seconds'], `${manifest.name}/${queue}`).toBe(14 * 24 * 3600);
+        expect(block['redrive_policy'], `${manifest.name}/${queue} is a dead end`).toBeUndefined();
+        const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').filter(([, a]) => a['dimensions']?.QueueName === ref('aws_sqs_queue', id, 'name'));
+        expect(alarms, `${manifest.name}/${queue}`).toHaveLength(1);
+        expect(alarms[0]![1]).toMatchObject({
+          namespace: 'AWS/SQS',
+          metric_name: 'ApproximateNumberOfMessagesVisible',
+          comparison_operator: 'GreaterThanThreshold',
+          threshold: 0,
+          alarm_actions: [TF.platform('alarms/topic-arn')],
+        });
+      }
+    }
+  });
+
+  it('attaches to every function exactly the layers its bundle requires', () => {
+    const layerArn = { 'common-utils': TF.platform('layers/common-utils/arn'), 'auth-layer': TF.platform('layers/auth-layer/arn') };
+    for (const manifest of manifests) {
+      const metafile = JSON.parse(readFileSync(join(variant.buildRoot(), 'dist', 'apps', manifest.name, 'meta.json'), 'utf8')) as BundleMetafile;
+      for (const fn of Object.keys(manifest.functions)) {
+        const imports = new Set(metafile.outputs[`dist/apps/${manifest.name}/${fn}.js`]?.imports.filter((i) => i.external).map((i) => i.path));
+        // auth-layer's package requires common-utils' in turn.
+        const expected = [
+          ...(imports.has('@shop/common') || imports.has('@shop/auth') ? [layerArn['common-utils']] : []),
+          ...(imports.has('@shop/auth') ? [layerArn['auth-layer']] : []),
+        ];
+        expect(lambda(manifest.name, fn)[1]['layers'], `${manifest.name}/${fn}`).toEqual(expected);
+      }
+    }
+  });
+
+  it('deploys every function as its manifest says: nodejs22.x on arm64, its memory and timeout, its zip, a log group with retention', () => {
+    for (const { manifest, fn, def } of everyFunction()) {
+      const stack = stackOf(manifest.name);
+      const [, block] = lambda(manifest.name, fn);
+      expect(block, `${manifest.name}/${fn}`).toMatchObject({
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        handler: 'index.handler',
+        memory_size: def.memoryMb,
+        timeout: def.timeoutSeconds,
+      });
+      expect(block['filename']).toMatch(/^assets\/.+\.zip$/);
+      expect(zipEntries(join(variant.outdir(), 'stacks', manifest.name, block['filename'])), `${manifest.name}/${fn}`).toEqual(['index.js']);
+      expect(block['source_code_hash']).toBe(`\${filebase64sha256("${block['filename']}")}`);
+      const [logsId, logs] = resourceWith(stack, 'aws_cloudwatch_log_group', 'name', `/aws/lambda/${name(manifest.name, fn)}`);
+      expect(logs['retention_in_days']).toBe(14);
+      expect(block['depends_on']).toContain(`aws_cloudwatch_log_group.${logsId}`);
+    }
+  });
+
+  it('retries and dead-letters every function invoked asynchronously, as its asyncInvoke says', () => {
+    for (const manifest of manifests) {
+      const stack = stackOf(manifest.name);
+      const withSettings = Object.entries(manifest.functions).filter(([, def]) => def.asyncInvoke);
+      expect(resources(stack, 'aws_lambda_function_event_invoke_config')).toHaveLength(withSettings.length);
+      for (const [fn, def] of withSettings) {
+        const [functionId] = lambda(manifest.name, fn);
+        const [, config] = resourceWith(stack, 'aws_lambda_function_event_invoke_config', 'function_name', ref('aws_lambda_function', functionId, 'function_name'));
+        const { service, name: queue } = parseRef(def.asyncInvoke!.onFailure);
+        const destination =
+          service === manifest.name
+            ? ref('aws_sqs_queue', resourceWith(stack, 'aws_sqs_queue', 'name', name(service, queue))[0], 'arn')
+            : arn('sqs', name(service, queue));
+        expect(config).toMatchObject({ maximum_retry_attempts: def.asyncInvoke!.maximumRetryAttempts, destination_config: { on_failure: { destination } } });
+      }
+    }
+  });
+
+  it('maps every queue and stream trigger with partial batch responses, from the right source, failures to the right queue', () => {
+    for (const manifest of manifests) {
+      const stack = stackOf(manifest.name);
+      /** This stack's resource, or another service's by its deterministic name. */
+      const queueArn = (queueRef: string) => {
+        const { service, name: queue } = parseRef(queueRef);
+        return service === manifest.name
+          ? ref('aws_sqs_queue', resourceWith(stack, 'aws_sqs_queue', 'name', name(service, queue))[0], 'arn')
+          : arn('sqs', name(service, queue));
+      };
+      const streamArn = (tableRef: string) => {
+        const { service, name: table } = parseRef(tableRef);
+        if (service === manifest.name) return ref('aws_dynamodb_table', resourceWith(stack, 'aws_dynamodb_table', 'name', name(service, table))[0], 'stream_arn');
+        const [sourceId] = Object.entries(stack.data?.['aws_dynamodb_table'] ?? {}).find(([, d]) => d['name'] === name(service, table)) ?? [];
+        return `\${data.aws_dynamodb_table.${sourceId}.stream_arn}`;
+      };
+      const mappings = resources(stack, 'aws_lambda_event_source_mapping').map(([, m]) => m);
+      let expected = 0;
+      for (const [fn, def] of Object.entries(manifest.functions)) {
+        const [functionId] = lambda(manifest.name, fn);
+        for (const trigger of def.triggers) {
+          if (trigger.type !== 'queue' && trigger.type !== 'table-stream') continue;
+          expected++;
+          const source = trigger.type === 'queue' ? queueArn(trigger.queue) : streamArn(trigger.table);
+          const found = mappings.filter((m) => m['function_name'] === ref('aws_lambda_function', functionId, 'arn') && m['event_source_arn'] === source);
+          expect(found, `${manifest.name}/${fn} ${trigger.type} from ${source}`).toHaveLength(1);
+          const mapping = found[0]!;
+          expect(mapping).toMatchObject({
+            batch_size: trigger.batchSize,
+            maximum_batching_window_in_seconds: trigger.maxBatchingWindowSeconds ?? 0,
+            function_response_types: ['ReportBatchItemFailures'],
+          });
+          if (trigger.type === 'table-stream') {
+            expect(mapping).toMatchObject({
+              starting_position: trigger.startingPosition,
+              maximum_retry_attempts: trigger.maximumRetryAttempts,
+              bisect_batch_on_function_error: trigger.bisectBatchOnError,
+              destination_config: { on_failure: { destination_arn: queueArn(trigger.onFailure) } },
+            });
+          } else {
+            expect(mapping['starting_position']).toBeUndefined();
+          }
+        }
+      }
+      expect(mappings, manifest.name).toHaveLength(expected);
+    }
+  });
+
+  it("runs every state machine from the repository's definition file, rendered with the functions' ARNs", () => {
+    for (const { manifest, root } of services) {
+      const stack = stackOf(manifest.name);
+      for (const [machine, def] of Object.entries(manifest.stateMachines ?? {})) {
+        const [, block] = resourceWith(stack, 'aws_sfn_state_machine', 'name', name(manifest.name, machine));
+        const file = JSON.parse(readFileSync(join(root, def.definition), 'utf8')) as object;
+        expect(JSON.parse(unescapeTerraform(block['definition'])), `${manifest.name}/${machine}`).toEqual(renderDefinition(file, functionArn));
+        const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(block['role_arn'])?.[1] ?? '';
+        const [, policy] = resourceWith(stack, 'aws_iam_role_policy', 'role', ref('aws_iam_role', roleId, 'id'));
+        const invokes = (JSON.parse(policy['policy']).Statement as { Action: string[]; Resource: string[] }[]).filter((s) => s.Action.includes('lambda:InvokeFunction'));
+        const refs = new Set<string>();
+        renderDefinition(file, (r) => (refs.add(r), r));
+        expect(invokes.flatMap((s) => s.Resource).sort()).toEqual([...refs].map(functionArn).sort());
+      }
+    }
+  });
+
+  it('keeps every table on demand with point-in-time recovery, and streams, indexes and TTL where declared', () => {
+    for (const manifest of manifests) {
+      for (const [table, def] of Object.entries(manifest.tables)) {
+        const [, block] = resourceWith(stackOf(manifest.name), 'aws_dynamodb_table', 'name', name(manifest.name, table));
+        expect(block).toMatchObject({ billing_mode: 'PAY_PER_REQUEST', point_in_time_recovery: { enabled: true }, hash_key: def.partitionKey.name });
+        expect(block['stream_enabled']).toBe(Boolean(def.stream));
+        expect(block['stream_view_type']).toBe(def.stream);
+        expect(block['ttl']?.attribute_name).toBe(def.ttlAttribute);
+        expect((block['global_secondary_index'] as Block[]).map((i) => [i['name'], i['projection_type']])).toEqual(
+          (def.globalSecondaryIndexes ?? []).map((i) => [i.name, 'ALL']),
+        );
+      }
+    }
+  });
+
+  it('reads from SSM only parameters the platform stack writes', () => {
+    const written = new Set(resources(stackOf('platform'), 'aws_ssm_parameter').map(([, p]) => p['name'] as string));
+    for (const manifest of manifests) {
+      for (const [, data] of Object.entries(stackOf(manifest.name).data?.['aws_ssm_parameter'] ?? {})) {
+        expect(written.has(data['name']), `${manifest.name} reads ${data['name']}`).toBe(true);
+      }
+    }
+  });
+
+  it('gives every event-rule, topic and schedule trigger its rule, subscription or schedule, each with what lets AWS invoke, and nothing more', () => {
+    for (const manifest of manifests) {
+      const stack = stackOf(manifest.name);
+      const triggers = Object.values(manifest.functions).flatMap((def) => def.triggers);
+      const count = (type: string) => triggers.filter((t) => t.type === type).length;
+      const topicRules = Object.values(manifest.topics ?? {}).flatMap((topic) => Object.keys(topic.rules ?? {}));
+      expect(resources(stack, 'aws_cloudwatch_event_rule').map(([, r]) => r['name']).sort(), manifest.name).toEqual(
+        [...triggers.flatMap((t) => (t.type === 'event-rule' ? [t.rule] : [])), ...topicRules].map((rule) => name(manifest.name, rule)).sort(),
+      );
+      expect(resources(stack, 'aws_cloudwatch_event_target')).toHaveLength(count('event-rule') + topicRules.length);
+      expect(resources(stack, 'aws_sns_topic_subscription')).toHaveLength(count('topic'));
+      expect(resources(stack, 'aws_scheduler_schedule').map(([, r]) => r['name']).sort()).toEqual(
+        triggers.flatMap((t) => (t.type === 'schedule' ? [name(manifest.name, t.schedule)] : [])).sort(),
+      );
+      const principals = resources(stack, 'aws_lambda_permission').map(([, p]) => p['principal'] as string);
+      expect(principals.filter((p) => p === 'events.amazonaws.com')).toHaveLength(count('event-rule'));
+      expect(principals.filter((p) => p === 'sns.amazonaws.com')).toHaveLength(count('topic'));
+      expect(principals).toHaveLength(count('http') + count('event-rule') + count('topic'));
+      expect(resources(stack, 'aws_sns_topic').map(([, t]) => t['name']).sort()).toEqual(Object.keys(manifest.topics ?? {}).map((t) => name(manifest.name, t)).sort());
+    }
+  });
+
+  it("needs no other stack's state: no remote state anywhere", () => {
+    for (const stack of Object.values(stacks)) {
+      expect(stack.data?.['terraform_remote_state']).toBeUndefined();
+      expect(JSON.stringify(stack)).not.toMatch(/\$\{data\.terraform_remote_state/);
+    }
+  });
+});
