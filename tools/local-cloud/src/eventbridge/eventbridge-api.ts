@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { listen, type ListeningServer, readBody } from '../http-server';
+import { startAwsJsonApi } from '../aws-json-api';
+import type { ListeningServer } from '../http-server';
 import { EventBridgeError, type LocalEventBus } from './event-bus';
 
 /**
@@ -11,42 +10,18 @@ import { EventBridgeError, type LocalEventBus } from './event-bus';
  * from the manifests, not from PutRule calls.
  */
 
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-const TARGET_PREFIX = 'AWSEvents.';
 /** Well above PutEvents' 256 KB of entries, so that the bus, not the reader, names that limit. */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-export async function startEventBridgeApi(bus: LocalEventBus, options: { host?: string; port?: number }): Promise<ListeningServer> {
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    if (request.method !== 'POST' || operation !== 'PutEvents') {
-      const name = operation || target || `${request.method} ${request.url}`;
-      return sendError(response, new EventBridgeError('UnknownOperationException', `The local EventBridge does not support ${name}; only PutEvents`));
-    }
-    const read = await readBody(request, MAX_REQUEST_BYTES);
-    if (read.tooLarge) return sendError(response, new EventBridgeError('ValidationException', 'Total size of the entries in the request is over the limit.'));
-    let body: { Entries?: unknown };
-    try {
-      body = read.body.byteLength ? (JSON.parse(read.body.toString('utf8')) as { Entries?: unknown }) : {};
-    } catch {
-      return sendError(response, new EventBridgeError('SerializationException', 'Request body is not JSON'));
-    }
-    try {
-      send(response, 200, bus.putEvents(entriesOf(body.Entries)));
-    } catch (error) {
-      if (error instanceof EventBridgeError) return sendError(response, error);
-      throw error;
-    }
-  }
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) => {
-      if (response.headersSent) return void response.destroy(error);
-      send(response, 500, { __type: 'InternalException', message: error.message }, 'InternalException');
-    });
+export function startEventBridgeApi(bus: LocalEventBus, options: { host?: string; port?: number }): Promise<ListeningServer> {
+  return startAwsJsonApi({
+    version: '1.1',
+    targetPrefix: 'AWSEvents',
+    operations: { PutEvents: (request) => bus.putEvents(entriesOf(request['Entries'])) },
+    apiError: (error) => (error instanceof EventBridgeError ? { code: error.code, message: error.message } : undefined),
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    ...options,
   });
-  return listen(server, options);
 }
 
 /** The wire form of the entries, typed as the SDK's: `Time` comes as epoch seconds. */
@@ -69,17 +44,4 @@ function entriesOf(entries: unknown): PutEventsRequestEntry[] {
     }
     return entry;
   });
-}
-
-function sendError(response: ServerResponse, error: EventBridgeError): void {
-  send(response, 400, { __type: error.code, message: error.message }, error.code);
-}
-
-function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  response.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType && { 'x-amzn-errortype': errorType }),
-  });
-  response.end(JSON.stringify(body));
 }

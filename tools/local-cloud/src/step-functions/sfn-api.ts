@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen, type ListeningServer, readBody } from '../http-server';
+import { startAwsJsonApi } from '../aws-json-api';
+import type { ListeningServer } from '../http-server';
 import { type ExecutionDescription, type ExecutionStatus, type StepFunctions, StepFunctionsError } from './step-functions';
 
 /**
@@ -9,8 +8,6 @@ import { type ExecutionDescription, type ExecutionStatus, type StepFunctions, St
  * timestamps as epoch seconds, errors as `{__type, message}` with status 400.
  */
 
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
-const TARGET_PREFIX = 'AWSStepFunctions.';
 const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Where Step Functions' error codes live; the SDK reads the code after the `#`. */
 const ERROR_NAMESPACE = 'com.amazonaws.swf.service.v2.model';
@@ -64,36 +61,16 @@ const operations: Record<string, Operation> = {
   },
 };
 
-export async function startStepFunctionsApi(service: StepFunctions, options: { host?: string; port?: number }): Promise<ListeningServer> {
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
-    if (request.method !== 'POST' || !operation) {
-      return sendError(response, new StepFunctionsError('UnknownOperationException', `Unknown operation ${target || request.method}`));
-    }
-    const read = await readBody(request, MAX_REQUEST_BYTES);
-    if (read.tooLarge) return sendError(response, new StepFunctionsError('ValidationException', 'Request is too large'));
-    let body: Request;
-    try {
-      body = read.body.byteLength ? (JSON.parse(read.body.toString('utf8')) as Request) : {};
-    } catch {
-      return sendError(response, new StepFunctionsError('SerializationException', 'Request body is not JSON'));
-    }
-    try {
-      send(response, 200, operation(service, body));
-    } catch (error) {
-      if (error instanceof StepFunctionsError) return sendError(response, error);
-      throw error;
-    }
-  }
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) => {
-      if (response.headersSent) return void response.destroy(error);
-      send(response, 500, { __type: `${ERROR_NAMESPACE}#InternalFailure`, message: error.message }, 'InternalFailure');
-    });
+export function startStepFunctionsApi(service: StepFunctions, options: { host?: string; port?: number }): Promise<ListeningServer> {
+  return startAwsJsonApi({
+    version: '1.0',
+    targetPrefix: 'AWSStepFunctions',
+    operations: Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, (request) => operation(service, request)])),
+    apiError: (error) => (error instanceof StepFunctionsError ? { code: error.code, message: error.message } : undefined),
+    errorType: (code) => `${ERROR_NAMESPACE}#${code}`,
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    ...options,
   });
-  return listen(server, options);
 }
 
 function describe(d: ExecutionDescription): Record<string, unknown> {
@@ -136,17 +113,4 @@ function decodeNextToken(token: unknown): number {
 
 function epochSeconds(date: Date): number {
   return date.getTime() / 1000;
-}
-
-function sendError(response: ServerResponse, error: StepFunctionsError): void {
-  send(response, 400, { __type: `${ERROR_NAMESPACE}#${error.code}`, message: error.message }, error.code);
-}
-
-function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  response.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType && { 'x-amzn-errortype': errorType }),
-  });
-  response.end(JSON.stringify(body));
 }
