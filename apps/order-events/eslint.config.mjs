@@ -1,3 +1,3 @@
-import { serviceConfig } from '../../eslint.config.mjs';
+import base from '../../eslint.config.mjs';
 
-export default serviceConfig;
+export default base;

@@ -6,9 +6,9 @@ export const service = defineService({
   description: 'Tells customers what happens to their orders: an e-mail for each order event, and an SMS when they gave a phone number.',
   tables: {
     'sent-notifications': {
-      description: 'One item per event and channel that was sent (or is being sent): a redelivered event sends nothing twice. Expires after 7 days.',
-      partitionKey: { name: 'notificationId', type: 'S' },
-      ttlAttribute: 'expiresAt',
+      description: "Powertools' idempotency records, one per event and channel sent (or being sent): a redelivered event sends nothing twice. Expire after 7 days.",
+      partitionKey: { name: 'id', type: 'S' },
+      ttlAttribute: 'expiration',
     },
   },
   topics: {

@@ -1,13 +1,14 @@
 /**
  * The shop's shared Lambda layers. Each ships one workspace lib, bundled with its own
- * third-party code, as `/opt/nodejs/node_modules/<package>`: Lambda puts `/opt/nodejs/node_modules`
+ * third-party code (but not the AWS SDK, which each function bundles for itself, tree-shaken to
+ * what it uses: libs/aws), as `/opt/nodejs/node_modules/<package>`: Lambda puts `/opt/nodejs/node_modules`
  * on the module path, so `require('@shop/common')` in a function finds it there. Function bundles
  * leave these packages out (`external` in each service's build), which is what makes them small.
  * infra deploys the layers, the local cloud mounts them the same way, `tools/layers` builds them.
  */
 export const LAYERS = {
   'common-utils': {
-    description: 'libs/common: handler wrappers, errors, logging, config, and the one copy of the AWS SDK clients and commands',
+    description: 'libs/common: the HTTP and invoke handler wrappers, errors, logging (pino), config, the manifest helpers',
     package: '@shop/common',
     requires: [],
   },

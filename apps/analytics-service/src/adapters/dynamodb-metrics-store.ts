@@ -1,5 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, QueryCommand, requireEnv, tableEnvVar, TransactWriteCommand, transactionCancellationReasons } from '@shop/common';
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, transactionCancellationReasons } from '@shop/aws';
 import type { MetricIncrement } from '../domain/metrics';
 import type { MetricsStore } from '../domain/ports';
 import type { MetricRow } from '../domain/report';

@@ -1,5 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient } from '@shop/aws';
 import type { ReportStore } from '../domain/ports';
 
 export const REPORTS_TABLE_ENV = tableEnvVar('reports');

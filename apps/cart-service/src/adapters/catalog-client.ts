@@ -1,5 +1,6 @@
-import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
-import { functionEnvVar, InvokeCommand, lambdaClient, requireEnv } from '@shop/common';
+import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import { functionEnvVar, requireEnv } from '@shop/common';
+import { lambdaClient } from '@shop/aws';
 import { GetProductsResponse } from '@shop/domain';
 import type { Catalog } from '../domain/catalog';
 import { CatalogUnavailableError } from '../domain/errors';

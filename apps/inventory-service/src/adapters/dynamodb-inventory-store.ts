@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, dynamoDocumentClient, GetCommand, isConditionalCheckFailed, requireEnv, tableEnvVar, transactionCancellationReasons, TransactWriteCommand, UpdateCommand } from '@shop/common';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { batchGetAll, dynamoDocumentClient, isConditionalCheckFailed, transactionCancellationReasons } from '@shop/aws';
 import type { StockLine } from '@shop/domain';
 import type { InventoryStore } from '../domain/inventory-store';
 import type { ProductStock, Reservation, Shortage } from '../domain/reservation';

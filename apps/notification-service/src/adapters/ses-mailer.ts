@@ -1,5 +1,6 @@
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { PLATFORM_ENV, requireEnv, SendEmailCommand, sesClient } from '@shop/common';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { PLATFORM_ENV, requireEnv } from '@shop/common';
+import { sesClient } from '@shop/aws';
 import type { Mailer } from '../domain/ports';
 
 const [EMAIL_FROM] = PLATFORM_ENV.email;

@@ -1,5 +1,5 @@
-import type { SNSClient } from '@aws-sdk/client-sns';
-import { PublishCommand, snsClient } from '@shop/common';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { snsClient } from '@shop/aws';
 import type { Texter } from '../domain/ports';
 
 /** SMS through SNS, published straight to the phone number, as transactional messages (sent even to opted-out numbers' carriers first). */

@@ -5,24 +5,20 @@ export interface Contacts {
   get(userId: string, correlationId: string): Promise<Contact>;
 }
 
+/**
+ * One message to one person, named by `notificationId` (`<eventId>#<channel>`): the senders send
+ * each notification at most once, however often it is handed to them.
+ */
+export interface Notification {
+  notificationId: string;
+  to: string;
+  text: string;
+}
+
 export interface Mailer {
-  send(email: { to: string; subject: string; text: string }): Promise<{ messageId: string }>;
+  send(email: Notification & { subject: string }): Promise<{ messageId: string }>;
 }
 
 export interface Texter {
-  send(sms: { to: string; text: string }): Promise<{ messageId: string }>;
-}
-
-/** What a claim on sending one notification found. */
-export type Claim = 'claimed' | 'already-sent' | 'in-flight';
-
-/**
- * The record of what was sent, one entry per event and channel. A delivery claims an entry before
- * sending, for `leaseSeconds`; it marks it sent after, or releases it when sending failed. A claim
- * whose lease ran out (its holder crashed) can be claimed again.
- */
-export interface SentNotifications {
-  claim(notificationId: string, now: Date, leaseSeconds: number): Promise<Claim>;
-  markSent(notificationId: string, now: Date, messageId: string): Promise<void>;
-  release(notificationId: string): Promise<void>;
+  send(sms: Notification): Promise<{ messageId: string }>;
 }

@@ -1,4 +1,5 @@
-import { logger, unmarshall } from '@shop/common';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { logger } from '@shop/common';
 import type { EventEnvelope } from '@shop/events';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher';

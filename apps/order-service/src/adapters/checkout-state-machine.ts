@@ -1,5 +1,6 @@
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import { requireEnv, SendTaskFailureCommand, SendTaskSuccessCommand, sfnClient, StartExecutionCommand, stateMachineEnvVar } from '@shop/common';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { requireEnv, stateMachineEnvVar } from '@shop/common';
+import { sfnClient } from '@shop/aws';
 import type { CheckoutStateMachine, TaskReport } from '../domain/checkout-state-machine';
 
 export const CHECKOUT_STATE_MACHINE = 'checkout-orchestrator/checkout';

@@ -1,5 +1,6 @@
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { functionEnvVar, InvokeCommand, lambdaClient, requireEnv } from '@shop/common';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { functionEnvVar, requireEnv } from '@shop/common';
+import { lambdaClient } from '@shop/aws';
 import type * as z from 'zod';
 
 /**

@@ -1,5 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, GetCommand, parseRef, requireEnv, tableEnvVar } from '@shop/common';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { parseRef, requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient } from '@shop/aws';
 import { PayableOrderFields } from '../domain/payable-order';
 
 /** order-service's orders table, which process-payment may read (manifest: foreignTables). */

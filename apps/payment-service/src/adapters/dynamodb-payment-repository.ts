@@ -1,5 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, isConditionalCheckFailed, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
 import type { PaymentStatus } from '@shop/domain';
 
 export const PAYMENTS_TABLE_ENV = tableEnvVar('payments');

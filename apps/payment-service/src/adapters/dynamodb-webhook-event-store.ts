@@ -1,5 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, dynamoDocumentClient, isConditionalCheckFailed, PutCommand, requireEnv, tableEnvVar } from '@shop/common';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
 
 export const WEBHOOK_EVENTS_TABLE_ENV = tableEnvVar('webhook-events');
 

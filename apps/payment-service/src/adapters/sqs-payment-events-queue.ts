@@ -1,5 +1,6 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlEnvVar, requireEnv, SendMessageCommand, sqsClient } from '@shop/common';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { queueUrlEnvVar, requireEnv } from '@shop/common';
+import { sqsClient } from '@shop/aws';
 import { PaymentResultMessage } from '@shop/domain';
 
 /** The queue order-service/update-order-status consumes (manifest: queues, sendsTo). */

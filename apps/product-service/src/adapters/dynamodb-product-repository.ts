@@ -1,5 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, ConflictError, dynamoDocumentClient, GetCommand, isConditionalCheckFailed, PutCommand, QueryCommand, requireEnv, tableEnvVar, UpdateCommand } from '@shop/common';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, requireEnv, tableEnvVar } from '@shop/common';
+import { batchGetAll, dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
 import type { Product, UpdateProductRequest } from '@shop/domain';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';

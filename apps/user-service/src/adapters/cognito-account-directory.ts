@@ -1,5 +1,6 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { AdminAddUserToGroupCommand, AdminConfirmSignUpCommand, AdminDeleteUserCommand, BadRequestError, cognitoClient, HttpError, InitiateAuthCommand, requireEnv, SignUpCommand, UnauthorizedError } from '@shop/common';
+import { AdminAddUserToGroupCommand, AdminConfirmSignUpCommand, AdminDeleteUserCommand, type CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { BadRequestError, HttpError, requireEnv, UnauthorizedError } from '@shop/common';
+import { cognitoClient } from '@shop/aws';
 import type { AccountDirectory } from '../domain/account-directory';
 import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError } from '../domain/errors';
 

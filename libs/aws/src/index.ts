@@ -1,0 +1,17 @@
+/**
+ * The AWS SDK clients the functions use, one each per warm instance, configured alike: endpoints
+ * from the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` (how the local cloud points them at its
+ * emulators), three attempts. Bundled into each function, not shipped in a layer: a function then
+ * loads only the clients and commands it uses, tree-shaken (docs/decisions.md #19).
+ */
+export { clientOptions, memo } from './client-options';
+export { dynamoClient, dynamoDocumentClient } from './dynamodb';
+export { lambdaClient } from './lambda';
+export { cognitoClient } from './cognito';
+export { sfnClient } from './sfn';
+export { sqsClient } from './sqs';
+export { eventBridgeClient } from './eventbridge';
+export { snsClient } from './sns';
+export { sesClient } from './ses';
+export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './batch-get';
+export { isConditionalCheckFailed, transactionCancellationReasons } from './conditional-check';
