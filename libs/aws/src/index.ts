@@ -15,3 +15,4 @@ export { snsClient } from './sns';
 export { sesClient } from './ses';
 export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './batch-get';
 export { isConditionalCheckFailed, transactionCancellationReasons } from './conditional-check';
+export { type FunctionInvoker, InvokedFunctionError, type LambdaInvokerOptions, lambdaFunctionInvoker } from './function-invoker';

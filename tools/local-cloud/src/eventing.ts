@@ -202,7 +202,8 @@ export function startScheduler(options: {
   return scheduler;
 }
 
-function required<T>(known: ReadonlyMap<string, T>, ref: string): T {
+/** The entry of a map the manifests filled, for a reference they were checked to make. */
+export function required<T>(known: ReadonlyMap<string, T>, ref: string): T {
   const value = known.get(ref);
   if (value === undefined) throw new Error(`no such resource: ${ref}`);
   return value;

@@ -5,7 +5,7 @@ import { createTokenVerifier } from '@shop/auth';
 import { eventBusName, ManifestReferenceError, manifestProblems, physicalName } from '@shop/common';
 import type { AsyncInvocations } from './async-invoke/async-invocations';
 import type { LocalEventBus } from './eventbridge/event-bus';
-import { startMessaging, startScheduler, startStreamPollers } from './eventing';
+import { required, startMessaging, startScheduler, startStreamPollers } from './eventing';
 import { localConsole } from './local-console';
 import type { Outbox } from './outbox';
 import type { LocalScheduler } from './scheduler/local-scheduler';
@@ -379,12 +379,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
 }
 
-/** The entry of a map the manifests filled, for a reference they were checked to make. */
-function required<T>(known: ReadonlyMap<string, T>, ref: string): T {
-  const value = known.get(ref);
-  if (value === undefined) throw new Error(`no such resource: ${ref}`);
-  return value;
-}
 
 /** DynamoDB Local and cognito-local, started side by side: java's 6–18 s dominates start-up. */
 async function startEmulators(

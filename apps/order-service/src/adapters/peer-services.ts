@@ -1,6 +1,6 @@
 import { CheckAvailabilityResponse, ClearCartResponse, GetProductsResponse, ReadCartResponse, ReservationResponse } from '@shop/domain';
 import type { PeerServices } from '../domain/peer-services';
-import { type FunctionInvoker, lambdaFunctionInvoker } from './lambda-invoker';
+import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
 
 /* The manifest's `invokes` name the same functions: that is what the IAM policy allows. */
 export const READ_CART = 'cart-service/read-cart';

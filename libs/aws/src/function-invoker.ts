@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { functionEnvVar, requireEnv } from '@shop/common';
-import { lambdaClient } from '@shop/aws';
+import { lambdaClient } from './lambda';
 import type * as z from 'zod';
 
 /**
