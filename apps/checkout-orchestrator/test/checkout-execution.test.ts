@@ -1,5 +1,5 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderDefinition } from '../src';
 import { loadCheckoutDefinition, taskStates } from './checkout-definition';
 
@@ -8,20 +8,6 @@ import { loadCheckoutDefinition, taskStates } from './checkout-definition';
  * each Task answered by a stand-in, and checks which tasks run with which payloads: the Catch,
  * Pass, Choice and intrinsic plumbing as an execution sees it, not only as the JSON reads.
  */
-
-beforeAll(() => {
-  // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); these machines run Node 20.
-  const promise = Promise as unknown as { withResolvers?: unknown };
-  promise.withResolvers ??= () => {
-    let resolve!: (value: unknown) => void;
-    let reject!: (reason: unknown) => void;
-    const p = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise: p, resolve, reject };
-  };
-});
 
 type Handler = (input: Record<string, unknown>) => unknown;
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });

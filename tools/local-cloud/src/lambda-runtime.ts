@@ -384,7 +384,7 @@ function workerSource(): string {
     loader: 'ts',
     format: 'cjs',
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     sourcefile: 'lambda-worker.ts',
   }).code;
   return workerCode;

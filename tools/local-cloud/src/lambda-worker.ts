@@ -59,18 +59,6 @@ const data = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('lambda-worker must run in a worker thread');
 
-// aws-local-stepfunctions and other Node 22 code call it; Lambda runs Node 22, these machines Node 20.
-const PromiseCtor = Promise as unknown as { withResolvers?: () => unknown };
-PromiseCtor.withResolvers ??= function withResolvers() {
-  let resolve: unknown;
-  let reject: unknown;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
-
 captureFileDescriptorWrites();
 
 // Lambda mounts layers under /opt and lists them in NODE_PATH; the parent set NODE_PATH in our env.

@@ -118,9 +118,6 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_EVENTBRIDGE: context.endpoints.eventBridge,
     AWS_ENDPOINT_URL_SNS: context.endpoints.sns,
     AWS_ENDPOINT_URL_SESV2: context.endpoints.ses,
-    // Lambda runs nodejs22.x, where the SDK has nothing to warn about; on a Node 20 laptop
-    // it would print a deprecation notice at every cold start.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 

@@ -1,25 +1,22 @@
-import awsCronParser from 'aws-cron-parser';
+import { Cron } from 'croner';
 
 /**
  * EventBridge Scheduler's recurring schedule expressions, in UTC:
  * `cron(minutes hours day-of-month month day-of-week year)` and `rate(value unit)`.
  *
- * aws-cron-parser computes the cron times, but it checks little (`cron(x 0 * * ? *)` parses)
- * and has two faults worked around here: a day that a month lacks (the 31st in April) rolls
- * over into the next month, and a sparse expression (the fifth Monday of February) makes it
- * throw after ten steps. So the fields are checked here first, against the syntax AWS
- * documents, and its answers are checked before they are used.
+ * croner computes the cron times: it has the year field, `L`, `W` and `#`, and gets month ends
+ * and sparse expressions (the fifth Monday of February) right. It is more lenient than AWS,
+ * though (it takes both day fields set, or none), so the fields are checked here first, against
+ * the syntax AWS documents, and only an expression AWS would accept reaches it.
  *
  * Left out: one-time `at(...)` schedules, time zones other than UTC, start and end dates,
- * flexible time windows. Within the cron syntax, a step (`/`) works only as a whole field
- * (`0/15`, `10-50/10`), not as one item of a list; aws-cron-parser reads no more.
+ * flexible time windows. Within the cron syntax, a step (`/`) is allowed only as a whole field
+ * (`0/15`, `10-50/10`), not as one item of a list, as AWS documents it.
  */
 
 export type ScheduleExpression =
-  | { kind: 'cron'; expression: string; cron: CronFields }
+  | { kind: 'cron'; expression: string; cron: Cron }
   | { kind: 'rate'; expression: string; periodMs: number };
-
-type CronFields = ReturnType<typeof awsCronParser.parse>;
 
 export class ScheduleExpressionError extends Error {
   constructor(
@@ -149,12 +146,28 @@ function analyseCron(expression: string, body: string): { problems: string[]; pa
     problems.push('day-of-month and day-of-week cannot both be set; one of them must be ? (e.g. cron(0 9 * * ? *) or cron(0 9 ? * MON-FRI *))');
   }
   if (problems.length > 0) return { problems };
-  // `L` alone in day-of-week is the last day of the week, Saturday; aws-cron-parser knows only `nL`.
-  if (normalised[4] === 'L') normalised[4] = '7';
-  return { problems, parsed: { kind: 'cron', expression, cron: awsCronParser.parse(normalised.join(' ')) } };
+  return { problems, parsed: { kind: 'cron', expression, cron: toCroner(normalised) } };
 }
 
-/** JAN → 1, MON-FRI → 2-6: every name, which aws-cron-parser replaces only once per field. */
+/**
+ * AWS's six fields as croner's seven (seconds first, always 0), with AWS's day-of-week numbers
+ * (1 = SUN … 7 = SAT, croner's `alternativeWeekdays`): `L` alone is the last day of the week,
+ * Saturday, and `nL` (the last weekday n of the month) is croner's `n#L`.
+ */
+function toCroner(fields: readonly string[]): Cron {
+  // AWS's `0/15` starts at 0 and steps to the end of the field; croner spells it `0-59/15`.
+  const stepped = fields.map((field, i) => field.replace(/^(\d+)\/(\d+)$/, `$1-${(FIELDS[i] as FieldRule).max}/$2`));
+  const [minutes, hours, dayOfMonth, month, dayOfWeek = '', year] = stepped;
+  const weekday = dayOfWeek === 'L' ? '7' : dayOfWeek.replace(/^(\d)L$/, '$1#L');
+  return new Cron(['0', minutes, hours, dayOfMonth, month, weekday, year].join(' '), {
+    timezone: 'Etc/UTC',
+    alternativeWeekdays: true,
+    mode: '7-part',
+    paused: true,
+  });
+}
+
+/** JAN → 1, MON-FRI → 2-6: names as AWS's numbers, so that ranges can be checked. */
 function withNumbersForNames(field: string, rule: FieldRule): string {
   if (!rule.names) return field;
   const names = rule.names;
@@ -195,34 +208,6 @@ function inRange(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
 }
 
-/** More than enough steps to cross 2199, the last year a cron expression can name. */
-const MAX_CRON_STEPS = 12 * 250;
-
-function nextCronTime(cron: CronFields, after: Date): Date | undefined {
-  let from = after;
-  for (let step = 0; step < MAX_CRON_STEPS; step++) {
-    let candidate: Date | null;
-    try {
-      candidate = awsCronParser.next(cron, from);
-    } catch {
-      // It gives up after ten steps, and that many steps leave the month it started searching
-      // (the minute after `from`) with no match in it: go on from the next month.
-      const searched = new Date(from.getTime() + MINUTE_MS);
-      from = new Date(Date.UTC(searched.getUTCFullYear(), searched.getUTCMonth() + 1, 1) - MINUTE_MS);
-      continue;
-    }
-    if (!candidate) return undefined;
-    if (isMatch(cron, candidate)) return candidate;
-    // A day the month lacks rolled over into the next month: look on from there.
-    from = candidate;
-  }
-  return undefined;
-}
-
-function isMatch(cron: CronFields, at: Date): boolean {
-  if (!cron.months.includes(at.getUTCMonth() + 1)) return false;
-  const days = cron.daysOfMonth;
-  // A plain list of days (not L, nW or days from day-of-week) is where a roll-over shows.
-  if (days.length > 0 && typeof days[0] === 'number' && !days.includes(at.getUTCDate())) return false;
-  return true;
+function nextCronTime(cron: Cron, after: Date): Date | undefined {
+  return cron.nextRun(after) ?? undefined;
 }

@@ -1,4 +1,3 @@
-import './promise-with-resolvers';
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_REGION, LOCAL_ACCOUNT_ID, type LambdaRuntime } from '../lambda-runtime';
