@@ -1,4 +1,4 @@
-import { createEvent, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed } from '@shop/events';
+import { createEvent, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
 
 export const MUG = '0b9f1a8e-2c3d-4e5f-8a7b-6c5d4e3f2a1b';
 export const PLATE = '1c8e2b9f-3d4e-4f50-9b8c-7d6e5f4a3b2c';
@@ -28,6 +28,11 @@ export const orderEvents = (n: number, time = '2026-12-01T10:00:00.000Z') => ({
   paid: createEvent(OrderPaid, contents(n), at(time, n, 2)),
   cancelled: createEvent(OrderCancelled, { orderId: orderId(n), userId: `user-${n}`, previousStatus: 'AWAITING_PAYMENT', reason: 'out of stock' }, at(time, n, 3)),
   paymentFailed: createEvent(OrderPaymentFailed, { orderId: orderId(n), userId: `user-${n}`, reason: 'card_declined' }, at(time, n, 4)),
+  refunded: createEvent(
+    OrderRefunded,
+    { orderId: orderId(n), userId: `user-${n}`, chargeId: `ch_${n}`, amount: { amount: 3300, currency: 'USD' }, reason: 'order cancelled' },
+    at(time, n, 5),
+  ),
 });
 
 /** The EventBridge event the order-events rule hands analytics-writer. */

@@ -3,7 +3,7 @@ import { ORDER_EVENTS, publishing } from '@shop/events';
 
 export const service = defineService({
   name: 'order-events',
-  description: "The outbox of order-service: turns every status change in the orders table's stream into a domain event on the shop's event bus.",
+  description: "The outbox of order-service: turns every status change in the orders table's stream into a domain event on the shop's event bus, and every charge it marks to be refunded into a refund request to payment-service.",
   tables: {},
   deadLetterQueues: {
     'unpublished-changes': {
@@ -12,7 +12,7 @@ export const service = defineService({
   },
   functions: {
     'publish-order-events': {
-      description: 'Reads the orders stream in order and puts OrderCreated, OrderPaid, OrderCancelled and OrderPaymentFailed on the bus, retrying failed entries.',
+      description: 'Reads the orders stream in order: puts OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed and OrderRefunded on the bus, and asks payment-service for the refunds the orders record.',
       memoryMb: 256,
       timeoutSeconds: 30,
       triggers: [
@@ -29,7 +29,7 @@ export const service = defineService({
           onFailure: 'order-events/unpublished-changes',
         },
       ],
-      permissions: { publishes: publishing(...ORDER_EVENTS) },
+      permissions: { publishes: publishing(...ORDER_EVENTS), sendsTo: ['payment-service/refunds'] },
     },
   },
 });

@@ -9,7 +9,7 @@ export const service = defineService({
   description: "Orders: idempotent checkout that starts the checkout state machine, the order status machine, and the customer's view of their orders.",
   tables: {
     orders: {
-      description: "One item per order with its priced lines, status and the checkout's internal attributes (task token, payment event).",
+      description: "One item per order with its priced lines, status, the charges taken for it and their refunds, and the checkout's internal attributes (task token, payment event).",
       partitionKey: { name: 'orderId', type: 'S' },
       // order-events turns each status change into a domain event: the stream is their one source.
       stream: 'NEW_AND_OLD_IMAGES',
@@ -115,10 +115,18 @@ export const service = defineService({
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['WaitForPayment'] }],
+      // A retried step reports an outcome that was recorded before it ran, with its own token.
+      permissions: { tables: { orders: 'read-write' }, stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] } },
+    },
+    'begin-payment': {
+      description: 'Claims an order for one charge before payment-service charges it: the owner, AWAITING_PAYMENT, inside its payment window, nothing else in flight.',
+      memoryMb: 256,
+      timeoutSeconds: 5,
+      triggers: [{ type: 'invoke', callers: ['payment-service/process-payment'] }],
       permissions: { tables: { orders: 'read-write' } },
     },
     'update-order-status': {
-      description: 'Consumes payment results: records each once on its order and resumes the waiting checkout.',
+      description: "Consumes payment-service's verified charge and refund outcomes: records each once on its order and resumes the waiting checkout.",
       memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 10 }],

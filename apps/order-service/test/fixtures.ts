@@ -60,6 +60,7 @@ export function storedOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
     ],
     total: { amount: 3300, currency: 'USD' },
     correlationId: 'checkout-corr-1',
+    charges: {},
     checkoutStartedAt: '2025-03-01T10:00:00.000Z',
     createdAt: '2025-03-01T10:00:00.000Z',
     updatedAt: '2025-03-01T10:00:00.000Z',

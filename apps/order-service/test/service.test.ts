@@ -31,7 +31,9 @@ describe('order-service manifest', () => {
     expect(PLATFORM_ENV.checkout).toEqual(['PAYMENT_WINDOW_SECONDS']);
     expect(f['validate-order'].permissions.invokes).toEqual(['inventory-service/check-availability']);
     expect(f['cancel-order'].permissions.invokes).toEqual(['inventory-service/release-stock']);
-    for (const fn of ['update-order-status', 'cancel-order'] as const) {
+    expect(f['begin-payment'].permissions).toEqual({ tables: { orders: 'read-write' } });
+    expect(f['begin-payment'].triggers).toEqual([{ type: 'invoke', callers: ['payment-service/process-payment'] }]);
+    for (const fn of ['update-order-status', 'cancel-order', 'await-payment'] as const) {
       expect(f[fn].permissions.stateMachines).toEqual({ [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] });
     }
   });

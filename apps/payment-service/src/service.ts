@@ -1,9 +1,18 @@
 import { defineService } from '@shop/common';
 import { ProcessPaymentRequest, ProcessPaymentResponse } from '@shop/domain';
+import { PAYMENT_INCIDENTS, publishing } from '@shop/events';
 import * as z from 'zod';
 
-/** What payment-webhook answers the provider; `duplicate` when the event was already received. */
-export const WebhookReceipt = z.object({ received: z.literal(true), duplicate: z.literal(true).optional() });
+/**
+ * What payment-webhook answers the provider: `duplicate` when the event was already received;
+ * `rejected` when it does not match the charge the shop made (recorded as an incident, and answered
+ * 2xx all the same, so that the provider does not send it forever).
+ */
+export const WebhookReceipt = z.object({
+  received: z.literal(true),
+  duplicate: z.literal(true).optional(),
+  rejected: z.enum(['PAYMENT_MISMATCH', 'UNKNOWN_REFUND']).optional(),
+});
 export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
 
 export const service = defineService({
@@ -12,8 +21,12 @@ export const service = defineService({
     'Takes payment for orders: charges the payment provider, and turns its signed webhooks into messages for order-service.',
   tables: {
     payments: {
-      description: 'One item per order: the provider charge, its status, the payment method token and the attempts it took.',
+      description: 'One item per order: what it must cost (its total when the charge began), the provider charge, its status, the payment method token and the attempts it took.',
       partitionKey: { name: 'orderId', type: 'S' },
+    },
+    refunds: {
+      description: 'One item per charge to give back: its refund at the provider, the attempt, and how it ended; a charge is refunded at most once.',
+      partitionKey: { name: 'chargeId', type: 'S' },
     },
     'webhook-events': {
       description: 'Ids of provider events already received, so that a redelivered webhook does nothing; kept 7 days.',
@@ -23,9 +36,14 @@ export const service = defineService({
   },
   queues: {
     'payment-events': {
-      description: "Payment outcomes from the provider's webhooks (PaymentResultMessage), for order-service/update-order-status.",
-      visibilityTimeoutSeconds: 30,
-      maxReceiveCount: 3,
+      description: "Verified charge and refund outcomes from the provider's webhooks (PaymentResultMessage), for order-service/update-order-status.",
+      visibilityTimeoutSeconds: 90,
+      maxReceiveCount: 5,
+    },
+    refunds: {
+      description: 'Charges to give back (RefundRequest): from order-service through order-events, and from payment-webhook; retried attempts come back delayed.',
+      visibilityTimeoutSeconds: 90,
+      maxReceiveCount: 5,
     },
   },
   functions: {
@@ -47,13 +65,13 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { payments: 'write' },
-        foreignTables: { 'order-service/orders': 'read' },
+        tables: { payments: 'read-write' },
+        invokes: ['order-service/begin-payment'],
       },
       uses: ['paymentProvider'],
     },
     'payment-webhook': {
-      description: 'Receives the provider\'s signed charge events: verifies, drops duplicates, and queues the outcome for order-service.',
+      description: "Receives the provider's signed charge and refund events: verifies them against what the shop asked for, queues the outcome for order-service, retries failed refunds and raises incidents.",
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [
@@ -70,8 +88,22 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { 'webhook-events': 'write', payments: 'write' },
-        sendsTo: ['payment-service/payment-events'],
+        tables: { 'webhook-events': 'read-write', payments: 'read-write', refunds: 'read-write' },
+        sendsTo: ['payment-service/payment-events', 'payment-service/refunds'],
+        publishes: publishing(...PAYMENT_INCIDENTS),
+      },
+      uses: ['paymentProvider'],
+    },
+    'refund-payment': {
+      description: 'Gives back a charge that pays nothing: asks the provider for the refund, at most once per charge, whatever the queue redelivers.',
+      memoryMb: 256,
+      timeoutSeconds: 15,
+      triggers: [{ type: 'queue', queue: 'payment-service/refunds', batchSize: 5 }],
+      // A refused attempt is asked again (refunds) or, once spent, reported (payment-events) and raised as an incident.
+      permissions: {
+        tables: { refunds: 'read-write' },
+        sendsTo: ['payment-service/payment-events', 'payment-service/refunds'],
+        publishes: publishing(...PAYMENT_INCIDENTS),
       },
       uses: ['paymentProvider'],
     },

@@ -1,12 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { accessTokenClaims } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { PayableOrderFields } from '../src/domain/payable-order';
 
-export const ORDERS_TABLE = 'shop-test-order-service-orders';
 export const PAYMENTS_TABLE = 'shop-test-payment-service-payments';
+export const REFUNDS_TABLE = 'shop-test-payment-service-refunds';
 export const WEBHOOK_EVENTS_TABLE = 'shop-test-payment-service-webhook-events';
 export const QUEUE_URL = 'http://sqs.local/000000000000/shop-test-payment-service-payment-events';
+export const REFUNDS_QUEUE_URL = 'http://sqs.local/000000000000/shop-test-payment-service-refunds';
+export const BEGIN_PAYMENT_FUNCTION = 'shop-test-order-service-begin-payment';
+export const EVENT_BUS = 'shop-test-events';
+/** Which attribute is the partition key of each table, for the fake. */
+export const TABLE_KEYS = { [PAYMENTS_TABLE]: 'orderId', [REFUNDS_TABLE]: 'chargeId', [WEBHOOK_EVENTS_TABLE]: 'eventId' };
 export const PROVIDER_URL = 'http://provider.test';
 export const API_KEY = 'sk_test_4f9b1c2d8e7a6b5c';
 export const WEBHOOK_SECRET = 'whsec_9a8b7c6d5e4f3a2b';
@@ -19,14 +23,20 @@ export const OTHER_CUSTOMER = () => accessTokenClaims({ userId: OTHER_CUSTOMER_I
 export const ADMIN = () => accessTokenClaims({ userId: ADMIN_ID, roles: ['ADMIN'] });
 
 export const ORDER_ID = '0d2c5a0e-6b1f-4c8e-9a7d-3e2f1b0c9d8e';
+export const CHARGE_ID = 'ch_1a2b3c4d5e6f7a8b9c0d1e2f';
+export const TOTAL = { amount: 3300, currency: 'USD' } as const;
 
-/** An order as order-service stores it, awaiting payment unless told otherwise. */
-export function storedOrder(overrides: Partial<PayableOrderFields> = {}): Record<string, unknown> {
+/** The payments item process-payment writes before it charges, with the charge once recorded. */
+export function paymentRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     orderId: ORDER_ID,
-    userId: CUSTOMER_ID,
-    status: 'AWAITING_PAYMENT',
-    total: { amount: 3300, currency: 'USD' },
+    amount: TOTAL,
+    paymentMethod: 'pm_card_approve',
+    chargeId: CHARGE_ID,
+    status: 'PROCESSING',
+    attempts: 1,
+    createdAt: '2026-12-01T10:00:00.000Z',
+    updatedAt: '2026-12-01T10:00:00.000Z',
     ...overrides,
   };
 }
@@ -35,10 +45,13 @@ export function storedOrder(overrides: Partial<PayableOrderFields> = {}): Record
 export function withPaymentEnvironment(overrides: Record<string, string> = {}): void {
   beforeEach(() => {
     const env: Record<string, string> = {
-      ORDERS_TABLE,
       PAYMENTS_TABLE,
+      REFUNDS_TABLE,
       WEBHOOK_EVENTS_TABLE,
       PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: QUEUE_URL,
+      PAYMENT_SERVICE_REFUNDS_QUEUE_URL: REFUNDS_QUEUE_URL,
+      ORDER_SERVICE_BEGIN_PAYMENT_FUNCTION: BEGIN_PAYMENT_FUNCTION,
+      EVENT_BUS_NAME: EVENT_BUS,
       PAYMENT_PROVIDER_URL: PROVIDER_URL,
       PAYMENT_PROVIDER_API_KEY: API_KEY,
       PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -62,18 +75,64 @@ export function sign(rawBody: string, { secret = WEBHOOK_SECRET, at = nowSeconds
 }
 
 export function providerEvent(
-  overrides: { id?: string; type?: 'charge.succeeded' | 'charge.failed'; created?: number; failureReason?: string; orderId?: string } = {},
+  overrides: {
+    id?: string;
+    type?: 'charge.succeeded' | 'charge.failed';
+    created?: number;
+    failureReason?: string;
+    orderId?: string;
+    chargeId?: string;
+    amount?: number;
+    currency?: string;
+    metadata?: Record<string, string>;
+  } = {},
 ) {
   return {
     id: overrides.id ?? 'evt_3f1c0a9b8e7d6c5b4a39281706f5e4d3',
     type: overrides.type ?? 'charge.succeeded',
     created: overrides.created ?? nowSeconds(),
     data: {
-      chargeId: 'ch_1a2b3c4d5e6f7a8b9c0d1e2f',
+      chargeId: overrides.chargeId ?? CHARGE_ID,
       orderId: overrides.orderId ?? ORDER_ID,
-      amount: 3300,
-      currency: 'USD',
+      amount: overrides.amount ?? TOTAL.amount,
+      currency: overrides.currency ?? TOTAL.currency,
       ...(overrides.failureReason ? { failureReason: overrides.failureReason } : {}),
+      ...(overrides.metadata ? { metadata: overrides.metadata } : {}),
     },
+  };
+}
+
+export function refundEvent(
+  overrides: { id?: string; type?: 'refund.succeeded' | 'refund.failed'; refundId?: string; chargeId?: string; failureReason?: string; amount?: number } = {},
+) {
+  return {
+    id: overrides.id ?? 'evt_refund_1',
+    type: overrides.type ?? 'refund.succeeded',
+    created: nowSeconds(),
+    data: {
+      refundId: overrides.refundId ?? 're_1',
+      chargeId: overrides.chargeId ?? CHARGE_ID,
+      orderId: ORDER_ID,
+      amount: overrides.amount ?? TOTAL.amount,
+      currency: TOTAL.currency,
+      ...(overrides.failureReason ? { failureReason: overrides.failureReason } : {}),
+      metadata: { orderId: ORDER_ID, correlationId: 'order-corr-1' },
+    },
+  };
+}
+
+/** A refund as the refunds table holds it, asked for and taken by the provider unless told otherwise. */
+export function refundRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    chargeId: CHARGE_ID,
+    orderId: ORDER_ID,
+    amount: TOTAL,
+    reason: 'order cancelled',
+    attempt: 1,
+    status: 'PENDING',
+    refundId: 're_1',
+    createdAt: '2026-12-01T10:00:00.000Z',
+    updatedAt: '2026-12-01T10:00:00.000Z',
+    ...overrides,
   };
 }

@@ -23,7 +23,7 @@ export const alpha = defineService({
     },
     ledger: { description: 'a plain table', partitionKey: { name: 'entryId', type: 'S' } },
   },
-  queues: { work: { description: 'work for the worker', visibilityTimeoutSeconds: 60, maxReceiveCount: 4 } },
+  queues: { work: { description: 'work for the worker', visibilityTimeoutSeconds: 190, maxReceiveCount: 5 } },
   deadLetterQueues: { failed: { description: 'what alpha could not do' } },
   topics: {
     alerts: {
@@ -212,5 +212,18 @@ export function writeSyntheticWorkspace(dir: string): LoadedService[] {
     writeFileSync(join(packageDir, 'index.js'), 'module.exports = {};\n');
     writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: pkg, version: '0.0.0', main: 'index.js' }));
   }
+  // A storefront build, as the storefront's build would leave it (with a config.json of its own, which the deployed one replaces).
+  const storefront = join(dir, 'dist', 'web', 'storefront');
+  mkdirSync(join(storefront, 'assets'), { recursive: true });
+  for (const [file, content] of Object.entries(STOREFRONT_BUILD)) writeFileSync(join(storefront, file), content);
   return services;
 }
+
+/** The made-up storefront build: its files and their content. */
+export const STOREFRONT_BUILD: Record<string, string> = {
+  'index.html': '<!doctype html><script type="module" src="/assets/main-5FQ2TYJR.js"></script>',
+  'assets/main-5FQ2TYJR.js': 'console.log("shop")',
+  'assets/main-5FQ2TYJR.css': 'body{}',
+  'favicon.ico': 'ico',
+  'config.json': '{"apiUrl":"http://localhost:3000"}',
+};

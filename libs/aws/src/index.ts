@@ -4,7 +4,7 @@
  * emulators), three attempts. Bundled into each function, not shipped in a layer: a function then
  * loads only the clients and commands it uses, tree-shaken (docs/decisions.md #19).
  */
-export { clientOptions, memo } from './client-options';
+export { clientOptions, invokeClientOptions, memo } from './client-options';
 export { dynamoClient, dynamoDocumentClient } from './dynamodb';
 export { lambdaClient } from './lambda';
 export { cognitoClient } from './cognito';
@@ -16,3 +16,4 @@ export { sesClient } from './ses';
 export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './batch-get';
 export { isConditionalCheckFailed, transactionCancellationReasons } from './conditional-check';
 export { type FunctionInvoker, InvokedFunctionError, type LambdaInvokerOptions, lambdaFunctionInvoker } from './function-invoker';
+export { type EventBridgePublisherOptions, eventBridgePublisher, type EventPublisher, MAX_ENTRIES_PER_PUT, type PublishOutcome } from './event-publisher';

@@ -1,4 +1,4 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { clientOptions, memo } from './client-options';
+import { invokeClientOptions, memo } from './client-options';
 
-export const lambdaClient = memo(() => new LambdaClient(clientOptions));
+export const lambdaClient = memo(() => new LambdaClient(invokeClientOptions));

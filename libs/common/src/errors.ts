@@ -59,6 +59,13 @@ export class ConflictError extends HttpError {
   }
 }
 
+/** A conditional request (`If-Match`) whose condition no longer holds: the resource changed since the caller read it. */
+export class PreconditionFailedError extends HttpError {
+  constructor(message: string, code = 'PRECONDITION_FAILED') {
+    super(412, code, message);
+  }
+}
+
 export class PayloadTooLargeError extends HttpError {
   constructor(limitBytes: number) {
     super(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limitBytes} bytes`);

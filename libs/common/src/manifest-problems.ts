@@ -22,6 +22,14 @@ const MAX_BATCH = 10_000;
 const MAX_BATCHING_WINDOW_SECONDS = 300;
 /** Lambda's limit on a stream mapping's retries (-1: until the record expires). */
 const MAX_STREAM_RETRIES = 10_000;
+/**
+ * What AWS advises for a queue a function consumes: a visibility timeout of at least six times the
+ * function's timeout (plus its batching window), so that retries of a throttled or failed batch do
+ * not hand out a message that is still in work; and at least five receives before the dead-letter
+ * queue, so that throttling alone does not send a good message there.
+ */
+export const ADVISED_VISIBILITY_FACTOR = 6;
+export const ADVISED_MIN_RECEIVES = 5;
 
 /** Rules and schedules become resources named `shop-<stage>-<service>-<name>`: one name, one resource. */
 function duplicateNames(service: ServiceManifest): string[] {
@@ -84,7 +92,7 @@ export function manifestProblems(services: readonly ServiceManifest[]): string[]
         if (trigger.type === 'queue') {
           const found = expect(where, trigger.queue, 'queue', (s) => s.queues);
           const queue = found && found.service.queues?.[found.name];
-          if (queue) problems.push(...queueMappingProblems(where, trigger.queue, queue.visibilityTimeoutSeconds, fn, trigger));
+          if (queue) problems.push(...queueMappingProblems(where, trigger.queue, queue, fn, trigger));
         }
         if (trigger.type === 'state-machine-task') expect(where, trigger.stateMachine, 'state machine', (s) => s.stateMachines);
         if (trigger.type === 'invoke') for (const caller of trigger.callers) expect(where, caller, 'caller function', (s) => s.functions);
@@ -123,7 +131,7 @@ export function manifestProblems(services: readonly ServiceManifest[]): string[]
 function queueMappingProblems(
   where: string,
   queueRef: string,
-  visibilityTimeoutSeconds: number,
+  { visibilityTimeoutSeconds, maxReceiveCount }: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
   fn: FunctionDef,
   trigger: { batchSize: number; maxBatchingWindowSeconds?: number },
 ): string[] {
@@ -136,9 +144,14 @@ function queueMappingProblems(
   if (window < 0 || window > MAX_BATCHING_WINDOW_SECONDS) {
     problems.push(`${where}: maxBatchingWindowSeconds ${window} for ${queueRef} must be 0–${MAX_BATCHING_WINDOW_SECONDS}`);
   }
-  // Lambda refuses such a mapping: a message would reappear while the function still works on it.
-  if (visibilityTimeoutSeconds < fn.timeoutSeconds) {
-    problems.push(`${where}: ${queueRef} hides a message for ${visibilityTimeoutSeconds} s, less than the function's timeout of ${fn.timeoutSeconds} s`);
+  const advised = ADVISED_VISIBILITY_FACTOR * fn.timeoutSeconds + window;
+  if (visibilityTimeoutSeconds < advised) {
+    problems.push(
+      `${where}: ${queueRef} hides a message for ${visibilityTimeoutSeconds} s; AWS advises at least ${ADVISED_VISIBILITY_FACTOR} × the function's timeout of ${fn.timeoutSeconds} s${window > 0 ? ` plus its batching window of ${window} s` : ''} (${advised} s)`,
+    );
+  }
+  if (maxReceiveCount < ADVISED_MIN_RECEIVES) {
+    problems.push(`${where}: ${queueRef} moves a message to its dead-letter queue after ${maxReceiveCount} receive(s); AWS advises at least ${ADVISED_MIN_RECEIVES}`);
   }
   return problems;
 }

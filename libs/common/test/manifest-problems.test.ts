@@ -6,7 +6,7 @@ const payments = defineService({
   name: 'payment-service',
   description: 'payments',
   tables: {},
-  queues: { 'payment-events': { description: 'provider results', visibilityTimeoutSeconds: 60, maxReceiveCount: 3 } },
+  queues: { 'payment-events': { description: 'provider results', visibilityTimeoutSeconds: 200, maxReceiveCount: 5 } },
   functions: {
     'payment-webhook': { description: 'queues webhooks', memoryMb: 256, timeoutSeconds: 10, triggers: [], permissions: { sendsTo: ['payment-service/payment-events'] } },
   },
@@ -135,7 +135,7 @@ describe('references between manifests', () => {
     });
     expect(manifestProblems([...services, broken])).toEqual([
       'broken-service/confused: batchSize 50 for payment-service/payment-events must be 1–10 without a batching window',
-      "broken-service/confused: payment-service/payment-events hides a message for 60 s, less than the function's timeout of 90 s",
+      "broken-service/confused: payment-service/payment-events hides a message for 200 s; AWS advises at least 6 × the function's timeout of 90 s (540 s)",
       'broken-service/confused: names queue payment-service/nope, which payment-service does not declare',
       'broken-service/confused: names state machine order-service/refunds, which order-service does not declare',
       'broken-service/confused: names caller function ghost-service/caller, but there is no service ghost-service',
@@ -198,6 +198,24 @@ describe('references between manifests', () => {
       'twice-service/job: declares the schedule "nightly", which twice-service/job declares too',
       'twice-service/job: declares the event rule "orders", which twice-service/alerts declares too',
       'twice-service/job: declares the event rule "orders", which twice-service/alerts declares too',
+    ]);
+  });
+});
+
+describe('queues as AWS advises', () => {
+  it('asks for five receives before the dead-letter queue, and six times the consumer’s timeout of visibility', () => {
+    const service = defineService({
+      name: 'hasty-service',
+      description: 'gives up on messages too soon',
+      tables: {},
+      queues: { work: { description: 'work', visibilityTimeoutSeconds: 30, maxReceiveCount: 2 } },
+      functions: {
+        worker: { description: 'works', memoryMb: 128, timeoutSeconds: 10, triggers: [{ type: 'queue', queue: 'hasty-service/work', batchSize: 1 }], permissions: {} },
+      },
+    });
+    expect(manifestProblems([service])).toEqual([
+      "hasty-service/worker: hasty-service/work hides a message for 30 s; AWS advises at least 6 × the function's timeout of 10 s (60 s)",
+      'hasty-service/worker: hasty-service/work moves a message to its dead-letter queue after 2 receive(s); AWS advises at least 5',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id, IsoTimestamp } from './ids';
-import { Money } from './money';
+import { Money, ProviderMoney } from './money';
 
 /**
  * What order-service tells analytics-service's stream-processor when a checkout starts, with an
@@ -41,6 +41,8 @@ export const Report = z.object({
   conversion: z.number().min(0).max(1).nullable(),
   /** What paid orders brought in, one entry per currency. */
   revenue: z.array(Money),
+  /** Money given back (charges that paid nothing: cancelled or expired orders, double payments), per currency. */
+  refunds: z.object({ count: Count, amounts: z.array(ProviderMoney) }),
   /** Units sold per product, most first. */
   units: z.array(z.object({ productId: Id, name: z.string(), quantity: Count })),
   cancellations: z.array(z.object({ reason: z.string(), count: Count })),

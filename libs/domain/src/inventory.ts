@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Id } from './ids';
+import { Id, IsoTimestamp } from './ids';
 
 /**
  * Payloads of inventory-service's functions, called by invoke (RequestResponse) and by the
@@ -41,3 +41,53 @@ export type ReservationResponse = z.infer<typeof ReservationResponse>;
 /** commit and release take only the order: the reservation remembers its lines. */
 export const ReservationRequest = z.strictObject({ orderId: Id });
 export type ReservationRequest = z.infer<typeof ReservationRequest>;
+
+/** A stock adjustment changes stock by at most this much either way. */
+export const STOCK_ADJUSTMENT_DELTA_MAX = 1_000_000;
+export const STOCK_ADJUSTMENT_REASON_MAX = 200;
+
+/** Body of POST /products/{id}/stock-adjustments: a signed change of a product's stock, and why. */
+export const StockAdjustmentRequest = z.strictObject({
+  delta: z
+    .int()
+    .min(-STOCK_ADJUSTMENT_DELTA_MAX)
+    .max(STOCK_ADJUSTMENT_DELTA_MAX)
+    .refine((delta) => delta !== 0, 'must not be 0')
+    .meta({
+      description: 'How much to add to stock (goods received, found in a count) or, negative, to take away (damaged, lost, miscounted); never 0.',
+      not: { const: 0 },
+    }),
+  reason: z.string().trim().min(1).max(STOCK_ADJUSTMENT_REASON_MAX).describe('Why, for the audit trail: "delivery 4711", "2 broken in the count".'),
+});
+export type StockAdjustmentRequest = z.infer<typeof StockAdjustmentRequest>;
+
+/** One entry of a product's stock audit trail: who changed its stock, by how much, when and why. */
+export const StockAdjustment = z.object({
+  adjustmentId: Id,
+  productId: Id,
+  delta: z.int(),
+  reason: z.string(),
+  /** The user id (Cognito `sub`) of the ADMIN or MANAGER who made it. */
+  by: z.string().describe('The user id of the ADMIN or MANAGER who made the adjustment.'),
+  at: IsoTimestamp.describe('When the adjustment was applied.'),
+});
+export type StockAdjustment = z.infer<typeof StockAdjustment>;
+
+/** What POST /products/{id}/stock-adjustments answers: the adjustment, and the stock it left. */
+export const StockAdjustmentResult = StockAdjustment.extend({
+  stockAfter: z
+    .int()
+    .describe(
+      "The product's available stock read right after the adjustment was applied (strongly consistent). It includes this " +
+        'adjustment, and any reservation or adjustment that landed between the two; a repeated request (same Idempotency-Key) ' +
+        'answers the stock at the time of the repeat.',
+    ),
+});
+export type StockAdjustmentResult = z.infer<typeof StockAdjustmentResult>;
+
+/** A page of a product's stock audit trail, newest first. */
+export const StockAdjustmentPage = z.object({
+  items: z.array(StockAdjustment),
+  nextCursor: z.string().nullable(),
+});
+export type StockAdjustmentPage = z.infer<typeof StockAdjustmentPage>;

@@ -13,6 +13,17 @@ export const Money = z.strictObject({
 });
 export type Money = z.infer<typeof Money>;
 
+/**
+ * An amount as a payment provider reports it: any ISO 4217 code, not only those the shop sells in.
+ * Refunds carry it, since a charge that did not match the order (another currency, say) is given
+ * back all the same.
+ */
+export const ProviderMoney = z.strictObject({
+  amount: z.int().min(0),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD'),
+});
+export type ProviderMoney = z.infer<typeof ProviderMoney>;
+
 export function money(amount: number, currency: Currency = 'USD'): Money {
   return Money.parse({ amount, currency });
 }

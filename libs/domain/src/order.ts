@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Id, IsoTimestamp } from './ids';
-import { Money } from './money';
+import { Money, type ProviderMoney } from './money';
 
 /** Where an order is in checkout. Moves only along the transitions that order-service allows. */
 export const OrderStatus = z.enum(['PENDING', 'AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'PAYMENT_FAILED']);
@@ -15,6 +15,28 @@ export const OrderLine = z.object({
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
+/**
+ * What happened to the customer's money for an order (docs/payments.md):
+ * PROCESSING – a charge was submitted, its outcome not known yet;
+ * CHARGED – the money was taken and pays the order;
+ * DECLINED – the provider declined the charge; nothing was taken;
+ * REFUND_PENDING – money was taken that pays nothing (the order was cancelled or expired first, or
+ *   another charge paid it): it is being given back;
+ * REFUNDED – every cent taken that did not pay the order was given back;
+ * REFUND_FAILED – the refund kept failing: an operator incident is open, a person is on it.
+ */
+export const PaymentState = z.enum(['PROCESSING', 'CHARGED', 'DECLINED', 'REFUND_PENDING', 'REFUNDED', 'REFUND_FAILED']);
+export type PaymentState = z.infer<typeof PaymentState>;
+
+export const OrderPayment = z.object({
+  status: PaymentState,
+  /** Everything taken from the customer for this order. */
+  charged: Money,
+  /** Everything given back. */
+  refunded: Money,
+});
+export type OrderPayment = z.infer<typeof OrderPayment>;
+
 export const Order = z.object({
   orderId: Id,
   userId: z.string(),
@@ -26,6 +48,8 @@ export const Order = z.object({
   reason: z.string().optional(),
   /** When the reserved stock is released unless payment has arrived. */
   paymentDueAt: IsoTimestamp.optional(),
+  /** The money side of the order; absent until a payment was attempted. */
+  payment: OrderPayment.optional(),
   createdAt: IsoTimestamp,
   updatedAt: IsoTimestamp,
 });
@@ -94,3 +118,48 @@ export type FinalizeOrderRequest = z.infer<typeof FinalizeOrderRequest>;
 /** What the update-order-status function hands the waiting WaitForPayment task on success. */
 export const PaymentTaskOutput = z.object({ outcome: z.literal('SUCCEEDED') });
 export type PaymentTaskOutput = z.infer<typeof PaymentTaskOutput>;
+
+/**
+ * One charge the provider took for an order, as the order keeps it (internal: never answered as
+ * is). `pays`: the charge pays the order; otherwise it is money to give back, and `refund` says
+ * how that goes. Every succeeded charge of an order is here, so every cent can be accounted for.
+ */
+export interface OrderCharge {
+  amount: ProviderMoney;
+  pays: boolean;
+  refund?: { status: 'PENDING' | 'SUCCEEDED' | 'FAILED'; reason: string; requestedAt: string; decidedAt?: string };
+  /** When the charge's success was recorded. */
+  at: string;
+}
+
+/** What an order's item records about its payment, for `orderPayment`. */
+export interface PaymentFacts {
+  /** A charge was submitted (begin-payment claimed the order). */
+  paymentAttempt?: unknown;
+  /** The outcome of the charge that decided the order's payment. */
+  paymentOutcome?: 'SUCCEEDED' | 'FAILED';
+  charges?: Readonly<Record<string, OrderCharge>>;
+  total: Money;
+}
+
+/**
+ * The money side of an order, from what its item records (docs/payments.md): a refund that failed
+ * or is under way says so first; then a charge that pays the order; then money taken and all given
+ * back; then a declined charge; then a charge in flight. Absent when no payment was ever attempted.
+ */
+export function orderPayment(facts: PaymentFacts): OrderPayment | undefined {
+  const charges = Object.values(facts.charges ?? {});
+  if (charges.length === 0 && facts.paymentOutcome === undefined && facts.paymentAttempt === undefined) return undefined;
+  const currency = facts.total.currency;
+  const charged = charges.reduce((sum, charge) => sum + charge.amount.amount, 0);
+  const refunded = charges.filter((c) => c.refund?.status === 'SUCCEEDED').reduce((sum, charge) => sum + charge.amount.amount, 0);
+  const status = ((): PaymentState => {
+    if (charges.some((c) => c.refund?.status === 'FAILED')) return 'REFUND_FAILED';
+    if (charges.some((c) => c.refund?.status === 'PENDING')) return 'REFUND_PENDING';
+    if (charges.some((c) => c.pays)) return 'CHARGED';
+    if (charges.length > 0) return 'REFUNDED';
+    if (facts.paymentOutcome === 'FAILED') return 'DECLINED';
+    return 'PROCESSING';
+  })();
+  return { status, charged: { amount: charged, currency }, refunded: { amount: refunded, currency } };
+}

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Id } from './ids';
+import { Money, ProviderMoney } from './money';
 
 /**
  * Payment methods are tokens from the provider's checkout form, never card numbers. The
@@ -12,6 +13,8 @@ export const TEST_PAYMENT_METHODS = {
   errorThenApprove: 'pm_card_error_then_approve',
   /** The provider accepts the charge and never confirms it: the payment window expires. */
   noAnswer: 'pm_card_no_answer',
+  /** Approves like `approve`; the first refund of the charge then fails (`refund.failed`), a second succeeds. */
+  refundFailsOnce: 'pm_card_refund_fails_once',
 } as const;
 
 export const PaymentMethod = z.string().regex(/^pm_[A-Za-z0-9_]{1,64}$/, 'must be a payment method token like pm_card_approve');
@@ -26,29 +29,120 @@ export type PaymentStatus = z.infer<typeof PaymentStatus>;
 export const ProcessPaymentResponse = z.object({ orderId: Id, paymentStatus: PaymentStatus, reason: z.string().optional() });
 export type ProcessPaymentResponse = z.infer<typeof ProcessPaymentResponse>;
 
-/** A provider webhook event, as signed and sent by the provider. */
-export const ProviderEvent = z.object({
+/** What every provider event carries about the charge or refund it concerns. */
+const ProviderEventBase = {
   id: z.string().min(1).max(128),
-  type: z.enum(['charge.succeeded', 'charge.failed']),
+  /** Unix seconds. */
   created: z.int(),
-  data: z.object({
-    chargeId: z.string().min(1),
-    orderId: Id,
-    amount: z.int().min(0),
-    currency: z.string(),
-    failureReason: z.string().optional(),
-    /** What the shop gave the charge, echoed: the order's correlation id travels here. */
-    metadata: z.record(z.string(), z.string()).optional(),
-  }),
-});
-export type ProviderEvent = z.infer<typeof ProviderEvent>;
+};
+const ProviderEventMoney = {
+  orderId: Id,
+  amount: z.int().min(0),
+  currency: z.string(),
+  /** What the shop gave the charge, echoed: the order's correlation id travels here. */
+  metadata: z.record(z.string(), z.string()).optional(),
+};
 
-/** What payment-webhook puts on the queue for order-service's update-order-status. */
-export const PaymentResultMessage = z.object({
+/** A provider webhook event, as signed and sent by the provider: a charge's outcome, or a refund's. */
+export const ProviderEvent = z.discriminatedUnion('type', [
+  z.object({
+    ...ProviderEventBase,
+    type: z.enum(['charge.succeeded', 'charge.failed']),
+    data: z.object({ chargeId: z.string().min(1), ...ProviderEventMoney, failureReason: z.string().optional() }),
+  }),
+  z.object({
+    ...ProviderEventBase,
+    type: z.enum(['refund.succeeded', 'refund.failed']),
+    data: z.object({ refundId: z.string().min(1), chargeId: z.string().min(1), ...ProviderEventMoney, failureReason: z.string().optional() }),
+  }),
+]);
+export type ProviderEvent = z.infer<typeof ProviderEvent>;
+export type ChargeEvent = Extract<ProviderEvent, { type: 'charge.succeeded' | 'charge.failed' }>;
+export type RefundEvent = Extract<ProviderEvent, { type: 'refund.succeeded' | 'refund.failed' }>;
+
+export function isChargeEvent(event: ProviderEvent): event is ChargeEvent {
+  return event.type === 'charge.succeeded' || event.type === 'charge.failed';
+}
+
+/**
+ * What payment-service puts on its payment-events queue for order-service's update-order-status:
+ * the verified outcome of a charge or of a refund. Every message names the charge and its money,
+ * so that order-service can account for each cent on the order.
+ */
+export const ChargeResultMessage = z.object({
+  kind: z.literal('charge'),
   providerEventId: z.string(),
   orderId: Id,
+  chargeId: z.string().min(1),
   outcome: z.enum(['SUCCEEDED', 'FAILED']),
+  amount: Money,
   reason: z.string().optional(),
   correlationId: z.string().optional(),
 });
+export type ChargeResultMessage = z.infer<typeof ChargeResultMessage>;
+
+export const RefundResultMessage = z.object({
+  kind: z.literal('refund'),
+  providerEventId: z.string(),
+  orderId: Id,
+  chargeId: z.string().min(1),
+  refundId: z.string().min(1),
+  /** FAILED only once the retries are spent: the refund is then an operator incident. */
+  outcome: z.enum(['SUCCEEDED', 'FAILED']),
+  amount: ProviderMoney,
+  reason: z.string().optional(),
+  correlationId: z.string().optional(),
+});
+export type RefundResultMessage = z.infer<typeof RefundResultMessage>;
+
+export const PaymentResultMessage = z.discriminatedUnion('kind', [ChargeResultMessage, RefundResultMessage]);
 export type PaymentResultMessage = z.infer<typeof PaymentResultMessage>;
+
+/**
+ * What asks payment-service (its refunds queue) to give a charge back: money taken that pays
+ * nothing. Sent by order-service (the order could not take the charge) and by payment-webhook (a
+ * charge that did not match the shop's). Refunded at most once per charge, however often asked.
+ */
+export const RefundRequest = z.object({
+  orderId: Id,
+  chargeId: z.string().min(1),
+  amount: ProviderMoney,
+  /** Why, in a few words a customer may read: "order cancelled", "payment window expired", "paid twice". */
+  reason: z.string().min(1).max(200),
+  /** 1 for the first request; a refund that failed at the provider is asked again with the next attempt. */
+  attempt: z.int().min(1).default(1),
+  correlationId: z.string().optional(),
+});
+export type RefundRequest = z.infer<typeof RefundRequest>;
+
+/**
+ * order-service/begin-payment, which payment-service/process-payment invokes before it charges:
+ * it claims the order for one charge, atomically, only while the order is AWAITING_PAYMENT, before
+ * its `paymentDueAt`, with no payment outcome recorded and no other payment method's charge in
+ * flight. A repeat with the same payment method is allowed: the provider's idempotency key makes
+ * the repeated charge the same charge.
+ */
+export const BeginPaymentRequest = z.strictObject({ orderId: Id, userId: z.string().min(1), paymentMethod: PaymentMethod });
+export type BeginPaymentRequest = z.infer<typeof BeginPaymentRequest>;
+
+export const BeginPaymentResponse = z.object({
+  orderId: Id,
+  /** What to charge: the order's total. */
+  amount: Money,
+  /** The order's correlation id, for the charge's metadata. */
+  correlationId: z.string(),
+  paymentDueAt: z.string(),
+});
+export type BeginPaymentResponse = z.infer<typeof BeginPaymentResponse>;
+
+/** Why begin-payment refused (its errors' names: Lambda's `errorType`). */
+export const PAYMENT_CLAIM_ERRORS = {
+  /** No such order, or not the caller's. */
+  orderNotFound: 'OrderNotFound',
+  /** The order is not AWAITING_PAYMENT (it names its status). */
+  orderNotPayable: 'OrderNotPayable',
+  /** The order awaits payment, but its payment window has passed. */
+  paymentWindowClosed: 'PaymentWindowClosed',
+  /** A charge with another payment method is in flight, or an outcome is already recorded. */
+  paymentInProgress: 'PaymentInProgress',
+} as const;

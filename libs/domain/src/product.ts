@@ -10,12 +10,20 @@ const ProductName = z.string().trim().min(1).max(PRODUCT_NAME_MAX);
 const ProductDescription = z.string().trim().max(PRODUCT_DESCRIPTION_MAX);
 const Stock = z.int().min(0).max(STOCK_MAX);
 
+/**
+ * What `stock` means everywhere in the shop. For every product, at all times:
+ * initial stock + Σ stock adjustments = stock + Σ reserved (orders awaiting payment) + Σ sold.
+ */
+export const STOCK_MEANING =
+  'Available to sell: not reserved by an order awaiting payment, not sold. Checkout takes from it and gives back what a failed or ' +
+  'cancelled order held; staff change it only with POST /products/{id}/stock-adjustments.';
+
 export const Product = z.object({
   productId: Id,
   name: z.string(),
   description: z.string(),
   price: Money,
-  stock: z.int(),
+  stock: z.int().describe(STOCK_MEANING),
   createdAt: IsoTimestamp,
   updatedAt: IsoTimestamp,
 });
@@ -25,20 +33,41 @@ export const CreateProductRequest = z.strictObject({
   name: ProductName,
   description: ProductDescription.default(''),
   price: Money,
-  stock: Stock,
+  stock: Stock.describe(`The opening stock, available to sell (0..${STOCK_MAX}). Afterwards it changes only with stock adjustments and checkouts.`),
 });
 export type CreateProductRequest = z.infer<typeof CreateProductRequest>;
+
+/** Why PUT /products/{id} refuses `stock`: an absolute value would overwrite what checkouts took or gave back meanwhile. */
+export const STOCK_NOT_UPDATABLE =
+  'stock cannot be set: it changes by signed deltas, POST /products/{id}/stock-adjustments {delta, reason} with an Idempotency-Key';
 
 export const UpdateProductRequest = z
   .strictObject({
     name: ProductName,
     description: ProductDescription,
     price: Money,
-    stock: Stock,
+    stock: z.never({ error: STOCK_NOT_UPDATABLE }).describe(`Not accepted: ${STOCK_NOT_UPDATABLE}`),
   })
   .partial()
-  .refine((u) => Object.keys(u).length > 0, { message: 'at least one of name, description, price, stock is required' });
+  .refine((u) => Object.keys(u).length > 0, { message: 'at least one of name, description, price is required' });
 export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
+
+/**
+ * `If-Match` of PUT /products/{id}: `*`, or one or more `ETag`s that GET /products/{id} answered
+ * (a quoted version number, `"3"`), at most 20. Only strong tags of that form can ever match; anything else is bad input.
+ */
+export const IfMatch = z
+  .string()
+  .trim()
+  .regex(/^(\*|"\d{1,15}"(\s*,\s*"\d{1,15}"){0,19})$/, 'must be * or the ETag of GET /products/{id}, such as "3" (at most 20)');
+
+export const UpdateProductHeaders = z.looseObject({
+  'if-match': IfMatch.optional().describe(
+    "The product's ETag from GET /products/{id}: the update is made only if the product is still at that version, " +
+      'else 412 PRECONDITION_FAILED and nothing changes. Without it the update is made whatever changed since (last write wins). ' +
+      'The version counts changes made with PUT /products/{id}; stock changes do not move it.',
+  ),
+});
 
 export const ProductIdPath = z.strictObject({ id: Id });
 

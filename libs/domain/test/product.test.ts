@@ -21,7 +21,12 @@ describe('product requests', () => {
 
   it('needs at least one field to update', () => {
     expect(UpdateProductRequest.safeParse({}).success).toBe(false);
-    expect(UpdateProductRequest.safeParse({ stock: 3 }).success).toBe(true);
+    expect(UpdateProductRequest.safeParse({ name: 'Cup' }).success).toBe(true);
+  });
+
+  it('refuses stock in an update, pointing to stock adjustments', () => {
+    const parsed = UpdateProductRequest.safeParse({ name: 'Cup', stock: 3 });
+    expect(parsed.error?.issues).toMatchObject([{ path: ['stock'], message: expect.stringContaining('POST /products/{id}/stock-adjustments') }]);
   });
 
   it('bounds the page size', () => {

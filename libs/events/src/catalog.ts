@@ -1,4 +1,4 @@
-import { Money, OrderLine, OrderStatus } from '@shop/domain';
+import { Money, OrderLine, OrderPayment, OrderStatus, ProviderMoney } from '@shop/domain';
 import * as z from 'zod';
 import { defineEvent, type EventDefinition } from './envelope';
 
@@ -38,12 +38,19 @@ export const OrderPaid = defineEvent({
   detail: OrderContents,
 });
 
+/**
+ * The order's money when it ended unpaid: absent when no payment was ever attempted (nothing was
+ * charged); otherwise what was taken, and whether it is on its way back. Optional, so version 1
+ * consumers that do not read it are unaffected.
+ */
+const EndedUnpaid = { ...OrderRef, reason: z.string(), payment: OrderPayment.optional() };
+
 export const OrderCancelled = defineEvent({
   type: 'OrderCancelled',
   version: 1,
   source: 'shop.orders',
   description: 'The order was cancelled (by the customer or for lack of stock); reserved stock was released.',
-  detail: z.object({ ...OrderRef, previousStatus: OrderStatus, reason: z.string() }),
+  detail: z.object({ ...EndedUnpaid, previousStatus: OrderStatus }),
 });
 
 export const OrderPaymentFailed = defineEvent({
@@ -51,10 +58,48 @@ export const OrderPaymentFailed = defineEvent({
   version: 1,
   source: 'shop.orders',
   description: 'Payment was declined or its window expired; reserved stock was released.',
-  detail: z.object({ ...OrderRef, reason: z.string() }),
+  detail: z.object(EndedUnpaid),
+});
+
+export const OrderRefunded = defineEvent({
+  type: 'OrderRefunded',
+  version: 1,
+  source: 'shop.orders',
+  description: 'Money taken for an order that it did not pay for (cancelled, expired, or paid twice) was given back.',
+  detail: z.object({ ...OrderRef, chargeId: z.string(), amount: ProviderMoney, reason: z.string() }),
 });
 
 /** Every event of an order's life, in the order they can happen: what order-events publishes. */
-export const ORDER_EVENTS = [OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed] as const;
+export const ORDER_EVENTS = [OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed, OrderRefunded] as const;
 
-export const EVENT_CATALOG = [UserRegistered, OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed] as const satisfies readonly EventDefinition[];
+/**
+ * Operator incidents of the payment: money that needs a person. Raised by payment-service, alarmed
+ * in infra (metric `RefundFailed` / `PaymentMismatch` in namespace `Shop`).
+ */
+export const RefundFailed = defineEvent({
+  type: 'RefundFailed',
+  version: 1,
+  source: 'shop.payments',
+  description: 'A refund kept failing after its retries: the money is still with the shop and a person must return it.',
+  detail: z.object({ orderId: z.uuid(), chargeId: z.string(), amount: ProviderMoney, attempts: z.int().min(1), reason: z.string() }),
+});
+
+export const PaymentMismatch = defineEvent({
+  type: 'PaymentMismatch',
+  version: 1,
+  source: 'shop.payments',
+  description: "A signed provider event did not match the charge the shop made for its order (amount, currency or charge id); it paid nothing.",
+  detail: z.object({
+    orderId: z.uuid(),
+    providerEventId: z.string(),
+    chargeId: z.string(),
+    problems: z.array(z.string()).min(1),
+    /** What the event said; refunded when it took money. */
+    received: ProviderMoney,
+    expected: Money.optional(),
+  }),
+});
+
+export const PAYMENT_INCIDENTS = [RefundFailed, PaymentMismatch] as const;
+
+export const EVENT_CATALOG = [UserRegistered, ...ORDER_EVENTS, ...PAYMENT_INCIDENTS] as const satisfies readonly EventDefinition[];

@@ -53,7 +53,7 @@ describe('events on EventBridge and SNS', () => {
   it('says what a publisher declares and what a rule selects, from the catalog', () => {
     expect(publishing(...ORDER_EVENTS)).toEqual({
       source: 'shop.orders',
-      detailTypes: ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed'],
+      detailTypes: ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed', 'OrderRefunded'],
     });
     expect(() => publishing(OrderPaid, UserRegistered)).toThrow(/one source/);
     expect(eventsPattern(OrderPaid, OrderCancelled)).toEqual({ source: ['shop.orders'], 'detail-type': ['OrderPaid', 'OrderCancelled'] });

@@ -2,3 +2,4 @@ export * from './api-gateway-event';
 export * from './api-client';
 export * from './accounts';
 export * from './processes';
+export * from './fake-dynamodb';

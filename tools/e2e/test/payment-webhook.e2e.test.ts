@@ -4,6 +4,7 @@ import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, stockOf, waitForOrder } from '../src/checkout';
 import { api, cloud, dlqMessages, sendToPaymentQueue } from '../src/cloud';
+import { chargeOf } from '../src/payments';
 
 let admin: SignedInUser;
 
@@ -33,12 +34,16 @@ describe('payment webhooks', () => {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 4, 700);
     const { orderId } = await orderAwaitingPayment(customer, product, 2);
-    // The provider takes the charge but will not confirm it: the test delivers the confirmation itself.
+    // The provider takes the charge but will not confirm it: the test delivers the confirmation itself,
+    // for the charge the shop made, signed with the shop's secret.
     await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const charge = await chargeOf(orderId);
 
-    const body = JSON.stringify(providerEvent(orderId, 1400));
+    const body = JSON.stringify({ ...providerEvent(orderId, 1400), data: { ...providerEvent(orderId, 1400).data, chargeId: charge.id } });
+    // Delivered at once, each may be queued before any is noted as handled (the webhook queues
+    // first, so that it never loses one): each is acknowledged, and the order changes once.
     const deliveries = await Promise.all([1, 2, 3].map(() => deliver(body, sign(body))));
-    expect(deliveries.map((d) => d.status).sort()).toEqual([200, 200, 202]);
+    for (const delivery of deliveries) expect([200, 202]).toContain(delivery.status);
 
     expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAID');
     expect(await stockOf(api, product)).toBe(2);
@@ -71,7 +76,15 @@ describe('payment webhooks', () => {
     const poison = `poison-${randomUUID()}`;
 
     await sendToPaymentQueue([
-      JSON.stringify({ providerEventId: `evt_${randomUUID()}`, orderId, outcome: 'SUCCEEDED', correlationId: 'e2e-poison' }),
+      JSON.stringify({
+        kind: 'charge',
+        providerEventId: `evt_${randomUUID()}`,
+        orderId,
+        chargeId: `ch_${randomUUID()}`,
+        outcome: 'SUCCEEDED',
+        amount: { amount: 1500, currency: 'USD' },
+        correlationId: 'e2e-poison',
+      }),
       poison,
     ]);
 

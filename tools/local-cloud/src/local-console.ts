@@ -1,5 +1,6 @@
 import type { LocalEventBus } from './eventbridge/event-bus';
 import type { Outbox, OutboxChannel } from './outbox';
+import type { PaymentProvider } from './payment-provider';
 import type { LocalScheduler } from './scheduler/local-scheduler';
 import type { DeliveryTrace } from './trace';
 
@@ -10,9 +11,21 @@ import type { DeliveryTrace } from './trace';
  * - `GET /_local/outbox[?to=<address>&channel=email|sms]`: the e-mails and text messages sent;
  * - `GET /_local/trace[?correlationId=<id>]`: every invocation, with what carried it;
  * - `GET /_local/events[?detailType=<type>]`: the events the bus took, with the rules they matched;
+ * - `GET /_local/payments[?orderId=<id>]`: the payment provider's charges, with their refunds and
+ *   webhooks, and its ledger (what it charged and refunded, by currency), as its dashboard would;
+ * - `POST /_local/payments/charges/<chargeId>/settle`: the provider decides a pending charge now and
+ *   sends its webhook (a late confirmation of a `pm_card_no_answer` charge);
+ * - `POST /_local/payments/events/<eventId>/redeliver`: the provider sends a webhook again (a
+ *   duplicate, or an old event out of order);
  * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say).
  */
-export function localConsole(parts: { outbox: Outbox; trace: DeliveryTrace; bus: LocalEventBus; scheduler: () => LocalScheduler | undefined }) {
+export function localConsole(parts: {
+  outbox: Outbox;
+  trace: DeliveryTrace;
+  bus: LocalEventBus;
+  scheduler: () => LocalScheduler | undefined;
+  paymentProvider: () => PaymentProvider | undefined;
+}) {
   return async ({ method, path, query }: { method: string; path: string; query: URLSearchParams }): Promise<{ status: number; body: unknown } | undefined> => {
     if (method === 'GET' && path === '/_local/outbox') {
       const channel = query.get('channel');
@@ -28,6 +41,23 @@ export function localConsole(parts: { outbox: Outbox; trace: DeliveryTrace; bus:
       const detailType = query.get('detailType');
       const events = parts.bus.events().filter((e) => !detailType || e.event['detail-type'] === detailType);
       return { status: 200, body: { events } };
+    }
+    const provider = parts.paymentProvider();
+    if (method === 'GET' && path === '/_local/payments' && provider) {
+      const orderId = query.get('orderId');
+      return { status: 200, body: { charges: provider.charges().filter((c) => !orderId || c.orderId === orderId), ledger: provider.ledger() } };
+    }
+    const settle = /^\/_local\/payments\/charges\/([^/]+)\/settle$/.exec(path);
+    if (method === 'POST' && settle?.[1] && provider) {
+      return provider.settle(decodeURIComponent(settle[1]))
+        ? { status: 202, body: { settled: settle[1] } }
+        : { status: 409, body: { error: { code: 'NOT_PENDING', message: `No pending charge ${settle[1]}` } } };
+    }
+    const redeliver = /^\/_local\/payments\/events\/([^/]+)\/redeliver$/.exec(path);
+    if (method === 'POST' && redeliver?.[1] && provider) {
+      return provider.redeliver(decodeURIComponent(redeliver[1]))
+        ? { status: 202, body: { redelivered: redeliver[1] } }
+        : { status: 404, body: { error: { code: 'EVENT_NOT_FOUND', message: `No webhook event ${redeliver[1]}` } } };
     }
     const schedule = /^\/_local\/schedules\/([^/]+)\/run$/.exec(path);
     const scheduler = parts.scheduler();

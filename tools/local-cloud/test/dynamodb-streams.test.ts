@@ -210,6 +210,16 @@ describe('the DynamoDB stream event source mapping', () => {
     expect(remove?.dynamodb).not.toHaveProperty('NewImage');
   });
 
+  it('hands on an empty map as DynamoDB does ({"M":{}}), though DynamoDB Local writes it as {}', async () => {
+    const streamArn = await createTable('orders-empty-map');
+    const { poller, events } = mapping('project-empty-map', streamArn);
+    poller.start();
+    await put('orders-empty-map', { pk: { S: 'o-1' }, charges: { M: {} }, nested: { M: { inner: { M: {} } } } });
+    await poller.idle();
+    const [insert] = events().flatMap((e) => e.Records);
+    expect(insert?.dynamodb?.NewImage).toEqual({ pk: { S: 'o-1' }, charges: { M: {} }, nested: { M: { inner: { M: {} } } } });
+  });
+
   it('after a partial batch failure delivers the failed record and those after it again, not the ones before', async () => {
     const streamArn = await createTable('orders-partial');
     await put('orders-partial', { pk: { S: 'p-1' } });

@@ -277,6 +277,74 @@ describe('payment provider simulator: idempotency', () => {
   });
 });
 
+describe('payment provider simulator: refunds, settling and the ledger', () => {
+  async function refund(chargeId: string | undefined, key = randomUUID(), extra: Record<string, unknown> = {}) {
+    const response = await fetch(`${provider.url}/v1/refunds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, 'idempotency-key': key },
+      body: JSON.stringify({ charge: chargeId, ...extra }),
+    });
+    return { status: response.status, body: (await response.json()) as { id?: string; status?: string; amount?: number; error?: { code: string } } };
+  }
+  const succeeded = async (paymentMethod: string = TEST_PAYMENT_METHODS.approve) => {
+    const answer = await charge(paymentMethod, { amount: 1000 });
+    await expect.poll(() => chargeById(answer.body.id)?.status).toBe('succeeded');
+    return answer.body.id;
+  };
+
+  it('refunds a succeeded charge, whole, and sends a signed refund.succeeded; the ledger counts it', async () => {
+    const before = provider.ledger();
+    const chargeId = await succeeded();
+    const answer = await refund(chargeId);
+    expect(answer).toEqual({ status: 200, body: expect.objectContaining({ id: expect.stringMatching(/^re_/), status: 'pending', amount: 1000 }) });
+    await expect.poll(() => chargeById(chargeId)?.refunds[0]?.status).toBe('succeeded');
+    const refundEvent = () => receiver.events(chargeById(chargeId)?.orderId ?? '').find((e) => e.type === 'refund.succeeded');
+    await expect.poll(refundEvent).toBeDefined();
+    expect(refundEvent()?.data).toMatchObject({ refundId: answer.body.id, chargeId, amount: 1000 });
+    const after = provider.ledger();
+    expect((after.charged['USD'] ?? 0) - (before.charged['USD'] ?? 0)).toBe(1000);
+    expect((after.refunded['USD'] ?? 0) - (before.refunded['USD'] ?? 0)).toBe(1000);
+  });
+
+  it('never refunds more than was charged, and replays the same key', async () => {
+    const chargeId = await succeeded();
+    const key = randomUUID();
+    const first = await refund(chargeId, key, { amount: 600 });
+    expect((await refund(chargeId, key, { amount: 600 })).body.id).toBe(first.body.id);
+    expect(await refund(chargeId, randomUUID(), { amount: 500 })).toMatchObject({ status: 400, body: { error: { code: 'amount_too_large' } } });
+    expect(await refund(chargeId, key, { amount: 400 })).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_reused' } } });
+    expect((await refund(chargeId, randomUUID(), { amount: 400 })).status).toBe(200);
+    expect(await refund(chargeId, randomUUID())).toMatchObject({ status: 400, body: { error: { code: 'charge_already_refunded' } } });
+  });
+
+  it('fails the first refund of pm_card_refund_fails_once by webhook, and lets a second one succeed', async () => {
+    const chargeId = await succeeded(TEST_PAYMENT_METHODS.refundFailsOnce);
+    await refund(chargeId);
+    await expect.poll(() => chargeById(chargeId)?.refunds[0]?.status).toBe('failed');
+    expect((await refund(chargeId)).status).toBe(200);
+    await expect.poll(() => chargeById(chargeId)?.refunds.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('refuses to refund a charge that is not succeeded, or that does not exist', async () => {
+    const declined = await charge(TEST_PAYMENT_METHODS.decline);
+    expect(await refund(declined.body.id)).toMatchObject({ status: 400, body: { error: { code: 'charge_not_refundable' } } });
+    expect(await refund('ch_nope')).toMatchObject({ status: 404 });
+    expect(await refund(undefined)).toMatchObject({ status: 400 });
+  });
+
+  it('settles a pending charge on demand (a late confirmation), and sends an event again on demand', async () => {
+    const answer = await charge(TEST_PAYMENT_METHODS.noAnswer);
+    const orderId = chargeById(answer.body.id)?.orderId ?? '';
+    expect(provider.settle(answer.body.id ?? '')).toBe(true);
+    expect(provider.settle(answer.body.id ?? '')).toBe(false);
+    await expect.poll(() => receiver.events(orderId).map((e) => e.type)).toEqual(['charge.succeeded']);
+    const [event] = receiver.events(orderId);
+    expect(provider.redeliver(event?.id ?? '')).toBe(true);
+    await expect.poll(() => receiver.events(orderId).map((e) => e.id)).toEqual([event?.id, event?.id]);
+    expect(provider.redeliver('evt_nope')).toBe(false);
+  });
+});
+
 describe('payment provider simulator: webhook delivery', () => {
   it('retries a webhook 1 s apart until it gets a 2xx, signing each attempt', async () => {
     const orderId = randomUUID();

@@ -1,4 +1,4 @@
-import { createEvent, eventBridgeEntry, ORDER_EVENTS, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, UserRegistered } from '@shop/events';
+import { createEvent, eventBridgeEntry, ORDER_EVENTS, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded, RefundFailed, UserRegistered } from '@shop/events';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern, patternProblems } from '../src/eventbridge/event-pattern';
 import { loadManifests } from '@shop/manifests';
@@ -23,6 +23,8 @@ const events = {
   OrderPaid: onTheBus(createEvent(OrderPaid, contents, context)),
   OrderCancelled: onTheBus(createEvent(OrderCancelled, { orderId, userId: 'u-1', previousStatus: 'PENDING', reason: 'r' }, context)),
   OrderPaymentFailed: onTheBus(createEvent(OrderPaymentFailed, { orderId, userId: 'u-1', reason: 'r' }, context)),
+  OrderRefunded: onTheBus(createEvent(OrderRefunded, { orderId, userId: 'u-1', chargeId: 'ch_1', amount: { amount: 100, currency: 'USD' }, reason: 'r' }, context)),
+  RefundFailed: onTheBus(createEvent(RefundFailed, { orderId, chargeId: 'ch_1', amount: { amount: 100, currency: 'USD' }, attempts: 3, reason: 'r' }, context)),
   UserRegistered: onTheBus(createEvent(UserRegistered, { userId: 'u-1', email: 'a@b.c' }, context)),
 };
 
@@ -34,8 +36,8 @@ describe("the shop's event rules", () => {
   });
 
   it.each([
-    ['shop-local-analytics-service-order-events', ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed']],
-    ['shop-local-notification-service-order-lifecycle', ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed']],
+    ['shop-local-analytics-service-order-events', ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed', 'OrderRefunded']],
+    ['shop-local-notification-service-order-lifecycle', ['OrderCreated', 'OrderPaid', 'OrderCancelled', 'OrderPaymentFailed', 'OrderRefunded']],
   ])('%s takes every order event and nothing else', async (name, wanted) => {
     const rule = eventRuleBindings('local', await loadManifests()).find((r) => r.name === name);
     expect(rule).toBeDefined();

@@ -22,7 +22,7 @@ const payments = defineService({
   name: 'payment-service',
   description: 'payments',
   tables: {},
-  queues: { 'payment-events': { description: 'provider results', visibilityTimeoutSeconds: 60, maxReceiveCount: 3 } },
+  queues: { 'payment-events': { description: 'provider results', visibilityTimeoutSeconds: 181, maxReceiveCount: 5 } },
   functions: {
     'payment-webhook': {
       description: 'verifies provider webhooks and queues them',

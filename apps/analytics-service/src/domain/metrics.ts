@@ -18,6 +18,8 @@ export interface MetricIncrement {
 export const metricKey = {
   orders: (stage: 'started' | 'created' | 'paid' | 'cancelled' | 'payment-failed') => `orders#${stage}`,
   revenue: (currency: string) => `revenue#${currency}`,
+  refunds: () => 'refunds#count',
+  refunded: (currency: string) => `refunded#${currency}`,
   units: (productId: string) => `units#${productId}`,
   cancelledBecause: (reason: string) => `cancelled-because#${clip(reason)}`,
   paymentFailedBecause: (reason: string) => `payment-failed-because#${clip(reason)}`,
@@ -54,6 +56,11 @@ export function eventMetrics(event: CountedEvent): MetricIncrement[] {
       return [
         { day, metric: metricKey.orders('payment-failed'), by: 1 },
         { day, metric: metricKey.paymentFailedBecause(event.detail.reason), by: 1 },
+      ];
+    case 'OrderRefunded':
+      return [
+        { day, metric: metricKey.refunds(), by: 1 },
+        { day, metric: metricKey.refunded(event.detail.amount.currency), by: event.detail.amount.amount },
       ];
   }
 }

@@ -35,6 +35,12 @@ export function buildReport(period: ReportPeriod, days: readonly string[], rows:
     revenue: byPrefix('revenue#')
       .map(({ key, value }) => ({ amount: value, currency: key }) as Money)
       .sort((a, b) => a.currency.localeCompare(b.currency)),
+    refunds: {
+      count: count('refunds#count'),
+      amounts: byPrefix('refunded#')
+        .map(({ key, value }) => ({ amount: value, currency: key }))
+        .sort((a, b) => a.currency.localeCompare(b.currency)),
+    },
     units: byPrefix('units#')
       .map(({ key, value, label }) => ({ productId: key, name: label ?? key, quantity: value }))
       .sort((a, b) => b.quantity - a.quantity || a.name.localeCompare(b.name)),

@@ -26,6 +26,13 @@ describe('what each event counts', () => {
     expect(eventMetrics(orderEvents(1).cancelled).map((m) => m.metric)).toEqual(['orders#cancelled', 'cancelled-because#out of stock']);
     expect(eventMetrics(orderEvents(1).paymentFailed).map((m) => m.metric)).toEqual(['orders#payment-failed', 'payment-failed-because#card_declined']);
   });
+
+  it('counts a refund and the money given back, in its currency', () => {
+    expect(eventMetrics(orderEvents(1).refunded)).toEqual([
+      { day: '2026-12-01', metric: 'refunds#count', by: 1 },
+      { day: '2026-12-01', metric: 'refunded#USD', by: 3300 },
+    ]);
+  });
 });
 
 describe('a report', () => {
@@ -44,6 +51,8 @@ describe('a report', () => {
     { day: '2026-12-01', metric: 'cancelled-because#cancelled by customer', value: 1 },
     { day: '2026-12-01', metric: 'orders#payment-failed', value: 1 },
     { day: '2026-12-01', metric: 'payment-failed-because#card_declined', value: 1 },
+    { day: '2026-12-01', metric: 'refunds#count', value: 1 },
+    { day: '2026-12-01', metric: 'refunded#USD', value: 1500 },
   ];
 
   it('adds up one day: the funnel, conversion, revenue, units and reasons', () => {
@@ -55,6 +64,7 @@ describe('a report', () => {
       orders: { started: 4, created: 4, paid: 1, cancelled: 2, paymentFailed: 1 },
       conversion: 0.25,
       revenue: [{ amount: 3300, currency: 'USD' }],
+      refunds: { count: 1, amounts: [{ amount: 1500, currency: 'USD' }] },
       units: [{ productId: PLATE, name: 'Stoneware plate', quantity: 1 }],
       cancellations: [
         { reason: 'cancelled by customer', count: 1 },
@@ -83,6 +93,7 @@ describe('a report', () => {
       orders: { started: 0, created: 0, paid: 0, cancelled: 0, paymentFailed: 0 },
       conversion: null,
       revenue: [],
+      refunds: { count: 0, amounts: [] },
       units: [],
     });
   });

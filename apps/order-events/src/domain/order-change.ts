@@ -1,5 +1,5 @@
-import { OrderStatus } from '@shop/domain';
-import { createEvent, type EventEnvelope, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed } from '@shop/events';
+import { type OrderCharge, orderPayment, OrderStatus, type PaymentFacts, type RefundRequest } from '@shop/domain';
+import { createEvent, type EventEnvelope, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
 import * as z from 'zod';
 import { deterministicEventId } from './event-id';
 
@@ -16,6 +16,8 @@ const OrderImage = z.looseObject({
   reason: z.string().optional(),
   correlationId: z.string().optional(),
   updatedAt: z.string(),
+  /** The charges taken for the order and their refunds (order-service's OrderCharge), by charge id. */
+  charges: z.record(z.string(), z.looseObject({ amount: z.object({ amount: z.int(), currency: z.string() }) })).optional(),
 });
 type OrderImage = z.infer<typeof OrderImage>;
 
@@ -24,6 +26,55 @@ export interface OrderChange {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   oldImage?: Record<string, unknown>;
   newImage?: Record<string, unknown>;
+}
+
+/** What one change of an order makes happen: events for the bus, and refunds to ask payment-service for. */
+export interface ChangeEffects {
+  events: EventEnvelope[];
+  refunds: RefundRequest[];
+}
+
+/**
+ * Everything an order change makes: its domain event (see `eventForChange`); a refund request for
+ * every charge the change marked to be refunded (order-service records that, and nothing else, so
+ * that a refund is asked for exactly when the order says so: the stream is its outbox); and an
+ * OrderRefunded event for every refund the change recorded as done.
+ */
+export function effectsOfChange(change: OrderChange): ChangeEffects {
+  const event = eventForChange(change);
+  if (change.eventName === 'REMOVE' || !change.newImage) return { events: event ? [event] : [], refunds: [] };
+  const order = OrderImage.parse(change.newImage);
+  const before = change.oldImage ? OrderImage.parse(change.oldImage) : undefined;
+  const refunds: RefundRequest[] = [];
+  const refunded: EventEnvelope[] = [];
+  for (const [chargeId, charge] of Object.entries(chargesOf(order))) {
+    const was = chargesOf(before)[chargeId]?.refund?.status;
+    const now = charge.refund?.status;
+    if (now === 'PENDING' && was !== 'PENDING') {
+      refunds.push({
+        orderId: order.orderId,
+        chargeId,
+        amount: charge.amount,
+        reason: charge.refund?.reason ?? 'refund',
+        attempt: 1,
+        correlationId: order.correlationId ?? order.orderId,
+      });
+    }
+    if (now === 'SUCCEEDED' && was !== 'SUCCEEDED') {
+      refunded.push(
+        createEvent(
+          OrderRefunded,
+          { orderId: order.orderId, userId: order.userId, chargeId, amount: charge.amount, reason: charge.refund?.reason ?? 'refund' },
+          { ...context(order, OrderRefunded.type, chargeId), time: new Date(charge.refund?.decidedAt ?? order.updatedAt) },
+        ),
+      );
+    }
+  }
+  return { events: [...(event ? [event] : []), ...refunded], refunds };
+}
+
+function chargesOf(order: OrderImage | undefined): Record<string, OrderCharge> {
+  return (order?.charges ?? {}) as unknown as Record<string, OrderCharge>;
 }
 
 /**
@@ -51,9 +102,12 @@ export function eventForChange(change: OrderChange): EventEnvelope | undefined {
   }
 }
 
-/** Every event about an order gets an id from the order and the event type: an order reaches each state once. */
-const context = (order: OrderImage, type: string) => ({
-  id: deterministicEventId(order.orderId, type),
+/**
+ * Every event about an order gets an id from the order and the event type (an order reaches each
+ * state once), and from the charge for an event about one of its charges.
+ */
+const context = (order: OrderImage, type: string, ...about: string[]) => ({
+  id: deterministicEventId(order.orderId, type, ...about),
   correlationId: order.correlationId ?? order.orderId,
   time: new Date(order.updatedAt),
 });
@@ -64,11 +118,20 @@ const contents = (order: OrderImage) => ({ orderId: order.orderId, userId: order
 
 const created = (order: OrderImage) => createEvent(OrderCreated, contents(order), context(order, OrderCreated.type));
 const paid = (order: OrderImage) => createEvent(OrderPaid, contents(order), context(order, OrderPaid.type));
+/** The order's money when it ended unpaid, for the customer's message: absent when no payment was ever attempted. */
+const paymentOf = (order: OrderImage) => {
+  const payment = orderPayment(order as unknown as PaymentFacts);
+  return payment ? { payment } : {};
+};
 const cancelled = (order: OrderImage, previousStatus: OrderStatus) =>
   createEvent(
     OrderCancelled,
-    { orderId: order.orderId, userId: order.userId, previousStatus, reason: order.reason ?? 'cancelled' },
+    { orderId: order.orderId, userId: order.userId, previousStatus, reason: order.reason ?? 'cancelled', ...paymentOf(order) },
     context(order, OrderCancelled.type),
   );
 const paymentFailed = (order: OrderImage) =>
-  createEvent(OrderPaymentFailed, { orderId: order.orderId, userId: order.userId, reason: order.reason ?? 'payment failed' }, context(order, OrderPaymentFailed.type));
+  createEvent(
+    OrderPaymentFailed,
+    { orderId: order.orderId, userId: order.userId, reason: order.reason ?? 'payment failed', ...paymentOf(order) },
+    context(order, OrderPaymentFailed.type),
+  );

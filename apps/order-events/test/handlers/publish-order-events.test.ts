@@ -1,19 +1,37 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/publish-order-events';
-import { orderItem, paidCheckout, streamRecord } from '../fixtures';
+import { ORDER_ID, orderItem, paidCheckout, streamRecord } from '../fixtures';
 
 const eventBridge = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
+const REFUNDS_QUEUE = 'http://sqs.local/000000000000/shop-test-payment-service-refunds';
 const BUS = 'shop-test-events';
 const orderId = (n: number) => `6f1c3f0e-7d0a-4f0e-9b1a-${String(n).padStart(12, '0')}`;
 
 beforeEach(() => {
   eventBridge.reset();
+  sqs.reset();
   vi.stubEnv('EVENT_BUS_NAME', BUS);
+  vi.stubEnv('PAYMENT_SERVICE_REFUNDS_QUEUE_URL', REFUNDS_QUEUE);
 });
 afterEach(() => vi.unstubAllEnvs());
-afterAll(() => eventBridge.restore());
+afterAll(() => {
+  eventBridge.restore();
+  sqs.restore();
+});
+
+/** A cancelled order whose late charge order-service marked to be refunded. */
+function chargeMarkedForRefund(orderId = ORDER_ID) {
+  const cancelled = orderItem({ orderId, status: 'CANCELLED', reason: 'cancelled by customer', charges: {} });
+  const marked = {
+    ...cancelled,
+    charges: { [`ch_${orderId.slice(-4)}`]: { amount: { amount: 2500, currency: 'USD' }, pays: false, refund: { status: 'PENDING', reason: 'order cancelled', requestedAt: 'x' }, at: 'x' } },
+  };
+  return streamRecord('MODIFY', { oldImage: cancelled, newImage: marked });
+}
 
 const accepted = (input: PutEventsCommandInput) => ({
   FailedEntryCount: 0,
@@ -84,5 +102,32 @@ describe('publish-order-events', () => {
   it('fails the whole batch when the bus cannot be reached at all', async () => {
     eventBridge.on(PutEventsCommand).rejects(new Error('connect ECONNREFUSED'));
     await expect(handler({ Records: paidCheckout() })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it("asks payment-service for the refund of a charge the order marked, on its refunds queue", async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    await expect(handler({ Records: [chargeMarkedForRefund()] })).resolves.toEqual({ batchItemFailures: [] });
+    const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.QueueUrl).toBe(REFUNDS_QUEUE);
+    expect(JSON.parse(sent[0]?.MessageBody ?? '{}')).toEqual({
+      orderId: ORDER_ID,
+      chargeId: `ch_${ORDER_ID.slice(-4)}`,
+      amount: { amount: 2500, currency: 'USD' },
+      reason: 'order cancelled',
+      attempt: 1,
+      correlationId: 'corr-1',
+    });
+  });
+
+  it('reports the record whose refund request could not be sent, so the stream retries from it, and sends nothing after it', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    sqs.on(SendMessageCommand).rejectsOnce(new Error('SQS unreachable')).resolves({ MessageId: 'm-2' });
+    const first = chargeMarkedForRefund(orderId(1));
+    const second = chargeMarkedForRefund(orderId(2));
+    const answer = await handler({ Records: [first, second] });
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: first.dynamodb?.SequenceNumber }] });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
 });

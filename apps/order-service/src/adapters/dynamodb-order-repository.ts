@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, Upda
 import { requireEnv, tableEnvVar } from '@shop/common';
 import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
 import type { ByUserKey } from '../domain/cursor';
+import type { OrderCharge } from '@shop/domain';
 import type { OrderRecord } from '../domain/order-record';
 import type { OrderRepository, StatusMove } from '../domain/order-repository';
 import { paymentGuard } from '../domain/transitions';
@@ -28,6 +29,27 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
       throw error;
+    }
+  }
+
+  /**
+   * Runs a write that sets `charges.<id>`. Orders written before the `charges` map existed lack it,
+   * and DynamoDB refuses a nested path under a missing map: the map is then created, and the write
+   * tried again.
+   */
+  async function withChargesMap<T>(orderId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isMissingDocumentPath(error)) throw error;
+      await conditionalUpdate({
+        Key: { orderId },
+        UpdateExpression: 'SET charges = if_not_exists(charges, :empty)',
+        ConditionExpression: 'attribute_exists(orderId)',
+        ExpressionAttributeValues: { ':empty': {} },
+        ReturnValues: 'NONE',
+      });
+      return write();
     }
   }
 
@@ -64,8 +86,10 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
     async awaitPayment(orderId, wait) {
       const updated = await conditionalUpdate({
         Key: { orderId },
-        UpdateExpression: 'SET #status = :awaiting, taskToken = :token, paymentDueAt = :due, updatedAt = :now',
-        ConditionExpression: '#status IN (:pending, :awaiting)',
+        // A retried step keeps the first due time: a retry must not lengthen the payment window.
+        UpdateExpression: 'SET #status = :awaiting, taskToken = :token, paymentDueAt = if_not_exists(paymentDueAt, :due), updatedAt = :now',
+        // Once an outcome is recorded, the token that would report it must not be replaced (await-payment reports it itself).
+        ConditionExpression: '#status IN (:pending, :awaiting) AND attribute_not_exists(paymentEventId)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':awaiting': 'AWAITING_PAYMENT',
@@ -79,20 +103,98 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
       return updated !== undefined;
     },
 
-    async recordPayment(orderId, payment) {
+    async beginPayment(orderId, { userId, attempt, now }) {
       return conditionalUpdate({
         Key: { orderId },
-        UpdateExpression: 'SET paymentEventId = :event, paymentOutcome = :outcome, paymentMessageId = :message, updatedAt = :now',
-        ConditionExpression: '#status = :awaiting AND attribute_not_exists(paymentEventId)',
+        UpdateExpression: 'SET paymentAttempt = :attempt, updatedAt = :now',
+        ConditionExpression: [
+          'userId = :user AND #status = :awaiting AND paymentDueAt > :now AND attribute_not_exists(paymentEventId)',
+          '(attribute_not_exists(paymentAttempt) OR paymentAttempt.paymentMethod = :method OR paymentAttempt.expiresAt < :now)',
+        ].join(' AND '),
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ':attempt': attempt,
+          ':user': userId,
           ':awaiting': 'AWAITING_PAYMENT',
-          ':event': payment.eventId,
-          ':outcome': payment.outcome,
-          ':message': payment.messageId,
-          ':now': payment.now.toISOString(),
+          ':method': attempt.paymentMethod,
+          ':now': now.toISOString(),
         },
       });
+    },
+
+    async recordPayment(orderId, payment) {
+      const succeeded = payment.outcome === 'SUCCEEDED';
+      const charge: OrderCharge | undefined = succeeded && payment.amount ? { amount: payment.amount, pays: true, at: payment.now.toISOString() } : undefined;
+      return withChargesMap(orderId, () =>
+        conditionalUpdate({
+          Key: { orderId },
+          UpdateExpression: [
+            'SET paymentEventId = :event, paymentOutcome = :outcome, paymentMessageId = :message, chargeId = :charge, updatedAt = :now',
+            ...(charge ? ['charges.#charge = :entry'] : []),
+            ...(payment.failureReason ? ['paymentFailureReason = :reason'] : []),
+          ].join(', '),
+          ConditionExpression: '#status = :awaiting AND attribute_not_exists(paymentEventId)',
+          ExpressionAttributeNames: { '#status': 'status', ...(charge ? { '#charge': payment.chargeId } : {}) },
+          ExpressionAttributeValues: {
+            ':awaiting': 'AWAITING_PAYMENT',
+            ':event': payment.eventId,
+            ':outcome': payment.outcome,
+            ':message': payment.messageId,
+            ':charge': payment.chargeId,
+            ':now': payment.now.toISOString(),
+            ...(charge ? { ':entry': charge } : {}),
+            ...(payment.failureReason ? { ':reason': payment.failureReason } : {}),
+          },
+        }),
+      );
+    },
+
+    async recordChargeToRefund(orderId, { chargeId, amount, reason, now }) {
+      const at = now.toISOString();
+      const entry: OrderCharge = { amount, pays: false, refund: { status: 'PENDING', reason, requestedAt: at }, at };
+      return withChargesMap(orderId, () =>
+        conditionalUpdate({
+          Key: { orderId },
+          UpdateExpression: 'SET charges.#charge = :entry, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(orderId) AND attribute_not_exists(charges.#charge)',
+          ExpressionAttributeNames: { '#charge': chargeId },
+          ExpressionAttributeValues: { ':entry': entry, ':now': at },
+        }),
+      );
+    },
+
+    async refundRecordedCharge(orderId, { chargeId, reason, now }) {
+      const at = now.toISOString();
+      return conditionalUpdate({
+        Key: { orderId },
+        UpdateExpression: 'SET charges.#charge.pays = :false, charges.#charge.refund = :refund, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(charges.#charge) AND attribute_not_exists(charges.#charge.refund)',
+        ExpressionAttributeNames: { '#charge': chargeId },
+        ExpressionAttributeValues: { ':false': false, ':refund': { status: 'PENDING', reason, requestedAt: at }, ':now': at },
+      });
+    },
+
+    async recordRefundOutcome(orderId, { chargeId, amount, outcome, reason, now }) {
+      const at = now.toISOString();
+      const known = await conditionalUpdate({
+        Key: { orderId },
+        UpdateExpression: 'SET charges.#charge.refund.#status = :outcome, charges.#charge.refund.decidedAt = :now, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(charges.#charge.refund) AND charges.#charge.refund.#status <> :succeeded',
+        ExpressionAttributeNames: { '#charge': chargeId, '#status': 'status' },
+        ExpressionAttributeValues: { ':outcome': outcome, ':succeeded': 'SUCCEEDED', ':now': at },
+      });
+      if (known) return known;
+      // A charge the order never took (one that did not match it, refunded by payment-service on its own): record it with its refund.
+      const entry: OrderCharge = { amount, pays: false, refund: { status: outcome, reason, requestedAt: at, decidedAt: at }, at };
+      return withChargesMap(orderId, () =>
+        conditionalUpdate({
+          Key: { orderId },
+          UpdateExpression: 'SET charges.#charge = :entry, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(orderId) AND attribute_not_exists(charges.#charge)',
+          ExpressionAttributeNames: { '#charge': chargeId },
+          ExpressionAttributeValues: { ':entry': entry, ':now': at },
+        }),
+      );
     },
 
     async clearTaskToken(orderId, taskToken) {
@@ -135,9 +237,10 @@ export function statusMoveExpression(move: StatusMove) {
   const conditions = ['#status = :from'];
   const values: Record<string, unknown> = { ':from': move.from, ':to': move.to, ':now': move.now.toISOString() };
   const guard = paymentGuard(move.to);
-  if (guard === 'payment-succeeded') conditions.push('paymentOutcome = :succeeded');
-  if (guard === 'no-successful-payment') conditions.push('(attribute_not_exists(paymentOutcome) OR paymentOutcome <> :succeeded)');
-  if (guard) values[':succeeded'] = 'SUCCEEDED';
+  if (guard === 'payment-succeeded') {
+    conditions.push('paymentOutcome = :succeeded');
+    values[':succeeded'] = 'SUCCEEDED';
+  }
   if (move.requireNoPayment) conditions.push('attribute_not_exists(paymentEventId)');
   const sets = ['#status = :to', 'updatedAt = :now'];
   if (move.reason !== undefined) {
@@ -150,4 +253,10 @@ export function statusMoveExpression(move: StatusMove) {
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: values,
   };
+}
+
+/** DynamoDB's answer to a SET of `a.b` when `a` does not exist. */
+function isMissingDocumentPath(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e.name === 'ValidationException' && /document path/i.test(e.message ?? '');
 }

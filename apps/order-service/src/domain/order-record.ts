@@ -1,4 +1,4 @@
-import { Order, type Money, type OrderLine } from '@shop/domain';
+import { Order, orderPayment, type Money, type OrderCharge, type OrderLine } from '@shop/domain';
 
 /** The outcome of the payment as the provider reported it, recorded once per order. */
 export type PaymentOutcome = 'SUCCEEDED' | 'FAILED';
@@ -22,11 +22,30 @@ export interface OrderRecord extends Order {
    * reports it again (its first report failed); a duplicate event in another message does not.
    */
   paymentMessageId?: string;
+  /** The charge whose outcome decided the payment (with `paymentEventId`). */
+  chargeId?: string;
+  /** Why the decisive charge failed, as the provider said: reported again to a retried WaitForPayment. */
+  paymentFailureReason?: string;
+  /** A charge was submitted for the order (begin-payment); it holds the order for its payment method until it expires. */
+  paymentAttempt?: PaymentAttempt;
+  /** Every charge that succeeded for the order, by charge id: the one that pays it, and any that must be given back. */
+  charges?: Record<string, OrderCharge>;
 }
 
-/** The API's Order from a stored item: the schema keeps its own attributes and drops the internal ones. */
+export interface PaymentAttempt {
+  paymentMethod: string;
+  startedAt: string;
+  /** After this another payment method may be tried (the provider still refuses a second charge for the order). */
+  expiresAt: string;
+}
+
+/** How long a submitted charge holds the order for its payment method: longer than process-payment may run. */
+export const PAYMENT_ATTEMPT_SECONDS = 30;
+
+/** The API's Order from a stored item: the schema keeps its own attributes and drops the internal ones; the money is summed up. */
 export function toOrder(record: OrderRecord): Order {
-  return Order.parse(record);
+  const payment = orderPayment(record);
+  return Order.parse({ ...record, payment });
 }
 
 export function paymentSucceeded(record: Pick<OrderRecord, 'paymentOutcome'>): boolean {
@@ -59,6 +78,8 @@ export function newOrder(order: NewOrder): OrderRecord {
     items: order.items,
     total: order.total,
     correlationId: order.correlationId,
+    // Present from the start, so that a charge can be recorded under its id with one nested SET.
+    charges: {},
     createdAt: timestamp,
     updatedAt: timestamp,
   };

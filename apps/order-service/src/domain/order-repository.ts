@@ -1,6 +1,19 @@
 import type { OrderStatus } from '@shop/domain';
 import type { ByUserKey } from './cursor';
-import type { OrderRecord, PaymentOutcome } from './order-record';
+import type { Money, ProviderMoney } from '@shop/domain';
+import type { OrderRecord, PaymentAttempt, PaymentOutcome } from './order-record';
+
+export interface RecordedPayment {
+  eventId: string;
+  outcome: PaymentOutcome;
+  messageId: string;
+  chargeId: string;
+  /** What the charge took, for a success. */
+  amount?: Money;
+  /** Why it failed, for a failure. */
+  failureReason?: string;
+  now: Date;
+}
 
 export interface OrderPageResult {
   items: OrderRecord[];
@@ -30,14 +43,34 @@ export interface OrderRepository {
   markCheckoutStarted(orderId: string, now: Date): Promise<void>;
   /**
    * PENDING → AWAITING_PAYMENT (or, on a retry, AWAITING_PAYMENT again) with the task token and
-   * the time the payment is due; `false` when the order is in neither status or does not exist.
+   * the time the payment is due, while no payment outcome is recorded; `false` when the order is in
+   * neither status, has an outcome recorded, or does not exist.
    */
   awaitPayment(orderId: string, wait: { taskToken: string; paymentDueAt: string; now: Date }): Promise<boolean>;
   /**
-   * Records the payment's outcome while the order is AWAITING_PAYMENT and no outcome is recorded
-   * yet; answers the updated order, or `undefined` when that condition does not hold.
+   * Claims the order for a charge: only the owner's order, AWAITING_PAYMENT, before its
+   * `paymentDueAt`, with no outcome recorded, and with no unexpired attempt of another payment
+   * method. Answers the updated order, or `undefined` when that condition does not hold.
    */
-  recordPayment(orderId: string, payment: { eventId: string; outcome: PaymentOutcome; messageId: string; now: Date }): Promise<OrderRecord | undefined>;
+  beginPayment(orderId: string, claim: { userId: string; attempt: PaymentAttempt; now: Date }): Promise<OrderRecord | undefined>;
+  /**
+   * Records the payment's outcome while the order is AWAITING_PAYMENT and no outcome is recorded
+   * yet (a success also records the charge as the one that pays the order); answers the updated
+   * order, or `undefined` when that condition does not hold.
+   */
+  recordPayment(orderId: string, payment: RecordedPayment): Promise<OrderRecord | undefined>;
+  /**
+   * Records a succeeded charge that cannot pay the order, with its refund PENDING (order-events
+   * then asks payment-service for the refund). A charge already recorded is left as it is.
+   */
+  recordChargeToRefund(orderId: string, charge: { chargeId: string; amount: ProviderMoney; reason: string; now: Date }): Promise<OrderRecord | undefined>;
+  /**
+   * The charge that was recorded as paying the order will not: the order ended unpaid. It is marked
+   * to be refunded (PENDING), once; answers the order after the change.
+   */
+  refundRecordedCharge(orderId: string, charge: { chargeId: string; reason: string; now: Date }): Promise<OrderRecord | undefined>;
+  /** The provider's final word on a refund; a SUCCEEDED refund is never changed again. A charge the order did not know is recorded with it. */
+  recordRefundOutcome(orderId: string, refund: { chargeId: string; amount: ProviderMoney; outcome: 'SUCCEEDED' | 'FAILED'; reason: string; now: Date }): Promise<OrderRecord | undefined>;
   /** Forgets a task token whose outcome was reported, unless a newer token replaced it. */
   clearTaskToken(orderId: string, taskToken: string): Promise<void>;
   /** Applies a status move; answers the updated order, or `undefined` when the order was no longer in `from`. */

@@ -23,15 +23,15 @@ export function isFinal(status: OrderStatus): boolean {
 
 /**
  * What a move into a status needs of the recorded payment, besides the status it comes from:
- * PAID only with a successful payment on record, CANCELLED only without one (money taken is
- * never silently cancelled).
+ * PAID only with a successful payment on record. An order whose payment succeeded may still end
+ * CANCELLED or PAYMENT_FAILED (its checkout failed before the success was reported, or its window
+ * expired first), and finalize-order then marks the payment to be refunded: money is never kept for
+ * an order that was not completed. A customer's own cancel is stricter (`requireNoPayment`).
  */
-export type PaymentGuard = 'payment-succeeded' | 'no-successful-payment';
+export type PaymentGuard = 'payment-succeeded';
 
 export function paymentGuard(to: OrderStatus): PaymentGuard | undefined {
-  if (to === 'PAID') return 'payment-succeeded';
-  if (to === 'CANCELLED') return 'no-successful-payment';
-  return undefined;
+  return to === 'PAID' ? 'payment-succeeded' : undefined;
 }
 
 /** The order as far as a transition cares: its status and whether a successful payment is recorded. */
@@ -49,9 +49,7 @@ export type TransitionPlan = 'move' | 'already' | 'illegal';
 export function planTransition(order: TransitionSubject, to: OrderStatus): TransitionPlan {
   if (order.status === to) return 'already';
   if (!TRANSITIONS[order.status].includes(to)) return 'illegal';
-  const guard = paymentGuard(to);
-  if (guard === 'payment-succeeded' && !order.paymentSucceeded) return 'illegal';
-  if (guard === 'no-successful-payment' && order.paymentSucceeded) return 'illegal';
+  if (paymentGuard(to) === 'payment-succeeded' && !order.paymentSucceeded) return 'illegal';
   return 'move';
 }
 

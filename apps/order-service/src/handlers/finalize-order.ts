@@ -3,6 +3,7 @@ import { FinalizeOrderRequest } from '@shop/domain';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { IllegalTransitionError } from '../domain/errors';
 import { paymentSucceeded, transitionSubject } from '../domain/order-record';
+import { refundReason } from '../domain/payment-result';
 import { changeStatus } from '../domain/status-change';
 import { planFinalization } from '../domain/transitions';
 
@@ -27,8 +28,12 @@ export const handler = invokeHandler(FinalizeOrderRequest, async ({ payload, log
   });
   if (plan === 'illegal') throw new IllegalTransitionError(order.orderId, order.status, to);
 
-  if (to !== 'PAID' && paymentSucceeded(order)) {
-    log.error({ orderId: order.orderId, status: order.status }, 'order ended unpaid although its payment succeeded: refund needed');
+  // The payment succeeded, yet the order ended unpaid (its window expired while the success was on
+  // its way): the charge is marked to be refunded, and order-events asks payment-service for it.
+  if (to !== 'PAID' && paymentSucceeded(order) && order.chargeId && !order.charges?.[order.chargeId]?.refund) {
+    const reason = refundReason(order);
+    const marked = await orders.refundRecordedCharge(order.orderId, { chargeId: order.chargeId, reason, now: new Date() });
+    log.warn({ orderId: order.orderId, status: order.status, chargeId: order.chargeId, reason, marked: marked !== undefined }, 'order ended unpaid although its payment succeeded: to be refunded');
   }
   log.info({ orderId: order.orderId, outcome: to, plan, status: order.status, reason: order.reason }, 'order finalized');
   return { orderId: order.orderId, status: order.status };

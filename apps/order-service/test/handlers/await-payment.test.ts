@@ -1,20 +1,26 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/await-payment';
-import { FakeDynamoDB } from '../fake-dynamodb';
+import { FakeDynamoDB } from '@shop/testing';
 import { ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
 withOrderServiceEnv();
 let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
+  sfn.reset();
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
   db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   ddb.restore();
+  sfn.restore();
 });
 
 const wait = (taskToken = TASK_TOKEN, paymentWindowSeconds = 900) =>
@@ -34,10 +40,26 @@ describe('await-payment (WaitForPayment)', () => {
     expect(due).toBeLessThanOrEqual(Date.now() + 900_000);
   });
 
-  it('takes the new token of a retried step', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: 'old-token' }));
+  it('takes the new token of a retried step, keeping when the payment was first due', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: 'old-token', paymentDueAt: '2030-01-01T00:00:00.000Z' }));
     await wait('new-token');
-    expect(order()).toMatchObject({ status: 'AWAITING_PAYMENT', taskToken: 'new-token' });
+    expect(order()).toMatchObject({ status: 'AWAITING_PAYMENT', taskToken: 'new-token', paymentDueAt: '2030-01-01T00:00:00.000Z' });
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('reports a success recorded before a retried step with the new token, and does not replace the reported one', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', chargeId: 'ch_1' }));
+    await wait('new-token');
+    expect(order()).not.toHaveProperty('taskToken');
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'new-token', output: JSON.stringify({ outcome: 'SUCCEEDED' }) },
+    ]);
+  });
+
+  it('reports a decline recorded before a retried step with the new token and its reason', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'FAILED', paymentFailureReason: 'card_declined' }));
+    await wait('new-token');
+    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'new-token', error: 'PaymentDeclined', cause: 'card_declined' }]);
   });
 
   it('throws OrderCancelled for an order the customer cancelled, and leaves it cancelled', async () => {

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/cancel-order';
 import { service } from '../../src/service';
-import { FakeDynamoDB } from '../fake-dynamodb';
+import { FakeDynamoDB } from '@shop/testing';
 import { ADMIN, ANN, answered, BOB, failed, functionName, ORDER_ID, ORDERS_TABLE, sentPayload, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);

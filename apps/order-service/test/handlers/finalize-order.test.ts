@@ -4,7 +4,7 @@ import { lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/finalize-order';
-import { FakeDynamoDB } from '../fake-dynamodb';
+import { FakeDynamoDB } from '@shop/testing';
 import { ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -61,7 +61,6 @@ describe('finalize-order (MarkPaid, Finalize)', () => {
     ['a CANCELLED order to PAID', { status: 'CANCELLED' }, 'PAID'],
     ['a PENDING order to PAID', { status: 'PENDING' }, 'PAID'],
     ['an order awaiting payment to PAID without a successful payment', { status: 'AWAITING_PAYMENT' }, 'PAID'],
-    ['a paid-for order to CANCELLED', { status: 'AWAITING_PAYMENT', ...paid }, 'CANCELLED'],
   ])('throws IllegalTransition moving %s, and nothing moves', async (_, overrides, outcome) => {
     const before = storedOrder(overrides);
     db.put(ORDERS_TABLE, before);
@@ -79,6 +78,28 @@ describe('finalize-order (MarkPaid, Finalize)', () => {
 
     await expect(finalize('PAYMENT_FAILED', 'card declined')).resolves.toEqual({ orderId: ORDER_ID, status: 'CANCELLED' });
     expect(order()).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by customer' });
+  });
+
+  it.each([
+    ['PAYMENT_FAILED', 'payment window expired', 'payment arrived after the payment window'],
+    ['CANCELLED', 'checkout failed at CommitStock: Lambda.Unknown', 'order cancelled'],
+  ])('marks the recorded charge to be refunded when an order whose payment succeeded ends %s', async (outcome, reason, refundReason) => {
+    const charge = { amount: { amount: 3300, currency: 'USD' }, pays: true, at: '2025-03-01T10:01:00.000Z' };
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', ...paid, chargeId: 'ch_1', charges: { ch_1: charge } }));
+    await finalize(outcome, reason);
+    expect(order()).toMatchObject({ status: outcome, charges: { ch_1: { ...charge, pays: false, refund: { status: 'PENDING', reason: refundReason } } } });
+
+    // A retried Finalize marks nothing twice.
+    const marked = order();
+    await finalize(outcome, reason);
+    expect(order()).toEqual(marked);
+  });
+
+  it('leaves the charge of an order that ends PAID as the payment it is', async () => {
+    const charge = { amount: { amount: 3300, currency: 'USD' }, pays: true, at: '2025-03-01T10:01:00.000Z' };
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', ...paid, chargeId: 'ch_1', charges: { ch_1: charge } }));
+    await finalize('PAID');
+    expect(order()).toMatchObject({ status: 'PAID', charges: { ch_1: charge } });
   });
 
   it('throws OrderNotFound for an unknown order and InvalidRequest for an unknown outcome', async () => {

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-order';
 import { service } from '../../src/service';
-import { FakeDynamoDB } from '../fake-dynamodb';
+import { FakeDynamoDB } from '@shop/testing';
 import { ADMIN, ANN, BOB, ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -5,7 +5,7 @@ import { lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/update-order-status';
-import { FakeDynamoDB } from '../fake-dynamodb';
+import { FakeDynamoDB } from '@shop/testing';
 import { ORDER_ID, ORDERS_TABLE, sqsEvent, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -29,8 +29,11 @@ afterAll(() => {
 });
 
 const OTHER_ORDER_ID = '99999999-9999-4999-8999-999999999999';
+const TOTAL = { amount: 3300, currency: 'USD' };
 const message = (overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({ providerEventId: 'evt_1', orderId: ORDER_ID, outcome: 'SUCCEEDED', correlationId: 'checkout-corr-1', ...overrides });
+  JSON.stringify({ kind: 'charge', providerEventId: 'evt_1', orderId: ORDER_ID, chargeId: 'ch_1', outcome: 'SUCCEEDED', amount: TOTAL, correlationId: 'checkout-corr-1', ...overrides });
+const refundMessage = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({ kind: 'refund', providerEventId: 'evt_r1', orderId: ORDER_ID, chargeId: 'ch_9', refundId: 're_1', outcome: 'SUCCEEDED', amount: TOTAL, reason: 'order cancelled', ...overrides });
 const deliver = (...bodies: string[]) => handler(sqsEvent(bodies), lambdaContext('update-order-status'));
 const order = (orderId = ORDER_ID) => db.get(ORDERS_TABLE, orderId);
 const successes = () => sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
@@ -41,7 +44,13 @@ describe('update-order-status (payment-events queue)', () => {
   it('records a successful payment once and resumes the checkout with SendTaskSuccess', async () => {
     await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
 
-    expect(order()).toMatchObject({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED' });
+    expect(order()).toMatchObject({
+      status: 'AWAITING_PAYMENT',
+      paymentEventId: 'evt_1',
+      paymentOutcome: 'SUCCEEDED',
+      chargeId: 'ch_1',
+      charges: { ch_1: { amount: TOTAL, pays: true } },
+    });
     expect(order()).not.toHaveProperty('taskToken');
     expect(successes()).toEqual([{ taskToken: TASK_TOKEN, output: JSON.stringify({ outcome: 'SUCCEEDED' }) }]);
     expect(failures()).toEqual([]);
@@ -50,7 +59,7 @@ describe('update-order-status (payment-events queue)', () => {
   it('reports a declined payment with SendTaskFailure(PaymentDeclined) and the reason as its cause', async () => {
     await deliver(message({ outcome: 'FAILED', reason: 'insufficient funds' }));
 
-    expect(order()).toMatchObject({ paymentEventId: 'evt_1', paymentOutcome: 'FAILED' });
+    expect(order()).toMatchObject({ paymentEventId: 'evt_1', paymentOutcome: 'FAILED', paymentFailureReason: 'insufficient funds', charges: {} });
     expect(failures()).toEqual([{ taskToken: TASK_TOKEN, error: 'PaymentDeclined', cause: 'insufficient funds' }]);
     expect(successes()).toEqual([]);
   });
@@ -106,9 +115,10 @@ describe('update-order-status (payment-events queue)', () => {
   it.each([
     ['JSON that is not a payment result', JSON.stringify({ hello: 'world' })],
     ['an unknown outcome', message({ outcome: 'MAYBE' })],
+    ['a charge without its amount', message({ amount: undefined })],
     ['an order id that is not a UUID', message({ orderId: 'nope' })],
   ])('treats %s as poison', async (_, body) => {
-    await expect(deliver(message({ orderId: OTHER_ORDER_ID }), body)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-2' }] });
+    await expect(deliver(message(), body)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-2' }] });
   });
 
   it.each([
@@ -122,27 +132,79 @@ describe('update-order-status (payment-events queue)', () => {
   });
 
   it.each([
-    ['PAYMENT_FAILED', { status: 'PAYMENT_FAILED', reason: 'payment window expired' }],
-    ['CANCELLED', { status: 'CANCELLED', reason: 'cancelled by customer' }],
-    ['PAID', { status: 'PAID', paymentEventId: 'evt_0', paymentOutcome: 'SUCCEEDED' }],
-  ] as const)('drops a late message for an order already %s, changing nothing', async (_, overrides) => {
+    ['PAYMENT_FAILED after its window expired', { status: 'PAYMENT_FAILED', reason: 'payment window expired' }, 'payment arrived after the payment window'],
+    ['CANCELLED', { status: 'CANCELLED', reason: 'cancelled by customer' }, 'order cancelled'],
+    ['PAID by another charge', { status: 'PAID', paymentEventId: 'evt_0', paymentOutcome: 'SUCCEEDED', chargeId: 'ch_0' }, 'order already paid'],
+  ] as const)('records a late successful charge for an order already %s to be refunded, and changes nothing else', async (_, overrides, reason) => {
     const before = storedOrder(overrides);
     db.put(ORDERS_TABLE, before);
     await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
+
+    const { updatedAt, ...unchanged } = before;
+    expect(order()).toMatchObject({ ...unchanged, charges: { ch_1: { amount: TOTAL, pays: false, refund: { status: 'PENDING', reason } } } });
+    expect(order()?.['updatedAt']).not.toBe(updatedAt);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('records the late charge to be refunded once, however often it is delivered', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
+    await deliver(message());
+    const first = order();
+    await deliver(message({ providerEventId: 'evt_1_again' }));
+    expect(order()).toEqual(first);
+  });
+
+  it('drops a late failed charge: nothing was taken, nothing changes', async () => {
+    const before = storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' });
+    db.put(ORDERS_TABLE, before);
+    await expect(deliver(message({ outcome: 'FAILED', reason: 'card_declined' }))).resolves.toEqual({ batchItemFailures: [] });
     expect(order()).toEqual(before);
-    expect(sfn.calls()).toHaveLength(0);
   });
 
-  it('drops a second, different event for an order whose payment is already decided', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_0', paymentOutcome: 'FAILED' }));
+  it('keeps the first outcome: a success after a recorded decline is money to give back, not a payment', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_0', paymentOutcome: 'FAILED', chargeId: 'ch_0' }));
     await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
-    expect(order()).toMatchObject({ paymentEventId: 'evt_0', paymentOutcome: 'FAILED' });
+    expect(order()).toMatchObject({ paymentEventId: 'evt_0', paymentOutcome: 'FAILED', charges: { ch_1: { pays: false, refund: { status: 'PENDING' } } } });
     expect(sfn.calls()).toHaveLength(0);
   });
 
-  it('drops a message for an order that does not exist', async () => {
-    await expect(deliver(message({ orderId: OTHER_ORDER_ID }))).resolves.toEqual({ batchItemFailures: [] });
+  it('gives a charge of an order written before orders kept their charges a place all the same', async () => {
+    const { charges: _none, ...old } = storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' });
+    db.put(ORDERS_TABLE, old);
+    await deliver(message());
+    expect(order()).toMatchObject({ charges: { ch_1: { refund: { status: 'PENDING' } } } });
+  });
+
+  it('fails a successful charge for an order that does not exist, so that it reaches the dead-letter queue rather than vanishing', async () => {
+    await expect(deliver(message({ orderId: OTHER_ORDER_ID }), message())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
     expect(db.get(ORDERS_TABLE, OTHER_ORDER_ID)).toBeUndefined();
+  });
+
+  it('drops a failed charge for an order that does not exist', async () => {
+    await expect(deliver(message({ orderId: OTHER_ORDER_ID, outcome: 'FAILED' }))).resolves.toEqual({ batchItemFailures: [] });
+  });
+
+  it('records a refund that succeeded on its charge, once', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', charges: { ch_9: { amount: TOTAL, pays: false, refund: { status: 'PENDING', reason: 'order cancelled', requestedAt: 'x' }, at: 'x' } } }));
+    await expect(deliver(refundMessage())).resolves.toEqual({ batchItemFailures: [] });
+    expect(order()).toMatchObject({ charges: { ch_9: { refund: { status: 'SUCCEEDED', reason: 'order cancelled' } } } });
+    const recorded = order();
+    await deliver(refundMessage({ outcome: 'FAILED', providerEventId: 'evt_r2' }));
+    expect(order()).toEqual(recorded);
+  });
+
+  it('records a refund that failed for good, so that the order says so', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', charges: { ch_9: { amount: TOTAL, pays: false, refund: { status: 'PENDING', reason: 'order cancelled', requestedAt: 'x' }, at: 'x' } } }));
+    await deliver(refundMessage({ outcome: 'FAILED' }));
+    expect(order()).toMatchObject({ charges: { ch_9: { refund: { status: 'FAILED' } } } });
+  });
+
+  it('records a refund of a charge the order never took (payment-service refunded a mismatch), with its amount', async () => {
+    db.put(ORDERS_TABLE, storedOrder({ status: 'PAID', chargeId: 'ch_1', charges: { ch_1: { amount: TOTAL, pays: true, at: 'x' } } }));
+    await deliver(refundMessage({ amount: { amount: 1, currency: 'USD' }, reason: 'the charge did not match the order' }));
+    expect(order()).toMatchObject({
+      charges: { ch_1: { pays: true }, ch_9: { amount: { amount: 1, currency: 'USD' }, pays: false, refund: { status: 'SUCCEEDED' } } },
+    });
   });
 
   it('lets a message for an order not yet awaiting payment come back later', async () => {

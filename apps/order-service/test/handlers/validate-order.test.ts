@@ -5,7 +5,7 @@ import { lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/validate-order';
-import { FakeDynamoDB } from '../fake-dynamodb';
+import { FakeDynamoDB } from '@shop/testing';
 import { answered, failed, functionName, MUG_ID, ORDER_ID, ORDERS_TABLE, PLATE_ID, sentPayload, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);

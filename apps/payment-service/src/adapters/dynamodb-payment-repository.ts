@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv, tableEnvVar } from '@shop/common';
 import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
-import type { PaymentStatus } from '@shop/domain';
+import type { Money, PaymentStatus } from '@shop/domain';
+import type { PaymentRecord } from '../domain/payment-record';
 
 export const PAYMENTS_TABLE_ENV = tableEnvVar('payments');
 
@@ -9,7 +10,6 @@ export interface ChargeAttempt {
   orderId: string;
   chargeId: string;
   status: PaymentStatus;
-  paymentMethod: string;
   attempts: number;
   reason?: string;
   now: Date;
@@ -17,7 +17,6 @@ export interface ChargeAttempt {
 
 export interface ChargeEvent {
   orderId: string;
-  chargeId: string;
   status: PaymentStatus;
   reason?: string;
   eventId: string;
@@ -27,64 +26,117 @@ export interface ChargeEvent {
 }
 
 export interface PaymentRepository {
-  /** Records a charge the provider took. Attempts add up across calls; a status set by a webhook is kept. */
-  recordCharge(attempt: ChargeAttempt): Promise<void>;
+  get(orderId: string): Promise<PaymentRecord | undefined>;
+  /** Notes what the order costs and how it is paid, before the provider is asked; kept as first written. */
+  beginCharge(payment: { orderId: string; amount: Money; paymentMethod: string; now: Date }): Promise<void>;
+  /**
+   * Records the charge the provider took. Attempts add up across calls; a status set by a webhook is
+   * kept. `false` when another charge id is recorded for the order (the provider broke its idempotency).
+   */
+  recordCharge(attempt: ChargeAttempt): Promise<boolean>;
+  /** The webhook came before process-payment recorded the charge: records its id, unless another one was. */
+  adoptChargeId(orderId: string, chargeId: string, now: Date): Promise<boolean>;
   /** Applies a provider event's outcome unless a newer event was applied; `false` when it was older. */
   recordEvent(event: ChargeEvent): Promise<boolean>;
 }
 
-/** The payments table (pk orderId): one item per order, written by both functions. */
+/** The payments table (pk orderId): one item per order, written by process-payment and payment-webhook. */
 export function dynamoPaymentRepository(
   options: { client?: () => DynamoDBDocumentClient; tableName?: () => string } = {},
 ): PaymentRepository {
   const client = options.client ?? dynamoDocumentClient;
   const tableName = options.tableName ?? (() => requireEnv(PAYMENTS_TABLE_ENV));
 
+  async function conditional(update: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await update();
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   return {
-    async recordCharge(attempt) {
-      const timestamp = attempt.now.toISOString();
+    async get(orderId) {
+      const out = await client().send(new GetCommand({ TableName: tableName(), Key: { orderId }, ConsistentRead: true }));
+      return out.Item as PaymentRecord | undefined;
+    },
+
+    async beginCharge({ orderId, amount, paymentMethod, now }) {
+      const timestamp = now.toISOString();
       await client().send(
         new UpdateCommand({
           TableName: tableName(),
-          Key: { orderId: attempt.orderId },
-          // The webhook may have come first: its status (and reason) win over "PROCESSING".
+          Key: { orderId },
           UpdateExpression: [
-            'SET chargeId = :chargeId, paymentMethod = :paymentMethod, updatedAt = :now',
-            '#status = if_not_exists(#status, :status)',
-            'attempts = if_not_exists(attempts, :zero) + :attempts',
-            'createdAt = if_not_exists(createdAt, :now)',
-            ...(attempt.reason ? ['reason = if_not_exists(reason, :reason)'] : []),
+            'SET amount = if_not_exists(amount, :amount), paymentMethod = if_not_exists(paymentMethod, :method)',
+            'createdAt = if_not_exists(createdAt, :now), updatedAt = :now',
           ].join(', '),
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':chargeId': attempt.chargeId,
-            ':paymentMethod': attempt.paymentMethod,
-            ':now': timestamp,
-            ':status': attempt.status,
-            ':zero': 0,
-            ':attempts': attempt.attempts,
-            ...(attempt.reason ? { ':reason': attempt.reason } : {}),
-          },
+          // No status yet: the provider's answer (or a webhook that overtook it) sets the first one.
+          ExpressionAttributeValues: { ':amount': amount, ':method': paymentMethod, ':now': timestamp },
         }),
+      );
+    },
+
+    async recordCharge(attempt) {
+      const timestamp = attempt.now.toISOString();
+      return conditional(() =>
+        client().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { orderId: attempt.orderId },
+            // The webhook may have come first: its status (and reason) win over "PROCESSING".
+            UpdateExpression: [
+              'SET chargeId = :chargeId, updatedAt = :now',
+              '#status = if_not_exists(#status, :status)',
+              'attempts = if_not_exists(attempts, :zero) + :attempts',
+              ...(attempt.reason ? ['reason = if_not_exists(reason, :reason)'] : []),
+            ].join(', '),
+            ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(chargeId) OR chargeId = :chargeId)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':chargeId': attempt.chargeId,
+              ':now': timestamp,
+              ':status': attempt.status,
+              ':zero': 0,
+              ':attempts': attempt.attempts,
+              ...(attempt.reason ? { ':reason': attempt.reason } : {}),
+            },
+          }),
+        ),
+      );
+    },
+
+    async adoptChargeId(orderId, chargeId, now) {
+      return conditional(() =>
+        client().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { orderId },
+            UpdateExpression: 'SET chargeId = :chargeId, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(chargeId) OR chargeId = :chargeId)',
+            ExpressionAttributeValues: { ':chargeId': chargeId, ':now': now.toISOString() },
+          }),
+        ),
       );
     },
 
     async recordEvent(event) {
       const timestamp = event.now.toISOString();
-      try {
-        await client().send(
+      return conditional(() =>
+        client().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { orderId: event.orderId },
-            UpdateExpression: [
-              'SET chargeId = :chargeId, #status = :status, lastEventId = :eventId, lastEventAt = :eventAt, updatedAt = :now',
-              'createdAt = if_not_exists(createdAt, :now)',
-              ...(event.reason ? ['reason = :reason'] : []),
-            ].join(', ') + (event.reason ? '' : ' REMOVE reason'),
-            ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt <= :eventAt',
+            UpdateExpression:
+              [
+                'SET #status = :status, lastEventId = :eventId, lastEventAt = :eventAt, updatedAt = :now',
+                ...(event.reason ? ['reason = :reason'] : []),
+              ].join(', ') + (event.reason ? '' : ' REMOVE reason'),
+            ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :eventAt)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
-              ':chargeId': event.chargeId,
               ':status': event.status,
               ':eventId': event.eventId,
               ':eventAt': event.eventCreated,
@@ -92,12 +144,8 @@ export function dynamoPaymentRepository(
               ...(event.reason ? { ':reason': event.reason } : {}),
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

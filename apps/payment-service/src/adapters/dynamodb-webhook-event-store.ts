@@ -1,20 +1,24 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
+import { dynamoDocumentClient } from '@shop/aws';
 
 export const WEBHOOK_EVENTS_TABLE_ENV = tableEnvVar('webhook-events');
 
-/** How long a received event id is remembered; providers retry for far less. */
+/** How long a handled event id is remembered; providers retry for far less. */
 export const WEBHOOK_EVENT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
+/**
+ * Provider events already handled, so that a redelivery is answered at once. Written only after an
+ * event was handled (its outcome queued): a delivery is never dropped because it was noted and then
+ * lost. A redelivery that comes before the note is handled again, and downstream takes the repeat
+ * as the duplicate it is.
+ */
 export interface WebhookEventStore {
-  /** Records the event id; `false` when it was already recorded (a duplicate delivery). */
-  claim(event: { eventId: string; orderId: string; now: Date }): Promise<boolean>;
-  /** Forgets an event id, so that the provider's retry is processed again. */
-  release(eventId: string): Promise<void>;
+  handled(eventId: string): Promise<boolean>;
+  remember(event: { eventId: string; orderId: string; now: Date }): Promise<void>;
 }
 
-/** The webhook-events table (pk eventId, TTL expiresAt): the dedupe of provider events. */
+/** The webhook-events table (pk eventId, TTL expiresAt). */
 export function dynamoWebhookEventStore(
   options: { client?: () => DynamoDBDocumentClient; tableName?: () => string } = {},
 ): WebhookEventStore {
@@ -22,29 +26,18 @@ export function dynamoWebhookEventStore(
   const tableName = options.tableName ?? (() => requireEnv(WEBHOOK_EVENTS_TABLE_ENV));
 
   return {
-    async claim({ eventId, orderId, now }) {
-      try {
-        await client().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: {
-              eventId,
-              orderId,
-              receivedAt: now.toISOString(),
-              expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_EVENT_RETENTION_SECONDS,
-            },
-            ConditionExpression: 'attribute_not_exists(eventId)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+    async handled(eventId) {
+      const out = await client().send(new GetCommand({ TableName: tableName(), Key: { eventId }, ConsistentRead: true }));
+      return out.Item !== undefined;
     },
 
-    async release(eventId) {
-      await client().send(new DeleteCommand({ TableName: tableName(), Key: { eventId } }));
+    async remember({ eventId, orderId, now }) {
+      await client().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { eventId, orderId, handledAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_EVENT_RETENTION_SECONDS },
+        }),
+      );
     },
   };
 }

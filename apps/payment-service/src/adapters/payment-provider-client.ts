@@ -2,17 +2,28 @@ import { requireEnv } from '@shop/common';
 import * as z from 'zod';
 import { backoffDelayMs } from '../domain/backoff';
 import {
+  type ChargeOptions,
   type ChargeRequest,
   type ChargeResult,
   type PaymentProvider,
   PaymentProviderRejectedError,
   PaymentProviderUnavailableError,
+  type RefundAnswer,
 } from '../domain/payment-provider';
 
 /** The provider's answer to a charge (docs/checkout-contract.md). */
 const ChargeAnswer = z.object({
   id: z.string().min(1),
   status: z.enum(['pending', 'declined']),
+  failureReason: z.string().optional(),
+});
+
+/** The provider's answer to a refund. */
+const RefundAnswerBody = z.object({
+  id: z.string().min(1),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  amount: z.int(),
+  currency: z.string(),
   failureReason: z.string().optional(),
 });
 
@@ -56,49 +67,67 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
   const baseDelayMs = options.baseDelayMs ?? 100;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 5000;
 
+  /**
+   * One POST, retried while it may pass on a second try and time allows. The idempotency key makes
+   * every retry the same request to the provider.
+   */
+  async function post(path: string, body: string, idempotencyKey: string, { deadline, log }: ChargeOptions): Promise<{ response: Response; attempts: number }> {
+    const { url, apiKey } = config();
+    let attempts = 0;
+    let lastProblem = 'no time left to ask';
+    while (attempts < maxAttempts) {
+      const timeLeft = deadline - now();
+      if (timeLeft < MIN_ATTEMPT_MS) break;
+      attempts += 1;
+      const response = await send(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body,
+        signal: AbortSignal.timeout(Math.min(attemptTimeoutMs, timeLeft)),
+      }).catch((error: unknown) => describeNetworkError(error));
+
+      if (typeof response === 'string') {
+        lastProblem = response;
+      } else if (response.ok) {
+        return { response, attempts };
+      } else {
+        const { code, message } = await errorOf(response);
+        if (!isRetryable(response.status)) throw new PaymentProviderRejectedError(response.status, message, attempts, code);
+        lastProblem = `HTTP ${response.status}: ${message}`;
+      }
+      if (attempts >= maxAttempts) break;
+      const delay = backoffDelayMs(attempts, baseDelayMs, options.random);
+      if (now() + delay + MIN_ATTEMPT_MS > deadline) break;
+      log?.warn({ path, attempt: attempts, problem: lastProblem, retryInMs: delay }, 'payment provider attempt failed; retrying');
+      await sleep(delay);
+    }
+    throw new PaymentProviderUnavailableError(attempts, lastProblem);
+  }
+
   return {
-    async charge(request: ChargeRequest, { deadline, log }): Promise<ChargeResult> {
-      const { url, apiKey } = config();
+    async charge(request: ChargeRequest, chargeOptions): Promise<ChargeResult> {
       const body = JSON.stringify({
         amount: request.amount,
         currency: request.currency,
         paymentMethod: request.paymentMethod,
         metadata: { orderId: request.orderId, ...(request.correlationId && { correlationId: request.correlationId }) },
       });
-      let attempts = 0;
-      let lastProblem = 'no time left to ask';
+      const { response, attempts } = await post('/v1/charges', body, request.orderId, chargeOptions);
+      return { ...(await readCharge(response, attempts)), attempts };
+    },
 
-      while (attempts < maxAttempts) {
-        const timeLeft = deadline - now();
-        if (timeLeft < MIN_ATTEMPT_MS) break;
-        attempts += 1;
-        const response = await send(`${url}/v1/charges`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${apiKey}`,
-            'content-type': 'application/json',
-            'idempotency-key': request.orderId,
-          },
-          body,
-          signal: AbortSignal.timeout(Math.min(attemptTimeoutMs, timeLeft)),
-        }).catch((error: unknown) => describeNetworkError(error));
-
-        if (typeof response === 'string') {
-          lastProblem = response;
-        } else if (response.ok) {
-          return { ...(await readCharge(response, attempts)), attempts };
-        } else {
-          const message = await errorMessage(response);
-          if (!isRetryable(response.status)) throw new PaymentProviderRejectedError(response.status, message, attempts);
-          lastProblem = `HTTP ${response.status}: ${message}`;
-        }
-        if (attempts >= maxAttempts) break;
-        const delay = backoffDelayMs(attempts, baseDelayMs, options.random);
-        if (now() + delay + MIN_ATTEMPT_MS > deadline) break;
-        log?.warn({ orderId: request.orderId, attempt: attempts, problem: lastProblem, retryInMs: delay }, 'payment provider attempt failed; retrying');
-        await sleep(delay);
-      }
-      throw new PaymentProviderUnavailableError(attempts, lastProblem);
+    async refund(request, refundOptions): Promise<RefundAnswer> {
+      const body = JSON.stringify({
+        charge: request.chargeId,
+        reason: request.reason,
+        metadata: { orderId: request.orderId, ...(request.correlationId && { correlationId: request.correlationId }) },
+      });
+      const { response, attempts } = await post('/v1/refunds', body, request.idempotencyKey, refundOptions);
+      const parsed = RefundAnswerBody.safeParse(await response.json().catch(() => undefined));
+      // The refund may exist, but we cannot tell: the retry (same key) will find out.
+      if (!parsed.success) throw new PaymentProviderUnavailableError(attempts, `unexpected answer to a refund (HTTP ${response.status})`);
+      const { id, status, amount, currency, failureReason } = parsed.data;
+      return { refundId: id, status, amount, currency, ...(failureReason ? { failureReason } : {}) };
     },
   };
 }
@@ -115,16 +144,18 @@ async function readCharge(response: Response, attempts: number): Promise<Omit<Ch
   return { chargeId: id, status, ...(failureReason ? { failureReason } : {}) };
 }
 
-/** The provider's `{error: {message}}`, or a short piece of whatever it sent. */
-async function errorMessage(response: Response): Promise<string> {
+/** The provider's `{error: {code, message}}`, or a short piece of whatever it sent. */
+async function errorOf(response: Response): Promise<{ code?: string; message: string }> {
   const text = await response.text().catch(() => '');
   try {
-    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
-    if (typeof message === 'string' && message) return message;
+    const error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (typeof error?.message === 'string' && error.message) {
+      return { message: error.message, ...(typeof error.code === 'string' && { code: error.code }) };
+    }
   } catch {
     // Not JSON: fall through.
   }
-  return text.slice(0, 200) || response.statusText || `HTTP ${response.status}`;
+  return { message: text.slice(0, 200) || response.statusText || `HTTP ${response.status}` };
 }
 
 /** Why a request got no answer, in a few words (never the request itself, which holds the key). */

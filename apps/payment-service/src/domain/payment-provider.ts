@@ -8,6 +8,28 @@ export interface PaymentProvider {
    * twice). Resolves with the provider's answer; rejects with one of the errors below.
    */
   charge(request: ChargeRequest, options: ChargeOptions): Promise<ChargeResult>;
+  /**
+   * Asks for a charge to be given back, whole. `idempotencyKey` names the attempt: asking again with
+   * it is the same refund. Resolves with the provider's answer (a refund is `pending` until its
+   * webhook); rejects with one of the errors below.
+   */
+  refund(request: RefundAsk, options: ChargeOptions): Promise<RefundAnswer>;
+}
+
+export interface RefundAsk {
+  chargeId: string;
+  idempotencyKey: string;
+  reason: string;
+  orderId: string;
+  correlationId?: string;
+}
+
+export interface RefundAnswer {
+  refundId: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  amount: number;
+  currency: string;
+  failureReason?: string;
 }
 
 export interface ChargeRequest {
@@ -47,8 +69,10 @@ export class PaymentProviderRejectedError extends Error {
     readonly providerStatus: number,
     readonly providerMessage: string,
     readonly attempts: number,
+    /** The provider's own error code (`charge_already_refunded`), when it gave one. */
+    readonly providerCode?: string,
   ) {
-    super(`The payment provider refused the charge (${providerStatus}): ${providerMessage}`);
+    super(`The payment provider refused the request (${providerStatus}): ${providerMessage}`);
     this.name = 'PaymentProviderRejectedError';
   }
 }

@@ -1,15 +1,19 @@
-import type { PaymentResultMessage, PaymentStatus, ProviderEvent } from '@shop/domain';
+import type { ChargeEvent, ChargeResultMessage, Money, PaymentStatus } from '@shop/domain';
 
 /**
- * A payment as the `payments` table holds it: one item per order. `paymentMethod` is the
- * provider's token (`pm_…`), never a card number. `lastEventAt` is the `created` time of the
- * last provider event applied, so that an older event cannot overwrite a newer one.
+ * A payment as the `payments` table holds it: one item per order. `amount` is what the order costs,
+ * written before the provider is asked, so that a webhook can be checked against it whenever it
+ * comes; `chargeId` is the charge the shop made, once known. `paymentMethod` is the provider's token
+ * (`pm_…`), never a card number. `lastEventAt` is the `created` time of the last provider event
+ * applied, so that an older event cannot overwrite a newer one.
  */
 export interface PaymentRecord {
   orderId: string;
-  chargeId: string;
-  status: PaymentStatus;
-  paymentMethod?: string;
+  amount: Money;
+  paymentMethod: string;
+  chargeId?: string;
+  /** Absent until the provider answered the charge (or its webhook came first). */
+  status?: PaymentStatus;
   /** Requests made to the provider for this order, retries included. */
   attempts?: number;
   reason?: string;
@@ -34,17 +38,20 @@ export function statusOfCharge(charge: ChargeOutcome): PaymentStatus {
 /** A failed charge carries a reason for order-service to record; the provider's, or a general one. */
 export const DEFAULT_FAILURE_REASON = 'payment_failed';
 
-export function statusOfEvent(event: ProviderEvent): PaymentStatus {
+export function statusOfEvent(event: ChargeEvent): PaymentStatus {
   return event.type === 'charge.succeeded' ? 'SUCCEEDED' : 'DECLINED';
 }
 
-/** The queue message for order-service's update-order-status. */
-export function paymentResultMessage(event: ProviderEvent, correlationId: string): PaymentResultMessage {
+/** The queue message for order-service's update-order-status, from a verified charge event. */
+export function chargeResultMessage(event: ChargeEvent, amount: Money, correlationId: string): ChargeResultMessage {
   const succeeded = event.type === 'charge.succeeded';
   return {
+    kind: 'charge',
     providerEventId: event.id,
     orderId: event.data.orderId,
+    chargeId: event.data.chargeId,
     outcome: succeeded ? 'SUCCEEDED' : 'FAILED',
+    amount,
     ...(succeeded ? {} : { reason: event.data.failureReason ?? DEFAULT_FAILURE_REASON }),
     correlationId,
   };

@@ -10,23 +10,32 @@ import {
   UnauthorizedError,
 } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
-import { ProviderEvent } from '@shop/domain';
+import { isChargeEvent, ProviderEvent, type RefundEvent } from '@shop/domain';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
+import { dynamoRefundRepository } from '../adapters/dynamodb-refund-repository';
 import { dynamoWebhookEventStore } from '../adapters/dynamodb-webhook-event-store';
-import { sqsPaymentEventsQueue } from '../adapters/sqs-payment-events-queue';
-import { paymentResultMessage, statusOfEvent } from '../domain/payment-record';
+import { busIncidents } from '../adapters/incidents';
+import { sqsPaymentQueues } from '../adapters/sqs-payment-queues';
+import { handleChargeEvent, handleRefundEvent, type ProviderEventHandling } from '../domain/provider-events';
 import { checkWebhookSignature, SIGNATURE_HEADER } from '../domain/webhook-signature';
 import { service, type WebhookReceipt } from '../service';
 
 const route = httpRoute(service, 'payment-webhook');
-const seenEvents = dynamoWebhookEventStore();
-const paymentEvents = sqsPaymentEventsQueue();
-const payments = dynamoPaymentRepository();
+const handledEvents = dynamoWebhookEventStore();
+const ports = {
+  payments: dynamoPaymentRepository(),
+  refunds: dynamoRefundRepository(),
+  queues: sqsPaymentQueues(),
+  incidents: busIncidents(),
+  now: () => new Date(),
+};
 
 /**
- * The provider's word on a charge. Nothing happens before the signature and its time are
- * checked; a delivery already received is acknowledged and ignored; a message that could not
- * be queued is forgotten and answered 500, so that the provider delivers it again.
+ * The provider's word on a charge or a refund (docs/payments.md). Nothing happens before the
+ * signature and its time are checked. An event already handled is acknowledged and ignored; any
+ * other is checked against what the shop asked for and queued before anything is noted, so a
+ * failure answers 500 and the provider's retry comes through again. An event that does not match
+ * is an incident, answered 2xx: the provider must not send it forever.
  */
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ event, headers, correlationId, log }) => {
   const rawBody = rawBodyOf(event);
@@ -40,40 +49,33 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
   const providerEvent = parseRequestPart('body', ProviderEvent, parseJson(rawBody));
   const { orderId } = providerEvent.data;
   const received = { eventId: providerEvent.id, type: providerEvent.type, orderId };
+  // The order's own correlation id, which process-payment gave the charge, rather than this request's.
+  const orderCorrelationId = providerEvent.data.metadata?.['correlationId'] ?? correlationId;
+  const orderLog = log.child({ correlationId: orderCorrelationId, orderId });
 
-  if (!(await seenEvents.claim({ eventId: providerEvent.id, orderId, now: new Date() }))) {
-    log.info(received, 'duplicate provider event ignored');
+  if (await handledEvents.handled(providerEvent.id)) {
+    orderLog.info(received, 'duplicate provider event ignored');
     return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
   }
-  try {
-    // The order's own correlation id, which process-payment gave the charge, rather than this request's.
-    await paymentEvents.send(paymentResultMessage(providerEvent, providerEvent.data.metadata?.['correlationId'] ?? correlationId));
-  } catch (error) {
-    await seenEvents.release(providerEvent.id).catch((releaseError: unknown) => {
-      log.error({ ...received, err: releaseError }, 'could not forget the event id; its redelivery will be dropped as a duplicate');
-    });
-    throw error;
+  const deps = { ...ports, log: orderLog };
+  const handling: ProviderEventHandling = isChargeEvent(providerEvent)
+    ? await handleChargeEvent(deps, providerEvent, orderCorrelationId)
+    : await handleRefundEvent(deps, providerEvent as RefundEvent, orderCorrelationId);
+  await handledEvents.remember({ eventId: providerEvent.id, orderId, now: new Date() }).catch((error: unknown) => {
+    orderLog.warn({ ...received, err: error }, 'could not note the event as handled; a redelivery is handled again, harmlessly');
+  });
+  orderLog.info({ ...received, handling }, 'provider event handled');
+
+  switch (handling) {
+    case 'queued':
+      return { status: 202, body: { received: true } satisfies WebhookReceipt };
+    case 'duplicate':
+      return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
+    case 'mismatch':
+      return { status: 200, body: { received: true, rejected: 'PAYMENT_MISMATCH' } satisfies WebhookReceipt };
+    case 'unknown-refund':
+      return { status: 200, body: { received: true, rejected: 'UNKNOWN_REFUND' } satisfies WebhookReceipt };
   }
-  log.info(received, 'provider event queued for order-service');
-
-  // Bookkeeping only: the order itself changes through the queue.
-  const applied = await payments
-    .recordEvent({
-      orderId,
-      chargeId: providerEvent.data.chargeId,
-      status: statusOfEvent(providerEvent),
-      ...(providerEvent.data.failureReason ? { reason: providerEvent.data.failureReason } : {}),
-      eventId: providerEvent.id,
-      eventCreated: providerEvent.created,
-      now: new Date(),
-    })
-    .catch((error: unknown) => {
-      log.warn({ ...received, err: error }, 'could not update the payments record');
-      return true;
-    });
-  if (!applied) log.info(received, 'payments record kept: a newer event was already applied');
-
-  return { status: 202, body: { received: true } satisfies WebhookReceipt };
 });
 
 /** The body exactly as the provider sent it: the bytes its signature covers. */

@@ -1,38 +1,49 @@
 import type { Context } from 'aws-lambda';
+import { InvokedFunctionError } from '@shop/aws';
 import { HttpError, type HttpEvent, httpHandler, httpRoute, type Logger } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
-import type { ProcessPaymentResponse } from '@shop/domain';
-import { dynamoOrderReader } from '../adapters/dynamodb-order-reader';
+import { PAYMENT_CLAIM_ERRORS, type ProcessPaymentResponse } from '@shop/domain';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
+import { lambdaOrderClaims } from '../adapters/order-claims';
 import { paymentProviderClient } from '../adapters/payment-provider-client';
-import { assertPayableBy } from '../domain/payable-order';
 import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../domain/payment-provider';
 import { statusOfCharge } from '../domain/payment-record';
 import { service } from '../service';
 
 const route = httpRoute(service, 'process-payment');
-const orders = dynamoOrderReader();
+const claims = lambdaOrderClaims();
 const payments = dynamoPaymentRepository();
 const provider = paymentProviderClient();
 
 /** Kept back from the function's remaining time for recording the charge and answering. */
 const ANSWER_RESERVE_MS = 1500;
 
+/**
+ * Pays for an order (docs/payments.md): order-service first claims the order for this charge (only
+ * the owner's order, AWAITING_PAYMENT, inside its window, nothing else in flight), then what it must
+ * cost is noted (so that the provider's webhook can be checked against it), then the provider is
+ * charged with the order id as idempotency key, and the charge recorded. The order itself changes
+ * only when the provider's webhook confirms.
+ */
 // The provider's retries must end before the function does, so the handler needs the Lambda
 // context, which the HTTP wrapper does not hand on: the wrapper is built per invocation.
 export const handler = (event: HttpEvent, context: Context) =>
-  httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, log }) => {
-    const order = await orders.get(body.orderId);
-    assertPayableBy(order, principal.userId);
+  httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, correlationId, log }) => {
+    const claim = await claims
+      .begin({ orderId: body.orderId, userId: principal.userId, paymentMethod: body.paymentMethod }, correlationId)
+      .catch((error: unknown) => {
+        throw claimErrorToHttp(error);
+      });
+    await payments.beginCharge({ orderId: claim.orderId, amount: claim.amount, paymentMethod: body.paymentMethod, now: new Date() });
 
     const charge = await provider
       .charge(
         {
-          orderId: order.orderId,
-          amount: order.total.amount,
-          currency: order.total.currency,
+          orderId: claim.orderId,
+          amount: claim.amount.amount,
+          currency: claim.amount.currency,
           paymentMethod: body.paymentMethod,
-          ...(order.correlationId && { correlationId: order.correlationId }),
+          correlationId: claim.correlationId,
         },
         { deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, log },
       )
@@ -41,24 +52,42 @@ export const handler = (event: HttpEvent, context: Context) =>
       });
 
     const status = statusOfCharge(charge);
-    await payments.recordCharge({
-      orderId: order.orderId,
+    const recorded = await payments.recordCharge({
+      orderId: claim.orderId,
       chargeId: charge.chargeId,
       status,
-      paymentMethod: body.paymentMethod,
       attempts: charge.attempts,
       ...(charge.failureReason ? { reason: charge.failureReason } : {}),
       now: new Date(),
     });
-    log.info({ orderId: order.orderId, chargeId: charge.chargeId, status, attempts: charge.attempts }, 'payment submitted');
+    // The provider answered one idempotency key with two charges: the webhook refuses the second one.
+    if (!recorded) log.error({ orderId: claim.orderId, chargeId: charge.chargeId }, 'the order already has another charge recorded');
+    log.info({ orderId: claim.orderId, chargeId: charge.chargeId, status, attempts: charge.attempts }, 'payment submitted');
 
     const answer: ProcessPaymentResponse = {
-      orderId: order.orderId,
+      orderId: claim.orderId,
       paymentStatus: status,
       ...(charge.failureReason ? { reason: charge.failureReason } : {}),
     };
     return { status: 200, body: answer };
   })(event, context);
+
+/** Why order-service would not let the order be charged, as the caller should see it. */
+function claimErrorToHttp(error: unknown): unknown {
+  if (!(error instanceof InvokedFunctionError)) return error;
+  switch (error.errorType) {
+    case PAYMENT_CLAIM_ERRORS.orderNotFound:
+      return new HttpError(404, 'ORDER_NOT_FOUND', 'Order not found');
+    case PAYMENT_CLAIM_ERRORS.orderNotPayable:
+      return new HttpError(409, 'ORDER_NOT_PAYABLE', error.errorMessage);
+    case PAYMENT_CLAIM_ERRORS.paymentWindowClosed:
+      return new HttpError(409, 'PAYMENT_WINDOW_CLOSED', `${error.errorMessage}; the order can no longer be paid`);
+    case PAYMENT_CLAIM_ERRORS.paymentInProgress:
+      return new HttpError(409, 'PAYMENT_IN_PROGRESS', error.errorMessage);
+    default:
+      return error;
+  }
+}
 
 /**
  * The provider's failures, as the shop's client should see them: its refusals of the payment

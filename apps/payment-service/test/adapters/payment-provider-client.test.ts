@@ -174,6 +174,55 @@ describe('payment provider client against the simulator', () => {
     expect(again.chargeId).toBe(first.chargeId);
   });
 
+  /** A charge that succeeded, once its webhook has come. */
+  async function succeededCharge(paymentMethod: string = TEST_PAYMENT_METHODS.approve) {
+    const orderId = randomUUID();
+    const charge = await client().charge({ ...request, orderId, paymentMethod }, inTenSeconds());
+    await expect.poll(() => simulator.charges().find((c) => c.id === charge.chargeId)?.status).toBe('succeeded');
+    return { orderId, chargeId: charge.chargeId };
+  }
+  const refund = (chargeId: string, orderId: string, idempotencyKey: string) =>
+    client().refund({ chargeId, orderId, idempotencyKey, reason: 'order cancelled', correlationId: 'order-corr-1' }, inTenSeconds());
+
+  it('refunds a succeeded charge whole, once per idempotency key, and the refund webhook names it', async () => {
+    const { orderId, chargeId } = await succeededCharge();
+    const first = await refund(chargeId, orderId, `refund-${chargeId}-1`);
+    const again = await refund(chargeId, orderId, `refund-${chargeId}-1`);
+
+    expect(first).toEqual({ refundId: expect.stringMatching(/^re_/), status: 'pending', amount: 3300, currency: 'USD' });
+    expect(again.refundId).toBe(first.refundId);
+    await expect.poll(() => webhooks.filter((w) => w.body.includes(first.refundId)).length).toBe(1);
+    const event = JSON.parse(String(webhooks.find((w) => w.body.includes(first.refundId))?.body));
+    expect(event).toMatchObject({ type: 'refund.succeeded', data: { refundId: first.refundId, chargeId, orderId, amount: 3300, metadata: { correlationId: 'order-corr-1' } } });
+    expect(simulator.ledger()).toMatchObject({ refunded: { USD: expect.any(Number) } });
+  });
+
+  it('is refused (400 charge_already_refunded) a second refund of the same charge under another key: never more than was charged', async () => {
+    const { orderId, chargeId } = await succeededCharge();
+    await refund(chargeId, orderId, `refund-${chargeId}-1`);
+    const second = refund(chargeId, orderId, `refund-${chargeId}-2`);
+    await expect(second).rejects.toBeInstanceOf(PaymentProviderRejectedError);
+    await expect(second).rejects.toMatchObject({ providerStatus: 400, providerCode: 'charge_already_refunded' });
+  });
+
+  it('lets the first refund of pm_card_refund_fails_once fail by webhook, and a second attempt succeed', async () => {
+    const { orderId, chargeId } = await succeededCharge(TEST_PAYMENT_METHODS.refundFailsOnce);
+    const first = await refund(chargeId, orderId, `refund-${chargeId}-1`);
+    await expect.poll(() => webhooks.some((w) => w.body.includes(first.refundId) && w.body.includes('refund.failed'))).toBe(true);
+    const second = await refund(chargeId, orderId, `refund-${chargeId}-2`);
+    await expect.poll(() => webhooks.some((w) => w.body.includes(second.refundId) && w.body.includes('refund.succeeded'))).toBe(true);
+    expect(simulator.charges().find((c) => c.id === chargeId)?.refunds.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('is refused a refund of a charge that does not exist, or has not succeeded', async () => {
+    await expect(refund('ch_nope', randomUUID(), 'refund-nope-1')).rejects.toMatchObject({ providerStatus: 404 });
+    const declined = await client().charge({ ...request, orderId: randomUUID(), paymentMethod: TEST_PAYMENT_METHODS.decline }, inTenSeconds());
+    await expect(refund(declined.chargeId, randomUUID(), `refund-${declined.chargeId}-1`)).rejects.toMatchObject({
+      providerStatus: 400,
+      providerCode: 'charge_not_refundable',
+    });
+  });
+
   it('is refused with 401 when its key is wrong', async () => {
     const wrongKey = paymentProviderClient({ config: () => ({ url: simulator.url, apiKey: 'sk_test_wrong' }) });
     await expect(wrongKey.charge(request, inTenSeconds())).rejects.toMatchObject({ providerStatus: 401 });

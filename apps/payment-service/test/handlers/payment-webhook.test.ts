@@ -1,42 +1,55 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
-import { PaymentResultMessage } from '@shop/domain';
-import { invokeHandler, routeEvent } from '@shop/testing';
+import { PaymentResultMessage, RefundRequest } from '@shop/domain';
+import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/payment-webhook';
 import { service } from '../../src/service';
 import {
+  CHARGE_ID,
   nowSeconds,
   ORDER_ID,
   PAYMENTS_TABLE,
+  paymentRecord,
   providerEvent,
   QUEUE_URL,
+  REFUNDS_QUEUE_URL,
+  REFUNDS_TABLE,
+  refundEvent,
+  refundRecord,
   sign,
+  TABLE_KEYS,
+  TOTAL,
   WEBHOOK_EVENTS_TABLE,
   withPaymentEnvironment,
 } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
+const eventBridge = mockClient(EventBridgeClient);
 const route = httpRoute(service, 'payment-webhook');
 withPaymentEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
   sqs.reset();
-  ddb.on(PutCommand).resolves({});
-  ddb.on(UpdateCommand).resolves({});
-  ddb.on(DeleteCommand).resolves({});
+  eventBridge.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  db.put(PAYMENTS_TABLE, paymentRecord());
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+    FailedEntryCount: 0,
+    Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })),
+  }));
 });
 afterAll(() => {
   ddb.restore();
   sqs.restore();
+  eventBridge.restore();
 });
-
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 function deliver(rawBody: string, signature: string | undefined, options: { headers?: Record<string, string>; isBase64Encoded?: boolean } = {}) {
   const headers = { ...(signature === undefined ? {} : { 'provider-signature': signature }), ...options.headers };
@@ -49,118 +62,206 @@ const signedDelivery = (event: object = providerEvent(), options?: Parameters<ty
   return deliver(raw, sign(raw), options);
 };
 
-function sentMessages() {
-  return sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
-}
+const sent = (queueUrl = QUEUE_URL) =>
+  sqs
+    .commandCalls(SendMessageCommand)
+    .map((call) => call.args[0].input)
+    .filter((input) => input.QueueUrl === queueUrl);
+const results = () => sent().map((input) => PaymentResultMessage.parse(JSON.parse(input.MessageBody ?? '')));
+const refundRequests = () => sent(REFUNDS_QUEUE_URL).map((input) => ({ request: RefundRequest.parse(JSON.parse(input.MessageBody ?? '')), delay: input.DelaySeconds }));
+const incidents = () =>
+  eventBridge.commandCalls(PutEventsCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail ?? '{}').detail })));
 
-describe('POST /payment/webhook', () => {
-  it('queues one PaymentResultMessage for a genuine charge.succeeded and answers 202', async () => {
+describe('POST /payment/webhook: charges', () => {
+  it('queues one verified charge result for a genuine charge.succeeded of the charge the shop made, and answers 202', async () => {
     const event = providerEvent();
     const res = await signedDelivery(event, { headers: { 'x-correlation-id': 'checkout-77' } });
 
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ received: true });
-    const sent = sentMessages();
-    expect(sent).toHaveLength(1);
-    expect(sent[0]?.QueueUrl).toBe(QUEUE_URL);
-    expect(PaymentResultMessage.parse(JSON.parse(sent[0]?.MessageBody ?? ''))).toEqual({
-      providerEventId: event.id,
-      orderId: ORDER_ID,
-      outcome: 'SUCCEEDED',
-      correlationId: 'checkout-77',
-    });
-    expect(sent[0]?.MessageAttributes).toEqual({ correlationId: { DataType: 'String', StringValue: 'checkout-77' } });
+    expect(results()).toEqual([
+      { kind: 'charge', providerEventId: event.id, orderId: ORDER_ID, chargeId: CHARGE_ID, outcome: 'SUCCEEDED', amount: TOTAL, correlationId: 'checkout-77' },
+    ]);
+    expect(sent()[0]?.MessageAttributes).toEqual({ correlationId: { DataType: 'String', StringValue: 'checkout-77' } });
+    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ status: 'SUCCEEDED', lastEventId: event.id });
   });
 
   it("carries the order's own correlation id, which the charge's metadata echoes, rather than the webhook request's", async () => {
-    const event = providerEvent();
-    await signedDelivery({ ...event, data: { ...event.data, metadata: { orderId: ORDER_ID, correlationId: 'order-corr-1' } } }, { headers: { 'x-correlation-id': 'webhook-9' } });
-    expect(JSON.parse(sentMessages()[0]?.MessageBody ?? '')).toMatchObject({ correlationId: 'order-corr-1' });
-  });
-
-  it('records the event id for 7 days before queueing, only if it is new', async () => {
-    const event = providerEvent();
-    await signedDelivery(event);
-
-    const [put] = ddb.commandCalls(PutCommand);
-    const input = put?.args[0].input;
-    expect(input).toMatchObject({
-      TableName: WEBHOOK_EVENTS_TABLE,
-      Item: { eventId: event.id, orderId: ORDER_ID },
-      ConditionExpression: 'attribute_not_exists(eventId)',
-    });
-    const expiresAt = input?.Item?.['expiresAt'] as number;
-    expect(expiresAt - nowSeconds()).toBeGreaterThan(7 * 86400 - 10);
-    expect(expiresAt - nowSeconds()).toBeLessThanOrEqual(7 * 86400);
-    expect(Date.parse(String(input?.Item?.['receivedAt']))).toBeGreaterThan(Date.now() - 5000);
+    await signedDelivery(providerEvent({ metadata: { orderId: ORDER_ID, correlationId: 'order-corr-1' } }), { headers: { 'x-correlation-id': 'webhook-9' } });
+    expect(results()[0]).toMatchObject({ correlationId: 'order-corr-1' });
   });
 
   it('queues FAILED with the reason for charge.failed, and marks the payment DECLINED', async () => {
-    const event = providerEvent({ type: 'charge.failed', failureReason: 'card_declined' });
-    const res = await signedDelivery(event);
-
+    const res = await signedDelivery(providerEvent({ type: 'charge.failed', failureReason: 'card_declined' }));
     expect(res.status).toBe(202);
-    expect(JSON.parse(sentMessages()[0]?.MessageBody ?? '')).toMatchObject({ outcome: 'FAILED', reason: 'card_declined' });
-    const [update] = ddb.commandCalls(UpdateCommand);
-    expect(update?.args[0].input).toMatchObject({
-      TableName: PAYMENTS_TABLE,
-      Key: { orderId: ORDER_ID },
-      ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt <= :eventAt',
-      ExpressionAttributeValues: expect.objectContaining({ ':status': 'DECLINED', ':reason': 'card_declined', ':eventAt': event.created }),
-    });
+    expect(results()[0]).toMatchObject({ outcome: 'FAILED', reason: 'card_declined' });
+    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ status: 'DECLINED', reason: 'card_declined' });
   });
 
-  it('updates the payments record to SUCCEEDED, unless a newer event is there', async () => {
-    await signedDelivery();
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':status': 'SUCCEEDED' });
-
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-    const older = await signedDelivery(providerEvent({ id: 'evt_older' }));
-    expect(older.status).toBe(202);
-  });
-
-  it('still answers 202 when the payments record cannot be updated: it is bookkeeping', async () => {
-    ddb.on(UpdateCommand).rejects(new Error('throttled'));
+  it('takes the charge id from a webhook that overtook process-payment, when its amount is the order’s', async () => {
+    db.put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
     const res = await signedDelivery();
     expect(res.status).toBe(202);
-    expect(sentMessages()).toHaveLength(1);
+    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ chargeId: CHARGE_ID });
+    expect(results()).toHaveLength(1);
+  });
+
+  it.each([
+    ['another amount (1 cent for $33.00)', { amount: 1 }, ['amount 1 is not the order\'s 3300']],
+    ['another currency', { currency: 'EUR' }, ['currency EUR is not the order\'s USD']],
+    ['another charge than the one the shop made', { chargeId: 'ch_someone_else' }, [`charge ch_someone_else is not the charge ${CHARGE_ID} the shop made`]],
+  ])('never pays the order with a signed charge.succeeded for %s: an incident, a refund, and 200', async (_, change, problems) => {
+    const event = providerEvent(change);
+    const res = await signedDelivery(event);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: true, rejected: 'PAYMENT_MISMATCH' });
+    expect(results()).toEqual([]);
+    expect(incidents()).toEqual([
+      {
+        type: 'PaymentMismatch',
+        detail: {
+          orderId: ORDER_ID,
+          providerEventId: event.id,
+          chargeId: event.data.chargeId,
+          problems,
+          received: { amount: event.data.amount, currency: event.data.currency },
+          expected: TOTAL,
+        },
+      },
+    ]);
+    expect(refundRequests().map((r) => r.request)).toEqual([
+      expect.objectContaining({ orderId: ORDER_ID, chargeId: event.data.chargeId, amount: { amount: event.data.amount, currency: event.data.currency }, attempt: 1 }),
+    ]);
+    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toEqual(paymentRecord());
+  });
+
+  it('raises an incident but refunds nothing for a mismatched charge.failed: nothing was taken', async () => {
+    const res = await signedDelivery(providerEvent({ type: 'charge.failed', amount: 1 }));
+    expect(res.body).toEqual({ received: true, rejected: 'PAYMENT_MISMATCH' });
+    expect(incidents().map((i) => i.type)).toEqual(['PaymentMismatch']);
+    expect(refundRequests()).toEqual([]);
+  });
+
+  it('treats a charge for an order the shop never began a payment for as a mismatch', async () => {
+    const other = '99999999-9999-4999-8999-999999999999';
+    const res = await signedDelivery(providerEvent({ orderId: other }));
+    expect(res.body).toEqual({ received: true, rejected: 'PAYMENT_MISMATCH' });
+    expect(refundRequests().map((r) => r.request.orderId)).toEqual([other]);
   });
 
   it('verifies a base64-encoded body on its decoded bytes', async () => {
     const res = await signedDelivery(providerEvent(), { isBase64Encoded: true });
     expect(res.status).toBe(202);
-    expect(sentMessages()).toHaveLength(1);
+    expect(results()).toHaveLength(1);
   });
 
-  it('acknowledges a duplicate event with 200 and queues nothing', async () => {
-    ddb.on(PutCommand).rejects(conditionFailed());
-    const res = await signedDelivery();
-
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: true, duplicate: true });
-    expect(sentMessages()).toHaveLength(0);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-  });
-
-  it('forgets the event id and answers 500 when the queue refuses, so the provider retries', async () => {
+  it('acknowledges a redelivery of a handled event with 200 and queues nothing more', async () => {
     const event = providerEvent();
-    sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
-    const res = await signedDelivery(event);
+    await signedDelivery(event);
+    expect(db.get(WEBHOOK_EVENTS_TABLE, event.id)).toMatchObject({ orderId: ORDER_ID });
+    const again = await signedDelivery(event);
 
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ received: true, duplicate: true });
+    expect(results()).toHaveLength(1);
+  });
+
+  it('remembers a handled event for 7 days', async () => {
+    const event = providerEvent();
+    await signedDelivery(event);
+    const expiresAt = db.get(WEBHOOK_EVENTS_TABLE, event.id)?.['expiresAt'] as number;
+    expect(expiresAt - nowSeconds()).toBeGreaterThan(7 * 86400 - 10);
+    expect(expiresAt - nowSeconds()).toBeLessThanOrEqual(7 * 86400);
+  });
+
+  it('answers 500 and notes nothing when the queue refuses, so the provider’s retry is handled in full', async () => {
+    const event = providerEvent();
+    sqs.on(SendMessageCommand).rejectsOnce(new Error('queue unavailable'));
+    const res = await signedDelivery(event);
     expect(res.status).toBe(500);
     expect(res.body).toMatchObject({ error: { code: 'INTERNAL' } });
-    const [del] = ddb.commandCalls(DeleteCommand);
-    expect(del?.args[0].input).toEqual({ TableName: WEBHOOK_EVENTS_TABLE, Key: { eventId: event.id } });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(db.get(WEBHOOK_EVENTS_TABLE, event.id)).toBeUndefined();
+
+    const retry = await signedDelivery(event);
+    expect(retry.status).toBe(202);
+    // The first send was refused; the retry's went through.
+    expect(results().map((r) => r.providerEventId)).toEqual([event.id, event.id]);
+    expect(db.get(WEBHOOK_EVENTS_TABLE, event.id)).toBeDefined();
   });
 
-  it('still answers 500 when forgetting the event id fails too', async () => {
-    sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
-    ddb.on(DeleteCommand).rejects(new Error('table unavailable'));
-    const res = await signedDelivery();
-    expect(res.status).toBe(500);
+  it('still answers 202 when the event cannot be noted as handled: a redelivery is handled again, and downstream drops the repeat', async () => {
+    ddb.on(PutCommand, { TableName: WEBHOOK_EVENTS_TABLE }).rejects(new Error('throttled'));
+    const event = providerEvent();
+    expect((await signedDelivery(event)).status).toBe(202);
+    expect((await signedDelivery(event)).status).toBe(202);
+    expect(results().map((r) => r.providerEventId)).toEqual([event.id, event.id]);
+  });
+});
+
+describe('POST /payment/webhook: refunds', () => {
+  beforeEach(() => {
+    db.put(REFUNDS_TABLE, refundRecord());
   });
 
+  it('queues a refund that succeeded for order-service, and records it', async () => {
+    const res = await signedDelivery(refundEvent());
+    expect(res.status).toBe(202);
+    expect(results()).toEqual([
+      {
+        kind: 'refund',
+        providerEventId: 'evt_refund_1',
+        orderId: ORDER_ID,
+        chargeId: CHARGE_ID,
+        refundId: 're_1',
+        outcome: 'SUCCEEDED',
+        amount: TOTAL,
+        reason: 'order cancelled',
+        correlationId: 'order-corr-1',
+      },
+    ]);
+    expect(db.get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED', refundId: 're_1' });
+  });
+
+  it('asks again, later, with the next attempt when a refund failed and attempts are left', async () => {
+    const res = await signedDelivery(refundEvent({ type: 'refund.failed', failureReason: 'expired_or_canceled_card' }));
+    expect(res.status).toBe(202);
+    expect(results()).toEqual([]);
+    expect(refundRequests()).toEqual([
+      { request: expect.objectContaining({ orderId: ORDER_ID, chargeId: CHARGE_ID, amount: TOTAL, reason: 'order cancelled', attempt: 2 }), delay: 5 },
+    ]);
+    expect(db.get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED', failureReason: 'expired_or_canceled_card', attempt: 1 });
+    expect(incidents()).toEqual([]);
+  });
+
+  it('raises the RefundFailed incident and tells order-service when the last attempt failed', async () => {
+    db.put(REFUNDS_TABLE, refundRecord({ attempt: 3, refundId: 're_3' }));
+    const res = await signedDelivery(refundEvent({ type: 'refund.failed', refundId: 're_3', failureReason: 'expired_or_canceled_card' }));
+    expect(res.status).toBe(202);
+    expect(refundRequests()).toEqual([]);
+    expect(incidents()).toEqual([
+      { type: 'RefundFailed', detail: { orderId: ORDER_ID, chargeId: CHARGE_ID, amount: TOTAL, attempts: 3, reason: 'expired_or_canceled_card' } },
+    ]);
+    expect(results()).toEqual([expect.objectContaining({ kind: 'refund', outcome: 'FAILED', chargeId: CHARGE_ID })]);
+  });
+
+  it('drops a refund event for a refund already decided: the first final word stands', async () => {
+    await signedDelivery(refundEvent());
+    const late = await signedDelivery(refundEvent({ id: 'evt_refund_late', type: 'refund.failed' }));
+    expect(late.status).toBe(200);
+    expect(late.body).toEqual({ received: true, duplicate: true });
+    expect(db.get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(results()).toHaveLength(1);
+  });
+
+  it('refuses, with 200 and without queueing, a refund the shop never asked for', async () => {
+    const res = await signedDelivery(refundEvent({ chargeId: 'ch_unknown' }));
+    expect(res.body).toEqual({ received: true, rejected: 'UNKNOWN_REFUND' });
+    expect(sqs.calls()).toHaveLength(0);
+  });
+});
+
+describe('POST /payment/webhook: what it refuses', () => {
   describe('refuses with 401, touching neither DynamoDB nor SQS,', () => {
     const raw = JSON.stringify(providerEvent());
     const cases: [string, () => string | undefined, string, string?][] = [
@@ -186,7 +287,7 @@ describe('POST /payment/webhook', () => {
   it('accepts a signature within the 300 s tolerance', async () => {
     const raw = JSON.stringify(providerEvent());
     expect((await deliver(raw, sign(raw, { at: nowSeconds() - 290 }))).status).toBe(202);
-    expect((await deliver(raw, sign(raw, { at: nowSeconds() + 290 }))).status).toBe(202);
+    expect((await deliver(raw, sign(raw, { at: nowSeconds() + 290 }))).status).toBe(200);
   });
 
   it.each([

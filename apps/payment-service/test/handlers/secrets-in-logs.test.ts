@@ -1,14 +1,15 @@
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { TEST_PAYMENT_METHODS } from '@shop/domain';
 import { freePort } from '@shop/local-cloud/src/free-port';
 import { type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud/src/payment-provider';
-import { type HandlerAnswer, invokeHandler, routeEvent } from '@shop/testing';
+import { FakeDynamoDB, type HandlerAnswer, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { service } from '../../src/service';
-import { API_KEY, CUSTOMER, ORDER_ID, providerEvent, sign, storedOrder, WEBHOOK_SECRET, withPaymentEnvironment } from '../fixtures';
+import { API_KEY, CUSTOMER, ORDER_ID, PAYMENTS_TABLE, paymentRecord, providerEvent, sign, TABLE_KEYS, TOTAL, WEBHOOK_SECRET, withPaymentEnvironment } from '../fixtures';
 
 /**
  * Runs both handlers with logging on, through the real provider client and the provider
@@ -23,6 +24,7 @@ let simulator: Simulator;
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
+const lambda = mockClient(LambdaClient);
 withPaymentEnvironment();
 
 beforeAll(async () => {
@@ -48,15 +50,17 @@ beforeEach(() => {
   vi.stubEnv('PAYMENT_PROVIDER_URL', simulator.url);
   ddb.reset();
   sqs.reset();
-  ddb.on(GetCommand).resolves({ Item: storedOrder() });
-  ddb.on(UpdateCommand).resolves({});
-  ddb.on(PutCommand).resolves({});
+  lambda.reset();
+  new FakeDynamoDB(TABLE_KEYS).install(ddb).put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
+  const claim = { orderId: ORDER_ID, amount: TOTAL, correlationId: 'order-corr-1', paymentDueAt: '2030-01-01T00:00:00.000Z' };
+  lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(claim)) as InvokeCommandOutput['Payload'] });
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
 afterAll(async () => {
   vi.restoreAllMocks();
   ddb.restore();
   sqs.restore();
+  lambda.restore();
   await simulator.stop();
 });
 
@@ -83,15 +87,17 @@ describe('logs', () => {
     vi.stubEnv('PAYMENT_PROVIDER_URL', `http://127.0.0.1:${await freePort()}`);
     expect((await pay()).status).toBe(502);
 
-    const raw = JSON.stringify(providerEvent());
+    const charge = simulator.charges()[0];
+    const raw = JSON.stringify(providerEvent({ chargeId: charge?.id }));
     expect((await deliver(raw, sign(raw))).status).toBe(202);
     expect((await deliver(raw, sign(raw, { secret: 'whsec_forged' }))).status).toBe(401);
     sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
-    expect((await deliver(JSON.stringify(providerEvent({ id: 'evt_2' })), sign(JSON.stringify(providerEvent({ id: 'evt_2' }))))).status).toBe(500);
+    const again = JSON.stringify(providerEvent({ id: 'evt_2', chargeId: charge?.id }));
+    expect((await deliver(again, sign(again))).status).toBe(500);
 
     const log = lines.join('');
     // The capture works: the handlers did log what happened.
-    for (const said of ['payment submitted', 'payment provider attempt failed; retrying', 'payment provider unavailable', 'refused our credentials', 'provider event queued']) {
+    for (const said of ['payment submitted', 'payment provider attempt failed; retrying', 'payment provider unavailable', 'refused our credentials', 'provider event handled']) {
       expect(log).toContain(said);
     }
     for (const secret of [API_KEY, WRONG_KEY, WEBHOOK_SECRET, 'test.access.token']) expect(log).not.toContain(secret);

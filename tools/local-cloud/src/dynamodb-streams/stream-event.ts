@@ -42,6 +42,9 @@ function lambdaImage(image: Record<string, SdkAttributeValue>): Record<string, A
 }
 
 function lambdaAttribute(value: SdkAttributeValue): AttributeValue {
+  // DynamoDB Local writes an empty map in a stream record as `{}` where DynamoDB writes
+  // `{"M":{}}`; a value with no type at all can only be that, and Lambda hands on `{"M":{}}`.
+  if (Object.keys(value).length === 0) return { M: {} };
   if (value.B !== undefined) return { B: base64(value.B) };
   if (value.BS !== undefined) return { BS: value.BS.map(base64) };
   if (value.M !== undefined) return { M: lambdaImage(value.M) };

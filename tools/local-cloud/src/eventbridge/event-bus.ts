@@ -106,7 +106,7 @@ export class LocalEventBus {
     this.region = options.region ?? DEFAULT_REGION;
     this.log = options.log ?? (() => undefined);
     this.retry = options.targetRetry ?? { attempts: 3, firstDelayMs: 100 };
-    this.historySize = options.historySize ?? 1000;
+    this.historySize = options.historySize ?? 50_000;
     for (const bus of [DEFAULT_BUS, ...(options.buses ?? [])]) this.addBus(bus);
   }
 

@@ -6,9 +6,12 @@ export {
   startPaymentProvider,
   type Charge,
   type ChargeStatus,
+  type Ledger,
   type PaymentProvider,
+  type Refund,
+  type RefundStatus,
   type PaymentProviderOptions,
 } from './provider-server';
 export type { ProviderEvent, WebhookDelivery } from './webhook-sender';
 export { signatureHeader, SIGNATURE_HEADER } from './webhook-signature';
-export { DECLINE_REASON } from './test-payment-methods';
+export { DECLINE_REASON, REFUND_FAILURE_REASON } from './test-payment-methods';

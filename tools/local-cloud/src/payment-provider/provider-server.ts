@@ -2,14 +2,15 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody } from '../http-server';
 import { type ChargeRequest, fingerprint, parseChargeRequest } from './charge-request';
-import { behaviourOf, DECLINE_REASON } from './test-payment-methods';
+import { parseRefundRequest, refundFingerprint } from './refund-request';
+import { behaviourOf, DECLINE_REASON, REFUND_FAILURE_REASON } from './test-payment-methods';
 import { type ProviderEvent, type WebhookDelivery, WebhookSender } from './webhook-sender';
 
 /**
  * A payment provider on localhost, close enough to a real one (Stripe-like) for checkout to be
  * tested end to end: bearer-key auth, idempotency keys, test payment methods that decide the
- * outcome, and HMAC-signed webhooks that are retried until the shop answers 2xx.
- * The API is the one docs/checkout-contract.md describes.
+ * outcome, refunds (never more than was charged), and HMAC-signed webhooks that are retried until
+ * the shop answers 2xx. The API is the one docs/checkout-contract.md describes.
  */
 
 export interface PaymentProviderOptions {
@@ -45,8 +46,36 @@ export interface Charge {
   failureReason?: string;
   /** ISO 8601. */
   createdAt: string;
-  /** Webhook events sent (or being sent) for this charge, oldest first. */
+  /** Refunds asked for this charge, oldest first. */
+  refunds: Refund[];
+  /** Webhook events sent (or being sent) for this charge and its refunds, oldest first. */
   webhooks: WebhookDelivery[];
+}
+
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+
+/** A refund of (part of) a succeeded charge. A failed refund gives nothing back; another may be asked. */
+export interface Refund {
+  id: string;
+  chargeId: string;
+  idempotencyKey: string;
+  amount: number;
+  currency: string;
+  reason?: string;
+  metadata: Record<string, string>;
+  status: RefundStatus;
+  failureReason?: string;
+  createdAt: string;
+}
+
+/** The money the provider moved, by currency: what the soak's money conservation reads. */
+export interface Ledger {
+  /** Succeeded charges. */
+  charged: Record<string, number>;
+  /** Succeeded refunds. */
+  refunded: Record<string, number>;
+  /** Refunds asked for and not decided yet. */
+  refundsPending: number;
 }
 
 export interface PaymentProvider {
@@ -55,8 +84,18 @@ export interface PaymentProvider {
   port: number;
   /** Cancels pending webhooks and closes the server. Safe to call twice. */
   stop(): Promise<void>;
-  /** A snapshot of every charge, oldest first. */
+  /** A snapshot of every charge (with its refunds), oldest first. */
   charges(): readonly Charge[];
+  /** What was charged and refunded, by currency. */
+  ledger(): Ledger;
+  /**
+   * Decides a charge that is still pending now (a `pm_card_no_answer` charge, or one whose webhook
+   * is not due yet) and sends its webhook: a late confirmation, on demand. `false` for an unknown
+   * or already decided charge.
+   */
+  settle(chargeId: string): boolean;
+  /** Sends a webhook event again, signed afresh: a duplicate delivery, or an old event out of order. `false` for an unknown event. */
+  redeliver(eventId: string): boolean;
 }
 
 const DEFAULT_WEBHOOK_DELAY_MS = 300;
@@ -90,6 +129,9 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
   });
   const charges = new Map<string, Charge>();
   const keys = new Map<string, KeyRecord>();
+  const refunds = new Map<string, { refund: Refund; charge: Charge }>();
+  /** Refund idempotency keys, apart from charge keys: Stripe scopes a key to the request it was first used with. */
+  const refundKeys = new Map<string, KeyRecord>();
   const expectedAuthorization = Buffer.from(`Bearer ${options.apiKey}`);
 
   function authorized(request: IncomingMessage): boolean {
@@ -140,8 +182,8 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
   /** The charge's outcome is known: record it and tell the shop. */
   function confirm(charge: Charge): void {
     if (charge.status === 'pending') charge.status = 'succeeded';
-    const event: ProviderEvent = {
-      id: `evt_${randomUUID().replaceAll('-', '')}`,
+    notify(charge, {
+      id: eventId(),
       type: charge.status === 'succeeded' ? 'charge.succeeded' : 'charge.failed',
       created: Math.floor(Date.now() / 1000),
       data: {
@@ -152,26 +194,147 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
         ...(charge.failureReason ? { failureReason: charge.failureReason } : {}),
         metadata: charge.metadata,
       },
-    };
+    });
+  }
+
+  function notify(charge: Charge, event: ProviderEvent): void {
     const delivery: WebhookDelivery = { event, state: 'delivering', attempts: 0 };
     charge.webhooks.push(delivery);
     sender.deliver(delivery);
   }
 
+  /**
+   * `POST /v1/refunds {charge, amount?, reason?, metadata?}` with an idempotency key, as Stripe has
+   * it: only a succeeded charge can be refunded, never for more than is left of it (counting
+   * refunds still pending), and the answer is `pending` until the refund's webhook decides it.
+   */
+  async function createRefund(request: IncomingMessage): Promise<Answer> {
+    const read = await readBody(request, MAX_BODY_BYTES);
+    if (read.tooLarge) return error(413, 'body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return error(400, 'idempotency_key_required', 'the idempotency-key header is required');
+    let json: unknown;
+    try {
+      json = JSON.parse(read.body.toString('utf8'));
+    } catch {
+      return error(400, 'invalid_json', 'the body is not valid JSON');
+    }
+    const parsed = parseRefundRequest(json);
+    if (!parsed.ok) return error(400, 'invalid_request', parsed.message);
+    const asked = parsed.request;
+    const seen = refundKeys.get(key);
+    if (seen && seen.fingerprint !== refundFingerprint(asked)) {
+      return error(409, 'idempotency_key_reused', `idempotency key ${key} was used with another request`);
+    }
+    if (seen?.answer) return { ...seen.answer, headers: { 'idempotent-replayed': 'true' } };
+
+    const charge = charges.get(asked.charge);
+    if (!charge) return error(404, 'resource_missing', `no charge ${asked.charge}`);
+    if (charge.status !== 'succeeded') return error(400, 'charge_not_refundable', `charge ${charge.id} is ${charge.status}; only a succeeded charge can be refunded`);
+    const held = charge.refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
+    const left = charge.amount - held;
+    const amount = asked.amount ?? left;
+    if (left <= 0) return error(400, 'charge_already_refunded', `charge ${charge.id} has already been refunded`);
+    if (amount > left) return error(400, 'amount_too_large', `refund of ${amount} is more than the ${left} left to refund on charge ${charge.id}`);
+
+    const refund: Refund = {
+      id: `re_${randomBytes(12).toString('hex')}`,
+      chargeId: charge.id,
+      idempotencyKey: key,
+      amount,
+      currency: charge.currency,
+      ...(asked.reason ? { reason: asked.reason } : {}),
+      metadata: { ...charge.metadata, ...asked.metadata },
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+    };
+    charge.refunds.push(refund);
+    refunds.set(refund.id, { refund, charge });
+    const answer: Answer = { status: 200, body: refundBody(refund, charge) };
+    refundKeys.set(key, { fingerprint: refundFingerprint(asked), answer });
+    log(`refund ${refund.id} of charge ${charge.id} (order ${charge.orderId}): ${amount} ${charge.currency} → pending`);
+    sender.later(webhookDelayMs, () => decideRefund(refund, charge));
+    return answer;
+  }
+
+  /** A refund's outcome: the first refund of a `refundFailsOnce` charge fails, every other succeeds. */
+  function decideRefund(refund: Refund, charge: Charge): void {
+    const failsOnce = behaviourOf(charge.paymentMethod) === 'refundFailsOnce' && charge.refunds[0] === refund;
+    refund.status = failsOnce ? 'failed' : 'succeeded';
+    if (failsOnce) refund.failureReason = REFUND_FAILURE_REASON;
+    log(`refund ${refund.id} of charge ${charge.id} → ${refund.status}`);
+    notify(charge, {
+      id: eventId(),
+      type: refund.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        refundId: refund.id,
+        chargeId: charge.id,
+        orderId: charge.orderId,
+        amount: refund.amount,
+        currency: refund.currency,
+        ...(refund.failureReason ? { failureReason: refund.failureReason } : {}),
+        metadata: refund.metadata,
+      },
+    });
+  }
+
   function getCharge(id: string): Answer {
     const charge = charges.get(id);
-    return charge ? { status: 200, body: structuredClone(charge) } : error(404, 'not_found', `no charge ${id}`);
+    return charge ? { status: 200, body: structuredClone(charge) } : error(404, 'resource_missing', `no charge ${id}`);
+  }
+
+  function getRefund(id: string): Answer {
+    const found = refunds.get(id);
+    return found ? { status: 200, body: refundBody(found.refund, found.charge) } : error(404, 'resource_missing', `no refund ${id}`);
   }
 
   async function route(request: IncomingMessage): Promise<Answer> {
     const path = new URL(request.url ?? '/', 'http://provider').pathname;
-    const chargePath = /^\/v1\/charges\/([^/]+)$/.exec(path);
-    if (path !== '/v1/charges' && !chargePath) return error(404, 'not_found', `no route ${path}`);
-    const allowed = chargePath ? 'GET' : 'POST';
+    const one = /^\/v1\/(charges|refunds)\/([^/]+)$/.exec(path);
+    const collection = /^\/v1\/(charges|refunds)$/.exec(path);
+    if (!one && !collection) return error(404, 'not_found', `no route ${path}`);
+    const allowed = one ? 'GET' : 'POST';
     if (request.method !== allowed) return { ...error(405, 'method_not_allowed', `use ${allowed} on ${path}`), headers: { allow: allowed } };
     if (!authorized(request)) return error(401, 'unauthorized', 'missing or invalid API key');
-    if (chargePath) return getCharge(decodeURIComponent(chargePath[1] ?? ''));
-    return createCharge(request);
+    if (one) {
+      const id = decodeURIComponent(one[2] ?? '');
+      return one[1] === 'charges' ? getCharge(id) : getRefund(id);
+    }
+    return collection?.[1] === 'charges' ? createCharge(request) : createRefund(request);
+  }
+
+  function settle(chargeId: string): boolean {
+    const charge = charges.get(chargeId);
+    if (!charge || charge.status !== 'pending') return false;
+    log(`charge ${charge.id} (order ${charge.orderId}) settled on demand`);
+    confirm(charge);
+    return true;
+  }
+
+  function redeliver(eventId: string): boolean {
+    for (const charge of charges.values()) {
+      const earlier = charge.webhooks.find((w) => w.event.id === eventId);
+      if (earlier) {
+        log(`webhook ${eventId} ${earlier.event.type} (order ${charge.orderId}) delivered again on demand`);
+        notify(charge, structuredClone(earlier.event));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function ledger(): Ledger {
+    const totals: Ledger = { charged: {}, refunded: {}, refundsPending: 0 };
+    for (const charge of charges.values()) {
+      if (charge.status !== 'succeeded') continue;
+      totals.charged[charge.currency] = (totals.charged[charge.currency] ?? 0) + charge.amount;
+      for (const refund of charge.refunds) {
+        if (refund.status === 'succeeded') totals.refunded[refund.currency] = (totals.refunded[refund.currency] ?? 0) + refund.amount;
+        if (refund.status === 'pending') totals.refundsPending += 1;
+      }
+    }
+    return totals;
   }
 
   const server = createServer((request, response) => {
@@ -191,6 +354,9 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
     url: listening.url,
     port: listening.port,
     charges: () => [...charges.values()].map((charge) => structuredClone(charge)),
+    ledger,
+    settle,
+    redeliver,
     stop: () =>
       (stopping ??= (async () => {
         await sender.stop();
@@ -211,8 +377,25 @@ function newCharge(idempotencyKey: string, request: ChargeRequest, status: 'pend
     status,
     ...(status === 'declined' ? { failureReason: DECLINE_REASON } : {}),
     createdAt: new Date().toISOString(),
+    refunds: [],
     webhooks: [],
   };
+}
+
+function refundBody(refund: Refund, charge: Charge) {
+  return {
+    id: refund.id,
+    chargeId: refund.chargeId,
+    orderId: charge.orderId,
+    amount: refund.amount,
+    currency: refund.currency,
+    status: refund.status,
+    ...(refund.failureReason ? { failureReason: refund.failureReason } : {}),
+  };
+}
+
+function eventId(): string {
+  return `evt_${randomUUID().replaceAll('-', '')}`;
 }
 
 function error(status: number, code: string, message: string): Answer {

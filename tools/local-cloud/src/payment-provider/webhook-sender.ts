@@ -1,14 +1,29 @@
 import { request as httpRequest } from 'node:http';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
-/** A webhook event as the provider sends it (the `ProviderEvent` of libs/domain/src/payment.ts). */
-export interface ProviderEvent {
-  id: string;
-  type: 'charge.succeeded' | 'charge.failed';
-  /** Unix seconds. */
-  created: number;
-  data: { chargeId: string; orderId: string; amount: number; currency: string; failureReason?: string; metadata: Record<string, string> };
-}
+/** A webhook event as the provider sends it (the `ProviderEvent` of libs/domain/src/payment.ts): a charge's outcome or a refund's. */
+export type ProviderEvent =
+  | {
+      id: string;
+      type: 'charge.succeeded' | 'charge.failed';
+      /** Unix seconds. */
+      created: number;
+      data: { chargeId: string; orderId: string; amount: number; currency: string; failureReason?: string; metadata: Record<string, string> };
+    }
+  | {
+      id: string;
+      type: 'refund.succeeded' | 'refund.failed';
+      created: number;
+      data: {
+        refundId: string;
+        chargeId: string;
+        orderId: string;
+        amount: number;
+        currency: string;
+        failureReason?: string;
+        metadata: Record<string, string>;
+      };
+    };
 
 /** What became of one event's delivery; visible through `charges()` for tests and debugging. */
 export interface WebhookDelivery {

@@ -1,6 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { EVENT_BUS_ENV, requireEnv } from '@shop/common';
-import { eventBridgeClient } from '@shop/aws';
+import { eventBridgeClient } from './eventbridge';
 import { eventBridgeEntry, type EventEnvelope } from '@shop/events';
 
 /** PutEvents takes at most this many entries per request. */

@@ -1,0 +1,43 @@
+import { NamedError } from '@shop/common';
+import { type BeginPaymentRequest, type BeginPaymentResponse, PAYMENT_CLAIM_ERRORS } from '@shop/domain';
+import { PAYMENT_ATTEMPT_SECONDS } from './order-record';
+import type { OrderRepository } from './order-repository';
+
+export interface BeginPaymentDeps {
+  orders: OrderRepository;
+  now: () => Date;
+}
+
+/**
+ * Claims an order for a charge before payment-service asks the provider for it (docs/payments.md):
+ * one conditional write on the order, so that a charge is only ever made for the caller's own
+ * order, while it awaits payment, before its payment window closes, with no outcome recorded and no
+ * charge of another payment method in flight. When the claim is refused, the order as it is says
+ * why, as a named error process-payment answers with a 404 or a 409.
+ */
+export async function beginPayment(deps: BeginPaymentDeps, request: BeginPaymentRequest): Promise<BeginPaymentResponse> {
+  const now = deps.now();
+  const attempt = {
+    paymentMethod: request.paymentMethod,
+    startedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + PAYMENT_ATTEMPT_SECONDS * 1000).toISOString(),
+  };
+  const claimed = await deps.orders.beginPayment(request.orderId, { userId: request.userId, attempt, now });
+  if (claimed?.paymentDueAt) {
+    return { orderId: claimed.orderId, amount: claimed.total, correlationId: claimed.correlationId, paymentDueAt: claimed.paymentDueAt };
+  }
+
+  const order = await deps.orders.get(request.orderId);
+  // Another user's order looks exactly like one that does not exist.
+  if (!order || order.userId !== request.userId) throw new NamedError(PAYMENT_CLAIM_ERRORS.orderNotFound, `Order ${request.orderId} not found`);
+  if (order.status !== 'AWAITING_PAYMENT') {
+    throw new NamedError(PAYMENT_CLAIM_ERRORS.orderNotPayable, `Order is ${order.status}; only an order that is AWAITING_PAYMENT can be paid`);
+  }
+  if (!order.paymentDueAt || order.paymentDueAt <= now.toISOString()) {
+    throw new NamedError(PAYMENT_CLAIM_ERRORS.paymentWindowClosed, `The payment window of the order closed at ${order.paymentDueAt ?? 'its start'}`);
+  }
+  throw new NamedError(
+    PAYMENT_CLAIM_ERRORS.paymentInProgress,
+    order.paymentEventId ? 'The payment of this order is already decided' : 'A payment with another payment method is in progress for this order',
+  );
+}

@@ -1,0 +1,13 @@
+import { invokeHandler } from '@shop/common';
+import { BeginPaymentRequest } from '@shop/domain';
+import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
+import { beginPayment } from '../domain/begin-payment';
+
+const orders = dynamoOrderRepository();
+
+/** Claims an order for one charge (payment-service/process-payment calls it before it charges); see domain/begin-payment.ts. */
+export const handler = invokeHandler(BeginPaymentRequest, async ({ payload, log }) => {
+  const claim = await beginPayment({ orders, now: () => new Date() }, payload);
+  log.info({ orderId: claim.orderId, paymentDueAt: claim.paymentDueAt }, 'order claimed for a charge');
+  return claim;
+});

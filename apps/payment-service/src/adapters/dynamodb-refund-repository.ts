@@ -1,0 +1,147 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
+import type { RefundRequest } from '@shop/domain';
+import type { RefundRecord } from '../domain/refund-record';
+
+export const REFUNDS_TABLE_ENV = tableEnvVar('refunds');
+
+export interface RefundRepository {
+  get(chargeId: string): Promise<RefundRecord | undefined>;
+  /**
+   * The refund of a charge as it stands after this request: written REQUESTED when the charge has
+   * none yet; moved on to this request's attempt when the charge's last attempt FAILED and this is
+   * the next one; otherwise left as it is. A charge has one refund record, whoever asks.
+   */
+  open(request: RefundRequest, now: Date): Promise<RefundRecord>;
+  /** The provider took this attempt: PENDING with its id (only from REQUESTED of the same attempt). */
+  markPending(chargeId: string, attempt: number, refundId: string, now: Date): Promise<boolean>;
+  /** This attempt was refused outright by the provider: REQUESTED → FAILED (only from REQUESTED of the same attempt). */
+  refuse(chargeId: string, attempt: number, failureReason: string, now: Date): Promise<boolean>;
+  /**
+   * The provider's word on a refund: the record of the charge must be at that refund (or at its
+   * attempt, before its id was noted) and not SUCCEEDED already. `false` when it changed nothing.
+   */
+  decide(chargeId: string, outcome: { refundId: string; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
+}
+
+/** The refunds table (pk chargeId): one item per charge to give back. */
+export function dynamoRefundRepository(options: { client?: () => DynamoDBDocumentClient; tableName?: () => string } = {}): RefundRepository {
+  const client = options.client ?? dynamoDocumentClient;
+  const tableName = options.tableName ?? (() => requireEnv(REFUNDS_TABLE_ENV));
+
+  const repository: RefundRepository = {
+    async get(chargeId) {
+      const out = await client().send(new GetCommand({ TableName: tableName(), Key: { chargeId }, ConsistentRead: true }));
+      return out.Item as RefundRecord | undefined;
+    },
+
+    async open(request, now) {
+      const timestamp = now.toISOString();
+      const fresh: RefundRecord = {
+        chargeId: request.chargeId,
+        orderId: request.orderId,
+        amount: request.amount,
+        reason: request.reason,
+        attempt: request.attempt,
+        status: 'REQUESTED',
+        ...(request.correlationId && { correlationId: request.correlationId }),
+        createdAt: timestamp,
+        updatedAt: timestamp,
+      };
+      try {
+        await client().send(new PutCommand({ TableName: tableName(), Item: fresh, ConditionExpression: 'attribute_not_exists(chargeId)' }));
+        return fresh;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+      try {
+        const out = await client().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { chargeId: request.chargeId },
+            UpdateExpression: 'SET attempt = :attempt, #status = :requested, updatedAt = :now REMOVE refundId, failureReason',
+            ConditionExpression: '#status = :failed AND attempt = :previous',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':attempt': request.attempt, ':previous': request.attempt - 1, ':requested': 'REQUESTED', ':failed': 'FAILED', ':now': timestamp },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return out.Attributes as RefundRecord;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+      const current = await repository.get(request.chargeId);
+      if (!current) throw new Error(`the refund of charge ${request.chargeId} was there and is gone`);
+      return current;
+    },
+
+    async markPending(chargeId, attempt, refundId, now) {
+      try {
+        await client().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { chargeId },
+            UpdateExpression: 'SET #status = :pending, refundId = :refundId, updatedAt = :now',
+            ConditionExpression: '#status = :requested AND attempt = :attempt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'PENDING', ':requested': 'REQUESTED', ':attempt': attempt, ':refundId': refundId, ':now': now.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async refuse(chargeId, attempt, failureReason, now) {
+      try {
+        await client().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { chargeId },
+            UpdateExpression: 'SET #status = :failed, failureReason = :reason, updatedAt = :now',
+            ConditionExpression: '#status = :requested AND attempt = :attempt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':failed': 'FAILED', ':requested': 'REQUESTED', ':attempt': attempt, ':reason': failureReason, ':now': now.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async decide(chargeId, { refundId, status, failureReason, now }) {
+      try {
+        const out = await client().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { chargeId },
+            UpdateExpression: `SET #status = :status, refundId = :refundId, updatedAt = :now${failureReason ? ', failureReason = :reason' : ''}`,
+            // The webhook may overtake refund-payment's note of the refund id: REQUESTED is this attempt too.
+            ConditionExpression: '(refundId = :refundId OR (#status = :requested AND attribute_not_exists(refundId))) AND #status <> :succeeded AND #status <> :failed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': status,
+              ':refundId': refundId,
+              ':requested': 'REQUESTED',
+              ':succeeded': 'SUCCEEDED',
+              ':failed': 'FAILED',
+              ':now': now.toISOString(),
+              ...(failureReason ? { ':reason': failureReason } : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return out.Attributes as RefundRecord;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return undefined;
+        throw error;
+      }
+    },
+  };
+  return repository;
+}

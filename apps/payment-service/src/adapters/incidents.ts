@@ -1,0 +1,33 @@
+import { type EventPublisher, eventBridgePublisher } from '@shop/aws';
+import type { Logger } from '@shop/common';
+import { createEvent, PaymentMismatch, RefundFailed } from '@shop/events';
+import type * as z from 'zod';
+
+/**
+ * Operator incidents: money that needs a person. Each is an event on the shop's bus (for whoever
+ * handles incidents, and for the local cloud's /_local/events), a log line at error, and the
+ * metric that infra alarms on. Raising one twice for the same cause is harmless: the events are
+ * named after their cause.
+ */
+export interface Incidents {
+  paymentMismatch(detail: z.input<typeof PaymentMismatch.detail>, correlationId: string, log: Logger): Promise<void>;
+  refundFailed(detail: z.input<typeof RefundFailed.detail>, correlationId: string, log: Logger): Promise<void>;
+}
+
+export function busIncidents(bus: EventPublisher = eventBridgePublisher()): Incidents {
+  return {
+    async paymentMismatch(detail, correlationId, log) {
+      log.error({ incident: PaymentMismatch.type, ...detail }, 'a provider event did not match the charge the shop made: it pays nothing');
+      await publish(bus, createEvent(PaymentMismatch, detail, { correlationId }));
+    },
+    async refundFailed(detail, correlationId, log) {
+      log.error({ incident: RefundFailed.type, ...detail }, 'a refund kept failing: a person must give the money back');
+      await publish(bus, createEvent(RefundFailed, detail, { correlationId }));
+    },
+  };
+}
+
+async function publish(bus: EventPublisher, event: Parameters<EventPublisher['publish']>[0][number]): Promise<void> {
+  const outcome = await bus.publish([event]);
+  if (outcome.failed.length > 0) throw new Error(`the incident event was not published: ${outcome.failed[0]?.reason}`);
+}

@@ -1,0 +1,14 @@
+import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
+import { type BeginPaymentRequest, BeginPaymentResponse } from '@shop/domain';
+
+/** order-service's begin-payment (manifest: invokes), which claims an order for one charge. */
+export const BEGIN_PAYMENT = 'order-service/begin-payment';
+
+export interface OrderClaims {
+  /** Claims the order for a charge; throws `InvokedFunctionError` named by PAYMENT_CLAIM_ERRORS when it may not be charged. */
+  begin(request: BeginPaymentRequest, correlationId: string): Promise<BeginPaymentResponse>;
+}
+
+export function lambdaOrderClaims(invoker: FunctionInvoker = lambdaFunctionInvoker()): OrderClaims {
+  return { begin: (request, correlationId) => invoker.invoke(BEGIN_PAYMENT, { ...request }, BeginPaymentResponse, correlationId) };
+}

@@ -1,0 +1,155 @@
+import type { Logger } from '@shop/common';
+import type { ChargeEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/domain';
+import { verifyChargeEvent } from './charge-verification';
+import { chargeResultMessage, type PaymentRecord, statusOfEvent } from './payment-record';
+import { afterFailedRefund, type RefundRecord } from './refund-record';
+
+/** What handling a provider event needs: the shop's records, its queues and its incidents (adapters implement them). */
+export interface ProviderEventDeps {
+  payments: {
+    get(orderId: string): Promise<PaymentRecord | undefined>;
+    adoptChargeId(orderId: string, chargeId: string, now: Date): Promise<boolean>;
+    recordEvent(event: { orderId: string; status: PaymentStatus; reason?: string; eventId: string; eventCreated: number; now: Date }): Promise<boolean>;
+  };
+  refunds: {
+    get(chargeId: string): Promise<RefundRecord | undefined>;
+    decide(chargeId: string, outcome: { refundId: string; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
+  };
+  queues: {
+    sendResult(message: PaymentResultMessage): Promise<void>;
+    requestRefund(request: RefundRequest, delaySeconds?: number): Promise<void>;
+  };
+  incidents: {
+    paymentMismatch(
+      detail: { orderId: string; providerEventId: string; chargeId: string; problems: string[]; received: { amount: number; currency: string }; expected?: PaymentRecord['amount'] },
+      correlationId: string,
+      log: Logger,
+    ): Promise<void>;
+    refundFailed(detail: { orderId: string; chargeId: string; amount: { amount: number; currency: string }; attempts: number; reason: string }, correlationId: string, log: Logger): Promise<void>;
+  };
+  now: () => Date;
+  log: Logger;
+}
+
+/**
+ * `queued`: the outcome went on to order-service (or a failed refund was asked again);
+ * `mismatch`: the event did not describe the charge the shop made: an incident, and a refund of
+ * what it took; `unknown-refund`: a refund the shop never asked for; `duplicate`: already decided.
+ */
+export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'duplicate';
+
+/**
+ * A signed charge event (docs/payments.md): checked against the charge the shop made for its order
+ * (amount, currency, charge id). One that matches goes on to order-service as a verified outcome;
+ * one that does not pays nothing, is an incident, and if it took money that money is given back.
+ * Everything is queued before anything is noted, so a failure here loses nothing: the provider's
+ * retry comes through again.
+ */
+export async function handleChargeEvent(deps: ProviderEventDeps, event: ChargeEvent, correlationId: string): Promise<ProviderEventHandling> {
+  const { orderId, chargeId } = event.data;
+  const now = deps.now();
+  const record = await deps.payments.get(orderId);
+  const verification = verifyChargeEvent(record, event);
+  const adopted = verification.ok && (!verification.adoptChargeId || (await deps.payments.adoptChargeId(orderId, chargeId, now)));
+  if (!verification.ok || !adopted) {
+    const problems = verification.ok ? [`charge ${chargeId} is not the charge the shop recorded for order ${orderId}`] : verification.problems;
+    const received = { amount: event.data.amount, currency: event.data.currency };
+    await deps.incidents.paymentMismatch(
+      { orderId, providerEventId: event.id, chargeId, problems, received, ...(record && { expected: record.amount }) },
+      correlationId,
+      deps.log,
+    );
+    if (event.type === 'charge.succeeded') {
+      await deps.queues.requestRefund({ orderId, chargeId, amount: received, reason: 'the charge did not match the order', attempt: 1, correlationId });
+    }
+    return 'mismatch';
+  }
+
+  await deps.queues.sendResult(chargeResultMessage(event, verification.amount, correlationId));
+  // Bookkeeping only: the order itself changes through the queue.
+  await deps.payments
+    .recordEvent({
+      orderId,
+      status: statusOfEvent(event),
+      ...(event.data.failureReason ? { reason: event.data.failureReason } : {}),
+      eventId: event.id,
+      eventCreated: event.created,
+      now,
+    })
+    .catch((error: unknown) => deps.log.warn({ err: error }, 'could not update the payments record'));
+  return 'queued';
+}
+
+/**
+ * A signed refund event: only for a refund the shop asked for, and only once per attempt. A
+ * success goes on to order-service; a failure is asked again later with the next attempt, until
+ * the attempts are spent: then it is an incident, and order-service records the refund as FAILED.
+ * As with charges, what must go on is sent before the refund's record changes.
+ */
+export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEvent, correlationId: string): Promise<ProviderEventHandling> {
+  const { chargeId, refundId } = event.data;
+  const record = await deps.refunds.get(chargeId);
+  if (!record) {
+    deps.log.error({ chargeId, refundId, orderId: event.data.orderId }, 'the provider reports a refund the shop never asked for');
+    return 'unknown-refund';
+  }
+  const ours = (record.refundId === refundId || (record.status === 'REQUESTED' && record.refundId === undefined)) && record.status !== 'SUCCEEDED' && record.status !== 'FAILED';
+  if (!ours) {
+    deps.log.info({ chargeId, refundId, status: record.status }, 'refund already decided; duplicate dropped');
+    return 'duplicate';
+  }
+
+  const result: PaymentResultMessage = {
+    kind: 'refund',
+    providerEventId: event.id,
+    orderId: record.orderId,
+    chargeId,
+    refundId,
+    outcome: 'SUCCEEDED',
+    amount: { amount: event.data.amount, currency: event.data.currency },
+    reason: record.reason,
+    correlationId,
+  };
+
+  if (event.type === 'refund.succeeded') await deps.queues.sendResult(result);
+  else await settleFailedAttempt(deps, record, { refundId, why: event.data.failureReason ?? 'refund failed', providerEventId: event.id }, correlationId);
+  await deps.refunds.decide(chargeId, {
+    refundId,
+    status: event.type === 'refund.succeeded' ? 'SUCCEEDED' : 'FAILED',
+    ...(event.data.failureReason ? { failureReason: event.data.failureReason } : {}),
+    now: deps.now(),
+  });
+  return 'queued';
+}
+
+/**
+ * One attempt of a refund failed (the provider's `refund.failed`, or its outright refusal): ask again
+ * later with the next attempt, or, once the attempts are spent, raise the incident and tell
+ * order-service that the refund FAILED, so the order says so.
+ */
+export async function settleFailedAttempt(
+  deps: Pick<ProviderEventDeps, 'queues' | 'incidents' | 'log'>,
+  record: RefundRecord,
+  failure: { refundId: string; why: string; providerEventId: string },
+  correlationId: string,
+): Promise<void> {
+  const { orderId, chargeId, amount, reason, attempt } = record;
+  const next = afterFailedRefund(attempt);
+  if (next.retry) {
+    deps.log.warn({ chargeId, attempt, nextAttempt: next.attempt, inSeconds: next.delaySeconds, why: failure.why }, 'refund failed; asking again later');
+    await deps.queues.requestRefund({ orderId, chargeId, amount, reason, attempt: next.attempt, correlationId }, next.delaySeconds);
+    return;
+  }
+  await deps.incidents.refundFailed({ orderId, chargeId, amount, attempts: attempt, reason: failure.why }, correlationId, deps.log);
+  await deps.queues.sendResult({
+    kind: 'refund',
+    providerEventId: failure.providerEventId,
+    orderId,
+    chargeId,
+    refundId: failure.refundId,
+    outcome: 'FAILED',
+    amount,
+    reason,
+    correlationId,
+  });
+}

@@ -1,0 +1,70 @@
+import type { Logger } from '@shop/common';
+import type { RefundRequest } from '@shop/domain';
+import type { PaymentProvider, RefundAnswer } from './payment-provider';
+import { PaymentProviderRejectedError } from './payment-provider';
+import { type ProviderEventDeps, settleFailedAttempt } from './provider-events';
+import { planRefund, type RefundRecord, refundIdempotencyKey } from './refund-record';
+
+export interface RefundPaymentDeps extends Pick<ProviderEventDeps, 'queues' | 'incidents'> {
+  refunds: {
+    open(request: RefundRequest, now: Date): Promise<RefundRecord>;
+    markPending(chargeId: string, attempt: number, refundId: string, now: Date): Promise<boolean>;
+    /** This attempt was refused outright: REQUESTED → FAILED, so that the next attempt may begin. */
+    refuse(chargeId: string, attempt: number, failureReason: string, now: Date): Promise<boolean>;
+  };
+  provider: Pick<PaymentProvider, 'refund'>;
+  /** Epoch ms by which the provider call must be over. */
+  deadline: () => number;
+  now: () => Date;
+  log: Logger;
+}
+
+/** The last attempt's failure is not recorded yet; the request comes back later (SQS redelivers it). */
+export class RefundNotReadyError extends Error {
+  override readonly name = 'RefundNotReady';
+}
+
+/**
+ * `asked`: the provider took this attempt (its webhook decides it); `done`: nothing to ask
+ * (refunded already, under way, or a stale request); `refused`: the provider refused the attempt
+ * outright, so no webhook will come: it counts as a failed attempt (asked again later, or an
+ * incident once the attempts are spent).
+ */
+export type RefundPaymentHandling = { kind: 'asked'; answer: RefundAnswer } | { kind: 'done'; status: RefundRecord['status'] } | { kind: 'refused'; reason: string };
+
+/**
+ * Gives a charge back, at most once (docs/payments.md): the charge's one refund record decides
+ * whether this request asks the provider at all, and the attempt's idempotency key makes a repeated
+ * ask the same refund. A provider that does not answer is retried by the queue.
+ */
+export async function refundPayment(deps: RefundPaymentDeps, request: RefundRequest): Promise<RefundPaymentHandling> {
+  const record = await deps.refunds.open(request, deps.now());
+  const plan = planRefund(record, request);
+  if (plan === 'wait') throw new RefundNotReadyError(`attempt ${request.attempt} of the refund of ${request.chargeId} waits for attempt ${record.attempt} to be decided`);
+  if (plan === 'done') return { kind: 'done', status: record.status };
+
+  let answer: RefundAnswer;
+  try {
+    answer = await deps.provider.refund(
+      {
+        chargeId: request.chargeId,
+        idempotencyKey: refundIdempotencyKey(request.chargeId, request.attempt),
+        reason: request.reason,
+        orderId: request.orderId,
+        ...(request.correlationId && { correlationId: request.correlationId }),
+      },
+      { deadline: deps.deadline(), log: deps.log },
+    );
+  } catch (error) {
+    if (!(error instanceof PaymentProviderRejectedError)) throw error;
+    const reason = `${error.providerCode ?? error.providerStatus}: ${error.providerMessage}`;
+    const key = refundIdempotencyKey(request.chargeId, request.attempt);
+    // Settled before it is noted, as the webhook does: if noting fails, the redelivered request is
+    // refused again and settles again, and the next attempt waits until this one is noted.
+    await settleFailedAttempt(deps, record, { refundId: key, why: reason, providerEventId: key }, request.correlationId ?? request.chargeId);
+    await deps.refunds.refuse(request.chargeId, request.attempt, reason, deps.now());
+    return { kind: 'refused', reason };
+  }
+  await deps.refunds.markPending(request.chargeId, request.attempt, answer.refundId, deps.now());
+  return { kind: 'asked', answer };
+}

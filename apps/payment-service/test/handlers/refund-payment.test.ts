@@ -1,0 +1,145 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PaymentResultMessage, RefundRequest } from '@shop/domain';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
+import { handler } from '../../src/handlers/refund-payment';
+import { CHARGE_ID, ORDER_ID, QUEUE_URL, REFUNDS_QUEUE_URL, REFUNDS_TABLE, refundRecord, TABLE_KEYS, TOTAL, withPaymentEnvironment } from '../fixtures';
+
+// The provider is stubbed at its port; the real client's refunds are tested against the simulator in test/adapters.
+const provider = vi.hoisted(() => ({ charge: vi.fn(), refund: vi.fn() }));
+vi.mock('../../src/adapters/payment-provider-client', () => ({ paymentProviderClient: () => provider }));
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+const eventBridge = mockClient(EventBridgeClient);
+withPaymentEnvironment();
+let db: FakeDynamoDB;
+beforeEach(() => {
+  ddb.reset();
+  sqs.reset();
+  eventBridge.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+    FailedEntryCount: 0,
+    Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })),
+  }));
+  provider.refund.mockReset();
+  provider.refund.mockResolvedValue({ refundId: 're_1', status: 'pending', amount: 3300, currency: 'USD' });
+});
+afterAll(() => {
+  ddb.restore();
+  sqs.restore();
+  eventBridge.restore();
+});
+
+const request = (overrides: Partial<RefundRequest> = {}) =>
+  JSON.stringify({ orderId: ORDER_ID, chargeId: CHARGE_ID, amount: TOTAL, reason: 'order cancelled', attempt: 1, correlationId: 'order-corr-1', ...overrides });
+const sqsEvent = (...bodies: string[]): SQSEvent => ({
+  Records: bodies.map((body, i) => ({
+    messageId: `msg-${i + 1}`,
+    receiptHandle: `rh-${i + 1}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1', SenderId: 'x', ApproximateFirstReceiveTimestamp: '1' },
+    messageAttributes: {},
+    md5OfBody: 'x',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:shop-test-payment-service-refunds',
+    awsRegion: 'us-east-1',
+  })),
+});
+const deliver = (...bodies: string[]) => handler(sqsEvent(...bodies), lambdaContext('refund-payment'));
+const refund = () => db.get(REFUNDS_TABLE, CHARGE_ID);
+const sentTo = (url: string) =>
+  sqs
+    .commandCalls(SendMessageCommand)
+    .map((c) => c.args[0].input)
+    .filter((i) => i.QueueUrl === url);
+const incidents = () => eventBridge.commandCalls(PutEventsCommand).flatMap((c) => (c.args[0].input.Entries ?? []).map((e) => e.DetailType));
+
+describe('refund-payment (refunds queue)', () => {
+  it('asks the provider to refund the charge with the idempotency key of its first attempt, and records the refund PENDING', async () => {
+    await expect(deliver(request())).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(provider.refund).toHaveBeenCalledOnce();
+    expect(provider.refund.mock.calls[0]?.[0]).toEqual({
+      chargeId: CHARGE_ID,
+      idempotencyKey: `refund-${CHARGE_ID}-1`,
+      reason: 'order cancelled',
+      orderId: ORDER_ID,
+      correlationId: 'order-corr-1',
+    });
+    expect(refund()).toMatchObject({ chargeId: CHARGE_ID, orderId: ORDER_ID, amount: TOTAL, attempt: 1, status: 'PENDING', refundId: 're_1' });
+  });
+
+  it('refunds a charge once, however often it is asked: in one batch, or again later', async () => {
+    await deliver(request(), request({ reason: 'asked twice' }));
+    await deliver(request());
+    expect(provider.refund).toHaveBeenCalledOnce();
+    expect(refund()).toMatchObject({ reason: 'order cancelled', status: 'PENDING' });
+  });
+
+  it('asks nothing for a charge whose refund succeeded', async () => {
+    db.put(REFUNDS_TABLE, refundRecord({ status: 'SUCCEEDED' }));
+    await deliver(request(), request({ attempt: 2 }));
+    expect(provider.refund).not.toHaveBeenCalled();
+  });
+
+  it('asks again under a new key for the next attempt once the last one failed', async () => {
+    db.put(REFUNDS_TABLE, refundRecord({ status: 'FAILED', failureReason: 'expired_or_canceled_card' }));
+    provider.refund.mockResolvedValue({ refundId: 're_2', status: 'pending', amount: 3300, currency: 'USD' });
+    await deliver(request({ attempt: 2 }));
+    expect(provider.refund.mock.calls[0]?.[0]).toMatchObject({ idempotencyKey: `refund-${CHARGE_ID}-2` });
+    expect(refund()).toMatchObject({ attempt: 2, status: 'PENDING', refundId: 're_2' });
+    expect(refund()).not.toHaveProperty('failureReason');
+  });
+
+  it('holds the next attempt back (the message comes back later) while the failure of the last one is not recorded yet', async () => {
+    db.put(REFUNDS_TABLE, refundRecord({ status: 'PENDING' }));
+    await expect(deliver(request({ attempt: 2 }), request())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
+    expect(provider.refund).not.toHaveBeenCalled();
+  });
+
+  it('asks again with the same key when the provider took the refund but the answer was lost (the record is still REQUESTED)', async () => {
+    provider.refund.mockRejectedValueOnce(new PaymentProviderUnavailableError(3, 'no answer in time'));
+    await expect(deliver(request(), request({ chargeId: 'ch_other' }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
+    expect(refund()).toMatchObject({ status: 'REQUESTED' });
+
+    await deliver(request());
+    const keys = provider.refund.mock.calls.map((c) => (c[0] as { chargeId: string; idempotencyKey: string }).idempotencyKey);
+    expect(keys.filter((k) => k === `refund-${CHARGE_ID}-1`)).toHaveLength(2);
+    expect(refund()).toMatchObject({ status: 'PENDING' });
+  });
+
+  it('counts a refund the provider refuses outright as a failed attempt, and asks again later', async () => {
+    provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge ch_1 has already been refunded', 1, 'charge_already_refunded'));
+    await expect(deliver(request())).resolves.toEqual({ batchItemFailures: [] });
+    expect(refund()).toMatchObject({ status: 'FAILED', failureReason: 'charge_already_refunded: charge ch_1 has already been refunded' });
+    const [retry] = sentTo(REFUNDS_QUEUE_URL);
+    expect(RefundRequest.parse(JSON.parse(retry?.MessageBody ?? ''))).toMatchObject({ attempt: 2 });
+    expect(retry?.DelaySeconds).toBe(5);
+    expect(incidents()).toEqual([]);
+  });
+
+  it('raises RefundFailed and tells order-service when the last attempt is refused', async () => {
+    db.put(REFUNDS_TABLE, refundRecord({ attempt: 2, status: 'FAILED' }));
+    provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge is disputed', 1, 'charge_disputed'));
+    await deliver(request({ attempt: 3 }));
+    expect(incidents()).toEqual(['RefundFailed']);
+    const [result] = sentTo(QUEUE_URL).map((i) => PaymentResultMessage.parse(JSON.parse(i.MessageBody ?? '')));
+    expect(result).toMatchObject({ kind: 'refund', outcome: 'FAILED', chargeId: CHARGE_ID, orderId: ORDER_ID });
+    expect(sentTo(REFUNDS_QUEUE_URL)).toEqual([]);
+  });
+
+  it('fails a message that is not a refund request alone', async () => {
+    await expect(deliver('not json', JSON.stringify({ orderId: ORDER_ID }), request())).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'msg-1' }, { itemIdentifier: 'msg-2' }],
+    });
+    expect(provider.refund).toHaveBeenCalledOnce();
+  });
+});

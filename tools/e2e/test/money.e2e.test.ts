@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FINAL, isStatus, newProduct, orderAwaitingPayment, stockOf, waitForOrder } from '../src/checkout';
+import { api, cloud, setAttributes } from '../src/cloud';
+import {
+  busEvents,
+  chargeOf,
+  deliverWebhook,
+  providerCharges,
+  redeliverWebhook,
+  settleCharge,
+  strayCharge,
+  waitForPayment,
+} from '../src/payments';
+
+/*
+ * Money is an invariant, not a feature (docs/payments.md): every cent the provider took either
+ * pays an order or goes back, and the customer is told which. Each test makes one of the ways it
+ * could go wrong happen, through the real provider simulator and its genuine signed webhooks.
+ */
+
+let admin: SignedInUser;
+beforeAll(async () => {
+  admin = await signIn(api, cloud.admin.email, cloud.admin.password);
+});
+
+const USD = (amount: number) => ({ amount, currency: 'USD' });
+
+describe('money that cannot pay its order goes back', () => {
+  it('cancel while the charge is in flight: the order is CANCELLED, the charge that then succeeds is refunded once, and the order says so', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3, 1250);
+    const { orderId } = await orderAwaitingPayment(customer, product, 2);
+    // The provider takes the charge and has not confirmed it yet.
+    const paid = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    expect(paid.body.paymentStatus).toBe('PROCESSING');
+    expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toEqual({ status: 'PROCESSING', charged: USD(0), refunded: USD(0) });
+
+    const cancelled = await customer.api.post(`/orders/${orderId}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('CANCELLED');
+
+    // Now the provider's success arrives.
+    const charge = await chargeOf(orderId);
+    await settleCharge(charge.id);
+    const order = await waitForPayment(customer, orderId, 'REFUNDED');
+    expect(order.status).toBe('CANCELLED');
+    expect(order.payment).toEqual({ status: 'REFUNDED', charged: USD(2500), refunded: USD(2500) });
+    const [atProvider] = (await providerCharges(orderId)).charges;
+    expect(atProvider?.refunds.map((r) => [r.amount, r.status])).toEqual([[2500, 'succeeded']]);
+    await expect.poll(async () => (await busEvents('OrderRefunded', orderId)).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => stockOf(api, product), { timeout: 15_000 }).toBe(3);
+
+    // The same success delivered again, later, changes nothing: still one refund.
+    await redeliverWebhook(atProvider?.webhooks.find((w) => w.event.type === 'charge.succeeded')?.event.id ?? '');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await providerCharges(orderId)).charges[0]?.refunds).toHaveLength(1);
+    expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toEqual({ status: 'REFUNDED', charged: USD(2500), refunded: USD(2500) });
+  }, 60_000);
+
+  it('cancel, then pay: the payment is refused with 409 and the provider is never asked', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    expect((await customer.api.post(`/orders/${orderId}/cancel`)).status).toBe(200);
+
+    const paid = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(paid.status).toBe(409);
+    expect(paid.body.error.code).toBe('ORDER_NOT_PAYABLE');
+    expect(paid.body.error.message).toContain('CANCELLED');
+    expect((await providerCharges(orderId)).charges).toEqual([]);
+    expect((await customer.api.get(`/orders/${orderId}`)).body).not.toHaveProperty('payment');
+  });
+
+  it('a charge is claimed for one payment method at a time: another method is refused with 409 while one is in flight', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer })).status).toBe(200);
+    const other = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('PAYMENT_IN_PROGRESS');
+    // The same method again is the same charge (the provider's idempotency key): no second charge.
+    expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer })).status).toBe(200);
+    expect((await providerCharges(orderId)).charges).toHaveLength(1);
+  });
+
+  it('a charge is refused once the payment window has closed, although the checkout has not ended the order yet', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    // The order's window closed a moment ago; its checkout times out a moment later.
+    await setAttributes(cloud.tables.orders, { orderId }, { paymentDueAt: new Date(Date.now() - 1000).toISOString() });
+
+    const paid = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(paid.status).toBe(409);
+    expect(paid.body.error.code).toBe('PAYMENT_WINDOW_CLOSED');
+    expect((await providerCharges(orderId)).charges).toEqual([]);
+  });
+
+  it('a success that arrives after the payment window expired is refunded, and the order ends PAYMENT_FAILED with its stock back', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const expired = await waitForOrder(customer, orderId, isStatus(...FINAL), (cloud.paymentWindowSeconds + 20) * 1000);
+    expect(expired.status).toBe('PAYMENT_FAILED');
+
+    // Paying now is refused: the window is closed, whatever the client tries.
+    expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer })).status).toBe(409);
+
+    await settleCharge((await chargeOf(orderId)).id);
+    const order = await waitForPayment(customer, orderId, 'REFUNDED');
+    expect(order).toMatchObject({ status: 'PAYMENT_FAILED', payment: { charged: USD(1500), refunded: USD(1500) } });
+    expect(await stockOf(api, product)).toBe(2);
+  }, 90_000);
+
+  it('a refund that fails is asked again and then succeeds (pm_card_refund_fails_once)', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 990);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.refundFailsOnce });
+    const charge = await chargeOf(orderId);
+    // Whichever comes first, the cancel or the provider's success: the order ends unpaid and the money goes back.
+    await customer.api.post(`/orders/${orderId}/cancel`);
+    const order = await waitForPayment(customer, orderId, 'REFUNDED', 45_000);
+    expect(['CANCELLED', 'PAID']).toContain(order.status);
+    if (order.status === 'CANCELLED') {
+      const refunds = (await providerCharges(orderId)).charges.find((c) => c.id === charge.id)?.refunds ?? [];
+      expect(refunds.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+    }
+  }, 60_000);
+});
+
+describe('a signed webhook that does not match the charge the shop made never pays the order', () => {
+  it('a genuine 1-cent charge for a $15.00 order: refused, recorded as an incident, refunded; the order still awaits its payment', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 1500);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    // The shop begins its payment (what the order must cost is noted), the provider will not answer it.
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+
+    const stray = await strayCharge(orderId, USD(1));
+    await expect.poll(async () => (await busEvents('PaymentMismatch', orderId)).length, { timeout: 15_000 }).toBe(1);
+    const [mismatch] = await busEvents('PaymentMismatch', orderId);
+    expect(mismatch?.detail.detail).toMatchObject({ chargeId: stray, received: USD(1), expected: USD(1500) });
+
+    await expect
+      .poll(async () => (await providerCharges(orderId)).charges.find((c) => c.id === stray)?.refunds.map((r) => r.status), { timeout: 20_000 })
+      .toEqual(['succeeded']);
+    const order = (await customer.api.get(`/orders/${orderId}`)).body;
+    expect(order.status).toBe('AWAITING_PAYMENT');
+    // The order shows the money that was taken and given back.
+    await expect.poll(async () => (await customer.api.get(`/orders/${orderId}`)).body.payment?.refunded).toEqual(USD(1));
+  }, 60_000);
+
+  it.each([
+    ['another currency', { amount: 1500, currency: 'EUR' }],
+    ['the right amount, but not the charge the shop made', { amount: 1500, currency: 'USD' }],
+  ])('%s: refused and refunded, and the shop’s own charge still pays the order', async (_, amount) => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 1500);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const ours = await chargeOf(orderId);
+
+    const stray = await strayCharge(orderId, amount);
+    await expect.poll(async () => (await busEvents('PaymentMismatch', orderId)).length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(async () => (await providerCharges(orderId)).charges.find((c) => c.id === stray)?.refunds.map((r) => r.status), { timeout: 20_000 })
+      .toEqual(['succeeded']);
+
+    await settleCharge(ours.id);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAID');
+    const order = await waitForPayment(customer, orderId, 'CHARGED');
+    expect(order.payment).toMatchObject({ charged: { amount: 1500 + amount.amount } });
+  }, 60_000);
+
+  it('a webhook forged for a charge the provider never made is refused and pays nothing', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 700);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const answer = await deliverWebhook({
+      id: `evt_${randomUUID()}`,
+      type: 'charge.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { chargeId: `ch_${randomUUID()}`, orderId, amount: 700, currency: 'USD' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ received: true, rejected: 'PAYMENT_MISMATCH' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await customer.api.get(`/orders/${orderId}`)).body.status).toBe('AWAITING_PAYMENT');
+  });
+});
+
+describe('the first outcome of a payment stands', () => {
+  it('duplicates and out-of-order deliveries of genuine webhooks change nothing', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 4, 700);
+    const { orderId } = await orderAwaitingPayment(customer, product, 2);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const charge = await chargeOf(orderId);
+    await settleCharge(charge.id);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAID');
+    const success = (await chargeOf(orderId)).webhooks.find((w) => w.event.type === 'charge.succeeded')?.event;
+
+    // Three more deliveries of the success, and a forged failure of the same charge afterwards.
+    for (let i = 0; i < 3; i++) await redeliverWebhook(success?.id ?? '');
+    const late = await deliverWebhook({ ...success, id: `evt_${randomUUID()}`, type: 'charge.failed', data: { ...success?.data, failureReason: 'card_declined' } });
+    expect(late.status).toBeLessThan(300);
+    await new Promise((r) => setTimeout(r, 2000));
+
+    const order = (await customer.api.get(`/orders/${orderId}`)).body;
+    expect(order.status).toBe('PAID');
+    expect(order.payment).toEqual({ status: 'CHARGED', charged: USD(1400), refunded: USD(0) });
+    expect(await stockOf(api, product)).toBe(2);
+    expect(await busEvents('OrderPaid', orderId)).toHaveLength(1);
+  }, 60_000);
+});
