@@ -1,15 +1,28 @@
 import { defineService } from '@shop/common';
+import { IdempotencyKey, PageQuery, ProductIdPath, StockAdjustmentPage, StockAdjustmentRequest, StockAdjustmentResult } from '@shop/domain';
+import * as z from 'zod';
 
 const PRODUCTS = 'product-service/products';
 const CHECKOUT = 'checkout-orchestrator/checkout';
+const STOCK_KEEPERS = ['ADMIN', 'MANAGER'] as const;
 
 export const service = defineService({
   name: 'inventory-service',
-  description: 'Stock for checkout: availability checks, all-or-nothing reservations, commit and release.',
+  description: 'Stock: availability checks, all-or-nothing reservations, commit and release for checkout; adjustments by staff, with their audit trail.',
   tables: {
     reservations: {
       description: 'One item per order that reserved stock: {orderId, lines, status RESERVED/COMMITTED/RELEASED, createdAt, ...}.',
       partitionKey: { name: 'orderId', type: 'S' },
+    },
+    'stock-adjustments': {
+      description: "Each product's stock audit trail: {productId, adjustmentKey <at>#<adjustmentId>, adjustmentId, delta, reason, by, at}.",
+      partitionKey: { name: 'productId', type: 'S' },
+      sortKey: { name: 'adjustmentKey', type: 'S' },
+    },
+    'idempotency-keys': {
+      description: 'Idempotency-Key of each stock adjustment (per user) with the hash of its request and the adjustment it made; expires after 24 h.',
+      partitionKey: { name: 'key', type: 'S' },
+      ttlAttribute: 'expiresAt',
     },
   },
   functions: {
@@ -44,6 +57,43 @@ export const service = defineService({
         { type: 'invoke', callers: ['order-service/cancel-order'] },
       ],
       permissions: { tables: { reservations: 'read-write' }, foreignTables: { [PRODUCTS]: 'read-write' } },
+    },
+    'adjust-stock': {
+      description: "Changes a product's stock by a signed delta and records it in the audit trail, in one transaction; idempotent by key.",
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/products/{id}/stock-adjustments',
+          auth: { kind: 'signed-in', roles: STOCK_KEEPERS },
+          summary: "Adjust a product's stock by a signed delta, with a reason (Idempotency-Key header required)",
+          request: { path: ProductIdPath, body: StockAdjustmentRequest, headers: z.looseObject({ 'idempotency-key': IdempotencyKey }) },
+          response: { status: 201, body: StockAdjustmentResult },
+          errors: [403, 404, 409, 422, 503],
+        },
+      ],
+      // The stock change, the trail entry and the key are one transaction across both services' tables.
+      permissions: { tables: { 'stock-adjustments': 'read-write', 'idempotency-keys': 'read-write' }, foreignTables: { [PRODUCTS]: 'read-write' } },
+    },
+    'list-stock-adjustments': {
+      description: "Answers a product's stock audit trail, newest first, one page at a time.",
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'GET',
+          path: '/products/{id}/stock-adjustments',
+          auth: { kind: 'signed-in', roles: STOCK_KEEPERS },
+          summary: "List a product's stock adjustments, newest first (cursor pagination)",
+          request: { path: ProductIdPath, query: PageQuery },
+          response: { status: 200, body: StockAdjustmentPage },
+          errors: [403, 404],
+        },
+      ],
+      permissions: { tables: { 'stock-adjustments': 'read' }, foreignTables: { [PRODUCTS]: 'read' } },
     },
   },
 });

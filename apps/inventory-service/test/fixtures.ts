@@ -1,9 +1,18 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { accessTokenClaims } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { Reservation } from '../src/domain/reservation';
 
 export const PRODUCTS_TABLE = 'shop-test-product-service-products';
 export const RESERVATIONS_TABLE = 'shop-test-inventory-service-reservations';
+export const ADJUSTMENTS_TABLE = 'shop-test-inventory-service-stock-adjustments';
+export const KEYS_TABLE = 'shop-test-inventory-service-idempotency-keys';
+
+export const ADMIN_ID = 'a0000000-0000-4000-8000-000000000001';
+export const MANAGER_ID = 'a0000000-0000-4000-8000-000000000002';
+export const ADMIN = () => accessTokenClaims({ userId: ADMIN_ID, roles: ['ADMIN'] });
+export const MANAGER = () => accessTokenClaims({ userId: MANAGER_ID, roles: ['MANAGER'] });
+export const CUSTOMER = () => accessTokenClaims({ userId: 'a0000000-0000-4000-8000-000000000003', roles: ['CUSTOMER'] });
 
 export const ORDER_ID = '0a000000-0000-4000-8000-000000000001';
 export const MUG = '11111111-1111-4111-8111-111111111111';
@@ -45,6 +54,8 @@ export function withInventoryEnvironment(): void {
   beforeEach(() => {
     vi.stubEnv('PRODUCTS_TABLE', PRODUCTS_TABLE);
     vi.stubEnv('RESERVATIONS_TABLE', RESERVATIONS_TABLE);
+    vi.stubEnv('STOCK_ADJUSTMENTS_TABLE', ADJUSTMENTS_TABLE);
+    vi.stubEnv('IDEMPOTENCY_KEYS_TABLE', KEYS_TABLE);
   });
   afterEach(() => {
     vi.unstubAllEnvs();

@@ -5,6 +5,7 @@ import {
   Product,
   ProductIdPath,
   ProductPage,
+  UpdateProductHeaders,
   UpdateProductRequest,
 } from '@shop/domain';
 
@@ -15,7 +16,7 @@ export const service = defineService({
   description: 'The catalogue: products with prices in integer cents and stock, soft-deleted, listed with cursor pagination.',
   tables: {
     products: {
-      description: 'One item per product; deleted products keep their item with a deletedAt.',
+      description: 'One item per product, with its version (ETag) and initial stock; deleted products keep their item with a deletedAt.',
       partitionKey: { name: 'productId', type: 'S' },
       globalSecondaryIndexes: [
         {
@@ -47,7 +48,7 @@ export const service = defineService({
       permissions: { tables: { products: 'write' } },
     },
     'update-product': {
-      description: 'Changes the name, description, price or stock of a listed product.',
+      description: 'Changes the name, description or price of a listed product, optionally only at the version the editor read (If-Match).',
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [
@@ -56,10 +57,10 @@ export const service = defineService({
           method: 'PUT',
           path: '/products/{id}',
           auth: { kind: 'signed-in', roles: CATALOG_EDITORS },
-          summary: 'Update a product (ADMIN or MANAGER)',
-          request: { path: ProductIdPath, body: UpdateProductRequest },
+          summary: "Update a product's name, description or price (ADMIN or MANAGER)",
+          request: { path: ProductIdPath, body: UpdateProductRequest, headers: UpdateProductHeaders },
           response: { status: 200, body: Product },
-          errors: [403, 404],
+          errors: [403, 404, 412],
         },
       ],
       permissions: { tables: { products: 'write' } },
@@ -92,7 +93,7 @@ export const service = defineService({
           method: 'GET',
           path: '/products/{id}',
           auth: { kind: 'public' },
-          summary: 'Get a product',
+          summary: 'Get a product (with its ETag)',
           request: { path: ProductIdPath },
           response: { status: 200, body: Product },
           errors: [404],

@@ -1,5 +1,6 @@
 import { accessTokenClaims } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
+import type { Product } from '@shop/domain';
 import type { ProductRecord } from '../src/domain/product-record';
 
 export const TABLE = 'shop-test-product-service-products';
@@ -21,8 +22,16 @@ export function storedProduct(overrides: Partial<ProductRecord> = {}): ProductRe
     createdAt: '2025-01-10T09:00:00.000Z',
     updatedAt: '2025-01-10T09:00:00.000Z',
     listing: 'LISTED',
+    version: 3,
+    initialStock: 20,
     ...overrides,
   };
+}
+
+/** What the API answers of a stored item: the Product, without the item's internal attributes. */
+export function apiProduct(record: ProductRecord): Product {
+  const { listing: _listing, deletedAt: _deletedAt, version: _version, initialStock: _initialStock, ...product } = record;
+  return product;
 }
 
 /** The table name comes from the environment, as infra and the local cloud set it. */

@@ -48,9 +48,9 @@ describe('bad input gets a 4xx naming what was wrong, and writes nothing', () =>
   });
 
   it('PUT /products/{id} with bad fields → 400, product unchanged', async () => {
-    const res = await expectNothingWritten(() => admin.api.put(`/products/${productId}`, { stock: -5 }));
+    const res = await expectNothingWritten(() => admin.api.put(`/products/${productId}`, { price: { amount: -5, currency: 'USD' } }));
     expect(res.status).toBe(400);
-    expect(res.body.error.details[0].field).toBe('stock');
+    expect(res.body.error.details[0].field).toBe('price.amount');
     const empty = await expectNothingWritten(() => admin.api.put(`/products/${productId}`, {}));
     expect(empty.status).toBe(400);
   });

@@ -1,16 +1,20 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, requireEnv, tableEnvVar } from '@shop/common';
 import { batchGetAll, dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
-import type { Product, UpdateProductRequest } from '@shop/domain';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';
 import type { ProductRepository } from '../domain/product-repository';
+import { versionOf } from '../domain/product-version';
 
 export const PRODUCTS_TABLE_ENV = tableEnvVar('products');
 export const LISTING_INDEX = 'by-listing';
 
 /** Only a product that exists and is not soft-deleted may change. */
 const LISTED_PRODUCT = 'attribute_exists(productId) AND attribute_not_exists(deletedAt)';
+
+/** Every change product-service makes moves the item's version on (an item without one counts as 0). */
+const BUMP_VERSION = 'ADD version :one';
 
 export interface DynamoProductRepositoryOptions {
   client?: () => DynamoDBDocumentClient;
@@ -39,24 +43,34 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
       }
     },
 
-    async update(productId: string, update: UpdateProductRequest, now: Date): Promise<Product | undefined> {
+    async update(productId, update, now, precondition) {
       const changes = Object.entries(changedAttributes(update, now));
+      const version = precondition?.kind === 'one-of' ? versionCondition(precondition.versions) : undefined;
       try {
         const out = await client().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { productId },
-            UpdateExpression: `SET ${changes.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
+            UpdateExpression: `SET ${changes.map((_, i) => `#a${i} = :v${i}`).join(', ')} ${BUMP_VERSION}`,
             ExpressionAttributeNames: Object.fromEntries(changes.map(([name], i) => [`#a${i}`, name])),
-            ExpressionAttributeValues: Object.fromEntries(changes.map(([, value], i) => [`:v${i}`, value])),
-            ConditionExpression: LISTED_PRODUCT,
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(changes.map(([, value], i) => [`:v${i}`, value])),
+              ':one': 1,
+              ...version?.values,
+            },
+            // The version is checked in the write itself: a change landing between a read and this write cannot be lost.
+            ConditionExpression: version ? `${LISTED_PRODUCT} AND ${version.expression}` : LISTED_PRODUCT,
             ReturnValues: 'ALL_NEW',
+            // The item as it was, to tell an unknown product (404) from a stale version (412).
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return toProduct(out.Attributes as ProductRecord);
+        const record = out.Attributes as ProductRecord;
+        return { kind: 'updated', product: toProduct(record), version: versionOf(record) };
       } catch (error) {
-        if (isConditionalCheckFailed(error)) return undefined;
-        throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
+        const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+        return old?.['listing'] ? { kind: 'version-mismatch', version: Number(old['version']?.N ?? 0) } : { kind: 'not-found' };
       }
     },
 
@@ -68,8 +82,8 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
             TableName: tableName(),
             Key: { productId },
             // Removing `listing` takes the product out of the sparse index, so pages never hold it.
-            UpdateExpression: 'SET deletedAt = :now, updatedAt = :now REMOVE listing',
-            ExpressionAttributeValues: { ':now': timestamp },
+            UpdateExpression: `SET deletedAt = :now, updatedAt = :now REMOVE listing ${BUMP_VERSION}`,
+            ExpressionAttributeValues: { ':now': timestamp, ':one': 1 },
             ConditionExpression: LISTED_PRODUCT,
           }),
         );
@@ -84,7 +98,7 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
       // Strongly consistent: a product read right after it was created or changed is that product.
       const out = await client().send(new GetCommand({ TableName: tableName(), Key: { productId }, ConsistentRead: true }));
       const record = out.Item as ProductRecord | undefined;
-      return record && isListed(record) ? toProduct(record) : undefined;
+      return record && isListed(record) ? { product: toProduct(record), version: versionOf(record) } : undefined;
     },
 
     async getMany(productIds) {
@@ -113,5 +127,21 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
         ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as ListingKey } : {}),
       };
     },
+  };
+}
+
+/**
+ * `If-Match` versions as a condition. Version 0 is an item written before versions existed, which
+ * has no `version` attribute. The route's schema lets at most 20 tags through (DynamoDB's IN takes 100).
+ */
+function versionCondition(versions: readonly number[]): { expression: string; values: Record<string, number> } {
+  const numbered = versions.filter((v) => v > 0);
+  const alternatives = [
+    ...(versions.includes(0) ? ['attribute_not_exists(version)'] : []),
+    ...(numbered.length ? [`version IN (${numbered.map((_, i) => `:version${i}`).join(', ')})`] : []),
+  ];
+  return {
+    expression: `(${alternatives.join(' OR ')})`,
+    values: Object.fromEntries(numbered.map((v, i) => [`:version${i}`, v])),
   };
 }

@@ -5,11 +5,15 @@ export const LISTED = 'LISTED';
 
 /**
  * A product as the table stores it. `listing` puts it in the sparse `by-listing` index while it is
- * listed; `deletedAt` marks a soft delete. Neither is part of the API's Product.
+ * listed; `deletedAt` marks a soft delete; `version` counts product-service's changes (the
+ * `ETag`); `initialStock` is the stock it was created with, where its stock ledger starts
+ * (inventory-service's README). None of them is part of the API's Product.
  */
 export interface ProductRecord extends Product {
   listing?: typeof LISTED;
   deletedAt?: string;
+  version?: number;
+  initialStock?: number;
 }
 
 /** A new product from a create request, with its id and timestamps. */
@@ -26,9 +30,9 @@ export function newProduct(request: CreateProductRequest, at: { productId: strin
   };
 }
 
-/** The stored form of a new product: listed. */
+/** The stored form of a new product: listed, at version 1, its opening stock kept as the start of its ledger. */
 export function toRecord(product: Product): ProductRecord {
-  return { ...product, listing: LISTED };
+  return { ...product, listing: LISTED, version: 1, initialStock: product.stock };
 }
 
 /** The API's Product from a stored item: only the schema's attributes, never internal ones. */
@@ -49,10 +53,13 @@ export function isListed(record: ProductRecord): boolean {
   return record.deletedAt === undefined;
 }
 
-/** The attributes an update sets, in a fixed order, with the new `updatedAt`. */
+/**
+ * The attributes an update sets, in a fixed order, with the new `updatedAt`. Never `stock`: the
+ * request schema refuses it, as stock changes only by relative, conditional writes.
+ */
 export function changedAttributes(update: UpdateProductRequest, now: Date): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
-  for (const key of ['name', 'description', 'price', 'stock'] as const) {
+  for (const key of ['name', 'description', 'price'] as const) {
     if (update[key] !== undefined) changes[key] = update[key];
   }
   changes['updatedAt'] = now.toISOString();

@@ -1,6 +1,7 @@
 import type { Product, UpdateProductRequest } from '@shop/domain';
 import type { ListingKey } from './cursor';
 import type { ProductRecord } from './product-record';
+import type { VersionPrecondition } from './product-version';
 
 export interface ProductPageResult {
   items: Product[];
@@ -8,15 +9,28 @@ export interface ProductPageResult {
   lastKey?: ListingKey;
 }
 
+/** A product and the version of its item (its `ETag`). */
+export interface VersionedProduct {
+  product: Product;
+  version: number;
+}
+
+export type UpdateOutcome =
+  | ({ kind: 'updated' } & VersionedProduct)
+  /** No listed product with that id; nothing changed. */
+  | { kind: 'not-found' }
+  /** The product is at another version than the precondition names; nothing changed. */
+  | { kind: 'version-mismatch'; version: number };
+
 /** Where products live. Unknown and soft-deleted products are alike: absent. */
 export interface ProductRepository {
   /** Stores a new product; throws ConflictError if its id is taken. */
   create(product: Product): Promise<void>;
-  /** Applies a partial update to a listed product; `undefined` when there is none with that id. */
-  update(productId: string, update: UpdateProductRequest, now: Date): Promise<Product | undefined>;
+  /** Applies a partial update to a listed product, at one of the versions the precondition names when there is one; bumps the version. */
+  update(productId: string, update: UpdateProductRequest, now: Date, precondition?: VersionPrecondition): Promise<UpdateOutcome>;
   /** Soft-deletes a listed product; `false` when there is none with that id. */
   softDelete(productId: string, now: Date): Promise<boolean>;
-  get(productId: string): Promise<Product | undefined>;
+  get(productId: string): Promise<VersionedProduct | undefined>;
   /**
    * The stored items of these products, listed or soft-deleted, in no particular order;
    * unknown ids are absent. Ids must be distinct.

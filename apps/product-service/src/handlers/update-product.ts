@@ -1,14 +1,23 @@
-import { httpHandler, httpRoute, NotFoundError } from '@shop/common';
+import { httpHandler, httpRoute, NotFoundError, PreconditionFailedError } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
 import { dynamoProductRepository } from '../adapters/dynamodb-product-repository';
+import { etagOf, preconditionOf } from '../domain/product-version';
 import { service } from '../service';
 
 const route = httpRoute(service, 'update-product');
 const products = dynamoProductRepository();
 
-export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ path, body, principal, log }) => {
-  const product = await products.update(path.id, body, new Date());
-  if (!product) throw new NotFoundError('Product not found');
-  log.info({ productId: product.productId, fields: Object.keys(body), by: principal.userId }, 'product updated');
-  return { status: 200, body: product };
+export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ path, body, headers, principal, log }) => {
+  const outcome = await products.update(path.id, body, new Date(), preconditionOf(headers['if-match']));
+  switch (outcome.kind) {
+    case 'not-found':
+      throw new NotFoundError('Product not found');
+    case 'version-mismatch':
+      throw new PreconditionFailedError(
+        `The product changed since you read it: it is at ETag ${etagOf(outcome.version)}, not ${headers['if-match']}. Read it again, then retry.`,
+      );
+    case 'updated':
+      log.info({ productId: path.id, fields: Object.keys(body), version: outcome.version, by: principal.userId }, 'product updated');
+      return { status: 200, body: outcome.product, headers: { etag: etagOf(outcome.version) } };
+  }
 });

@@ -20,19 +20,19 @@ describe('product records', () => {
     expect(Product.safeParse(product).success).toBe(true);
   });
 
-  it('stores a new product as listed', () => {
-    const product = newProduct({ name: 'Mug', description: '', price: { amount: 1, currency: 'USD' }, stock: 0 }, { productId, now });
-    expect(toRecord(product)).toEqual({ ...product, listing: 'LISTED' });
+  it('stores a new product as listed, at version 1, keeping its opening stock as its initial stock', () => {
+    const product = newProduct({ name: 'Mug', description: '', price: { amount: 1, currency: 'USD' }, stock: 9 }, { productId, now });
+    expect(toRecord(product)).toEqual({ ...product, listing: 'LISTED', version: 1, initialStock: 9 });
   });
 
   it('answers only the Product attributes of a stored item', () => {
     const product = newProduct({ name: 'Mug', description: 'white', price: { amount: 1, currency: 'USD' }, stock: 0 }, { productId, now });
-    const stored = { ...toRecord(product), deletedAt: now.toISOString(), internalNote: 'x', price: { ...product.price, legacy: true } };
+    const stored = { ...toRecord(product), version: 4, deletedAt: now.toISOString(), internalNote: 'x', price: { ...product.price, legacy: true } };
     expect(toProduct(stored)).toEqual(product);
   });
 
   it('changes only the given attributes and always the update time', () => {
-    expect(changedAttributes({ stock: 0 }, now)).toEqual({ stock: 0, updatedAt: now.toISOString() });
+    expect(changedAttributes({ description: '' }, now)).toEqual({ description: '', updatedAt: now.toISOString() });
     expect(changedAttributes({ name: 'Cup', price: { amount: 5, currency: 'GBP' } }, now)).toEqual({
       name: 'Cup',
       price: { amount: 5, currency: 'GBP' },

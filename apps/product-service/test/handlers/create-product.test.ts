@@ -38,7 +38,8 @@ describe('POST /products', () => {
     const [put] = ddb.commandCalls(PutCommand);
     expect(put?.args[0].input).toEqual({
       TableName: TABLE,
-      Item: { ...product, listing: 'LISTED' },
+      // Version 1 for If-Match; the opening stock kept as where the product's stock ledger starts.
+      Item: { ...product, listing: 'LISTED', version: 1, initialStock: 40 },
       ConditionExpression: 'attribute_not_exists(productId)',
     });
   });

@@ -23,7 +23,7 @@ const remove = (claims: JwtClaims | null = ADMIN(), id = PRODUCT_ID) =>
   invokeHandler(handler, routeEvent(route, { pathParameters: { id }, ...(claims ? { claims } : {}) }));
 
 describe('DELETE /products/{id}', () => {
-  it('soft-deletes for an ADMIN: marks it deleted, takes it out of the listing, answers 204 with no body', async () => {
+  it('soft-deletes for an ADMIN: marks it deleted, takes it out of the listing, moves its version on, answers 204 with no body', async () => {
     const res = await remove();
 
     expect(res.status).toBe(204);
@@ -33,7 +33,7 @@ describe('DELETE /products/{id}', () => {
     expect(input).toMatchObject({
       TableName: TABLE,
       Key: { productId: PRODUCT_ID },
-      UpdateExpression: 'SET deletedAt = :now, updatedAt = :now REMOVE listing',
+      UpdateExpression: 'SET deletedAt = :now, updatedAt = :now REMOVE listing ADD version :one',
       ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt)',
     });
     expect(input?.ExpressionAttributeValues?.[':now']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

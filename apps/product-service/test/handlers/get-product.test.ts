@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-product';
 import { service } from '../../src/service';
-import { CUSTOMER, PRODUCT_ID, storedProduct, TABLE, withProductsTable } from '../fixtures';
+import { apiProduct, CUSTOMER, PRODUCT_ID, storedProduct, TABLE, withProductsTable } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'get-product');
@@ -20,14 +20,22 @@ afterAll(() => {
 const get = (id = PRODUCT_ID) => invokeHandler(handler, routeEvent(route, { pathParameters: { id } }));
 
 describe('GET /products/{id}', () => {
-  it('answers a listed product to anyone, without internal attributes', async () => {
-    ddb.on(GetCommand, { TableName: TABLE, Key: { productId: PRODUCT_ID } }).resolves({ Item: storedProduct() });
+  it('answers a listed product to anyone, without internal attributes, and its version as ETag', async () => {
+    ddb.on(GetCommand, { TableName: TABLE, Key: { productId: PRODUCT_ID } }).resolves({ Item: storedProduct({ version: 3 }) });
 
     const res = await get();
 
     expect(res.status).toBe(200);
-    const { listing: _listing, ...product } = storedProduct();
-    expect(res.body).toEqual(product);
+    expect(res.body).toEqual(apiProduct(storedProduct()));
+    expect(res.headers['etag']).toBe('"3"');
+  });
+
+  it('answers ETag "0" for a product stored before items had versions', async () => {
+    const { version: _version, ...unversioned } = storedProduct();
+    ddb.on(GetCommand).resolves({ Item: unversioned });
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(res.headers['etag']).toBe('"0"');
   });
 
   it('answers the same to a signed-in customer', async () => {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/update-product';
 import { service } from '../../src/service';
-import { ADMIN, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, withProductsTable } from '../fixtures';
+import { ADMIN, apiProduct, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, withProductsTable } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'update-product');
@@ -18,55 +18,144 @@ afterAll(() => {
   ddb.restore();
 });
 
-const notListed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-const update = (body: unknown, claims: JwtClaims | null = ADMIN(), id = PRODUCT_ID) =>
-  invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { pathParameters: { id }, body, ...(claims ? { claims } : {}) }));
+/** What DynamoDB throws when the condition fails; `item` is the product as it was (ALL_OLD), absent when there is none. */
+const conditionFailed = (item?: Record<string, AttributeValue>) =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: item } : {}) });
+const listedAt = (version: number) => ({ productId: { S: PRODUCT_ID }, listing: { S: 'LISTED' }, stock: { N: '12' }, version: { N: String(version) } });
+
+const update = (body: unknown, options: { claims?: JwtClaims | null; id?: string; ifMatch?: string } = {}) => {
+  const { claims = ADMIN(), id = PRODUCT_ID, ifMatch } = options;
+  return invokeHandler<Record<string, unknown>>(
+    handler,
+    routeEvent(route, { pathParameters: { id }, body, ...(claims ? { claims } : {}), ...(ifMatch === undefined ? {} : { headers: { 'If-Match': ifMatch } }) }),
+  );
+};
+const sent = () => ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
 
 describe('PUT /products/{id}', () => {
-  it('changes only the given fields and answers the updated product', async () => {
-    const after = storedProduct({ stock: 7, price: { amount: 999, currency: 'EUR' }, updatedAt: '2025-02-01T00:00:00.000Z' });
+  it('changes only the given fields, moves the version on, and answers the product with its new ETag', async () => {
+    const after = storedProduct({ price: { amount: 999, currency: 'EUR' }, updatedAt: '2025-02-01T00:00:00.000Z', version: 4 });
     ddb.on(UpdateCommand).resolves({ Attributes: after });
 
-    const res = await update({ stock: 7, price: { amount: 999, currency: 'EUR' } });
+    const res = await update({ name: 'Espresso cup', price: { amount: 999, currency: 'EUR' } });
 
     expect(res.status).toBe(200);
-    const { listing: _listing, ...product } = after;
-    expect(res.body).toEqual(product);
-
-    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({
+    expect(res.body).toEqual(apiProduct(after));
+    expect(res.headers['etag']).toBe('"4"');
+    expect(sent()).toMatchObject({
       TableName: TABLE,
       Key: { productId: PRODUCT_ID },
+      UpdateExpression: 'SET #a0 = :v0, #a1 = :v1, #a2 = :v2 ADD version :one',
+      ExpressionAttributeNames: { '#a0': 'name', '#a1': 'price', '#a2': 'updatedAt' },
+      ExpressionAttributeValues: { ':one': 1 },
+      // Without If-Match: last write wins.
       ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt)',
       ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    const names = Object.values(input?.ExpressionAttributeNames ?? {});
-    expect(names).toEqual(['price', 'stock', 'updatedAt']);
-    expect(input?.UpdateExpression).not.toMatch(/REMOVE|listing|createdAt|name|description/);
+    expect(sent()?.UpdateExpression).not.toMatch(/stock|listing|createdAt|REMOVE/);
   });
 
   it('lets a MANAGER update a product', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: storedProduct({ name: 'Tea cup' }) });
-    const res = await update({ name: 'Tea cup' }, MANAGER());
+    const res = await update({ name: 'Tea cup' }, { claims: MANAGER() });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'Tea cup' });
   });
 
-  it('answers 404 for an unknown or deleted product', async () => {
-    ddb.on(UpdateCommand).rejects(notListed());
-    const res = await update({ stock: 1 });
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
+  it('updates only at the version If-Match names, checked in the write itself', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: storedProduct({ name: 'Tea cup', version: 4 }) });
+
+    const res = await update({ name: 'Tea cup' }, { ifMatch: '"3"' });
+
+    expect(res.status).toBe(200);
+    expect(res.headers['etag']).toBe('"4"');
+    expect(sent()).toMatchObject({
+      ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt) AND (version IN (:version0))',
+      ExpressionAttributeValues: { ':version0': 3 },
+    });
+  });
+
+  it('takes several tags, and "0" for a product stored before items had versions', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: storedProduct({ version: 1 }) });
+    await update({ name: 'Tea cup' }, { ifMatch: '"0", "5"' });
+    expect(sent()).toMatchObject({
+      ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt) AND (attribute_not_exists(version) OR version IN (:version0))',
+      ExpressionAttributeValues: { ':version0': 5 },
+    });
+  });
+
+  it('takes If-Match: * as "any current version"', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: storedProduct() });
+    const res = await update({ name: 'Tea cup' }, { ifMatch: '*' });
+    expect(res.status).toBe(200);
+    expect(sent()?.ConditionExpression).toBe('attribute_exists(productId) AND attribute_not_exists(deletedAt)');
+  });
+
+  it('answers 412 PRECONDITION_FAILED, naming the current ETag, when the product moved on since the caller read it', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed(listedAt(5)));
+
+    const res = await update({ name: 'Tea cup' }, { ifMatch: '"3"' });
+
+    expect(res.status).toBe(412);
+    expect(res.body).toEqual({
+      error: {
+        code: 'PRECONDITION_FAILED',
+        message: 'The product changed since you read it: it is at ETag "5", not "3". Read it again, then retry.',
+      },
+    });
+    // One conditional write, refused by DynamoDB: nothing changed.
+    expect(ddb.calls()).toHaveLength(1);
+  });
+
+  it('answers 404 for an unknown product, with or without If-Match', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    expect((await update({ name: 'Tea cup' })).body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
+    expect((await update({ name: 'Tea cup' }, { ifMatch: '"3"' })).status).toBe(404);
+  });
+
+  it('answers 404, not 412, for a deleted product', async () => {
+    const { listing: _listing, ...deleted } = listedAt(4);
+    ddb.on(UpdateCommand).rejects(conditionFailed({ ...deleted, deletedAt: { S: '2025-02-02T00:00:00.000Z' } }));
+    expect((await update({ name: 'Tea cup' }, { ifMatch: '"3"' })).status).toBe(404);
+  });
+
+  it.each([
+    ['alone', { stock: 7 }],
+    ['with other fields', { name: 'Tea cup', stock: 7 }],
+    ['as 0', { stock: 0 }],
+  ])('answers 400 naming stock, pointing to stock adjustments, when the body sets stock %s, and writes nothing', async (_, body) => {
+    const res = await update(body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: {
+        code: 'VALIDATION_FAILED',
+        details: [
+          {
+            field: 'stock',
+            message: 'stock cannot be set: it changes by signed deltas, POST /products/{id}/stock-adjustments {delta, reason} with an Idempotency-Key',
+          },
+        ],
+      },
+    });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([['W/"3"'], ['3'], ['"three"']])('answers 400 naming if-match for If-Match %s, and writes nothing', async (ifMatch) => {
+    const res = await update({ name: 'Tea cup' }, { ifMatch });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ field: 'if-match' }] } });
+    expect(ddb.calls()).toHaveLength(0);
   });
 
   it('answers 401 without a signed-in caller and writes nothing', async () => {
-    const res = await update({ stock: 1 }, null);
+    const res = await update({ name: 'Tea cup' }, { claims: null });
     expect(res.status).toBe(401);
     expect(ddb.calls()).toHaveLength(0);
   });
 
   it('answers 403 to a CUSTOMER and writes nothing', async () => {
-    const res = await update({ stock: 1 }, CUSTOMER());
+    const res = await update({ name: 'Tea cup' }, { claims: CUSTOMER() });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
     expect(ddb.calls()).toHaveLength(0);
@@ -74,12 +163,9 @@ describe('PUT /products/{id}', () => {
 
   it.each([
     ['no fields at all', {}, 'body'],
-    ['malformed JSON', '{"stock":', 'body'],
-    ['an unknown field', { stock: 1, listing: 'LISTED' }, 'listing'],
+    ['malformed JSON', '{"name":', 'body'],
+    ['an unknown field', { name: 'Cup', listing: 'LISTED' }, 'listing'],
     ['a field the API does not let change', { createdAt: '2020-01-01T00:00:00.000Z' }, 'createdAt'],
-    ['a stock that is a string', { stock: '3' }, 'stock'],
-    ['a negative stock', { stock: -3 }, 'stock'],
-    ['a fractional stock', { stock: 0.5 }, 'stock'],
     ['a negative price', { price: { amount: -100, currency: 'USD' } }, 'price.amount'],
     ['a fractional price', { price: { amount: 1.25, currency: 'USD' } }, 'price.amount'],
     ['a price without currency', { price: { amount: 100 } }, 'price.currency'],
@@ -94,7 +180,7 @@ describe('PUT /products/{id}', () => {
   });
 
   it('answers 400 naming the id when it is not a product id, and writes nothing', async () => {
-    const res = await update({ stock: 1 }, ADMIN(), 'not-a-uuid');
+    const res = await update({ name: 'Tea cup' }, { id: 'not-a-uuid' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { details: [{ field: 'id' }] } });
     expect(ddb.calls()).toHaveLength(0);

@@ -1,0 +1,132 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, transactionCancellationReasons } from '@shop/aws';
+import type { AdjustmentKeyRecord, StockAdjustmentRecord } from '../domain/stock-adjustment';
+import type { ApplyOutcome, StockAdjustmentStore } from '../domain/stock-adjustment-store';
+import type { TrailKey } from '../domain/trail-cursor';
+import { PRODUCTS_TABLE_ENV } from './dynamodb-inventory-store';
+
+export const STOCK_ADJUSTMENTS_TABLE_ENV = tableEnvVar('stock-adjustments');
+export const IDEMPOTENCY_KEYS_TABLE_ENV = tableEnvVar('idempotency-keys');
+
+/** Attempts of a transaction that DynamoDB cancels for a conflict with another one on the same item. */
+export const CONFLICT_ATTEMPTS = 4;
+
+export interface DynamoStockAdjustmentStoreOptions {
+  client?: () => DynamoDBDocumentClient;
+  /** Read at each call, not at load. */
+  productsTable?: () => string;
+  adjustmentsTable?: () => string;
+  keysTable?: () => string;
+  /** Wait before attempt `n` (2, 3, …) after a transaction conflict: jittered, growing. */
+  conflictDelayMs?: (attempt: number) => number;
+}
+
+export function dynamoStockAdjustmentStore(options: DynamoStockAdjustmentStoreOptions = {}): StockAdjustmentStore {
+  const client = options.client ?? dynamoDocumentClient;
+  const productsTable = options.productsTable ?? (() => requireEnv(PRODUCTS_TABLE_ENV));
+  const adjustmentsTable = options.adjustmentsTable ?? (() => requireEnv(STOCK_ADJUSTMENTS_TABLE_ENV));
+  const keysTable = options.keysTable ?? (() => requireEnv(IDEMPOTENCY_KEYS_TABLE_ENV));
+  const conflictDelayMs = options.conflictDelayMs ?? ((attempt) => (10 + Math.random() * 20) * 2 ** (attempt - 2));
+
+  const transaction = (adjustment: StockAdjustmentRecord, key: AdjustmentKeyRecord, now: Date) =>
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          // Relative, like a reservation's: a checkout landing at the same moment is never overwritten.
+          Update: {
+            TableName: productsTable(),
+            Key: { productId: adjustment.productId },
+            UpdateExpression: 'SET stock = stock + :delta',
+            ConditionExpression: adjustment.delta < 0 ? 'attribute_exists(listing) AND stock >= :take' : 'attribute_exists(listing)',
+            ExpressionAttributeValues: { ':delta': adjustment.delta, ...(adjustment.delta < 0 ? { ':take': -adjustment.delta } : {}) },
+            // The product as it was, to tell an unknown product from too little stock, and say how much there is.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Put: { TableName: adjustmentsTable(), Item: adjustment, ConditionExpression: 'attribute_not_exists(adjustmentKey)' },
+        },
+        {
+          Put: {
+            TableName: keysTable(),
+            Item: key,
+            // TTL deletes expired items only eventually: an expired key counts as free.
+            ConditionExpression: 'attribute_not_exists(#key) OR expiresAt < :now',
+            ExpressionAttributeNames: { '#key': 'key' },
+            ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+          },
+        },
+      ],
+    });
+
+  return {
+    async apply(adjustment, key, now) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client().send(transaction(adjustment, key, now));
+          return { kind: 'applied' };
+        } catch (error) {
+          const reasons = transactionCancellationReasons(error);
+          if (!reasons) throw error;
+          const [product, entry, heldKey] = reasons;
+          // The key first: a repeated request may find the stock changed by its own first attempt.
+          if (heldKey?.Code === 'ConditionalCheckFailed') return { kind: 'key-taken' };
+          if (product?.Code === 'ConditionalCheckFailed') return refusal(product.Item);
+          if (entry?.Code === 'ConditionalCheckFailed') throw new Error(`adjustment ${adjustment.adjustmentKey} exists already`);
+          if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw error;
+          if (attempt === CONFLICT_ATTEMPTS) return { kind: 'busy' };
+          await new Promise((resolve) => setTimeout(resolve, conflictDelayMs(attempt + 1)));
+        }
+      }
+    },
+
+    async heldKey(key) {
+      const out = await client().send(new GetCommand({ TableName: keysTable(), Key: { key }, ConsistentRead: true }));
+      return out.Item as AdjustmentKeyRecord | undefined;
+    },
+
+    async get(productId, adjustmentKey) {
+      const out = await client().send(new GetCommand({ TableName: adjustmentsTable(), Key: { productId, adjustmentKey }, ConsistentRead: true }));
+      return out.Item as StockAdjustmentRecord | undefined;
+    },
+
+    async stockOf(productId) {
+      const out = await client().send(
+        new GetCommand({ TableName: productsTable(), Key: { productId }, ConsistentRead: true, ProjectionExpression: 'stock' }),
+      );
+      return out.Item?.['stock'] as number | undefined;
+    },
+
+    async productExists(productId) {
+      const out = await client().send(new GetCommand({ TableName: productsTable(), Key: { productId }, ProjectionExpression: 'productId' }));
+      return out.Item !== undefined;
+    },
+
+    async trailPage(productId, { limit, startKey }) {
+      const out = await client().send(
+        new QueryCommand({
+          TableName: adjustmentsTable(),
+          KeyConditionExpression: 'productId = :productId',
+          ExpressionAttributeValues: { ':productId': productId },
+          ScanIndexForward: false,
+          Limit: limit,
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      return {
+        items: (out.Items ?? []) as StockAdjustmentRecord[],
+        ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as TrailKey } : {}),
+      };
+    },
+  };
+}
+
+/** Why the product refused the change, from the item as it was (in DynamoDB's attribute-value form). */
+function refusal(item: Record<string, AttributeValue> | undefined): ApplyOutcome {
+  const stock = item?.['stock']?.N;
+  if (!item?.['listing'] || stock === undefined) return { kind: 'unknown-product' };
+  return { kind: 'insufficient-stock', inStock: Number(stock) };
+}
