@@ -3,12 +3,18 @@ import { eventsPattern, ORDER_EVENTS } from '@shop/events';
 
 export const service = defineService({
   name: 'notification-service',
-  description: 'Tells customers what happens to their orders: an e-mail for each order event, and an SMS when they gave a phone number.',
+  description:
+    'Tells customers what happens to their orders and their money: an e-mail for each order event, and an SMS when they gave a phone number; only to channels they verified, within an hourly limit per account.',
   tables: {
     'sent-notifications': {
       description: "Powertools' idempotency records, one per event and channel sent (or being sent): a redelivered event sends nothing twice. Expire after 7 days.",
       partitionKey: { name: 'id', type: 'S' },
       ttlAttribute: 'expiration',
+    },
+    'message-counts': {
+      description: 'Messages sent to each account per channel and clock hour, for the per-account limit (20 e-mails, 10 SMS an hour). Expire an hour after their hour.',
+      partitionKey: { name: 'id', type: 'S' },
+      ttlAttribute: 'expiresAt',
     },
   },
   topics: {
@@ -29,13 +35,13 @@ export const service = defineService({
   },
   functions: {
     'send-notification': {
-      description: "Renders the customer's e-mail (and SMS) for an order event and sends it, once per event and channel.",
+      description: "Renders the customer's e-mail (and SMS) for an order event and sends it to their verified channels, once per event and channel, within the account's hourly limit.",
       memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [{ type: 'topic', topic: 'notification-service/notifications' }],
       asyncInvoke: { maximumRetryAttempts: 2, onFailure: 'notification-service/failed-notifications' },
       permissions: {
-        tables: { 'sent-notifications': 'read-write' },
+        tables: { 'sent-notifications': 'read-write', 'message-counts': 'write' },
         invokes: ['user-service/get-contact'],
         messages: ['email', 'sms'],
       },

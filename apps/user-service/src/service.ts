@@ -1,13 +1,29 @@
 import { defineService } from '@shop/common';
-import { LoginRequest, LoginResponse, RegisterRequest, RegisterResponse, User } from '@shop/domain';
+import {
+  ConfirmVerificationRequest,
+  LoginRequest,
+  LoginResponse,
+  RegisterRequest,
+  RegisterResponse,
+  User,
+  VerificationRequest,
+  VerificationSent,
+} from '@shop/domain';
 
 export const service = defineService({
   name: 'user-service',
-  description: 'Accounts: registration and sign-in through the Cognito user pool, and the profile of the signed-in user.',
+  description:
+    "Accounts: registration and sign-in through the Cognito user pool, the profile of the signed-in user, and the verification of the e-mail address and phone the shop's messages go to.",
   tables: {
     users: {
       description: 'One profile per user, keyed by the Cognito `sub`.',
       partitionKey: { name: 'userId', type: 'S' },
+    },
+    'contact-verifications': {
+      description: "One per account and channel (email, sms): the hashed code in play, its wrong tries, and the codes sent in the last hour. Expire an hour after the last code.",
+      partitionKey: { name: 'userId', type: 'S' },
+      sortKey: { name: 'channel', type: 'S' },
+      ttlAttribute: 'forgetAt',
     },
   },
   functions: {
@@ -69,8 +85,49 @@ export const service = defineService({
       ],
       permissions: { tables: { users: 'read' } },
     },
+    'request-verification': {
+      description: "Sends a one-time code to the signed-in user's own e-mail address or phone, to prove it is theirs.",
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/users/me/verification',
+          auth: { kind: 'signed-in' },
+          summary: 'Send a code to verify your e-mail address or phone',
+          request: { body: VerificationRequest },
+          response: { status: 202, body: VerificationSent },
+          errors: [404, 409, 429],
+        },
+      ],
+      permissions: {
+        tables: { users: 'read', 'contact-verifications': 'read-write' },
+        // The code goes through the very channel it verifies, from the shop's own senders.
+        messages: ['email', 'sms'],
+      },
+      uses: ['email'],
+    },
+    'confirm-verification': {
+      description: 'Checks the code sent to the signed-in user and marks that e-mail address or phone verified.',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/users/me/verification/confirm',
+          auth: { kind: 'signed-in' },
+          summary: 'Verify your e-mail address or phone with the code sent there',
+          request: { body: ConfirmVerificationRequest },
+          response: { status: 200, body: User },
+          errors: [404, 409, 429],
+        },
+      ],
+      permissions: { tables: { users: 'read-write', 'contact-verifications': 'read-write' } },
+    },
     'get-contact': {
-      description: 'Answers where to reach a user (email, name, phone) to the functions that send them messages.',
+      description: 'Answers where to reach a user (email, name, phone) and which of those they verified, to the functions that send them messages.',
       memoryMb: 256,
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke', callers: ['notification-service/send-notification'] }],

@@ -4,6 +4,8 @@ import { afterEach, beforeEach, vi } from 'vitest';
 export const USERS_TABLE = 'shop-test-user-service-users';
 export const USER_POOL_ID = 'us-east-1_TestPool1';
 export const USER_POOL_CLIENT_ID = 'testclientid';
+export const VERIFICATIONS_TABLE = 'shop-test-user-service-contact-verifications';
+export const EMAIL_FROM = 'orders@shop.example';
 
 /** The names of the table and the pool come from the environment, as infra and the local cloud set them. */
 export function withUserServiceEnv(): void {
@@ -11,6 +13,8 @@ export function withUserServiceEnv(): void {
     vi.stubEnv('USERS_TABLE', USERS_TABLE);
     vi.stubEnv('USER_POOL_ID', USER_POOL_ID);
     vi.stubEnv('USER_POOL_CLIENT_ID', USER_POOL_CLIENT_ID);
+    vi.stubEnv('CONTACT_VERIFICATIONS_TABLE', VERIFICATIONS_TABLE);
+    vi.stubEnv('EMAIL_FROM', EMAIL_FROM);
   });
   afterEach(() => {
     vi.unstubAllEnvs();

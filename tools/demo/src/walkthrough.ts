@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { TEST_PAYMENT_METHODS } from '@shop/domain';
 import type { TraceEntry } from '@shop/local-cloud';
-import { ApiClient, type AuthenticatedClient, TEST_PASSWORD } from '@shop/testing';
+import { ApiClient, type AuthenticatedClient, isVerificationCode, TEST_PASSWORD, verifyContacts } from '@shop/testing';
 import { describeInvocation, layersUsed, patternsSeen } from './patterns';
 
 /**
  * A scripted walk through the shop for a newcomer, over the HTTP API of a running local cloud:
- * a customer registers, shops, checks out and pays; a second order is declined and compensated;
- * then the report. After each step it prints, from the local cloud's trace, which of the seven
- * patterns carried each message, all tied together by the correlation id the client sent.
+ * a customer registers and verifies her e-mail and phone, shops, checks out and pays; a second
+ * order is declined and compensated; then the report. After each step it prints, from the local
+ * cloud's trace, which of the seven patterns carried each message, all tied together by the
+ * correlation id the client sent.
  */
 
 /** Where an order's checkout ends. */
@@ -38,13 +39,15 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   const settleMs = options.settleMs ?? 2_500;
   const step = (n: number, title: string) => print(`\n${n}. ${title}`);
 
-  step(1, 'A customer registers and signs in (API Gateway proxy → user-service)');
+  step(1, 'A customer registers, signs in and verifies her e-mail and phone (API Gateway proxy → user-service)');
   const email = `demo-${randomUUID().slice(0, 8)}@example.com`;
   const phone = '+15555550100';
   await expectStatus(api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Dana Demo', phone }), 201, 'register');
   const login = await expectStatus(api.post('/users/login', { email, password: TEST_PASSWORD }), 200, 'login');
   const customer = api.as(login.body.token);
   print(`   ${email} (${phone}) is signed in; the access token carries the CUSTOMER group`);
+  await verifyContacts(customer, { email, phone });
+  print('   she typed in the codes the shop sent to her e-mail and phone: both verified, and the shop writes only to verified contacts');
 
   step(2, 'She puts two of a product in her cart');
   // Two for this order and one for the next: a product with stock for both.
@@ -69,7 +72,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   await messagesFor(api, email, (m) => m.some((x) => x.subject?.endsWith('is paid')), timeoutMs);
   await pause(settleMs);
   printTrace(print, await traceOf(api, paid));
-  printOutbox(print, await messagesFor(api, email, () => true, timeoutMs), await messagesFor(api, phone, () => true, timeoutMs));
+  printOutbox(print, [...(await messagesFor(api, email, () => true, timeoutMs)), ...(await messagesFor(api, phone, () => true, timeoutMs))]);
 
   const declined = `demo-declined-${randomUUID().slice(0, 8)}`;
   step(4, `A second order, paid with a card that is declined (correlation id ${declined})`);
@@ -130,9 +133,12 @@ interface OutboxMessage {
   text: string;
 }
 
-function printOutbox(print: (line: string) => void, emails: readonly OutboxMessage[], texts: readonly OutboxMessage[]): void {
+/** The order's messages in the outbox; the verification codes of step 1 were shown there. */
+function printOutbox(print: (line: string) => void, messages: readonly OutboxMessage[]): void {
   print('   what the customer got (the outbox):');
-  for (const message of [...emails, ...texts]) print(`     ${message.channel === 'email' ? `e-mail "${message.subject}"` : `SMS "${message.text}"`}`);
+  for (const message of messages.filter((m) => !isVerificationCode(m))) {
+    print(`     ${message.channel === 'email' ? `e-mail "${message.subject}"` : `SMS "${message.text}"`}`);
+  }
 }
 
 async function traceOf(api: ApiClient, correlationId: string): Promise<TraceEntry[]> {

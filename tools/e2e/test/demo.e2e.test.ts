@@ -13,6 +13,7 @@ describe('npm run demo', () => {
     for (const carrier of ['API Gateway proxy', 'sync invoke', 'async invoke', 'EventBridge rule', 'SNS topic', 'SQS queue', 'Step Functions task', 'DynamoDB stream']) {
       expect(text, carrier).toContain(carrier);
     }
+    expect(text).toContain('she typed in the codes the shop sent to her e-mail and phone: both verified');
     expect(text).toMatch(/the order is PAID/);
     expect(text).toMatch(/ended PAYMENT_FAILED \(card_declined\); the compensation released its stock/);
     expect(text).toMatch(/Step Functions task ReleaseStock\s+→ inventory-service\/release-stock/);

@@ -13,7 +13,8 @@ import type { LocalCloud } from './local-cloud';
  * Demo data for a fresh local cloud: an ADMIN and a MANAGER account and a few products.
  * Everything goes through the public API, as a person would do it (register, log in,
  * create products), except what no public route does: making a user staff, which in AWS
- * an operator does with `AdminAddUserToGroup` and a profile update.
+ * an operator does with `AdminAddUserToGroup` and a profile update, in which the staff's
+ * e-mail addresses, the shop's own, are marked verified.
  */
 
 export interface SeedAccount {
@@ -112,7 +113,7 @@ interface StaffTools {
   log: (line: string) => void;
 }
 
-/** Registers the account like any customer, then makes it staff: the role's group, and the role in its profile. */
+/** Registers the account like any customer, then makes it staff: the role's group, and the role and a verified e-mail address in its profile. */
 async function createStaffAccount(cloud: SeedTarget, tools: StaffTools, account: SeedAccount): Promise<void> {
   const registered = (await api(cloud.apiUrl, 'POST', '/users/register', {
     body: { email: account.email, password: account.password, name: account.name },
@@ -124,16 +125,17 @@ async function createStaffAccount(cloud: SeedTarget, tools: StaffTools, account:
   );
 
   // The profile's role is for display; access follows the token's groups. So a profile
-  // that is not where we expect it is worth a warning, not a failed start.
+  // that is not where we expect it is worth a warning, not a failed start (the staff then
+  // get no e-mails until they verify their address through the API).
   try {
     await tools.dynamodb.send(
       new UpdateItemCommand({
         TableName: tools.usersTable,
         Key: { userId: { S: registered.userId } },
-        UpdateExpression: 'SET #role = :role',
+        UpdateExpression: 'SET #role = :role, #emailVerified = :true',
         ConditionExpression: 'attribute_exists(userId)',
-        ExpressionAttributeNames: { '#role': 'role' },
-        ExpressionAttributeValues: { ':role': { S: account.role } },
+        ExpressionAttributeNames: { '#role': 'role', '#emailVerified': 'emailVerified' },
+        ExpressionAttributeValues: { ':role': { S: account.role }, ':true': { BOOL: true } },
       }),
     );
   } catch (error) {

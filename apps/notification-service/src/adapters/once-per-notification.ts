@@ -14,9 +14,10 @@ const REMEMBER_SECONDS = 7 * 24 * 3600;
  * Sends each notification at most once, by its `notificationId`, with Powertools' idempotency
  * utility on the sent-notifications table: the first send records the notification as in
  * progress (until the function's own deadline, so that a crashed send can be retried), then as
- * done with its message id, which a repeat answers without sending. A send that fails leaves
- * nothing recorded, so Lambda's retry sends it; a repeat while the first is still in progress
- * fails (IdempotencyAlreadyInProgressError) and is retried later.
+ * done with what the send answered (its message id, or that the account's limit stopped it),
+ * which a repeat answers without sending. A send that fails leaves nothing recorded, so Lambda's
+ * retry sends it; a repeat while the first is still in progress fails
+ * (IdempotencyAlreadyInProgressError) and is retried later.
  */
 export class OncePerNotification {
   private readonly config = new IdempotencyConfig({ eventKeyJmesPath: 'notificationId', expiresAfterSeconds: REMEMBER_SECONDS });
@@ -30,9 +31,9 @@ export class OncePerNotification {
     this.config.registerLambdaContext(context);
   }
 
-  /** `send`, at most once per `notificationId`. */
-  wrap<N extends Notification>(send: (notification: N) => Promise<{ messageId: string }>): (notification: N) => Promise<{ messageId: string }> {
-    let idempotent: ((notification: N) => Promise<{ messageId: string }>) | undefined;
+  /** `send`, at most once per `notificationId`; a repeat answers what the first send answered. */
+  wrap<N extends Notification, R extends object>(send: (notification: N) => Promise<R>): (notification: N) => Promise<R> {
+    let idempotent: ((notification: N) => Promise<R>) | undefined;
     return (notification) => {
       idempotent ??= makeIdempotent(send, { persistenceStore: this.persistenceStore(), config: this.config });
       return idempotent(notification);

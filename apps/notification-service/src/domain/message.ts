@@ -1,4 +1,4 @@
-import type { Contact, Money } from '@shop/domain';
+import { type Contact, nameProblem, type OrderPayment, plainName, type ProviderMoney } from '@shop/domain';
 import type { OrderEvent } from './order-event';
 
 /** What a customer gets about one order event: an e-mail, and for the news that matters most an SMS. */
@@ -9,10 +9,17 @@ export interface CustomerMessage {
   sms?: string;
 }
 
-/** Renders the message for an event, addressed to the customer by name. Pure: the same event always reads the same. */
+/** The longest name a greeting shows; a longer one gets the plain greeting. */
+export const GREETING_NAME_MAX = 60;
+
+/**
+ * Renders the message for an event, addressed to the customer by name when the name is safe to
+ * show. Pure: the same event always reads the same. What it says about money follows the order's
+ * `payment`, never a guess: "nothing was charged" only when nothing was.
+ */
 export function renderMessage(event: OrderEvent, contact: Pick<Contact, 'name'>): CustomerMessage {
   const order = shortId(event.detail.orderId);
-  const hello = `Hi ${contact.name},`;
+  const hello = greeting(contact.name);
   const signature = '\n\nThe Shop';
   switch (event.type) {
     case 'OrderCreated': {
@@ -32,19 +39,75 @@ export function renderMessage(event: OrderEvent, contact: Pick<Contact, 'name'>)
         sms: `Shop: order ${order} is paid (${formatMoney(total)}). Thank you!`,
       };
     }
-    case 'OrderCancelled':
+    case 'OrderCancelled': {
+      const { reason, payment } = event.detail;
+      const money = whatBecomesOfThePayment(payment);
       return {
         subject: `Order ${order} was cancelled`,
-        text: `${hello}\n\nyour order ${order} was cancelled (${event.detail.reason}). Nothing was charged.${signature}`,
-        sms: `Shop: order ${order} was cancelled (${event.detail.reason}).`,
+        text: `${hello}\n\nyour order ${order} was cancelled (${reason}). ${money.text}${signature}`,
+        sms: `Shop: order ${order} was cancelled (${reason}). ${money.sms}`,
       };
-    case 'OrderPaymentFailed':
+    }
+    case 'OrderPaymentFailed': {
+      const { reason, payment } = event.detail;
+      const money = whatBecomesOfThePayment(payment);
       return {
         subject: `Payment for order ${order} did not go through`,
-        text: `${hello}\n\nthe payment for order ${order} did not go through (${event.detail.reason}), so the order was not completed. Nothing was charged; you can order again with another payment method.${signature}`,
-        sms: `Shop: the payment for order ${order} did not go through (${event.detail.reason}).`,
+        text: `${hello}\n\nthe payment for order ${order} did not go through (${reason}), so the order was not completed. ${money.text} You can order again with another payment method.${signature}`,
+        sms: `Shop: the payment for order ${order} did not go through (${reason}). ${money.sms}`,
       };
+    }
+    case 'OrderRefunded': {
+      const { amount, reason } = event.detail;
+      return {
+        subject: `We refunded ${formatMoney(amount)} for order ${order}`,
+        text: `${hello}\n\nwe refunded ${formatMoney(amount)} for order ${order} (${reason}). Depending on your bank, it can take a few days to show on your statement.${signature}`,
+        sms: `Shop: we refunded ${formatMoney(amount)} for order ${order} (${reason}).`,
+      };
+    }
   }
+}
+
+/**
+ * What an order that ended unpaid (cancelled, or its payment failed) did with the customer's
+ * money, from its `payment`: absent when no payment was ever attempted.
+ */
+export function whatBecomesOfThePayment(payment: OrderPayment | undefined): { text: string; sms: string } {
+  if (!payment) return { text: 'Nothing was charged.', sms: 'Nothing was charged.' };
+  const charged = formatMoney(payment.charged);
+  switch (payment.status) {
+    case 'DECLINED':
+      return { text: 'Nothing was charged.', sms: 'Nothing was charged.' };
+    case 'PROCESSING':
+      // The outcome is not known yet: promise the refund, not that money was taken.
+      return {
+        text: 'If your payment went through, it will be refunded in full; a separate message will confirm the refund.',
+        sms: 'If your payment went through, it will be refunded in full.',
+      };
+    case 'CHARGED':
+    case 'REFUND_PENDING':
+      return {
+        text: `The ${charged} you paid will be refunded in full; a separate message will confirm the refund.`,
+        sms: `Your ${charged} will be refunded in full.`,
+      };
+    case 'REFUND_FAILED':
+      return {
+        text: `The ${charged} you paid will be refunded in full. It is taking longer than it should: our team is on it, and a separate message will confirm the refund.`,
+        sms: `Your ${charged} will be refunded in full.`,
+      };
+    case 'REFUNDED':
+      return { text: `The ${formatMoney(payment.refunded)} you paid has been refunded.`, sms: `Your ${formatMoney(payment.refunded)} was refunded.` };
+  }
+}
+
+/**
+ * "Hi Ann," or, for a name that is empty, too long or could carry a link once made plain (names
+ * stored before registration checked them), the plain "Hello,".
+ */
+export function greeting(name: string): string {
+  const plain = plainName(name);
+  const showable = plain !== '' && [...plain].length <= GREETING_NAME_MAX && nameProblem(plain) === undefined;
+  return showable ? `Hi ${plain},` : 'Hello,';
 }
 
 /** The first block of the order's UUID: what a customer can quote to support. */
@@ -52,7 +115,11 @@ export function shortId(orderId: string): string {
   return orderId.slice(0, 8).toUpperCase();
 }
 
-/** Integer cents as a person reads them: `$12.50`, `€8.00`. */
-export function formatMoney(money: Money): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency }).format(money.amount / 100);
+/**
+ * An amount in the currency's minor unit as a person reads it: `$12.50`, `€8.00`, `¥500`. Any ISO
+ * 4217 currency, since a refund gives back what the provider took, in whatever currency it took it.
+ */
+export function formatMoney(money: ProviderMoney): string {
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency });
+  return format.format(money.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }

@@ -1,26 +1,61 @@
-import type { MessageChannel } from '@shop/common';
+import type { Logger, MessageChannel } from '@shop/common';
 import { renderMessage } from './message';
 import type { OrderEvent } from './order-event';
-import type { Contacts, Mailer, Texter } from './ports';
+import type { Contacts, Delivery, Notification } from './ports';
 
 export interface NotifyDeps {
   contacts: Contacts;
-  /** Both send each notification once (see ports.ts): SNS and Lambda deliver at least once. */
-  mailer: Mailer;
-  texter: Texter;
+  /**
+   * Each sends a notification once (SNS and Lambda deliver at least once) and only within the
+   * account's hourly limit on its channel (`withinHourlyLimit`).
+   */
+  email: (email: Notification & { subject: string }) => Promise<Delivery>;
+  sms: (sms: Notification) => Promise<Delivery>;
 }
+
+/** What became of one channel's message. */
+export type ChannelOutcome =
+  | { channel: MessageChannel; outcome: 'sent'; messageId: string }
+  | { channel: MessageChannel; outcome: 'skipped'; reason: 'unverified' }
+  | { channel: MessageChannel; outcome: 'skipped'; reason: 'over-limit'; limit: number };
 
 /**
  * Tells the customer about an order event: an e-mail, and an SMS when the event warrants one and
- * they gave a phone number. Each message is named by the event and its channel, so a redelivered
- * event sends nothing twice, and a retry after the SMS failed sends the SMS but not the e-mail
- * again. A failure is thrown, for Lambda to retry.
+ * they gave a phone number, each only to a channel the customer verified (a channel nobody proved
+ * is theirs may be someone else's: the shop does not write to it). Each message is named by the
+ * event and its channel, so a redelivered event sends nothing twice, and a retry after the SMS
+ * failed sends the SMS but not the e-mail again. A skipped message is logged (at warn when the
+ * account's limit stopped it) and is not an error; a failure is thrown, for Lambda to retry.
  */
-export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent): Promise<{ channels: MessageChannel[] }> {
+export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: Pick<Logger, 'info' | 'warn'>): Promise<ChannelOutcome[]> {
   const contact = await deps.contacts.get(event.detail.userId, event.correlationId);
   const message = renderMessage(event, contact);
-  await deps.mailer.send({ notificationId: `${event.id}#email`, to: contact.email, subject: message.subject, text: message.text });
-  if (!message.sms || !contact.phone) return { channels: ['email'] };
-  await deps.texter.send({ notificationId: `${event.id}#sms`, to: contact.phone, text: message.sms });
-  return { channels: ['email', 'sms'] };
+  const { userId } = contact;
+  const outcomes: ChannelOutcome[] = [];
+
+  outcomes.push(
+    contact.emailVerified
+      ? outcome('email', await deps.email({ notificationId: `${event.id}#email`, userId, to: contact.email, subject: message.subject, text: message.text }))
+      : { channel: 'email', outcome: 'skipped', reason: 'unverified' },
+  );
+  if (message.sms && contact.phone) {
+    outcomes.push(
+      contact.phoneVerified
+        ? outcome('sms', await deps.sms({ notificationId: `${event.id}#sms`, userId, to: contact.phone, text: message.sms }))
+        : { channel: 'sms', outcome: 'skipped', reason: 'unverified' },
+    );
+  }
+
+  for (const skipped of outcomes) {
+    if (skipped.outcome !== 'skipped') continue;
+    if (skipped.reason === 'over-limit') log.warn(skipped, "message skipped: the account's hourly limit on this channel is spent");
+    else log.info(skipped, 'message skipped: the customer has not verified this channel');
+  }
+  return outcomes;
+}
+
+function outcome(channel: MessageChannel, delivery: Delivery): ChannelOutcome {
+  return delivery.outcome === 'sent'
+    ? { channel, outcome: 'sent', messageId: delivery.messageId }
+    : { channel, outcome: 'skipped', reason: 'over-limit', limit: delivery.limit };
 }

@@ -1,42 +1,95 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import type { Contact } from '@shop/domain';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { notifyCustomer, type NotifyDeps } from '../../src/domain/notify-customer';
+import type { Delivery, Notification } from '../../src/domain/ports';
 import { ANN, events } from '../fixtures';
 
-let emails: { notificationId: string; to: string; subject: string }[];
-let texts: { notificationId: string; to: string; text: string }[];
-let contact: { userId: string; email: string; name: string; phone?: string };
+let emails: (Notification & { subject: string })[];
+let texts: Notification[];
+let contact: Contact;
+let delivery: Delivery | undefined;
+const log = { info: vi.fn(), warn: vi.fn() };
 
 const deps = (): NotifyDeps => ({
   contacts: { get: async () => contact },
-  mailer: { send: async (email) => (emails.push(email), { messageId: `m-${emails.length}` }) },
-  texter: { send: async (sms) => (texts.push(sms), { messageId: `s-${texts.length}` }) },
+  email: async (email) => (emails.push(email), delivery ?? { outcome: 'sent', messageId: `m-${emails.length}` }),
+  sms: async (sms) => (texts.push(sms), delivery ?? { outcome: 'sent', messageId: `s-${texts.length}` }),
 });
 
 beforeEach(() => {
   emails = [];
   texts = [];
-  contact = { ...ANN, phone: '+14155550123' };
+  contact = { ...ANN };
+  delivery = undefined;
+  log.info.mockReset();
+  log.warn.mockReset();
 });
 
 describe('notifying a customer', () => {
-  it('e-mails, and texts a customer with a phone about a paid order, each message named by the event and its channel', async () => {
-    expect(await notifyCustomer(deps(), events.paid())).toEqual({ channels: ['email', 'sms'] });
+  it('e-mails and texts a verified customer about a paid order, each message named by the event and its channel', async () => {
+    const outcomes = await notifyCustomer(deps(), events.paid(), log);
+    expect(outcomes).toEqual([
+      { channel: 'email', outcome: 'sent', messageId: 'm-1' },
+      { channel: 'sms', outcome: 'sent', messageId: 's-1' },
+    ]);
     const id = events.paid().id;
-    expect(emails).toEqual([expect.objectContaining({ notificationId: `${id}#email`, to: 'ann@example.com', subject: 'Order 6F1C3F0E is paid' })]);
-    expect(texts).toEqual([{ notificationId: `${id}#sms`, to: '+14155550123', text: expect.stringContaining('is paid') }]);
+    expect(emails).toEqual([expect.objectContaining({ notificationId: `${id}#email`, userId: ANN.userId, to: 'ann@example.com', subject: 'Order 6F1C3F0E is paid' })]);
+    expect(texts).toEqual([{ notificationId: `${id}#sms`, userId: ANN.userId, to: '+14155550123', text: expect.stringContaining('is paid') }]);
   });
 
-  it('sends no SMS to a customer without a phone number, nor for a new order', async () => {
-    contact = { ...ANN };
-    expect(await notifyCustomer(deps(), events.paid())).toEqual({ channels: ['email'] });
-    contact = { ...ANN, phone: '+14155550123' };
-    expect(await notifyCustomer(deps(), events.created())).toEqual({ channels: ['email'] });
+  it('sends nothing to an e-mail address the customer has not verified, and logs why', async () => {
+    contact = { ...ANN, emailVerified: false };
+    const outcomes = await notifyCustomer(deps(), events.paid(), log);
+    expect(outcomes).toContainEqual({ channel: 'email', outcome: 'skipped', reason: 'unverified' });
+    expect(emails).toEqual([]);
+    expect(texts).toHaveLength(1);
+    expect(log.info).toHaveBeenCalledWith({ channel: 'email', outcome: 'skipped', reason: 'unverified' }, 'message skipped: the customer has not verified this channel');
+  });
+
+  it('sends no SMS to a phone number the customer has not verified', async () => {
+    contact = { ...ANN, phoneVerified: false };
+    const outcomes = await notifyCustomer(deps(), events.paid(), log);
+    expect(outcomes).toEqual([
+      { channel: 'email', outcome: 'sent', messageId: 'm-1' },
+      { channel: 'sms', outcome: 'skipped', reason: 'unverified' },
+    ]);
     expect(texts).toEqual([]);
   });
 
+  it('sends nothing at all to a customer who verified nothing, without failing', async () => {
+    contact = { ...ANN, emailVerified: false, phoneVerified: false };
+    const outcomes = await notifyCustomer(deps(), events.cancelled(), log);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['skipped', 'skipped']);
+    expect([...emails, ...texts]).toEqual([]);
+  });
+
+  it('sends no SMS to a customer without a phone number, nor for a new order', async () => {
+    const { phone: _, phoneVerified: __, ...noPhone } = ANN;
+    contact = noPhone;
+    expect((await notifyCustomer(deps(), events.paid(), log)).map((o) => o.channel)).toEqual(['email']);
+    contact = { ...ANN };
+    expect((await notifyCustomer(deps(), events.created(), log)).map((o) => o.channel)).toEqual(['email']);
+    expect(texts).toEqual([]);
+  });
+
+  it('texts the refund too', async () => {
+    await notifyCustomer(deps(), events.refunded(), log);
+    expect(texts).toEqual([expect.objectContaining({ text: 'Shop: we refunded $25.00 for order 6F1C3F0E (order cancelled).' })]);
+  });
+
+  it("reports a message the account's hourly limit stopped, at warn, and does not fail", async () => {
+    delivery = { outcome: 'over-limit', limit: 20 };
+    const outcomes = await notifyCustomer(deps(), events.paid(), log);
+    expect(outcomes[0]).toEqual({ channel: 'email', outcome: 'skipped', reason: 'over-limit', limit: 20 });
+    expect(log.warn).toHaveBeenCalledWith(
+      { channel: 'email', outcome: 'skipped', reason: 'over-limit', limit: 20 },
+      "message skipped: the account's hourly limit on this channel is spent",
+    );
+  });
+
   it('fails when the e-mail cannot be sent, and sends no SMS then', async () => {
-    const failing = { ...deps(), mailer: { send: async () => Promise.reject(new Error('MessageRejected')) } };
-    await expect(notifyCustomer(failing, events.paid())).rejects.toThrow('MessageRejected');
+    const failing = { ...deps(), email: async () => Promise.reject(new Error('MessageRejected')) };
+    await expect(notifyCustomer(failing, events.paid(), log)).rejects.toThrow('MessageRejected');
     expect(texts).toEqual([]);
   });
 });

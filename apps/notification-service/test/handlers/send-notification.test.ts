@@ -2,6 +2,8 @@ import { LambdaClient, InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createLogger, logger } from '@shop/common';
 import { lambdaContext } from '@shop/testing';
 import { InvalidEventError } from '@shop/events';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,7 +15,9 @@ const lambda = mockClient(LambdaClient);
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
 const ddb = mockClient(DynamoDBClient);
+const documents = mockClient(DynamoDBDocumentClient);
 const TABLE = 'shop-test-notification-service-sent-notifications';
+const COUNTS = 'shop-test-notification-service-message-counts';
 
 const contactAnswer = (payload: unknown, functionError?: string): InvokeCommandOutput => ({
   $metadata: {},
@@ -23,19 +27,38 @@ const contactAnswer = (payload: unknown, functionError?: string): InvokeCommandO
 });
 
 beforeEach(() => {
-  for (const mock of [lambda, ses, sns, ddb]) mock.reset();
+  for (const mock of [lambda, ses, sns, ddb, documents]) mock.reset();
   vi.stubEnv('SENT_NOTIFICATIONS_TABLE', TABLE);
+  vi.stubEnv('MESSAGE_COUNTS_TABLE', COUNTS);
   vi.stubEnv('USER_SERVICE_GET_CONTACT_FUNCTION', 'shop-test-user-service-get-contact');
   vi.stubEnv('EMAIL_FROM', 'orders@shop.example');
-  lambda.on(InvokeCommand).resolves(contactAnswer({ ...ANN, phone: '+14155550123' }));
+  lambda.on(InvokeCommand).resolves(contactAnswer(ANN));
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
   sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
   ddb.on(PutItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
   ddb.on(DeleteItemCommand).resolves({});
+  documents.on(UpdateCommand).resolves({});
 });
-afterEach(() => vi.unstubAllEnvs());
-afterAll(() => [lambda, ses, sns, ddb].forEach((m) => m.restore()));
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+afterAll(() => [lambda, ses, sns, ddb, documents].forEach((m) => m.restore()));
+
+const contact = (changes: Record<string, unknown>) => lambda.on(InvokeCommand).resolves(contactAnswer({ ...ANN, ...changes }));
+const overTheLimit = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+
+type LogLine = { level: string; message: string; [key: string]: unknown };
+
+/** What the handler logs from here on, as the JSON lines Lambda would ship: read them with the answered function. */
+function captureLogs(): () => LogLine[] {
+  const lines: string[] = [];
+  const capture = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+  capture.level = 'debug';
+  vi.spyOn(logger, 'child').mockImplementation(((bindings: Record<string, unknown>) => capture.child(bindings)) as typeof logger.child);
+  return () => lines.map((line) => JSON.parse(line) as LogLine);
+}
 
 describe('send-notification', () => {
   it('e-mails the customer from the shop, and texts them, for the order event SNS delivers', async () => {
@@ -56,6 +79,55 @@ describe('send-notification', () => {
     expect(records.map((r) => r.Item?.['status']?.S)).toEqual(['INPROGRESS', 'INPROGRESS']);
     expect(new Set(records.map((r) => r.Item?.['id']?.S)).size).toBe(2);
     expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']?.S)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it("counts each message against the account's hourly limit on its channel", async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T10:42:00.000Z'), toFake: ['Date'] });
+    try {
+      await handler(snsEvent(events.paid()), lambdaContext('send-notification'));
+    } finally {
+      vi.useRealTimers();
+    }
+    const counts = documents.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(counts.map((c) => c.Key)).toEqual([{ id: `${ANN.userId}#email#2026-12-01T10` }, { id: `${ANN.userId}#sms#2026-12-01T10` }]);
+    expect(counts[0]).toMatchObject({
+      TableName: COUNTS,
+      UpdateExpression: 'ADD #sent :one SET #expiresAt = :expiresAt',
+      ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit',
+      ExpressionAttributeValues: { ':one': 1, ':limit': 20, ':expiresAt': Date.parse('2026-12-01T12:00:00.000Z') / 1000 },
+    });
+    expect(counts[1]?.ExpressionAttributeValues?.[':limit']).toBe(10);
+  });
+
+  it('sends nothing to channels the customer has not verified, counts nothing, and succeeds', async () => {
+    contact({ emailVerified: false, phoneVerified: false });
+    const logged = captureLogs();
+    await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).resolves.toBeUndefined();
+    expect(ses.calls()).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+    expect(documents.calls()).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(logged().filter((l) => l.reason === 'unverified').map((l) => l.channel)).toEqual(['email', 'sms']);
+  });
+
+  it("skips a message over the account's hourly limit, logs it at warn, and succeeds", async () => {
+    documents.on(UpdateCommand).rejects(overTheLimit());
+    const logged = captureLogs();
+    await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).resolves.toBeUndefined();
+    expect(ses.calls()).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+    expect(logged().filter((l) => l.level === 'warn')).toEqual([
+      expect.objectContaining({ channel: 'email', reason: 'over-limit', limit: 20, eventId: events.paid().id }),
+      expect.objectContaining({ channel: 'sms', reason: 'over-limit', limit: 10 }),
+    ]);
+    // The skip is remembered like a send: a redelivery neither counts nor sends.
+    expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']?.S)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it('e-mails and texts a refund with its amount', async () => {
+    await handler(snsEvent(events.refunded()), lambdaContext('send-notification'));
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Subject?.Data).toBe('We refunded $25.00 for order 6F1C3F0E');
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toBe('Shop: we refunded $25.00 for order 6F1C3F0E (order cancelled).');
   });
 
   it('rejects an event that fails its schema before looking anything up or sending', async () => {

@@ -10,7 +10,7 @@ import { service } from '../../src/service';
 
 let local: LocalTables;
 const once = new OncePerNotification();
-const notification = (id: string): Notification => ({ notificationId: id, to: 'ann@example.com', text: 'hello' });
+const notification = (id: string): Notification => ({ notificationId: id, userId: 'ann', to: 'ann@example.com', text: 'hello' });
 
 /** A sender that counts its sends and can be told to fail or to take its time. */
 function sender(behaviour: { fail?: boolean; delayMs?: number } = {}) {

@@ -1,4 +1,5 @@
-import { BadRequestError, ConflictError, UnauthorizedError } from '@shop/common';
+import { BadRequestError, ConflictError, HttpError, UnauthorizedError } from '@shop/common';
+import type { ContactChannel } from '@shop/domain';
 
 /** The password breaks the pool's policy. Says which rules, never the password. */
 export class InvalidPasswordError extends BadRequestError {
@@ -26,3 +27,52 @@ export class InvalidCredentialsError extends UnauthorizedError {
     super('Incorrect email or password', 'INVALID_CREDENTIALS');
   }
 }
+
+/** The channel asked to verify is verified already. */
+export class AlreadyVerifiedError extends ConflictError {
+  constructor(channel: ContactChannel) {
+    super(`Your ${CHANNEL_NAMES[channel]} is verified already`, 'ALREADY_VERIFIED');
+  }
+}
+
+/** An SMS code for an account that gave no phone number. */
+export class NoPhoneError extends BadRequestError {
+  constructor() {
+    super('This account has no phone number to verify', [{ field: 'channel', message: 'the account has no phone number' }], 'NO_PHONE');
+  }
+}
+
+/** Five codes on one channel within an hour: the next one may go when the oldest of them is an hour old. */
+export class TooManyCodesError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'TOO_MANY_REQUESTS', `Too many codes sent; try again in ${retryAfterSeconds} seconds`, undefined, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}
+
+/**
+ * A wrong code, an expired one, or none sent: one answer for all, so that a guess teaches
+ * nothing but that it was wrong.
+ */
+export class InvalidCodeError extends BadRequestError {
+  constructor() {
+    super('The code is wrong or has expired', [{ field: 'code', message: 'wrong or expired' }], 'INVALID_CODE');
+  }
+}
+
+/** Five wrong codes in a row burn the code: only a new one can verify the channel. */
+export class CodeBurntError extends HttpError {
+  constructor() {
+    super(429, 'TOO_MANY_ATTEMPTS', 'Too many wrong codes: this code no longer works; ask for a new one');
+  }
+}
+
+/** Two requests changed the same verification at once; the loser may simply retry. */
+export class VerificationBusyError extends HttpError {
+  constructor() {
+    super(429, 'TOO_MANY_REQUESTS', 'Another request for this verification is in progress; try again', undefined, { 'retry-after': '1' });
+  }
+}
+
+const CHANNEL_NAMES: Record<ContactChannel, string> = { email: 'e-mail address', sms: 'phone number' };

@@ -32,7 +32,7 @@ describe('registering a customer', () => {
     const answer = await registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now });
     expect(answer).toEqual({ userId: 'sub-1', email: 'ada@example.com' });
     expect(f.steps).toEqual(['signUp', 'confirm', 'addToGroup:CUSTOMER', 'createProfile']);
-    expect(f.profiles).toEqual([{ userId: 'sub-1', email: 'ada@example.com', name: 'Ada', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' }]);
+    expect(f.profiles).toEqual([{ userId: 'sub-1', email: 'ada@example.com', emailVerified: false, name: 'Ada', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' }]);
   });
 
   it('refuses a weak password with every broken rule before touching anything', async () => {

@@ -12,20 +12,26 @@ withUserServiceEnv();
 beforeEach(() => ddb.reset());
 afterAll(() => ddb.restore());
 
-const profile = { userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
+const profile = { userId: USER_ID, email: 'ada@example.com', emailVerified: true, name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
 const getContact = (payload: unknown) => handler(payload, lambdaContext('get-contact'));
 
 describe('get-contact', () => {
-  it("answers a user's email and name, and their phone when they gave one", async () => {
-    ddb.on(GetCommand, { TableName: USERS_TABLE, Key: { userId: USER_ID } }).resolves({ Item: { ...profile, phone: '+14155550123' } });
+  it("answers a user's email and name, and their phone when they gave one, each with whether it is verified", async () => {
+    ddb.on(GetCommand, { TableName: USERS_TABLE, Key: { userId: USER_ID } }).resolves({ Item: { ...profile, phone: '+14155550123', phoneVerified: false } });
     const contact = await getContact({ userId: USER_ID, correlationId: 'corr-1' });
-    expect(contact).toEqual({ userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', phone: '+14155550123' });
+    expect(contact).toEqual({ userId: USER_ID, email: 'ada@example.com', emailVerified: true, name: 'Ada Lovelace', phone: '+14155550123', phoneVerified: false });
     expect(Contact.parse(contact)).toEqual(contact);
   });
 
   it('leaves the phone out for a user who gave none, and never answers the role or other attributes', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...profile, internal: 'x' } });
-    expect(await getContact({ userId: USER_ID })).toEqual({ userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(await getContact({ userId: USER_ID })).toEqual({ userId: USER_ID, email: 'ada@example.com', emailVerified: true, name: 'Ada Lovelace' });
+  });
+
+  it('answers an unverified address as unverified, also for a profile stored before verification existed', async () => {
+    const { emailVerified: _, ...older } = profile;
+    ddb.on(GetCommand).resolves({ Item: { ...older, phone: '+14155550123' } });
+    expect(await getContact({ userId: USER_ID })).toMatchObject({ emailVerified: false, phoneVerified: false });
   });
 
   it('fails with UserNotFound for a user without a profile', async () => {

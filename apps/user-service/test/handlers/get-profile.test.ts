@@ -18,7 +18,7 @@ afterAll(() => {
   ddb.restore();
 });
 
-const profile = { userId: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
+const profile = { userId: USER_ID, email: 'ada@example.com', emailVerified: false, name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
 const getProfile = (claims = accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] })) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { claims }));
 
@@ -31,6 +31,12 @@ describe('GET /users/me', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual(profile);
     expect(res.headers['x-correlation-id']).toBeTruthy();
+  });
+
+  it('shows whether the e-mail address and the phone are verified', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...profile, emailVerified: true, phone: '+14155550123', phoneVerified: false } });
+    const res = await getProfile();
+    expect(res.body).toMatchObject({ emailVerified: true, phone: '+14155550123', phoneVerified: false });
   });
 
   it('answers a user in no group too', async () => {

@@ -73,7 +73,7 @@ describe('POST /users/register', () => {
     const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(put).toMatchObject({
       TableName: USERS_TABLE,
-      Item: { userId: USER_SUB, email: 'ada@example.com', name: 'Ada Lovelace', role: 'CUSTOMER' },
+      Item: { userId: USER_SUB, email: 'ada@example.com', emailVerified: false, name: 'Ada Lovelace', role: 'CUSTOMER' },
       ConditionExpression: 'attribute_not_exists(userId)',
     });
     expect(put?.Item).not.toHaveProperty('password');
@@ -196,7 +196,7 @@ describe('POST /users/register', () => {
   it('keeps the phone number a customer gives, for order updates by SMS', async () => {
     const res = await register({ ...ada, phone: '+14155550123' });
     expect(res.status).toBe(201);
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ userId: USER_SUB, phone: '+14155550123' });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ userId: USER_SUB, phone: '+14155550123', phoneVerified: false });
   });
 
   it.each([
@@ -208,6 +208,12 @@ describe('POST /users/register', () => {
     ['a blank name', { ...ada, name: '  ' }, 'name'],
     ['an unknown field', { ...ada, role: 'ADMIN' }, 'role'],
     ['a phone number not in E.164 form', { ...ada, phone: '0415 555 0123' }, 'phone'],
+    ['a name with a link', { ...ada, name: 'Ada https://evil.example/login' }, 'name'],
+    ['a name shaped like a domain', { ...ada, name: 'Prize at evil.com' }, 'name'],
+    ['a name with www.', { ...ada, name: 'www.evil' }, 'name'],
+    ['a name with an @', { ...ada, name: 'ada@evil' }, 'name'],
+    ['a name with control characters', { ...ada, name: 'Ada\r\nBcc: victim' }, 'name'],
+    ['a name with a right-to-left override', { ...ada, name: 'Ada\u202Etxt.exe' }, 'name'],
     ['a password over 256 characters', { ...ada, password: `Aa1${'x'.repeat(300)}` }, 'password'],
   ])('answers 400 naming the field for %s, and creates nothing', async (_, body, field) => {
     const res = await register(body);

@@ -1,0 +1,46 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoMessageCounter } from '../../src/adapters/dynamodb-message-counter';
+import { service } from '../../src/service';
+
+/** The per-account message counter on DynamoDB Local, with the table the manifest declares. */
+
+let local: LocalTables;
+const counter = dynamoMessageCounter();
+const HOUR_MS = 3_600_000;
+// Now, not a fixed date: DynamoDB Local deletes expired counters, as DynamoDB does.
+const at = new Date();
+const hour = (date: Date) => date.toISOString().slice(0, 13);
+
+beforeAll(async () => {
+  local = await startLocalTables([service]);
+}, 120_000);
+afterAll(async () => {
+  await local?.stop();
+}, 30_000);
+
+describe('the message counter, on DynamoDB Local', () => {
+  it('counts up to the limit in an hour and no further, per account and channel', async () => {
+    const counted = [];
+    for (let i = 0; i < 4; i++) counted.push(await counter.countWithin({ userId: 'ann', channel: 'sms' }, 3, at));
+    expect(counted).toEqual([true, true, true, false]);
+    expect(await counter.countWithin({ userId: 'ann', channel: 'email' }, 3, at)).toBe(true);
+    expect(await counter.countWithin({ userId: 'bob', channel: 'sms' }, 3, at)).toBe(true);
+    expect(await counter.countWithin({ userId: 'ann', channel: 'sms' }, 3, new Date(at.getTime() + HOUR_MS))).toBe(true);
+  });
+
+  it('never counts past the limit, however many sends race for it', async () => {
+    const counted = await Promise.all(Array.from({ length: 30 }, () => counter.countWithin({ userId: 'carol', channel: 'email' }, 20, at)));
+    expect(counted.filter(Boolean)).toHaveLength(20);
+  });
+
+  it('lets DynamoDB forget a counter an hour after its hour', async () => {
+    await counter.countWithin({ userId: 'dave', channel: 'email' }, 20, at);
+    const { Item } = await local.client.send(
+      new GetCommand({ TableName: local.tableName('notification-service', 'message-counts'), Key: { id: `dave#email#${hour(at)}` } }),
+    );
+    const hourStart = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
+    expect(Item).toEqual({ id: `dave#email#${hour(at)}`, sent: 1, expiresAt: (hourStart + 2 * HOUR_MS) / 1000 });
+  });
+});

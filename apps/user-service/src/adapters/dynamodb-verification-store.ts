@@ -1,0 +1,102 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv, tableEnvVar } from '@shop/common';
+import { dynamoDocumentClient, isConditionalCheckFailed, transactionCancellationReasons } from '@shop/aws';
+import type { ContactChannel } from '@shop/domain';
+import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../domain/verification-store';
+import { USERS_TABLE_ENV } from './dynamodb-profile-repository';
+
+export const CONTACT_VERIFICATIONS_TABLE_ENV = tableEnvVar('contact-verifications');
+
+/** The profile attributes a channel's address and its flag live in. */
+const PROFILE_ATTRIBUTES = {
+  email: { address: 'email', verified: 'emailVerified' },
+  sms: { address: 'phone', verified: 'phoneVerified' },
+} as const satisfies Record<ContactChannel, { address: string; verified: string }>;
+
+/** How a verification is stored: the code's salt and hash flat, so that burning it removes both. */
+interface VerificationItem extends Omit<Verification, 'code'> {
+  codeSalt?: string;
+  codeHash?: string;
+}
+
+export interface DynamoVerificationStoreOptions {
+  client?: () => DynamoDBDocumentClient;
+  /** Read at each call, not at load. */
+  verificationsTable?: () => string;
+  usersTable?: () => string;
+}
+
+/** The contact-verifications table (key `userId`, `channel`) behind the VerificationStore port, and the users table it completes into. */
+export function dynamoVerificationStore(options: DynamoVerificationStoreOptions = {}): VerificationStore {
+  const client = options.client ?? dynamoDocumentClient;
+  const verificationsTable = options.verificationsTable ?? (() => requireEnv(CONTACT_VERIFICATIONS_TABLE_ENV));
+  const usersTable = options.usersTable ?? (() => requireEnv(USERS_TABLE_ENV));
+
+  return {
+    async get(userId, channel) {
+      const out = await client().send(new GetCommand({ TableName: verificationsTable(), Key: { userId, channel }, ConsistentRead: true }));
+      return out.Item ? fromItem(out.Item as VerificationItem) : undefined;
+    },
+
+    async save(next) {
+      try {
+        await client().send(
+          new PutCommand({
+            TableName: verificationsTable(),
+            Item: toItem(next),
+            ...(next.version === 1
+              ? { ConditionExpression: 'attribute_not_exists(userId)' }
+              : { ConditionExpression: '#version = :read', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':read': next.version - 1 } }),
+          }),
+        );
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) throw new VerificationConflictError(`verification ${next.userId}/${next.channel} changed meanwhile`, { cause: error });
+        throw error;
+      }
+    },
+
+    async complete(verification) {
+      const { address, verified } = PROFILE_ATTRIBUTES[verification.channel];
+      try {
+        await client().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: usersTable(),
+                  Key: { userId: verification.userId },
+                  UpdateExpression: 'SET #verified = :true',
+                  ConditionExpression: '#address = :sentTo',
+                  ExpressionAttributeNames: { '#verified': verified, '#address': address },
+                  ExpressionAttributeValues: { ':true': true, ':sentTo': verification.sentTo },
+                },
+              },
+              {
+                Delete: {
+                  TableName: verificationsTable(),
+                  Key: { userId: verification.userId, channel: verification.channel },
+                  ConditionExpression: '#version = :read',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':read': verification.version },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        const [profile, stored] = transactionCancellationReasons(error) ?? [];
+        if (profile?.Code === 'ConditionalCheckFailed') throw new AddressChangedError(`the profile of ${verification.userId} no longer has the ${address} the code went to`, { cause: error });
+        if (stored?.Code === 'ConditionalCheckFailed') throw new VerificationConflictError(`verification ${verification.userId}/${verification.channel} changed meanwhile`, { cause: error });
+        throw error;
+      }
+    },
+  };
+}
+
+function toItem({ code, ...rest }: Verification): VerificationItem {
+  return { ...rest, ...(code && { codeSalt: code.salt, codeHash: code.hash }) };
+}
+
+function fromItem({ codeSalt, codeHash, ...rest }: VerificationItem): Verification {
+  return { ...rest, ...(codeSalt && codeHash && { code: { salt: codeSalt, hash: codeHash } }) };
+}

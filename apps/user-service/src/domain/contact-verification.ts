@@ -1,0 +1,160 @@
+import { NotFoundError } from '@shop/common';
+import type { ContactChannel, User, VerificationSent } from '@shop/domain';
+import type { CodeSender } from './code-sender';
+import { AlreadyVerifiedError, CodeBurntError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from './errors';
+import type { ProfileRepository } from './profile-repository';
+import { codeMatches, hashCode } from './verification-code';
+import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from './verification-store';
+
+/**
+ * Proving that an e-mail address or a phone number is the customer's own: a six-digit code goes
+ * there, and only that code, typed back by the signed-in owner of the account, marks it verified.
+ * The shop's messages go only to verified channels, so that no one can make the shop write to an
+ * address (or text a number) that is not theirs.
+ */
+
+export const CODE_LIFETIME_MS = 10 * 60_000;
+/** Codes per channel and account in any hour. */
+export const CODES_PER_HOUR = 5;
+/** Wrong codes after which the code is burnt. */
+export const WRONG_TRIES_ALLOWED = 5;
+const HOUR_MS = 3_600_000;
+
+export interface ConfirmationDeps {
+  profiles: ProfileRepository;
+  verifications: VerificationStore;
+  now: () => Date;
+}
+
+export interface VerificationDeps extends ConfirmationDeps {
+  sender: CodeSender;
+  newCode: () => string;
+}
+
+/**
+ * Sends a new code to the account's own address (or number) for the channel; it replaces any
+ * earlier one. The verification is written (and the send counted against the limit) before the
+ * message goes, so that neither a failed send nor two requests at once can pass the limit.
+ */
+export async function requestVerification(deps: VerificationDeps, userId: string, channel: ContactChannel): Promise<VerificationSent> {
+  const profile = await profileOf(deps, userId);
+  const sentTo = addressToVerify(profile, channel);
+  const previous = await deps.verifications.get(userId, channel);
+  const now = deps.now();
+  const recent = sendsInLastHour(previous, now);
+
+  const code = deps.newCode();
+  const expiresAt = new Date(now.getTime() + CODE_LIFETIME_MS).toISOString();
+  await save(deps, {
+    userId,
+    channel,
+    sentTo,
+    code: await hashCode(code),
+    codeExpiresAt: expiresAt,
+    wrongTries: 0,
+    sentAt: [...recent, now.toISOString()],
+    forgetAt: Math.ceil((now.getTime() + HOUR_MS) / 1000),
+    version: (previous?.version ?? 0) + 1,
+  });
+  const message = codeMessage(code);
+  if (channel === 'email') await deps.sender.email(sentTo, message.subject, message.text);
+  else await deps.sender.sms(sentTo, message.sms);
+  return { channel, sentTo: maskAddress(channel, sentTo), expiresAt };
+}
+
+/**
+ * Checks a code against the one sent for the channel and, when it is right, still fresh and was
+ * sent to the address the profile has now, marks that channel verified. A wrong code counts
+ * against the code; the fifth burns it.
+ */
+export async function confirmVerification(deps: ConfirmationDeps, userId: string, channel: ContactChannel, code: string): Promise<User> {
+  const profile = await profileOf(deps, userId);
+  const address = addressToVerify(profile, channel);
+  const verification = await deps.verifications.get(userId, channel);
+  if (!verification) throw new InvalidCodeError();
+  if (!verification.code) throw new CodeBurntError();
+
+  // Hashed whatever else holds, so that every answer takes as long.
+  const right = await codeMatches(code, verification.code);
+  // An expired code, or one sent to an address the account no longer has, cannot work: a try
+  // against it costs nothing, and answers the same as a wrong one.
+  const usable = verification.sentTo === address && deps.now().getTime() < Date.parse(verification.codeExpiresAt);
+  if (!usable) throw new InvalidCodeError();
+  if (right) {
+    await complete(deps, verification);
+    return channel === 'email' ? { ...profile, emailVerified: true } : { ...profile, phoneVerified: true };
+  }
+
+  const wrongTries = verification.wrongTries + 1;
+  const burnt = wrongTries >= WRONG_TRIES_ALLOWED;
+  const next: Verification = { ...verification, wrongTries, version: verification.version + 1 };
+  if (burnt) delete next.code;
+  await save(deps, next);
+  throw burnt ? new CodeBurntError() : new InvalidCodeError();
+}
+
+/** The address (or number) a channel of the profile reaches, unless it is verified already or there is none. */
+export function addressToVerify(profile: User, channel: ContactChannel): string {
+  if (channel === 'email') {
+    if (profile.emailVerified) throw new AlreadyVerifiedError(channel);
+    return profile.email;
+  }
+  if (!profile.phone) throw new NoPhoneError();
+  if (profile.phoneVerified) throw new AlreadyVerifiedError(channel);
+  return profile.phone;
+}
+
+/** When the codes of the last hour were sent, oldest first; TooManyCodesError, saying when the next may go, when that is five. */
+export function sendsInLastHour(previous: Verification | undefined, now: Date): string[] {
+  const recent = (previous?.sentAt ?? []).filter((at) => Date.parse(at) > now.getTime() - HOUR_MS);
+  const [oldest] = recent;
+  if (oldest !== undefined && recent.length >= CODES_PER_HOUR) {
+    throw new TooManyCodesError(Math.max(1, Math.ceil((Date.parse(oldest) + HOUR_MS - now.getTime()) / 1000)));
+  }
+  return recent;
+}
+
+/** Enough of an address for its owner to recognise it, too little to learn it: `a***@example.com`, `+1******0123`. */
+export function maskAddress(channel: ContactChannel, address: string): string {
+  if (channel === 'email') {
+    const at = address.lastIndexOf('@');
+    return `${address.slice(0, 1)}***${address.slice(at)}`;
+  }
+  return `${address.slice(0, 2)}${'*'.repeat(Math.max(0, address.length - 6))}${address.slice(-4)}`;
+}
+
+/** What the code's message says; no name, no link, nothing a customer typed. */
+export function codeMessage(code: string): { subject: string; text: string; sms: string } {
+  const minutes = CODE_LIFETIME_MS / 60_000;
+  return {
+    subject: 'Your Shop verification code',
+    text:
+      `Your verification code is ${code}.\n\n` +
+      `Enter it in the shop within ${minutes} minutes to confirm this address for your order updates. ` +
+      `If you did not ask for it, ignore this message: nothing changes without the code.\n\nThe Shop`,
+    sms: `Shop: your verification code is ${code}. It expires in ${minutes} minutes. Do not share it.`,
+  };
+}
+
+async function profileOf(deps: ConfirmationDeps, userId: string): Promise<User> {
+  const profile = await deps.profiles.get(userId);
+  if (!profile) throw new NotFoundError('Profile not found');
+  return profile;
+}
+
+async function save(deps: ConfirmationDeps, next: Verification): Promise<void> {
+  try {
+    await deps.verifications.save(next);
+  } catch (error) {
+    throw error instanceof VerificationConflictError ? new VerificationBusyError() : error;
+  }
+}
+
+async function complete(deps: ConfirmationDeps, verification: Verification): Promise<void> {
+  try {
+    await deps.verifications.complete(verification);
+  } catch (error) {
+    if (error instanceof AddressChangedError) throw new InvalidCodeError();
+    throw error instanceof VerificationConflictError ? new VerificationBusyError() : error;
+  }
+}

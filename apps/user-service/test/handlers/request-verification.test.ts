@@ -1,0 +1,173 @@
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { httpRoute } from '@shop/common';
+import { accessTokenClaims, invokeHandler, routeEvent } from '@shop/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../src/handlers/request-verification';
+import { service } from '../../src/service';
+import { captureLogs, EMAIL_FROM, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
+const sns = mockClient(SNSClient);
+const route = httpRoute(service, 'request-verification');
+const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
+const NOW = new Date('2026-03-01T10:00:00.000Z');
+withUserServiceEnv();
+
+const profile = {
+  userId: USER_ID,
+  email: 'ada@example.com',
+  emailVerified: false,
+  name: 'Ada Lovelace',
+  phone: '+14155550123',
+  phoneVerified: false,
+  role: 'CUSTOMER',
+  createdAt: '2025-01-01T00:00:00.000Z',
+};
+
+beforeEach(() => {
+  for (const mock of [ddb, ses, sns]) mock.reset();
+  vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+  ddb.on(GetCommand, { TableName: USERS_TABLE }).resolves({ Item: profile });
+  ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+});
+afterEach(() => vi.useRealTimers());
+afterAll(() => [ddb, ses, sns].forEach((m) => m.restore()));
+
+const ask = (body: unknown, claims: ReturnType<typeof accessTokenClaims> | null = accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] })) =>
+  invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims && { claims }) }));
+const sentEmail = () => ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+const codeIn = (text: string | undefined) => /verification code is (\d{6})/.exec(text ?? '')?.[1];
+
+describe('POST /users/me/verification', () => {
+  it("e-mails a code to the caller's own address from the shop's sender, and answers 202 where it went, masked, and until when", async () => {
+    const res = await ask({ channel: 'email' });
+
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ channel: 'email', sentTo: 'a***@example.com', expiresAt: '2026-03-01T10:10:00.000Z' });
+    expect(ddb.commandCalls(GetCommand, { TableName: USERS_TABLE })[0]?.args[0].input.Key).toEqual({ userId: USER_ID });
+    expect(sentEmail()).toMatchObject({
+      FromEmailAddress: EMAIL_FROM,
+      Destination: { ToAddresses: ['ada@example.com'] },
+      Content: { Simple: { Subject: { Data: 'Your Shop verification code' } } },
+    });
+    expect(codeIn(sentEmail()?.Content?.Simple?.Body?.Text?.Data)).toMatch(/^\d{6}$/);
+    expect(sns.calls()).toHaveLength(0);
+  });
+
+  it('stores the code hashed, with its expiry and the send, only if no one wrote the verification meanwhile', async () => {
+    await ask({ channel: 'email' });
+    const code = codeIn(sentEmail()?.Content?.Simple?.Body?.Text?.Data)!;
+    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      TableName: VERIFICATIONS_TABLE,
+      Item: {
+        userId: USER_ID,
+        channel: 'email',
+        sentTo: 'ada@example.com',
+        codeSalt: expect.any(String),
+        codeHash: expect.any(String),
+        codeExpiresAt: '2026-03-01T10:10:00.000Z',
+        wrongTries: 0,
+        sentAt: ['2026-03-01T10:00:00.000Z'],
+        forgetAt: NOW.getTime() / 1000 + 3600,
+        version: 1,
+      },
+      ConditionExpression: 'attribute_not_exists(userId)',
+    });
+    expect(JSON.stringify(put)).not.toContain(code);
+  });
+
+  it('texts the code to the phone, as a transactional SMS', async () => {
+    const res = await ask({ channel: 'sms' });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ channel: 'sms', sentTo: '+1******0123' });
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toMatchObject({
+      PhoneNumber: '+14155550123',
+      Message: expect.stringMatching(/^Shop: your verification code is \d{6}\. It expires in 10 minutes\./),
+      MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+    });
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('never logs the code', async () => {
+    const { lines } = captureLogs();
+    await ask({ channel: 'email' });
+    await ask({ channel: 'sms' });
+    const codes = [codeIn(sentEmail()?.Content?.Simple?.Body?.Text?.Data), codeIn(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message)];
+    expect(lines.length).toBeGreaterThan(0);
+    for (const code of codes) expect(lines.join('\n')).not.toContain(code);
+    expect(lines.join('\n')).toContain('a***@example.com');
+  });
+
+  it('answers 409 ALREADY_VERIFIED for a verified channel, sending nothing', async () => {
+    ddb.on(GetCommand, { TableName: USERS_TABLE }).resolves({ Item: { ...profile, emailVerified: true } });
+    const res = await ask({ channel: 'email' });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ error: { code: 'ALREADY_VERIFIED', message: 'Your e-mail address is verified already' } });
+    expect(ses.calls()).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 NO_PHONE for sms on an account without a phone number', async () => {
+    const { phone: _, phoneVerified: __, ...noPhone } = profile;
+    ddb.on(GetCommand, { TableName: USERS_TABLE }).resolves({ Item: noPhone });
+    const res = await ask({ channel: 'sms' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'NO_PHONE', details: [{ field: 'channel' }] } });
+    expect(sns.calls()).toHaveLength(0);
+  });
+
+  it('answers 429 with Retry-After once five codes went out on the channel in the last hour, sending nothing', async () => {
+    const sentAt = ['09:10', '09:20', '09:30', '09:40', '09:50'].map((t) => `2026-03-01T${t}:00.000Z`);
+    ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({
+      Item: { userId: USER_ID, channel: 'email', sentTo: 'ada@example.com', codeExpiresAt: '2026-03-01T10:00:00.000Z', wrongTries: 0, sentAt, forgetAt: 0, version: 5 },
+    });
+    const res = await ask({ channel: 'email' });
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('600');
+    expect(res.body).toMatchObject({ error: { code: 'TOO_MANY_REQUESTS' } });
+    expect(ses.calls()).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('answers 429 and sends nothing when another request wrote the verification meanwhile', async () => {
+    ddb.on(PutCommand).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+    const res = await ask({ channel: 'email' });
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('answers 500 when SES refuses the message, having counted the code against the limit', async () => {
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
+    const res = await ask({ channel: 'email' });
+    expect(res.status).toBe(500);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('answers 401 without a signed-in caller, reading and sending nothing', async () => {
+    const res = await ask({ channel: 'email' }, null);
+    expect(res.status).toBe(401);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['an unknown channel', { channel: 'pigeon' }, 'channel'],
+    ['no channel', {}, 'channel'],
+    ["another user's id: the route verifies the caller's own account only", { channel: 'email', userId: 'someone-else' }, 'userId'],
+  ])('answers 400 naming the field for %s, reading and sending nothing', async (_, body, field) => {
+    const res = await ask(body);
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toContain(field);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(ses.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,99 @@
+import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import type { User } from '@shop/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoProfileRepository } from '../../src/adapters/dynamodb-profile-repository';
+import { dynamoVerificationStore } from '../../src/adapters/dynamodb-verification-store';
+import { AddressChangedError, type Verification, VerificationConflictError } from '../../src/domain/verification-store';
+import { service } from '../../src/service';
+
+/** The verification store's conditions and its transaction on DynamoDB Local, with the tables the manifest declares. */
+
+let local: LocalTables;
+const profiles = dynamoProfileRepository();
+/** DynamoDB Local deletes expired items, as DynamoDB does: these are kept for the hour to come. */
+const forgetAt = Math.ceil(Date.now() / 1000) + 3600;
+const verifications = dynamoVerificationStore();
+
+const profile = (userId: string): User => ({
+  userId,
+  email: `${userId}@example.com`,
+  emailVerified: false,
+  name: 'Ada',
+  phone: '+14155550123',
+  phoneVerified: false,
+  role: 'CUSTOMER',
+  createdAt: '2026-03-01T09:00:00.000Z',
+});
+const verification = (userId: string, changes: Partial<Verification> = {}): Verification => ({
+  userId,
+  channel: 'email',
+  sentTo: `${userId}@example.com`,
+  code: { salt: 'c2FsdA==', hash: 'aGFzaA==' },
+  codeExpiresAt: '2026-03-01T10:10:00.000Z',
+  wrongTries: 0,
+  sentAt: ['2026-03-01T10:00:00.000Z'],
+  forgetAt,
+  version: 1,
+  ...changes,
+});
+
+beforeAll(async () => {
+  local = await startLocalTables([service]);
+}, 120_000);
+afterAll(async () => {
+  await local?.stop();
+}, 30_000);
+
+describe('the verification store, on DynamoDB Local', () => {
+  it('keeps a verification as it was saved, and forgets a burnt code entirely', async () => {
+    await verifications.save(verification('u1'));
+    expect(await verifications.get('u1', 'email')).toEqual(verification('u1'));
+    expect(await verifications.get('u1', 'sms')).toBeUndefined();
+
+    const { code: _, ...burnt } = verification('u1', { wrongTries: 5, version: 2 });
+    await verifications.save(burnt);
+    expect(await verifications.get('u1', 'email')).toEqual(burnt);
+  });
+
+  it('writes only over the version it read: a second writer from the same read loses', async () => {
+    await verifications.save(verification('u2'));
+    await expect(verifications.save(verification('u2'))).rejects.toBeInstanceOf(VerificationConflictError);
+    await verifications.save(verification('u2', { wrongTries: 1, version: 2 }));
+    await expect(verifications.save(verification('u2', { wrongTries: 1, version: 2 }))).rejects.toBeInstanceOf(VerificationConflictError);
+    expect((await verifications.get('u2', 'email'))?.version).toBe(2);
+  });
+
+  it('marks the channel verified and removes the verification, in one transaction', async () => {
+    await profiles.create(profile('u3'));
+    await verifications.save(verification('u3'));
+    await verifications.complete(verification('u3'));
+    expect(await profiles.get('u3')).toMatchObject({ emailVerified: true, phoneVerified: false });
+    expect(await verifications.get('u3', 'email')).toBeUndefined();
+
+    await verifications.save(verification('u3', { channel: 'sms', sentTo: '+14155550123' }));
+    await verifications.complete(verification('u3', { channel: 'sms', sentTo: '+14155550123' }));
+    expect(await profiles.get('u3')).toMatchObject({ emailVerified: true, phoneVerified: true });
+  });
+
+  it('verifies nothing when the profile no longer has the address the code went to', async () => {
+    await profiles.create({ ...profile('u4'), email: 'new-address@example.com' });
+    await verifications.save(verification('u4'));
+    await expect(verifications.complete(verification('u4'))).rejects.toBeInstanceOf(AddressChangedError);
+    expect((await profiles.get('u4'))?.emailVerified).toBe(false);
+    expect(await verifications.get('u4', 'email')).toBeDefined();
+  });
+
+  it('verifies nothing when the verification changed since it was read', async () => {
+    await profiles.create(profile('u5'));
+    await verifications.save(verification('u5'));
+    await verifications.save(verification('u5', { wrongTries: 1, version: 2 }));
+    await expect(verifications.complete(verification('u5'))).rejects.toBeInstanceOf(VerificationConflictError);
+    expect((await profiles.get('u5'))?.emailVerified).toBe(false);
+  });
+
+  it('verifies nothing for a user without a profile', async () => {
+    await verifications.save(verification('u6'));
+    await expect(verifications.complete(verification('u6'))).rejects.toBeInstanceOf(AddressChangedError);
+    expect(await profiles.get('u6')).toBeUndefined();
+  });
+});
