@@ -7,8 +7,8 @@ export default mergeConfig(
     test: {
       // Synthesizes the stacks once for every test file: see test/global-setup.ts.
       globalSetup: ['test/global-setup.ts'],
-      // terraform validate of every stack takes a few seconds each.
-      testTimeout: 120_000,
+      // terraform test plans and applies every stack against mocks: about a minute on two cores.
+      testTimeout: 300_000,
       hookTimeout: 120_000,
     },
   }),

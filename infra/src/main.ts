@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { shopApp } from './app/shop-app';
+import { shopApp, synthNotes } from './app/shop-app';
 import { stageConfig } from './config/stage-config';
 import { findRepoRoot, loadServices } from '@shop/manifests';
 
@@ -17,8 +17,9 @@ async function main(): Promise<void> {
   const app = shopApp({ config, services, buildRoot: repoRoot, outdir });
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
+  for (const note of synthNotes(app)) process.stdout.write(`${note}\n`);
   process.stdout.write(
-    `synthesized ${stacks.length} stacks for stage ${config.stage} (${config.region}) into ${relative(repoRoot, outdir)}/stacks ` +
+    `synthesized ${stacks.length} stacks for stage ${config.stage} (${config.region}, ${config.backend} state) into ${relative(repoRoot, outdir)}/stacks ` +
       `in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stacks.join(', ')}\n`,
   );
 }

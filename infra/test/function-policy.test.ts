@@ -35,7 +35,9 @@ const ALL_TABLE_ACTIONS = [
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const table = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/shop-dev-${name}`;
 const logGroup = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/shop-dev-${name}:*`;
-const lambda = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:shop-dev-${name}`;
+/** A function's `live` alias: callers may invoke that and nothing else of it. */
+const lambda = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:shop-dev-${name}:live`;
+const CONFIGURATION_SET = `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/shop-dev-email`;
 
 describe('functionPolicy for hand-checked functions', () => {
   it('lets create-product write the products table and nothing else but its logs', () => {
@@ -160,10 +162,10 @@ function expectedGrants(all: readonly ServiceManifest[], service: ServiceManifes
   }
   for (const action of fn.permissions.userPool ?? []) pairs.push(`cognito-idp:${action} \${userPoolArn}`);
   for (const ref of [...(fn.permissions.invokes ?? []), ...(fn.permissions.invokesAsync ?? [])]) {
-    pairs.push(`lambda:InvokeFunction ${arn('lambda', `function:shop-dev-${ref.replace('/', '-')}`)}`);
+    pairs.push(`lambda:InvokeFunction ${arn('lambda', `function:shop-dev-${ref.replace('/', '-')}:live`)}`);
   }
   if (fn.permissions.publishes) pairs.push(`events:PutEvents ${arn('events', 'event-bus/shop-dev-events')}`);
-  if (fn.permissions.messages?.includes('email')) pairs.push('ses:SendEmail ${emailIdentityArn}');
+  if (fn.permissions.messages?.includes('email')) pairs.push('ses:SendEmail ${emailIdentityArn}', `ses:SendEmail ${arn('ses', 'configuration-set/shop-dev-email')}`);
   if (fn.permissions.messages?.includes('sms')) pairs.push('sns:Publish *');
   if (fn.asyncInvoke) pairs.push(`sqs:SendMessage ${arn('sqs', `shop-dev-${fn.asyncInvoke.onFailure.replace('/', '-')}`)}`);
   for (const ref of fn.permissions.sendsTo ?? []) pairs.push(`sqs:SendMessage ${arn('sqs', `shop-dev-${ref.replace('/', '-')}`)}`);
@@ -223,7 +225,7 @@ function everyFunctionKeepsTheRules(label: string, all: () => readonly ServiceMa
     it('grants exactly the pairs the manifest implies, each once, in statements with distinct Sids', () => {
       for (const { service, fn } of everyFunction()) {
         const policy = functionPolicy(service, fn, context());
-        const granted = policy.Statement.flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${r}`)));
+        const granted = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${r}`)));
         expect(granted.length, `${service.name}/${fn} repeats a grant`).toBe(new Set(granted).size);
         expect(granted.sort(), `${service.name}/${fn}`).toEqual(expectedGrants(all(), service, fn));
         const sids = policy.Statement.map((s) => s.Sid);
@@ -285,9 +287,11 @@ describe('functionPolicy for every kind of permission and trigger', () => {
   it('lets a function that messages people send e-mail as the sender identity and SMS', () => {
     const statements = functionPolicy(alpha, 'worker', synthetic()).Statement;
     // What only "*" allows shares one statement: SMS, and the task token it reports with.
-    expect(statements.filter((s) => s.Sid === 'Ses1' || s.Sid === 'Sns1')).toEqual([
-      { Sid: 'Ses1', Effect: 'Allow', Action: ['ses:SendEmail'], Resource: ['${emailIdentityArn}'] },
+    expect(statements.filter((s) => s.Sid === 'Ses1' || s.Sid === 'Sns1' || s.Effect === 'Deny')).toEqual([
+      { Sid: 'Ses1', Effect: 'Allow', Action: ['ses:SendEmail'], Resource: ['${emailIdentityArn}', CONFIGURATION_SET] },
       { Sid: 'Sns1', Effect: 'Allow', Action: ['sns:Publish', 'states:SendTaskSuccess'], Resource: ['*'] },
+      // SMS to phone numbers only: publishing to any topic or endpoint, which all have ARNs, is denied.
+      { Sid: 'SmsOnlyNoTopics', Effect: 'Deny', Action: ['sns:Publish'], Resource: ['arn:aws:sns:*:*:*'] },
     ]);
   });
 
@@ -323,7 +327,7 @@ describe('functionPolicy for every kind of permission and trigger', () => {
     expect(Object.keys(WILDCARD_RESOURCE_ACTIONS).sort()).toEqual(['sns:Publish', 'states:SendTaskFailure', 'states:SendTaskSuccess']);
   });
 
-  it("lets order-events publish exactly the order events, read the orders stream, and dead-letter what it cannot publish", () => {
+  it("lets order-events publish exactly the order events, read the orders stream, ask for refunds, and dead-letter what it cannot publish", () => {
     expect(functionPolicy(manifest('order-events'), 'publish-order-events', ctx)).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -340,11 +344,16 @@ describe('functionPolicy for every kind of permission and trigger', () => {
           Resource: [`arn:aws:events:${REGION}:${ACCOUNT}:event-bus/shop-dev-events`],
           Condition: {
             StringEquals: { 'events:source': 'shop.orders' },
-            'ForAllValues:StringEquals': { 'events:detail-type': ['OrderCancelled', 'OrderCreated', 'OrderPaid', 'OrderPaymentFailed'] },
+            'ForAllValues:StringEquals': { 'events:detail-type': ['OrderCancelled', 'OrderCreated', 'OrderPaid', 'OrderPaymentFailed', 'OrderRefunded'] },
           },
         },
         { Sid: 'Logs1', Effect: 'Allow', Action: LOG_ACTIONS, Resource: [logGroup('order-events-publish-order-events')] },
-        { Sid: 'Sqs1', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue('order-events-unpublished-changes')] },
+        {
+          Sid: 'Sqs1',
+          Effect: 'Allow',
+          Action: ['sqs:SendMessage'],
+          Resource: [queue('order-events-unpublished-changes'), queue('payment-service-refunds')],
+        },
       ],
     });
   });

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAYERS } from '@shop/common';
 import { PASSWORD_POLICY, ROLES } from '@shop/domain';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { zipEntries } from './support/zip-entries';
+import { readZip, zipEntries } from './support/zip-entries';
 import { readStacks, ref, resources, resourceWith, type TerraformJson } from './support/terraform-json';
 
 let platform: TerraformJson;
@@ -69,14 +70,121 @@ describe('the platform stack', () => {
     for (const [, group] of resources(platform, 'aws_cognito_user_group')) expect(group['user_pool_id']).toBe(ref('aws_cognito_user_pool', poolId, 'id'));
   });
 
-  it("gives the API's client exactly the sign-in flow user-service uses, and no secret", () => {
+  it("gives the client the API and the storefront sign in with exactly user-service's sign-in flow and refreshing, no secret, and the stage's token lifetimes", () => {
     const [, client] = only('aws_cognito_user_pool_client');
-    expect(client).toMatchObject({ generate_secret: false, explicit_auth_flows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    expect(client).toMatchObject({
+      generate_secret: false,
+      explicit_auth_flows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      enable_token_revocation: true,
+      access_token_validity: 60,
+      id_token_validity: 60,
+      refresh_token_validity: 30,
+      token_validity_units: [{ access_token: 'minutes', id_token: 'minutes', refresh_token: 'days' }],
+    });
   });
 
-  it('has the event bus and the alarms topic', () => {
+  it('has the event bus, and the alarms topic under a key CloudWatch may use for the stage alarms only, e-mailed to the stage address', () => {
     expect(only('aws_cloudwatch_event_bus')[1]['name']).toBe('shop-dev-events');
-    expect(only('aws_sns_topic')[1]['name']).toBe('shop-dev-alarms');
+    const [topicId, topic] = only('aws_sns_topic');
+    expect(topic['name']).toBe('shop-dev-alarms');
+    const [keyId, key] = only('aws_kms_key');
+    expect(topic['kms_master_key_id']).toBe(ref('aws_kms_key', keyId, 'arn'));
+    expect(key['enable_key_rotation']).toBe(true);
+    const publisher = JSON.parse(key['policy']).Statement.find((s: { Sid: string }) => s.Sid === 'ServicePublishes1');
+    expect(publisher).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: { ArnLike: { 'aws:SourceArn': expect.stringMatching(/:alarm:shop-dev-\*$/) } },
+    });
+    expect(only('aws_sns_topic_subscription')[1]).toEqual(
+      expect.objectContaining({ topic_arn: ref('aws_sns_topic', topicId, 'arn'), protocol: 'email', endpoint: 'alarms@shop.example.com' }),
+    );
+  });
+
+  it("answers unknown routes and wrong methods with the $default route's function, which knows every manifest's routes", () => {
+    const [, route] = resourceWith(platform, 'aws_apigatewayv2_route', 'route_key', '$default');
+    expect(route['authorization_type']).toBe('NONE');
+    const [, fallback] = resourceWith(platform, 'aws_lambda_function', 'function_name', 'shop-dev-api-fallback');
+    expect(fallback).toMatchObject({ runtime: 'nodejs22.x', publish: true, handler: 'index.handler' });
+    expect(fallback['layers']).toBeUndefined();
+    const zip = join(outdir, 'stacks', 'platform', fallback['filename']);
+    expect(zipEntries(zip)).toEqual(['index.js', 'routes.json']);
+    const routes = JSON.parse(readZip(readFileSync(zip)).find((e) => e.name === 'routes.json')!.data.toString('utf8'));
+    expect(routes['/products']).toEqual(['GET', 'POST']);
+    expect(routes['/users/login']).toEqual(['POST']);
+    const [, permission] = resourceWith(platform, 'aws_lambda_permission', 'principal', 'apigateway.amazonaws.com');
+    expect(permission['source_arn']).toBe(`${ref('aws_apigatewayv2_api', 'http-api', 'execution_arn')}/*/$default`);
+  });
+
+  it("allows the storefront's origin, and localhost outside prod, to call the API without credentials", () => {
+    const [, api] = only('aws_apigatewayv2_api');
+    expect(api['cors_configuration']).toMatchObject({
+      allow_origins: [`https://${ref('aws_cloudfront_distribution', 'web-distribution', 'domain_name')}`, 'http://localhost:3000', 'http://localhost:3001', 'http://localhost:4173', 'http://localhost:5173'],
+      allow_credentials: false,
+      allow_headers: expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),
+    });
+  });
+
+  it('serves the storefront from a private bucket that only its CloudFront distribution reads, with SPA fallback and security headers', () => {
+    const [bucketId] = only('aws_s3_bucket');
+    expect(only('aws_s3_bucket_public_access_block')[1]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const [oacId, oac] = only('aws_cloudfront_origin_access_control');
+    expect(oac).toMatchObject({ origin_access_control_origin_type: 's3', signing_behavior: 'always', signing_protocol: 'sigv4' });
+    const [distributionId, distribution] = only('aws_cloudfront_distribution');
+    expect(distribution).toMatchObject({
+      default_root_object: 'index.html',
+      origin: [{ origin_access_control_id: ref('aws_cloudfront_origin_access_control', oacId, 'id'), domain_name: ref('aws_s3_bucket', bucketId, 'bucket_regional_domain_name') }],
+      default_cache_behavior: { viewer_protocol_policy: 'redirect-to-https' },
+      custom_error_response: [
+        { error_code: 403, response_code: 200, response_page_path: '/index.html' },
+        { error_code: 404, response_code: 200, response_page_path: '/index.html' },
+      ],
+    });
+    expect(distribution['origin'][0]['s3_origin_config']).toBeUndefined(); // no origin access identity
+    const [headersId, headers] = only('aws_cloudfront_response_headers_policy');
+    expect(distribution['default_cache_behavior']['response_headers_policy_id']).toBe(ref('aws_cloudfront_response_headers_policy', headersId, 'id'));
+    expect(Object.keys(headers['security_headers_config']).sort()).toEqual(
+      ['content_security_policy', 'content_type_options', 'frame_options', 'referrer_policy', 'strict_transport_security'].sort(),
+    );
+    const statements = JSON.parse(only('aws_s3_bucket_policy')[1]['policy']).Statement;
+    expect(statements[0]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Condition: { StringEquals: { 'AWS:SourceArn': ref('aws_cloudfront_distribution', distributionId, 'arn') } },
+    });
+    expect(statements[1]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  it('creates the SES identity with 2048-bit DKIM and the configuration set every message goes through, and outputs the DKIM records', () => {
+    expect(only('aws_sesv2_email_identity')[1]).toMatchObject({
+      email_identity: 'shop.example.com',
+      configuration_set_name: ref('aws_sesv2_configuration_set', 'email-configuration-set', 'configuration_set_name'),
+      dkim_signing_attributes: { next_signing_key_length: 'RSA_2048_BIT' },
+    });
+    expect(only('aws_sesv2_configuration_set')[1]).toMatchObject({
+      configuration_set_name: 'shop-dev-email',
+      suppression_options: { suppressed_reasons: ['BOUNCE', 'COMPLAINT'] },
+      reputation_options: { reputation_metrics_enabled: true },
+    });
+    expect(JSON.stringify(platform.output?.['email_dkim_records'])).toContain('dkim.amazonses.com');
+  });
+
+  it('outputs the API and web URLs for people and the pipeline', () => {
+    expect(platform.output?.['api_url']?.value).toBe(ref('aws_apigatewayv2_api', 'http-api', 'api_endpoint'));
+    expect(platform.output?.['web_url']?.value).toBe(`https://${ref('aws_cloudfront_distribution', 'web-distribution', 'domain_name')}`);
+  });
+
+  it("alarms on the API's 5xx and p99 latency and on the $default function, and draws the checkout dashboard", () => {
+    const alarms = resources(platform, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+    expect(alarms.map((a) => a['alarm_name']).sort()).toEqual(
+      ['shop-dev-api-5xx', 'shop-dev-api-latency-p99', 'shop-dev-api-fallback-errors', 'shop-dev-api-fallback-throttles'].sort(),
+    );
+    expect(alarms.find((a) => a['alarm_name'] === 'shop-dev-api-latency-p99')).toMatchObject({ extended_statistic: 'p99', metric_name: 'Latency' });
+    for (const alarm of alarms) expect(alarm['alarm_actions']).toEqual([ref('aws_sns_topic', 'alarms', 'arn')]);
+    const [, board] = resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout');
+    for (const metric of ['OrdersPaid', 'OrdersFailed', 'OrdersCancelled', 'OrdersPlaced', 'OrdersRefunded', 'RevenueCents', 'CheckoutDurationMs']) {
+      expect(board['dashboard_body']).toContain(`MetricName=\\"${metric}\\"`);
+    }
   });
 
   it('publishes both layers for nodejs22.x on arm64, each a zip with nodejs/ at its root', () => {
@@ -103,6 +211,7 @@ describe('the platform stack', () => {
         'http-api/authorizer-id',
         'http-api/execution-arn',
         'http-api/id',
+        'http-api/url',
         'layers/auth-layer/arn',
         'layers/common-utils/arn',
         'payment-provider/api-key',
@@ -111,10 +220,12 @@ describe('the platform stack', () => {
         'user-pool/arn',
         'user-pool/client-id',
         'user-pool/id',
+        'web/bucket-name',
+        'web/url',
       ].map((path) => `/shop/dev/${path}`),
     );
     expect(parameters['/shop/dev/http-api/execution-arn']!['value']).toBe(ref('aws_apigatewayv2_api', 'http-api', 'execution_arn'));
-    expect(parameters['/shop/dev/email/identity-arn']!['value']).toMatch(/^arn:aws:ses:.+:identity\/shop\.example\.com$/);
+    expect(parameters['/shop/dev/email/identity-arn']!['value']).toBe(ref('aws_sesv2_email_identity', 'email-identity', 'arn'));
     for (const secret of ['api-key', 'webhook-secret']) {
       expect(parameters[`/shop/dev/payment-provider/${secret}`]).toMatchObject({ type: 'SecureString', lifecycle: { ignore_changes: ['value'] } });
     }

@@ -46,9 +46,10 @@ const VARIANTS: Variant[] = [
 const STAGE = 'dev';
 const name = (service: string, resource: string) => physicalName(STAGE, service, resource);
 const arn = (kind: string, rest: string) => `arn:aws:${kind}:${TF.region}:${TF.account}:${rest}`;
+/** The `live` alias of `service/function`, which every caller and trigger invokes. */
 const functionArn = (ref: string) => {
   const { service, name: fn } = parseRef(ref);
-  return arn('lambda', `function:${name(service, fn)}`);
+  return arn('lambda', `function:${name(service, fn)}:live`);
 };
 
 /** The actions AWS only grants on Resource "*", and why (see WILDCARD_RESOURCE_ACTIONS and LOG_DELIVERY_ACTIONS). */
@@ -88,12 +89,27 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
   };
   /** The Lambda function resource of `service/fn`, by its physical name. */
   const lambda = (service: string, fn: string) => resourceWith(stackOf(service), 'aws_lambda_function', 'function_name', name(service, fn));
+  /** The ARN of the function's `live` alias, as its stack references it. */
+  const aliasArn = (service: string, fn: string) => {
+    const [functionId] = lambda(service, fn);
+    const [aliasId] = resourceWith(stackOf(service), 'aws_lambda_alias', 'function_name', ref('aws_lambda_function', functionId, 'function_name'));
+    return ref('aws_lambda_alias', aliasId, 'arn');
+  };
 
-  it('has the platform stack and one stack per service, named as deploy-plan names them', () => {
-    expect(Object.keys(stacks).sort()).toEqual(['platform', ...manifests.map((m) => m.name)].sort());
+  it('has the platform stack, one stack per service and the web stack, named as deploy-plan names them', () => {
+    expect(Object.keys(stacks).sort()).toEqual(['platform', 'web', ...manifests.map((m) => m.name)].sort());
   });
 
-  it('gives every http trigger its route, integration and API Gateway permission, and no route more', () => {
+  it('publishes every function and points its live alias at the new version', () => {
+    for (const { manifest, fn } of everyFunction()) {
+      const [functionId, block] = lambda(manifest.name, fn);
+      expect(block['publish'], `${manifest.name}/${fn}`).toBe(true);
+      const [, alias] = resourceWith(stackOf(manifest.name), 'aws_lambda_alias', 'function_name', ref('aws_lambda_function', functionId, 'function_name'));
+      expect(alias).toMatchObject({ name: 'live', function_version: ref('aws_lambda_function', functionId, 'version') });
+    }
+  });
+
+  it('gives every http trigger its route to the live alias, its integration and API Gateway permission, and no route more', () => {
     for (const manifest of manifests) {
       const stack = stackOf(manifest.name);
       const routes = Object.entries(manifest.functions).flatMap(([fn, def]) =>
@@ -103,6 +119,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       for (const { fn, trigger } of routes) {
         const where = `${manifest.name}/${fn} ${trigger.method} ${trigger.path}`;
         const [functionId] = lambda(manifest.name, fn);
+        const [aliasId] = resourceWith(stack, 'aws_lambda_alias', 'function_name', ref('aws_lambda_function', functionId, 'function_name'));
         const [, route] = resourceWith(stack, 'aws_apigatewayv2_route', 'route_key', `${trigger.method} ${trigger.path}`);
         expect(route['api_id'], where).toBe(TF.platform('http-api/id'));
         const integrationId = /^integrations\/\$\{aws_apigatewayv2_integration\.([^.]+)\.id\}$/.exec(route['target'])?.[1];
@@ -111,7 +128,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
           api_id: TF.platform('http-api/id'),
           integration_type: 'AWS_PROXY',
           payload_format_version: '2.0',
-          integration_uri: ref('aws_lambda_function', functionId, 'arn'),
+          integration_uri: ref('aws_lambda_alias', aliasId, 'arn'),
         });
         if (trigger.auth.kind === 'public') {
           expect(route['authorization_type'], where).toBe('NONE');
@@ -119,6 +136,8 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
         } else {
           expect(route['authorization_type'], where).toBe('JWT');
           expect(route['authorizer_id'], where).toBe(TF.platform('http-api/authorizer-id'));
+          // Only Cognito's access tokens carry it: an ID token is refused, as the local authorizer refuses it.
+          expect(route['authorization_scopes'], where).toEqual(['aws.cognito.signin.user.admin']);
         }
         const sourceArn = `${TF.platform('http-api/execution-arn')}/*/${trigger.method}${trigger.path.replace(/\{[^}]+\}/g, '*')}`;
         const permissions = resources(stack, 'aws_lambda_permission').filter(([, p]) => p['source_arn'] === sourceArn);
@@ -127,6 +146,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
           action: 'lambda:InvokeFunction',
           principal: 'apigateway.amazonaws.com',
           function_name: ref('aws_lambda_function', functionId, 'function_name'),
+          qualifier: ref('aws_lambda_alias', aliasId, 'name'),
         });
       }
     }
@@ -185,7 +205,9 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
     for (const manifest of manifests) {
       const stack = stackOf(manifest.name);
       const queueRef = (id: string) => ref('aws_sqs_queue', id, 'arn');
-      const deadLetterQueues: string[] = Object.keys(manifest.deadLetterQueues ?? {});
+      const triggerRules = Object.values(manifest.functions).flatMap((def) => def.triggers.flatMap((t) => (t.type === 'event-rule' ? [t.rule] : [])));
+      const topicRules = Object.values(manifest.topics ?? {}).flatMap((topic) => Object.keys(topic.rules ?? {}));
+      const deadLetterQueues: string[] = [...Object.keys(manifest.deadLetterQueues ?? {}), ...[...triggerRules, ...topicRules].map((rule) => `${rule}-rule-dlq`)];
       for (const [queue, def] of Object.entries(manifest.queues ?? {})) {
         const [, block] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, queue));
         const [dlqId] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, `${queue}-dlq`));
@@ -194,7 +216,8 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
         deadLetterQueues.push(`${queue}-dlq`);
       }
       expect(resources(stack, 'aws_sqs_queue')).toHaveLength(Object.keys(manifest.queues ?? {}).length + deadLetterQueues.length);
-      expect(resources(stack, 'aws_cloudwatch_metric_alarm')).toHaveLength(deadLetterQueues.length);
+      for (const [, queue] of resources(stack, 'aws_sqs_queue')) expect(queue['sqs_managed_sse_enabled']).toBe(true);
+      expect(resources(stack, 'aws_cloudwatch_metric_alarm').filter(([, a]) => a['namespace'] === 'AWS/SQS')).toHaveLength(deadLetterQueues.length);
       for (const queue of deadLetterQueues) {
         const [id, block] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, queue));
         expect(block['message_retention_seconds'], `${manifest.name}/${queue}`).toBe(14 * 24 * 3600);
@@ -286,12 +309,11 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       const mappings = resources(stack, 'aws_lambda_event_source_mapping').map(([, m]) => m);
       let expected = 0;
       for (const [fn, def] of Object.entries(manifest.functions)) {
-        const [functionId] = lambda(manifest.name, fn);
         for (const trigger of def.triggers) {
           if (trigger.type !== 'queue' && trigger.type !== 'table-stream') continue;
           expected++;
           const source = trigger.type === 'queue' ? queueArn(trigger.queue) : streamArn(trigger.table);
-          const found = mappings.filter((m) => m['function_name'] === ref('aws_lambda_function', functionId, 'arn') && m['event_source_arn'] === source);
+          const found = mappings.filter((m) => m['function_name'] === aliasArn(manifest.name, fn) && m['event_source_arn'] === source);
           expect(found, `${manifest.name}/${fn} ${trigger.type} from ${source}`).toHaveLength(1);
           const mapping = found[0]!;
           expect(mapping).toMatchObject({
@@ -375,6 +397,86 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       expect(principals.filter((p) => p === 'sns.amazonaws.com')).toHaveLength(count('topic'));
       expect(principals).toHaveLength(count('http') + count('event-rule') + count('topic'));
       expect(resources(stack, 'aws_sns_topic').map(([, t]) => t['name']).sort()).toEqual(Object.keys(manifest.topics ?? {}).map((t) => name(manifest.name, t)).sort());
+    }
+  });
+
+  it('sends every rule target through a retry policy to a dead-letter queue of its own, which only that rule may write to', () => {
+    for (const manifest of manifests) {
+      const stack = stackOf(manifest.name);
+      for (const [, target] of resources(stack, 'aws_cloudwatch_event_target')) {
+        const ruleId = /^\$\{aws_cloudwatch_event_rule\.([^.]+)\.name\}$/.exec(target['rule'])![1]!;
+        const rule = stack.resource!['aws_cloudwatch_event_rule']![ruleId]!;
+        const dlqName = `${rule['name']}-rule-dlq`;
+        const [dlqId] = resourceWith(stack, 'aws_sqs_queue', 'name', dlqName);
+        expect(target, rule['name']).toMatchObject({
+          retry_policy: { maximum_event_age_in_seconds: 14_400, maximum_retry_attempts: 185 },
+          dead_letter_config: { arn: ref('aws_sqs_queue', dlqId, 'arn') },
+        });
+        const [, policy] = resourceWith(stack, 'aws_sqs_queue_policy', 'queue_url', ref('aws_sqs_queue', dlqId, 'url'));
+        expect(JSON.parse(policy['policy']).Statement).toEqual([
+          {
+            Sid: 'EventBridgeRule',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: ref('aws_sqs_queue', dlqId, 'arn'),
+            Condition: { ArnEquals: { 'aws:SourceArn': ref('aws_cloudwatch_event_rule', ruleId, 'arn') } },
+          },
+        ]);
+      }
+    }
+  });
+
+  it('alarms on every function, stream mapping and state machine, and on every Fail state of its definition, all to the alarms topic', () => {
+    const alarmsTopic = TF.platform('alarms/topic-arn');
+    for (const { manifest, root } of services) {
+      const stack = stackOf(manifest.name);
+      const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+      for (const alarm of alarms) expect(alarm, alarm['alarm_name']).toMatchObject({ alarm_actions: [alarmsTopic], ok_actions: [alarmsTopic] });
+      const on = (namespace: string, metric: string, dimension: string, value: string) =>
+        alarms.filter((a) => a['namespace'] === namespace && a['metric_name'] === metric && a['dimensions']?.[dimension] === value);
+      for (const [fn, def] of Object.entries(manifest.functions)) {
+        for (const metric of ['Errors', 'Throttles']) expect(on('AWS/Lambda', metric, 'FunctionName', name(manifest.name, fn)), `${manifest.name}/${fn} ${metric}`).toHaveLength(1);
+        const streams = def.triggers.filter((t) => t.type === 'table-stream').length;
+        expect(on('AWS/Lambda', 'IteratorAge', 'FunctionName', name(manifest.name, fn)), `${manifest.name}/${fn} IteratorAge`).toHaveLength(streams);
+      }
+      for (const [machine, def] of Object.entries(manifest.stateMachines ?? {})) {
+        const [machineId] = resourceWith(stack, 'aws_sfn_state_machine', 'name', name(manifest.name, machine));
+        for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+          expect(on('AWS/States', metric, 'StateMachineArn', ref('aws_sfn_state_machine', machineId, 'arn')), `${manifest.name}/${machine} ${metric}`).toHaveLength(1);
+        }
+        const asl = JSON.parse(readFileSync(join(root, def.definition), 'utf8')) as { States: Record<string, { Type: string; Error?: string }> };
+        for (const [state, body] of Object.entries(asl.States).filter(([, b]) => b.Type === 'Fail' && b.Error)) {
+          const metricName = `${name(manifest.name, machine)}/${body.Error}`;
+          const [, filter] = resourceWith(stack, 'aws_cloudwatch_log_metric_filter', 'name', `${state} (${body.Error})`);
+          expect(filter['metric_transformation']).toMatchObject({ namespace: 'Shop/FailStates', name: metricName });
+          expect(filter['pattern']).toContain(`"${body.Error}"`);
+          expect(alarms.filter((a) => a['namespace'] === 'Shop/FailStates' && a['metric_name'] === metricName), `${manifest.name}/${machine} ${state}`).toHaveLength(1);
+        }
+      }
+    }
+  });
+
+  it('alarms on each operator incident a service publishes, as the EMF metric of its service and stage', () => {
+    for (const manifest of manifests) {
+      const published = new Set(Object.values(manifest.functions).flatMap((fn) => fn.permissions.publishes?.detailTypes ?? []));
+      const incidents = resources(stackOf(manifest.name), 'aws_cloudwatch_metric_alarm')
+        .map(([, a]) => a)
+        .filter((a) => a['namespace'] === 'Shop');
+      const expected = ['RefundFailed', 'PaymentMismatch'].filter((i) => published.has(i));
+      expect(incidents.map((a) => a['metric_name']).sort(), manifest.name).toEqual(expected.sort());
+      for (const alarm of incidents) expect(alarm['dimensions']).toEqual({ service: manifest.name, stage: STAGE });
+    }
+  });
+
+  it('draws one dashboard per service with its functions, queues and alarms', () => {
+    for (const manifest of manifests) {
+      const [, board] = resourceWith(stackOf(manifest.name), 'aws_cloudwatch_dashboard', 'dashboard_name', `shop-dev-${manifest.name}`);
+      const body = board['dashboard_body'] as string;
+      for (const fn of Object.keys(manifest.functions)) expect(body, `${manifest.name}/${fn}`).toContain(`"${name(manifest.name, fn)}"`);
+      for (const queue of Object.keys(manifest.queues ?? {})) expect(body).toContain(`"${name(manifest.name, `${queue}-dlq`)}"`);
+      const titles = (JSON.parse(body) as { widgets: { properties: { title?: string } }[] }).widgets.map((w) => w.properties.title);
+      if (Object.keys(manifest.functions).length > 0) expect(titles).toEqual(expect.arrayContaining(['Invocations', 'Errors', 'Duration p99 (ms)', 'Throttles', 'Alarms']));
     }
   });
 

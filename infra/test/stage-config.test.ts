@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { stageConfig, StageConfigError } from '../src/config/stage-config';
 
+const DEPLOY = {
+  SHOP_TF_BACKEND: 's3',
+  SHOP_TF_STATE_BUCKET: 'acme-shop-terraform-state',
+  SHOP_EMAIL_FROM: 'orders@shop.test',
+  SHOP_ALARM_EMAIL: 'ops@shop.test',
+};
+
 describe('stageConfig', () => {
-  it('is dev in us-east-1 with local state when nothing is set', () => {
+  it('is dev in us-east-1 with local state and example addresses when nothing is set', () => {
     const config = stageConfig({});
-    expect(config).toMatchObject({ stage: 'dev', region: 'us-east-1', logRetentionDays: 14, deletionProtection: false });
+    expect(config).toMatchObject({ stage: 'dev', region: 'us-east-1', logRetentionDays: 14, deletionProtection: false, backend: 'local' });
     expect(config.stateBucket).toBeUndefined();
+    expect(config.alarmEmail).toBe('alarms@shop.example.com');
   });
 
-  it('makes prod keep logs longer, protect its data and take more traffic', () => {
+  it('makes prod keep logs longer, protect its data, take more traffic and allow no localhost origin', () => {
     const dev = stageConfig({ SHOP_STAGE: 'dev' });
-    const prod = stageConfig({ SHOP_STAGE: 'prod', AWS_REGION: 'eu-west-1', SHOP_TF_STATE_BUCKET: 'state' });
-    expect(prod).toMatchObject({ stage: 'prod', region: 'eu-west-1', logRetentionDays: 90, deletionProtection: true, stateBucket: 'state' });
+    const prod = stageConfig({ SHOP_STAGE: 'prod', AWS_REGION: 'eu-west-1', ...DEPLOY });
+    expect(prod).toMatchObject({ stage: 'prod', region: 'eu-west-1', logRetentionDays: 90, deletionProtection: true, backend: 's3', stateBucket: DEPLOY.SHOP_TF_STATE_BUCKET });
     expect(prod.apiThrottling.rateLimit).toBeGreaterThan(dev.apiThrottling.rateLimit);
+    expect(prod.extraWebOrigins).toEqual([]);
+    expect(dev.extraWebOrigins.every((origin) => origin.startsWith('http://localhost:'))).toBe(true);
   });
 
   it('sends e-mail as the domain of EMAIL_FROM unless another identity is named', () => {
@@ -23,5 +33,18 @@ describe('stageConfig', () => {
   it('refuses a stage it does not know and an address that is none', () => {
     expect(() => stageConfig({ SHOP_STAGE: 'staging' })).toThrow(StageConfigError);
     expect(() => stageConfig({ SHOP_EMAIL_FROM: 'nobody' })).toThrow(StageConfigError);
+    expect(() => stageConfig({ SHOP_ALARM_EMAIL: 'ops' })).toThrow(StageConfigError);
+    expect(() => stageConfig({ SHOP_TF_BACKEND: 'consul' })).toThrow(/expected one of local, s3/);
+  });
+
+  it('keeps the deploy path off local state: S3 without a bucket is refused, before anything is planned', () => {
+    expect(() => stageConfig({ ...DEPLOY, SHOP_TF_STATE_BUCKET: '' })).toThrow(/SHOP_TF_STATE_BUCKET is not set.*never keeps Terraform state on the machine/);
+    expect(() => stageConfig({ SHOP_TF_BACKEND: 'local', SHOP_TF_STATE_BUCKET: 'b' })).toThrow(StageConfigError);
+  });
+
+  it('makes the deploy path name its addresses instead of using the examples', () => {
+    expect(() => stageConfig({ ...DEPLOY, SHOP_EMAIL_FROM: '' })).toThrow(/SHOP_EMAIL_FROM is not set/);
+    expect(() => stageConfig({ ...DEPLOY, SHOP_ALARM_EMAIL: '' })).toThrow(/SHOP_ALARM_EMAIL is not set/);
+    expect(stageConfig(DEPLOY)).toMatchObject({ alarmEmail: 'ops@shop.test', email: { from: 'orders@shop.test', identity: 'shop.test' } });
   });
 });

@@ -19,6 +19,8 @@ beforeAll(() => {
 });
 
 const fn = (stack: TerraformJson, name: string) => resourceWith(stack, 'aws_lambda_function', 'function_name', name)[0];
+/** The ARN of the `live` alias of the function whose resource is `functionId`: what every trigger invokes. */
+const live = (functionId: string) => ref('aws_lambda_alias', `${functionId}-live`, 'arn');
 
 describe('an event-rule trigger', () => {
   it("is a rule on the shop's bus with the manifest's pattern, targeting the function, which EventBridge may invoke for that rule only", () => {
@@ -27,13 +29,15 @@ describe('an event-rule trigger', () => {
     expect(JSON.parse(rule['event_pattern'])).toEqual(betaService.functions.listener.triggers[0].pattern);
     const listener = fn(beta, 'shop-dev-beta-service-listener');
     expect(resourceWith(beta, 'aws_cloudwatch_event_target', 'rule', ref('aws_cloudwatch_event_rule', ruleId, 'name'))[1]).toMatchObject({
-      arn: ref('aws_lambda_function', listener, 'arn'),
+      arn: live(listener),
       event_bus_name: TF.platform('event-bus/name'),
+      retry_policy: { maximum_event_age_in_seconds: 14_400, maximum_retry_attempts: 185 },
     });
     expect(resourceWith(beta, 'aws_lambda_permission', 'source_arn', ref('aws_cloudwatch_event_rule', ruleId, 'arn'))[1]).toMatchObject({
       principal: 'events.amazonaws.com',
       action: 'lambda:InvokeFunction',
       function_name: ref('aws_lambda_function', listener, 'function_name'),
+      qualifier: ref('aws_lambda_alias', `${listener}-live`, 'name'),
     });
   });
 });
@@ -68,7 +72,7 @@ describe('a topic trigger', () => {
   it("subscribes the function to its own service's topic, which SNS may invoke it for", () => {
     const [topicId] = resourceWith(alpha, 'aws_sns_topic', 'name', 'shop-dev-alpha-service-alerts');
     const onAlert = fn(alpha, 'shop-dev-alpha-service-on-alert');
-    expect(resourceWith(alpha, 'aws_sns_topic_subscription', 'endpoint', ref('aws_lambda_function', onAlert, 'arn'))[1]).toMatchObject({
+    expect(resourceWith(alpha, 'aws_sns_topic_subscription', 'endpoint', live(onAlert))[1]).toMatchObject({
       protocol: 'lambda',
       topic_arn: ref('aws_sns_topic', topicId, 'arn'),
     });
@@ -78,7 +82,7 @@ describe('a topic trigger', () => {
   it("subscribes to another service's topic by its ARN, without that service's state", () => {
     const topicArn = `arn:aws:sns:${TF.region}:${TF.account}:shop-dev-alpha-service-alerts`;
     const follower = fn(beta, 'shop-dev-beta-service-follower');
-    expect(resourceWith(beta, 'aws_sns_topic_subscription', 'endpoint', ref('aws_lambda_function', follower, 'arn'))[1]['topic_arn']).toBe(topicArn);
+    expect(resourceWith(beta, 'aws_sns_topic_subscription', 'endpoint', live(follower))[1]['topic_arn']).toBe(topicArn);
     expect(resourceWith(beta, 'aws_lambda_permission', 'source_arn', topicArn)[1]).toMatchObject({ principal: 'sns.amazonaws.com' });
   });
 });
@@ -91,7 +95,7 @@ describe('a schedule trigger', () => {
       schedule_expression: 'cron(0 2 * * ? *)',
       schedule_expression_timezone: 'UTC',
       flexible_time_window: { mode: 'OFF' },
-      target: { arn: ref('aws_lambda_function', nightly, 'arn') },
+      target: { arn: live(nightly) },
     });
     // The input's `${name}` is meant literally: Terraform must not read it as a reference.
     expect(schedule['target'].input).toBe('{"greeting":"Hello $${name}","n":1}');
@@ -100,7 +104,7 @@ describe('a schedule trigger', () => {
     expect(JSON.parse(role['assume_role_policy']).Statement[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
     const [, policy] = resourceWith(alpha, 'aws_iam_role_policy', 'role', ref('aws_iam_role', roleId, 'id'));
     expect(JSON.parse(policy['policy']).Statement).toEqual([
-      { Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [ref('aws_lambda_function', nightly, 'arn')] },
+      { Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [live(nightly)] },
     ]);
   });
 });
@@ -110,7 +114,7 @@ describe('a table-stream trigger', () => {
     const reader = fn(alpha, 'shop-dev-alpha-service-stream-reader');
     const [tableId] = resourceWith(alpha, 'aws_dynamodb_table', 'name', 'shop-dev-alpha-service-things');
     const [failedId] = resourceWith(alpha, 'aws_sqs_queue', 'name', 'shop-dev-alpha-service-failed');
-    expect(resourceWith(alpha, 'aws_lambda_event_source_mapping', 'function_name', ref('aws_lambda_function', reader, 'arn'))[1]).toMatchObject({
+    expect(resourceWith(alpha, 'aws_lambda_event_source_mapping', 'function_name', live(reader))[1]).toMatchObject({
       event_source_arn: ref('aws_dynamodb_table', tableId, 'stream_arn'),
       starting_position: 'LATEST',
       batch_size: 100,
@@ -126,7 +130,7 @@ describe('a table-stream trigger', () => {
     const follower = fn(beta, 'shop-dev-beta-service-follower');
     const [sourceId, source] = Object.entries(beta.data!['aws_dynamodb_table']!)[0]!;
     expect(source['name']).toBe('shop-dev-alpha-service-things');
-    expect(resourceWith(beta, 'aws_lambda_event_source_mapping', 'function_name', ref('aws_lambda_function', follower, 'arn'))[1]).toMatchObject({
+    expect(resourceWith(beta, 'aws_lambda_event_source_mapping', 'function_name', live(follower))[1]).toMatchObject({
       event_source_arn: `\${data.aws_dynamodb_table.${sourceId}.stream_arn}`,
       starting_position: 'TRIM_HORIZON',
       maximum_retry_attempts: -1,
@@ -162,7 +166,13 @@ describe('the prod stage', () => {
   beforeAll(() => {
     const workspace = inject('synthesized').syntheticWorkspace;
     const services = SYNTHETIC_SERVICES.map((manifest) => ({ manifest, root: join(workspace, 'apps', manifest.name) }));
-    prod = synthesize(services, workspace, testConfig({ SHOP_STAGE: 'prod', SHOP_TF_STATE_BUCKET: 'shop-terraform-state' }), 'shop-infra-prod-');
+    prod = synthesize(services, workspace, testConfig({
+        SHOP_STAGE: 'prod',
+        SHOP_TF_BACKEND: 's3',
+        SHOP_TF_STATE_BUCKET: 'shop-terraform-state',
+        SHOP_EMAIL_FROM: 'orders@shop.test',
+        SHOP_ALARM_EMAIL: 'ops@shop.test',
+      }), 'shop-infra-prod-');
   });
   afterAll(() => removeSynthesized(prod));
 
@@ -173,6 +183,21 @@ describe('the prod stage', () => {
     expect(resourceWith(alphaProd, 'aws_cloudwatch_log_group', 'name', '/aws/lambda/shop-prod-alpha-service-worker')[1]['retention_in_days']).toBe(90);
     expect(resources(prod.stacks['platform']!, 'aws_cognito_user_pool')[0]![1]['deletion_protection']).toBe('ACTIVE');
     expect(alphaProd.data!['aws_ssm_parameter']!['platform-http-api-id']!['name']).toBe('/shop/prod/http-api/id');
+  });
+
+  it('requires Terraform 1.11 or a later 1.x in every stack', () => {
+    for (const stack of Object.values(prod.stacks)) expect(stack.terraform.required_version).toBe('~> 1.11');
+  });
+
+  it('e-mails its alarms to the stage address and sends as the stage domain', () => {
+    const platform = prod.stacks['platform']!;
+    expect(resourceWith(platform, 'aws_sns_topic_subscription', 'protocol', 'email')[1]['endpoint']).toBe('ops@shop.test');
+    expect(resources(platform, 'aws_sesv2_email_identity')[0]![1]['email_identity']).toBe('shop.test');
+  });
+
+  it('lets no localhost origin call the prod API', () => {
+    const [, api] = resources(prod.stacks['platform']!, 'aws_apigatewayv2_api')[0]!;
+    expect(api['cors_configuration'].allow_origins).toEqual([expect.stringMatching(/^https:\/\/\$\{aws_cloudfront_distribution\./)]);
   });
 
   it('keeps each stack in its own key of the S3 state bucket, encrypted and locked', () => {

@@ -5,6 +5,7 @@ import { BuildOutputs } from '../assets/build-outputs';
 import type { StageConfig } from '../config/stage-config';
 import { PlatformStack } from '../platform/platform-stack';
 import { ServiceStack } from '../service/service-stack';
+import { WebStack } from '../web/web-stack';
 import { deployDependencies, type LoadedService } from '@shop/manifests';
 
 export interface ShopAppOptions {
@@ -17,9 +18,9 @@ export interface ShopAppOptions {
 }
 
 /**
- * The whole shop as a CDK for Terraform app: the platform stack and one stack per service,
- * named as tools/deploy-plan names them (`platform`, then the service's name), each stack
- * depending on the platform and on the services whose resources it needs to exist
+ * The whole shop as a CDK for Terraform app: the platform stack, one stack per service and the
+ * web stack, named as tools/deploy-plan names them (`platform`, the service's name, `web`), each
+ * depending on the platform, and each service on the services whose resources it needs to exist
  * (`deployDependencies`). Refuses manifests that do not fit together and bundles that are not
  * built, before anything is written.
  */
@@ -32,7 +33,7 @@ export function shopApp({ config, services, buildRoot, outdir }: ShopAppOptions)
   outputs.assertBuilt(manifests.flatMap((m) => Object.keys(m.functions).map((functionName) => ({ service: m.name, functionName }))));
 
   const app = new App({ outdir, stackTraces: false });
-  const platform = new PlatformStack(app, config, outputs);
+  const platform = new PlatformStack(app, config, manifests, outputs);
   const stacks = new Map(services.map((service) => [service.manifest.name, new ServiceStack(app, { config, service, services: manifests, outputs })]));
   // Recorded in manifest.json as each stack's `dependencies`: the order a first deploy must keep.
   for (const [name, stack] of stacks) {
@@ -46,5 +47,11 @@ export function shopApp({ config, services, buildRoot, outdir }: ShopAppOptions)
       stack.addDependency(dependency);
     }
   }
+  new WebStack(app, config, outputs).addDependency(platform);
   return app;
+}
+
+/** What the stacks of an app ask to tell the person who synthesized it (a storefront not built, …). */
+export function synthNotes(app: App): string[] {
+  return app.node.children.flatMap((child) => (child instanceof WebStack ? child.notes : []));
 }

@@ -67,6 +67,17 @@ export class BuildOutputs {
     return write(zip, zipArchive([{ path: 'index.js', data: bundle }]));
   }
 
+  /** Where the storefront's build lies (`dist/web/storefront`, apps/storefront's Vite build), when it was built. */
+  storefrontDir(): string | undefined {
+    const dir = join(this.buildRoot, 'dist', 'web', 'storefront');
+    return existsSync(dir) ? dir : undefined;
+  }
+
+  /** Writes a zip infra made itself (`name`.zip under the staging folder) and answers its path. */
+  stagedZip(name: string, content: Buffer): string {
+    return write(join(this.stagingDir, `${name}.zip`), content);
+  }
+
   /** A zip holding only the layer's `nodejs/` folder. */
   layerZip(layer: LayerName): string {
     const zip = join(this.stagingDir, 'layers', `${layer}.zip`);

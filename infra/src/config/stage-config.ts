@@ -1,11 +1,20 @@
 /**
  * Everything that differs between stages, decided by one variable: `SHOP_STAGE` (dev | prod,
- * default dev). The region comes from `AWS_REGION` (default us-east-1); the Terraform state goes
- * to S3 when `SHOP_TF_STATE_BUCKET` is set, and to a local file otherwise (tests, first steps).
+ * default dev). The region comes from `AWS_REGION` (default us-east-1).
+ *
+ * Where Terraform keeps its state is `SHOP_TF_BACKEND`: `s3` (the deploy path: CI sets it) needs
+ * `SHOP_TF_STATE_BUCKET`, `SHOP_EMAIL_FROM` and `SHOP_ALARM_EMAIL`, and refuses to synthesize
+ * without them, so a deploy can never fall back to a state file on the runner's disk or to an
+ * example address. `local` keeps state in a file beside infra/ and fills the addresses with
+ * examples: for offline synthesis, tests and first steps. Unset, it is `s3` when a bucket is
+ * named and `local` otherwise.
  */
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
+
+export const BACKENDS = ['local', 's3'] as const;
+export type Backend = (typeof BACKENDS)[number];
 
 export class StageConfigError extends Error {
   override name = 'StageConfigError';
@@ -26,21 +35,39 @@ export interface StageConfig {
   paymentWindowSeconds: number;
   /**
    * EMAIL_FROM, and the SES identity it sends as (the address's domain unless `SHOP_EMAIL_IDENTITY`
-   * names another). The identity must be verified in SES once per account and region; it is not
-   * created here, because one identity serves every stage.
+   * names another). The platform stack creates the identity (with Easy DKIM for a domain) and
+   * outputs the DNS records that verify it. An identity exists once per account and region, so
+   * two stages in one account send from two domains (`dev.shop.example.com`, `shop.example.com`).
    */
   email: { from: string; identity: string };
-  /** S3 bucket for Terraform state, one key per stage and stack; undefined: local state. */
+  /** Where alarms are e-mailed (`SHOP_ALARM_EMAIL`): the alarms topic's subscription. */
+  alarmEmail: string;
+  /**
+   * Origins besides the storefront's own that the HTTP API's CORS allows: in dev, a storefront
+   * served from the developer's machine (any `http://localhost` port) may call the deployed API;
+   * prod allows the storefront's origin alone.
+   */
+  extraWebOrigins: string[];
+  /** The Cognito app client's token lifetimes (access and ID in minutes, refresh in days). */
+  tokenValidity: { accessMinutes: number; idMinutes: number; refreshDays: number };
+  backend: Backend;
+  /** S3 bucket for Terraform state, one key per stage and stack; set exactly when `backend` is s3. */
   stateBucket?: string;
 }
 
-const SETTINGS: Record<Stage, Omit<StageConfig, 'stage' | 'region' | 'email' | 'stateBucket'>> = {
+type StageSettings = Omit<StageConfig, 'stage' | 'region' | 'email' | 'alarmEmail' | 'backend' | 'stateBucket'>;
+
+const SETTINGS: Record<Stage, StageSettings> = {
   dev: {
     logRetentionDays: 14,
     apiThrottling: { burstLimit: 100, rateLimit: 50 },
     deletionProtection: false,
     logLevel: 'info',
     paymentWindowSeconds: 15 * 60,
+    // The HTTP API matches origins exactly, so each port a developer uses is listed: Vite's
+    // 5173 and 4173, and 3000 and 3001 (`npm start`'s API and storefront).
+    extraWebOrigins: ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:4173', 'http://localhost:5173'],
+    tokenValidity: { accessMinutes: 60, idMinutes: 60, refreshDays: 30 },
   },
   prod: {
     logRetentionDays: 90,
@@ -48,10 +75,16 @@ const SETTINGS: Record<Stage, Omit<StageConfig, 'stage' | 'region' | 'email' | '
     deletionProtection: true,
     logLevel: 'info',
     paymentWindowSeconds: 15 * 60,
+    extraWebOrigins: [],
+    tokenValidity: { accessMinutes: 60, idMinutes: 60, refreshDays: 30 },
   },
 };
 
-const DEFAULT_EMAIL_FROM = 'no-reply@shop.example.com';
+/** What a local synthesis uses where the deploy path demands a real value. */
+const EXAMPLE_EMAIL_FROM = 'no-reply@shop.example.com';
+const EXAMPLE_ALARM_EMAIL = 'alarms@shop.example.com';
+
+const EMAIL = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/;
 
 /** The configuration for the stage the environment names. */
 export function stageConfig(env: NodeJS.ProcessEnv = process.env): StageConfig {
@@ -59,15 +92,43 @@ export function stageConfig(env: NodeJS.ProcessEnv = process.env): StageConfig {
   if (!(STAGES as readonly string[]).includes(stage)) {
     throw new StageConfigError(`SHOP_STAGE is "${stage}": expected one of ${STAGES.join(', ')}`);
   }
-  const from = env['SHOP_EMAIL_FROM'] || DEFAULT_EMAIL_FROM;
-  const domain = /^[^@\s]+@([^@\s]+)$/.exec(from)?.[1];
+  const bucket = env['SHOP_TF_STATE_BUCKET'] || undefined;
+  const backend = env['SHOP_TF_BACKEND'] || (bucket ? 's3' : 'local');
+  if (!(BACKENDS as readonly string[]).includes(backend)) {
+    throw new StageConfigError(`SHOP_TF_BACKEND is "${backend}": expected one of ${BACKENDS.join(', ')}`);
+  }
+  const deploying = backend === 's3';
+  /** A setting the deploy path must be given; a local synthesis may use the example. */
+  const required = (name: string, example: string, why: string): string => {
+    const value = env[name];
+    if (value) return value;
+    if (deploying) throw new StageConfigError(`${name} is not set: ${why}. See docs/deploying.md.`);
+    return example;
+  };
+
+  if (deploying && !bucket) {
+    throw new StageConfigError(
+      'SHOP_TF_STATE_BUCKET is not set, and a deploy (SHOP_TF_BACKEND=s3) never keeps Terraform state on the machine that runs it: ' +
+        'set it to the state bucket the bootstrap stack created (the repository variable SHOP_TF_STATE_BUCKET in CI). See docs/deploying.md.',
+    );
+  }
+  if (!deploying && bucket) {
+    throw new StageConfigError('SHOP_TF_STATE_BUCKET is set but SHOP_TF_BACKEND is local: unset one of them');
+  }
+
+  const from = required('SHOP_EMAIL_FROM', EXAMPLE_EMAIL_FROM, 'the address the shop e-mails customers from, in a domain you control');
+  const domain = EMAIL.exec(from)?.[1];
   if (!domain) throw new StageConfigError(`SHOP_EMAIL_FROM is "${from}": expected an e-mail address`);
-  const bucket = env['SHOP_TF_STATE_BUCKET'];
+  const alarmEmail = required('SHOP_ALARM_EMAIL', EXAMPLE_ALARM_EMAIL, 'the address alarms are e-mailed to');
+  if (!EMAIL.test(alarmEmail)) throw new StageConfigError(`SHOP_ALARM_EMAIL is "${alarmEmail}": expected an e-mail address`);
+
   return {
     stage: stage as Stage,
     region: env['AWS_REGION'] || 'us-east-1',
     ...SETTINGS[stage as Stage],
     email: { from, identity: env['SHOP_EMAIL_IDENTITY'] || domain },
+    alarmEmail,
+    backend: backend as Backend,
     ...(bucket ? { stateBucket: bucket } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { eventBusName, parseRef, physicalName } from '@shop/common';
 import type { ServiceManifest, StateMachineAction, TableAccess } from '@shop/common';
+import { LIVE_ALIAS } from '../stacks/lambda-runtime';
 import { UnknownReferenceError } from './errors';
 
 /**
@@ -33,7 +34,7 @@ export type PolicyCondition = Record<string, Record<string, string | string[]>>;
 
 export interface PolicyStatement {
   Sid: string;
-  Effect: 'Allow';
+  Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: string[];
   Condition?: PolicyCondition;
@@ -46,8 +47,28 @@ export interface PolicyStatement {
 export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   'states:SendTaskSuccess': 'a task token has no resource type; the token, held only by the waiting execution, is what limits it',
   'states:SendTaskFailure': 'a task token has no resource type; the token, held only by the waiting execution, is what limits it',
-  'sns:Publish': 'an SMS goes to a phone number, which has no ARN: publishing to one is only allowed on "*"',
+  'sns:Publish':
+    'an SMS goes to a phone number, which has no ARN: publishing to one is only allowed on "*"; SMS_ONLY denies every ARN (topics, ' +
+    'platform endpoints), so what is left is phone numbers',
 };
+
+/**
+ * Goes with `sns:Publish` on `"*"` for an SMS sender: IAM has no condition key for "a phone
+ * number" (sns:Protocol and sns:Endpoint apply to Subscribe only), so the grant is every Publish
+ * and this takes back every Publish to something with an ARN: any topic or mobile endpoint, in
+ * any account. An explicit deny wins over every allow, wherever that allow comes from.
+ */
+export const SMS_ONLY: PolicyStatement = {
+  Sid: 'SmsOnlyNoTopics',
+  Effect: 'Deny',
+  Action: ['sns:Publish'],
+  Resource: ['arn:aws:sns:*:*:*'],
+};
+
+/** The SES configuration set every e-mail of the stage is sent through (the platform makes it): `shop-dev-email`. */
+export function emailConfigurationSetName(stage: string): string {
+  return `shop-${stage}-email`;
+}
 
 export interface PolicyDocument {
   Version: '2012-10-17';
@@ -93,11 +114,12 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
 
   if (fn.permissions.userPool?.length) grants.allow(prefixed('cognito-idp', fn.permissions.userPool), [ctx.userPoolArn]);
 
-  // Lambda has no separate action for an `Event` invoke: both kinds are InvokeFunction.
+  // Lambda has no separate action for an `Event` invoke: both kinds are InvokeFunction. Callers
+  // invoke the `live` alias (infra puts `<name>:live` in their environment), and only it.
   for (const ref of [...(fn.permissions.invokes ?? []), ...(fn.permissions.invokesAsync ?? [])]) {
     const { service, name } = parseRef(ref);
     lookup(service, 'function', name, (m) => m.functions[name]);
-    grants.allow(['lambda:InvokeFunction'], [arn.function(service, name)]);
+    grants.allow(['lambda:InvokeFunction'], [arn.functionAlias(service, name)]);
   }
 
   const { publishes } = fn.permissions;
@@ -109,10 +131,16 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
     });
   }
 
+  const denies: PolicyStatement[] = [];
   for (const channel of fn.permissions.messages ?? []) {
-    if (channel === 'email') grants.allow(['ses:SendEmail'], [ctx.emailIdentityArn]);
-    // See WILDCARD_RESOURCE_ACTIONS: a phone number is no resource.
-    if (channel === 'sms') grants.allow(['sns:Publish'], ['*']);
+    // SES authorizes a send against the identity and the configuration set it goes through
+    // (the identity's default set, which the platform configures).
+    if (channel === 'email') grants.allow(['ses:SendEmail'], [ctx.emailIdentityArn, arn.emailConfigurationSet()]);
+    // See WILDCARD_RESOURCE_ACTIONS and SMS_ONLY: a phone number is no resource.
+    if (channel === 'sms') {
+      grants.allow(['sns:Publish'], ['*']);
+      denies.push(SMS_ONLY);
+    }
   }
 
   for (const ref of fn.permissions.sendsTo ?? []) {
@@ -151,7 +179,7 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
   // Lambda sends a failed asynchronous invocation to its destination with the function's role.
   if (fn.asyncInvoke) failuresTo(fn.asyncInvoke.onFailure);
 
-  return { Version: '2012-10-17', Statement: grants.statements() };
+  return { Version: '2012-10-17', Statement: [...grants.statements(), ...denies] };
 }
 
 function stateMachineResource(arn: Arns, service: string, machine: string, action: StateMachineAction): string {
@@ -177,7 +205,8 @@ function arns({ stage, region, accountId }: PolicyContext) {
     // A table's stream ARN ends in its creation time (`/stream/2025-01-01T00:00:00.000`), known only once it exists.
     tableStreams: (service: string, t: string) => `${table(service, t)}/stream/*`,
     eventBus: () => `arn:aws:events:${region}:${accountId}:event-bus/${eventBusName(stage)}`,
-    function: (service: string, fn: string) => `arn:aws:lambda:${region}:${accountId}:function:${name(service, fn)}`,
+    emailConfigurationSet: () => `arn:aws:ses:${region}:${accountId}:configuration-set/${emailConfigurationSetName(stage)}`,
+    functionAlias: (service: string, fn: string) => `arn:aws:lambda:${region}:${accountId}:function:${name(service, fn)}:${LIVE_ALIAS}`,
     queue: (service: string, queue: string) => `arn:aws:sqs:${region}:${accountId}:${name(service, queue)}`,
     stateMachine: (service: string, machine: string) =>
       `arn:aws:states:${region}:${accountId}:stateMachine:${name(service, machine)}`,

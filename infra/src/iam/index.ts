@@ -1,3 +1,3 @@
-export { functionPolicy, WILDCARD_RESOURCE_ACTIONS } from './function-policy';
+export { emailConfigurationSetName, functionPolicy, SMS_ONLY, WILDCARD_RESOURCE_ACTIONS } from './function-policy';
 export type { PolicyCondition, PolicyContext, PolicyDocument, PolicyStatement } from './function-policy';
 export { UnknownReferenceError } from './errors';

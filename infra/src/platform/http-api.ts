@@ -8,8 +8,15 @@ import type { UserPool } from './user-pool';
 /**
  * The one HTTP API every service's routes hang on. Service stacks add their own routes and
  * integrations to it; the platform owns the API, its `$default` stage (auto-deployed, so a new
- * route is live once its stack applies), the access log and the JWT authorizer.
+ * route is live once its stack applies), the access log, the JWT authorizer, and CORS for the
+ * storefront's origin (plus, outside prod, a storefront served from localhost: stage-config.ts).
+ * Browsers send the bearer token in a header, never a cookie, so credentials stay off.
  */
+
+/** What the storefront sends besides the CORS-safelisted headers, and what it may read back. */
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id'];
+export const CORS_EXPOSE_HEADERS = ['allow', 'retry-after', 'x-correlation-id'];
+
 
 /** One JSON line per request: what an operator needs to find a failing route and its request id. */
 export const ACCESS_LOG_FORMAT = {
@@ -36,15 +43,24 @@ export interface HttpApi {
   stage: Apigatewayv2Stage;
 }
 
-export function httpApi(stack: ShopStack, users: UserPool): HttpApi {
-  const { stage: stageName, region, logRetentionDays, apiThrottling } = stack.config;
+export function httpApi(stack: ShopStack, users: UserPool, webOrigin: string): HttpApi {
+  const { stage: stageName, region, logRetentionDays, apiThrottling, extraWebOrigins } = stack.config;
   const api = new Apigatewayv2Api(stack, 'http-api', {
     name: `shop-${stageName}-api`,
     protocolType: 'HTTP',
     description: 'The shop HTTP API: every service route, behind the Cognito JWT authorizer where a route needs a signed-in user',
+    corsConfiguration: {
+      allowOrigins: [webOrigin, ...extraWebOrigins],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowHeaders: CORS_ALLOW_HEADERS,
+      exposeHeaders: CORS_EXPOSE_HEADERS,
+      allowCredentials: false,
+      maxAge: 600,
+    },
   });
 
-  // Checks signature, expiry, issuer and (for access tokens, decision #5) client_id; the handler checks the role.
+  // Checks signature, expiry, issuer and (for access tokens, decision #5) client_id; routes
+  // require the access-token scope too (service/triggers.ts); the handler checks the role.
   const authorizer = new Apigatewayv2Authorizer(stack, 'http-api-authorizer', {
     apiId: api.id,
     name: 'cognito',

@@ -21,6 +21,7 @@ export interface PlatformParameter {
 
 export const PLATFORM_PARAMETERS = {
   httpApiId: { path: 'http-api/id', description: 'Id of the shop HTTP API (API Gateway v2)' },
+  httpApiUrl: { path: 'http-api/url', description: 'Base URL of the shop HTTP API' },
   httpApiExecutionArn: { path: 'http-api/execution-arn', description: 'Execution ARN of the HTTP API, the source of its Lambda invocations' },
   httpApiAuthorizerId: { path: 'http-api/authorizer-id', description: 'Id of the Cognito JWT authorizer of the HTTP API' },
   userPoolId: { path: 'user-pool/id', description: 'Id of the Cognito user pool' },
@@ -31,6 +32,8 @@ export const PLATFORM_PARAMETERS = {
   alarmsTopicArn: { path: 'alarms/topic-arn', description: 'ARN of the SNS topic operators get alarms from' },
   commonUtilsLayerArn: { path: 'layers/common-utils/arn', description: 'Version ARN of the common-utils Lambda layer (libs/common)' },
   authLayerArn: { path: 'layers/auth-layer/arn', description: 'Version ARN of the auth-layer Lambda layer (libs/auth)' },
+  webBucketName: { path: 'web/bucket-name', description: 'The private S3 bucket CloudFront serves the storefront from' },
+  webUrl: { path: 'web/url', description: "The storefront's URL (its CloudFront distribution)" },
   emailFrom: { path: 'email/from', description: 'EMAIL_FROM: the address messages to people are sent from' },
   emailIdentityArn: { path: 'email/identity-arn', description: 'ARN of the SES identity EMAIL_FROM sends as' },
   paymentProviderUrl: { path: 'payment-provider/url', description: 'PAYMENT_PROVIDER_URL: base URL of the payment provider', operatorValue: true },

@@ -1,11 +1,13 @@
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { eventBusName } from '@shop/common';
+import { eventBusName, type ServiceManifest } from '@shop/common';
 import type { Construct } from 'constructs';
 import type { BuildOutputs } from '../assets/build-outputs';
 import type { StageConfig } from '../config/stage-config';
+import { alarmsTopic, platformMonitoring } from '../monitoring/platform-monitoring';
 import { ShopStack } from '../stacks/shop-stack';
+import { apiFallbackFunction } from './api-fallback-function';
+import { emailSending } from './email-sending';
 import { httpApi } from './http-api';
 import { lambdaLayers } from './lambda-layers';
 import {
@@ -18,6 +20,7 @@ import {
   type PlatformValueKey,
 } from './platform-parameters';
 import { userPool } from './user-pool';
+import { webHosting } from './web-hosting';
 
 /** The name of the platform stack, deployed before every service stack (tools/deploy-plan). */
 export const PLATFORM_STACK = 'platform';
@@ -26,23 +29,31 @@ export const PLATFORM_STACK = 'platform';
 const PLACEHOLDER = 'set-by-operators';
 
 /**
- * What every service shares: the HTTP API with its JWT authorizer and stage, the user pool,
- * the event bus, the two Lambda layers, the topic alarms go to, and the SSM parameters that
- * hand all of them to the service stacks.
+ * What every service shares: the HTTP API with its JWT authorizer, stage, CORS and `$default`
+ * route; the user pool; the event bus; the two Lambda layers; the SES identity and configuration
+ * set; the storefront's bucket and CloudFront distribution; the alarms topic and the API's alarms
+ * and the checkout dashboard; and the SSM parameters that hand all of them to the other stacks.
+ * Its outputs are what people and the pipeline read after a deploy: the API and web URLs, the
+ * user pool and client ids, the DKIM records to put in DNS.
  */
 export class PlatformStack extends ShopStack {
-  constructor(scope: Construct, config: StageConfig, outputs: BuildOutputs) {
+  constructor(scope: Construct, config: StageConfig, manifests: readonly ServiceManifest[], outputs: BuildOutputs) {
     super(scope, PLATFORM_STACK, config);
     const users = userPool(this);
-    const { api, authorizer } = httpApi(this, users);
+    const web = webHosting(this);
+    const http = httpApi(this, users, web.url);
+    apiFallbackFunction(this, http, manifests, outputs);
     const bus = new CloudwatchEventBus(this, 'event-bus', { name: eventBusName(config.stage) });
     const layers = lambdaLayers(this, outputs);
-    const alarms = new SnsTopic(this, 'alarms', { name: `shop-${config.stage}-alarms` });
+    const email = emailSending(this);
+    const alarms = alarmsTopic(this);
+    platformMonitoring(this, alarms.arn, http.api);
 
     const values: Record<PlatformValueKey, string> = {
-      httpApiId: api.id,
-      httpApiExecutionArn: api.executionArn,
-      httpApiAuthorizerId: authorizer.id,
+      httpApiId: http.api.id,
+      httpApiUrl: http.api.apiEndpoint,
+      httpApiExecutionArn: http.api.executionArn,
+      httpApiAuthorizerId: http.authorizer.id,
       userPoolId: users.pool.id,
       userPoolArn: users.pool.arn,
       userPoolClientId: users.client.id,
@@ -51,8 +62,10 @@ export class PlatformStack extends ShopStack {
       alarmsTopicArn: alarms.arn,
       commonUtilsLayerArn: layers['common-utils'].arn,
       authLayerArn: layers['auth-layer'].arn,
+      webBucketName: web.bucket.bucket,
+      webUrl: web.url,
       emailFrom: config.email.from,
-      emailIdentityArn: this.arns.emailIdentity(config.email.identity),
+      emailIdentityArn: email.identity.arn,
     };
 
     for (const key of Object.keys(PLATFORM_PARAMETERS) as PlatformParameterKey[]) {
@@ -73,5 +86,12 @@ export class PlatformStack extends ShopStack {
         new SsmParameter(this, parameterId(key), { ...common, type: 'String', value: values[key] });
       }
     }
+
+    this.output('api_url', http.api.apiEndpoint, 'Base URL of the shop HTTP API');
+    this.output('web_url', web.url, "The storefront's URL");
+    this.output('user_pool_id', users.pool.id, 'The Cognito user pool (npm run make-admin reads it from SSM)');
+    this.output('user_pool_client_id', users.client.id, 'The app client the API and the storefront sign in with');
+    this.output('alarms_topic_arn', alarms.arn, 'The SNS topic every alarm tells');
+    this.output('email_dkim_records', email.dkimRecords, `DNS records that verify ${config.email.identity} for SES (Easy DKIM)`);
   }
 }

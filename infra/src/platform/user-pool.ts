@@ -7,9 +7,11 @@ import type { ShopStack } from '../stacks/shop-stack';
 /**
  * The shop's Cognito user pool: email addresses as usernames, the password policy user-service
  * checks first (libs/domain, docs/decisions.md #2), one group per role, and the client the API
- * signs in with. user-service signs up with `SignUp` and confirms with `AdminConfirmSignUp`, and
- * signs in with `InitiateAuth` / `USER_PASSWORD_AUTH`: so the client has no secret (SignUp and
- * InitiateAuth would need its hash) and allows exactly that flow and refreshing.
+ * and the storefront sign in with. user-service signs up with `SignUp` and confirms with
+ * `AdminConfirmSignUp`, and signs in with `InitiateAuth` / `USER_PASSWORD_AUTH`; the storefront
+ * refreshes with `REFRESH_TOKEN_AUTH` from the browser. So the client has no secret (a browser
+ * cannot keep one, and SignUp and InitiateAuth would need its hash), allows exactly those two
+ * flows, and gives the stage's token lifetimes; revoking a refresh token (sign-out) is on.
  */
 export interface UserPool {
   pool: CognitoUserPool;
@@ -17,7 +19,7 @@ export interface UserPool {
 }
 
 export function userPool(stack: ShopStack): UserPool {
-  const { stage, deletionProtection } = stack.config;
+  const { stage, deletionProtection, tokenValidity } = stack.config;
   const pool = new CognitoUserPool(stack, 'user-pool', {
     name: `shop-${stage}-users`,
     usernameAttributes: ['email'],
@@ -46,6 +48,12 @@ export function userPool(stack: ShopStack): UserPool {
     preventUserExistenceErrors: 'ENABLED',
     enableTokenRevocation: true,
     supportedIdentityProviders: ['COGNITO'],
+    accessTokenValidity: tokenValidity.accessMinutes,
+    idTokenValidity: tokenValidity.idMinutes,
+    refreshTokenValidity: tokenValidity.refreshDays,
+    tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
+    // The sign-in a session needs, in minutes: the API has no multi-step challenge to wait for.
+    authSessionValidity: 3,
   });
 
   for (const role of ROLES) {

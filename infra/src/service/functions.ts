@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import {
@@ -13,7 +14,7 @@ import {
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { functionPolicy, type PolicyContext } from '../iam';
 import { LAYER_PARAMETERS } from '../platform/platform-parameters';
-import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '../stacks/lambda-runtime';
+import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, LIVE_ALIAS } from '../stacks/lambda-runtime';
 import { fittingName } from '../stacks/resource-names';
 import { literal } from '../terraform/literal';
 import type { ServiceStack } from './service-stack';
@@ -23,6 +24,8 @@ export const FUNCTION_POLICY_NAME = 'least-privilege';
 
 export interface DeployedFunction {
   function: LambdaFunction;
+  /** The `live` alias: what every trigger invokes. */
+  alias: LambdaAlias;
   role: IamRole;
   /** What a trigger that Lambda checks against the role (a mapping, a destination) must wait for. */
   policy: IamRolePolicy;
@@ -49,7 +52,8 @@ export function environmentSources(stack: ServiceStack): EnvironmentSources {
     stage,
     logLevel,
     tableName: (service, table) => physicalName(stage, service, table),
-    functionName: (service, fn) => physicalName(stage, service, fn),
+    // The alias, not the function: a rollback moves what callers reach too.
+    functionName: (service, fn) => `${physicalName(stage, service, fn)}:${LIVE_ALIAS}`,
     queueUrl: (service, queue) => stack.queueUrl(service, queue),
     stateMachineArn: (service, machine) => stack.arns.stateMachine(service, machine),
     eventBusName: () => eventBusName(stage),
@@ -76,8 +80,9 @@ export function policyContext(stack: ServiceStack): PolicyContext {
 /**
  * Each function of the service: its zip (the bundle as `index.js`), its log group with the
  * stage's retention, its own role holding exactly `functionPolicy`, the layers its bundle
- * requires, and its environment; and, for a function invoked asynchronously, its retries and
- * the dead-letter queue its failures go to.
+ * requires, and its environment; published, with the `live` alias on the new version; and,
+ * for a function invoked asynchronously, its retries and the dead-letter queue its failures
+ * go to (set on the alias, which is what is invoked).
  */
 export function serviceFunctions(stack: ServiceStack): void {
   const sources = environmentSources(stack);
@@ -118,19 +123,27 @@ export function serviceFunctions(stack: ServiceStack): void {
       sourceCodeHash: Fn.filebase64sha256(code.path),
       layers,
       environment: { variables: functionEnvironmentVariables(stack.manifest, name, sources) },
+      publish: true,
       // Lambda would create the log group itself, without retention, if it wrote first.
       dependsOn: [logGroup, policy],
+    });
+    const alias = new LambdaAlias(stack, `function-${name}-live`, {
+      name: LIVE_ALIAS,
+      description: 'The version in service: what every trigger invokes; `npm run rollback` moves it',
+      functionName: lambda.functionName,
+      functionVersion: lambda.version,
     });
 
     if (def.asyncInvoke) {
       new LambdaFunctionEventInvokeConfig(stack, `function-${name}-async-invoke`, {
         functionName: lambda.functionName,
+        qualifier: alias.name,
         maximumRetryAttempts: def.asyncInvoke.maximumRetryAttempts,
         destinationConfig: { onFailure: { destination: stack.queueArn(def.asyncInvoke.onFailure) } },
         // Lambda checks that the role may send to the destination.
         dependsOn: [policy],
       });
     }
-    stack.functions.set(name, { function: lambda, role, policy });
+    stack.functions.set(name, { function: lambda, alias, role, policy });
   }
 }

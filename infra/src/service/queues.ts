@@ -1,5 +1,5 @@
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { alarm } from '../monitoring/alarm';
 import { fittingName } from '../stacks/resource-names';
 import type { ServiceStack } from './service-stack';
 
@@ -10,7 +10,8 @@ export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 export const DLQ_SUFFIX = '-dlq';
 
 /**
- * The service's queues. Each work queue has its own dead-letter queue (`<name>-dlq`) after
+ * The service's queues, all encrypted (SQS-managed keys, which EventBridge, Lambda and SNS can
+ * all write to). Each work queue has its own dead-letter queue (`<name>-dlq`) after
  * `maxReceiveCount` receives; each `deadLetterQueues` entry is a queue where failed
  * asynchronous invocations and stream batches land. Every dead-letter queue has an alarm that
  * tells operators as soon as anything is in it.
@@ -32,7 +33,8 @@ export function serviceQueues(stack: ServiceStack): void {
   }
 }
 
-function deadLetterQueue(stack: ServiceStack, name: string, description: string): SqsQueue {
+/** A dead-letter queue of the service: kept two weeks, encrypted, alarmed as soon as it holds a message. */
+export function deadLetterQueue(stack: ServiceStack, name: string, description: string): SqsQueue {
   if (stack.queues.has(name)) throw new Error(`${stack.manifest.name}: the dead-letter queue ${name} has the name of another queue`);
   const queue = new SqsQueue(stack, `queue-${name}`, {
     name: fittingName('sqsQueue', stack.physical(name)),
@@ -40,20 +42,15 @@ function deadLetterQueue(stack: ServiceStack, name: string, description: string)
     sqsManagedSseEnabled: true,
   });
   stack.queues.set(name, queue);
-  new CloudwatchMetricAlarm(stack, `alarm-${name}`, {
-    alarmName: `${stack.physical(name)}-not-empty`,
-    alarmDescription: `${stack.manifest.name}/${name} holds messages: ${description}`.slice(0, 1024),
+  alarm(stack, stack.platform.value('alarmsTopicArn'), {
+    id: `alarm-${name}`,
+    name: `${stack.physical(name)}-not-empty`,
+    description: `${stack.manifest.name}/${name} holds messages: ${description}`,
     namespace: 'AWS/SQS',
     metricName: 'ApproximateNumberOfMessagesVisible',
     dimensions: { QueueName: queue.name },
     statistic: 'Maximum',
-    period: 60,
-    evaluationPeriods: 1,
     threshold: 0,
-    comparisonOperator: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    alarmActions: [stack.platform.value('alarmsTopicArn')],
-    okActions: [stack.platform.value('alarmsTopicArn')],
   });
   return queue;
 }

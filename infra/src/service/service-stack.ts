@@ -1,5 +1,7 @@
 import { DataAwsDynamodbTable } from '@cdktf/provider-aws/lib/data-aws-dynamodb-table';
+import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { parseRef, physicalName, type ServiceManifest } from '@shop/common';
@@ -7,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { BuildOutputs } from '../assets/build-outputs';
 import type { StageConfig } from '../config/stage-config';
 import type { LoadedService } from '@shop/manifests';
+import { serviceMonitoring } from '../monitoring/service-monitoring';
 import { ShopStack } from '../stacks/shop-stack';
 import { type DeployedFunction, serviceFunctions } from './functions';
 import { PlatformReader } from './platform-reader';
@@ -26,7 +29,8 @@ export interface ServiceStackProps {
 
 /**
  * One service's stack, built from its manifest alone: its tables, queues (with dead-letter
- * queues and alarms), topics, functions with their roles, triggers and state machines. What it
+ * queues and alarms), topics, functions with their roles, triggers, state machines, and the
+ * alarms and dashboard that watch them. What it
  * needs from the platform it reads from SSM; what it needs from other services it names by
  * their deterministic names and ARNs; so it plans and deploys without any other stack's state.
  */
@@ -41,6 +45,8 @@ export class ServiceStack extends ShopStack {
   readonly queues = new Map<string, SqsQueue>();
   readonly topics = new Map<string, SnsTopic>();
   readonly functions = new Map<string, DeployedFunction>();
+  /** Each state machine with the log group its errors go to and its definition as read from the file. */
+  readonly stateMachines = new Map<string, { machine: SfnStateMachine; logGroup: CloudwatchLogGroup; definition: object }>();
   private readonly foreignTables = new Map<string, DataAwsDynamodbTable>();
 
   constructor(scope: Construct, props: ServiceStackProps) {
@@ -57,6 +63,7 @@ export class ServiceStack extends ShopStack {
     serviceFunctions(this);
     serviceTriggers(this);
     serviceStateMachines(this);
+    serviceMonitoring(this);
   }
 
   /** `shop-<stage>-<this service>-<resource>`. */

@@ -26,8 +26,9 @@ export const LOG_DELIVERY_ACTIONS = [
 
 /**
  * Each state machine of the service, from the same definition file the local cloud runs, with
- * the `${service/function}` placeholders rendered to the functions' ARNs (renderDefinition); a
- * role that may invoke exactly the task functions; and a log group for its errors.
+ * the `${service/function}` placeholders rendered to the ARNs of the functions' `live` aliases
+ * (renderDefinition); a role that may invoke exactly those; a log group for its errors; and,
+ * for each Fail state, a metric of its own (state-machine-alarms.ts).
  */
 export function serviceStateMachines(stack: ServiceStack): void {
   for (const [name, def] of Object.entries(stack.manifest.stateMachines ?? {})) {
@@ -66,7 +67,7 @@ export function serviceStateMachines(stack: ServiceStack): void {
       policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
     });
 
-    new SfnStateMachine(stack, `state-machine-${name}`, {
+    const machine = new SfnStateMachine(stack, `state-machine-${name}`, {
       name: machineName,
       type: 'STANDARD',
       roleArn: role.arn,
@@ -75,12 +76,13 @@ export function serviceStateMachines(stack: ServiceStack): void {
       // Step Functions checks the role's log delivery permissions when it creates the machine.
       dependsOn: [policy],
     });
+    stack.stateMachines.set(name, { machine, logGroup, definition: asl });
   }
 }
 
 function functionArn(stack: ServiceStack, ref: string): string {
   const { service, name } = parseRef(ref);
-  return stack.arns.function(service, name);
+  return stack.arns.functionAlias(service, name);
 }
 
 /**

@@ -13,11 +13,15 @@ import { eventRule } from './event-rules';
 import type { DeployedFunction } from './functions';
 import type { ServiceStack } from './service-stack';
 
+/** The scope Cognito puts in every access token it issues for a sign-in, and in no ID token. */
+export const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
+
 /**
  * Turns each trigger of each function into what makes AWS invoke it: a route, a mapping, a
- * rule, a subscription or a schedule, with the resource-based permission or role it needs.
- * `invoke` and `state-machine-task` need nothing here: the caller's own role grants the invoke
- * (its manifest says so), and the state machine's role lists its task functions.
+ * rule, a subscription or a schedule, with the resource-based permission or role it needs, all
+ * aimed at the function's `live` alias. `invoke` and `state-machine-task` need nothing here: the
+ * caller's own role grants the invoke (its manifest says so), and the state machine's role
+ * lists its task functions.
  */
 export function serviceTriggers(stack: ServiceStack): void {
   for (const [name, deployed] of stack.functions) {
@@ -35,7 +39,7 @@ function addTrigger(stack: ServiceStack, name: string, deployed: DeployedFunctio
     case 'table-stream':
       return streamMapping(stack, name, deployed, trigger);
     case 'event-rule': {
-      const rule = eventRule(stack, trigger.rule, trigger, { id: 'function', arn: deployed.function.arn });
+      const rule = eventRule(stack, trigger.rule, trigger, { id: 'function', arn: deployed.alias.arn });
       allowInvoke(stack, `rule-${trigger.rule}`, deployed, 'events.amazonaws.com', rule.arn);
       return;
     }
@@ -53,12 +57,13 @@ function addTrigger(stack: ServiceStack, name: string, deployed: DeployedFunctio
   }
 }
 
-/** A resource-based permission for an AWS service to invoke the function, for one source only. */
+/** A resource-based permission for an AWS service to invoke the function's `live` alias, for one source only. */
 function allowInvoke(stack: ServiceStack, id: string, deployed: DeployedFunction, principal: string, sourceArn: string): void {
   new LambdaPermission(stack, `permission-${id}`, {
     statementId: boundedName(id, NAME_LIMITS.lambdaStatementId),
     action: 'lambda:InvokeFunction',
     functionName: deployed.function.functionName,
+    qualifier: deployed.alias.name,
     principal,
     sourceArn,
   });
@@ -67,7 +72,10 @@ function allowInvoke(stack: ServiceStack, id: string, deployed: DeployedFunction
 /**
  * `METHOD /path` on the platform's HTTP API, integrated as a Lambda proxy (payload 2.0), behind
  * the JWT authorizer unless the route is public; API Gateway may invoke the function for this
- * route only.
+ * route only. A signed-in route also requires the `aws.cognito.signin.user.admin` scope, which
+ * only Cognito's access tokens carry: an ID token's `aud` is the client id, so it passes the
+ * authorizer's audience check, and without the scope API Gateway would take it where the local
+ * authorizer (and `libs/auth`) take access tokens only.
  */
 function httpRoute(stack: ServiceStack, deployed: DeployedFunction, trigger: HttpTrigger): void {
   const routeKey = `${trigger.method} ${trigger.path}`;
@@ -77,7 +85,7 @@ function httpRoute(stack: ServiceStack, deployed: DeployedFunction, trigger: Htt
     apiId,
     integrationType: 'AWS_PROXY',
     integrationMethod: 'POST',
-    integrationUri: deployed.function.arn,
+    integrationUri: deployed.alias.arn,
     payloadFormatVersion: '2.0',
     description: literal(trigger.summary).slice(0, 1024),
   });
@@ -87,7 +95,7 @@ function httpRoute(stack: ServiceStack, deployed: DeployedFunction, trigger: Htt
     routeKey,
     target: `integrations/${integration.id}`,
     authorizationType: signedIn ? 'JWT' : 'NONE',
-    ...(signedIn && { authorizerId: stack.platform.value('httpApiAuthorizerId') }),
+    ...(signedIn && { authorizerId: stack.platform.value('httpApiAuthorizerId'), authorizationScopes: [ACCESS_TOKEN_SCOPE] }),
   });
   // `<execution ARN>/<stage>/<METHOD>/<path>`; a path parameter is matched as `*`.
   const sourcePath = trigger.path.replace(/\{[^}]+\}/g, '*');
@@ -98,7 +106,7 @@ function httpRoute(stack: ServiceStack, deployed: DeployedFunction, trigger: Htt
 function queueMapping(stack: ServiceStack, name: string, deployed: DeployedFunction, trigger: QueueTrigger): void {
   new LambdaEventSourceMapping(stack, `queue-mapping-${name}-${slug(trigger.queue)}`, {
     eventSourceArn: stack.queueArn(trigger.queue),
-    functionName: deployed.function.arn,
+    functionName: deployed.alias.arn,
     batchSize: trigger.batchSize,
     maximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds ?? 0,
     functionResponseTypes: ['ReportBatchItemFailures'],
@@ -111,7 +119,7 @@ function queueMapping(stack: ServiceStack, name: string, deployed: DeployedFunct
 function streamMapping(stack: ServiceStack, name: string, deployed: DeployedFunction, trigger: TableStreamTrigger): void {
   new LambdaEventSourceMapping(stack, `stream-mapping-${name}-${slug(trigger.table)}`, {
     eventSourceArn: stack.streamArn(trigger.table),
-    functionName: deployed.function.arn,
+    functionName: deployed.alias.arn,
     startingPosition: trigger.startingPosition,
     batchSize: trigger.batchSize,
     maximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds ?? 0,
@@ -128,7 +136,7 @@ function topicSubscription(stack: ServiceStack, name: string, deployed: Deployed
   const id = `topic-${name}-${slug(trigger.topic)}`;
   const topicArn = stack.topicArn(trigger.topic);
   allowInvoke(stack, id, deployed, 'sns.amazonaws.com', topicArn);
-  new SnsTopicSubscription(stack, `${id}-subscription`, { topicArn, protocol: 'lambda', endpoint: deployed.function.arn });
+  new SnsTopicSubscription(stack, `${id}-subscription`, { topicArn, protocol: 'lambda', endpoint: deployed.alias.arn });
 }
 
 /**
@@ -158,7 +166,7 @@ function schedule(stack: ServiceStack, deployed: DeployedFunction, trigger: Sche
     name: 'invoke-function',
     policy: JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [deployed.function.arn] }],
+      Statement: [{ Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [deployed.alias.arn] }],
     }),
   });
   new SchedulerSchedule(stack, id, {
@@ -168,6 +176,6 @@ function schedule(stack: ServiceStack, deployed: DeployedFunction, trigger: Sche
     scheduleExpression: trigger.expression,
     scheduleExpressionTimezone: 'UTC',
     flexibleTimeWindow: { mode: 'OFF' },
-    target: { arn: deployed.function.arn, roleArn: role.arn, input: literalJson(trigger.input) },
+    target: { arn: deployed.alias.arn, roleArn: role.arn, input: literalJson(trigger.input) },
   });
 }

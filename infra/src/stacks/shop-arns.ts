@@ -1,4 +1,5 @@
 import { eventBusName, physicalName } from '@shop/common';
+import { LIVE_ALIAS } from './lambda-runtime';
 
 /**
  * ARNs of the shop's resources built from their names (`physicalName`), the account and the
@@ -19,6 +20,11 @@ export class ShopArns {
 
   function(service: string, fn: string): string {
     return `arn:aws:lambda:${this.region}:${this.accountId}:function:${this.name(service, fn)}`;
+  }
+
+  /** The function's `live` alias: what callers invoke. */
+  functionAlias(service: string, fn: string): string {
+    return `${this.function(service, fn)}:${LIVE_ALIAS}`;
   }
 
   table(service: string, table: string): string {

@@ -1,16 +1,23 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config';
 import { ShopArns } from './shop-arns';
 
 /**
- * What every stack of the shop has: the AWS provider for the stage's region, tags naming the
- * stage and stack on everything, its own state (S3 with a lock file when `SHOP_TF_STATE_BUCKET`
- * is set, one key per stage and stack; a local file otherwise), and the account and region as
- * data sources, from which the ARNs of other stacks' resources are built.
+ * The Terraform CLI every stack accepts: 1.11 for S3's own lock file (`use_lockfile`) and the
+ * mock providers of `terraform test`; any later 1.x, not 2.
+ */
+export const TERRAFORM_VERSION = '~> 1.11';
+
+/**
+ * What every stack of the shop has: the Terraform version it needs, the AWS provider for the
+ * stage's region, tags naming the stage and stack on everything, its own state (S3 with a lock
+ * file on the deploy path, one key per stage and stack; a local file for offline synthesis, see
+ * stage-config.ts), and the account and region as data sources, from which the ARNs of other
+ * stacks' resources are built.
  */
 export class ShopStack extends TerraformStack {
   private identity?: DataAwsCallerIdentity;
@@ -23,11 +30,13 @@ export class ShopStack extends TerraformStack {
     readonly config: StageConfig,
   ) {
     super(scope, name);
+    this.addOverride('terraform.required_version', TERRAFORM_VERSION);
     new AwsProvider(this, 'aws', {
       region: config.region,
       defaultTags: [{ tags: { project: 'serverless-shop', stage: config.stage, stack: name, 'managed-by': 'cdktf' } }],
     });
-    if (config.stateBucket) {
+    if (config.backend === 's3') {
+      if (!config.stateBucket) throw new Error(`${name}: the S3 backend needs a state bucket`);
       new S3Backend(this, { bucket: config.stateBucket, key: `shop/${config.stage}/${name}.tfstate`, region: config.region, encrypt: true });
       // S3's own lock file (Terraform 1.10+): no DynamoDB lock table to keep.
       this.addOverride('terraform.backend.s3.use_lockfile', true);
@@ -35,6 +44,11 @@ export class ShopStack extends TerraformStack {
       // Beside infra/, from the stack's directory (infra/cdktf.out/stacks/<stack>), outside what synth rewrites.
       new LocalBackend(this, { path: `../../../terraform.${config.stage}.${name}.tfstate` });
     }
+  }
+
+  /** A stack output (`terraform output -json` names it), for people and the pipeline's next steps. */
+  output(id: string, value: string | string[], description: string, sensitive = false): TerraformOutput {
+    return new TerraformOutput(this, id, { value, description, sensitive });
   }
 
   /** The account id, known once Terraform runs. */

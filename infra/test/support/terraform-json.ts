@@ -3,10 +3,15 @@ import { join } from 'node:path';
 
 /** The part of a synthesized `cdk.tf.json` the tests read. */
 export interface TerraformJson {
-  terraform: { backend?: Record<string, Record<string, unknown>>; required_providers?: Record<string, { source: string; version: string }> };
+  terraform: {
+    backend?: Record<string, Record<string, unknown>>;
+    required_providers?: Record<string, { source: string; version: string }>;
+    required_version?: string;
+  };
   provider?: Record<string, unknown[]>;
   data?: Record<string, Record<string, Block>>;
   resource?: Record<string, Record<string, Block>>;
+  output?: Record<string, Block>;
 }
 
 // Terraform JSON is free-form; tests read it as such.

@@ -1,6 +1,9 @@
 import type { ChangeRange } from './changed-files';
 
 const OPTIONS = ['base', 'head', 'files'] as const;
+
+/** `--all`: every stack, whatever changed (a first deploy). */
+export const ALL_FLAG = '--all';
 type Option = (typeof OPTIONS)[number];
 
 export class UsageError extends Error {
@@ -19,7 +22,7 @@ export function parseChangeRange(argv: string[]): ChangeRange {
     const match = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
     const name = match?.[1] as Option | undefined;
     if (!match || name === undefined || !OPTIONS.includes(name)) {
-      throw new UsageError(`unknown argument ${arg}: expected --base, --head or --files`);
+      throw new UsageError(`unknown argument ${arg}: expected --base, --head, --files or --all`);
     }
     const value = match[2] ?? argv[++i];
     if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);

@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, nxAffectedArgs, parseChangeRange } from './affected-args';
+import { ALL_FLAG, UsageError, nxAffectedArgs, parseChangeRange } from './affected-args';
 import { type ChangeRange, changedFiles } from './changed-files';
 import { affectedProjects, workspaceProjects } from './nx-workspace';
 import { deployOrder, loadManifests } from '@shop/manifests';
-import { deployPlan } from './plan';
+import { deployPlan, fullDeployPlan } from './plan';
 
 // `npm run deploy-plan -- --base=origin/main~1 --head=HEAD` prints {"stacks": [...]} on
-// stdout for CI to consume, and one line for people on stderr.
+// stdout for CI to consume, and one line for people on stderr. `--all` plans every stack
+// (a first deploy), whatever changed.
 const workspaceRoot = join(__dirname, '..', '..', '..');
 
+const args = process.argv.slice(2);
+const all = args.includes(ALL_FLAG);
 let range: ChangeRange;
 try {
-  range = parseChangeRange(process.argv.slice(2));
+  range = parseChangeRange(args.filter((arg) => arg !== ALL_FLAG));
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   console.error(`deploy-plan: ${error.message}`);
@@ -21,13 +24,12 @@ try {
 
 async function main(): Promise<void> {
   const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { defaultBase?: string };
-  const affected = affectedProjects(workspaceRoot, nxAffectedArgs(range));
-  const plan = deployPlan({
-    affected,
-    projects: workspaceProjects(workspaceRoot),
-    changedFiles: changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main'),
-    serviceOrder: deployOrder(await loadManifests(workspaceRoot)),
-  });
+  const projects = workspaceProjects(workspaceRoot);
+  const serviceOrder = deployOrder(await loadManifests(workspaceRoot));
+  const affected = all ? ['(all)'] : affectedProjects(workspaceRoot, nxAffectedArgs(range));
+  const plan = all
+    ? fullDeployPlan(projects, serviceOrder)
+    : deployPlan({ affected, projects, changedFiles: changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main'), serviceOrder });
 
   console.log(JSON.stringify(plan));
   console.error(

@@ -24,11 +24,17 @@ export interface DeployPlanInput {
 }
 
 export interface DeployPlan {
-  /** Stacks to deploy, in order: `platform` first, then `service:<name>` in deploy order. */
+  /** Stacks to deploy, in order: `platform` first, then `service:<name>` in deploy order, then `web`. */
   stacks: string[];
 }
 
 export const PLATFORM_STACK = 'platform';
+
+/** The storefront's stack (infra/src/web): its build uploaded behind the platform's CloudFront. */
+export const WEB_STACK = 'web';
+
+/** The storefront's project: a change to it redeploys the web stack. */
+const WEB_PROJECT = 'storefront';
 
 /** The infra project: a change there can touch the platform stack and every service stack. */
 const INFRA_PROJECT = 'infra';
@@ -59,17 +65,32 @@ function infraTouched({ projects, changedFiles }: DeployPlanInput): boolean {
 }
 
 /**
+ * Whether the change may have changed an affected service's routes: the platform's `$default`
+ * route function holds every manifest's routes. Without the list of files, any affected service
+ * counts: more deploys, never fewer.
+ */
+function manifestTouched({ projects, changedFiles }: DeployPlanInput, services: readonly string[]): boolean {
+  if (changedFiles === undefined) return services.length > 0;
+  return services.some((name) => changedFiles.includes(`${projects[name]?.root}/src/service.ts`));
+}
+
+/**
  * Turns "what a change affected" into "which stacks to deploy, in which order".
  * Nx already marks every service that depends on an affected lib as affected, so
  * only this needs adding here: a changed layer lib redeploys the platform (with its
- * dependants, which Nx marks); a changed infra or layer build redeploys the platform
- * and every service. Tools, e2e and docs deploy nothing.
+ * dependants, which Nx marks); a changed manifest redeploys the platform too (its
+ * `$default` route knows every route); a changed infra or layer build redeploys the
+ * platform and every service; a changed storefront or infra redeploys the web stack,
+ * last. Tools, e2e and docs deploy nothing.
  */
 export function deployPlan(input: DeployPlanInput): DeployPlan {
   const affected = new Set(input.affected);
   const infraChanged = affected.has(INFRA_PROJECT) && infraTouched(input);
   const layersRebuilt = affected.has(LAYER_BUILDER);
-  const platform = infraChanged || layersRebuilt || [...LAYER_LIBS].some((lib) => affected.has(lib));
+  const affectedServices = input.affected.filter((name) => isService(input.projects[name]));
+  const platform =
+    infraChanged || layersRebuilt || [...LAYER_LIBS].some((lib) => affected.has(lib)) || manifestTouched(input, affectedServices);
+  const web = infraChanged || affected.has(WEB_PROJECT);
 
   const rank = (name: string) => {
     const at = input.serviceOrder?.indexOf(name) ?? -1;
@@ -81,6 +102,11 @@ export function deployPlan(input: DeployPlanInput): DeployPlan {
     .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 
   return {
-    stacks: [...(platform ? [PLATFORM_STACK] : []), ...services.map(serviceStack)],
+    stacks: [...(platform ? [PLATFORM_STACK] : []), ...services.map(serviceStack), ...(web ? [WEB_STACK] : [])],
   };
+}
+
+/** Every stack, in order: what a first deploy to an empty account needs. */
+export function fullDeployPlan(projects: Record<string, ProjectInfo>, serviceOrder?: string[]): DeployPlan {
+  return deployPlan({ affected: [INFRA_PROJECT], projects, serviceOrder });
 }

@@ -1,0 +1,47 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { ShopStack } from '../stacks/shop-stack';
+
+/**
+ * One CloudWatch alarm of the shop, the way every alarm is made: named `<owner>-<what>` under
+ * the stage's `shop-<stage>-` prefix, telling the alarms topic when it fires and when it is
+ * over. A metric with no data is no trouble (a queue nobody wrote to, a function not called).
+ */
+export interface AlarmSpec {
+  /** The construct id, unique in the stack. */
+  id: string;
+  /** The alarm's name: `shop-<stage>-…`, what an operator reads in the e-mail's subject. */
+  name: string;
+  description: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  /** `Sum`, `Maximum`, …; or a percentile such as `p99`. */
+  statistic: string;
+  threshold: number;
+  comparison?: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold';
+  /** Seconds per datapoint; a minute unless the metric is published less often. */
+  period?: number;
+  /** Datapoints that must breach among the last `evaluationPeriods` (one of one unless set). */
+  evaluationPeriods?: number;
+  datapointsToAlarm?: number;
+}
+
+export function alarm(stack: ShopStack, alarmsTopicArn: string, spec: AlarmSpec): CloudwatchMetricAlarm {
+  const percentile = /^p\d+(\.\d+)?$/.test(spec.statistic);
+  return new CloudwatchMetricAlarm(stack, spec.id, {
+    alarmName: spec.name,
+    alarmDescription: spec.description.slice(0, 1024),
+    namespace: spec.namespace,
+    metricName: spec.metricName,
+    dimensions: spec.dimensions,
+    ...(percentile ? { extendedStatistic: spec.statistic } : { statistic: spec.statistic }),
+    period: spec.period ?? 60,
+    evaluationPeriods: spec.evaluationPeriods ?? 1,
+    ...(spec.datapointsToAlarm !== undefined && { datapointsToAlarm: spec.datapointsToAlarm }),
+    threshold: spec.threshold,
+    comparisonOperator: spec.comparison ?? 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: [alarmsTopicArn],
+    okActions: [alarmsTopicArn],
+  });
+}

@@ -1,0 +1,115 @@
+import type { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { apiFallbackFunctionName } from '../platform/api-fallback-function';
+import type { ShopStack } from '../stacks/shop-stack';
+import { topicKey } from '../stacks/topic-key';
+import { alarm } from './alarm';
+import { dashboard, type MetricRow } from './dashboard';
+import { functionAlarms, INCIDENT_NAMESPACE } from './thresholds';
+
+/**
+ * The topic every alarm of the stage tells, e-mailed to `SHOP_ALARM_EMAIL` (the address confirms
+ * the subscription once, from SNS's e-mail). Encrypted with a key of its own: CloudWatch cannot
+ * publish to a topic under the AWS-managed SNS key, and its grant on this one holds only for the
+ * stage's own alarms, in this account.
+ */
+export function alarmsTopic(stack: ShopStack): SnsTopic {
+  const { stage, region, alarmEmail } = stack.config;
+  const name = `shop-${stage}-alarms`;
+  const key = topicKey(stack, 'alarms-key', {
+    alias: name,
+    description: `Encrypts the SNS topic ${name}, which CloudWatch alarms publish to`,
+    publishers: [
+      {
+        service: 'cloudwatch.amazonaws.com',
+        condition: {
+          StringEquals: { 'aws:SourceAccount': stack.accountId },
+          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${stack.accountId}:alarm:shop-${stage}-*` },
+        },
+      },
+    ],
+  });
+  const topic = new SnsTopic(stack, 'alarms', { name, kmsMasterKeyId: key.arn });
+  new SnsTopicSubscription(stack, 'alarms-email', { topicArn: topic.arn, protocol: 'email', endpoint: alarmEmail });
+  return topic;
+}
+
+/**
+ * The HTTP API's alarms (any 5xx in five minutes; p99 latency over 3 s for 15 minutes), the
+ * `$default` function's, and the checkout dashboard.
+ */
+export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apigatewayv2Api): CloudwatchMetricAlarm[] {
+  const { stage } = stack.config;
+  const dimensions = { ApiId: api.id, Stage: '$default' };
+  const alarms = [
+    alarm(stack, topicArn, {
+      id: 'alarm-api-5xx',
+      name: `shop-${stage}-api-5xx`,
+      description: 'The HTTP API answered 5xx: a function failed or timed out, or API Gateway could not reach it. See the access log.',
+      namespace: 'AWS/ApiGateway',
+      metricName: '5xx',
+      dimensions,
+      statistic: 'Sum',
+      threshold: 0,
+      period: 300,
+    }),
+    alarm(stack, topicArn, {
+      id: 'alarm-api-latency-p99',
+      name: `shop-${stage}-api-latency-p99`,
+      description: "One request in a hundred has taken over 3 seconds for 15 minutes: see the functions' durations and cold starts.",
+      namespace: 'AWS/ApiGateway',
+      metricName: 'Latency',
+      dimensions,
+      statistic: 'p99',
+      threshold: 3000,
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    }),
+    ...functionAlarms(apiFallbackFunctionName(stage)).map((spec) =>
+      alarm(stack, topicArn, { ...spec, id: `alarm-api-fallback-${spec.id}`, description: `The HTTP API's $default route function: ${spec.description}` }),
+    ),
+  ];
+  checkoutDashboard(stack, alarms);
+  return alarms;
+}
+
+/**
+ * Orders by how they ended, revenue and checkout duration, from the metrics the services write
+ * in Embedded Metric Format (namespace `Shop`, dimensions `service` and `stage`). SEARCH finds
+ * them whichever service writes them, so this dashboard need not know which one does.
+ */
+function checkoutDashboard(stack: ShopStack, alarms: readonly CloudwatchMetricAlarm[]): void {
+  const { stage } = stack.config;
+  const search = (metric: string, stat: string, id: string, label: string): MetricRow => [
+    { expression: `SEARCH('{${INCIDENT_NAMESPACE},service,stage} MetricName="${metric}" stage="${stage}"', '${stat}', 300)`, label, id },
+  ];
+  dashboard(stack, 'checkout-dashboard', `shop-${stage}-checkout`, [
+    { kind: 'text', markdown: `# Checkout (${stage})\nOrders by how they ended, revenue and checkout duration, as the services report them.` },
+    { kind: 'alarms', title: 'API alarms', alarmArns: alarms.map((a) => a.arn) },
+    {
+      kind: 'metric',
+      title: 'Orders by final state',
+      metrics: [
+        search('OrdersPlaced', 'Sum', 'placed', 'placed'),
+        search('OrdersPaid', 'Sum', 'paid', 'paid'),
+        search('OrdersFailed', 'Sum', 'failed', 'payment failed'),
+        search('OrdersCancelled', 'Sum', 'cancelled', 'cancelled'),
+        search('OrdersRefunded', 'Sum', 'refunded', 'refunded'),
+      ],
+    },
+    { kind: 'metric', title: 'Revenue (cents)', metrics: [search('RevenueCents', 'Sum', 'revenue', 'revenue')] },
+    {
+      kind: 'metric',
+      title: 'Checkout duration (ms)',
+      metrics: [search('CheckoutDurationMs', 'p50', 'p50', 'p50'), search('CheckoutDurationMs', 'p99', 'p99', 'p99')],
+    },
+    {
+      kind: 'metric',
+      title: 'Incidents',
+      metrics: [search('RefundFailed', 'Sum', 'refundFailed', 'refund failed'), search('PaymentMismatch', 'Sum', 'mismatch', 'payment mismatch')],
+    },
+  ]);
+}

@@ -1,0 +1,80 @@
+import type { AlarmSpec } from './alarm';
+
+/**
+ * What the shop alarms on, and when: one place to read (and tune) every threshold. Each is
+ * chosen to page on something a person must look at, not on noise: a function's unhandled
+ * error is a bug or an outage (handlers answer bad input with a 4xx, which is no error); a
+ * throttle means the account's concurrency ran out; an incident or a Fail state means money or
+ * stock waits for a person.
+ */
+
+type Threshold = Omit<AlarmSpec, 'id' | 'name' | 'dimensions'>;
+
+/** Any unhandled error or throttle of a function within five minutes. */
+export const FUNCTION_ALARMS: readonly (Threshold & { id: string })[] = [
+  {
+    id: 'errors',
+    description: 'the function failed (an unhandled error, a timeout or out of memory): see its log group',
+    namespace: 'AWS/Lambda',
+    metricName: 'Errors',
+    statistic: 'Sum',
+    threshold: 0,
+    period: 300,
+  },
+  {
+    id: 'throttles',
+    description: "Lambda refused to run the function: the account's or the function's concurrency is used up",
+    namespace: 'AWS/Lambda',
+    metricName: 'Throttles',
+    statistic: 'Sum',
+    threshold: 0,
+    period: 300,
+  },
+];
+
+/** A function's alarms, named `<physical function name>-errors` and `-throttles`. */
+export function functionAlarms(functionName: string): (AlarmSpec & { id: string })[] {
+  return FUNCTION_ALARMS.map((spec) => ({ ...spec, name: `${functionName}-${spec.id}`, dimensions: { FunctionName: functionName } }));
+}
+
+/** A stream reader more than a minute behind, five minutes running: order events are late to everyone downstream. */
+export const STREAM_ITERATOR_AGE: Threshold = {
+  description: 'the function has been more than a minute behind its stream for five minutes: records wait, and expire after 24 hours',
+  namespace: 'AWS/Lambda',
+  metricName: 'IteratorAge',
+  statistic: 'Maximum',
+  threshold: 60_000,
+  period: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 5,
+};
+
+/** Any execution of a state machine that failed, timed out or was aborted within five minutes. */
+export const STATE_MACHINE_ALARMS: readonly (Threshold & { id: string })[] = [
+  { id: 'executions-failed', metricName: 'ExecutionsFailed', description: 'an execution failed: see the execution history' },
+  { id: 'executions-timed-out', metricName: 'ExecutionsTimedOut', description: 'an execution timed out: see the execution history' },
+  { id: 'executions-aborted', metricName: 'ExecutionsAborted', description: 'an execution was stopped by hand or by a deploy' },
+].map((spec) => ({ ...spec, namespace: 'AWS/States', statistic: 'Sum', threshold: 0, period: 300 }));
+
+/** The namespace of the metrics the services write themselves (Embedded Metric Format), with dimensions `service` and `stage`. */
+export const INCIDENT_NAMESPACE = 'Shop';
+
+/**
+ * Operator incidents: money that needs a person. A service raises one as an event on the bus
+ * (so its manifest `publishes` it) and writes the EMF metric of the same name; its stack alarms
+ * on the metric of every incident it publishes.
+ */
+export const OPERATOR_INCIDENTS = [
+  { name: 'RefundFailed', description: 'a refund kept failing: the money is still with the shop and a person must give it back' },
+  { name: 'PaymentMismatch', description: 'a provider event did not match the charge the shop made: it paid nothing; a person must look' },
+] as const;
+
+/**
+ * The metric a Fail state's metric filter writes. Metric filters take dimension values only from
+ * the log event, and a state machine's log events name the execution, not the machine; so the
+ * machine (and with it the stage) is in the metric's name: namespace `Shop/FailStates`, metric
+ * `shop-dev-checkout-orchestrator-checkout/PaidButNotCompleted`.
+ */
+export function failStateMetric(machinePhysicalName: string, error: string): { namespace: string; metricName: string } {
+  return { namespace: 'Shop/FailStates', metricName: `${machinePhysicalName}/${error}` };
+}
