@@ -1,4 +1,7 @@
 import type { ServiceManifest } from '@shop/common';
+import { API_CLIENT_OPERATIONS_PATH, API_CLIENT_TYPES_PATH, apiClientOperations, apiClientTypes } from './api-client-types';
+import { architectureGraph } from './architecture-graph';
+import { ARCHITECTURE_LAYOUT_PATH, layOut } from './architecture-layout';
 import { ARCHITECTURE_NARRATIVE } from './architecture-template';
 import { architectureMermaid, DIAGRAM_LEGEND } from './diagram';
 import { openApiDocument } from './openapi';
@@ -8,6 +11,20 @@ export function generatedDocs(manifests: readonly ServiceManifest[]): Record<str
   return {
     'docs/openapi.json': `${JSON.stringify(openApiDocument(manifests), null, 2)}\n`,
     'docs/architecture.md': architecturePage(manifests),
+  };
+}
+
+/**
+ * Everything `npm run docs` writes: the documents, the API client's types (from the OpenAPI
+ * document) and the laid-out architecture graph the storefront's live view draws.
+ */
+export async function generatedFiles(manifests: readonly ServiceManifest[]): Promise<Record<string, string>> {
+  const document = openApiDocument(manifests);
+  return {
+    ...generatedDocs(manifests),
+    [API_CLIENT_TYPES_PATH]: await apiClientTypes(document),
+    [API_CLIENT_OPERATIONS_PATH]: apiClientOperations(document),
+    [ARCHITECTURE_LAYOUT_PATH]: `${JSON.stringify(layOut(architectureGraph(manifests)))}\n`,
   };
 }
 

@@ -1,3 +1,5 @@
-export { openApiDocument, httpRoutes, type HttpRoute } from './openapi';
+export { openApiDocument, httpRoutes, operationId, type HttpRoute } from './openapi';
 export { architectureMermaid, DIAGRAM_LEGEND } from './diagram';
-export { generatedDocs } from './generated-docs';
+export { architectureGraph, type ArchitectureGraph, type GraphEdge, type GraphNode } from './architecture-graph';
+export { layOut, type LaidOutGraph } from './architecture-layout';
+export { generatedDocs, generatedFiles } from './generated-docs';

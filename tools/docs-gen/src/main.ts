@@ -1,12 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
-import { generatedDocs } from './generated-docs';
+import { generatedFiles } from './generated-docs';
 
-// `npm run docs`: rewrites the generated documents from the manifests.
+// `npm run docs`: rewrites the generated documents, the API client's types and the architecture graph from the manifests.
 async function main(): Promise<void> {
   const repoRoot = findRepoRoot();
-  for (const [path, text] of Object.entries(generatedDocs(await loadManifests(repoRoot)))) {
+  for (const [path, text] of Object.entries(await generatedFiles(await loadManifests(repoRoot)))) {
+    mkdirSync(dirname(join(repoRoot, path)), { recursive: true });
     writeFileSync(join(repoRoot, path), text);
     console.log(`wrote ${path}`);
   }

@@ -1,9 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import type { HttpTrigger, ServiceManifest } from '@shop/common';
+import { type HttpTrigger, MAX_BODY_BYTES, type ServiceManifest } from '@shop/common';
 import * as z from 'zod';
-
-/** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) as zod writes it. */
-type JsonSchema = Record<string, unknown>;
+import { type JsonSchema, routeDocumentation } from './route-documentation';
 
 /** An HTTP route with the function it runs. */
 export interface HttpRoute {
@@ -28,6 +26,36 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const ERROR_SCHEMA_REF = { $ref: '#/components/schemas/Error' };
 
+/** The id headers every answer of a handler carries (`httpHandler` in @shop/common). */
+const ID_HEADERS = {
+  'x-correlation-id': { $ref: '#/components/headers/CorrelationId' },
+  'x-request-id': { $ref: '#/components/headers/RequestId' },
+};
+
+/** What `isSafeCorrelationId` (@shop/common) takes; anything else is replaced by the request id. */
+const CORRELATION_ID_SCHEMA: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9._\\-+/=]{1,128}$' };
+
+/** Answers shared by many operations, described once. */
+const SHARED_RESPONSES: Record<string, unknown> = {
+  PayloadTooLarge: {
+    description: `The body is larger than ${MAX_BODY_BYTES / 1024} KB`,
+    headers: ID_HEADERS,
+    content: { 'application/json': { schema: ERROR_SCHEMA_REF } },
+  },
+  MethodNotAllowed: {
+    description:
+      'The path does not take the method used (answered by the API for any method a path lacks, before any function runs); `Allow` lists the methods it takes',
+    headers: {
+      Allow: { description: 'The methods the path takes, such as `GET, POST`', required: true, schema: { type: 'string' } },
+    },
+    content: { 'application/json': { schema: ERROR_SCHEMA_REF } },
+  },
+  TooManyRequests: {
+    description: "The stage's throttling limit was reached (API Gateway's own answer): wait, then retry",
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
+  },
+};
+
 /** The answer of every failed request (`errorBody` in @shop/common). */
 const ERROR_SCHEMA: JsonSchema = {
   type: 'object',
@@ -41,7 +69,7 @@ const ERROR_SCHEMA: JsonSchema = {
         message: { type: 'string' },
         details: {
           type: 'array',
-          description: 'Which fields of the request failed validation, on a 400.',
+          description: 'Which fields of the request failed validation, on a 400: `field` is a dotted path (`price.amount`), or `body`, `query`, `path` for the whole.',
           items: {
             type: 'object',
             required: ['field', 'message'],
@@ -60,7 +88,9 @@ const ERROR_SCHEMA: JsonSchema = {
 export function openApiDocument(manifests: readonly ServiceManifest[]): Record<string, unknown> {
   const services = [...manifests].sort((a, b) => compare(a.name, b.name));
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of httpRoutes(manifests)) {
+  const routes = httpRoutes(manifests);
+  assertUniqueOperationIds(routes);
+  for (const route of routes) {
     const item = (paths[route.trigger.path] ??= {});
     item[route.trigger.method.toLowerCase()] = operation(route);
   }
@@ -79,13 +109,37 @@ export function openApiDocument(manifests: readonly ServiceManifest[]): Record<s
       .map((s) => ({ name: s.name, description: s.description })),
     paths,
     components: {
-      schemas: { Error: ERROR_SCHEMA },
+      schemas: {
+        Error: ERROR_SCHEMA,
+        GatewayError: {
+          type: 'object',
+          required: ['message'],
+          properties: { message: { type: 'string' } },
+          description: "API Gateway's own answer, before any function runs: throttling (429), a function that failed or timed out (500, 503).",
+        },
+      },
+      parameters: {
+        CorrelationId: {
+          name: 'x-correlation-id',
+          in: 'header',
+          required: false,
+          description:
+            "Ties every log line, invocation, event and message the request causes to one id of the caller's choosing; without it (or when it is not of this form) the request id is used. Answered back in `x-correlation-id`.",
+          schema: CORRELATION_ID_SCHEMA,
+        },
+      },
+      headers: {
+        CorrelationId: { description: 'The correlation id the request sent, or else its request id.', schema: CORRELATION_ID_SCHEMA },
+        RequestId: { description: 'The API request id: quote it when reporting a problem.', schema: { type: 'string' } },
+      },
+      responses: SHARED_RESPONSES,
       securitySchemes: {
         bearerAuth: {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'The Cognito ID token from `POST /users/login`.',
+          description:
+            'The Cognito access token: the `token` field of `POST /users/login` (not its `idToken`, which the API refuses). It carries the caller\'s roles (`cognito:groups`) and expires after `expiresIn` seconds.',
         },
       },
     },
@@ -94,41 +148,84 @@ export function openApiDocument(manifests: readonly ServiceManifest[]): Record<s
 
 function operation({ service, functionName, trigger }: HttpRoute): Record<string, unknown> {
   const { auth, request, response } = trigger;
+  const documented = routeDocumentation(`${service}/${functionName}`);
   const signedIn = auth.kind === 'signed-in';
   const roles = auth.kind === 'signed-in' && auth.roles?.length ? auth.roles : undefined;
   const parameters = [
     ...parametersOf(request?.path, 'path'),
     ...parametersOf(request?.query, 'query'),
     ...parametersOf(request?.headers, 'header'),
+    ...(documented?.headers ?? []).map(({ name, ...rest }) => ({ name, in: 'header', ...rest })),
+    { $ref: '#/components/parameters/CorrelationId' },
   ];
-  const errorStatuses = [...new Set([400, ...(signedIn ? [401] : []), 500, ...(trigger.errors ?? [])])].sort((a, b) => a - b);
+  const body = requestBodySchema(request?.body, documented);
+  const errorStatuses = [...new Set([400, ...(signedIn ? [401] : []), 500, ...(trigger.errors ?? []), ...(documented?.errors ?? [])])]
+    .filter((status) => !(status in SHARED_STATUSES))
+    .sort((a, b) => a - b);
+  const successes: Record<number, { description: string; body?: z.ZodType }> = {
+    [response.status]: { description: STATUS_CODES[response.status] ?? 'Success', ...(response.body ? { body: response.body } : {}) },
+    ...Object.fromEntries(
+      Object.entries(documented?.responses ?? {}).map(([status, r]) => [status, { ...r, body: r.body ?? response.body }]),
+    ),
+  };
 
   return {
-    operationId: `${service}.${functionName}`,
+    operationId: operationId(functionName),
     summary: trigger.summary,
     ...(roles ? { description: `Roles: ${roles.join(', ')}` } : {}),
     tags: [service],
     // An explicit empty list says "no authentication" rather than "not documented".
     security: signedIn ? [{ bearerAuth: [] }] : [],
-    ...(parameters.length ? { parameters } : {}),
-    ...(request?.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(request.body, 'input') } } } }
-      : {}),
-    responses: {
-      [String(response.status)]: {
-        description: STATUS_CODES[response.status] ?? 'Success',
-        ...(response.body && response.status !== 204
-          ? { content: { 'application/json': { schema: jsonSchema(response.body, 'output') } } }
-          : {}),
-      },
-      ...Object.fromEntries(
-        errorStatuses.map((status) => [
-          String(status),
-          { description: STATUS_CODES[status] ?? 'Error', content: { 'application/json': { schema: ERROR_SCHEMA_REF } } },
+    parameters,
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+    responses: Object.fromEntries(
+      [
+        ...Object.entries(successes).map(([status, r]): [number, unknown] => [
+          Number(status),
+          {
+            description: r.description,
+            headers: ID_HEADERS,
+            ...(r.body && Number(status) !== 204 ? { content: { 'application/json': { schema: jsonSchema(r.body, 'output') } } } : {}),
+          },
         ]),
-      ),
-    },
+        ...errorStatuses.map((status): [number, unknown] => [
+          status,
+          { description: STATUS_CODES[status] ?? 'Error', headers: ID_HEADERS, content: { 'application/json': { schema: ERROR_SCHEMA_REF } } },
+        ]),
+        // Every path answers 405 for a method it lacks; every body may be too large; the stage is throttled.
+        [405, { $ref: '#/components/responses/MethodNotAllowed' }],
+        ...(body ? [[413, { $ref: '#/components/responses/PayloadTooLarge' }] as [number, unknown]] : []),
+        [429, { $ref: '#/components/responses/TooManyRequests' }],
+      ]
+        .sort(([a], [b]) => (a as number) - (b as number))
+        .map(([status, answer]) => [String(status), answer]),
+    ),
   };
+}
+
+/** Statuses answered by a shared response (`components.responses`) rather than one of the route's own. */
+const SHARED_STATUSES = { 405: 'MethodNotAllowed', 413: 'PayloadTooLarge', 429: 'TooManyRequests' } as const;
+
+function requestBodySchema(body: z.ZodType | undefined, documented: ReturnType<typeof routeDocumentation>): JsonSchema | undefined {
+  const schema = body ?? documented?.body;
+  if (!schema) return undefined;
+  const json = jsonSchema(schema, 'input');
+  return documented?.bodySchema ? documented.bodySchema(json) : json;
+}
+
+/** `create-order` → `createOrder`: an identifier in every language a client is generated in. */
+export function operationId(functionName: string): string {
+  return functionName.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function assertUniqueOperationIds(routes: readonly HttpRoute[]): void {
+  const seen = new Map<string, string>();
+  for (const { service, functionName } of routes) {
+    const id = operationId(functionName);
+    const other = seen.get(id);
+    if (other) throw new Error(`two routes would have the operation id ${id}: ${other} and ${service}/${functionName}; rename one function`);
+    seen.set(id, `${service}/${functionName}`);
+  }
 }
 
 /** One parameter per property of an object schema; path parameters are always required. */

@@ -1,33 +1,37 @@
 import type { ServiceManifest } from '@shop/common';
 import { loadManifests } from '@shop/manifests';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes, openApiDocument } from '../src/openapi';
+import { PASSWORD_POLICY } from '@shop/domain';
+import { httpRoutes, openApiDocument, operationId } from '../src/openapi';
+import { passwordRules } from '../src/route-documentation';
 
 interface Operation {
   operationId: string;
   description?: string;
   security: Record<string, string[]>[];
-  parameters?: { name: string; in: string; required: boolean }[];
-  requestBody?: { content: Record<string, { schema: { required?: string[]; additionalProperties?: unknown } }> };
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  parameters?: ({ name: string; in: string; required: boolean } | { $ref: string })[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> & { required?: string[]; properties?: Record<string, Record<string, unknown>> } }> };
+  responses: Record<string, { $ref?: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
 }
 
 let manifests: ServiceManifest[];
+let document: { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, { description?: string }>> };
 let paths: Record<string, Record<string, Operation>>;
 
 beforeAll(async () => {
   manifests = await loadManifests();
-  paths = (openApiDocument(manifests) as { paths: typeof paths }).paths;
+  document = openApiDocument(manifests) as typeof document;
+  paths = document.paths;
 });
+
+const operations = () => Object.values(paths).flatMap((item) => Object.values(item));
 
 describe('openApiDocument', () => {
   it('documents every route of every manifest under its path and method', () => {
     const routes = httpRoutes(manifests);
     expect(routes.length).toBeGreaterThan(0);
     for (const { service, functionName, trigger } of routes) {
-      expect(paths[trigger.path]?.[trigger.method.toLowerCase()]?.operationId, `${trigger.method} ${trigger.path}`).toBe(
-        `${service}.${functionName}`,
-      );
+      expect(paths[trigger.path]?.[trigger.method.toLowerCase()]?.operationId, `${service}/${functionName}`).toBe(operationId(functionName));
     }
     const documented = Object.values(paths).reduce((n, item) => n + Object.keys(item).length, 0);
     expect(documented).toBe(routes.length);
@@ -60,5 +64,54 @@ describe('openApiDocument', () => {
     for (const status of ['400', '403', '404', '500']) {
       expect(deleteProduct?.responses[status]?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Error' });
     }
+  });
+
+  it('names operations with camelCase identifiers derived from the function names', () => {
+    expect(operationId('create-order')).toBe('createOrder');
+    expect(paths['/orders']?.post?.operationId).toBe('createOrder');
+    for (const op of operations()) expect(op.operationId).toMatch(/^[a-z][A-Za-z0-9]*$/);
+  });
+
+  it('describes the bearer token as the access token of POST /users/login', () => {
+    expect(document.components['securitySchemes']?.['bearerAuth']?.description).toMatch(/access token: the `token` field of `POST \/users\/login`/);
+  });
+
+  it('answers 405 with Allow on every operation, 413 wherever a body is taken, and 429 when throttled', () => {
+    for (const op of operations()) {
+      expect(op.responses['405']).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });
+      expect(op.responses['429']).toEqual({ $ref: '#/components/responses/TooManyRequests' });
+      if (op.requestBody) expect(op.responses['413'], op.operationId).toEqual({ $ref: '#/components/responses/PayloadTooLarge' });
+    }
+    expect(JSON.stringify(document.components['responses']?.['MethodNotAllowed'])).toContain('"Allow"');
+  });
+
+  it('takes an x-correlation-id on every operation and answers it back with x-request-id', () => {
+    for (const op of operations()) {
+      expect(op.parameters).toContainEqual({ $ref: '#/components/parameters/CorrelationId' });
+      const ok = Object.entries(op.responses).find(([status]) => status.startsWith('2'))?.[1];
+      expect(Object.keys(ok?.headers ?? {})).toEqual(['x-correlation-id', 'x-request-id']);
+    }
+  });
+
+  it("documents the webhook's signed ProviderEvent body, its signature header and its 200 for a duplicate", () => {
+    const webhook = paths['/payment/webhook']?.post;
+    expect(webhook?.parameters).toContainEqual(expect.objectContaining({ name: 'provider-signature', in: 'header', required: true }));
+    expect(JSON.stringify(webhook?.requestBody)).toContain('charge.succeeded');
+    expect(webhook?.responses['200']?.content).toBeDefined();
+    expect(webhook?.responses['202']).toBeDefined();
+    expect(webhook?.responses['401']).toBeDefined();
+  });
+
+  it("states the password policy on registration and 'at least one field' on a product update", () => {
+    const password = paths['/users/register']?.post?.requestBody?.content['application/json']?.schema.properties?.['password'];
+    expect(password).toMatchObject({ minLength: PASSWORD_POLICY.minimumLength });
+    const pattern = new RegExp(String(password?.['pattern']));
+    expect(pattern.test('Sturdy-Passw0rd')).toBe(true);
+    for (const weak of ['sturdy-passw0rd', 'STURDY-PASSW0RD', 'Sturdy-Password']) expect(pattern.test(weak), weak).toBe(false);
+    expect(paths['/products/{id}']?.put?.requestBody?.content['application/json']?.schema['minProperties']).toBe(1);
+  });
+
+  it('writes a policy without character rules as a length alone', () => {
+    expect(passwordRules({ ...PASSWORD_POLICY, requireLowercase: false, requireUppercase: false, requireNumbers: false })).not.toHaveProperty('pattern');
   });
 });

@@ -1,5 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud } from '@shop/local-cloud';
+import { storefrontSite } from '@shop/local-cloud/src/web/storefront-site';
+import { findRepoRoot } from '@shop/manifests';
 
 /**
  * Starts the local cloud once for the whole suite, on free ports, through the same
@@ -9,7 +11,10 @@ const PAYMENT_WINDOW_SECONDS = 30;
 
 export default async function setup(project: TestProject) {
   const showLogs = process.env['SHOP_E2E_LOG'] === '1';
+  // The storefront is served beside the API, as under `npm start`, and the API allows its origin (CORS).
+  const web = await storefrontSite({ repoRoot: findRepoRoot(), host: '127.0.0.1', port: 0 });
   const cloud = await startLocalCloud({
+    webOrigins: [web.origin],
     apiPort: 0,
     lambdaPort: 0,
     dynamoDbPort: 0,
@@ -25,6 +30,8 @@ export default async function setup(project: TestProject) {
     onFunctionLog: showLogs ? (l) => console.log(`[${l.functionName}] ${l.line}`) : () => undefined,
   });
   if (!cloud.seeded) throw new Error('the local cloud did not seed its accounts');
+  // Without a built storefront (nx build storefront) the browser tests say so; the API tests run.
+  const site = await web.start(cloud.apiUrl).catch((error: unknown) => console.warn(`[e2e] storefront not served: ${(error as Error).message}`));
   project.provide('cloud', {
     apiUrl: cloud.apiUrl,
     dynamodbEndpoint: cloud.endpoints.dynamodb,
@@ -36,6 +43,7 @@ export default async function setup(project: TestProject) {
       products: cloud.tableName('product-service', 'products'),
       users: cloud.tableName('user-service', 'users'),
       reports: cloud.tableName('analytics-service', 'reports'),
+      orders: cloud.tableName('order-service', 'orders'),
     },
     eventBridgeEndpoint: cloud.endpoints.eventBridge,
     eventBusName: cloud.eventBusName,
@@ -47,9 +55,13 @@ export default async function setup(project: TestProject) {
     checkoutStateMachineArn: cloud.stateMachineArn('checkout-orchestrator', 'checkout'),
     paymentQueueName: cloud.queueName('payment-service', 'payment-events'),
     webhookSecret: cloud.paymentProvider.webhookSecret,
+    paymentProviderUrl: cloud.paymentProvider.url,
+    paymentProviderApiKey: cloud.paymentProvider.apiKey,
     paymentWindowSeconds: PAYMENT_WINDOW_SECONDS,
+    webUrl: site ? site.url : '',
   });
   return async () => {
+    await site?.close();
     await cloud.stop();
   };
 }
@@ -61,7 +73,7 @@ export interface E2eCloud {
   clientId: string;
   admin: { email: string; password: string };
   manager: { email: string; password: string };
-  tables: { products: string; users: string; reports: string };
+  tables: { products: string; users: string; reports: string; orders: string };
   eventBridgeEndpoint: string;
   eventBusName: string;
   /** notification-service's and analytics-service's on-failure destinations. */
@@ -74,7 +86,12 @@ export interface E2eCloud {
   checkoutStateMachineArn: string;
   paymentQueueName: string;
   webhookSecret: string;
+  /** The payment provider simulator and the shop's key to it: tests make charges the shop did not make. */
+  paymentProviderUrl: string;
+  paymentProviderApiKey: string;
   paymentWindowSeconds: number;
+  /** The storefront, served from dist/web/storefront; empty when it was not built. */
+  webUrl: string;
 }
 
 declare module 'vitest' {

@@ -16,6 +16,7 @@ import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { listen, readBody } from './http-server';
 import type { InvokeResult, LambdaRuntime } from './lambda-runtime';
 import { RouteTable } from './route-table';
+import { applyCors, type CorsPolicy } from './web/cors';
 
 export interface RouteBinding {
   method: HttpMethod;
@@ -54,6 +55,8 @@ export interface ApiGatewayOptions {
    * API, and not on AWS. Answers JSON, or undefined for a path it does not know (404).
    */
   console?: (request: { method: string; path: string; query: URLSearchParams }) => Promise<{ status: number; body: unknown } | undefined>;
+  /** Browser origins allowed to call the API (the storefront's), as the HTTP API's CORS configuration. */
+  cors?: CorsPolicy;
 }
 
 /** Paths the gateway leaves to `console`. */
@@ -109,6 +112,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   }
 
   const server = createServer((request, response) => {
+    if (options.cors && applyCors(request, response, options.cors)) return;
     const started = performance.now();
     const requestId = randomBytes(11).toString('base64');
     void route(request, requestId)

@@ -13,8 +13,10 @@ import { isPortFree } from './free-port';
 import type { RuntimeLogLine } from './lambda-runtime';
 import { type LocalCloud, type RequestLogEntry, startLocalCloud } from './local-cloud';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
+import { storefrontSite } from './web/storefront-site';
 
 const DEFAULT_PORT = 3000;
+const WEB_PORT = 3001;
 const HOST = '127.0.0.1';
 const STAGE = 'local';
 const REPEATED_SIGNAL_MS = 1_000;
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const web = await storefrontSite({ repoRoot, host: HOST, port: WEB_PORT });
   console.log(paint('dim', `starting the local cloud${options.persistDir ? `, data in ${relative(process.cwd(), options.persistDir) || '.'}` : ''}…`));
   const started = Date.now();
   try {
@@ -138,26 +141,29 @@ async function main(): Promise<void> {
       log: (line) => console.log(paint('dim', `  ${line}`)),
       onFunctionLog: printFunctionLog,
       onRequest: printRequest,
+      webOrigins: [web.origin],
     });
   } catch (error) {
     console.error(paint('red', `\nthe local cloud did not start: ${(error as Error).message}`));
     process.exit(1);
   }
   if (firstSignalAt !== undefined) return shutdown();
-  printBanner(cloud, Date.now() - started, options.persistDir);
+  const site = await web.start(cloud.apiUrl).catch((error: unknown) => (console.warn(paint('yellow', `the storefront is not served: ${(error as Error).message}`)), undefined));
+  printBanner(cloud, Date.now() - started, options.persistDir, site?.url);
   cloud.outbox.onMessage((message) => {
     const what = message.channel === 'email' ? `e-mail "${message.subject ?? ''}"` : `SMS "${message.text}"`;
     console.log(paint('cyan', `  OUTBOX ${what} to ${message.to.join(', ')}`) + paint('dim', `  (${cloud?.apiUrl}/_local/outbox)`));
   });
 }
 
-function printBanner(cloud: LocalCloud, startMs: number, persistDir: string | undefined): void {
+function printBanner(cloud: LocalCloud, startMs: number, persistDir: string | undefined, storefront: string | undefined): void {
   const api = cloud.apiUrl;
   const seeded = cloud.seeded;
   const lines = [
     '',
     paint('bold', `  The shop is running (stage ${cloud.stage}, started in ${(startMs / 1000).toFixed(1)} s)`),
     '',
+    ...(storefront ? [`  Shop       ${paint('cyan', storefront)}  (the storefront, admin panel and live view in your browser)`] : []),
     `  API        ${paint('cyan', api)}`,
     `  DynamoDB   ${cloud.endpoints.dynamodb}`,
     `  Cognito    ${cloud.endpoints.cognito}  (pool ${cloud.userPool.id}, client ${cloud.userPool.clientId})`,

@@ -17,7 +17,7 @@ import { startLambdaApi } from './lambda-api';
 import { LambdaRuntime, type RuntimeLogLine, writeToProcessStdio } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import { taskStateProblems } from './manifest-references';
-import { startPaymentProvider } from './payment-provider';
+import { type PaymentProvider as PaymentProviderServer, startPaymentProvider } from './payment-provider';
 import { paymentSecrets } from './payment-secrets';
 import { seed, type SeedResult } from './seed';
 import { findRepoRoot, loadServices } from '@shop/manifests';
@@ -97,6 +97,8 @@ export interface LocalCloudOptions {
   onFunctionLog?: (line: RuntimeLogLine) => void;
   /** One call per HTTP request the gateway answered. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Browser origins the API answers CORS for: the storefront's (`npm start` serves it beside the API). */
+  webOrigins?: readonly string[];
 }
 
 export interface LocalCloud {
@@ -254,6 +256,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // The scheduler starts last, once the functions it invokes are registered; the console asks for it then.
     const schedulerRef: { current?: LocalScheduler } = {};
+    const providerRef: { current?: PaymentProviderServer } = {};
     // The gateway only holds the runtime: it can listen before the functions are registered,
     // and it must, because the payment provider needs its URL for webhooks and the functions
     // need the provider's.
@@ -264,7 +267,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       host,
       port: options.apiPort ?? 0,
       ...(options.onRequest && { onRequest: options.onRequest }),
-      console: localConsole({ outbox: messaging.outbox, trace, bus: messaging.bus, scheduler: () => schedulerRef.current }),
+      ...(options.webOrigins?.length && { cors: { origins: options.webOrigins } }),
+      console: localConsole({
+        outbox: messaging.outbox,
+        trace,
+        bus: messaging.bus,
+        scheduler: () => schedulerRef.current,
+        paymentProvider: () => providerRef.current,
+      }),
     });
     cleanup.push('API gateway', () => gateway.close());
     const apiUrl = gateway.url.replace(/\/$/, '');
@@ -279,6 +289,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       log: (line) => log(`payment provider: ${line}`),
     });
     cleanup.push('payment provider', () => provider.stop());
+    providerRef.current = provider;
     const paymentProvider: PaymentProviderRef = { url: provider.url, ...secrets };
 
     const endpoints: LocalEndpoints = {

@@ -1,0 +1,294 @@
+import type { Product, ProductChanges, ProductPage, Profile } from '@shop/api-client';
+import { useEffect, useState } from 'preact/hooks';
+import { attempt } from '../api';
+import { newIdempotencyKey } from '../ids';
+import { formatMoney, parsePrice } from '../money';
+import type { Problem } from '../problem';
+import { useShop } from '../shop-context';
+import { Field, OtherFieldErrors } from '../ui/field';
+import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { useLoad } from '../ui/use-async';
+import { adjustStock, type StockAdjustmentPage, stockAdjustments } from './stock-adjustments';
+
+type Editing = { kind: 'new' } | { kind: 'edit'; productId: string } | undefined;
+
+export function ProductsAdmin({ role }: { role: Profile['role'] }) {
+  const shop = useShop();
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const [loaded, reload] = useLoad<ProductPage>(
+    () => attempt(shop.session, () => shop.client.GET('/products', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } }), 'admin'),
+    [cursor],
+  );
+  const [editing, setEditing] = useState<Editing>();
+  const [notice, setNotice] = useState<string>();
+  const done = (words: string) => {
+    setEditing(undefined);
+    setNotice(words);
+    reload();
+  };
+
+  return (
+    <section aria-labelledby="products-heading">
+      <h2 id="products-heading">Products</h2>
+      <Notice text={notice} />
+      {editing ? (
+        <ProductForm key={editing.kind === 'edit' ? editing.productId : 'new'} editing={editing} role={role} onDone={done} onCancel={() => setEditing(undefined)} />
+      ) : (
+        <p>
+          <button type="button" class="primary" onClick={() => setEditing({ kind: 'new' })}>
+            New product
+          </button>
+        </p>
+      )}
+      {loaded.state === 'failed' ? <ProblemAlert problem={loaded.problem} /> : null}
+      {loaded.state === 'loading' ? <p aria-busy="true">Loading products…</p> : null}
+      {loaded.state === 'ok' ? (
+        <>
+          <table class="lines">
+            <caption class="visually-hidden">The catalogue</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col" class="number">
+                  Price
+                </th>
+                <th scope="col" class="number">
+                  Stock
+                </th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {loaded.data.items.map((product) => (
+                <tr key={product.productId}>
+                  <th scope="row">{product.name}</th>
+                  <td class="number">{formatMoney(product.price)}</td>
+                  <td class="number">{product.stock}</td>
+                  <td>
+                    <button type="button" class="link-button" onClick={() => setEditing({ kind: 'edit', productId: product.productId })}>
+                      Edit <span class="visually-hidden">{product.name}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav class="pager" aria-label="Pages of products">
+            {cursors.length > 1 ? (
+              <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
+                Previous page
+              </button>
+            ) : null}
+            {loaded.data.nextCursor ? (
+              <button type="button" onClick={() => setCursors([...cursors, loaded.data.nextCursor ?? undefined])}>
+                Next page
+              </button>
+            ) : null}
+          </nav>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+const FORM_FIELDS = ['name', 'description', 'price.amount', 'price.currency', 'price', 'stock'];
+
+/**
+ * Creates a product, or edits one. An edit sends only what changed, with `If-Match` when the API
+ * gave the product an ETag: a change made meanwhile by someone else is refused (412), not lost.
+ */
+function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable<Editing>; role: Profile['role']; onDone: (words: string) => void; onCancel: () => void }) {
+  const shop = useShop();
+  const [original, setOriginal] = useState<{ product: Product; etag?: string }>();
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const productId = editing.kind === 'edit' ? editing.productId : undefined;
+  // Stock is set once, on creation; afterwards it changes only by adjustments (below the form).
+  const editsStock = editing.kind === 'new';
+
+  useEffect(() => {
+    if (!productId) return;
+    void attempt(shop.session, () => shop.client.GET('/products/{id}', { params: { path: { id: productId } } }), 'product').then((outcome) => {
+      if (!outcome.ok) return setProblem(outcome.problem);
+      const etag = outcome.response.headers.get('etag');
+      setOriginal({ product: outcome.data, ...(etag ? { etag } : {}) });
+    });
+  }, [productId]);
+
+  if (productId && !original) return problem ? <ProblemAlert problem={problem} /> : <p aria-busy="true">Loading the product…</p>;
+  const product = original?.product;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const amount = parsePrice(text('price'));
+    if (amount === undefined) return setProblem({ status: 400, message: 'Please correct the highlighted fields.', fields: { 'price.amount': 'Enter a price like 12.50.' } });
+    const stock = editsStock ? Number(text('stock')) : undefined;
+    const values = {
+      name: text('name'),
+      description: text('description'),
+      price: { amount, currency: text('currency') as Product['price']['currency'] },
+      ...(stock === undefined ? {} : { stock }),
+    };
+    setBusy(true);
+    setProblem(undefined);
+    if (!product) {
+      const created = await attempt(shop.session, () => shop.client.POST('/products', { body: { ...values, stock: stock ?? 0 } }), 'admin');
+      setBusy(false);
+      return created.ok ? onDone(`${created.data.name} is in the catalogue.`) : setProblem(created.problem);
+    }
+    const changes = Object.fromEntries(
+      Object.entries(values).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(product[key as keyof Product])),
+    ) as ProductChanges;
+    if (Object.keys(changes).length === 0) {
+      setBusy(false);
+      return onDone('Nothing changed.');
+    }
+    const updated = await attempt(
+      shop.session,
+      () =>
+        shop.client.PUT('/products/{id}', {
+          // Only if nobody changed it since it was read: else 412, and their change is not lost.
+          params: { path: { id: product.productId }, ...(original?.etag ? { header: { 'if-match': original.etag } } : {}) },
+          body: changes,
+        }),
+      'admin',
+    );
+    setBusy(false);
+    return updated.ok ? onDone(`${updated.data.name} is saved.`) : setProblem(updated.problem);
+  };
+
+  const remove = async () => {
+    if (!product) return;
+    setBusy(true);
+    const deleted = await attempt(shop.session, () => shop.client.DELETE('/products/{id}', { params: { path: { id: product.productId } } }), 'admin');
+    setBusy(false);
+    return deleted.ok ? onDone(`${product.name} left the catalogue.`) : setProblem(deleted.problem);
+  };
+
+  return (
+    <div class="panel">
+      <form class="stack-form" onSubmit={submit} noValidate aria-labelledby="product-form-heading">
+        <h3 id="product-form-heading">{product ? `Edit ${product.name}` : 'New product'}</h3>
+        <ProblemAlert problem={problem} />
+        <Field name="name" label="Name" required maxLength={200} defaultValue={product?.name} error={problem?.fields['name']} />
+        <Field name="description" label="Description" maxLength={2000} defaultValue={product?.description} error={problem?.fields['description']} />
+        <Field
+          name="price"
+          label="Price"
+          inputMode="decimal"
+          required
+          defaultValue={product ? (product.price.amount / 100).toFixed(2) : ''}
+          hint="In units of the currency, like 12.50."
+          error={problem?.fields['price.amount'] ?? problem?.fields['price']}
+        />
+        <div class="field">
+          <label for="field-currency">Currency</label>
+          <select id="field-currency" name="currency" defaultValue={product?.price.currency ?? 'USD'}>
+            <option value="USD">US dollar (USD)</option>
+            <option value="EUR">Euro (EUR)</option>
+            <option value="GBP">Pound sterling (GBP)</option>
+          </select>
+        </div>
+        {editsStock ? (
+          <Field name="stock" label="Stock" type="number" inputMode="numeric" min={0} required defaultValue={String(product?.stock ?? 0)} error={problem?.fields['stock']} />
+        ) : null}
+        <OtherFieldErrors fields={problem?.fields} shown={FORM_FIELDS} />
+        <div class="button-row">
+          <button type="submit" class="primary" disabled={busy}>
+            {product ? 'Save' : 'Create product'}
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          {product && role === 'ADMIN' ? (
+            confirmDelete ? (
+              <button type="button" class="danger" disabled={busy} onClick={() => void remove()}>
+                Yes, remove {product.name}
+              </button>
+            ) : (
+              <button type="button" class="danger" onClick={() => setConfirmDelete(true)}>
+                Remove from catalogue
+              </button>
+            )
+          ) : null}
+        </div>
+      </form>
+      {product ? <StockPanel productId={product.productId} /> : null}
+    </div>
+  );
+}
+
+/** Stock moves by adjustment, each with its reason and an Idempotency-Key reused on retry, and a history. */
+function StockPanel({ productId }: { productId: string }) {
+  const shop = useShop();
+  const [history, reload] = useLoad(() => stockAdjustments(shop, productId), [productId]);
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const formElement = event.currentTarget as HTMLFormElement;
+    const form = new FormData(formElement);
+    setBusy(true);
+    setProblem(undefined);
+    const adjusted = await adjustStock(shop, productId, { delta: Number(form.get('delta')), reason: String(form.get('reason') ?? '').trim() }, key);
+    setBusy(false);
+    if (!adjusted.ok) return setProblem(adjusted.problem);
+    setKey(newIdempotencyKey());
+    formElement.reset();
+    setNotice(`Stock is now ${adjusted.data.stockAfter}.`);
+    reload();
+  };
+  return (
+    <section aria-labelledby="stock-heading">
+      <h3 id="stock-heading">Stock</h3>
+      <form class="stack-form" onSubmit={submit} noValidate onInput={() => setKey(newIdempotencyKey())}>
+        <ProblemAlert problem={problem} />
+        <Notice text={notice} />
+        <Field name="delta" label="Change" type="number" inputMode="numeric" required hint="Positive adds stock, negative takes it away." error={problem?.fields['delta']} />
+        <Field name="reason" label="Reason" required maxLength={200} error={problem?.fields['reason']} />
+        <button type="submit" disabled={busy}>
+          Adjust stock
+        </button>
+      </form>
+      {history.state === 'ok' ? <AdjustmentHistory items={history.data.items} /> : null}
+      {history.state === 'failed' ? <ProblemAlert problem={history.problem} /> : null}
+    </section>
+  );
+}
+
+function AdjustmentHistory({ items }: { items: StockAdjustmentPage['items'] }) {
+  if (items.length === 0) return <p>No adjustments yet.</p>;
+  return (
+    <table class="lines">
+      <caption>Adjustments, newest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col" class="number">
+            Change
+          </th>
+          <th scope="col">Reason</th>
+          <th scope="col">By</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((a) => (
+          <tr key={a.adjustmentId}>
+            <td>{new Date(a.at).toLocaleString()}</td>
+            <td class="number">{a.delta > 0 ? `+${a.delta}` : a.delta}</td>
+            <td>{a.reason}</td>
+            <td>{a.by}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,9 @@
+/** A correlation id the shop's logs, traces and events will carry: `web-<uuid>`, one per checkout. */
+export function newCorrelationId(): string {
+  return `web-${crypto.randomUUID()}`;
+}
+
+/** An Idempotency-Key for one checkout attempt (8–128 of letters, digits, `-`, `_`). */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,115 @@
+import type { Cart } from '@shop/api-client';
+import { useLocation } from 'preact-iso';
+import { useState } from 'preact/hooks';
+import { attempt } from '../api';
+import type { Problem } from '../problem';
+import { useShop } from '../shop-context';
+import { Price } from '../ui/money';
+import { Page } from '../ui/page';
+import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { useLoad } from '../ui/use-async';
+import { cartSignature, checkoutAttempt, endCheckoutAttempt } from './checkout-attempt';
+import { rememberCorrelationId } from './order-correlation';
+import { payForOrder } from './pay';
+import { PaymentMethodPicker } from './payment-method-picker';
+import { RequireSignIn } from './require-sign-in';
+
+export function CheckoutPage() {
+  return (
+    <RequireSignIn title="Check out">
+      <Checkout />
+    </RequireSignIn>
+  );
+}
+
+function Checkout() {
+  const shop = useShop();
+  const { route } = useLocation();
+  const [loaded] = useLoad<Cart>(() => attempt(shop.session, () => shop.client.GET('/cart'), 'cart'), []);
+  const [method, setMethod] = useState('pm_card_approve');
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<string>();
+  const [problem, setProblem] = useState<Problem>();
+  const [placed, setPlaced] = useState<{ orderId: string; correlationId: string }>();
+
+  if (loaded.state === 'loading') return <Page title="Check out"><p aria-busy="true">Loading your cart…</p></Page>;
+  if (loaded.state === 'failed') return <Page title="Check out"><ProblemAlert problem={loaded.problem} /></Page>;
+  const cart = loaded.data;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    // The same attempt, and so the same Idempotency-Key, for every retry of this cart's order.
+    let current = placed;
+    if (!current) {
+      const checkout = checkoutAttempt(cartSignature(cart), shop.storage);
+      setProgress('Placing your order…');
+      const order = await attempt(
+        shop.session,
+        () =>
+          shop.client.POST('/orders', {
+            params: { header: { 'idempotency-key': checkout.idempotencyKey, 'x-correlation-id': checkout.correlationId } },
+            body: { cartId: cart.cartId },
+          }),
+        'checkout',
+      );
+      if (!order.ok) {
+        setBusy(false);
+        setProgress(undefined);
+        return setProblem(order.problem);
+      }
+      current = { orderId: order.data.orderId, correlationId: checkout.correlationId };
+      setPlaced(current);
+      rememberCorrelationId(shop.storage, current.orderId, checkout.correlationId);
+      endCheckoutAttempt(shop.storage);
+      shop.cartChanged.dispatchEvent(new Event('change'));
+    }
+    // The payment travels under the order's correlation id too: the live view follows both.
+    const paid = await payForOrder(shop, current.orderId, method, current.correlationId, setProgress);
+    if (paid.ok || 'settled' in paid) return route(`/orders/${current.orderId}`);
+    setBusy(false);
+    setProgress(undefined);
+    setProblem(paid.problem);
+  };
+
+  if (cart.items.length === 0 && !placed) {
+    return (
+      <Page title="Check out">
+        <p>
+          Your cart is empty. <a href="/">Browse the products</a>.
+        </p>
+      </Page>
+    );
+  }
+  return (
+    <Page title="Check out">
+      <section aria-labelledby="summary">
+        <h2 id="summary">Your order</h2>
+        <ul class="summary">
+          {cart.items.map((line) => (
+            <li key={line.productId}>
+              {line.quantity} × {line.name} <Price money={line.lineTotal} />
+            </li>
+          ))}
+        </ul>
+        <p class="total">
+          Total <Price money={cart.totals.subtotal} />
+        </p>
+      </section>
+      <form class="stack-form" onSubmit={submit}>
+        <PaymentMethodPicker value={method} onChange={setMethod} />
+        <ProblemAlert problem={problem} />
+        <Notice text={progress} />
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Working…' : placed ? 'Try the payment again' : 'Place order and pay'}
+        </button>
+        {placed && !busy ? (
+          <p>
+            Your order is placed. <a href={`/orders/${placed.orderId}`}>See your order</a>.
+          </p>
+        ) : null}
+      </form>
+    </Page>
+  );
+}

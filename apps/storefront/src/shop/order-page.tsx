@@ -1,0 +1,177 @@
+import type { Order } from '@shop/api-client';
+import { useRoute } from 'preact-iso';
+import { useState } from 'preact/hooks';
+import { attempt } from '../api';
+import { newCorrelationId } from '../ids';
+import { formatMoney } from '../money';
+import type { Problem } from '../problem';
+import { useShop } from '../shop-context';
+import { Price } from '../ui/money';
+import { Page } from '../ui/page';
+import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { correlationIdOf, rememberCorrelationId } from './order-correlation';
+import { describePayment, describeStatus, isSettled, paymentOf } from './order-status';
+import { payForOrder } from './pay';
+import { PaymentMethodPicker } from './payment-method-picker';
+import { RequireSignIn } from './require-sign-in';
+import { useLiveOrder } from './use-order';
+
+export function OrderPage() {
+  return (
+    <RequireSignIn title="Your order">
+      <OrderView />
+    </RequireSignIn>
+  );
+}
+
+function OrderView() {
+  const { params } = useRoute();
+  const orderId = params['id'] ?? '';
+  const { order, problem, refresh } = useLiveOrder(orderId);
+  if (!order) {
+    return (
+      <Page title="Your order">
+        {problem ? <ProblemAlert problem={problem} /> : <p aria-busy="true">Loading your order…</p>}
+      </Page>
+    );
+  }
+  const status = describeStatus(order);
+  const payment = paymentOf(order);
+  const settled = isSettled(order);
+  return (
+    <Page title={`Order ${order.orderId.slice(0, 8).toUpperCase()}`}>
+      <div class={`status status-${status.tone}`} role="status" aria-live="polite">
+        <p class="status-title">
+          <span class="visually-hidden">Status: </span>
+          {status.title}
+        </p>
+        <p>{status.detail}</p>
+        {payment ? (
+          <p class="payment">
+            {describePayment(payment)}
+            {payment.charged.amount > 0 ? ` · Charged ${formatMoney(payment.charged)}` : ''}
+            {payment.refunded.amount > 0 ? ` · Refunded ${formatMoney(payment.refunded)}` : ''}
+          </p>
+        ) : null}
+        {settled ? null : <p class="small">This page updates by itself.</p>}
+      </div>
+      {problem ? <ProblemAlert problem={problem} /> : null}
+      <OrderActions order={order} onChange={refresh} />
+      <table class="lines">
+        <caption class="visually-hidden">What you ordered</caption>
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col">Quantity</th>
+            <th scope="col" class="number">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.items.map((line) => (
+            <tr key={line.productId}>
+              <th scope="row">{line.name}</th>
+              <td>{line.quantity}</td>
+              <td class="number">
+                <Price money={line.lineTotal} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={2}>
+              Total
+            </th>
+            <td class="number">
+              <Price money={order.total} />
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      <p>
+        Placed {new Date(order.createdAt).toLocaleString()}. <a href={`/orders/${order.orderId}/live`}>Watch this order travel through the services</a>.
+      </p>
+      <p>
+        <a href="/orders">All your orders</a>
+      </p>
+    </Page>
+  );
+}
+
+function OrderActions({ order, onChange }: { order: Order; onChange: () => void }) {
+  const shop = useShop();
+  const [method, setMethod] = useState('pm_card_approve');
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<string>();
+  const [problem, setProblem] = useState<Problem>();
+  const [confirming, setConfirming] = useState(false);
+  const payment = paymentOf(order);
+  const inFlight = payment?.status === 'PROCESSING' || payment?.status === 'CHARGED';
+  const payable = order.status === 'AWAITING_PAYMENT' && !inFlight;
+  const cancellable = (order.status === 'PENDING' || order.status === 'AWAITING_PAYMENT') && !inFlight;
+  if (!payable && !cancellable) return null;
+
+  const pay = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    let correlationId = correlationIdOf(shop.storage, order.orderId);
+    if (!correlationId) {
+      correlationId = newCorrelationId();
+      rememberCorrelationId(shop.storage, order.orderId, correlationId);
+    }
+    const paid = await payForOrder(shop, order.orderId, method, correlationId, setProgress);
+    setBusy(false);
+    setProgress(undefined);
+    if (!paid.ok && 'problem' in paid) setProblem(paid.problem);
+    onChange();
+  };
+  const cancel = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    const outcome = await attempt(
+      shop.session,
+      () => shop.client.POST('/orders/{orderId}/cancel', { params: { path: { orderId: order.orderId } } }),
+      'order',
+    );
+    setBusy(false);
+    setConfirming(false);
+    if (!outcome.ok) setProblem(outcome.problem);
+    onChange();
+  };
+  return (
+    <section class="actions" aria-label="What you can do">
+      <ProblemAlert problem={problem} />
+      <Notice text={progress} />
+      {payable ? (
+        <form class="stack-form" onSubmit={pay}>
+          <PaymentMethodPicker value={method} onChange={setMethod} />
+          <button type="submit" class="primary" disabled={busy}>
+            Pay {formatMoney(order.total)}
+          </button>
+        </form>
+      ) : null}
+      {cancellable ? (
+        confirming ? (
+          <p>
+            Cancel this order? Its items go back on the shelf.{' '}
+            <button type="button" class="danger" disabled={busy} onClick={() => void cancel()}>
+              Yes, cancel the order
+            </button>{' '}
+            <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </p>
+        ) : (
+          <p>
+            <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
+              Cancel order
+            </button>
+          </p>
+        )
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import type { Order } from '@shop/api-client';
+
+export type Tone = 'good' | 'waiting' | 'bad';
+
+/** The money side of an order (`payment`): absent before any payment attempt, and from an API that does not send it yet. */
+export type OrderPayment = NonNullable<Order extends { payment?: infer P } ? P : never>;
+
+const FINAL = new Set<Order['status']>(['PAID', 'CANCELLED', 'PAYMENT_FAILED']);
+
+/** Nothing more will change by itself: a final status, and no charge or refund still under way. */
+export function isSettled(order: Order): boolean {
+  const payment = paymentOf(order);
+  return FINAL.has(order.status) && payment?.status !== 'PROCESSING' && payment?.status !== 'REFUND_PENDING';
+}
+
+export function paymentOf(order: Order): OrderPayment | undefined {
+  return (order as { payment?: OrderPayment }).payment;
+}
+
+/** The order's status in a few words, and what the shopper can do. */
+export function describeStatus(order: Order): { title: string; detail: string; tone: Tone } {
+  switch (order.status) {
+    case 'PENDING':
+      return { title: 'Placed', detail: 'We are checking your order and putting your items aside.', tone: 'waiting' };
+    case 'AWAITING_PAYMENT':
+      return paymentOf(order)?.status === 'PROCESSING'
+        ? { title: 'Paying', detail: 'Your payment is being confirmed.', tone: 'waiting' }
+        : { title: 'Awaiting payment', detail: 'Your items are set aside. Pay to complete the order.', tone: 'waiting' };
+    case 'PAID':
+      return { title: 'Paid', detail: 'Thank you! Your order is paid.', tone: 'good' };
+    case 'CANCELLED':
+      return { title: 'Cancelled', detail: reasonText(order.reason, 'The order was cancelled.'), tone: 'bad' };
+    case 'PAYMENT_FAILED':
+      return { title: 'Payment failed', detail: reasonText(order.reason, 'The payment did not go through.'), tone: 'bad' };
+  }
+}
+
+const PAYMENT_WORDS: Record<OrderPayment['status'], string> = {
+  PROCESSING: 'Your payment is being confirmed.',
+  CHARGED: 'Charged',
+  DECLINED: 'Your card was declined; nothing was charged.',
+  REFUND_PENDING: 'A refund is on its way.',
+  REFUNDED: 'Refunded',
+  REFUND_FAILED: 'The refund has not gone through yet; our team is on it and will contact you.',
+};
+
+export function describePayment(payment: OrderPayment): string {
+  return PAYMENT_WORDS[payment.status];
+}
+
+function reasonText(reason: string | undefined, fallback: string): string {
+  return reason ? `${fallback.replace(/\.$/, '')}: ${reason}.` : fallback;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { networkProblem, problemFromAnswer } from '../src/problem';
+
+const apiError = (code: string, message: string, details?: { field: string; message: string }[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
+
+describe('problemFromAnswer', () => {
+  it('puts each refused field next to its field, in words, and asks to correct them', () => {
+    const problem = problemFromAnswer(
+      400,
+      apiError('VALIDATION_FAILED', 'Invalid request body', [
+        { field: 'password', message: 'must be at least 8 characters long' },
+        { field: 'password', message: 'must contain a number' },
+        { field: 'email', message: 'Invalid email address' },
+      ]),
+      'sign-up',
+    );
+    expect(problem.message).toBe('Please correct the highlighted fields.');
+    expect(problem.fields['password']).toBe('Password must be at least 8 characters long. Password must contain a number.');
+    expect(problem.fields['email']).toBe('Enter an e-mail address like name@example.com.');
+  });
+
+  it('says what a checkout error means and what to do', () => {
+    expect(problemFromAnswer(409, apiError('CART_EMPTY', 'Cart is empty'), 'checkout').message).toMatch(/cart is empty/i);
+    expect(problemFromAnswer(409, apiError('ORDER_NOT_PAYABLE', 'Order is CANCELLED'), 'payment').message).toMatch(/can't be paid any more/);
+    expect(problemFromAnswer(409, apiError('PRODUCT_UNAVAILABLE', 'x'), 'checkout').message).toMatch(/no longer available/);
+    expect(problemFromAnswer(422, apiError('IDEMPOTENCY_KEY_REUSED', 'x'), 'checkout').message).toMatch(/cart changed/);
+  });
+
+  it('tells a wrong password from an ended session', () => {
+    expect(problemFromAnswer(401, apiError('UNAUTHORIZED', 'Invalid token'), 'sign-in').message).toMatch(/password isn't right/);
+    expect(problemFromAnswer(401, { message: 'Unauthorized' }, 'cart').message).toMatch(/sign in again/);
+  });
+
+  it('answers every other status in plain words, never the raw message', () => {
+    expect(problemFromAnswer(403, apiError('FORBIDDEN', 'x')).message).toMatch(/isn't allowed/);
+    expect(problemFromAnswer(404, apiError('NOT_FOUND', 'x'), 'product').message).toBe('This product is no longer available.');
+    expect(problemFromAnswer(412, apiError('PRECONDITION_FAILED', 'x'), 'admin').message).toMatch(/Someone changed this/);
+    expect(problemFromAnswer(413, apiError('PAYLOAD_TOO_LARGE', 'x')).message).toMatch(/more than the shop can take/);
+    expect(problemFromAnswer(429, { message: 'Too Many Requests' }).message).toMatch(/busy/);
+    expect(problemFromAnswer(503, { message: 'Service Unavailable' }).message).toMatch(/on our side/);
+    expect(problemFromAnswer(500, apiError('INTERNAL', 'x'), undefined, 'req-1')).toMatchObject({ requestId: 'req-1' });
+  });
+
+  it('puts a taken e-mail address next to the e-mail field', () => {
+    expect(problemFromAnswer(409, apiError('EMAIL_TAKEN', 'x'), 'sign-up').fields['email']).toMatch(/already exists/);
+  });
+
+  it('says so when no answer came at all', () => {
+    expect(networkProblem()).toMatchObject({ status: 0, message: expect.stringMatching(/couldn't reach the shop/) });
+  });
+});

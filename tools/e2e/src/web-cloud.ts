@@ -1,0 +1,23 @@
+import { type LocalCloud, startLocalCloud } from '@shop/local-cloud';
+import { storefrontSite } from '@shop/local-cloud/src/web/storefront-site';
+import { findRepoRoot } from '@shop/manifests';
+
+/** A local cloud on free ports with the storefront served beside it, for the browser scripts (screenshots, timing). */
+export async function startWebCloud(): Promise<{ cloud: LocalCloud; webUrl: string; stop(): Promise<void> }> {
+  const web = await storefrontSite({ repoRoot: findRepoRoot(), host: '127.0.0.1', port: 0 });
+  const cloud = await startLocalCloud({
+    apiPort: 0,
+    webOrigins: [web.origin],
+    paymentWindowSeconds: 60,
+    onFunctionLog: () => undefined,
+  });
+  const site = await web.start(cloud.apiUrl);
+  return {
+    cloud,
+    webUrl: site.url,
+    stop: async () => {
+      await site.close();
+      await cloud.stop();
+    },
+  };
+}

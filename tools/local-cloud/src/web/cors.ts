@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Which browser origins may call the local API: the storefront's, and nothing else. */
+export interface CorsPolicy {
+  origins: readonly string[];
+}
+
+/** What a browser app may send: the token, JSON, the idempotency key, its correlation id, an ETag to match. */
+const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, x-correlation-id, if-match';
+const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
+/** What a browser app may read of an answer besides the simple headers. */
+const EXPOSED_HEADERS = 'etag, location, allow, retry-after, x-correlation-id, x-request-id';
+
+/**
+ * CORS for the local API gateway, as an HTTP API's CORS configuration does it on AWS: for an
+ * allowed origin, answers the preflight (204) and marks every answer readable by it; any other
+ * origin gets no CORS headers, so the browser keeps the answer from it. Bearer tokens, not
+ * cookies: no credentials are allowed. Returns true when it answered the request itself.
+ */
+export function applyCors(request: IncomingMessage, response: ServerResponse, policy: CorsPolicy): boolean {
+  const origin = request.headers.origin;
+  response.setHeader('vary', 'origin');
+  if (!origin || !policy.origins.includes(origin)) return false;
+  response.setHeader('access-control-allow-origin', origin);
+  if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+    response.writeHead(204, {
+      'access-control-allow-methods': ALLOWED_METHODS,
+      'access-control-allow-headers': ALLOWED_HEADERS,
+      'access-control-max-age': '600',
+    });
+    response.end();
+    return true;
+  }
+  response.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+  return false;
+}
