@@ -59,18 +59,36 @@ describe('the checkout definition', () => {
     expect(definition.States['CheckoutCompleted']?.Type).toBe('Succeed');
   });
 
-  it('gives every Task a Catch, with States.ALL last, and retries transient Lambda errors with jittered backoff', () => {
+  it('gives every Task a Catch, with States.ALL last', () => {
     for (const [name, state] of taskStates(definition)) {
       expect(state.Catch?.length, name).toBeGreaterThan(0);
       expect(state.Catch?.at(-1)?.ErrorEquals, name).toEqual(['States.ALL']);
       for (const c of state.Catch ?? []) expect(c.ResultPath, `${name} keeps its input when it catches`).toMatch(/^\$\.\w+$/);
-      expect(state.Retry?.[0], name).toEqual({ ErrorEquals: TRANSIENT, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' });
     }
   });
 
-  it('also retries DynamoDB transaction conflicts at the stock steps', () => {
-    for (const name of ['ReserveStock', 'CommitStock', 'ReleaseStock']) {
-      expect(definition.States[name]?.Retry?.[1]?.ErrorEquals, name).toEqual(['TransactionConflictException', 'TransactionCanceledException']);
+  it("never retries a task's contract errors: its first retrier matches them with MaxAttempts 0", () => {
+    for (const [name, state] of taskStates(definition)) {
+      expect(state.Retry?.[0]?.MaxAttempts, name).toBe(0);
+      expect(state.Retry?.[0]?.ErrorEquals, name).toContain('InvalidRequest');
+      // Every error a Catch branches on by name is an answer, not a fault: retrying cannot change it.
+      const caught = (state.Catch ?? []).flatMap((c) => c.ErrorEquals).filter((e) => !e.startsWith('States.'));
+      for (const error of caught) expect(state.Retry?.[0]?.ErrorEquals, `${name} retries ${error}`).toContain(error);
+    }
+  });
+
+  it('retries Lambda service errors, then any other task failure (a timeout, a crashed runtime, an unexpected error), with jittered backoff', () => {
+    for (const [name, state] of taskStates(definition)) {
+      expect(state.Retry?.[1], name).toEqual({ ErrorEquals: TRANSIENT, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' });
+      expect(state.Retry?.[2], name).toEqual({
+        ErrorEquals: ['States.TaskFailed'],
+        IntervalSeconds: 2,
+        BackoffRate: 2,
+        MaxAttempts: 3,
+        MaxDelaySeconds: 10,
+        JitterStrategy: 'FULL',
+      });
+      expect(state.Retry, name).toHaveLength(3);
     }
   });
 

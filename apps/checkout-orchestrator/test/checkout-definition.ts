@@ -11,7 +11,7 @@ export interface AslState {
   Next?: string;
   Default?: string;
   Choices?: { Next: string }[];
-  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; BackoffRate?: number; MaxAttempts?: number; JitterStrategy?: string }[];
+  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; BackoffRate?: number; MaxAttempts?: number; MaxDelaySeconds?: number; JitterStrategy?: string }[];
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
   Error?: string;
 }

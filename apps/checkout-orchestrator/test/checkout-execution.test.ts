@@ -128,6 +128,44 @@ describe('a checkout execution', () => {
     expect(finalized(run.calls)).toMatchObject({ outcome: 'CANCELLED', reason: 'checkout failed: Lambda.ServiceException' });
   });
 
+  // Found by the soak (issue 10): a finalize that timed out once ended the execution in the
+  // operator state OrderNotFinalized, and an order stayed PENDING until a person came.
+  it.each([
+    ['Finalize', 'Sandbox.Timedout', 'PaymentDeclined'],
+    ['MarkPaid', 'Runtime.ExitError', undefined],
+    ['CommitStock', 'Error', undefined],
+    ['ValidateOrder', 'TimeoutError', undefined],
+  ])('retries %s after a %s, and the order still ends', async (state, error, decline) => {
+    let attempts = 0;
+    const run = await runCheckout({
+      ...(decline ? { WaitForPayment: () => Promise.reject(named(decline, 'declined')) } : {}),
+      [state]: (input) => (++attempts === 1 ? Promise.reject(named(error, 'the first attempt failed')) : happy[state]!(input)),
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(states(run.calls).filter((s) => s === state)).toHaveLength(2);
+  });
+
+  it('gives up on a task that keeps failing after three retries, to the operator state', async () => {
+    const run = await runCheckout({ MarkPaid: () => Promise.reject(named('Sandbox.Timedout', 'Task timed out after 10.00 seconds')) });
+    expect(states(run.calls).filter((s) => s === 'MarkPaid')).toHaveLength(4);
+    expect(run).toMatchObject({ status: 'FAILED', error: 'PaidButNotCompleted' });
+  });
+
+  it.each([
+    ['ValidateOrder', 'OutOfStock'],
+    ['ValidateOrder', 'OrderNotPayable'],
+    ['WaitForPayment', 'PaymentDeclined'],
+    ['WaitForPayment', 'OrderCancelled'],
+    ['CommitStock', 'ReservationReleased'],
+    ['Finalize', 'IllegalTransition'],
+  ])('never retries %s answering %s: it is an answer, not a fault', async (state, error) => {
+    const run = await runCheckout({
+      ...(state === 'Finalize' ? { WaitForPayment: () => Promise.reject(named('PaymentDeclined', 'declined')) } : {}),
+      [state]: () => Promise.reject(named(error, error)),
+    });
+    expect(states(run.calls).filter((s) => s === state)).toHaveLength(1);
+  });
+
   it('does not retry a failure that is not transient', async () => {
     const run = await runCheckout({ ReserveStock: () => Promise.reject(named('InvalidRequest', 'bad payload')) });
     expect(states(run.calls).filter((s) => s === 'ReserveStock')).toHaveLength(1);

@@ -34,3 +34,42 @@ export function childProcesses(): number[] {
   }
   return children;
 }
+
+/**
+ * Ids of every live process descended from `root` (children, their children, …), read from /proc
+ * (Linux): what a Ctrl-C on `npm start` has to leave none of, whatever process group each is in.
+ */
+export function descendantProcesses(root: number): number[] {
+  const childrenOf = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') continue;
+      const siblings = childrenOf.get(Number(ppid)) ?? [];
+      siblings.push(Number(entry));
+      childrenOf.set(Number(ppid), siblings);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const child of childrenOf.get(pid) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** The command line of a process, for a message naming what was left behind. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '(gone)';
+  }
+}

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ApiClient } from '@shop/testing';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import './global-setup';
 
 /** What the suite's global setup started: the API and the seeded accounts. */
@@ -66,6 +66,13 @@ export async function executionsOf(orderId: string): Promise<number> {
   return (all.executions ?? []).filter((e) => e.name === orderId).length;
 }
 
+/** The checkout execution of an order (named after it): its status, and its error when it failed. */
+export async function executionOf(orderId: string): Promise<{ status?: string; error?: string }> {
+  const executionArn = `${cloud.checkoutStateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
+  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  return { status: execution.status, ...(execution.error ? { error: execution.error } : {}) };
+}
+
 const queueUrl = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
 
 /** Puts raw message bodies on the payment-events queue in one batch, as payment-webhook would. */
@@ -82,4 +89,30 @@ export async function dlqMessages(): Promise<string[]> {
   const QueueUrl = await queueUrl(`${cloud.paymentQueueName}-dlq`);
   const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
   return (got.Messages ?? []).map((m) => m.Body ?? '');
+}
+
+/** A fault as `POST /_local/faults` takes it (tools/local-cloud/src/faults.ts lists the kinds). */
+export interface Fault {
+  kind: string;
+  target?: string;
+  count?: number;
+  delayMs?: number;
+}
+
+/** Arms faults in the running cloud; they fire on the next matching calls. */
+export async function injectFaults(...faults: Fault[]): Promise<void> {
+  const res = await api.post('/_local/faults', faults);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+/** How many faults of each kind fired since the cloud started, and the ones still armed. */
+export async function faultsState(): Promise<{ armed: (Fault & { fired: number })[]; fired: Record<string, number> }> {
+  const res = await api.get('/_local/faults');
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** Disarms every fault not yet spent. */
+export async function clearFaults(): Promise<void> {
+  expect((await api.delete('/_local/faults')).status).toBe(200);
 }

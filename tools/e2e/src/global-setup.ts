@@ -34,6 +34,7 @@ export default async function setup(project: TestProject) {
   const site = await web.start(cloud.apiUrl).catch((error: unknown) => console.warn(`[e2e] storefront not served: ${(error as Error).message}`));
   project.provide('cloud', {
     apiUrl: cloud.apiUrl,
+    stage: cloud.stage,
     dynamodbEndpoint: cloud.endpoints.dynamodb,
     userPoolId: cloud.userPool.id,
     clientId: cloud.userPool.clientId,
@@ -68,6 +69,7 @@ export default async function setup(project: TestProject) {
 
 export interface E2eCloud {
   apiUrl: string;
+  stage: string;
   dynamodbEndpoint: string;
   userPoolId: string;
   clientId: string;

@@ -12,7 +12,7 @@ export interface ProviderCharge {
   paymentMethod: string;
   status: 'pending' | 'succeeded' | 'declined';
   refunds: { id: string; amount: number; status: 'pending' | 'succeeded' | 'failed' }[];
-  webhooks: { event: { id: string; type: string; data: Record<string, unknown> }; state: string }[];
+  webhooks: { event: { id: string; type: string; data: Record<string, unknown> }; state: string; attempts: number }[];
 }
 
 export interface ProviderLedger {

@@ -54,7 +54,7 @@ export interface ApiGatewayOptions {
    * The local cloud's own pages under `/_local/` (the outbox, the trace): not part of the shop's
    * API, and not on AWS. Answers JSON, or undefined for a path it does not know (404).
    */
-  console?: (request: { method: string; path: string; query: URLSearchParams }) => Promise<{ status: number; body: unknown } | undefined>;
+  console?: (request: { method: string; path: string; query: URLSearchParams; body: string }) => Promise<{ status: number; body: unknown } | undefined>;
   /** Browser origins allowed to call the API (the storefront's), as the HTTP API's CORS configuration. */
   cors?: CorsPolicy;
 }
@@ -93,7 +93,9 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const rawQueryString = queryAt < 0 ? '' : url.slice(queryAt + 1);
 
     if (options.console && rawPath.startsWith(CONSOLE_PREFIX)) {
-      const answer = await options.console({ method, path: rawPath, query: new URLSearchParams(rawQueryString) });
+      const read = await readBody(request, MAX_GATEWAY_BODY_BYTES);
+      if (read.tooLarge) throw new PayloadTooLargeError(MAX_GATEWAY_BODY_BYTES);
+      const answer = await options.console({ method, path: rawPath, query: new URLSearchParams(rawQueryString), body: read.body.toString('utf8') });
       if (!answer) throw new NotFoundError(`No local page ${rawPath}`, 'ROUTE_NOT_FOUND');
       return { status: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body, null, 2) };
     }

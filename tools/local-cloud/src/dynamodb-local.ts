@@ -62,7 +62,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ...LOCAL_AWS,
     endpoint,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   try {
     await waitForReady(proc, async () => (await client.send(new ListTablesCommand({ Limit: 1 })), true), {

@@ -63,3 +63,5 @@ export { AsyncInvocations, type AsyncInvokeConfig } from './async-invoke/async-i
 export { StreamPoller, type StreamPollerOptions } from './dynamodb-streams/stream-poller';
 export { LocalScheduler, type LocalSchedule } from './scheduler/local-scheduler';
 export { scheduleExpressionProblems } from './scheduler/schedule-expression';
+export { FaultInjector, FAULT_KINDS, FaultSpecError, parseFaultSpecs, type ActiveFault, type FaultKind, type FaultSpec } from './faults';
+export { startPaymentProvider, type Charge, type Ledger, type PaymentProvider, type Refund } from './payment-provider';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { transformSync } from 'esbuild';
+import type { FaultInjector } from './faults';
 import type { ErrorPayload, InvokeMessage, ResultMessage, WorkerData } from './lambda-worker';
 import type { InvocationOrigin } from './trace';
 
@@ -52,6 +53,21 @@ export interface LambdaRuntimeOptions {
   onInvoke?: (report: InvocationReport) => void;
   /** How long an instance stays warm without work; 5 minutes by default. */
   idleTimeoutMs?: number;
+  /** Faults to inject into invocations (`function-error`, `function-timeout`, `function-crash`), by `service/function`. */
+  faults?: FaultInjector;
+  /**
+   * The most instances of one function at once; an invocation beyond waits for one to be free.
+   * Lambda would run a thousand at once, each on its own machine; on two cores, twenty cold starts
+   * of one function at once take longer than twenty warm invocations one after another, and time
+   * their callers out. 4 by default.
+   */
+  maxInstancesPerFunction?: number;
+}
+
+/** An instance killed part-way through its handler (an injected timeout or crash). */
+interface Kill {
+  afterMs: number;
+  error: ErrorPayload;
 }
 
 export class FunctionNotFoundError extends Error {
@@ -96,6 +112,10 @@ export class LambdaRuntime {
   private readonly onLog: (line: RuntimeLogLine) => void;
   private readonly onInvoke: ((report: InvocationReport) => void) | undefined;
   private readonly idleTimeoutMs: number;
+  private readonly faults: FaultInjector | undefined;
+  private readonly maxInstances: number;
+  /** Invocations waiting for an instance of a function to be free, by function name. */
+  private readonly waiting = new Map<string, (() => void)[]>();
   private taskRoot?: string;
   private stopped = false;
 
@@ -103,6 +123,8 @@ export class LambdaRuntime {
     this.onLog = options.onLog ?? writeToProcessStdio;
     this.onInvoke = options.onInvoke;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+    this.faults = options.faults;
+    this.maxInstances = options.maxInstancesPerFunction ?? 4;
   }
 
   /**
@@ -137,23 +159,64 @@ export class LambdaRuntime {
     if (this.stopped) throw new Error(`The Lambda runtime is stopped; cannot invoke ${name}`);
 
     const requestId = options.requestId ?? randomUUID();
+    const injected = this.injectedFault(fn, requestId);
+    if (injected?.kind === 'error') {
+      const result: InvokeResult = { ok: false, error: injected.error, coldStart: false, durationMs: 0, requestId };
+      this.onLog({ functionName: name, requestId, stream: 'stderr', line: `${new Date().toISOString()}\t${requestId}\tERROR\tInjected fault: ${injected.error.errorMessage}` });
+      this.onInvoke?.({ functionName: name, requestId, ...(options.origin && { origin: options.origin }), event, result });
+      return result;
+    }
     const pool = this.pool(name);
-    let instance = [...pool].find((candidate) => candidate.idle);
-    const coldStart = !instance;
-    if (!instance) {
-      instance = new Instance({ ...fn, ...this.deployed.get(name) }, this.idleTimeoutMs, this.onLog, (gone) => pool.delete(gone));
-      pool.add(instance);
+    let instance: Instance | undefined;
+    let coldStart = false;
+    for (;;) {
+      instance = [...pool].find((candidate) => candidate.idle);
+      if (instance) break;
+      if (pool.size < this.maxInstances) {
+        coldStart = true;
+        instance = new Instance({ ...fn, ...this.deployed.get(name) }, this.idleTimeoutMs, this.onLog, {
+          onIdle: () => this.wake(name),
+          onGone: (gone) => {
+            pool.delete(gone);
+            this.wake(name);
+          },
+        });
+        pool.add(instance);
+        break;
+      }
+      await new Promise<void>((resolve) => this.waitingFor(name).push(resolve));
+      if (this.stopped) throw new Error(`The Lambda runtime is stopped; cannot invoke ${name}`);
     }
     const started = performance.now();
-    const outcome = await instance.run(requestId, event);
+    const outcome = await instance.run(requestId, event, injected?.kind === 'kill' ? injected.kill : undefined);
     const result: InvokeResult = { ...outcome, coldStart, durationMs: Math.round(performance.now() - started), requestId };
     this.onInvoke?.({ functionName: name, requestId, ...(options.origin && { origin: options.origin }), event, result });
     return result;
   }
 
+  /** The fault to inject into this invocation, if one is armed for the function. */
+  private injectedFault(fn: FunctionConfig, requestId: string): { kind: 'error'; error: ErrorPayload } | { kind: 'kill'; kill: Kill } | undefined {
+    if (!this.faults) return undefined;
+    const target = `${fn.service}/${fn.functionName}`;
+    const error = this.faults.take('function-error', target);
+    if (error) return { kind: 'error', error: { errorType: 'InjectedFault', errorMessage: `fault injected into ${target} (the handler threw)`, trace: [] } };
+    const timeout = this.faults.take('function-timeout', target);
+    if (timeout) {
+      const message = `Task timed out after ${((timeout.delayMs ?? 0) / 1000).toFixed(2)} seconds (fault injected)`;
+      return { kind: 'kill', kill: { afterMs: timeout.delayMs ?? 0, error: { errorType: 'Sandbox.Timedout', errorMessage: message } } };
+    }
+    const crash = this.faults.take('function-crash', target);
+    if (crash) {
+      const message = `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (fault injected)`;
+      return { kind: 'kill', kill: { afterMs: crash.delayMs ?? 0, error: { errorType: 'Runtime.ExitError', errorMessage: message } } };
+    }
+    return undefined;
+  }
+
   /** Terminates every instance; invocations still running end as `Runtime.ExitError`. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const queue of this.waiting.values()) for (const resolve of queue.splice(0)) resolve();
     const instances = [...this.pools.values()].flatMap((pool) => [...pool]);
     await Promise.all(instances.map((instance) => instance.terminate()));
     if (this.taskRoot) rmSync(this.taskRoot, { recursive: true, force: true });
@@ -179,6 +242,17 @@ export class LambdaRuntime {
     return { bundlePath, layerPaths };
   }
 
+  private waitingFor(name: string): (() => void)[] {
+    let queue = this.waiting.get(name);
+    if (!queue) this.waiting.set(name, (queue = []));
+    return queue;
+  }
+
+  /** An instance of the function is free (or gone, making room for a new one): the next waiting invocation may go. */
+  private wake(name: string): void {
+    this.waiting.get(name)?.shift()?.();
+  }
+
   private pool(name: string): Set<Instance> {
     let pool = this.pools.get(name);
     if (!pool) this.pools.set(name, (pool = new Set()));
@@ -192,7 +266,7 @@ const INIT_TIMEOUT_MS = 60_000;
 /** One warm Lambda instance: a worker thread that runs one invocation at a time. */
 class Instance {
   private readonly worker: Worker;
-  private current?: { requestId: string; started: () => void; settle: (outcome: Outcome) => void };
+  private current?: { requestId: string; started: () => void; settle: (outcome: Outcome) => void; kill?: Kill };
   /** Log lines are tagged with the request the instance ran last, also for lines written after it answered. */
   private lastRequestId?: string;
   private idleTimer?: NodeJS.Timeout;
@@ -206,7 +280,7 @@ class Instance {
     private readonly fn: FunctionConfig,
     private readonly idleTimeoutMs: number,
     private readonly onLog: (line: RuntimeLogLine) => void,
-    private readonly onGone: (instance: Instance) => void,
+    private readonly events: { onIdle: () => void; onGone: (instance: Instance) => void },
   ) {
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
     const workerData: WorkerData = {
@@ -240,6 +314,8 @@ class Instance {
         this.current.started();
         return;
       }
+      // An injected timeout or crash that the handler outran: its work is done, its answer lost.
+      if (this.current.kill) return this.killNow(this.current.kill);
       if (message.ok) this.finish({ ok: true, payload: JSON.parse(message.payload) });
       else this.finish({ ok: false, error: message.error });
       if (!message.ok && message.fatal) void this.terminate();
@@ -256,7 +332,8 @@ class Instance {
     return !this.current && !this.gone && !this.retired;
   }
 
-  run(requestId: string, event: unknown): Promise<Outcome> {
+  /** `kill`: end the instance this far into the handler (an injected timeout or crash), its work half done. */
+  run(requestId: string, event: unknown, kill?: Kill): Promise<Outcome> {
     clearTimeout(this.idleTimer);
     this.worker.ref();
     this.lastRequestId = requestId;
@@ -276,15 +353,26 @@ class Instance {
         requestId,
         started: () => {
           clearTimeout(timer);
-          timer = setTimeout(() => timeOut(`Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`), timeoutMs);
+          timer = kill
+            ? setTimeout(() => this.killNow(kill), kill.afterMs)
+            : setTimeout(() => timeOut(`Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`), timeoutMs);
         },
         settle: (outcome) => {
           clearTimeout(timer);
           resolve(outcome);
         },
+        ...(kill && { kill }),
       };
       this.worker.postMessage(message);
     });
+  }
+
+  /** Ends the running invocation with an injected timeout or crash, and the instance with it. */
+  private killNow(kill: Kill): void {
+    const requestId = this.current?.requestId ?? '-';
+    this.log('stderr', `${new Date().toISOString()} ${requestId} ${kill.error.errorType}: ${kill.error.errorMessage}`);
+    this.finish({ ok: false, error: kill.error });
+    void this.terminate();
   }
 
   /** Finishes any running invocation, then the instance is not used again. */
@@ -334,13 +422,14 @@ class Instance {
     if (this.retired) return void this.terminate();
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => void this.terminate(), this.idleTimeoutMs).unref();
+    this.events.onIdle();
   }
 
   private discard(): void {
     clearTimeout(this.idleTimer);
     if (this.gone) return;
     this.gone = true;
-    this.onGone(this);
+    this.events.onGone(this);
   }
 
   private log(stream: RuntimeLogLine['stream'], line: string): void {

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createTokenVerifier } from '@shop/auth';
-import { eventBusName, ManifestReferenceError, manifestProblems, physicalName } from '@shop/common';
+import { eventBusName, ManifestReferenceError, manifestProblems, parseRef, physicalName, type ServiceManifest } from '@shop/common';
 import type { AsyncInvocations } from './async-invoke/async-invocations';
 import type { LocalEventBus } from './eventbridge/event-bus';
 import { required, startMessaging, startScheduler, startStreamPollers } from './eventing';
+import { FaultInjector } from './faults';
 import { localConsole } from './local-console';
 import type { Outbox } from './outbox';
 import type { LocalScheduler } from './scheduler/local-scheduler';
@@ -136,6 +137,10 @@ export interface LocalCloud {
   /** Lambda's asynchronous invocations: `idle()` waits until none is running or waiting to be retried. */
   asyncInvocations: AsyncInvocations;
   runtime: LambdaRuntime;
+  /** Faults to inject on purpose (also `/_local/faults`); none unless armed. */
+  faults: FaultInjector;
+  /** The payment provider simulator itself: its charges, refunds and ledger. */
+  provider: PaymentProviderServer;
   /** Stops everything, newest first. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -174,7 +179,28 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   );
   const trace = new DeliveryTrace((functionName) => byPhysicalName.get(functionName));
   const showLog = options.onFunctionLog ?? writeToProcessStdio;
+  // Faults are off until someone arms one (`/_local/faults`); a DynamoDB pause fires when armed.
+  const dynamoPid: { current?: number } = {};
+  const faults = new FaultInjector((fault) => {
+    if (fault.kind !== 'dynamodb-pause' || dynamoPid.current === undefined) return;
+    const pid = dynamoPid.current;
+    faults.take('dynamodb-pause');
+    log(`faults: DynamoDB Local paused for ${fault.delayMs} ms`);
+    try {
+      process.kill(pid, 'SIGSTOP');
+    } catch {
+      return;
+    }
+    setTimeout(() => {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // It stopped meanwhile.
+      }
+    }, fault.delayMs ?? 0).unref();
+  }, faultTargets(services));
   const runtime = new LambdaRuntime({
+    faults,
     onLog: (line) => {
       trace.noteLog(line);
       showLog(line);
@@ -204,6 +230,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const cleanup = new StopStack(log);
   try {
     const { dynamodb, cognito } = await startEmulators(options, cleanup, log);
+    dynamoPid.current = dynamodb.pid;
 
     const db = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodb.endpoint });
     try {
@@ -215,12 +242,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     cleanup.push('Lambda runtime', () => runtime.stop());
 
-    const sqsServer = await startSqsServer({ host, port: options.sqsPort ?? 0, region });
+    const queueRefs = new Map<string, string>();
+    const sqsServer = await startSqsServer({ host, port: options.sqsPort ?? 0, region, faults: { injector: faults, queueRef: (name) => queueRefs.get(name) } });
     cleanup.push('SQS', () => sqsServer.close());
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.url });
     cleanup.push('SQS client', async () => sqs.destroy());
     const queues = await ensureQueues(sqs, stage, services);
     const deadLetterQueues = await ensureDeadLetterQueues(sqs, stage, services);
+    for (const ref of queues.keys()) {
+      const { service, name } = parseRef(ref);
+      queueRefs.set(physicalName(stage, service, name), ref);
+    }
     log(`SQS at ${sqsServer.url}: ${queues.size} queue(s), each with its dead-letter queue, and ${deadLetterQueues.size} dead-letter queue(s) for failed events`);
 
     const messaging = await startMessaging({
@@ -274,6 +306,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         bus: messaging.bus,
         scheduler: () => schedulerRef.current,
         paymentProvider: () => providerRef.current,
+        faults,
       }),
     });
     cleanup.push('API gateway', () => gateway.close());
@@ -282,6 +315,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const secrets = paymentSecrets(options.persistDir);
     const provider = await startPaymentProvider({
+      faults,
       host,
       port: options.paymentProviderPort ?? 0,
       ...secrets,
@@ -377,6 +411,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       scheduler: started,
       asyncInvocations: messaging.asyncInvocations,
       runtime,
+      faults,
+      provider,
       stop: () => cleanup.stopAll(),
     };
     if (options.seed ?? true) {
@@ -420,6 +456,17 @@ async function startEmulators(
   return { dynamodb: dynamodb.value, cognito: cognito.value };
 }
 
+/** What a fault may be aimed at: every function and queue of the manifests, as `service/name`. */
+function faultTargets(services: readonly ServiceManifest[]): { functions: Set<string>; queues: Set<string> } {
+  return {
+    functions: new Set(services.flatMap((s) => Object.keys(s.functions).map((name) => `${s.name}/${name}`))),
+    queues: new Set(services.flatMap((s) => Object.keys(s.queues ?? {}).map((name) => `${s.name}/${name}`))),
+  };
+}
+
+/** A part that takes this long to stop is named, so that a slow Ctrl-C explains itself. */
+const SLOW_STOP_MS = 1_000;
+
 /** Things to stop, stopped newest first; every one is tried even when another fails. */
 class StopStack {
   private readonly entries: { name: string; stop: () => Promise<void> }[] = [];
@@ -435,8 +482,11 @@ class StopStack {
     this.stopping ??= (async () => {
       const errors: unknown[] = [];
       for (const entry of [...this.entries].reverse()) {
+        const t0 = Date.now();
         try {
           await entry.stop();
+          const ms = Date.now() - t0;
+          if (ms >= SLOW_STOP_MS) this.log(`stopping ${entry.name} took ${ms} ms`);
         } catch (error) {
           this.log(`stopping ${entry.name} failed: ${(error as Error).message}`);
           errors.push(error);

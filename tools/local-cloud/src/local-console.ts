@@ -1,4 +1,5 @@
 import type { LocalEventBus } from './eventbridge/event-bus';
+import { type FaultInjector, FaultSpecError, parseFaultSpecs } from './faults';
 import type { Outbox, OutboxChannel } from './outbox';
 import type { PaymentProvider } from './payment-provider';
 import type { LocalScheduler } from './scheduler/local-scheduler';
@@ -17,7 +18,10 @@ import type { DeliveryTrace } from './trace';
  *   sends its webhook (a late confirmation of a `pm_card_no_answer` charge);
  * - `POST /_local/payments/events/<eventId>/redeliver`: the provider sends a webhook again (a
  *   duplicate, or an old event out of order);
- * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say).
+ * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say);
+ * - `GET /_local/faults`: the faults armed and how many of each kind fired; `POST /_local/faults`
+ *   `{kind, target?, count?, delayMs?}` (or a list) arms faults (src/faults.ts lists the kinds);
+ *   `DELETE /_local/faults` disarms them all.
  */
 export function localConsole(parts: {
   outbox: Outbox;
@@ -25,8 +29,10 @@ export function localConsole(parts: {
   bus: LocalEventBus;
   scheduler: () => LocalScheduler | undefined;
   paymentProvider: () => PaymentProvider | undefined;
+  faults?: FaultInjector;
 }) {
-  return async ({ method, path, query }: { method: string; path: string; query: URLSearchParams }): Promise<{ status: number; body: unknown } | undefined> => {
+  return async ({ method, path, query, body }: { method: string; path: string; query: URLSearchParams; body?: string }): Promise<{ status: number; body: unknown } | undefined> => {
+    if (path === '/_local/faults' && parts.faults) return faultsPage(parts.faults, method, body ?? '');
     if (method === 'GET' && path === '/_local/outbox') {
       const channel = query.get('channel');
       if (channel && channel !== 'email' && channel !== 'sms') return badRequest('channel', 'must be email or sms');
@@ -72,6 +78,23 @@ export function localConsole(parts: {
     }
     return undefined;
   };
+}
+
+function faultsPage(faults: FaultInjector, method: string, body: string): { status: number; body: unknown } {
+  if (method === 'GET') return { status: 200, body: { armed: faults.armed(), fired: faults.fired() } };
+  if (method === 'DELETE') {
+    faults.clear();
+    return { status: 200, body: { armed: [], fired: faults.fired() } };
+  }
+  if (method !== 'POST') return { status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET, POST or DELETE /_local/faults' } } };
+  try {
+    const armed = parseFaultSpecs(JSON.parse(body || 'null')).map((spec) => faults.add(spec));
+    return { status: 201, body: { armed } };
+  } catch (error) {
+    if (error instanceof SyntaxError) return badRequest('body', 'not JSON');
+    if (error instanceof FaultSpecError) return badRequest('body', error.message);
+    throw error;
+  }
 }
 
 function badRequest(field: string, message: string): { status: number; body: unknown } {

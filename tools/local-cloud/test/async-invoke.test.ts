@@ -235,4 +235,16 @@ describe('asynchronous invocation', () => {
     await invocations.idle();
     expect(attempts()).toHaveLength(1);
   });
+
+  it('stop() waits for an attempt already running only for its grace, and names what it leaves', async () => {
+    const { invocations, log } = setUp('slow', { maximumRetryAttempts: 0 });
+
+    invocations.invoke({ functionName: 'slow', requestId: 'req-slow-1', event: { orderId: 'o-10', sleepMs: 5_000 } });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the attempt is running: its function sleeps 5 s
+    const stopping = Date.now();
+    await invocations.stop(300);
+
+    expect(Date.now() - stopping).toBeLessThan(1_500);
+    expect(log.some((line) => line.includes('1 invocation(s) still running after 300 ms'))).toBe(true);
+  });
 });

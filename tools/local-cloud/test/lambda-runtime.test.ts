@@ -106,6 +106,22 @@ describe('LambdaRuntime', () => {
     expect(third.coldStart).toBe(false);
   });
 
+  // Found by the soak (issue 10): forty checkouts at once started forty cold instances of each
+  // function on two cores; every one took seconds to load, and callers timed out and cancelled.
+  it('runs at most maxInstancesPerFunction instances of a function; the rest wait for a free one', async () => {
+    const capped = new LambdaRuntime({ onLog: logs.onLog, maxInstancesPerFunction: 2 });
+    try {
+      capped.register(fixtures.fn('capped', SLOW));
+      const results = await Promise.all(Array.from({ length: 6 }, () => capped.invoke('capped', { ms: 100 })));
+      expect(results.every((r) => r.ok)).toBe(true);
+      const ids = new Set(results.map((r) => (r.ok ? (r.payload as { instanceId: string }).instanceId : undefined)));
+      expect(ids.size).toBe(2);
+      expect(results.filter((r) => r.coldStart)).toHaveLength(2);
+    } finally {
+      await capped.stop();
+    }
+  });
+
   it("gives each function its own Lambda-like environment, not this process's", async () => {
     process.env['PARENT_ONLY_SECRET'] = 'do-not-leak';
     try {

@@ -48,6 +48,8 @@ type AttemptOutcome = { ok: true } | { ok: false; error: ErrorPayload };
 
 export const AWS_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000];
 const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2;
+/** How long stop() waits for the attempts already running. */
+const STOP_GRACE_MS = 500;
 
 export class AsyncInvocations {
   private readonly pending = new Set<Promise<void>>();
@@ -79,12 +81,16 @@ export class AsyncInvocations {
   }
 
   /**
-   * Cancels the retries that wait, so the process can exit; attempts already running finish
-   * (a failure then is logged, not retried). Resolves when nothing is pending.
+   * Cancels the retries that wait, so the process can exit; attempts already running get
+   * `graceMs` to finish (a failure then is logged, not retried). What still runs after that is
+   * named and left to the Lambda runtime, which stops next and ends it: Ctrl-C must not wait on a
+   * cold start.
    */
-  async stop(): Promise<void> {
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.aborter.abort();
-    await this.idle();
+    const idle = this.idle().then(() => true);
+    if (await Promise.race([idle, sleep(graceMs).then(() => false)])) return;
+    this.log(`async invoke: ${this.pending.size} invocation(s) still running after ${graceMs} ms are ended with the Lambda runtime; their events are lost`);
   }
 
   private async run(invocation: AsyncInvocation): Promise<void> {

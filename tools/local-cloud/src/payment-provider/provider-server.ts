@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { FaultInjector } from '../faults';
 import { listen, readBody } from '../http-server';
 import { type ChargeRequest, fingerprint, parseChargeRequest } from './charge-request';
 import { parseRefundRequest, refundFingerprint } from './refund-request';
@@ -28,6 +29,8 @@ export interface PaymentProviderOptions {
   webhookDelayMs?: number;
   /** One line per charge and per webhook delivery; never the key or the secret. */
   log?: (line: string) => void;
+  /** Faults to inject: `provider-5xx`, `provider-timeout`, `webhook-duplicate`, `webhook-late`, `webhook-reorder`. */
+  faults?: FaultInjector;
 }
 
 export type ChargeStatus = 'pending' | 'succeeded' | 'declined';
@@ -200,7 +203,20 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
   function notify(charge: Charge, event: ProviderEvent): void {
     const delivery: WebhookDelivery = { event, state: 'delivering', attempts: 0 };
     charge.webhooks.push(delivery);
-    sender.deliver(delivery);
+    const faults = options.faults;
+    const late = faults?.take('webhook-late');
+    const reorder = late ? undefined : faults?.take('webhook-reorder');
+    const delayMs = late ? (late.delayMs ?? 0) : reorder ? Math.floor(Math.random() * (reorder.delayMs ?? 0)) : 0;
+    if (delayMs > 0) {
+      log(`webhook ${event.id} ${event.type} held back ${delayMs} ms (fault injected)`);
+      sender.later(delayMs, () => sender.deliver(delivery));
+    } else sender.deliver(delivery);
+    if (faults?.take('webhook-duplicate')) {
+      log(`webhook ${event.id} ${event.type} sent twice (fault injected)`);
+      const twice: WebhookDelivery = { event: structuredClone(event), state: 'delivering', attempts: 0 };
+      charge.webhooks.push(twice);
+      sender.later(delayMs + 50, () => sender.deliver(twice));
+    }
   }
 
   /**
@@ -338,8 +354,20 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
   }
 
   const server = createServer((request, response) => {
+    const creates = request.method === 'POST';
+    if (creates && options.faults?.take('provider-5xx')) {
+      log(`${request.method} ${request.url} → 503 (fault injected)`);
+      request.resume();
+      return send(response, error(503, 'temporarily_unavailable', 'the provider is temporarily unavailable (fault injected)'));
+    }
+    const slow = creates ? options.faults?.take('provider-timeout') : undefined;
     route(request).then(
-      (answer) => send(response, answer),
+      (answer) => {
+        if (!slow) return send(response, answer);
+        // Done, but answered too late: the client has given up and retries with the same key.
+        log(`${request.method} ${request.url} answered ${slow.delayMs} ms late (fault injected)`);
+        setTimeout(() => (response.destroyed ? undefined : send(response, answer)), slow.delayMs ?? 0).unref();
+      },
       (failure: unknown) => {
         log(`payment provider: ${(failure as Error).message}`);
         send(response, error(500, 'internal', 'the simulator failed'));

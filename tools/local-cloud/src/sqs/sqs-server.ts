@@ -1,5 +1,7 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { createRequestHandler } from 'local-aws-sqs';
+import type { FaultInjector } from '../faults';
 import { listen, type ListeningServer } from '../http-server';
 import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '../lambda-runtime';
 
@@ -14,7 +16,11 @@ export interface SqsServerOptions {
   /** 0 or absent picks a free port. */
   port?: number;
   region?: string;
+  /** `queue-send-fail` and `queue-send-hang` faults, by the `service/queue` that `queueRef` names a queue. */
+  faults?: { injector: FaultInjector; queueRef: (queueName: string) => string | undefined };
 }
+
+const SEND_ACTIONS = new Set(['AmazonSQS.SendMessage', 'AmazonSQS.SendMessageBatch']);
 
 export async function startSqsServer(options: SqsServerOptions = {}): Promise<ListeningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -26,12 +32,27 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Li
     // A queue deleted and created again (tests) need not wait the 60 s AWS makes it wait.
     emulateQueueCreationLifecycle: false,
   });
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    requestHandler(request, response).catch((error: Error) => {
+      if (response.headersSent) return void response.destroy(error);
+      internalFailure(response, error.message);
+    });
+  };
+  const faults = options.faults;
   const server = await listen(
     createServer((request, response) => {
-      requestHandler(request, response).catch((error: Error) => {
-        if (response.headersSent) return void response.destroy(error);
-        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-        response.end(JSON.stringify({ __type: 'InternalFailure', message: error.message }));
+      if (!faults || !SEND_ACTIONS.has(String(request.headers['x-amz-target']))) return handle(request, response);
+      // A send may meet an injected fault: read the request to know its queue, then hand it on whole.
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const queueName = queueNameOf(body);
+        const ref = queueName === undefined ? undefined : faults.queueRef(queueName);
+        if (ref && faults.injector.take('queue-send-fail', ref)) return internalFailure(response, `fault injected: SendMessage to ${ref} failed`);
+        const hang = ref ? faults.injector.take('queue-send-hang', ref) : undefined;
+        if (hang) return void setTimeout(() => response.destroy(), hang.delayMs ?? 0).unref();
+        handle(replay(request, body), response);
       });
     }),
     { host, port: options.port ?? 0 },
@@ -39,4 +60,26 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Li
   // Queue URLs carry the port; with port 0 it is known only now.
   service.PORT = server.port;
   return server;
+}
+
+function internalFailure(response: ServerResponse, message: string): void {
+  response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+  response.end(JSON.stringify({ __type: 'InternalFailure', message }));
+}
+
+/** The queue a JSON-protocol send names, by the last part of its QueueUrl. */
+function queueNameOf(body: Buffer): string | undefined {
+  try {
+    const url = (JSON.parse(body.toString('utf8')) as { QueueUrl?: unknown }).QueueUrl;
+    return typeof url === 'string' ? url.split('/').pop() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request read already, as a stream again, with its method, URL and headers. */
+function replay(request: IncomingMessage, body: Buffer): IncomingMessage {
+  const copy = Readable.from([body]) as unknown as IncomingMessage;
+  Object.assign(copy, { headers: request.headers, method: request.method, url: request.url, socket: request.socket });
+  return copy;
 }

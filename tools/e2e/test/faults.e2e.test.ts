@@ -1,0 +1,105 @@
+import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FINAL, isStatus, newProduct, orderAwaitingPayment, placeOrder, stockOf, waitForOrder } from '../src/checkout';
+import { api, clearFaults, cloud, executionOf, faultsState, injectFaults } from '../src/cloud';
+import { chargeOf, waitForPayment } from '../src/payments';
+
+/*
+ * The fault API (`/_local/faults`), and what the soak found: each violation it reported is a test
+ * here that makes the same fault happen on purpose and shows the shop getting through it.
+ */
+
+let admin: SignedInUser;
+beforeAll(async () => {
+  admin = await signIn(api, cloud.admin.email, cloud.admin.password);
+});
+afterEach(() => clearFaults());
+
+/** How many faults of a kind fired since the cloud started. */
+const fired = async (kind: string) => (await faultsState()).fired[kind] ?? 0;
+
+describe('the fault API', () => {
+  it('arms, lists and disarms faults, and refuses one it could never fire, naming why', async () => {
+    const typo = await api.post('/_local/faults', { kind: 'function-timeout', target: 'order-service/finalise-order' });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.message).toMatch(/no function order-service\/finalise-order/);
+    expect((await api.post('/_local/faults', { kind: 'disk-full' })).status).toBe(400);
+
+    await injectFaults({ kind: 'provider-5xx', count: 2 }, { kind: 'function-error', target: 'product-service/get-product' });
+    expect((await faultsState()).armed.map((f) => [f.kind, f.count, f.fired])).toEqual([
+      ['provider-5xx', 2, 0],
+      ['function-error', 1, 0],
+    ]);
+    await clearFaults();
+    expect((await faultsState()).armed).toEqual([]);
+  });
+
+  it('makes a named function fail its next invocation, then no more', async () => {
+    const productId = await newProduct(admin, 1);
+    const before = await fired('function-error');
+    await injectFaults({ kind: 'function-error', target: 'product-service/get-product' });
+    // An HTTP API answers a function that failed with 500 (a REST API would answer 502).
+    expect((await api.get(`/products/${productId}`)).status).toBe(500);
+    expect((await api.get(`/products/${productId}`)).status).toBe(200);
+    expect(await fired('function-error')).toBe(before + 1);
+  });
+});
+
+describe('what the soak found', () => {
+  it('a finalize that times out once is retried, and the declined order ends PAYMENT_FAILED without a person', async () => {
+    const customer = await newCustomer(api);
+    const productId = await newProduct(admin, 2);
+    const { orderId } = await orderAwaitingPayment(customer, productId);
+    const before = await fired('function-timeout');
+    await injectFaults({ kind: 'function-timeout', target: 'order-service/finalize-order', delayMs: 0 });
+
+    expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.decline })).status).toBe(200);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL), 45_000)).status).toBe('PAYMENT_FAILED');
+    await expect.poll(() => executionOf(orderId), { timeout: 15_000 }).toEqual({ status: 'SUCCEEDED' });
+    expect(await fired('function-timeout')).toBe(before + 1);
+    expect(await stockOf(api, productId)).toBe(2);
+  }, 90_000);
+
+  it('a MarkPaid whose runtime dies once is retried, and the paid order ends PAID, not PaidButNotCompleted', async () => {
+    const customer = await newCustomer(api);
+    const productId = await newProduct(admin, 2);
+    const { orderId } = await orderAwaitingPayment(customer, productId);
+    const before = await fired('function-crash');
+    await injectFaults({ kind: 'function-crash', target: 'order-service/finalize-order', delayMs: 0 });
+
+    expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve })).status).toBe(200);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL), 45_000)).status).toBe('PAID');
+    await expect.poll(() => executionOf(orderId), { timeout: 15_000 }).toEqual({ status: 'SUCCEEDED' });
+    expect(await fired('function-crash')).toBe(before + 1);
+    expect(await stockOf(api, productId)).toBe(1);
+  }, 90_000);
+
+  it("a queue send that hangs is cut off by the client's timeout and retried: the webhook is answered at its first delivery", async () => {
+    const customer = await newCustomer(api);
+    const productId = await newProduct(admin, 1);
+    const { orderId } = await orderAwaitingPayment(customer, productId);
+    const before = await fired('queue-send-hang');
+    // Longer than payment-webhook's 10 s timeout: without a request timeout that throws, the send
+    // would hold the function until Lambda killed it, and the provider would have to deliver again.
+    await injectFaults({ kind: 'queue-send-hang', target: 'payment-service/payment-events', delayMs: 60_000 });
+
+    expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve })).status).toBe(200);
+    const order = await waitForPayment(customer, orderId, 'CHARGED', 45_000);
+    expect(order.status).toBe('PAID');
+    expect(await fired('queue-send-hang')).toBe(before + 1);
+    const charge = await chargeOf(orderId);
+    expect(charge.webhooks.map((w) => [w.event.type, w.state, w.attempts])).toEqual([['charge.succeeded', 'delivered', 1]]);
+  }, 90_000);
+
+  it('twenty checkouts placed at once all wait for payment: none is cancelled because its functions started slowly', async () => {
+    const productId = await newProduct(admin, 20);
+    const customers = await Promise.all(Array.from({ length: 20 }, () => newCustomer(api)));
+    const placed = await Promise.all(customers.map((customer) => placeOrder(customer, [{ productId, quantity: 1 }])));
+    const orders = await Promise.all(placed.map(({ orderId }, i) => waitForOrder(customers[i]!, orderId, isStatus('AWAITING_PAYMENT', ...FINAL), 60_000)));
+    expect(orders.map((o) => o.status)).toEqual(Array(20).fill('AWAITING_PAYMENT'));
+    expect(await stockOf(api, productId)).toBe(0);
+    await Promise.all(placed.map(({ orderId }, i) => customers[i]!.api.post(`/orders/${orderId}/cancel`)));
+    await expect.poll(() => stockOf(api, productId), { timeout: 30_000 }).toBe(20);
+  }, 120_000);
+});

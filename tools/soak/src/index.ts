@@ -1,0 +1,19 @@
+/**
+ * The soak: drives hundreds of checkouts through the local cloud while faults fire, waits for
+ * quiet, and checks that no money and no stock was lost (`npm run soak`; a small one runs in
+ * `npm test`). Also the stock ledger, which the end-to-end suite uses.
+ */
+export { runSoak, report, type SoakOptions, type SoakResult } from './soak';
+export { soakTarget, type SoakTarget } from './target';
+export { makeScenario, type Scenario, type CheckoutKind } from './scenario';
+export { faultPlan } from './fault-plan';
+export { judge, OPERATOR_STATES, type InvariantResult, type Judgement } from './invariants';
+export {
+  readStockLedger,
+  stockLedgerTables,
+  type ProductStockLedger,
+  type StockLedgerReport,
+  type StockLedgerSource,
+  type StockLedgerTables,
+  type StockLedgerViolation,
+} from './stock-ledger';
