@@ -112,6 +112,13 @@ export function report(result: SoakResult): string {
   rows.push(['seed', String(result.scenario.seed)]);
   rows.push(['checkouts driven', `${result.scenario.checkouts.length} (${driven.orders.length} placed, ${driven.unplaced.length} refused at the cart or POST /orders)`]);
   rows.push(['orders by status', [...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')]);
+  const failedBy = new Map<string, number>();
+  for (const order of observation.orders.values()) {
+    if (order.status !== 'PAYMENT_FAILED') continue;
+    const reason = (order.reason ?? 'no reason given').replace(/[0-9a-f-]{36}/g, '…');
+    failedBy.set(reason, (failedBy.get(reason) ?? 0) + 1);
+  }
+  if (failedBy.size) rows.push(['payment failed, by reason', [...failedBy].map(([r, n]) => `${n}× ${r}`).join('; ')]);
   rows.push(['orders by payment', [...byPayment].map(([s, n]) => `${s} ${n}`).join(', ')]);
   rows.push(['provider: charges', `${observation.charges.length} (${observation.charges.filter((c) => c.status === 'succeeded').length} succeeded)`]);
   rows.push(['provider: refunds', `${refunds.length} (${refunds.filter((r) => r.status === 'succeeded').length} succeeded, ${refunds.filter((r) => r.status === 'failed').length} failed and retried)`]);
