@@ -92,6 +92,24 @@ describe('what the soak found', () => {
     expect(charge.webhooks.map((w) => [w.event.type, w.state, w.attempts])).toEqual([['charge.succeeded', 'delivered', 1]]);
   }, 90_000);
 
+  it("a payment result outlives an outage of its consumer shorter than the queue's receives: four failures, then PAID", async () => {
+    // The 200-order soak once dead-lettered payment results: its plan armed 15 errors in a row on
+    // this consumer, which the local cloud's 1 s redelivery turned into one 15 s outage that spent
+    // all 5 receives (on AWS, 90 s apart, that is a 7.5-minute outage: one for a person, by the
+    // dead-letter queue's alarm). An outage within the receives loses nothing.
+    const customer = await newCustomer(api);
+    const productId = await newProduct(admin, 1);
+    const { orderId } = await orderAwaitingPayment(customer, productId);
+    const before = await fired('function-error');
+    await injectFaults({ kind: 'function-error', target: 'order-service/update-order-status', count: 4 });
+
+    expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve })).status).toBe(200);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL), 60_000)).status).toBe('PAID');
+    expect((await waitForPayment(customer, orderId, 'CHARGED', 10_000)).payment).toMatchObject({ refunded: { amount: 0 } });
+    expect(await fired('function-error')).toBe(before + 4);
+    expect(await stockOf(api, productId)).toBe(0);
+  }, 90_000);
+
   it('twenty checkouts placed at once all wait for payment: none is cancelled because its functions started slowly', async () => {
     const productId = await newProduct(admin, 20);
     const customers = await Promise.all(Array.from({ length: 20 }, () => newCustomer(api)));

@@ -14,8 +14,8 @@ export interface DriveOptions {
   admin: { email: string; password: string };
   /** Requests in flight at once, across every customer. */
   httpConcurrency: number;
-  /** Called once half the checkouts have been placed (the soak arms its midway faults there). */
-  midway?: () => Promise<void>;
+  /** Called when the customers are ready and the checkouts begin (the soak starts its waves of faults then). */
+  onCheckoutsBegin?: () => void;
   log?: (line: string) => void;
 }
 
@@ -96,9 +96,8 @@ export async function drive(scenario: Scenario, options: DriveOptions): Promise<
     }),
   );
   log(`${customers.length} customers registered and verified`);
+  options.onCheckoutsBegin?.();
 
-  let placed = 0;
-  let midwayDone = false;
   const checkout = async (plan: CheckoutPlan, customer: AuthenticatedClient, userId: string, email: string) => {
     for (const line of plan.lines) {
       await retrying(() => customer.post('/cart', { productId: result.productIds[line.product], quantity: line.quantity }));
@@ -115,11 +114,6 @@ export async function drive(scenario: Scenario, options: DriveOptions): Promise<
     }
     const orderId = created.body.orderId as string;
     result.orders.push({ index: plan.index, orderId, userId, email, kind: plan.kind });
-    placed += 1;
-    if (!midwayDone && placed >= scenario.checkouts.length / 2) {
-      midwayDone = true;
-      await options.midway?.();
-    }
 
     // Until the checkout reserved the stock (or ended the order), there is nothing to pay.
     let status = 'PENDING';

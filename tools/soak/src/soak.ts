@@ -48,18 +48,37 @@ export async function runSoak(target: SoakTarget, options: SoakOptions): Promise
     if (armed.status !== 201) throw new Error(`arming faults answered ${armed.status}: ${JSON.stringify(armed.body)}`);
   };
 
+  // The waves follow each other through the payment window, when checkouts are placed, paid,
+  // cancelled and expire: each burst replaces what the last one left unfired (bursts never add up
+  // beyond the retries), and DynamoDB pauses halfway between two bursts.
+  const spacingMs = (target.paymentWindowSeconds * 1000) / plan.length;
+  const waves: NodeJS.Timeout[] = [];
+  let armed = Promise.resolve();
+  const schedule = (atMs: number, task: () => Promise<void>) => {
+    waves.push(setTimeout(() => (armed = armed.then(task).catch((error: unknown) => log(`arming faults failed: ${String(error)}`))), atMs));
+  };
   let driven: DriveResult;
+  const startWaves = () =>
+    plan.forEach((wave, i) => {
+      schedule(i * spacingMs, async () => {
+        await api.delete('/_local/faults');
+        await arm(wave.burst);
+        log(`fault wave ${i + 1} of ${plan.length}: ${wave.burst.length} faults armed`);
+      });
+      schedule((i + 0.5) * spacingMs, () => arm(wave.midway));
+    });
   try {
-    if (options.faults) await arm(plan.atStart);
     driven = await drive(scenario, {
       apiUrl: target.apiUrl,
       admin: target.admin,
       httpConcurrency: options.httpConcurrency ?? 12,
       log,
-      ...(options.faults && { midway: () => arm(plan.midway) }),
+      ...(options.faults && { onCheckoutsBegin: startWaves }),
     });
   } finally {
     // Faults not fired by now would only hit the wait for quiet.
+    for (const wave of waves) clearTimeout(wave);
+    await armed;
     await api.delete('/_local/faults').catch(() => undefined);
   }
   const drove = Date.now();
