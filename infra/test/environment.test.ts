@@ -38,11 +38,12 @@ describe('the environment of every deployed function', () => {
         eventBridge: 'http://localhost:6',
         sns: 'http://localhost:7',
         ses: 'http://localhost:8',
+        ssm: 'http://localhost:10',
       },
       userPool: { id: 'us-east-1_local', clientId: 'client' },
       queueUrls: refs((m) => m.queues),
       stateMachineArns: refs((m) => m.stateMachines),
-      paymentProvider: { url: 'http://localhost:9', apiKey: 'key', webhookSecret: 'secret' },
+      paymentProvider: { url: 'http://localhost:9', apiKey: 'key', webhookSecret: 'secret', apiKeyParameter: '/a', webhookSecretParameter: '/w' },
       paymentWindowSeconds: 900,
       emailFrom: 'shop@example.com',
     };
@@ -67,14 +68,29 @@ describe('the environment of every deployed function', () => {
     });
   });
 
-  it('gives the payment functions the provider settings from SSM, the secrets decrypted', () => {
+  it("gives the payment functions the provider's URL and the NAMES of its secrets' parameters, never their values", () => {
     expect(deployedEnvironment(stacks, 'payment-service', 'payment-webhook')).toMatchObject({
       PAYMENT_PROVIDER_URL: TF.platform('payment-provider/url'),
-      PAYMENT_PROVIDER_API_KEY: TF.secret('payment-provider/api-key'),
-      PAYMENT_WEBHOOK_SECRET: TF.secret('payment-provider/webhook-secret'),
+      PAYMENT_PROVIDER_API_KEY_PARAMETER: '/shop/dev/payment-provider/api-key',
+      PAYMENT_WEBHOOK_SECRET_PARAMETER: '/shop/dev/payment-provider/webhook-secret',
       PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: '${aws_sqs_queue.queue-payment-events.url}',
     });
-    expect(stacks['payment-service']!.data?.['aws_ssm_parameter']?.['platform-payment-provider-api-key']?.['with_decryption']).toBe(true);
+  });
+
+  it('puts no secret value in any function\'s environment, and no stack but the platform reads a secret', () => {
+    for (const service of services) {
+      const stack = stacks[service.name]!;
+      for (const fn of Object.keys(service.functions)) {
+        for (const [variable, value] of Object.entries(deployedEnvironment(stacks, service.name, fn))) {
+          // A data source's `.value` is a decrypted SecureString; `.insecure_value` a plain one.
+          expect(String(value), `${service.name}/${fn} ${variable}`).not.toMatch(/aws_ssm_parameter\.[^.}]+\.value\}/);
+        }
+      }
+      for (const [id, data] of Object.entries(stack.data?.['aws_ssm_parameter'] ?? {})) {
+        expect(data['with_decryption'], `${service.name} reads ${id} decrypted`).toBeUndefined();
+        expect(data['name'], `${service.name} reads a payment secret`).not.toMatch(/payment-provider\/(api-key|webhook-secret)$/);
+      }
+    }
   });
 });
 
@@ -98,8 +114,8 @@ describe('the environment of made-up functions of every kind', () => {
       USER_POOL_ID: TF.platform('user-pool/id'),
       USER_POOL_CLIENT_ID: TF.platform('user-pool/client-id'),
       PAYMENT_PROVIDER_URL: TF.platform('payment-provider/url'),
-      PAYMENT_PROVIDER_API_KEY: TF.secret('payment-provider/api-key'),
-      PAYMENT_WEBHOOK_SECRET: TF.secret('payment-provider/webhook-secret'),
+      PAYMENT_PROVIDER_API_KEY_PARAMETER: '/shop/dev/payment-provider/api-key',
+      PAYMENT_WEBHOOK_SECRET_PARAMETER: '/shop/dev/payment-provider/webhook-secret',
     });
   });
 

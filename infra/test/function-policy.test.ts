@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceManifest } from '@shop/common';
+import { type ServiceManifest, tableGrant } from '@shop/common';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { functionPolicy, UnknownReferenceError, WILDCARD_RESOURCE_ACTIONS } from '../src/iam';
 import type { PolicyContext } from '../src/iam';
@@ -21,17 +21,11 @@ function manifest(name: string): ServiceManifest {
   return found;
 }
 
-const ALL_TABLE_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:UpdateItem',
-];
+/** What AWS documents for a grant limited to some attributes (fine-grained access control). */
+const ONLY_ATTRIBUTES = (attributes: string[]) => ({
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': attributes },
+  StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES', 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+});
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const table = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/shop-dev-${name}`;
 const logGroup = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/shop-dev-${name}:*`;
@@ -40,42 +34,26 @@ const lambda = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:s
 const CONFIGURATION_SET = `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/shop-dev-email`;
 
 describe('functionPolicy for hand-checked functions', () => {
-  it('lets create-product write the products table and nothing else but its logs', () => {
+  it('lets create-product put items in the products table and nothing else but its logs', () => {
     expect(functionPolicy(manifest('product-service'), 'create-product', ctx)).toEqual({
       Version: '2012-10-17',
       Statement: [
-        {
-          Sid: 'Dynamodb1',
-          Effect: 'Allow',
-          Action: [
-            'dynamodb:BatchWriteItem',
-            'dynamodb:ConditionCheckItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-          ],
-          Resource: [table('product-service-products')],
-        },
+        { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table('product-service-products')] },
         { Sid: 'Logs1', Effect: 'Allow', Action: LOG_ACTIONS, Resource: [logGroup('product-service-create-product')] },
       ],
     });
   });
 
-  it('lets create-order use its two tables, query the orders index, invoke three functions, fire one and start the checkout', () => {
+  it('lets create-order claim its idempotency key, write its order, invoke three functions, fire one and start the checkout', () => {
     expect(functionPolicy(manifest('order-service'), 'create-order', ctx)).toEqual({
       Version: '2012-10-17',
       Statement: [
-        {
-          Sid: 'Dynamodb1',
-          Effect: 'Allow',
-          Action: ALL_TABLE_ACTIONS,
-          Resource: [table('order-service-idempotency-keys'), table('order-service-orders')],
-        },
+        { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [table('order-service-idempotency-keys')] },
         {
           Sid: 'Dynamodb2',
           Effect: 'Allow',
-          Action: ['dynamodb:Query', 'dynamodb:Scan'],
-          Resource: [`${table('order-service-orders')}/index/*`],
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: [table('order-service-orders')],
         },
         {
           Sid: 'Lambda1',
@@ -99,25 +77,53 @@ describe('functionPolicy for hand-checked functions', () => {
     });
   });
 
-  it("lets reserve-stock read and write its reservations and product-service's products, indexes included", () => {
+  it("lets reserve-stock write its reservation, and change only the stock of product-service's products", () => {
     expect(functionPolicy(manifest('inventory-service'), 'reserve-stock', ctx)).toEqual({
       Version: '2012-10-17',
       Statement: [
-        {
-          Sid: 'Dynamodb1',
-          Effect: 'Allow',
-          Action: ALL_TABLE_ACTIONS,
-          Resource: [table('inventory-service-reservations'), table('product-service-products')],
-        },
+        { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [table('inventory-service-reservations')] },
         {
           Sid: 'Dynamodb2',
           Effect: 'Allow',
-          Action: ['dynamodb:Query', 'dynamodb:Scan'],
-          Resource: [`${table('product-service-products')}/index/*`],
+          Action: ['dynamodb:UpdateItem'],
+          Resource: [table('product-service-products')],
+          // The key, the stock, and `listing`, which its condition reads: not the name, the price or anything else.
+          Condition: ONLY_ATTRIBUTES(['listing', 'productId', 'stock']),
         },
         { Sid: 'Logs1', Effect: 'Allow', Action: LOG_ACTIONS, Resource: [logGroup('inventory-service-reserve-stock')] },
       ],
     });
+  });
+
+  it('lets list-orders query the by-user index of orders, and neither the table itself nor any other index', () => {
+    const statements = functionPolicy(manifest('order-service'), 'list-orders', ctx).Statement;
+    expect(statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))).toEqual([
+      { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [`${table('order-service-orders')}/index/by-user`] },
+    ]);
+  });
+
+  it("limits every inventory function that touches product-service's products to its stock attributes", () => {
+    const inventory = manifest('inventory-service');
+    const products = table('product-service-products');
+    const touching = Object.keys(inventory.functions).filter((fn) =>
+      functionPolicy(inventory, fn, ctx).Statement.some((s) => s.Resource.includes(products)),
+    );
+    expect(touching.sort()).toEqual(['adjust-stock', 'check-availability', 'list-stock-adjustments', 'release-stock', 'reserve-stock']);
+    for (const fn of touching) {
+      for (const statement of functionPolicy(inventory, fn, ctx).Statement.filter((s) => s.Resource.includes(products))) {
+        expect(statement.Resource, fn).toEqual([products]);
+        expect(statement.Condition, fn).toEqual(ONLY_ATTRIBUTES(['listing', 'productId', 'stock']));
+      }
+    }
+  });
+
+  it('refuses a manifest that queries an index its table does not declare', () => {
+    const orders = manifest('order-service');
+    const broken: ServiceManifest = {
+      ...orders,
+      functions: { ...orders.functions, 'list-orders': { ...orders.functions['list-orders']!, permissions: { tables: { orders: { indexes: { 'by-status': ['Query'] } } } } } },
+    };
+    expect(() => functionPolicy(broken, 'list-orders', ctx)).toThrow(UnknownReferenceError);
   });
 
   it('gives login the user pool action it names and no DynamoDB access at all', () => {
@@ -144,16 +150,11 @@ function expectedGrants(all: readonly ServiceManifest[], service: ServiceManifes
   const fn = service.functions[functionName]!;
   const arn = (kind: string, rest: string) => `arn:aws:${kind}:${REGION}:${ACCOUNT}:${rest}`;
   const pairs: string[] = LOG_ACTIONS.map((a) => `${a} ${logGroup(`${service.name}-${functionName}`)}`);
-  const tableGrants = (owner: string, name: string, access: string) => {
-    const def = all.find((s) => s.name === owner)!.tables[name]!;
+  const tableGrants = (owner: string, name: string, access: Parameters<typeof tableGrant>[0]) => {
     const tableArn = arn('dynamodb', `table/shop-dev-${owner}-${name}`);
-    const actions = new Set<string>();
-    if (access.includes('read')) ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'ConditionCheckItem'].forEach((a) => actions.add(a));
-    if (access.includes('write')) ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'].forEach((a) => actions.add(a));
+    const { actions, indexes } = tableGrant(access);
     for (const a of actions) pairs.push(`dynamodb:${a} ${tableArn}`);
-    if (access.includes('read') && def.globalSecondaryIndexes?.length) {
-      pairs.push(`dynamodb:Query ${tableArn}/index/*`, `dynamodb:Scan ${tableArn}/index/*`);
-    }
+    for (const [index, indexActions] of Object.entries(indexes)) for (const a of indexActions) pairs.push(`dynamodb:${a} ${tableArn}/index/${index}`);
   };
   for (const [name, access] of Object.entries(fn.permissions.tables ?? {})) tableGrants(service.name, name, access);
   for (const [ref, access] of Object.entries(fn.permissions.foreignTables ?? {})) {
@@ -234,10 +235,15 @@ function everyFunctionKeepsTheRules(label: string, all: () => readonly ServiceMa
       }
     });
 
-    it("limits events:PutEvents to the function's own source and detail types, and conditions nothing else", () => {
+    it("limits events:PutEvents to the function's own source and detail types, table grants to their attributes, and conditions nothing else", () => {
       for (const { service, fn } of everyFunction()) {
         const publishes = service.functions[fn]!.permissions.publishes;
         for (const statement of functionPolicy(service, fn, context()).Statement) {
+          if (statement.Condition?.['ForAllValues:StringEquals']?.['dynamodb:Attributes']) {
+            expect(statement.Action.every((a) => a.startsWith('dynamodb:')), `${service.name}/${fn} ${statement.Sid}`).toBe(true);
+            expect(Object.keys(statement.Condition).sort()).toEqual(['ForAllValues:StringEquals', 'StringEqualsIfExists']);
+            continue;
+          }
           if (!statement.Action.includes('events:PutEvents')) {
             expect(statement.Condition, `${service.name}/${fn} ${statement.Sid}`).toBeUndefined();
             continue;
@@ -281,6 +287,17 @@ describe('functionPolicy for every kind of permission and trigger', () => {
     expect(statements.find((s) => s.Sid === 'Lambda1')?.Resource).toEqual([lambda('beta-service-lookup'), lambda('beta-service-record')]);
     expect(statements.find((s) => s.Action.includes('states:DescribeExecution'))?.Resource).toEqual([
       `arn:aws:states:${REGION}:${ACCOUNT}:execution:shop-dev-alpha-service-flow:*`,
+    ]);
+  });
+
+  it('grants table actions on the table and index queries on that index only, and limits a foreign grant to its attributes', () => {
+    const things = table('alpha-service-things');
+    expect(functionPolicy(alpha, 'api-handler', synthetic()).Statement.filter((s) => s.Sid.startsWith('Dynamodb'))).toEqual([
+      { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: [things] },
+      { Sid: 'Dynamodb2', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [`${things}/index/by-owner`] },
+    ]);
+    expect(functionPolicy(beta, 'lookup', synthetic()).Statement.filter((s) => s.Sid.startsWith('Dynamodb'))).toEqual([
+      { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [things], Condition: ONLY_ATTRIBUTES(['ownerId', 'thingId', 'version']) },
     ]);
   });
 

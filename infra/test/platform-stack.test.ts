@@ -87,7 +87,8 @@ describe('the platform stack', () => {
     expect(only('aws_cloudwatch_event_bus')[1]['name']).toBe('shop-dev-events');
     const [topicId, topic] = only('aws_sns_topic');
     expect(topic['name']).toBe('shop-dev-alarms');
-    const [keyId, key] = only('aws_kms_key');
+    // The platform's other key encrypts the payment secrets (below).
+    const [keyId, key] = resources(platform, 'aws_kms_key').find(([id]) => id !== 'payment-secrets-key')!;
     expect(topic['kms_master_key_id']).toBe(ref('aws_kms_key', keyId, 'arn'));
     expect(key['enable_key_rotation']).toBe(true);
     const publisher = JSON.parse(key['policy']).Statement.find((s: { Sid: string }) => s.Sid === 'ServicePublishes1');
@@ -182,9 +183,11 @@ describe('the platform stack', () => {
     expect(alarms.find((a) => a['alarm_name'] === 'shop-dev-api-latency-p99')).toMatchObject({ extended_statistic: 'p99', metric_name: 'Latency' });
     for (const alarm of alarms) expect(alarm['alarm_actions']).toEqual([ref('aws_sns_topic', 'alarms', 'arn')]);
     const [, board] = resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout');
-    for (const metric of ['OrdersPaid', 'OrdersFailed', 'OrdersCancelled', 'OrdersPlaced', 'OrdersRefunded', 'RevenueCents', 'CheckoutDurationMs']) {
-      expect(board['dashboard_body']).toContain(`MetricName=\\"${metric}\\"`);
+    // The dimensions order-events writes them with (apps/order-events/src/domain/checkout-metrics.ts): SEARCH matches the set exactly.
+    for (const metric of ['OrdersPaid', 'OrdersFailed', 'OrdersCancelled', 'OrdersPlaced', 'OrdersRefunded', 'CheckoutDurationMs']) {
+      expect(board['dashboard_body']).toContain(`{Shop,service,stage} MetricName=\\"${metric}\\"`);
     }
+    expect(board['dashboard_body']).toContain(`{Shop,currency,service,stage} MetricName=\\"RevenueCents\\"`);
   });
 
   it('publishes both layers for nodejs22.x on arm64, each a zip with nodejs/ at its root', () => {
@@ -215,6 +218,7 @@ describe('the platform stack', () => {
         'layers/auth-layer/arn',
         'layers/common-utils/arn',
         'payment-provider/api-key',
+        'payment-provider/secrets-key-arn',
         'payment-provider/url',
         'payment-provider/webhook-secret',
         'user-pool/arn',
@@ -227,8 +231,18 @@ describe('the platform stack', () => {
     expect(parameters['/shop/dev/http-api/execution-arn']!['value']).toBe(ref('aws_apigatewayv2_api', 'http-api', 'execution_arn'));
     expect(parameters['/shop/dev/email/identity-arn']!['value']).toBe(ref('aws_sesv2_email_identity', 'email-identity', 'arn'));
     for (const secret of ['api-key', 'webhook-secret']) {
-      expect(parameters[`/shop/dev/payment-provider/${secret}`]).toMatchObject({ type: 'SecureString', lifecycle: { ignore_changes: ['value'] } });
+      // Write-only: neither the placeholder nor the operator's value is ever in state or a plan.
+      expect(parameters[`/shop/dev/payment-provider/${secret}`]).toMatchObject({
+        type: 'SecureString',
+        key_id: ref('aws_kms_key', 'payment-secrets-key', 'arn'),
+        value_wo: expect.any(String),
+        value_wo_version: 1,
+      });
+      expect(parameters[`/shop/dev/payment-provider/${secret}`]).not.toHaveProperty('value');
     }
+    expect(parameters['/shop/dev/payment-provider/secrets-key-arn']!['value']).toBe(ref('aws_kms_key', 'payment-secrets-key', 'arn'));
+    expect(platform.resource?.['aws_kms_key']?.['payment-secrets-key']).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(resources(platform, 'aws_kms_alias').map(([, a]) => a['name'])).toContain('alias/shop-dev-payment-secrets');
   });
 
   it('accepts the AWS provider 5.100 that the local mirror holds', () => {

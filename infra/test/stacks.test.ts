@@ -9,7 +9,7 @@ import {
   type ServiceManifest,
 } from '@shop/common';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { functionPolicy, type PolicyContext } from '../src/iam';
+import { functionPolicy, paymentSecretStatements, type PolicyContext, type PolicyStatement } from '../src/iam';
 import { findRepoRoot, type LoadedService, loadServices } from '@shop/manifests';
 import { SYNTHETIC_SERVICES } from './support/synthetic-services';
 import { zipEntries } from './support/zip-entries';
@@ -174,7 +174,8 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       ]);
       const policies = resources(stack, 'aws_iam_role_policy').filter(([, p]) => p['role'] === ref('aws_iam_role', roleId, 'id'));
       expect(policies, `${manifest.name}/${fn}`).toHaveLength(1);
-      expect(JSON.parse(policies[0]![1]['policy']), `${manifest.name}/${fn}`).toEqual(functionPolicy(manifest, fn, context));
+      const secrets = paymentSecretStatements(manifest.functions[fn]!, { stage: STAGE, region: TF.region, accountId: TF.account, keyArn: TF.platform('payment-provider/secrets-key-arn') });
+      expect(JSON.parse(policies[0]![1]['policy']), `${manifest.name}/${fn}`).toEqual({ ...functionPolicy(manifest, fn, context), Statement: [...functionPolicy(manifest, fn, context).Statement, ...secrets] });
     }
     for (const stack of Object.values(stacks)) expect(resources(stack, 'aws_iam_role_policy_attachment')).toEqual([]);
   });
@@ -367,6 +368,41 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
         );
       }
     }
+  });
+
+  it("grants the payment provider's two secret parameters, and their key through SSM only, to exactly the functions that use the provider", () => {
+    const secretGrants = (manifest: ServiceManifest, fn: string) => {
+      const [, lambdaBlock] = lambda(manifest.name, fn);
+      const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(lambdaBlock['role'])?.[1] ?? '';
+      const [, policy] = resources(stackOf(manifest.name), 'aws_iam_role_policy').find(([, p]) => p['role'] === ref('aws_iam_role', roleId, 'id'))!;
+      return (JSON.parse(policy['policy']).Statement as PolicyStatement[]).filter((s) => s.Action.some((a) => a.startsWith('ssm:') || a.startsWith('kms:')));
+    };
+    let users = 0;
+    for (const { manifest, fn } of everyFunction()) {
+      const grants = secretGrants(manifest, fn);
+      if (!manifest.functions[fn]!.uses?.includes('paymentProvider')) {
+        expect(grants, `${manifest.name}/${fn}`).toEqual([]);
+        continue;
+      }
+      users += 1;
+      expect(grants, `${manifest.name}/${fn}`).toEqual([
+        {
+          Sid: 'PaymentSecretsRead',
+          Effect: 'Allow',
+          Action: ['ssm:GetParameter'],
+          Resource: [`arn:aws:ssm:${TF.region}:${TF.account}:parameter/shop/dev/payment-provider/api-key`, `arn:aws:ssm:${TF.region}:${TF.account}:parameter/shop/dev/payment-provider/webhook-secret`],
+        },
+        {
+          Sid: 'PaymentSecretsDecrypt',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt'],
+          Resource: [TF.platform('payment-provider/secrets-key-arn')],
+          Condition: { StringEquals: { 'kms:ViaService': `ssm.${TF.region}.amazonaws.com` } },
+        },
+      ]);
+    }
+    // Each set of services has users of the provider (payment-service's three; one made-up function).
+    expect(users).toBeGreaterThan(0);
   });
 
   it('reads from SSM only parameters the platform stack writes', () => {

@@ -38,7 +38,7 @@ export const service = defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
       asyncInvoke: { maximumRetryAttempts: 2, onFailure: FAILED_EVENTS },
-      permissions: { tables: { 'daily-metrics': 'write', 'processed-events': 'write' } },
+      permissions: { tables: { 'daily-metrics': ['UpdateItem'], 'processed-events': ['PutItem'] } },
     },
     'analytics-writer': {
       description: 'Counts each order event once into the daily metrics: orders placed, paid, cancelled and why, revenue, units per product.',
@@ -53,7 +53,7 @@ export const service = defineService({
         },
       ],
       asyncInvoke: { maximumRetryAttempts: 2, onFailure: FAILED_EVENTS },
-      permissions: { tables: { 'daily-metrics': 'write', 'processed-events': 'write' } },
+      permissions: { tables: { 'daily-metrics': ['UpdateItem'], 'processed-events': ['PutItem'] } },
     },
     'generate-report': {
       description: 'Makes the daily or weekly report from the metrics: on demand for ADMIN and MANAGER, and on a schedule for the last complete period, which it keeps.',
@@ -74,7 +74,7 @@ export const service = defineService({
         { type: 'schedule', schedule: 'weekly-report', description: "Last week's report, each Monday at 00:30 UTC.", expression: 'cron(30 0 ? * MON *)', input: { period: 'weekly' } },
       ],
       asyncInvoke: { maximumRetryAttempts: 2, onFailure: 'analytics-service/failed-reports' },
-      permissions: { tables: { 'daily-metrics': 'read', reports: 'write' } },
+      permissions: { tables: { 'daily-metrics': ['Query'], reports: ['PutItem'] } },
     },
   },
 });

@@ -29,7 +29,7 @@ export const service = defineService({
           errors: [404, 409, 503],
         },
       ],
-      permissions: { tables: { carts: 'read-write' }, invokes: [GET_PRODUCTS] },
+      permissions: { tables: { carts: ['GetItem', 'PutItem'] }, invokes: [GET_PRODUCTS] },
     },
     'get-cart': {
       description: 'Answers the caller\'s cart priced from the current catalogue, creating an empty one on first use.',
@@ -47,7 +47,7 @@ export const service = defineService({
         },
       ],
       // Writes only once per user: the empty cart that gives them a stable cartId.
-      permissions: { tables: { carts: 'read-write' }, invokes: [GET_PRODUCTS] },
+      permissions: { tables: { carts: ['GetItem', 'PutItem'] }, invokes: [GET_PRODUCTS] },
     },
     'remove-cart-item': {
       description: 'Takes a product\'s line out of the caller\'s cart.',
@@ -65,14 +65,14 @@ export const service = defineService({
           errors: [404, 409, 503],
         },
       ],
-      permissions: { tables: { carts: 'read-write' }, invokes: [GET_PRODUCTS] },
+      permissions: { tables: { carts: ['GetItem', 'PutItem'] }, invokes: [GET_PRODUCTS] },
     },
     'read-cart': {
       description: 'Answers a user\'s cart lines, unpriced, to checkout.',
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
-      permissions: { tables: { carts: 'read' } },
+      permissions: { tables: { carts: ['GetItem'] } },
     },
     'clear-cart': {
       description: 'Takes a placed order\'s lines out of the cart it was placed from, once per order.',
@@ -81,7 +81,7 @@ export const service = defineService({
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
       // Reads the cart to write it conditionally on the version read, as every cart change does.
-      permissions: { tables: { carts: 'read-write' } },
+      permissions: { tables: { carts: ['GetItem', 'PutItem'] } },
     },
   },
 });

@@ -3,6 +3,13 @@ import { IdempotencyKey, PageQuery, ProductIdPath, StockAdjustmentPage, StockAdj
 import * as z from 'zod';
 
 const PRODUCTS = 'product-service/products';
+/**
+ * The attributes of product-service's products that inventory may name: the key, the stock it reads and
+ * changes, and `listing`, which its conditions check (a soft-deleted product takes no stock). IAM
+ * cannot tell an attribute in a condition from one written, so `listing` is here; names, prices
+ * and the rest of the catalogue are out of its reach.
+ */
+const STOCK_ATTRIBUTES = ['productId', 'stock', 'listing'];
 const CHECKOUT = 'checkout-orchestrator/checkout';
 const STOCK_KEEPERS = ['ADMIN', 'MANAGER'] as const;
 
@@ -31,7 +38,7 @@ export const service = defineService({
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [{ type: 'invoke', callers: ['order-service/validate-order'] }],
-      permissions: { foreignTables: { [PRODUCTS]: 'read' } },
+      permissions: { foreignTables: { [PRODUCTS]: { actions: ['BatchGetItem'], attributes: STOCK_ATTRIBUTES } } },
     },
     'reserve-stock': {
       description: 'Takes the stock of every line of an order in one transaction, all or none; throws OutOfStock.',
@@ -39,14 +46,14 @@ export const service = defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ReserveStock'] }],
       // Stock lives on product-service's products table: one transaction must span both tables.
-      permissions: { tables: { reservations: 'read-write' }, foreignTables: { [PRODUCTS]: 'read-write' } },
+      permissions: { tables: { reservations: ['PutItem', 'GetItem'] }, foreignTables: { [PRODUCTS]: { actions: ['UpdateItem'], attributes: STOCK_ATTRIBUTES } } },
     },
     'commit-stock': {
       description: 'Makes a paid order\'s reservation final; throws ReservationReleased if it was released.',
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['CommitStock'] }],
-      permissions: { tables: { reservations: 'read-write' } },
+      permissions: { tables: { reservations: ['UpdateItem', 'GetItem'] } },
     },
     'release-stock': {
       description: 'Gives a reservation\'s stock back, once, when checkout fails or the order is cancelled.',
@@ -56,7 +63,7 @@ export const service = defineService({
         { type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ReleaseStock'] },
         { type: 'invoke', callers: ['order-service/cancel-order'] },
       ],
-      permissions: { tables: { reservations: 'read-write' }, foreignTables: { [PRODUCTS]: 'read-write' } },
+      permissions: { tables: { reservations: ['GetItem', 'UpdateItem'] }, foreignTables: { [PRODUCTS]: { actions: ['UpdateItem'], attributes: STOCK_ATTRIBUTES } } },
     },
     'adjust-stock': {
       description: "Changes a product's stock by a signed delta and records it in the audit trail, in one transaction; idempotent by key.",
@@ -75,7 +82,10 @@ export const service = defineService({
         },
       ],
       // The stock change, the trail entry and the key are one transaction across both services' tables.
-      permissions: { tables: { 'stock-adjustments': 'read-write', 'idempotency-keys': 'read-write' }, foreignTables: { [PRODUCTS]: 'read-write' } },
+      permissions: {
+        tables: { 'stock-adjustments': ['PutItem', 'GetItem'], 'idempotency-keys': ['PutItem', 'GetItem'] },
+        foreignTables: { [PRODUCTS]: { actions: ['UpdateItem', 'GetItem'], attributes: STOCK_ATTRIBUTES } },
+      },
     },
     'list-stock-adjustments': {
       description: "Answers a product's stock audit trail, newest first, one page at a time.",
@@ -93,7 +103,7 @@ export const service = defineService({
           errors: [403, 404],
         },
       ],
-      permissions: { tables: { 'stock-adjustments': 'read' }, foreignTables: { [PRODUCTS]: 'read' } },
+      permissions: { tables: { 'stock-adjustments': ['Query'] }, foreignTables: { [PRODUCTS]: { actions: ['GetItem'], attributes: STOCK_ATTRIBUTES } } },
     },
   },
 });

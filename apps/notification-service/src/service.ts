@@ -41,7 +41,8 @@ export const service = defineService({
       triggers: [{ type: 'topic', topic: 'notification-service/notifications' }],
       asyncInvoke: { maximumRetryAttempts: 2, onFailure: 'notification-service/failed-notifications' },
       permissions: {
-        tables: { 'sent-notifications': 'read-write', 'message-counts': 'write' },
+        // Powertools' idempotency layer gets, puts, updates and deletes its records (its documented IAM needs).
+        tables: { 'sent-notifications': ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], 'message-counts': ['UpdateItem'] },
         invokes: ['user-service/get-contact'],
         messages: ['email', 'sms'],
       },

@@ -39,7 +39,7 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { orders: 'read-write', 'idempotency-keys': 'read-write' },
+        tables: { orders: ['GetItem', 'PutItem', 'UpdateItem'], 'idempotency-keys': ['GetItem', 'PutItem'] },
         invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
         invokesAsync: ['analytics-service/stream-processor'],
         stateMachines: { [CHECKOUT]: ['StartExecution'] },
@@ -62,7 +62,7 @@ export const service = defineService({
           errors: [404],
         },
       ],
-      permissions: { tables: { orders: 'read' } },
+      permissions: { tables: { orders: ['GetItem'] } },
     },
     'list-orders': {
       description: "Lists the caller's own orders, newest first, one page at a time.",
@@ -79,7 +79,7 @@ export const service = defineService({
           response: { status: 200, body: OrderPage },
         },
       ],
-      permissions: { tables: { orders: 'read' } },
+      permissions: { tables: { orders: { indexes: { 'by-user': ['Query'] } } } },
     },
     'cancel-order': {
       description: "Cancels the caller's order before it is paid, ends its checkout and gives its stock back.",
@@ -98,7 +98,7 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { orders: 'read-write' },
+        tables: { orders: ['GetItem', 'UpdateItem'] },
         invokes: ['inventory-service/release-stock'],
         stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] },
       },
@@ -108,7 +108,7 @@ export const service = defineService({
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ValidateOrder'] }],
-      permissions: { tables: { orders: 'read' }, invokes: ['inventory-service/check-availability'] },
+      permissions: { tables: { orders: ['GetItem'] }, invokes: ['inventory-service/check-availability'] },
     },
     'await-payment': {
       description: 'Checkout step WaitForPayment: puts the order AWAITING_PAYMENT and keeps the task token until the payment result comes.',
@@ -116,14 +116,14 @@ export const service = defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['WaitForPayment'] }],
       // A retried step reports an outcome that was recorded before it ran, with its own token.
-      permissions: { tables: { orders: 'read-write' }, stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] } },
+      permissions: { tables: { orders: ['GetItem', 'UpdateItem'] }, stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] } },
     },
     'begin-payment': {
       description: 'Claims an order for one charge before payment-service charges it: the owner, AWAITING_PAYMENT, inside its payment window, nothing else in flight.',
       memoryMb: 256,
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke', callers: ['payment-service/process-payment'] }],
-      permissions: { tables: { orders: 'read-write' } },
+      permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
     },
     'update-order-status': {
       description: "Consumes payment-service's verified charge and refund outcomes: records each once on its order and resumes the waiting checkout.",
@@ -131,7 +131,7 @@ export const service = defineService({
       timeoutSeconds: 15,
       triggers: [{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 10 }],
       permissions: {
-        tables: { orders: 'read-write' },
+        tables: { orders: ['GetItem', 'UpdateItem'] },
         stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] },
       },
     },
@@ -140,7 +140,7 @@ export const service = defineService({
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['MarkPaid', 'Finalize'] }],
-      permissions: { tables: { orders: 'read-write' } },
+      permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
     },
   },
 });

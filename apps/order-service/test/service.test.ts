@@ -22,7 +22,7 @@ describe('order-service manifest', () => {
   it('declares the permissions of the checkout contract', () => {
     const f = service.functions;
     expect(f['create-order'].permissions).toEqual({
-      tables: { orders: 'read-write', 'idempotency-keys': 'read-write' },
+      tables: { orders: ['GetItem', 'PutItem', 'UpdateItem'], 'idempotency-keys': ['GetItem', 'PutItem'] },
       invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
       invokesAsync: ['analytics-service/stream-processor'],
       stateMachines: { [CHECKOUT]: ['StartExecution'] },
@@ -31,7 +31,7 @@ describe('order-service manifest', () => {
     expect(PLATFORM_ENV.checkout).toEqual(['PAYMENT_WINDOW_SECONDS']);
     expect(f['validate-order'].permissions.invokes).toEqual(['inventory-service/check-availability']);
     expect(f['cancel-order'].permissions.invokes).toEqual(['inventory-service/release-stock']);
-    expect(f['begin-payment'].permissions).toEqual({ tables: { orders: 'read-write' } });
+    expect(f['begin-payment'].permissions).toEqual({ tables: { orders: ['GetItem', 'UpdateItem'] } });
     expect(f['begin-payment'].triggers).toEqual([{ type: 'invoke', callers: ['payment-service/process-payment'] }]);
     for (const fn of ['update-order-status', 'cancel-order', 'await-payment'] as const) {
       expect(f[fn].permissions.stateMachines).toEqual({ [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] });

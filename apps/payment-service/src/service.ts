@@ -61,11 +61,11 @@ export const service = defineService({
           summary: "Pay for one of the caller's orders with a payment method token",
           request: { body: ProcessPaymentRequest },
           response: { status: 200, body: ProcessPaymentResponse },
-          errors: [402, 404, 409, 502],
+          errors: [402, 404, 409, 502, 503],
         },
       ],
       permissions: {
-        tables: { payments: 'read-write' },
+        tables: { payments: ['UpdateItem'] },
         invokes: ['order-service/begin-payment'],
       },
       uses: ['paymentProvider'],
@@ -84,11 +84,11 @@ export const service = defineService({
           auth: { kind: 'public' },
           summary: 'Provider webhook (HMAC-signed); 202 when queued, 200 for a duplicate',
           response: { status: 202, body: WebhookReceipt },
-          errors: [413],
+          errors: [413, 503],
         },
       ],
       permissions: {
-        tables: { 'webhook-events': 'read-write', payments: 'read-write', refunds: 'read-write' },
+        tables: { 'webhook-events': ['GetItem', 'PutItem'], payments: ['GetItem', 'UpdateItem'], refunds: ['GetItem', 'UpdateItem'] },
         sendsTo: ['payment-service/payment-events', 'payment-service/refunds'],
         publishes: publishing(...PAYMENT_INCIDENTS),
       },
@@ -101,7 +101,7 @@ export const service = defineService({
       triggers: [{ type: 'queue', queue: 'payment-service/refunds', batchSize: 5 }],
       // A refused attempt is asked again (refunds) or, once spent, reported (payment-events) and raised as an incident.
       permissions: {
-        tables: { refunds: 'read-write' },
+        tables: { refunds: ['GetItem', 'PutItem', 'UpdateItem'] },
         sendsTo: ['payment-service/payment-events', 'payment-service/refunds'],
         publishes: publishing(...PAYMENT_INCIDENTS),
       },

@@ -1,4 +1,12 @@
 import { createHmac } from 'node:crypto';
+import {
+  GetParameterCommand,
+  ParameterNotFound,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  type SSMClientResolvedConfig,
+} from '@aws-sdk/client-ssm';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import { accessTokenClaims } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
 
@@ -14,6 +22,9 @@ export const TABLE_KEYS = { [PAYMENTS_TABLE]: 'orderId', [REFUNDS_TABLE]: 'charg
 export const PROVIDER_URL = 'http://provider.test';
 export const API_KEY = 'sk_test_4f9b1c2d8e7a6b5c';
 export const WEBHOOK_SECRET = 'whsec_9a8b7c6d5e4f3a2b';
+/** The SecureString parameters holding them, as the environment names them. */
+export const API_KEY_PARAMETER = '/shop/test/payment-provider/api-key';
+export const WEBHOOK_SECRET_PARAMETER = '/shop/test/payment-provider/webhook-secret';
 
 export const CUSTOMER_ID = 'c0000000-0000-4000-8000-000000000001';
 export const OTHER_CUSTOMER_ID = 'c0000000-0000-4000-8000-000000000002';
@@ -53,14 +64,29 @@ export function withPaymentEnvironment(overrides: Record<string, string> = {}): 
       ORDER_SERVICE_BEGIN_PAYMENT_FUNCTION: BEGIN_PAYMENT_FUNCTION,
       EVENT_BUS_NAME: EVENT_BUS,
       PAYMENT_PROVIDER_URL: PROVIDER_URL,
-      PAYMENT_PROVIDER_API_KEY: API_KEY,
-      PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      PAYMENT_PROVIDER_API_KEY_PARAMETER: API_KEY_PARAMETER,
+      PAYMENT_WEBHOOK_SECRET_PARAMETER: WEBHOOK_SECRET_PARAMETER,
       ...overrides,
     };
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   });
   afterEach(() => {
     vi.unstubAllEnvs();
+  });
+}
+
+/**
+ * Parameter Store behind a mocked SSM client: GetParameter answers `values` by name (decrypted only
+ * when asked to) and ParameterNotFound for any other name, as SSM does.
+ */
+export function fakeParameterStore(
+  ssm: AwsStub<ServiceInputTypes, ServiceOutputTypes, SSMClientResolvedConfig>,
+  values: Readonly<Record<string, string>> = { [API_KEY_PARAMETER]: API_KEY, [WEBHOOK_SECRET_PARAMETER]: WEBHOOK_SECRET },
+): void {
+  ssm.on(GetParameterCommand).callsFake(({ Name, WithDecryption }: { Name: string; WithDecryption?: boolean }) => {
+    const value = values[Name];
+    if (value === undefined) throw new ParameterNotFound({ message: '', $metadata: { httpStatusCode: 400 } });
+    return { Parameter: { Name, Type: 'SecureString', Value: WithDecryption ? value : 'AQICAHencrypted', Version: 1 } };
   });
 }
 

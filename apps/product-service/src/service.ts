@@ -45,7 +45,7 @@ export const service = defineService({
           errors: [403],
         },
       ],
-      permissions: { tables: { products: 'write' } },
+      permissions: { tables: { products: ['PutItem'] } },
     },
     'update-product': {
       description: 'Changes the name, description or price of a listed product, optionally only at the version the editor read (If-Match).',
@@ -63,7 +63,7 @@ export const service = defineService({
           errors: [403, 404, 412],
         },
       ],
-      permissions: { tables: { products: 'write' } },
+      permissions: { tables: { products: ['UpdateItem'] } },
     },
     'delete-product': {
       description: 'Soft-deletes a product: it disappears from the catalogue but stays for past orders.',
@@ -81,7 +81,7 @@ export const service = defineService({
           errors: [403, 404],
         },
       ],
-      permissions: { tables: { products: 'write' } },
+      permissions: { tables: { products: ['UpdateItem'] } },
     },
     'get-product': {
       description: 'Answers one listed product.',
@@ -99,7 +99,7 @@ export const service = defineService({
           errors: [404],
         },
       ],
-      permissions: { tables: { products: 'read' } },
+      permissions: { tables: { products: ['GetItem'] } },
     },
     'list-products': {
       description: 'Lists listed products, newest first, one page at a time.',
@@ -116,7 +116,7 @@ export const service = defineService({
           response: { status: 200, body: ProductPage },
         },
       ],
-      permissions: { tables: { products: 'read' } },
+      permissions: { tables: { products: { indexes: { 'by-listing': ['Query'] } } } },
     },
     'get-products': {
       description: 'Answers several products, soft-deleted ones marked not listed, to the services that price and check carts.',
@@ -129,7 +129,7 @@ export const service = defineService({
           callers: ['cart-service/add-to-cart', 'cart-service/get-cart', 'cart-service/remove-cart-item', 'order-service/create-order'],
         },
       ],
-      permissions: { tables: { products: 'read' } },
+      permissions: { tables: { products: ['BatchGetItem'] } },
     },
   },
 });

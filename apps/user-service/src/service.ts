@@ -44,7 +44,7 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { users: 'write' },
+        tables: { users: ['PutItem'] },
         userPool: ['SignUp', 'AdminConfirmSignUp', 'AdminAddUserToGroup', 'AdminDeleteUser'],
       },
       uses: ['userPool'],
@@ -83,7 +83,7 @@ export const service = defineService({
           errors: [404],
         },
       ],
-      permissions: { tables: { users: 'read' } },
+      permissions: { tables: { users: ['GetItem'] } },
     },
     'request-verification': {
       description: "Sends a one-time code to the signed-in user's own e-mail address or phone, to prove it is theirs.",
@@ -102,7 +102,7 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { users: 'read', 'contact-verifications': 'read-write' },
+        tables: { users: ['GetItem'], 'contact-verifications': ['GetItem', 'PutItem'] },
         // The code goes through the very channel it verifies, from the shop's own senders.
         messages: ['email', 'sms'],
       },
@@ -124,14 +124,14 @@ export const service = defineService({
           errors: [404, 409, 429],
         },
       ],
-      permissions: { tables: { users: 'read-write', 'contact-verifications': 'read-write' } },
+      permissions: { tables: { users: ['GetItem', 'UpdateItem'], 'contact-verifications': ['GetItem', 'PutItem', 'DeleteItem'] } },
     },
     'get-contact': {
       description: 'Answers where to reach a user (email, name, phone) and which of those they verified, to the functions that send them messages.',
       memoryMb: 256,
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke', callers: ['notification-service/send-notification'] }],
-      permissions: { tables: { users: 'read' } },
+      permissions: { tables: { users: ['GetItem'] } },
     },
   },
 });

@@ -1,5 +1,7 @@
-import { eventBusName, parseRef, physicalName } from '@shop/common';
+import { eventBusName, parseRef, physicalName, tableGrant } from '@shop/common';
 import type { ServiceManifest, StateMachineAction, TableAccess } from '@shop/common';
+import type { FunctionDef } from '@shop/common';
+import { parameterName, type SecretParameterKey } from '../platform/platform-parameters';
 import { LIVE_ALIAS } from '../stacks/lambda-runtime';
 import { UnknownReferenceError } from './errors';
 
@@ -75,10 +77,6 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-const TABLE_READ = ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'ConditionCheckItem'];
-const TABLE_WRITE = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'];
-/** Only these read actions apply to an index; GetItem and friends on `/index/*` would grant nothing usable. */
-const INDEX_READ = ['Query', 'Scan'];
 const QUEUE_CONSUMER = ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes', 'ChangeMessageVisibility'];
 /** What Lambda's event source mapping needs to read a DynamoDB stream. */
 const STREAM_CONSUMER = ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'];
@@ -103,12 +101,14 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
   for (const [owner, table, access] of tables) {
     const def = lookup(owner, 'table', table, (m) => m.tables[table]);
     const tableArn = arn.table(owner, table);
-    const reads = access !== 'write';
-    const writes = access !== 'read';
-    if (reads) grants.allow(prefixed('dynamodb', TABLE_READ), [tableArn]);
-    if (writes) grants.allow(prefixed('dynamodb', TABLE_WRITE), [tableArn]);
-    if (reads && (def.globalSecondaryIndexes?.length ?? 0) > 0) {
-      grants.allow(prefixed('dynamodb', INDEX_READ), [`${tableArn}/index/*`]);
+    const { actions, indexes, attributes } = tableGrant(access);
+    const condition = attributes && onlyAttributes(attributes);
+    // Exactly the actions the manifest names (a test holds them to what the bundle calls), on the
+    // table, and on an index only what reads it, only for the indexes named.
+    grants.allow(prefixed('dynamodb', actions), [tableArn], condition);
+    for (const [index, indexActions] of Object.entries(indexes)) {
+      if (!def.globalSecondaryIndexes?.some((i) => i.name === index)) throw new UnknownReferenceError(self, 'index', `${owner}/${table}/${index}`);
+      grants.allow(prefixed('dynamodb', indexActions), [`${tableArn}/index/${index}`], condition);
     }
   }
 
@@ -182,6 +182,20 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
   return { Version: '2012-10-17', Statement: [...grants.statements(), ...denies] };
 }
 
+/**
+ * AWS's fine-grained access control for a grant limited to some attributes: every attribute the
+ * request names (keys, projections, update and condition expressions) must be in the list; a query
+ * or scan must ask for specific attributes (`Select`), so that an index projection cannot hand back
+ * others; and a write may return only what it updated (`ReturnValues`), not the whole item.
+ * The `IfExists` form lets through requests that have no such parameter (GetItem has no Select).
+ */
+function onlyAttributes(attributes: readonly string[]): PolicyCondition {
+  return {
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...new Set(attributes)].sort() },
+    StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES', 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+  };
+}
+
 function stateMachineResource(arn: Arns, service: string, machine: string, action: StateMachineAction): string {
   switch (action) {
     case 'StartExecution':
@@ -246,6 +260,7 @@ class Grants {
   private readonly byResource = new Map<string, { resource: string; condition?: PolicyCondition; actions: Set<string> }>();
 
   allow(actions: readonly string[], resources: readonly string[], condition?: PolicyCondition): void {
+    if (actions.length === 0) return;
     for (const resource of resources) {
       const key = `${resource}\n${condition ? JSON.stringify(condition) : ''}`;
       const grant = this.byResource.get(key) ?? { resource, ...(condition && { condition }), actions: new Set<string>() };
@@ -293,4 +308,39 @@ function sidPrefix(action: string): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The payment provider's secrets, read by the functions at run time (issue 13, item 5). Kept apart
+// from functionPolicy: the environment holds only the parameters' names, so this is the one grant
+// that reaches the values.
+
+/** Where the payment provider's secrets live, for `paymentSecretStatements`. */
+export interface PaymentSecretsContext {
+  stage: string;
+  region: string;
+  accountId: string;
+  /** ARN of the KMS key that encrypts them (the platform's `/shop/<stage>/payment-provider/secrets-key-arn`). */
+  keyArn: string;
+}
+
+/**
+ * For a function that `uses: ['paymentProvider']`: `ssm:GetParameter` on exactly the two
+ * SecureString parameters, and `kms:Decrypt` on their key only when SSM asks on its behalf
+ * (`kms:ViaService`), so the grant cannot decrypt anything else encrypted with that key. Nothing
+ * for any other function.
+ */
+export function paymentSecretStatements(fn: FunctionDef, ctx: PaymentSecretsContext): PolicyStatement[] {
+  if (!fn.uses?.includes('paymentProvider')) return [];
+  const parameterArn = (key: SecretParameterKey) => `arn:aws:ssm:${ctx.region}:${ctx.accountId}:parameter${parameterName(ctx.stage, key)}`;
+  return [
+    { Sid: 'PaymentSecretsRead', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [parameterArn('paymentProviderApiKey'), parameterArn('paymentWebhookSecret')] },
+    {
+      Sid: 'PaymentSecretsDecrypt',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [ctx.keyArn],
+      Condition: { StringEquals: { 'kms:ViaService': `ssm.${ctx.region}.amazonaws.com` } },
+    },
+  ];
 }

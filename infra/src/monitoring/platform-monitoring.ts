@@ -78,13 +78,14 @@ export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apig
 
 /**
  * Orders by how they ended, revenue and checkout duration, from the metrics the services write
- * in Embedded Metric Format (namespace `Shop`, dimensions `service` and `stage`). SEARCH finds
+ * in Embedded Metric Format (namespace `Shop`, dimensions `service` and `stage`, and `currency` for
+ * RevenueCents: order-events/src/domain/checkout-metrics.ts). SEARCH finds
  * them whichever service writes them, so this dashboard need not know which one does.
  */
 function checkoutDashboard(stack: ShopStack, alarms: readonly CloudwatchMetricAlarm[]): void {
   const { stage } = stack.config;
-  const search = (metric: string, stat: string, id: string, label: string): MetricRow => [
-    { expression: `SEARCH('{${INCIDENT_NAMESPACE},service,stage} MetricName="${metric}" stage="${stage}"', '${stat}', 300)`, label, id },
+  const search = (metric: string, stat: string, id: string, label: string, dimensions = 'service,stage'): MetricRow => [
+    { expression: `SEARCH('{${INCIDENT_NAMESPACE},${dimensions}} MetricName="${metric}" stage="${stage}"', '${stat}', 300)`, label, id },
   ];
   dashboard(stack, 'checkout-dashboard', `shop-${stage}-checkout`, [
     { kind: 'text', markdown: `# Checkout (${stage})\nOrders by how they ended, revenue and checkout duration, as the services report them.` },
@@ -100,7 +101,8 @@ function checkoutDashboard(stack: ShopStack, alarms: readonly CloudwatchMetricAl
         search('OrdersRefunded', 'Sum', 'refunded', 'refunded'),
       ],
     },
-    { kind: 'metric', title: 'Revenue (cents)', metrics: [search('RevenueCents', 'Sum', 'revenue', 'revenue')] },
+    // Cents of two currencies do not add up: revenue is written by currency, one line each.
+    { kind: 'metric', title: 'Revenue (cents, by currency)', metrics: [search('RevenueCents', 'Sum', 'revenue', 'revenue', 'currency,service,stage')] },
     {
       kind: 'metric',
       title: 'Checkout duration (ms)',

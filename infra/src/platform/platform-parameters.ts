@@ -37,14 +37,17 @@ export const PLATFORM_PARAMETERS = {
   emailFrom: { path: 'email/from', description: 'EMAIL_FROM: the address messages to people are sent from' },
   emailIdentityArn: { path: 'email/identity-arn', description: 'ARN of the SES identity EMAIL_FROM sends as' },
   paymentProviderUrl: { path: 'payment-provider/url', description: 'PAYMENT_PROVIDER_URL: base URL of the payment provider', operatorValue: true },
-  paymentProviderApiKey: { path: 'payment-provider/api-key', description: 'PAYMENT_PROVIDER_API_KEY (secret)', secret: true },
-  paymentWebhookSecret: { path: 'payment-provider/webhook-secret', description: 'PAYMENT_WEBHOOK_SECRET: the HMAC key of the webhooks (secret)', secret: true },
+  // The two secrets: payment-service reads them at run time (GetParameter, decrypted), by the names
+  // its environment gives; no stack reads their values, so they are in no state but the platform's.
+  paymentProviderApiKey: { path: 'payment-provider/api-key', description: "The payment provider's API key (secret; read at run time through PAYMENT_PROVIDER_API_KEY_PARAMETER)", secret: true },
+  paymentWebhookSecret: { path: 'payment-provider/webhook-secret', description: 'The HMAC key of the webhooks (secret; read at run time through PAYMENT_WEBHOOK_SECRET_PARAMETER)', secret: true },
+  paymentSecretsKeyArn: { path: 'payment-provider/secrets-key-arn', description: "ARN of the KMS key that encrypts the payment provider's secrets" },
 } as const satisfies Record<string, PlatformParameter>;
 
 export type PlatformParameterKey = keyof typeof PLATFORM_PARAMETERS;
 
 /** The parameter holding each layer's version ARN. */
-export const LAYER_PARAMETERS: Record<LayerName, PlatformParameterKey> = {
+export const LAYER_PARAMETERS: Record<LayerName, 'commonUtilsLayerArn' | 'authLayerArn'> = {
   'common-utils': 'commonUtilsLayerArn',
   'auth-layer': 'authLayerArn',
 };
@@ -61,6 +64,11 @@ export type OperatorParameterKey = {
 
 /** Parameters whose value the platform stack writes from its own resources and settings. */
 export type PlatformValueKey = Exclude<PlatformParameterKey, OperatorParameterKey>;
+
+/** The SecureString parameters: no stack reads them (`PlatformReader` refuses); functions do, at run time. */
+export type SecretParameterKey = {
+  [K in PlatformParameterKey]: (typeof PLATFORM_PARAMETERS)[K] extends { secret: true } ? K : never;
+}[PlatformParameterKey];
 
 /** Whether operators, not Terraform, own the parameter's value. */
 export function isOperatorParameter(key: PlatformParameterKey): key is OperatorParameterKey {

@@ -10,6 +10,7 @@ import { apiFallbackFunction } from './api-fallback-function';
 import { emailSending } from './email-sending';
 import { httpApi } from './http-api';
 import { lambdaLayers } from './lambda-layers';
+import { paymentSecretsKey } from './payment-secrets-key';
 import {
   isOperatorParameter,
   type PlatformParameter,
@@ -48,6 +49,7 @@ export class PlatformStack extends ShopStack {
     const email = emailSending(this);
     const alarms = alarmsTopic(this);
     platformMonitoring(this, alarms.arn, http.api);
+    const secretsKey = paymentSecretsKey(this);
 
     const values: Record<PlatformValueKey, string> = {
       httpApiId: http.api.id,
@@ -66,6 +68,7 @@ export class PlatformStack extends ShopStack {
       webUrl: web.url,
       emailFrom: config.email.from,
       emailIdentityArn: email.identity.arn,
+      paymentSecretsKeyArn: secretsKey.arn,
     };
 
     for (const key of Object.keys(PLATFORM_PARAMETERS) as PlatformParameterKey[]) {
@@ -73,15 +76,19 @@ export class PlatformStack extends ShopStack {
       const common = { name: parameterName(config.stage, key), description: parameter.description };
       if (isOperatorParameter(key)) {
         // Created so that a service stack can plan on a fresh account; operators set the real value
-        // (`aws ssm put-parameter --overwrite`), which Terraform then leaves alone, and redeploy the
-        // services that read it. A service stack that reads a secret holds it in its state (and in
-        // the function's environment): state must be encrypted, as the S3 backend here is.
-        new SsmParameter(this, parameterId(key), {
-          ...common,
-          type: parameter.secret ? 'SecureString' : 'String',
-          value: PLACEHOLDER,
-          lifecycle: { ignoreChanges: ['value'] },
-        });
+        // (`aws ssm put-parameter --overwrite`), which Terraform then leaves alone. A secret is read
+        // by its functions at run time, so a new value takes effect within their cache's max age,
+        // with no deploy (apps/payment-service/README.md); no service stack reads its value.
+        // A secret's placeholder is write-only (Terraform ≥ 1.11): Terraform sends it once and keeps
+        // neither it nor the operator's real value in state or plans. Bump `valueWoVersion` only to
+        // write the placeholder again, which overwrites the real secret.
+        new SsmParameter(
+          this,
+          parameterId(key),
+          parameter.secret
+            ? { ...common, type: 'SecureString', keyId: secretsKey.arn, valueWo: PLACEHOLDER, valueWoVersion: 1 }
+            : { ...common, type: 'String', value: PLACEHOLDER, lifecycle: { ignoreChanges: ['value'] } },
+        );
       } else {
         new SsmParameter(this, parameterId(key), { ...common, type: 'String', value: values[key] });
       }

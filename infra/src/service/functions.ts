@@ -12,8 +12,8 @@ import {
   type PlatformVariable,
 } from '@shop/common';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
-import { functionPolicy, type PolicyContext } from '../iam';
-import { LAYER_PARAMETERS } from '../platform/platform-parameters';
+import { functionPolicy, type PaymentSecretsContext, paymentSecretStatements, type PolicyContext, type PolicyDocument } from '../iam';
+import { LAYER_PARAMETERS, parameterName } from '../platform/platform-parameters';
 import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, LIVE_ALIAS } from '../stacks/lambda-runtime';
 import { fittingName } from '../stacks/resource-names';
 import { literal } from '../terraform/literal';
@@ -36,11 +36,10 @@ const PLATFORM_VALUES: Record<PlatformVariable, (stack: ServiceStack) => string>
   USER_POOL_ID: (stack) => stack.platform.value('userPoolId'),
   USER_POOL_CLIENT_ID: (stack) => stack.platform.value('userPoolClientId'),
   PAYMENT_PROVIDER_URL: (stack) => stack.platform.value('paymentProviderUrl'),
-  // SecureString parameters: the values land in this stack's state and in the function's
-  // configuration, so state must be encrypted (the S3 backend is) and kept from people who
-  // should not read the provider's keys.
-  PAYMENT_PROVIDER_API_KEY: (stack) => stack.platform.value('paymentProviderApiKey'),
-  PAYMENT_WEBHOOK_SECRET: (stack) => stack.platform.value('paymentWebhookSecret'),
+  // The secrets' NAMES: the function reads the values at run time (GetParameter, decrypted), so
+  // they are neither in this stack's state nor in the function's configuration.
+  PAYMENT_PROVIDER_API_KEY_PARAMETER: (stack) => parameterName(stack.config.stage, 'paymentProviderApiKey'),
+  PAYMENT_WEBHOOK_SECRET_PARAMETER: (stack) => parameterName(stack.config.stage, 'paymentWebhookSecret'),
   PAYMENT_WINDOW_SECONDS: (stack) => String(stack.config.paymentWindowSeconds),
   EMAIL_FROM: (stack) => stack.platform.value('emailFrom'),
 };
@@ -77,6 +76,25 @@ export function policyContext(stack: ServiceStack): PolicyContext {
   };
 }
 
+/** Where the payment secrets are, for the functions that read them; the key's ARN is read from SSM only then. */
+function paymentSecretsContext(stack: ServiceStack): PaymentSecretsContext {
+  return {
+    stage: stack.config.stage,
+    region: stack.region,
+    accountId: stack.accountId,
+    get keyArn() {
+      return stack.platform.value('paymentSecretsKeyArn');
+    },
+  };
+}
+
+/** A function's whole policy: what its manifest names (functionPolicy), and the payment secrets if it uses the provider. */
+export function deployedFunctionPolicy(stack: ServiceStack, name: string): PolicyDocument {
+  const document = functionPolicy(stack.manifest, name, policyContext(stack));
+  const def = stack.manifest.functions[name];
+  return def ? { ...document, Statement: [...document.Statement, ...paymentSecretStatements(def, paymentSecretsContext(stack))] } : document;
+}
+
 /**
  * Each function of the service: its zip (the bundle as `index.js`), its log group with the
  * stage's retention, its own role holding exactly `functionPolicy`, the layers its bundle
@@ -86,7 +104,6 @@ export function policyContext(stack: ServiceStack): PolicyContext {
  */
 export function serviceFunctions(stack: ServiceStack): void {
   const sources = environmentSources(stack);
-  const context = policyContext(stack);
   for (const [name, def] of Object.entries(stack.manifest.functions)) {
     const functionName = fittingName('lambdaFunction', stack.physical(name));
     const logGroup = new CloudwatchLogGroup(stack, `function-${name}-logs`, {
@@ -105,7 +122,7 @@ export function serviceFunctions(stack: ServiceStack): void {
     const policy = new IamRolePolicy(stack, `function-${name}-policy`, {
       role: role.id,
       name: FUNCTION_POLICY_NAME,
-      policy: JSON.stringify(functionPolicy(stack.manifest, name, context)),
+      policy: JSON.stringify(deployedFunctionPolicy(stack, name)),
     });
     const code = new TerraformAsset(stack, `function-${name}-code`, { path: stack.outputs.functionZip(stack.manifest.name, name), type: AssetType.FILE });
     const layers = stack.outputs.layersOf(stack.manifest.name, name).map((layer) => stack.platform.value(LAYER_PARAMETERS[layer]));

@@ -43,7 +43,7 @@ export const alpha = defineService({
         { type: 'http', method: 'POST', path: '/things', auth: { kind: 'signed-in', roles: ['ADMIN'] }, summary: 'make a thing', response: { status: 201 } },
       ],
       permissions: {
-        tables: { things: 'read-write' },
+        tables: { things: { actions: ['GetItem', 'PutItem', 'UpdateItem'], indexes: { 'by-owner': ['Query'] } } },
         invokes: ['beta-service/lookup'],
         invokesAsync: ['beta-service/record'],
         sendsTo: ['alpha-service/work'],
@@ -61,7 +61,7 @@ export const alpha = defineService({
         { type: 'queue', queue: 'alpha-service/work', batchSize: 50, maxBatchingWindowSeconds: 5 },
         { type: 'state-machine-task', stateMachine: 'alpha-service/flow', states: ['Work'] },
       ],
-      permissions: { tables: { ledger: 'write' }, messages: ['email', 'sms'], stateMachines: { 'alpha-service/flow': ['SendTaskSuccess'] } },
+      permissions: { tables: { ledger: ['PutItem', 'BatchWriteItem', 'ConditionCheckItem'] }, messages: ['email', 'sms'], stateMachines: { 'alpha-service/flow': ['SendTaskSuccess'] } },
       uses: ['email', 'checkout'],
     },
     'on-alert': {
@@ -77,7 +77,7 @@ export const alpha = defineService({
       memoryMb: 128,
       timeoutSeconds: 60,
       triggers: [{ type: 'schedule', schedule: 'nightly', description: 'every night', expression: 'cron(0 2 * * ? *)', input: { greeting: 'Hello ${name}', n: 1 } }],
-      permissions: { tables: { ledger: 'read' } },
+      permissions: { tables: { ledger: ['Scan'] } },
       asyncInvoke: { maximumRetryAttempts: 0, onFailure: 'alpha-service/failed' },
     },
     'stream-reader': {
@@ -115,7 +115,7 @@ export const beta = defineService({
         { type: 'invoke', callers: ['alpha-service/api-handler'] },
         { type: 'state-machine-task', stateMachine: 'alpha-service/flow', states: ['Lookup'] },
       ],
-      permissions: { foreignTables: { 'alpha-service/things': 'read' } },
+      permissions: { foreignTables: { 'alpha-service/things': { actions: ['GetItem'], attributes: ['thingId', 'version', 'ownerId'] } } },
     },
     record: {
       description: 'records, invoked with Event',

@@ -59,5 +59,4 @@ export const TF = {
   account: '${data.aws_caller_identity.current.account_id}',
   /** An SSM parameter as a service stack reads it (`platform-<path with dashes>`). */
   platform: (path: string) => `\${data.aws_ssm_parameter.platform-${path.replace(/\//g, '-')}.insecure_value}`,
-  secret: (path: string) => `\${data.aws_ssm_parameter.platform-${path.replace(/\//g, '-')}.value}`,
 };

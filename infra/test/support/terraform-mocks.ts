@@ -29,8 +29,7 @@ const PARAMETER_VALUES: Record<string, string> = {
   'email/from': 'no-reply@shop.example.com',
   'email/identity-arn': `arn:aws:ses:${REGION}:${ACCOUNT}:identity/shop.example.com`,
   'payment-provider/url': 'https://payments.example.com',
-  'payment-provider/api-key': 'test-api-key',
-  'payment-provider/webhook-secret': 'test-webhook-secret',
+  'payment-provider/secrets-key-arn': `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
   'web/bucket-name': `shop-dev-web-${ACCOUNT}`,
   'web/url': 'https://d111111abcdef8.cloudfront.net',
 };

@@ -1318,6 +1318,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     paymentWebhook: {
@@ -1434,6 +1445,17 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "x-request-id": components["headers"]["RequestId"];

@@ -7,6 +7,8 @@ export * from './manifest-problems';
 export * from './http/http-handler';
 export * from './http/validation';
 export * from './invoke/invoke-handler';
+export * from './triggers';
 export * from './pagination/cursor';
 export * from './state-machine-definition';
 export * from './function-environment';
+export * from './metrics';

@@ -8,7 +8,7 @@
  */
 export const LAYERS = {
   'common-utils': {
-    description: 'libs/common: the HTTP and invoke handler wrappers, errors, logging (pino), config, the manifest helpers',
+    description: 'libs/common: the handler wrappers (one per trigger kind), errors, logging (pino), config, the manifest helpers',
     package: '@shop/common',
     requires: [],
   },

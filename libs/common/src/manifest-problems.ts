@@ -1,4 +1,4 @@
-import { ASYNC_TRIGGER_TYPES, type FunctionDef, parseRef, type ServiceManifest } from './manifest';
+import { ASYNC_TRIGGER_TYPES, type FunctionDef, parseRef, type ServiceManifest, TABLE_ACTIONS, type TableAccess, type TableDef, tableGrant } from './manifest';
 
 /**
  * Checks that what the manifests name across services exists, before anything starts or
@@ -6,7 +6,8 @@ import { ASYNC_TRIGGER_TYPES, type FunctionDef, parseRef, type ServiceManifest }
  * machine or function is a mistake that would otherwise show as a missing environment variable
  * at run time, or a Terraform plan that cannot apply. It also checks what AWS would refuse to
  * create (an event source mapping whose queue hides messages for less than the function may
- * run, a stream mapping on a table without a stream). The local cloud and infra both run it.
+ * run, a stream mapping on a table without a stream), and table grants IAM would take but that
+ * would not do what they say. The local cloud and infra both run it.
  */
 
 export class ManifestReferenceError extends Error {
@@ -118,7 +119,15 @@ export function manifestProblems(services: readonly ServiceManifest[]): string[]
         problems.push(`${where}: is invoked asynchronously, so it needs asyncInvoke settings (retries and where failures go)`);
       }
       const { permissions } = fn;
-      for (const table of Object.keys(permissions.foreignTables ?? {})) expect(where, table, 'table', (s) => s.tables);
+      for (const [table, access] of Object.entries(permissions.tables ?? {})) {
+        const def = service.tables[table];
+        if (def) problems.push(...tableAccessProblems(where, `${service.name}/${table}`, def, access));
+      }
+      for (const [table, access] of Object.entries(permissions.foreignTables ?? {})) {
+        const found = expect(where, table, 'table', (s) => s.tables);
+        const def = found && found.service.tables[found.name];
+        if (def) problems.push(...tableAccessProblems(where, table, def, access));
+      }
       for (const target of permissions.invokes ?? []) expect(where, target, 'function', (s) => s.functions);
       for (const target of permissions.invokesAsync ?? []) expect(where, target, 'function', (s) => s.functions);
       for (const queue of permissions.sendsTo ?? []) expect(where, queue, 'queue', (s) => s.queues);
@@ -152,6 +161,39 @@ function queueMappingProblems(
   }
   if (maxReceiveCount < ADVISED_MIN_RECEIVES) {
     problems.push(`${where}: ${queueRef} moves a message to its dead-letter queue after ${maxReceiveCount} receive(s); AWS advises at least ${ADVISED_MIN_RECEIVES}`);
+  }
+  return problems;
+}
+
+const INDEX_ACTIONS: readonly string[] = ['Query', 'Scan'];
+
+/**
+ * What IAM would take but not mean: an action DynamoDB does not have (a typo grants nothing, and
+ * the call it was for fails only once deployed), a grant of nothing, an index the table lacks,
+ * an item action on an index, and an attribute limit that leaves out the table's keys (every item
+ * request names them, so each would be refused).
+ */
+function tableAccessProblems(where: string, ref: string, table: TableDef, access: TableAccess): string[] {
+  const problems: string[] = [];
+  const { actions, indexes, attributes } = tableGrant(access);
+  const known: readonly string[] = TABLE_ACTIONS;
+  for (const action of actions) {
+    if (!known.includes(action)) problems.push(`${where}: names "${action}" on ${ref}, which is no DynamoDB item action (${TABLE_ACTIONS.join(', ')})`);
+  }
+  if (new Set(actions).size !== actions.length) problems.push(`${where}: names an action twice on ${ref}`);
+  const declared = new Set((table.globalSecondaryIndexes ?? []).map((i) => i.name));
+  for (const [index, indexActions] of Object.entries(indexes)) {
+    if (!declared.has(index)) problems.push(`${where}: queries index "${index}" of ${ref}, which declares no such index`);
+    for (const action of indexActions) {
+      if (!INDEX_ACTIONS.includes(action)) problems.push(`${where}: names "${action}" on index "${index}" of ${ref}; an index takes only Query and Scan`);
+    }
+    if (indexActions.length === 0) problems.push(`${where}: names index "${index}" of ${ref} with no action`);
+  }
+  if (actions.length === 0 && Object.keys(indexes).length === 0) problems.push(`${where}: names ${ref} but no action on it`);
+  if (attributes) {
+    for (const key of [table.partitionKey, table.sortKey]) {
+      if (key && !attributes.includes(key.name)) problems.push(`${where}: limits ${ref} to attributes that leave out its key "${key.name}", which every request names`);
+    }
   }
   return problems;
 }

@@ -204,7 +204,58 @@ export interface StateMachineDef {
   definition: string;
 }
 
-export type TableAccess = 'read' | 'write' | 'read-write';
+/**
+ * A DynamoDB action on a table's items, as IAM names it (`dynamodb:<action>`). A transaction has
+ * no action of its own: TransactWriteItems is authorized item by item as PutItem, UpdateItem,
+ * DeleteItem or ConditionCheckItem, TransactGetItems as GetItem.
+ */
+export const TABLE_ACTIONS = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'ConditionCheckItem',
+] as const;
+export type TableAction = (typeof TABLE_ACTIONS)[number];
+
+/** The actions that read an index: an index holds no items of its own to get or write. */
+export type IndexAction = Extract<TableAction, 'Query' | 'Scan'>;
+
+/** What a function may do with one table, when a list of actions does not say enough. */
+export interface TableGrant {
+  /** Actions on the table's items. */
+  actions?: readonly TableAction[];
+  /** Queries and scans of the table's global secondary indexes, by index name. */
+  indexes?: Readonly<Record<string, readonly IndexAction[]>>;
+  /**
+   * The only attributes the function's requests may name, its keys included (IAM's
+   * `dynamodb:Attributes`): it reads only these, with a projection, and writes only these.
+   * Attributes named in a condition count, as IAM cannot tell a condition from a write.
+   */
+  attributes?: readonly string[];
+}
+
+/**
+ * The DynamoDB actions a function calls on a table, as precisely as IAM grants them: a list of
+ * actions on the table's items (`['GetItem', 'UpdateItem']`), or a {@link TableGrant} for index
+ * queries and attribute limits. Infra grants exactly these; a test holds them to the actions
+ * the function's bundle can call.
+ */
+export type TableAccess = readonly TableAction[] | TableGrant;
+
+/** A table access in its full form: the actions on the table, on each index, and the attribute limit if any. */
+export function tableGrant(access: TableAccess): { actions: readonly TableAction[]; indexes: Readonly<Record<string, readonly IndexAction[]>>; attributes?: readonly string[] } {
+  if (isActionList(access)) return { actions: access, indexes: {} };
+  return { actions: access.actions ?? [], indexes: access.indexes ?? {}, ...(access.attributes && { attributes: access.attributes }) };
+}
+
+function isActionList(access: TableAccess): access is readonly TableAction[] {
+  return Array.isArray(access);
+}
 
 /** Cognito user-pool API actions a function may call (IAM `cognito-idp:<action>`). */
 export type UserPoolAction =
@@ -230,7 +281,7 @@ export interface EventPublishing {
 export type MessageChannel = 'email' | 'sms';
 
 export interface Permissions {
-  /** Tables of this service, by logical name. */
+  /** Tables of this service, by logical name, with the DynamoDB actions the function calls on each. */
   tables?: Readonly<Record<string, TableAccess>>;
   /**
    * Tables another service owns, as `service/table`. Kept for the few places where one
@@ -273,7 +324,9 @@ export interface FunctionDef {
 /**
  * Platform resources and settings a function reads from its environment:
  * `userPool` → USER_POOL_ID, USER_POOL_CLIENT_ID;
- * `paymentProvider` → PAYMENT_PROVIDER_URL, PAYMENT_PROVIDER_API_KEY (secret), PAYMENT_WEBHOOK_SECRET (secret);
+ * `paymentProvider` → PAYMENT_PROVIDER_URL, and the NAMES of the SSM SecureString parameters holding its
+ *   secrets, PAYMENT_PROVIDER_API_KEY_PARAMETER and PAYMENT_WEBHOOK_SECRET_PARAMETER (the values are read at
+ *   run time, never put in the environment);
  * `checkout` → PAYMENT_WINDOW_SECONDS;
  * `email` → EMAIL_FROM (the SES identity messages are sent from).
  * A function that `publishes` events reads the bus name from EVENT_BUS_NAME.
@@ -327,7 +380,7 @@ export function physicalName(stage: string, service: string, resource: string): 
 /** Environment variables for platform resources. */
 export const PLATFORM_ENV = {
   userPool: ['USER_POOL_ID', 'USER_POOL_CLIENT_ID'],
-  paymentProvider: ['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_API_KEY', 'PAYMENT_WEBHOOK_SECRET'],
+  paymentProvider: ['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_API_KEY_PARAMETER', 'PAYMENT_WEBHOOK_SECRET_PARAMETER'],
   checkout: ['PAYMENT_WINDOW_SECONDS'],
   email: ['EMAIL_FROM'],
 } as const satisfies Record<PlatformResource, readonly string[]>;

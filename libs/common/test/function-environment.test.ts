@@ -27,8 +27,8 @@ const orders = defineService({
       timeoutSeconds: 15,
       triggers: [],
       permissions: {
-        tables: { orders: 'read-write', 'idempotency-keys': 'read-write' },
-        foreignTables: { 'product-service/products': 'read' },
+        tables: { orders: ['GetItem', 'PutItem'], 'idempotency-keys': ['GetItem', 'PutItem'] },
+        foreignTables: { 'product-service/products': ['GetItem'] },
         invokes: ['cart-service/read-cart'],
         invokesAsync: ['analytics-service/stream-processor'],
         sendsTo: ['payment-service/payment-events'],
@@ -42,14 +42,14 @@ const orders = defineService({
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [],
-      permissions: { tables: { orders: 'read' } },
+      permissions: { tables: { orders: ['GetItem'] } },
     },
     clash: {
       description: 'names two tables called orders',
       memoryMb: 256,
       timeoutSeconds: 10,
       triggers: [],
-      permissions: { tables: { orders: 'read' }, foreignTables: { 'archive-service/orders': 'read' } },
+      permissions: { tables: { orders: ['GetItem'] }, foreignTables: { 'archive-service/orders': ['GetItem'] } },
     },
   },
 });
@@ -96,8 +96,8 @@ describe('functionEnvironmentVariables', () => {
       USER_POOL_ID: 'platform:USER_POOL_ID',
       USER_POOL_CLIENT_ID: 'platform:USER_POOL_CLIENT_ID',
       PAYMENT_PROVIDER_URL: 'platform:PAYMENT_PROVIDER_URL',
-      PAYMENT_PROVIDER_API_KEY: 'platform:PAYMENT_PROVIDER_API_KEY',
-      PAYMENT_WEBHOOK_SECRET: 'platform:PAYMENT_WEBHOOK_SECRET',
+      PAYMENT_PROVIDER_API_KEY_PARAMETER: 'platform:PAYMENT_PROVIDER_API_KEY_PARAMETER',
+      PAYMENT_WEBHOOK_SECRET_PARAMETER: 'platform:PAYMENT_WEBHOOK_SECRET_PARAMETER',
     });
     expect(env).not.toHaveProperty('EVENT_BUS_NAME');
   });

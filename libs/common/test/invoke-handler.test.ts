@@ -25,7 +25,7 @@ describe('invokeHandler', () => {
     const answer = await handler({ orderId: ORDER_ID, quantity: 1, correlationId: 'checkout-42' }, context);
 
     expect(answer).toEqual({ payload: { orderId: ORDER_ID, quantity: 1 }, correlationId: 'checkout-42' });
-    expect(child).toHaveBeenCalledWith({ awsRequestId: 'aws-req-7', correlationId: 'checkout-42' });
+    expect(child).toHaveBeenCalledWith(expect.objectContaining({ awsRequestId: 'aws-req-7', correlationId: 'checkout-42', trigger: 'invoke' }));
   });
 
   it("keeps an API Gateway request id (base64, with '=') as the correlation id it is", async () => {

@@ -23,8 +23,8 @@ const orders = defineService({
       timeoutSeconds: 30,
       triggers: [{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 5, maxBatchingWindowSeconds: 1 }],
       permissions: {
-        tables: { orders: 'read-write' },
-        foreignTables: { 'product-service/products': 'read-write' },
+        tables: { orders: ['GetItem', 'PutItem'] },
+        foreignTables: { 'product-service/products': ['GetItem', 'PutItem'] },
         invokes: ['inventory-service/release-stock'],
         invokesAsync: ['analytics-service/record-start'],
         stateMachines: { 'order-service/checkout': ['SendTaskSuccess', 'SendTaskFailure'] },
@@ -123,7 +123,7 @@ describe('references between manifests', () => {
             },
           ],
           permissions: {
-            foreignTables: { 'product-service/prices': 'read' },
+            foreignTables: { 'product-service/prices': ['GetItem'] },
             invokes: ['inventory-service/teleport'],
             invokesAsync: ['inventory-service/vanish'],
             sendsTo: ['order-service/outbox'],
@@ -150,6 +150,43 @@ describe('references between manifests', () => {
       'broken-service/confused: names function inventory-service/vanish, which inventory-service does not declare',
       'broken-service/confused: names queue order-service/outbox, which order-service does not declare',
       'broken-service/confused: names state machine order-service/refunds, which order-service does not declare',
+    ]);
+  });
+
+  it('refuses table grants IAM would take but not mean: unknown actions, no action, unknown indexes, item actions on an index, limits without the key', () => {
+    const indexed = defineService({
+      ...products,
+      tables: {
+        products: { ...products.tables.products, globalSecondaryIndexes: [{ name: 'by-listing', partitionKey: { name: 'listing', type: 'S' } }] },
+      },
+    });
+    const sloppy = defineService({
+      name: 'sloppy-service',
+      description: 'grants carelessly',
+      tables: { notes: { description: 'notes', partitionKey: { name: 'noteId', type: 'S' }, sortKey: { name: 'at', type: 'S' } } },
+      functions: {
+        writer: {
+          description: 'w',
+          memoryMb: 128,
+          timeoutSeconds: 5,
+          triggers: [],
+          permissions: {
+            tables: { notes: { actions: ['PutItem', 'PutItem'], attributes: ['noteId', 'text'] } },
+            foreignTables: {
+              'product-service/products': { actions: ['GetItem', 'Describe' as 'GetItem'], indexes: { 'by-price': ['Query'], 'by-listing': ['GetItem' as 'Query'] } },
+            },
+          },
+        },
+        idle: { description: 'i', memoryMb: 128, timeoutSeconds: 5, triggers: [], permissions: { tables: { notes: [] } } },
+      },
+    });
+    expect(manifestProblems([payments, orders, indexed, inventory, analytics, sloppy])).toEqual([
+      'sloppy-service/writer: names an action twice on sloppy-service/notes',
+      'sloppy-service/writer: limits sloppy-service/notes to attributes that leave out its key "at", which every request names',
+      'sloppy-service/writer: names "Describe" on product-service/products, which is no DynamoDB item action (GetItem, BatchGetItem, Query, Scan, PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem)',
+      'sloppy-service/writer: queries index "by-price" of product-service/products, which declares no such index',
+      'sloppy-service/writer: names "GetItem" on index "by-listing" of product-service/products; an index takes only Query and Scan',
+      'sloppy-service/idle: names sloppy-service/notes but no action on it',
     ]);
   });
 

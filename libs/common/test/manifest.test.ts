@@ -11,7 +11,7 @@ const manifest = {
       memoryMb: 128,
       timeoutSeconds: 3,
       triggers: [{ type: 'http', method: 'GET', path: '/orders/{id}', auth: { kind: 'public' }, summary: 's', response: { status: 200 } }],
-      permissions: { tables: { orders: 'read' } },
+      permissions: { tables: { orders: ['GetItem'] } },
     },
     worker: { description: 'w', memoryMb: 128, timeoutSeconds: 3, triggers: [], permissions: {} },
   },
@@ -28,7 +28,7 @@ describe('manifest', () => {
 
   it('refuses a permission on a table the service does not declare', () => {
     expect(() =>
-      defineService({ ...manifest, functions: { ...manifest.functions, worker: { ...manifest.functions.worker, permissions: { tables: { carts: 'read' } } } } }),
+      defineService({ ...manifest, functions: { ...manifest.functions, worker: { ...manifest.functions.worker, permissions: { tables: { carts: ['GetItem'] } } } } }),
     ).toThrow(/names table "carts"/);
   });
 

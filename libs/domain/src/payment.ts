@@ -15,6 +15,8 @@ export const TEST_PAYMENT_METHODS = {
   noAnswer: 'pm_card_no_answer',
   /** Approves like `approve`; the first refund of the charge then fails (`refund.failed`), a second succeeds. */
   refundFailsOnce: 'pm_card_refund_fails_once',
+  /** Approves like `approve`; every refund of the charge fails: after its attempts, the RefundFailed incident. */
+  refundFails: 'pm_card_refund_fails',
 } as const;
 
 export const PaymentMethod = z.string().regex(/^pm_[A-Za-z0-9_]{1,64}$/, 'must be a payment method token like pm_card_approve');

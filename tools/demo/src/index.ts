@@ -1,2 +1,3 @@
 export { runWalkthrough, type WalkthroughOptions, type WalkthroughResult } from './walkthrough';
 export { describeInvocation, layersUsed, patternsSeen, SEVEN_PATTERNS } from './patterns';
+export * from './observability';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TEST_PAYMENT_METHODS } from '@shop/domain';
-import type { TraceEntry } from '@shop/local-cloud';
+import type { MetricSeries, TraceEntry } from '@shop/local-cloud';
 import { ApiClient, type AuthenticatedClient, isVerificationCode, TEST_PASSWORD, verifyContacts } from '@shop/testing';
+import { describeCheckoutMetrics, describePath } from './observability';
 import { describeInvocation, layersUsed, patternsSeen } from './patterns';
 
 /**
@@ -9,7 +10,8 @@ import { describeInvocation, layersUsed, patternsSeen } from './patterns';
  * a customer registers and verifies her e-mail and phone, shops, checks out and pays; a second
  * order is declined and compensated; then the report. After each step it prints, from the local
  * cloud's trace, which of the seven patterns carried each message, all tied together by the
- * correlation id the client sent.
+ * correlation id the client sent; the path each order's checkout took through the state machine
+ * (`/_local/executions`), and what the shop counted in its metrics (`/_local/metrics`).
  */
 
 /** Where an order's checkout ends. */
@@ -30,6 +32,8 @@ export interface WalkthroughResult {
   correlationIds: { paid: string; declined: string };
   /** Each of the seven patterns, and whether the walkthrough used it. */
   patterns: { name: string; seen: boolean }[];
+  /** The states each order's checkout went through. */
+  paths: { paid: string[]; declined: string[] };
 }
 
 export async function runWalkthrough(options: WalkthroughOptions): Promise<WalkthroughResult> {
@@ -73,6 +77,9 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   await pause(settleMs);
   printTrace(print, await traceOf(api, paid));
   printOutbox(print, [...(await messagesFor(api, email, () => true, timeoutMs)), ...(await messagesFor(api, phone, () => true, timeoutMs))]);
+  const paidPath = await executionPath(api, orderId, timeoutMs);
+  print(`   the path it took through the state machine (${options.apiUrl}/_local/executions?orderId=${orderId}):`);
+  print(`     ${describePath(paidPath)}`);
 
   const declined = `demo-declined-${randomUUID().slice(0, 8)}`;
   step(4, `A second order, paid with a card that is declined (correlation id ${declined})`);
@@ -92,6 +99,11 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   const compensation = declinedTrace.filter((e) => e.pattern === 'step-functions' && ['ReleaseStock', 'Finalize'].includes(e.via));
   for (const entry of compensation) print(`     ${describeInvocation(entry)}`);
   printTrace(print, declinedTrace);
+  const declinedPath = await executionPath(api, secondId, timeoutMs);
+  print('   the path the declined order took:');
+  print(`     ${describePath(declinedPath)}`);
+  print(`   what the shop counted, since it started (CloudWatch embedded metric format; ${options.apiUrl}/_local/metrics):`);
+  for (const line of describeCheckoutMetrics(await checkoutMetrics(api, timeoutMs))) print(`     ${line}`);
 
   step(5, 'The manager reads the daily report (GET /reports, ADMIN or MANAGER only)');
   const staffLogin = await expectStatus(api.post('/users/login', { email: options.staff.email, password: options.staff.password }), 200, 'staff login');
@@ -108,7 +120,28 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
     print(`     layer ${layer.layer}: loaded by ${layer.functions} of the functions above`);
   }
   print(`\nEvery line above is in ${options.apiUrl}/_local/trace?correlationId=${paid}; the messages in ${options.apiUrl}/_local/outbox.`);
-  return { correlationIds: { paid, declined }, patterns };
+  return { correlationIds: { paid, declined }, patterns, paths: { paid: paidPath, declined: declinedPath } };
+}
+
+/** The states the order's checkout went through, once its execution has ended. */
+async function executionPath(api: ApiClient, orderId: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await expectStatus(api.get(`/_local/executions?orderId=${encodeURIComponent(orderId)}`), 200, 'execution');
+    if (answer.body.execution.status !== 'RUNNING' || Date.now() > deadline) return answer.body.path;
+    await pause(200);
+  }
+}
+
+/** The checkout's metrics, once order-events has counted a paid and a failed order (it writes them as it publishes). */
+async function checkoutMetrics(api: ApiClient, timeoutMs: number): Promise<MetricSeries[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const series: MetricSeries[] = (await expectStatus(api.get('/_local/metrics?service=order-events'), 200, 'metrics')).body.metrics;
+    const has = (name: string) => series.some((s) => s.name === name);
+    if ((has('OrdersPaid') && has('OrdersFailed')) || Date.now() > deadline) return series;
+    await pause(200);
+  }
 }
 
 async function checkout(customer: AuthenticatedClient, correlationId: string): Promise<string> {

@@ -70,6 +70,18 @@ describe('events, notifications and analytics', () => {
       const deliveries = (await traceOf(paid!.event.detail.correlationId)).filter((t) => t.pattern === 'sns' && t.functionName.endsWith('send-notification'));
       expect(deliveries.filter((d) => d.ok).length).toBeGreaterThanOrEqual(3); // created, paid, paid again
     });
+    // The trace links a function to an order only through the correlation id on its log lines: the
+    // wrapper of every trigger kind carries it, from the stream, the rule, the topic and the queue alike.
+    const trace = await traceOf(paid!.event.detail.correlationId);
+    for (const [pattern, fn] of [
+      ['dynamodb-stream', 'publish-order-events'],
+      ['eventbridge', 'analytics-writer'],
+      ['sns', 'send-notification'],
+      ['sqs', 'update-order-status'],
+      ['step-functions', 'validate-order'],
+    ] as const) {
+      expect(trace.some((t) => t.ok && t.pattern === pattern && t.functionName.endsWith(fn)), `${pattern} → ${fn}`).toBe(true);
+    }
     expect((await outboxFor(customer.email)).filter((m) => m.subject?.endsWith('is paid'))).toHaveLength(1);
     expect(await orderMessagesFor('+14155550100')).toHaveLength(1);
     const after = await dailyReport();
@@ -111,7 +123,8 @@ describe('events, notifications and analytics', () => {
       expect(records).toHaveLength(1);
       return records;
     }, 40_000);
-    expect(analytics?.responsePayload.errorType).toBe('InvalidEventError');
+    // A poison event: named for what it is, with what the schema found, never the event itself.
+    expect(analytics?.responsePayload.errorType).toBe('PoisonMessage');
     expect(analytics?.responsePayload.errorMessage).toMatch(/OrderPaid v1 detail is invalid/);
     await eventually(async () => expect(await deadLetters(cloud.failedNotificationsQueueUrl, (r) => JSON.stringify(r.requestPayload).includes(orderId))).toHaveLength(1), 40_000);
     expect(unitsOf(await dailyReport(), productId)).toBe(0);

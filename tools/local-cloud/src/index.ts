@@ -48,10 +48,13 @@ export {
   type StepFunctionsOptions,
 } from './step-functions/step-functions';
 export { startStepFunctionsApi } from './step-functions/sfn-api';
+export { ParameterStore, ParameterStoreError, startParameterStoreApi } from './ssm/parameter-store';
 export { prepareDefinition, DefinitionError, type PreparedDefinition, type TaskPlan } from './step-functions/prepare-definition';
 export { loadStateMachines, type ManifestStateMachine } from './step-functions/manifest-state-machines';
 export { stateMachineArn, executionArn } from './step-functions/arns';
 export { DeliveryTrace, originOfEvent, type InvocationOrigin, type MessagePattern, type TraceEntry } from './trace';
+export { MetricsCollector, type MetricSeries } from './metrics-collector';
+export { type HistoryEvent, statePath } from './step-functions/execution-history';
 export { Outbox, type OutboxMessage, type OutboxChannel } from './outbox';
 export { LocalEventBus, type BusRule, type RuleTarget } from './eventbridge/event-bus';
 export { matchesPattern, patternProblems } from './eventbridge/event-pattern';
@@ -65,3 +68,4 @@ export { LocalScheduler, type LocalSchedule } from './scheduler/local-scheduler'
 export { scheduleExpressionProblems } from './scheduler/schedule-expression';
 export { FaultInjector, FAULT_KINDS, FaultSpecError, parseFaultSpecs, type ActiveFault, type FaultKind, type FaultSpec } from './faults';
 export { startPaymentProvider, type Charge, type Ledger, type PaymentProvider, type Refund } from './payment-provider';
+export { UsageMeter, usageBetween, type FunctionUsage, type TableUsage, type UsageSnapshot, type UsageSources } from './usage/usage-meter';

@@ -10,6 +10,7 @@ import { FaultInjector } from './faults';
 import { localConsole } from './local-console';
 import type { Outbox } from './outbox';
 import type { LocalScheduler } from './scheduler/local-scheduler';
+import { MetricsCollector } from './metrics-collector';
 import { DeliveryTrace, originOfEvent } from './trace';
 import { type RequestLogEntry, startApiGateway } from './api-gateway';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local';
@@ -20,6 +21,7 @@ import { LOCAL_AWS } from './local-aws';
 import { taskStateProblems } from './manifest-references';
 import { type PaymentProvider as PaymentProviderServer, startPaymentProvider } from './payment-provider';
 import { paymentSecrets } from './payment-secrets';
+import { ParameterStore, startParameterStoreApi } from './ssm/parameter-store';
 import { seed, type SeedResult } from './seed';
 import { findRepoRoot, loadServices } from '@shop/manifests';
 import { functionBundles } from './services';
@@ -30,10 +32,13 @@ import { loadStateMachines } from './step-functions/manifest-state-machines';
 import { startStepFunctionsApi } from './step-functions/sfn-api';
 import { type ExecutionDescription, StepFunctions } from './step-functions/step-functions';
 import { ensureTables } from './tables';
+import { startDynamoDbMeter } from './usage/dynamodb-meter';
+import { UsageMeter } from './usage/usage-meter';
 import {
   functionConfigs,
   type LocalEndpoints,
   type PaymentProviderRef,
+  paymentSecretParameters,
   queueMappings,
   routeBindings,
   scheduleBindings,
@@ -66,6 +71,7 @@ export interface LocalCloudOptions {
   eventBridgePort?: number;
   snsPort?: number;
   sesPort?: number;
+  ssmPort?: number;
   /** PAYMENT_WINDOW_SECONDS: how long an order waits for its payment. Default 900 (15 minutes). */
   paymentWindowSeconds?: number;
   /** EMAIL_FROM: the sender of the shop's e-mails. Default `orders@shop.local`. */
@@ -96,6 +102,11 @@ export interface LocalCloudOptions {
   log?: (line: string) => void;
   /** Every line a function writes. */
   onFunctionLog?: (line: RuntimeLogLine) => void;
+  /**
+   * Count what the shop uses of each billable service (`GET /_local/usage`, `npm run cost`). Puts a
+   * metering proxy in front of DynamoDB Local, which asks every request for its consumed capacity.
+   */
+  meterUsage?: boolean;
   /** One call per HTTP request the gateway answered. */
   onRequest?: (entry: RequestLogEntry) => void;
   /** Browser origins the API answers CORS for: the storefront's (`npm start` serves it beside the API). */
@@ -132,6 +143,8 @@ export interface LocalCloud {
   outbox: Outbox;
   /** Every invocation with what carried it and its correlation ids. */
   trace: DeliveryTrace;
+  /** The metrics the functions wrote in Embedded Metric Format, added up (also `/_local/metrics`). */
+  metrics: MetricsCollector;
   eventBus: LocalEventBus;
   scheduler: LocalScheduler;
   /** Lambda's asynchronous invocations: `idle()` waits until none is running or waiting to be retried. */
@@ -178,6 +191,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     bundles.map((b) => [physicalName(stage, b.service.name, b.functionName), { service: b.service.name, function: b.functionName, layers: [...b.layers] }]),
   );
   const trace = new DeliveryTrace((functionName) => byPhysicalName.get(functionName));
+  const memoryByPhysicalName = new Map(
+    services.flatMap((s) => Object.entries(s.functions).map(([fn, def]) => [physicalName(stage, s.name, fn), def.memoryMb] as const)),
+  );
+  const usage = options.meterUsage ? new UsageMeter((functionName) => memoryByPhysicalName.get(functionName)) : undefined;
+  const metrics = new MetricsCollector();
   const showLog = options.onFunctionLog ?? writeToProcessStdio;
   // Faults are off until someone arms one (`/_local/faults`); a DynamoDB pause fires when armed.
   const dynamoPid: { current?: number } = {};
@@ -202,11 +220,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const runtime = new LambdaRuntime({
     faults,
     onLog: (line) => {
+      usage?.logLine(line.functionName, line.line);
       trace.noteLog(line);
+      metrics.noteLog(line);
       showLog(line);
     },
     onInvoke: ({ functionName, requestId, origin, event, result }) => {
       const carrier = origin ?? originOfEvent(event);
+      usage?.invocation(functionName, result.durationMs);
+      if (carrier?.pattern === 'sqs') usage?.sqsBatchDelivered();
       if (!carrier) return;
       trace.record({
         // When it started: the trace reads in the order things happened, a caller before its callees.
@@ -231,6 +253,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   try {
     const { dynamodb, cognito } = await startEmulators(options, cleanup, log);
     dynamoPid.current = dynamodb.pid;
+    const dynamoMeter = usage ? await startDynamoDbMeter({ target: dynamodb.endpoint, meter: usage, host }) : undefined;
+    if (dynamoMeter) cleanup.push('DynamoDB meter', () => dynamoMeter.close());
 
     const db = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodb.endpoint });
     try {
@@ -243,7 +267,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cleanup.push('Lambda runtime', () => runtime.stop());
 
     const queueRefs = new Map<string, string>();
-    const sqsServer = await startSqsServer({ host, port: options.sqsPort ?? 0, region, faults: { injector: faults, queueRef: (name) => queueRefs.get(name) } });
+    const sqsServer = await startSqsServer({
+      host,
+      port: options.sqsPort ?? 0,
+      region,
+      faults: { injector: faults, queueRef: (name) => queueRefs.get(name) },
+      ...(usage && { onSend: () => usage.sqsSend() }),
+    });
     cleanup.push('SQS', () => sqsServer.close());
     const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.url });
     cleanup.push('SQS client', async () => sqs.destroy());
@@ -272,6 +302,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       log,
     });
     cleanup.push('EventBridge, SNS and SES', () => messaging.stop());
+    usage?.attach({
+      snsPublished: () => messaging.sns.published,
+      eventsAccepted: () => messaging.bus.accepted,
+      stateTransitions: () =>
+        stepFunctions
+          .findExecutions({})
+          .reduce((sum, e) => sum + stepFunctions.executionHistory(e.executionArn).filter((h) => h.type.endsWith('StateEntered')).length, 0),
+    });
     log(`EventBridge at ${messaging.servers.eventBridge.url}, SNS at ${messaging.servers.sns.url}, SES at ${messaging.servers.ses.url}`);
 
     const lambdaApi = await startLambdaApi(runtime, {
@@ -298,7 +336,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       verifier: createTokenVerifier({ userPoolId: cognito.userPoolId, clientId: cognito.clientId, jwks: cognito.jwks }),
       host,
       port: options.apiPort ?? 0,
-      ...(options.onRequest && { onRequest: options.onRequest }),
+      ...((options.onRequest || usage) && {
+        onRequest: (entry: RequestLogEntry) => {
+          if (!entry.path.startsWith('/_local')) usage?.apiRequest();
+          options.onRequest?.(entry);
+        },
+      }),
       ...(options.webOrigins?.length && { cors: { origins: options.webOrigins } }),
       console: localConsole({
         outbox: messaging.outbox,
@@ -306,7 +349,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         bus: messaging.bus,
         scheduler: () => schedulerRef.current,
         paymentProvider: () => providerRef.current,
+        functions: () => runtime.functions(),
         faults,
+        metrics,
+        stepFunctions,
+        ...(usage && { usage }),
       }),
     });
     cleanup.push('API gateway', () => gateway.close());
@@ -324,10 +371,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     cleanup.push('payment provider', () => provider.stop());
     providerRef.current = provider;
-    const paymentProvider: PaymentProviderRef = { url: provider.url, ...secrets };
+    // The functions read the secrets from Parameter Store at run time, as on AWS: their
+    // environment names the parameters, never the values.
+    const parameters = paymentSecretParameters(stage);
+    const parameterStore = new ParameterStore(region);
+    parameterStore.put(parameters.apiKeyParameter, secrets.apiKey);
+    parameterStore.put(parameters.webhookSecretParameter, secrets.webhookSecret);
+    const ssmApi = await startParameterStoreApi(parameterStore, { host, port: options.ssmPort ?? 0 });
+    cleanup.push('SSM Parameter Store', () => ssmApi.close());
+    log(`SSM Parameter Store at ${ssmApi.url}: the payment provider's secrets`);
+    const paymentProvider: PaymentProviderRef = { url: provider.url, ...secrets, ...parameters };
 
     const endpoints: LocalEndpoints = {
-      dynamodb: dynamodb.endpoint,
+      dynamodb: dynamoMeter?.url ?? dynamodb.endpoint,
       cognito: cognito.endpoint,
       lambda: lambdaApi.url,
       sqs: sqsServer.url,
@@ -335,6 +391,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       eventBridge: messaging.servers.eventBridge.url,
       sns: messaging.servers.sns.url,
       ses: messaging.servers.ses.url,
+      ssm: ssmApi.url,
     };
     const userPool: UserPoolRef = { id: cognito.userPoolId, clientId: cognito.clientId };
     const functions = functionConfigs(
@@ -407,6 +464,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       paymentProvider,
       outbox: messaging.outbox,
       trace,
+      metrics,
       eventBus: messaging.bus,
       scheduler: started,
       asyncInvocations: messaging.asyncInvocations,

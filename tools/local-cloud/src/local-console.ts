@@ -1,8 +1,13 @@
 import type { LocalEventBus } from './eventbridge/event-bus';
+import type { FunctionConfig } from './lambda-runtime';
 import { type FaultInjector, FaultSpecError, parseFaultSpecs } from './faults';
+import type { MetricsCollector } from './metrics-collector';
+import type { UsageMeter } from './usage/usage-meter';
 import type { Outbox, OutboxChannel } from './outbox';
 import type { PaymentProvider } from './payment-provider';
 import type { LocalScheduler } from './scheduler/local-scheduler';
+import { statePath } from './step-functions/execution-history';
+import type { StepFunctions } from './step-functions/step-functions';
 import type { DeliveryTrace } from './trace';
 
 /**
@@ -19,6 +24,15 @@ import type { DeliveryTrace } from './trace';
  * - `POST /_local/payments/events/<eventId>/redeliver`: the provider sends a webhook again (a
  *   duplicate, or an old event out of order);
  * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say);
+ * - `GET /_local/functions`: every function with the environment it is given, as the Lambda
+ *   console shows it (names and endpoints; secrets are read at run time, never put there);
+ * - `GET /_local/usage` (with `meterUsage`): what the shop used of each billable service since
+ *   start: Lambda requests, duration and log bytes per function, DynamoDB capacity units per
+ *   table, API requests, SQS sends, SNS publishes, EventBridge events, state transitions;
+ * - `GET /_local/metrics[?service=<service>&name=<metric>]`: the metrics the functions wrote (EMF),
+ *   added up per namespace, metric and dimensions, as CloudWatch would graph them;
+ * - `GET /_local/executions?orderId=<id>` or `?name=<execution name>`: a state machine execution's
+ *   history (each state entered and exited, with input, output, error and cause) and its path;
  * - `GET /_local/faults`: the faults armed and how many of each kind fired; `POST /_local/faults`
  *   `{kind, target?, count?, delayMs?}` (or a list) arms faults (src/faults.ts lists the kinds);
  *   `DELETE /_local/faults` disarms them all.
@@ -29,7 +43,12 @@ export function localConsole(parts: {
   bus: LocalEventBus;
   scheduler: () => LocalScheduler | undefined;
   paymentProvider: () => PaymentProvider | undefined;
+  functions?: () => readonly FunctionConfig[];
   faults?: FaultInjector;
+  metrics?: MetricsCollector;
+  stepFunctions?: StepFunctions;
+  /** With `meterUsage`: what the shop used of each billable service. */
+  usage?: UsageMeter;
 }) {
   return async ({ method, path, query, body }: { method: string; path: string; query: URLSearchParams; body?: string }): Promise<{ status: number; body: unknown } | undefined> => {
     if (path === '/_local/faults' && parts.faults) return faultsPage(parts.faults, method, body ?? '');
@@ -47,6 +66,17 @@ export function localConsole(parts: {
       const detailType = query.get('detailType');
       const events = parts.bus.events().filter((e) => !detailType || e.event['detail-type'] === detailType);
       return { status: 200, body: { events } };
+    }
+    if (method === 'GET' && path === '/_local/metrics' && parts.metrics) {
+      const service = query.get('service');
+      const name = query.get('name');
+      return { status: 200, body: { metrics: parts.metrics.list({ ...(service && { service }), ...(name && { name }) }) } };
+    }
+    if (method === 'GET' && path === '/_local/usage' && parts.usage) return { status: 200, body: parts.usage.snapshot() };
+    if (method === 'GET' && path === '/_local/executions' && parts.stepFunctions) return executionPage(parts.stepFunctions, query);
+    if (method === 'GET' && path === '/_local/functions' && parts.functions) {
+      const functions = parts.functions().map(({ name, service, functionName, environment }) => ({ name, service, functionName, environment }));
+      return { status: 200, body: { functions } };
     }
     const provider = parts.paymentProvider();
     if (method === 'GET' && path === '/_local/payments' && provider) {
@@ -94,6 +124,42 @@ function faultsPage(faults: FaultInjector, method: string, body: string): { stat
     if (error instanceof SyntaxError) return badRequest('body', 'not JSON');
     if (error instanceof FaultSpecError) return badRequest('body', error.message);
     throw error;
+  }
+}
+
+/** The newest execution named so, or whose input is about the order, with its history and the states it went through. */
+function executionPage(stepFunctions: StepFunctions, query: URLSearchParams): { status: number; body: unknown } {
+  const name = query.get('name') || undefined;
+  const orderId = query.get('orderId') || undefined;
+  if (!name && !orderId) return badRequest('orderId', 'give orderId or name');
+  const [found] = stepFunctions.findExecutions({ ...(name && { name }), ...(orderId && { orderId }) });
+  if (!found) {
+    const what = [orderId && `for order ${orderId}`, name && `named ${name}`].filter(Boolean).join(' ');
+    return { status: 404, body: { error: { code: 'EXECUTION_NOT_FOUND', message: `No execution ${what}` } } };
+  }
+  const events = stepFunctions.executionHistory(found.executionArn);
+  const { startDate, stopDate, input, output, ...rest } = found;
+  return {
+    status: 200,
+    body: {
+      execution: {
+        ...rest,
+        startDate: startDate.toISOString(),
+        ...(stopDate && { stopDate: stopDate.toISOString() }),
+        input: parseJson(input),
+        ...(output !== undefined && { output: parseJson(output) }),
+      },
+      path: statePath(events),
+      events,
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

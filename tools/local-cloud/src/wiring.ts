@@ -34,6 +34,7 @@ export interface LocalEndpoints {
   eventBridge: string;
   sns: string;
   ses: string;
+  ssm: string;
 }
 
 export interface UserPoolRef {
@@ -41,11 +42,25 @@ export interface UserPoolRef {
   clientId: string;
 }
 
-/** The payment provider as the services that use it see it. */
+/**
+ * The payment provider as the services that use it see it: its URL, and the SecureString
+ * parameters (in the local Parameter Store) that hold its secrets. The values are here for the
+ * simulator and the tests; functions get only the parameter names.
+ */
 export interface PaymentProviderRef {
   url: string;
   apiKey: string;
   webhookSecret: string;
+  apiKeyParameter: string;
+  webhookSecretParameter: string;
+}
+
+/** The parameters holding the provider's secrets, named as infra names them (`/shop/<stage>/payment-provider/...`). */
+export function paymentSecretParameters(stage: string): { apiKeyParameter: string; webhookSecretParameter: string } {
+  return {
+    apiKeyParameter: `/shop/${stage}/payment-provider/api-key`,
+    webhookSecretParameter: `/shop/${stage}/payment-provider/webhook-secret`,
+  };
 }
 
 export interface WiringContext {
@@ -85,11 +100,15 @@ export function functionEnvironment(
       case 'EMAIL_FROM':
         return context.emailFrom;
       case 'PAYMENT_PROVIDER_URL':
-      case 'PAYMENT_PROVIDER_API_KEY':
-      case 'PAYMENT_WEBHOOK_SECRET': {
+      case 'PAYMENT_PROVIDER_API_KEY_PARAMETER':
+      case 'PAYMENT_WEBHOOK_SECRET_PARAMETER': {
         const provider = context.paymentProvider;
         if (!provider) throw new Error(`${service.name}/${functionName} uses the payment provider, but none is running`);
-        return { PAYMENT_PROVIDER_URL: provider.url, PAYMENT_PROVIDER_API_KEY: provider.apiKey, PAYMENT_WEBHOOK_SECRET: provider.webhookSecret }[variable];
+        return {
+          PAYMENT_PROVIDER_URL: provider.url,
+          PAYMENT_PROVIDER_API_KEY_PARAMETER: provider.apiKeyParameter,
+          PAYMENT_WEBHOOK_SECRET_PARAMETER: provider.webhookSecretParameter,
+        }[variable];
       }
     }
   };
@@ -118,6 +137,7 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_EVENTBRIDGE: context.endpoints.eventBridge,
     AWS_ENDPOINT_URL_SNS: context.endpoints.sns,
     AWS_ENDPOINT_URL_SESV2: context.endpoints.ses,
+    AWS_ENDPOINT_URL_SSM: context.endpoints.ssm,
   };
 }
 

@@ -325,6 +325,16 @@ describe('payment provider simulator: refunds, settling and the ledger', () => {
     await expect.poll(() => chargeById(chargeId)?.refunds.map((r) => r.status)).toEqual(['failed', 'succeeded']);
   });
 
+  it('fails every refund of pm_card_refund_fails by webhook, however often it is asked', async () => {
+    const chargeId = await succeeded(TEST_PAYMENT_METHODS.refundFails);
+    for (const attempt of [1, 2, 3]) {
+      expect((await refund(chargeId)).status).toBe(200);
+      await expect.poll(() => chargeById(chargeId)?.refunds.map((r) => r.status)).toEqual(Array(attempt).fill('failed'));
+    }
+    const orderId = chargeById(chargeId)?.orderId ?? '';
+    await expect.poll(() => receiver.events(orderId).filter((e) => e.type === 'refund.failed').length).toBe(3);
+  });
+
   it('refuses to refund a charge that is not succeeded, or that does not exist', async () => {
     const declined = await charge(TEST_PAYMENT_METHODS.decline);
     expect(await refund(declined.body.id)).toMatchObject({ status: 400, body: { error: { code: 'charge_not_refundable' } } });

@@ -17,6 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaRuntime } from '../src/lambda-runtime';
 import type { ListeningServer } from '../src/http-server';
 import { LOCAL_AWS } from '../src/local-aws';
+import { localConsole } from '../src/local-console';
+import { Outbox } from '../src/outbox';
+import { DeliveryTrace } from '../src/trace';
+import type { LocalEventBus } from '../src/eventbridge/event-bus';
 import { DefinitionError, prepareDefinition } from '../src/step-functions/prepare-definition';
 import { startStepFunctionsApi } from '../src/step-functions/sfn-api';
 import { StepFunctions } from '../src/step-functions/step-functions';
@@ -312,6 +316,84 @@ describe('Step Functions', () => {
   it('answers ExecutionDoesNotExist for an unknown execution', async () => {
     const executionArn = 'arn:aws:states:us-east-1:000000000000:execution:shop-test-checkout:nope';
     await expect(sfn.send(new DescribeExecutionCommand({ executionArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+  });
+});
+
+describe('the execution history (GET /_local/executions)', () => {
+  const page = localConsole({ outbox: new Outbox(), trace: new DeliveryTrace(), bus: {} as LocalEventBus, scheduler: () => undefined, paymentProvider: () => undefined, stepFunctions });
+  const get = (query: string) => page({ method: 'GET', path: '/_local/executions', query: new URLSearchParams(query) });
+  type Answer = { execution: { name: string; status: string; input: unknown; output?: unknown }; path: string[]; events: { id: number; previousEventId: number; type: string; stateName?: string; input?: unknown; output?: unknown; error?: string; cause?: string; retryAttempt?: number; timestamp: string }[] };
+
+  it('answers the states an execution went through, each entered and exited with its input and output, as the console shows them', async () => {
+    const input = order();
+    await finished(await start(input, checkoutArn, `history-${input['orderId']}`));
+    const answer = await get(`orderId=${input['orderId']}`);
+    expect(answer?.status).toBe(200);
+    const { execution, path, events } = answer?.body as Answer;
+
+    expect(execution).toMatchObject({ name: `history-${input['orderId']}`, status: 'SUCCEEDED', input });
+    expect(path).toEqual(['ValidateOrder', 'HasWindow', 'Finalize']);
+    expect(events.map((e) => [e.type, e.stateName])).toEqual([
+      ['ExecutionStarted', undefined],
+      ['TaskStateEntered', 'ValidateOrder'],
+      ['TaskStateExited', 'ValidateOrder'],
+      ['ChoiceStateEntered', 'HasWindow'],
+      ['ChoiceStateExited', 'HasWindow'],
+      ['TaskStateEntered', 'Finalize'],
+      ['TaskStateExited', 'Finalize'],
+      ['ExecutionSucceeded', undefined],
+    ]);
+    expect(events.map((e) => [e.id, e.previousEventId])).toEqual(events.map((_, i) => [i + 1, i]));
+    expect(events[0]?.input).toEqual(input);
+    expect(events[2]?.output).toMatchObject({ validated: true });
+    expect(events.at(-1)?.output).toEqual(execution.output);
+    for (const event of events) expect(Date.parse(event.timestamp)).not.toBeNaN();
+  });
+
+  it('shows a retried task failing, retried, then going on, and a caught error leading to its state', async () => {
+    const flaky = order({ flaky: 1 });
+    await finished(await start(flaky));
+    const retried = (await get(`orderId=${flaky['orderId']}`))?.body as Answer;
+    expect(retried.events.filter((e) => e.stateName === 'ValidateOrder').map((e) => [e.type, e.error ?? e.retryAttempt ?? null])).toEqual([
+      ['TaskStateEntered', null],
+      ['TaskFailed', 'Flaky'],
+      ['StateRetried', 1],
+      ['TaskStateExited', null],
+    ]);
+
+    const outOfStock = order({ fail: 'OutOfStock' });
+    await finished(await start(outOfStock));
+    const caught = (await get(`orderId=${outOfStock['orderId']}`))?.body as Answer;
+    expect(caught.path).toEqual(['ValidateOrder', 'Cancelled']);
+    const failure = caught.events.find((e) => e.type === 'TaskFailed');
+    expect(failure).toMatchObject({ stateName: 'ValidateOrder', error: 'OutOfStock' });
+    expect(JSON.parse(failure?.cause ?? '')).toMatchObject({ errorType: 'OutOfStock' });
+  });
+
+  it('ends a failed execution with ExecutionFailed, its error and cause', async () => {
+    const input = order({ fail: 'OutOfStock' });
+    await finished(await start(input, validateOnlyArn));
+    const { execution, events } = (await get(`orderId=${input['orderId']}`))?.body as Answer;
+    expect(execution.status).toBe('FAILED');
+    expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', error: 'OutOfStock' });
+  });
+
+  it('finds an execution by its name too', async () => {
+    const input = order();
+    const name = `by-name-${input['orderId']}`;
+    await finished(await start(input, checkoutArn, name));
+    expect(((await get(`name=${name}`))?.body as Answer).execution.name).toBe(name);
+  });
+
+  it('answers 404 in the shop’s error shape when there is no such execution, and 400 naming the parameter when neither is given', async () => {
+    expect(await get('orderId=no-such-order')).toEqual({
+      status: 404,
+      body: { error: { code: 'EXECUTION_NOT_FOUND', message: 'No execution for order no-such-order' } },
+    });
+    expect(await get('')).toEqual({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: 'orderId: give orderId or name', details: [{ field: 'orderId', message: 'give orderId or name' }] } },
+    });
   });
 });
 

@@ -46,8 +46,8 @@ const orders = defineService({
       timeoutSeconds: 30,
       triggers: [{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 5, maxBatchingWindowSeconds: 1 }],
       permissions: {
-        tables: { orders: 'read-write' },
-        foreignTables: { 'product-service/products': 'read-write' },
+        tables: { orders: ['GetItem', 'PutItem'] },
+        foreignTables: { 'product-service/products': ['GetItem', 'PutItem'] },
         invokes: ['inventory-service/release-stock'],
         stateMachines: { 'order-service/checkout': ['SendTaskSuccess', 'SendTaskFailure'] },
       },
@@ -118,11 +118,17 @@ const services: ServiceManifest[] = [payments, orders, products, inventory, list
 const context: WiringContext = {
   stage: 'local',
   region: 'us-east-1',
-  endpoints: { dynamodb: 'http://d', cognito: 'http://c', lambda: 'http://l', sqs: 'http://q', stepFunctions: 'http://s', eventBridge: 'http://e', sns: 'http://n', ses: 'http://m' },
+  endpoints: { dynamodb: 'http://d', cognito: 'http://c', lambda: 'http://l', sqs: 'http://q', stepFunctions: 'http://s', eventBridge: 'http://e', sns: 'http://n', ses: 'http://m', ssm: 'http://ssm' },
   userPool: { id: 'us-east-1_x', clientId: 'client' },
   queueUrls: new Map([['payment-service/payment-events', 'http://q/000000000000/shop-local-payment-service-payment-events']]),
   stateMachineArns: new Map([['order-service/checkout', 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-order-service-checkout']]),
-  paymentProvider: { url: 'http://p', apiKey: 'sk_test_1', webhookSecret: 'whsec_1' },
+  paymentProvider: {
+    url: 'http://p',
+    apiKey: 'sk_test_1',
+    webhookSecret: 'whsec_1',
+    apiKeyParameter: '/shop/local/payment-provider/api-key',
+    webhookSecretParameter: '/shop/local/payment-provider/webhook-secret',
+  },
   paymentWindowSeconds: 60,
   emailFrom: 'orders@shop.test',
 };
@@ -140,17 +146,20 @@ describe('function environment', () => {
       PAYMENT_WINDOW_SECONDS: '60',
     });
     expect(env['PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL']).toBeUndefined();
-    expect(env['PAYMENT_PROVIDER_API_KEY']).toBeUndefined();
+    expect(env['PAYMENT_PROVIDER_API_KEY_PARAMETER']).toBeUndefined();
   });
 
-  it('gives queue URLs to senders and the payment provider to its users', () => {
+  it("gives queue URLs to senders, and the payment provider's URL and secret parameters, never the secrets, to its users", () => {
     const env = functionEnvironment(context, payments, 'payment-webhook');
     expect(env).toMatchObject({
       PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: 'http://q/000000000000/shop-local-payment-service-payment-events',
       PAYMENT_PROVIDER_URL: 'http://p',
-      PAYMENT_PROVIDER_API_KEY: 'sk_test_1',
-      PAYMENT_WEBHOOK_SECRET: 'whsec_1',
+      PAYMENT_PROVIDER_API_KEY_PARAMETER: '/shop/local/payment-provider/api-key',
+      PAYMENT_WEBHOOK_SECRET_PARAMETER: '/shop/local/payment-provider/webhook-secret',
+      AWS_ENDPOINT_URL_SSM: 'http://ssm',
     });
+    expect(Object.values(env)).not.toContain('sk_test_1');
+    expect(Object.values(env)).not.toContain('whsec_1');
     expect(env['PAYMENT_WINDOW_SECONDS']).toBeUndefined();
   });
 

@@ -1,7 +1,6 @@
-import { httpHandler, httpRoute, invokeHandler } from '@shop/common';
+import { httpHandler, httpOrScheduleHandler, httpRoute, scheduleHandler } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
 import { ScheduledReportRequest } from '@shop/domain';
-import type { Context } from 'aws-lambda';
 import { dynamoMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { dynamoReportStore } from '../adapters/dynamodb-report-store';
 import { dayOf, lastCompletePeriod, periodDays } from '../domain/days';
@@ -20,7 +19,7 @@ const onRequest = httpHandler(route, { authorize: authorizeRoute(route.auth) }, 
 });
 
 /** The schedule: the last complete day or week, made and kept in the reports table. */
-const onSchedule = invokeHandler(ScheduledReportRequest, async ({ payload, log }) => {
+const onSchedule = scheduleHandler(ScheduledReportRequest, async ({ input: payload, log }) => {
   const now = new Date();
   const days = periodDays(payload.period, lastCompletePeriod(payload.period, now));
   const report = buildReport(payload.period, days, await metrics.read(days), now);
@@ -29,10 +28,5 @@ const onSchedule = invokeHandler(ScheduledReportRequest, async ({ payload, log }
   return report;
 });
 
-/** One function, two triggers: API Gateway's proxy events carry `requestContext.http`, the scheduler's input does not. */
-export const handler = (event: unknown, context: Context) =>
-  isHttpEvent(event) ? onRequest(event, context) : onSchedule(event, context);
-
-function isHttpEvent(event: unknown): event is Parameters<typeof onRequest>[0] {
-  return typeof (event as { requestContext?: { http?: unknown } } | null)?.requestContext?.http === 'object';
-}
+/** One function, two triggers: the route and the daily and weekly schedules. */
+export const handler = httpOrScheduleHandler({ http: onRequest, schedule: onSchedule });

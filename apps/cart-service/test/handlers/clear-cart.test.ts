@@ -34,7 +34,7 @@ describe('cart-service/clear-cart', () => {
   it('is invoked only by order-service/create-order, and reads the cart it writes', () => {
     const fn = service.functions['clear-cart'];
     expect(fn.triggers).toEqual([{ type: 'invoke', callers: ['order-service/create-order'] }]);
-    expect(fn.permissions).toEqual({ tables: { carts: 'read-write' } });
+    expect(fn.permissions).toEqual({ tables: { carts: ['GetItem', 'PutItem'] } });
   });
 
   it('takes exactly the ordered lines out of the cart, writing only over the version it read', async () => {

@@ -22,7 +22,7 @@ describe('cart-service/read-cart', () => {
   it('is invoked only by order-service/create-order and only reads carts', () => {
     const fn = service.functions['read-cart'];
     expect(fn.triggers).toEqual([{ type: 'invoke', callers: ['order-service/create-order'] }]);
-    expect(fn.permissions).toEqual({ tables: { carts: 'read' } });
+    expect(fn.permissions).toEqual({ tables: { carts: ['GetItem'] } });
   });
 
   it('answers the user\'s cart id and lines, unpriced', async () => {

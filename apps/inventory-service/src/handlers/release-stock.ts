@@ -1,11 +1,11 @@
-import { invokeHandler } from '@shop/common';
+import { taskHandler } from '@shop/common';
 import { ReservationRequest } from '@shop/domain';
 import { dynamoInventoryStore } from '../adapters/dynamodb-inventory-store';
 import { releaseStock } from '../domain/stock-reservations';
 
 const store = dynamoInventoryStore();
 
-export const handler = invokeHandler(ReservationRequest, async ({ payload, log }) => {
+export const handler = taskHandler(ReservationRequest, async ({ payload, log }) => {
   const reservation = await releaseStock(payload.orderId, store, new Date());
   log.info({ orderId: reservation.orderId, status: reservation.status }, 'stock release answered');
   return reservation;

@@ -54,8 +54,8 @@ describe('POST /products/{id}/stock-adjustments', () => {
     const fn = service.functions['adjust-stock'];
     expect(route).toMatchObject({ method: 'POST', path: '/products/{id}/stock-adjustments', auth: { kind: 'signed-in', roles: ['ADMIN', 'MANAGER'] } });
     expect(fn.permissions).toEqual({
-      tables: { 'stock-adjustments': 'read-write', 'idempotency-keys': 'read-write' },
-      foreignTables: { 'product-service/products': 'read-write' },
+      tables: { 'stock-adjustments': ['PutItem', 'GetItem'], 'idempotency-keys': ['PutItem', 'GetItem'] },
+      foreignTables: { 'product-service/products': { actions: ['UpdateItem', 'GetItem'], attributes: ['productId', 'stock', 'listing'] } },
     });
   });
 

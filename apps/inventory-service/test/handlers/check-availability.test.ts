@@ -31,7 +31,7 @@ describe('inventory-service/check-availability', () => {
   it('is invoked only by order-service/validate-order and only reads products', () => {
     const fn = service.functions['check-availability'];
     expect(fn.triggers).toEqual([{ type: 'invoke', callers: ['order-service/validate-order'] }]);
-    expect(fn.permissions).toEqual({ foreignTables: { 'product-service/products': 'read' } });
+    expect(fn.permissions).toEqual({ foreignTables: { 'product-service/products': { actions: ['BatchGetItem'], attributes: ['productId', 'stock', 'listing'] } } });
   });
 
   it('answers available, per line, when every line is listed and in stock, reading strongly consistent', async () => {

@@ -24,7 +24,7 @@ describe('inventory-service/commit-stock', () => {
   it('runs as the CommitStock task and touches only reservations', () => {
     const fn = service.functions['commit-stock'];
     expect(fn.triggers).toEqual([{ type: 'state-machine-task', stateMachine: 'checkout-orchestrator/checkout', states: ['CommitStock'] }]);
-    expect(fn.permissions).toEqual({ tables: { reservations: 'read-write' } });
+    expect(fn.permissions).toEqual({ tables: { reservations: ['UpdateItem', 'GetItem'] } });
   });
 
   it('moves a RESERVED reservation to COMMITTED, conditionally', async () => {

@@ -39,7 +39,7 @@ describe('inventory-service/release-stock', () => {
       { type: 'state-machine-task', stateMachine: 'checkout-orchestrator/checkout', states: ['ReleaseStock'] },
       { type: 'invoke', callers: ['order-service/cancel-order'] },
     ]);
-    expect(fn.permissions).toEqual({ tables: { reservations: 'read-write' }, foreignTables: { 'product-service/products': 'read-write' } });
+    expect(fn.permissions).toEqual({ tables: { reservations: ['GetItem', 'UpdateItem'] }, foreignTables: { 'product-service/products': { actions: ['UpdateItem'], attributes: ['productId', 'stock', 'listing'] } } });
   });
 
   it('marks the reservation RELEASED and gives every line\'s stock back in one transaction', async () => {

@@ -39,7 +39,7 @@ describe('inventory-service/reserve-stock', () => {
   it('runs as the ReserveStock task of the checkout state machine and may take stock from products', () => {
     const fn = service.functions['reserve-stock'];
     expect(fn.triggers).toEqual([{ type: 'state-machine-task', stateMachine: 'checkout-orchestrator/checkout', states: ['ReserveStock'] }]);
-    expect(fn.permissions).toEqual({ tables: { reservations: 'read-write' }, foreignTables: { 'product-service/products': 'read-write' } });
+    expect(fn.permissions).toEqual({ tables: { reservations: ['PutItem', 'GetItem'] }, foreignTables: { 'product-service/products': { actions: ['UpdateItem'], attributes: ['productId', 'stock', 'listing'] } } });
   });
 
   it('takes every line and records the reservation in ONE transaction', async () => {

@@ -1,6 +1,5 @@
-import { logger } from '@shop/common';
-import { envelopeFromSnsMessage, parseAnyEvent } from '@shop/events';
-import type { Context, SNSEvent } from 'aws-lambda';
+import { snsHandler } from '@shop/common';
+import { envelopeFromEventBridge, parseAnyEvent } from '@shop/events';
 import { dynamoMessageCounter } from '../adapters/dynamodb-message-counter';
 import { OncePerNotification } from '../adapters/once-per-notification';
 import { sesMailer } from '../adapters/ses-mailer';
@@ -26,12 +25,13 @@ const deps = {
  * failed-notifications queue. A message skipped (unverified channel, account over its limit) is
  * logged, not an error. A notification never holds up a checkout: nothing waits for it.
  */
-export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
-  once.startInvocation(context);
-  for (const record of event.Records) {
-    const envelope = parseAnyEvent(NOTIFIED_EVENTS, envelopeFromSnsMessage(record.Sns.Message));
-    const log = logger.child({ correlationId: envelope.correlationId, eventId: envelope.id, eventType: envelope.type, orderId: envelope.detail.orderId });
+export const handler = snsHandler(
+  // The topic's messages are the EventBridge events its rule matched; the envelope is their detail.
+  (message) => parseAnyEvent(NOTIFIED_EVENTS, envelopeFromEventBridge(message)),
+  async ({ message: envelope, log: messageLog, context }) => {
+    once.startInvocation(context);
+    const log = messageLog.child({ eventId: envelope.id, eventType: envelope.type, orderId: envelope.detail.orderId });
     const outcomes = await notifyCustomer(deps, envelope, log);
     log.info({ sent: outcomes.filter((o) => o.outcome === 'sent').map((o) => o.channel) }, 'customer notified');
-  }
-};
+  },
+);

@@ -132,7 +132,7 @@ describe('send-notification', () => {
 
   it('rejects an event that fails its schema before looking anything up or sending', async () => {
     const broken = { ...events.paid(), detail: { ...events.paid().detail, total: { amount: 'lots', currency: 'USD' } } };
-    await expect(handler(snsEvent(broken), lambdaContext('send-notification'))).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(handler(snsEvent(broken), lambdaContext('send-notification'))).rejects.toMatchObject({ name: 'PoisonMessage', cause: expect.any(InvalidEventError) });
     await expect(handler(snsEvent({ type: 'OrderShipped' }), lambdaContext('send-notification'))).rejects.toThrow(/not an event envelope/);
     expect(lambda.calls()).toHaveLength(0);
     expect(ses.calls()).toHaveLength(0);

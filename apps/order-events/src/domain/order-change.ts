@@ -1,6 +1,8 @@
 import { type OrderCharge, orderPayment, OrderStatus, type PaymentFacts, type RefundRequest } from '@shop/domain';
 import { createEvent, type EventEnvelope, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
+import type { MetricValue } from '@shop/common';
 import * as z from 'zod';
+import { checkoutMetrics } from './checkout-metrics';
 import { deterministicEventId } from './event-id';
 
 /**
@@ -15,6 +17,7 @@ const OrderImage = z.looseObject({
   total: z.unknown(),
   reason: z.string().optional(),
   correlationId: z.string().optional(),
+  createdAt: z.string().optional(),
   updatedAt: z.string(),
   /** The charges taken for the order and their refunds (order-service's OrderCharge), by charge id. */
   charges: z.record(z.string(), z.looseObject({ amount: z.object({ amount: z.int(), currency: z.string() }) })).optional(),
@@ -28,21 +31,23 @@ export interface OrderChange {
   newImage?: Record<string, unknown>;
 }
 
-/** What one change of an order makes happen: events for the bus, and refunds to ask payment-service for. */
+/** What one change of an order makes happen: events for the bus, refunds to ask payment-service for, and what the change counts (checkout-metrics.ts). */
 export interface ChangeEffects {
   events: EventEnvelope[];
   refunds: RefundRequest[];
+  metrics: MetricValue[];
 }
 
 /**
  * Everything an order change makes: its domain event (see `eventForChange`); a refund request for
  * every charge the change marked to be refunded (order-service records that, and nothing else, so
- * that a refund is asked for exactly when the order says so: the stream is its outbox); and an
- * OrderRefunded event for every refund the change recorded as done.
+ * that a refund is asked for exactly when the order says so: the stream is its outbox); an
+ * OrderRefunded event for every refund the change recorded as done; and the metrics those events
+ * count.
  */
 export function effectsOfChange(change: OrderChange): ChangeEffects {
   const event = eventForChange(change);
-  if (change.eventName === 'REMOVE' || !change.newImage) return { events: event ? [event] : [], refunds: [] };
+  if (change.eventName === 'REMOVE' || !change.newImage) return { events: event ? [event] : [], refunds: [], metrics: [] };
   const order = OrderImage.parse(change.newImage);
   const before = change.oldImage ? OrderImage.parse(change.oldImage) : undefined;
   const refunds: RefundRequest[] = [];
@@ -70,7 +75,9 @@ export function effectsOfChange(change: OrderChange): ChangeEffects {
       );
     }
   }
-  return { events: [...(event ? [event] : []), ...refunded], refunds };
+  const events = [...(event ? [event] : []), ...refunded];
+  // Counted from the events this change publishes: a fact is counted where it is published, once.
+  return { events, refunds, metrics: events.flatMap((e) => checkoutMetrics(e, order.createdAt)) };
 }
 
 function chargesOf(order: OrderImage | undefined): Record<string, OrderCharge> {

@@ -1,16 +1,16 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { eventBridgePublisher } from '@shop/aws';
-import { logger } from '@shop/common';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { metrics, streamHandler } from '@shop/common';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { sqsRefundRequests } from '../adapters/sqs-refund-requests';
-import { type ChangeEffects, effectsOfChange, type OrderChange } from '../domain/order-change';
+import { effectsOfChange, type OrderChange } from '../domain/order-change';
 
 const bus = eventBridgePublisher();
 const refundRequests = sqsRefundRequests();
 
 type Image = Parameters<typeof unmarshall>[0];
 
-function change(record: DynamoDBRecord): OrderChange {
+function orderChange(record: DynamoDBRecord): OrderChange {
   const { OldImage, NewImage } = record.dynamodb ?? {};
   return {
     eventName: record.eventName ?? 'MODIFY',
@@ -27,50 +27,50 @@ function change(record: DynamoDBRecord): OrderChange {
  * retries from there, so nothing after a failure is skipped, and what keeps failing ends in the
  * dead-letter queue with where it lies. A record retried after its effects went out sends them
  * again: events under the same ids, refund requests for the same charges; both consumers act once.
+ * The checkout's metrics (OrdersPlaced, OrdersPaid, …) are counted here, once a record is done.
+ * A record that cannot make a valid event is poison: the batch stops before it and it is retried.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const pending: { record: DynamoDBRecord; effects: ChangeEffects }[] = [];
-  let firstFailed: DynamoDBRecord | undefined;
-  for (const record of event.Records) {
-    try {
-      const effects = effectsOfChange(change(record));
-      if (effects.events.length > 0 || effects.refunds.length > 0) pending.push({ record, effects });
-    } catch (error) {
-      logger.error({ err: error, sequenceNumber: record.dynamodb?.SequenceNumber }, 'order change cannot make a valid event');
-      firstFailed = record;
-      break;
-    }
-  }
-
-  const outcome = await bus.publish(pending.flatMap((p) => p.effects.events));
-  const published = new Set(outcome.published);
-  for (const envelope of pending.flatMap((p) => p.effects.events)) {
-    if (published.has(envelope.id)) {
-      logger.info({ eventId: envelope.id, type: envelope.type, orderId: (envelope.detail as { orderId?: string }).orderId, correlationId: envelope.correlationId }, 'event published');
-    }
-  }
-  for (const failure of outcome.failed) logger.warn({ eventId: failure.id, reason: failure.reason }, 'event not published');
-
-  // Refund requests go out in stream order, and stop at the first that fails.
-  let refundsFailedAt: DynamoDBRecord | undefined;
-  for (const { record, effects } of pending) {
-    if (refundsFailedAt) break;
-    for (const request of effects.refunds) {
-      try {
-        await refundRequests.send(request);
-        logger.info({ orderId: request.orderId, chargeId: request.chargeId, amount: request.amount, reason: request.reason, correlationId: request.correlationId }, 'refund requested');
-      } catch (error) {
-        logger.warn({ err: error, orderId: request.orderId, chargeId: request.chargeId }, 'refund request not sent');
-        refundsFailedAt = record;
-        break;
+export const handler = streamHandler(
+  (record) => effectsOfChange(orderChange(record as DynamoDBRecord)),
+  async (items) => {
+    const outcome = await bus.publish(items.flatMap((item) => item.change.events));
+    const published = new Set(outcome.published);
+    const itemOf = (eventId: string) => items.find((item) => item.change.events.some((e) => e.id === eventId));
+    for (const { change: effects, log } of items) {
+      for (const envelope of effects.events) {
+        if (published.has(envelope.id)) log.info({ eventId: envelope.id, type: envelope.type, orderId: (envelope.detail as { orderId?: string }).orderId }, 'event published');
       }
     }
-  }
+    for (const failure of outcome.failed) itemOf(failure.id)?.log.warn({ eventId: failure.id, reason: failure.reason }, 'event not published');
 
-  const unpublished = pending.find((p) => p.effects.events.some((e) => !published.has(e.id)))?.record;
-  const retryFrom = [unpublished, refundsFailedAt, firstFailed]
-    .filter((r): r is DynamoDBRecord => r !== undefined)
-    .sort((a, b) => event.Records.indexOf(a) - event.Records.indexOf(b))[0];
-  const sequenceNumber = retryFrom?.dynamodb?.SequenceNumber;
-  return { batchItemFailures: sequenceNumber ? [{ itemIdentifier: sequenceNumber }] : [] };
-};
+    // Refund requests go out in stream order, and stop at the first that fails.
+    let refundsFailedAt: (typeof items)[number] | undefined;
+    sending: for (const item of items) {
+      for (const request of item.change.refunds) {
+        try {
+          await refundRequests.send(request);
+          item.log.info({ orderId: request.orderId, chargeId: request.chargeId, amount: request.amount, reason: request.reason }, 'refund requested');
+        } catch (error) {
+          item.log.warn({ err: error, orderId: request.orderId, chargeId: request.chargeId }, 'refund request not sent');
+          refundsFailedAt = item;
+          break sending;
+        }
+      }
+    }
+
+    const unpublished = items.find((item) => item.change.events.some((e) => !published.has(e.id)));
+    const retryFrom = [unpublished, refundsFailedAt]
+      .filter((item) => item !== undefined)
+      .sort((a, b) => items.indexOf(a) - items.indexOf(b))[0];
+
+    // The checkout's metrics, counted for the records before the one Lambda retries from: those are
+    // done and do not come again, the rest come again and are counted then. A batch that fails whole
+    // (the bus unreachable) counts nothing. Written before the answer, in one line.
+    const done = retryFrom ? items.indexOf(retryFrom) : items.length;
+    for (const item of items.slice(0, done)) for (const value of item.change.metrics) metrics.add(value);
+    metrics.flush();
+    return { retryFrom };
+  },
+  // A change's events and refund requests carry the order's correlation id.
+  { correlationId: (effects) => effects.events[0]?.correlationId ?? effects.refunds[0]?.correlationId },
+);

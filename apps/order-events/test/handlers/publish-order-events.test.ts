@@ -16,8 +16,13 @@ beforeEach(() => {
   sqs.reset();
   vi.stubEnv('EVENT_BUS_NAME', BUS);
   vi.stubEnv('PAYMENT_SERVICE_REFUNDS_QUEUE_URL', REFUNDS_QUEUE);
+  // The metrics' EMF lines, kept off the test output (metricLines() reads them).
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
-afterEach(() => vi.unstubAllEnvs());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
 afterAll(() => {
   eventBridge.restore();
   sqs.restore();
@@ -38,6 +43,29 @@ const accepted = (input: PutEventsCommandInput) => ({
   Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })),
 });
 const putEntries = () => eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);
+
+/**
+ * The checkout's EMF lines the function writes to stdout, for CloudWatch to turn into metrics; not
+ * the wrapper's technical ones (Invocations, Errors…, which carry a `trigger` dimension).
+ */
+function metricLines(): () => Record<string, unknown>[] {
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  return () =>
+    write.mock.calls
+      .map(([chunk]) => String(chunk))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => !('trigger' in line));
+}
+/** Each metric's values over every line, e.g. `{OrdersPlaced: [1, 1]}`. */
+function counted(lines: Record<string, unknown>[]): Record<string, number[]> {
+  const values: Record<string, number[]> = {};
+  for (const line of lines) {
+    const { CloudWatchMetrics } = line['_aws'] as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] };
+    for (const { Name } of CloudWatchMetrics[0]?.Metrics ?? []) values[Name] = [...(values[Name] ?? []), ...[line[Name] as number | number[]].flat()];
+  }
+  return values;
+}
 
 describe('publish-order-events', () => {
   it("puts a paid order's OrderCreated and OrderPaid on the shop's bus, and reports no failure", async () => {
@@ -119,6 +147,47 @@ describe('publish-order-events', () => {
       attempt: 1,
       correlationId: 'corr-1',
     });
+  });
+
+  it("counts the checkout's metrics in namespace Shop for the service and stage, once the records are published", async () => {
+    vi.stubEnv('SERVICE_NAME', 'order-events');
+    vi.stubEnv('STAGE', 'test');
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    const lines = metricLines();
+    await handler({ Records: paidCheckout() });
+
+    expect(lines()[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'Shop', Dimensions: [['service', 'stage']] }] },
+      service: 'order-events',
+      stage: 'test',
+    });
+    // Placed 10:00:00, paid 10:00:05 (fixtures).
+    expect(counted(lines())).toEqual({ OrdersPlaced: [1], OrdersPaid: [1], CheckoutDurationMs: [5000], RevenueCents: [2500] });
+    expect(lines().find((l) => 'RevenueCents' in l)).toMatchObject({ currency: 'USD' });
+  });
+
+  it('counts only the records before the one the stream retries from: those come again and are counted then', async () => {
+    const records = [...paidCheckout(orderId(1)), streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(2) }) })];
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 1,
+      Entries: (input.Entries ?? []).map((e) => (e.DetailType === 'OrderPaid' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: 'eb' })),
+    }));
+    const lines = metricLines();
+    await handler({ Records: records });
+    expect(counted(lines())).toEqual({ OrdersPlaced: [1] });
+
+    // The retry, from the failed record on, now published: its facts are counted then, once.
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    await handler({ Records: records.slice(2) });
+    expect(counted(lines())).toEqual({ OrdersPlaced: [1, 1], OrdersPaid: [1], RevenueCents: [2500], CheckoutDurationMs: [5000] });
+  });
+
+  it('counts nothing when the whole batch fails, since all of it comes again', async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('connect ECONNREFUSED'));
+    const lines = metricLines();
+    await expect(handler({ Records: paidCheckout() })).rejects.toThrow(/ECONNREFUSED/);
+    expect(lines()).toEqual([]);
   });
 
   it('reports the record whose refund request could not be sent, so the stream retries from it, and sends nothing after it', async () => {

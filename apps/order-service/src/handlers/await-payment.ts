@@ -1,4 +1,4 @@
-import { invokeHandler } from '@shop/common';
+import { taskHandler } from '@shop/common';
 import { AwaitPaymentRequest } from '@shop/domain';
 import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
@@ -13,6 +13,6 @@ const checkout = sfnCheckoutStateMachine();
  * step brings a new token: it replaces the old one while no payment outcome is recorded; once one
  * is, the step reports it with its own token at once. What this returns is ignored.
  */
-export const handler = invokeHandler(AwaitPaymentRequest, async ({ payload, log }): Promise<void> => {
+export const handler = taskHandler(AwaitPaymentRequest, async ({ payload, log }): Promise<void> => {
   await awaitPayment({ orders, checkout, now: () => new Date(), log }, payload);
 });

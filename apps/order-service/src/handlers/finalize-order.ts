@@ -1,4 +1,4 @@
-import { invokeHandler } from '@shop/common';
+import { taskHandler } from '@shop/common';
 import { FinalizeOrderRequest } from '@shop/domain';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { IllegalTransitionError } from '../domain/errors';
@@ -17,7 +17,7 @@ const DEFAULT_REASON = 'checkout did not complete';
  * the transition table. Idempotent: an order already there is fine; one already ended by another
  * failure keeps that ending; any other move is refused with `IllegalTransition` and nothing moves back.
  */
-export const handler = invokeHandler(FinalizeOrderRequest, async ({ payload, log }) => {
+export const handler = taskHandler(FinalizeOrderRequest, async ({ payload, log }) => {
   const to = payload.outcome;
   const reason = to === 'PAID' ? undefined : (payload.reason ?? DEFAULT_REASON);
   const { plan, order } = await changeStatus(orders, payload.orderId, {

@@ -1,4 +1,4 @@
-import { invokeHandler, NamedError } from '@shop/common';
+import { taskHandler, NamedError } from '@shop/common';
 import { CHECKOUT_ERRORS, ValidateOrderRequest, type ValidateOrderResponse } from '@shop/domain';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { lambdaPeerServices } from '../adapters/peer-services';
@@ -9,7 +9,7 @@ const orders = dynamoOrderRepository();
 const peers = lambdaPeerServices();
 
 /** Checkout step ValidateOrder: is every line of the order in stock? (a RequestResponse invoke of inventory). */
-export const handler = invokeHandler(ValidateOrderRequest, async ({ payload, correlationId, log }): Promise<ValidateOrderResponse> => {
+export const handler = taskHandler(ValidateOrderRequest, async ({ payload, correlationId, log }): Promise<ValidateOrderResponse> => {
   const order = await orders.get(payload.orderId);
   if (!order) throw new OrderMissingError(payload.orderId);
   if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);

@@ -223,6 +223,7 @@ describe('update-order-status (payment-events queue)', () => {
   it("logs with the message's correlation id", async () => {
     const child = vi.spyOn(logger, 'child');
     await deliver(message({ correlationId: 'corr-from-webhook' }));
-    expect(child).toHaveBeenCalledWith(expect.objectContaining({ correlationId: 'corr-from-webhook', orderId: ORDER_ID, providerEventId: 'evt_1' }));
+    expect(child).toHaveBeenCalledWith(expect.objectContaining({ correlationId: 'corr-from-webhook', messageId: 'msg-1', trigger: 'queue' }));
+    expect(child).toHaveBeenCalledWith({ orderId: ORDER_ID, providerEventId: 'evt_1' });
   });
 });

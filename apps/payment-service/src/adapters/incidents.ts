@@ -1,5 +1,5 @@
 import { type EventPublisher, eventBridgePublisher } from '@shop/aws';
-import type { Logger } from '@shop/common';
+import { type Logger, Metrics } from '@shop/common';
 import { createEvent, PaymentMismatch, RefundFailed } from '@shop/events';
 import type * as z from 'zod';
 
@@ -14,17 +14,29 @@ export interface Incidents {
   refundFailed(detail: z.input<typeof RefundFailed.detail>, correlationId: string, log: Logger): Promise<void>;
 }
 
-export function busIncidents(bus: EventPublisher = eventBridgePublisher()): Incidents {
+export function busIncidents(bus: EventPublisher = eventBridgePublisher(), metrics: Metrics = new Metrics()): Incidents {
   return {
     async paymentMismatch(detail, correlationId, log) {
       log.error({ incident: PaymentMismatch.type, ...detail }, 'a provider event did not match the charge the shop made: it pays nothing');
+      count(metrics, PaymentMismatch.type);
       await publish(bus, createEvent(PaymentMismatch, detail, { correlationId }));
     },
     async refundFailed(detail, correlationId, log) {
       log.error({ incident: RefundFailed.type, ...detail }, 'a refund kept failing: a person must give the money back');
+      count(metrics, RefundFailed.type);
       await publish(bus, createEvent(RefundFailed, detail, { correlationId }));
     },
   };
+}
+
+/**
+ * The metric infra alarms on (namespace `Shop`, dimensions `service` and `stage`), written at
+ * once, before the event: the alarm must not depend on the bus. An incident raised again for the
+ * same cause (a redelivered message) counts again, which an alarm on "more than 0" reads the same.
+ */
+function count(metrics: Metrics, incident: string): void {
+  metrics.add({ name: incident, unit: 'Count', value: 1 });
+  metrics.flush();
 }
 
 async function publish(bus: EventPublisher, event: Parameters<EventPublisher['publish']>[0][number]): Promise<void> {

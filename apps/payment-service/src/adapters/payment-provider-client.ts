@@ -10,6 +10,8 @@ import {
   PaymentProviderUnavailableError,
   type RefundAnswer,
 } from '../domain/payment-provider';
+import type { PaymentSecrets } from '../domain/payment-secrets';
+import { ssmPaymentSecrets } from './ssm-payment-secrets';
 
 /** The provider's answer to a charge (docs/checkout-contract.md). */
 const ChargeAnswer = z.object({
@@ -33,8 +35,14 @@ export interface ProviderConfig {
 }
 
 export interface PaymentProviderClientOptions {
-  /** Read at each call, not at load: cold start stays light and tests set it per test. */
-  config?: () => ProviderConfig;
+  /**
+   * Read at each call, not at load: cold start stays light, a rotated key is picked up (within the
+   * secrets' cache lifetime), and tests set it per test. By default the URL from the environment
+   * and the API key from `secrets`.
+   */
+  config?: () => ProviderConfig | Promise<ProviderConfig>;
+  /** Where the default `config` reads the API key: SSM Parameter Store unless given. */
+  secrets?: PaymentSecrets;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -48,8 +56,8 @@ export interface PaymentProviderClientOptions {
 /** Below this much time left, another attempt is not worth starting. */
 const MIN_ATTEMPT_MS = 250;
 
-function configFromEnv(): ProviderConfig {
-  return { url: requireEnv('PAYMENT_PROVIDER_URL').replace(/\/+$/, ''), apiKey: requireEnv('PAYMENT_PROVIDER_API_KEY') };
+function configFrom(secrets: PaymentSecrets): () => Promise<ProviderConfig> {
+  return async () => ({ url: requireEnv('PAYMENT_PROVIDER_URL').replace(/\/+$/, ''), apiKey: await secrets.apiKey() });
 }
 
 /**
@@ -59,7 +67,7 @@ function configFromEnv(): ProviderConfig {
  * The API key goes in the authorization header and nowhere else: not in errors, not in logs.
  */
 export function paymentProviderClient(options: PaymentProviderClientOptions = {}): PaymentProvider {
-  const config = options.config ?? configFromEnv;
+  const config = options.config ?? configFrom(options.secrets ?? ssmPaymentSecrets());
   const send = options.fetch ?? ((input, init) => fetch(input, init));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
@@ -72,7 +80,8 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
    * every retry the same request to the provider.
    */
   async function post(path: string, body: string, idempotencyKey: string, { deadline, log }: ChargeOptions): Promise<{ response: Response; attempts: number }> {
-    const { url, apiKey } = config();
+    // A key that cannot be read fails before the provider is asked (PaymentSecretUnavailableError, 503).
+    const { url, apiKey } = await config();
     let attempts = 0;
     let lastProblem = 'no time left to ask';
     while (attempts < maxAttempts) {

@@ -6,7 +6,6 @@ import {
   MAX_BODY_BYTES,
   parseRequestPart,
   PayloadTooLargeError,
-  requireEnv,
   UnauthorizedError,
 } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
@@ -16,12 +15,15 @@ import { dynamoRefundRepository } from '../adapters/dynamodb-refund-repository';
 import { dynamoWebhookEventStore } from '../adapters/dynamodb-webhook-event-store';
 import { busIncidents } from '../adapters/incidents';
 import { sqsPaymentQueues } from '../adapters/sqs-payment-queues';
+import { ssmPaymentSecrets } from '../adapters/ssm-payment-secrets';
 import { handleChargeEvent, handleRefundEvent, type ProviderEventHandling } from '../domain/provider-events';
 import { checkWebhookSignature, SIGNATURE_HEADER } from '../domain/webhook-signature';
 import { service, type WebhookReceipt } from '../service';
 
 const route = httpRoute(service, 'payment-webhook');
 const handledEvents = dynamoWebhookEventStore();
+// Read from SSM on first use and cached; unreadable → 503 (the provider retries), never a 401.
+const secrets = ssmPaymentSecrets();
 const ports = {
   payments: dynamoPaymentRepository(),
   refunds: dynamoRefundRepository(),
@@ -42,7 +44,7 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
   const signature = checkWebhookSignature({
     header: headers[SIGNATURE_HEADER],
     rawBody,
-    secret: requireEnv('PAYMENT_WEBHOOK_SECRET'),
+    secret: await secrets.webhookSecret(),
     nowSeconds: Math.floor(Date.now() / 1000),
   });
   if (!signature.valid) throw new UnauthorizedError(signature.message, signature.code);

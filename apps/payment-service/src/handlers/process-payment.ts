@@ -1,6 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { InvokedFunctionError } from '@shop/aws';
-import { HttpError, type HttpEvent, httpHandler, httpRoute, type Logger } from '@shop/common';
+import { HttpError, httpHandler, httpRoute, type Logger } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
 import { PAYMENT_CLAIM_ERRORS, type ProcessPaymentResponse } from '@shop/domain';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
@@ -25,52 +24,50 @@ const ANSWER_RESERVE_MS = 1500;
  * charged with the order id as idempotency key, and the charge recorded. The order itself changes
  * only when the provider's webhook confirms.
  */
-// The provider's retries must end before the function does, so the handler needs the Lambda
-// context, which the HTTP wrapper does not hand on: the wrapper is built per invocation.
-export const handler = (event: HttpEvent, context: Context) =>
-  httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, correlationId, log }) => {
-    const claim = await claims
-      .begin({ orderId: body.orderId, userId: principal.userId, paymentMethod: body.paymentMethod }, correlationId)
-      .catch((error: unknown) => {
-        throw claimErrorToHttp(error);
-      });
-    await payments.beginCharge({ orderId: claim.orderId, amount: claim.amount, paymentMethod: body.paymentMethod, now: new Date() });
-
-    const charge = await provider
-      .charge(
-        {
-          orderId: claim.orderId,
-          amount: claim.amount.amount,
-          currency: claim.amount.currency,
-          paymentMethod: body.paymentMethod,
-          correlationId: claim.correlationId,
-        },
-        { deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, log },
-      )
-      .catch((error: unknown) => {
-        throw providerErrorToHttp(error, log);
-      });
-
-    const status = statusOfCharge(charge);
-    const recorded = await payments.recordCharge({
-      orderId: claim.orderId,
-      chargeId: charge.chargeId,
-      status,
-      attempts: charge.attempts,
-      ...(charge.failureReason ? { reason: charge.failureReason } : {}),
-      now: new Date(),
+// The provider's retries must end before the function does: the deadline comes from the Lambda context.
+export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, correlationId, log, context }) => {
+  const claim = await claims
+    .begin({ orderId: body.orderId, userId: principal.userId, paymentMethod: body.paymentMethod }, correlationId)
+    .catch((error: unknown) => {
+      throw claimErrorToHttp(error);
     });
-    // The provider answered one idempotency key with two charges: the webhook refuses the second one.
-    if (!recorded) log.error({ orderId: claim.orderId, chargeId: charge.chargeId }, 'the order already has another charge recorded');
-    log.info({ orderId: claim.orderId, chargeId: charge.chargeId, status, attempts: charge.attempts }, 'payment submitted');
+  await payments.beginCharge({ orderId: claim.orderId, amount: claim.amount, paymentMethod: body.paymentMethod, now: new Date() });
 
-    const answer: ProcessPaymentResponse = {
-      orderId: claim.orderId,
-      paymentStatus: status,
-      ...(charge.failureReason ? { reason: charge.failureReason } : {}),
-    };
-    return { status: 200, body: answer };
-  })(event, context);
+  const charge = await provider
+    .charge(
+      {
+        orderId: claim.orderId,
+        amount: claim.amount.amount,
+        currency: claim.amount.currency,
+        paymentMethod: body.paymentMethod,
+        correlationId: claim.correlationId,
+      },
+      { deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, log },
+    )
+    .catch((error: unknown) => {
+      throw providerErrorToHttp(error, log);
+    });
+
+  const status = statusOfCharge(charge);
+  const recorded = await payments.recordCharge({
+    orderId: claim.orderId,
+    chargeId: charge.chargeId,
+    status,
+    attempts: charge.attempts,
+    ...(charge.failureReason ? { reason: charge.failureReason } : {}),
+    now: new Date(),
+  });
+  // The provider answered one idempotency key with two charges: the webhook refuses the second one.
+  if (!recorded) log.error({ orderId: claim.orderId, chargeId: charge.chargeId }, 'the order already has another charge recorded');
+  log.info({ orderId: claim.orderId, chargeId: charge.chargeId, status, attempts: charge.attempts }, 'payment submitted');
+
+  const answer: ProcessPaymentResponse = {
+    orderId: claim.orderId,
+    paymentStatus: status,
+    ...(charge.failureReason ? { reason: charge.failureReason } : {}),
+  };
+  return { status: 200, body: answer };
+});
 
 /** Why order-service would not let the order be charged, as the caller should see it. */
 function claimErrorToHttp(error: unknown): unknown {

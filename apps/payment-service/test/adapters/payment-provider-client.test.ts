@@ -7,6 +7,7 @@ import { type PaymentProvider as Simulator, startPaymentProvider } from '@shop/l
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { paymentProviderClient } from '../../src/adapters/payment-provider-client';
 import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
+import { PaymentSecretUnavailableError } from '../../src/domain/payment-secrets';
 import { checkWebhookSignature } from '../../src/domain/webhook-signature';
 import { API_KEY, PROVIDER_URL, WEBHOOK_SECRET } from '../fixtures';
 
@@ -38,6 +39,34 @@ function scripted(...answers: (Response | Error)[]) {
 }
 
 describe('payment provider client', () => {
+  it('sends the API key its secrets hold, read at the call, with the URL from the environment', async () => {
+    vi.stubEnv('PAYMENT_PROVIDER_URL', `${PROVIDER_URL}/`);
+    const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => json(200, { id: 'ch_1', status: 'pending' }));
+    const apiKey = vi.fn(async () => API_KEY);
+    const client = paymentProviderClient({ secrets: { apiKey, webhookSecret: async () => WEBHOOK_SECRET }, fetch: fetch as unknown as typeof globalThis.fetch });
+    expect(apiKey).not.toHaveBeenCalled();
+
+    await client.charge(request, inTenSeconds());
+    const [url, init] = fetch.mock.calls[0] ?? [];
+    expect(url).toBe(`${PROVIDER_URL}/v1/charges`);
+    expect(init?.headers).toMatchObject({ authorization: `Bearer ${API_KEY}` });
+    vi.unstubAllEnvs();
+  });
+
+  it('asks the provider nothing when the API key cannot be read, and says so with a 503', async () => {
+    vi.stubEnv('PAYMENT_PROVIDER_URL', PROVIDER_URL);
+    const fetch = vi.fn();
+    const unreadable = new PaymentSecretUnavailableError('/shop/test/payment-provider/api-key', new Error('AccessDeniedException'));
+    const client = paymentProviderClient({
+      secrets: { apiKey: () => Promise.reject(unreadable), webhookSecret: async () => WEBHOOK_SECRET },
+      fetch: fetch as unknown as typeof globalThis.fetch,
+    });
+
+    await expect(client.charge(request, inTenSeconds())).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(fetch).not.toHaveBeenCalled();
+    vi.unstubAllEnvs();
+  });
+
   it('POSTs the charge as the contract says: bearer key, order id as idempotency key, metadata.orderId', async () => {
     const { client, fetch } = scripted(json(200, { id: 'ch_1', status: 'pending' }));
     const result = await client.charge(request, inTenSeconds());

@@ -1,15 +1,17 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { PaymentResultMessage, RefundRequest } from '@shop/domain';
 import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/payment-webhook';
 import { service } from '../../src/service';
 import {
   CHARGE_ID,
+  fakeParameterStore,
   nowSeconds,
   ORDER_ID,
   PAYMENTS_TABLE,
@@ -24,12 +26,14 @@ import {
   TABLE_KEYS,
   TOTAL,
   WEBHOOK_EVENTS_TABLE,
+  WEBHOOK_SECRET_PARAMETER,
   withPaymentEnvironment,
 } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
+const ssm = mockClient(SSMClient);
 const route = httpRoute(service, 'payment-webhook');
 withPaymentEnvironment();
 let db: FakeDynamoDB;
@@ -37,6 +41,8 @@ beforeEach(() => {
   ddb.reset();
   sqs.reset();
   eventBridge.reset();
+  ssm.reset();
+  fakeParameterStore(ssm);
   db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   db.put(PAYMENTS_TABLE, paymentRecord());
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
@@ -49,6 +55,7 @@ afterAll(() => {
   ddb.restore();
   sqs.restore();
   eventBridge.restore();
+  ssm.restore();
 });
 
 function deliver(rawBody: string, signature: string | undefined, options: { headers?: Record<string, string>; isBase64Encoded?: boolean } = {}) {
@@ -308,5 +315,35 @@ describe('POST /payment/webhook: what it refuses', () => {
     const res = await deliver(raw, sign(raw));
     expect(res.status).toBe(413);
     expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
+describe('POST /payment/webhook: its secret', () => {
+  it('asks Parameter Store for the secret, decrypted, at most once for many deliveries (cached)', async () => {
+    const event = providerEvent();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await signedDelivery(event)).status);
+    expect(statuses).toEqual([202, 200, 200]);
+    const reads = ssm.commandCalls(GetParameterCommand).map((call) => call.args[0].input);
+    expect(reads.length).toBeLessThanOrEqual(1);
+    for (const read of reads) expect(read).toEqual({ Name: WEBHOOK_SECRET_PARAMETER, WithDecryption: true });
+  });
+
+  it.each([
+    ['SSM refuses us', () => Object.assign(new Error('User is not authorized to perform: ssm:GetParameter'), { name: 'AccessDeniedException' })],
+    ['SSM does not answer in time', () => Object.assign(new Error('Request timed out'), { name: 'TimeoutError' })],
+  ])('answers 503, never 401, when %s, and touches neither DynamoDB nor SQS: the provider retries', async (_, failure) => {
+    // A parameter this function has not read yet, so no cached value hides the failure.
+    const unreadable = '/shop/test/payment-provider/unreadable';
+    vi.stubEnv('PAYMENT_WEBHOOK_SECRET_PARAMETER', unreadable);
+    ssm.on(GetParameterCommand, { Name: unreadable }).rejects(failure());
+    const raw = JSON.stringify(providerEvent());
+
+    const res = await deliver(raw, sign(raw));
+
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Payments cannot be handled right now; please try again shortly' } });
+    expect(ddb.calls()).toHaveLength(0);
+    expect(sqs.calls()).toHaveLength(0);
   });
 });

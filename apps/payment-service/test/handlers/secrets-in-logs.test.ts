@@ -1,5 +1,6 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { TEST_PAYMENT_METHODS } from '@shop/domain';
@@ -9,13 +10,30 @@ import { FakeDynamoDB, type HandlerAnswer, invokeHandler, routeEvent } from '@sh
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { service } from '../../src/service';
-import { API_KEY, CUSTOMER, ORDER_ID, PAYMENTS_TABLE, paymentRecord, providerEvent, sign, TABLE_KEYS, TOTAL, WEBHOOK_SECRET, withPaymentEnvironment } from '../fixtures';
+import {
+  API_KEY,
+  API_KEY_PARAMETER,
+  CUSTOMER,
+  fakeParameterStore,
+  ORDER_ID,
+  PAYMENTS_TABLE,
+  paymentRecord,
+  providerEvent,
+  sign,
+  TABLE_KEYS,
+  TOTAL,
+  WEBHOOK_SECRET,
+  WEBHOOK_SECRET_PARAMETER,
+  withPaymentEnvironment,
+} from '../fixtures';
 
 /**
  * Runs both handlers with logging on, through the real provider client and the provider
  * simulator, and reads every line they write: the API key and the webhook secret never appear.
  */
 const WRONG_KEY = 'sk_test_this_one_is_wrong_8c1d';
+const WRONG_KEY_PARAMETER = '/shop/test/payment-provider/old-api-key';
+const UNREADABLE_PARAMETER = '/shop/test/payment-provider/unreadable';
 const lines: string[] = [];
 type Handler = Parameters<typeof invokeHandler>[0];
 let processPayment: Handler;
@@ -25,6 +43,7 @@ let simulator: Simulator;
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
+const ssm = mockClient(SSMClient);
 withPaymentEnvironment();
 
 beforeAll(async () => {
@@ -51,6 +70,9 @@ beforeEach(() => {
   ddb.reset();
   sqs.reset();
   lambda.reset();
+  ssm.reset();
+  fakeParameterStore(ssm, { [API_KEY_PARAMETER]: API_KEY, [WEBHOOK_SECRET_PARAMETER]: WEBHOOK_SECRET, [WRONG_KEY_PARAMETER]: WRONG_KEY });
+  ssm.on(GetParameterCommand, { Name: UNREADABLE_PARAMETER }).rejects(Object.assign(new Error('not authorized to perform ssm:GetParameter'), { name: 'AccessDeniedException' }));
   new FakeDynamoDB(TABLE_KEYS).install(ddb).put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
   const claim = { orderId: ORDER_ID, amount: TOTAL, correlationId: 'order-corr-1', paymentDueAt: '2030-01-01T00:00:00.000Z' };
   lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(claim)) as InvokeCommandOutput['Payload'] });
@@ -61,6 +83,7 @@ afterAll(async () => {
   ddb.restore();
   sqs.restore();
   lambda.restore();
+  ssm.restore();
   await simulator.stop();
 });
 
@@ -80,10 +103,12 @@ describe('logs', () => {
   it('carry neither the provider API key nor the webhook secret, whatever happens', async () => {
     expect((await pay()).status).toBe(200);
 
-    vi.stubEnv('PAYMENT_PROVIDER_API_KEY', WRONG_KEY);
+    vi.stubEnv('PAYMENT_PROVIDER_API_KEY_PARAMETER', WRONG_KEY_PARAMETER);
     expect((await pay()).status).toBe(502);
+    vi.stubEnv('PAYMENT_PROVIDER_API_KEY_PARAMETER', UNREADABLE_PARAMETER);
+    expect((await pay()).status).toBe(503);
 
-    vi.stubEnv('PAYMENT_PROVIDER_API_KEY', API_KEY);
+    vi.stubEnv('PAYMENT_PROVIDER_API_KEY_PARAMETER', API_KEY_PARAMETER);
     vi.stubEnv('PAYMENT_PROVIDER_URL', `http://127.0.0.1:${await freePort()}`);
     expect((await pay()).status).toBe(502);
 
@@ -94,10 +119,12 @@ describe('logs', () => {
     sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
     const again = JSON.stringify(providerEvent({ id: 'evt_2', chargeId: charge?.id }));
     expect((await deliver(again, sign(again))).status).toBe(500);
+    vi.stubEnv('PAYMENT_WEBHOOK_SECRET_PARAMETER', UNREADABLE_PARAMETER);
+    expect((await deliver(again, sign(again))).status).toBe(503);
 
     const log = lines.join('');
     // The capture works: the handlers did log what happened.
-    for (const said of ['payment submitted', 'payment provider attempt failed; retrying', 'payment provider unavailable', 'refused our credentials', 'provider event handled']) {
+    for (const said of ['payment submitted', 'payment provider attempt failed; retrying', 'payment provider unavailable', 'refused our credentials', 'provider event handled', UNREADABLE_PARAMETER]) {
       expect(log).toContain(said);
     }
     for (const secret of [API_KEY, WRONG_KEY, WEBHOOK_SECRET, 'test.access.token']) expect(log).not.toContain(secret);

@@ -34,7 +34,7 @@ describe('product-service/get-products', () => {
     expect(fn.triggers).toEqual([
       { type: 'invoke', callers: ['cart-service/add-to-cart', 'cart-service/get-cart', 'cart-service/remove-cart-item', 'order-service/create-order'] },
     ]);
-    expect(fn.permissions).toEqual({ tables: { products: 'read' } });
+    expect(fn.permissions).toEqual({ tables: { products: ['BatchGetItem'] } });
   });
 
   it('answers the products asked for, in the order asked, with one strongly consistent BatchGetItem', async () => {

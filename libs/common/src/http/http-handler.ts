@@ -6,7 +6,8 @@ import type {
 import type * as z from 'zod';
 import { BadRequestError, errorBody, HttpError, PayloadTooLargeError } from '../errors';
 import { isSafeCorrelationId } from '../correlation-id';
-import { logger as rootLogger, type Logger } from '../logger';
+import type { Logger } from '../logger';
+import { markHandler, reportError, startInvocation } from '../triggers/invocation';
 import { parseRequestPart } from './validation';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -39,6 +40,8 @@ export interface HttpRequest<B, Q, P, A, H = RawHeaders> {
   correlationId: string;
   log: Logger;
   event: HttpEvent;
+  /** Lambda's context: the time left (`getRemainingTimeInMillis`) bounds calls that retry. */
+  context: Context;
 }
 
 export interface HttpResult {
@@ -64,16 +67,17 @@ export function httpHandler<R extends RouteContract, A>(
   route: R,
   options: HttpHandlerOptions<A>,
   handle: (request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A, HeadersOf<R>>) => Promise<HttpResult>,
-): (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
+) {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const { body, query, path, headers } = route.request ?? {};
 
-  return async (event, context) => {
-    const started = Date.now();
-    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+  return markHandler(async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const invocation = startInvocation('http', context);
+    const requestId = event.requestContext?.requestId ?? invocation.awsRequestId;
     const offered = event.headers?.['x-correlation-id'];
     const correlationId = isSafeCorrelationId(offered) ? offered : requestId;
-    const log = rootLogger.child({ requestId, awsRequestId: context.awsRequestId, correlationId });
+    // `requestId` is API Gateway's (what the client gets as x-request-id); `awsRequestId` is Lambda's.
+    const log = invocation.logger(correlationId, { requestId });
     const idHeaders = { 'x-correlation-id': correlationId, 'x-request-id': requestId };
 
     let result: APIGatewayProxyStructuredResultV2;
@@ -89,6 +93,7 @@ export function httpHandler<R extends RouteContract, A>(
         correlationId,
         log,
         event,
+        context,
       };
       const answer = await handle(request);
       const status = answer.status ?? 200;
@@ -101,11 +106,11 @@ export function httpHandler<R extends RouteContract, A>(
       result = errorResult(error, log, idHeaders);
     }
     log.info(
-      { method: event.requestContext?.http?.method, route: event.routeKey, status: result.statusCode, durationMs: Date.now() - started },
+      { method: event.requestContext?.http?.method, route: event.routeKey, status: result.statusCode, durationMs: Date.now() - invocation.started },
       'request completed',
     );
     return result;
-  };
+  }, ['http']);
 }
 
 function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
@@ -127,14 +132,17 @@ function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
 
 function errorResult(error: unknown, log: Logger, idHeaders: Record<string, string>): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpError) {
-    if (error.status >= 500) log.error({ err: error }, error.message);
-    else log.info({ status: error.status, code: error.code }, error.message);
+    if (error.status >= 500) {
+      reportError('http', error);
+      log.error({ err: error }, error.message);
+    } else log.info({ status: error.status, code: error.code }, error.message);
     return {
       statusCode: error.status,
       headers: { 'content-type': 'application/json', ...idHeaders, ...error.headers },
       body: JSON.stringify(errorBody(error)),
     };
   }
+  reportError('http', error);
   log.error({ err: error }, 'unhandled error');
   return {
     statusCode: 500,

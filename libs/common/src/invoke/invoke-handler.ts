@@ -3,7 +3,8 @@ import type * as z from 'zod';
 import type { ErrorDetail } from '../errors';
 import { isSafeCorrelationId } from '../correlation-id';
 import { issuesToDetails } from '../http/validation';
-import { logger as rootLogger, type Logger } from '../logger';
+import type { Logger } from '../logger';
+import { markHandler, reportError, startInvocation, type TriggerType } from '../triggers/invocation';
 
 /**
  * An error that is part of a function's contract: the caller branches on its name. Lambda
@@ -34,34 +35,42 @@ export interface InvokeRequest<P> {
 }
 
 /**
- * Wraps a function that another function or a state machine invokes directly. `correlationId`
- * travels in the payload the way the `x-correlation-id` header travels over HTTP: it is taken
- * out before the payload is checked against `schema` (so strict schemas need not name it) and
- * put on every log line. A payload that does not match throws `InvalidRequest` before `handle`
- * runs; errors `handle` throws reach the caller unchanged, with their names.
+ * Wraps a function that another function invokes directly. `correlationId` travels in the payload
+ * the way the `x-correlation-id` header travels over HTTP: it is taken out before the payload is
+ * checked against `schema` (so strict schemas need not name it) and put on every log line. A
+ * payload that does not match throws `InvalidRequest` before `handle` runs; errors `handle` throws
+ * reach the caller unchanged, with their names.
  */
-export function invokeHandler<S extends z.ZodType, R>(
+export function invokeHandler<S extends z.ZodType, R>(schema: S, handle: (request: InvokeRequest<z.output<S>>) => Promise<R>) {
+  return directHandler('invoke', schema, handle);
+}
+
+/** The invoke wrapper's work, for the triggers whose caller sends the payload itself (`invoke`, `state-machine-task`). */
+export function directHandler<S extends z.ZodType, R>(
+  trigger: Extract<TriggerType, 'invoke' | 'state-machine-task'>,
   schema: S,
   handle: (request: InvokeRequest<z.output<S>>) => Promise<R>,
-): (event: unknown, context: Context) => Promise<R> {
-  return async (event, context) => {
-    const started = Date.now();
+) {
+  return markHandler(async (event: unknown, context: Context): Promise<R> => {
+    const invocation = startInvocation(trigger, context);
     const { correlationId: offered, payload } = splitCorrelationId(event);
-    const correlationId = offered ?? context.awsRequestId;
-    const log = rootLogger.child({ awsRequestId: context.awsRequestId, correlationId });
+    const correlationId = offered ?? invocation.awsRequestId;
+    const log = invocation.logger(correlationId);
     try {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw new InvalidRequestError(issuesToDetails('payload', parsed.error.issues));
       const result = await handle({ payload: parsed.data, correlationId, log, context });
-      log.info({ durationMs: Date.now() - started }, 'invocation completed');
+      log.info({ durationMs: Date.now() - invocation.started }, 'invocation completed');
       return result;
     } catch (error) {
       // A named error is an answer the caller expects (OutOfStock); anything else is a fault.
-      if (error instanceof NamedError) log.info({ errorType: error.name, durationMs: Date.now() - started }, error.message);
-      else log.error({ err: error, durationMs: Date.now() - started }, 'invocation failed');
+      if (error instanceof NamedError) log.info({ errorType: error.name, durationMs: Date.now() - invocation.started }, error.message);
+      else log.error({ err: error, durationMs: Date.now() - invocation.started }, 'invocation failed');
+      if (!(error instanceof NamedError) || error instanceof InvalidRequestError) reportError(trigger, error, error instanceof InvalidRequestError);
       throw error;
     }
-  };
+    // Either trigger's caller sends the payload the same way, so one wrapper serves both (release-stock has both).
+  }, ['invoke', 'state-machine-task']);
 }
 
 function splitCorrelationId(event: unknown): { correlationId?: string; payload: unknown } {

@@ -94,6 +94,8 @@ export const MAX_REQUEST_ENTRY_BYTES = 256 * 1024;
 const BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/(.+)$/;
 
 export class LocalEventBus {
+  /** Events accepted since start, on every bus: what EventBridge bills (the usage meter reads it; `events()` keeps only the last ones). */
+  accepted = 0;
   private readonly rules = new Map<string, Map<string, BusRule>>();
   private readonly history: AcceptedEvent[] = [];
   private readonly pending = new Set<Promise<void>>();
@@ -197,6 +199,7 @@ export class LocalEventBus {
   private route(bus: string, rules: Map<string, BusRule>, event: BusEvent): void {
     const matched = [...rules.values()].filter((rule) => matchesPattern(rule.pattern, event));
     const accepted: AcceptedEvent = { bus, event, matchedRules: matched.map((rule) => rule.name) };
+    this.accepted += 1;
     this.history.push(accepted);
     if (this.history.length > this.historySize) this.history.shift();
     this.log(

@@ -273,11 +273,12 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
     return answer;
   }
 
-  /** A refund's outcome: the first refund of a `refundFailsOnce` charge fails, every other succeeds. */
+  /** A refund's outcome: the first refund of a `refundFailsOnce` charge fails, every refund of a `refundFails` one; every other succeeds. */
   function decideRefund(refund: Refund, charge: Charge): void {
-    const failsOnce = behaviourOf(charge.paymentMethod) === 'refundFailsOnce' && charge.refunds[0] === refund;
-    refund.status = failsOnce ? 'failed' : 'succeeded';
-    if (failsOnce) refund.failureReason = REFUND_FAILURE_REASON;
+    const behaviour = behaviourOf(charge.paymentMethod);
+    const fails = behaviour === 'refundFails' || (behaviour === 'refundFailsOnce' && charge.refunds[0] === refund);
+    refund.status = fails ? 'failed' : 'succeeded';
+    if (fails) refund.failureReason = REFUND_FAILURE_REASON;
     log(`refund ${refund.id} of charge ${charge.id} → ${refund.status}`);
     notify(charge, {
       id: eventId(),

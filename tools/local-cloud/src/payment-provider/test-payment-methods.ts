@@ -15,5 +15,5 @@ export function behaviourOf(paymentMethod: string): TestBehaviour | undefined {
 /** The reason a declined test charge gives, in the charge answer and in its `charge.failed` webhook. */
 export const DECLINE_REASON = 'card_declined';
 
-/** Why the first refund of a `pm_card_refund_fails_once` charge fails, in its `refund.failed` webhook. */
+/** Why a refund of a `pm_card_refund_fails_once` or `pm_card_refund_fails` charge fails, in its `refund.failed` webhook. */
 export const REFUND_FAILURE_REASON = 'expired_or_canceled_card';

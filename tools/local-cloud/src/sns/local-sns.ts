@@ -71,6 +71,8 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const SMS_SENDER_ID = 'AWS.SNS.SMS.SenderID';
 
 export class LocalSns {
+  /** Publishes taken, to a topic and as SMS: what SNS bills (the usage meter reads them). */
+  readonly published = { topic: 0, sms: 0 };
   private readonly topics = new Map<string, Subscription[]>();
   private readonly region: string;
   private readonly log: (line: string) => void;
@@ -123,6 +125,7 @@ export class LocalSns {
       throw new SnsError('InvalidParameter', 'Invalid parameter: Message destination: give exactly one of TopicArn, TargetArn or PhoneNumber');
     }
     const MessageId = randomUUID();
+    this.published[input.PhoneNumber !== undefined ? 'sms' : 'topic'] += 1;
     if (input.PhoneNumber !== undefined) {
       this.sendSms(MessageId, input.PhoneNumber, message, input.MessageAttributes);
     } else if (topicArn) {

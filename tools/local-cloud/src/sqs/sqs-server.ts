@@ -18,6 +18,8 @@ export interface SqsServerOptions {
   region?: string;
   /** `queue-send-fail` and `queue-send-hang` faults, by the `service/queue` that `queueRef` names a queue. */
   faults?: { injector: FaultInjector; queueRef: (queueName: string) => string | undefined };
+  /** Told of every SendMessage and SendMessageBatch request (what SQS bills a sender for). */
+  onSend?: () => void;
 }
 
 const SEND_ACTIONS = new Set(['AmazonSQS.SendMessage', 'AmazonSQS.SendMessageBatch']);
@@ -41,7 +43,9 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Li
   const faults = options.faults;
   const server = await listen(
     createServer((request, response) => {
-      if (!faults || !SEND_ACTIONS.has(String(request.headers['x-amz-target']))) return handle(request, response);
+      const sending = SEND_ACTIONS.has(String(request.headers['x-amz-target']));
+      if (sending) options.onSend?.();
+      if (!faults || !sending) return handle(request, response);
       // A send may meet an injected fault: read the request to know its queue, then hand it on whole.
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_REGION, LOCAL_ACCOUNT_ID, type LambdaRuntime } from '../lambda-runtime';
 import { executionArn as toExecutionArn, machineArnOfExecution, stateMachineArn as toStateMachineArn } from './arns';
+import { type HistoryEvent, historyEvent } from './execution-history';
 import type { JsonValue, PreparedDefinition } from './prepare-definition';
 import { taskHandlers } from './task-handlers';
 import { TaskTokens } from './task-tokens';
@@ -64,6 +65,8 @@ interface Machine {
 
 interface Execution {
   description: ExecutionDescription;
+  /** Its history so far, as GetExecutionHistory answers it (execution-history.ts). */
+  history: HistoryEvent[];
   abort: () => void;
   /** Settles when the execution has ended, whichever way. */
   ended: Promise<void>;
@@ -147,16 +150,33 @@ export class StepFunctions {
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });
+    const history: HistoryEvent[] = [];
+    void recordHistory(run.eventLogs, history);
     const ended = run.result.then(
       (output) => this.finish(description, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
       (error: unknown) => this.finish(description, outcomeOf(error)),
     );
-    this.executions.set(executionArn, { description, abort: run.abort, ended });
+    this.executions.set(executionArn, { description, history, abort: run.abort, ended });
     return { executionArn, startDate: description.startDate };
   }
 
   describeExecution(executionArn: string): ExecutionDescription {
     return { ...this.execution(executionArn).description };
+  }
+
+  /** The execution's history so far, oldest event first. */
+  executionHistory(executionArn: string): HistoryEvent[] {
+    return this.execution(executionArn).history.map((e) => ({ ...e }));
+  }
+
+  /** Executions of every machine that match, newest first: by name, or by the `orderId` of their input. */
+  findExecutions(by: { name?: string; orderId?: string }): ExecutionDescription[] {
+    return [...this.executions.values()]
+      .map((e) => e.description)
+      .filter((d) => (by.name === undefined || d.name === by.name) && (by.orderId === undefined || orderIdOf(d.input) === by.orderId))
+      .reverse()
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
+      .map((d) => ({ ...d }));
   }
 
   /** Executions of a machine, newest first. */
@@ -263,6 +283,24 @@ export class StepFunctions {
       if (typeof code === 'string') throw new StepFunctionsError(code, (error as Error).message);
       throw error;
     }
+  }
+}
+
+/** Keeps the library's events of a run as history events; the generator ends when the execution does. */
+async function recordHistory(logs: AsyncGenerator<Parameters<typeof historyEvent>[0]>, history: HistoryEvent[]): Promise<void> {
+  for await (const log of logs) {
+    const event = historyEvent(log, history.length + 1);
+    if (event) history.push(event);
+  }
+}
+
+/** The order an execution is about: the checkout's input carries `orderId`. */
+function orderIdOf(input: string): string | undefined {
+  try {
+    const id = (JSON.parse(input) as { orderId?: unknown } | null)?.orderId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
