@@ -102,7 +102,7 @@ export function judge(observation: Observation, stock: StockLedgerReport, deadLe
     if (messages !== paid) paidOnce.violations.push(`${orderId}: ${paid ? 'PAID' : 'not PAID'}, ${messages} "paid" e-mail(s)`);
   }
 
-  const queues: InvariantResult = { name: 'nothing left in a queue, nothing in a dead-letter queue', checked: observation.queues.size, violations: [] };
+  const queues: InvariantResult = { name: 'nothing left in a queue, nothing new in a dead-letter queue', checked: observation.queues.size, violations: [] };
   for (const [name, count] of observation.queues) {
     if (count === 0) continue;
     queues.violations.push(`${name}: ${count} message(s)${isDeadLetterQueue(name, deadLetterQueues) ? ' in a dead-letter queue' : ' still queued'}`);

@@ -103,13 +103,7 @@ export async function observe(target: SoakTarget, orderIds: readonly string[]): 
       if (orderId) paidMessages.set(orderId, (paidMessages.get(orderId) ?? 0) + 1);
     }
 
-    const queues = new Map<string, number>();
-    for (const url of (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: `shop-${target.stage}-` }))).QueueUrls ?? []) {
-      const attributes = (
-        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))
-      ).Attributes;
-      queues.set(url.split('/').pop() ?? url, Number(attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes?.ApproximateNumberOfMessagesNotVisible ?? 0));
-    }
+    const queues = await queueDepths(sqs, target.stage);
 
     const faultsFired = ((await api.get('/_local/faults')).body?.fired ?? {}) as Record<string, number>;
     return {
@@ -156,4 +150,24 @@ export function isDeadLetterQueue(name: string, declared: ReadonlySet<string> = 
 /** The physical names of the dead-letter queues the manifests declare (`deadLetterQueues`) in a stage. */
 export function declaredDeadLetterQueues(manifests: readonly ServiceManifest[], stage: string): Set<string> {
   return new Set(manifests.flatMap((m) => Object.keys(m.deadLetterQueues ?? {}).map((name) => physicalName(stage, m.name, name))));
+}
+
+/** Messages in each of the stage's queues (visible and in flight), by queue name. */
+export async function queueDepths(sqs: SQSClient, stage: string): Promise<Map<string, number>> {
+  const queues = new Map<string, number>();
+  for (const url of (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: `shop-${stage}-` }))).QueueUrls ?? []) {
+    const attributes = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))
+    ).Attributes;
+    queues.set(url.split('/').pop() ?? url, Number(attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes?.ApproximateNumberOfMessagesNotVisible ?? 0));
+  }
+  return queues;
+}
+
+/**
+ * The messages that came to the dead-letter queues while the soak ran: a shared local cloud may
+ * hold dead letters that earlier tests left on purpose, which are not the soak's to explain.
+ */
+export function sinceBaseline(queues: ReadonlyMap<string, number>, baseline: ReadonlyMap<string, number>): Map<string, number> {
+  return new Map([...queues].map(([name, count]) => [name, Math.max(0, count - (baseline.get(name) ?? 0))]));
 }

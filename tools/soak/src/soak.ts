@@ -3,7 +3,8 @@ import { ApiClient } from '@shop/testing';
 import { drive, type DriveResult } from './driver';
 import { faultPlan } from './fault-plan';
 import { judge, type Judgement } from './invariants';
-import { declaredDeadLetterQueues, inFlight, type Observation, observe } from './observe';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { declaredDeadLetterQueues, inFlight, type Observation, observe, queueDepths, sinceBaseline } from './observe';
 import { makeScenario, type Scenario } from './scenario';
 import { readStockLedger, stockLedgerTables } from './stock-ledger';
 import type { SoakTarget } from './target';
@@ -43,6 +44,14 @@ export async function runSoak(target: SoakTarget, options: SoakOptions): Promise
   const started = Date.now();
   const scenario = makeScenario(options.orders, options.seed);
   const plan = faultPlan(options.orders);
+  // What the queues held before the soak: in a shared local cloud (the e2e suite's), earlier tests
+  // leave dead letters on purpose. The soak judges what came after.
+  const sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: target.sqsEndpoint });
+  const baseline = await queueDepths(sqs, target.stage).finally(() => sqs.destroy());
+  const look = async (orderIds: readonly string[]) => {
+    const seen = await observe(target, orderIds);
+    return { ...seen, queues: sinceBaseline(seen.queues, baseline) };
+  };
   const arm = async (specs: unknown[]) => {
     const armed = await api.post('/_local/faults', specs);
     if (armed.status !== 201) throw new Error(`arming faults answered ${armed.status}: ${JSON.stringify(armed.body)}`);
@@ -87,7 +96,7 @@ export async function runSoak(target: SoakTarget, options: SoakOptions): Promise
   const orderIds = driven.orders.map((o) => o.orderId);
   const deadLetterQueues = declaredDeadLetterQueues(await loadManifests(), target.stage);
   const deadline = Date.now() + target.paymentWindowSeconds * 1000 + (options.quietTimeoutMs ?? 120_000);
-  let observation = await observe(target, orderIds);
+  let observation = await look(orderIds);
   let stillMoving = inFlight(observation, deadLetterQueues);
   let calm = 0;
   while (Date.now() < deadline) {
@@ -95,7 +104,7 @@ export async function runSoak(target: SoakTarget, options: SoakOptions): Promise
     calm = stillMoving.length === 0 ? calm + 1 : 0;
     if (calm >= 2) break;
     await sleep(3000);
-    observation = await observe(target, orderIds);
+    observation = await look(orderIds);
     const moving = inFlight(observation, deadLetterQueues);
     if (moving.join() !== stillMoving.join()) log(moving.length ? `still moving: ${moving.join('; ')}` : 'quiet');
     stillMoving = moving;

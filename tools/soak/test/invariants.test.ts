@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judge } from '../src/invariants';
-import type { ObservedCharge, ObservedOrder, Observation } from '../src/observe';
+import { type ObservedCharge, type ObservedOrder, type Observation, sinceBaseline } from '../src/observe';
 import type { StockLedgerReport } from '../src/stock-ledger';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
@@ -128,5 +128,29 @@ describe('the soak judges the shop by its invariants', () => {
       violations: [{ productId: 'p1', problem: 'off by 1', ledger: balanced.products[0]! }],
     };
     expect(violations(quietShop(), stock)).toEqual(['p1: off by 1']);
+  });
+});
+
+describe('the queues the soak judges', () => {
+  it('counts only what came to a queue after the soak began: earlier dead letters are not its own', () => {
+    const baseline = new Map([
+      ['shop-local-notification-service-failed-notifications', 3],
+      ['shop-local-payment-service-payment-events-dlq', 0],
+      ['shop-local-order-service-orders', 2],
+    ]);
+    const now = new Map([
+      ['shop-local-notification-service-failed-notifications', 3],
+      ['shop-local-payment-service-payment-events-dlq', 1],
+      ['shop-local-order-service-orders', 0],
+      ['shop-local-new-queue', 4],
+    ]);
+    expect(sinceBaseline(now, baseline)).toEqual(
+      new Map([
+        ['shop-local-notification-service-failed-notifications', 0],
+        ['shop-local-payment-service-payment-events-dlq', 1],
+        ['shop-local-order-service-orders', 0],
+        ['shop-local-new-queue', 4],
+      ]),
+    );
   });
 });
