@@ -53,7 +53,15 @@ const functionArn = (ref: string) => {
 };
 
 /** The actions AWS only grants on Resource "*", and why (see WILDCARD_RESOURCE_ACTIONS and LOG_DELIVERY_ACTIONS). */
+/** What active tracing lets a function write to X-Ray (AWSXRayDaemonWriteAccess's write actions). */
+const XRAY_WRITE = { Sid: 'XRayWrite', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] };
+
 const WILDCARD_EXCEPTIONS = new Set([
+  // X-Ray's write and sampling actions have no resource types
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
   // no resource type for a task token
   'states:SendTaskSuccess',
   'states:SendTaskFailure',
@@ -175,7 +183,10 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       const policies = resources(stack, 'aws_iam_role_policy').filter(([, p]) => p['role'] === ref('aws_iam_role', roleId, 'id'));
       expect(policies, `${manifest.name}/${fn}`).toHaveLength(1);
       const secrets = paymentSecretStatements(manifest.functions[fn]!, { stage: STAGE, region: TF.region, accountId: TF.account, keyArn: TF.platform('payment-provider/secrets-key-arn') });
-      expect(JSON.parse(policies[0]![1]['policy']), `${manifest.name}/${fn}`).toEqual({ ...functionPolicy(manifest, fn, context), Statement: [...functionPolicy(manifest, fn, context).Statement, ...secrets] });
+      expect(JSON.parse(policies[0]![1]['policy']), `${manifest.name}/${fn}`).toEqual({ ...functionPolicy(manifest, fn, context), Statement: [...functionPolicy(manifest, fn, context).Statement, ...secrets, XRAY_WRITE] });
+      // Active tracing and Lambda's logging controls (decision 102).
+      expect(lambdaBlock['tracing_config'], `${manifest.name}/${fn}`).toEqual({ mode: 'Active' });
+      expect(lambdaBlock['logging_config'], `${manifest.name}/${fn}`).toMatchObject({ log_format: 'JSON', application_log_level: 'INFO' });
     }
     for (const stack of Object.values(stacks)) expect(resources(stack, 'aws_iam_role_policy_attachment')).toEqual([]);
   });
@@ -345,6 +356,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
         const [, block] = resourceWith(stack, 'aws_sfn_state_machine', 'name', name(manifest.name, machine));
         const file = JSON.parse(readFileSync(join(root, def.definition), 'utf8')) as object;
         expect(JSON.parse(unescapeTerraform(block['definition'])), `${manifest.name}/${machine}`).toEqual(renderDefinition(file, functionArn));
+        expect(block['tracing_configuration'], `${manifest.name}/${machine} traces`).toEqual({ enabled: true });
         const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(block['role_arn'])?.[1] ?? '';
         const [, policy] = resourceWith(stack, 'aws_iam_role_policy', 'role', ref('aws_iam_role', roleId, 'id'));
         const invokes = (JSON.parse(policy['policy']).Statement as { Action: string[]; Resource: string[] }[]).filter((s) => s.Action.includes('lambda:InvokeFunction'));

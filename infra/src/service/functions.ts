@@ -12,7 +12,7 @@ import {
   type PlatformVariable,
 } from '@shop/common';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
-import { functionPolicy, type PaymentSecretsContext, paymentSecretStatements, type PolicyContext, type PolicyDocument } from '../iam';
+import { functionPolicy, type PaymentSecretsContext, paymentSecretStatements, type PolicyContext, type PolicyDocument, type PolicyStatement } from '../iam';
 import { LAYER_PARAMETERS, parameterName } from '../platform/platform-parameters';
 import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, LIVE_ALIAS } from '../stacks/lambda-runtime';
 import { fittingName } from '../stacks/resource-names';
@@ -92,8 +92,13 @@ function paymentSecretsContext(stack: ServiceStack): PaymentSecretsContext {
 export function deployedFunctionPolicy(stack: ServiceStack, name: string): PolicyDocument {
   const document = functionPolicy(stack.manifest, name, policyContext(stack));
   const def = stack.manifest.functions[name];
-  return def ? { ...document, Statement: [...document.Statement, ...paymentSecretStatements(def, paymentSecretsContext(stack))] } : document;
+  return def
+    ? { ...document, Statement: [...document.Statement, ...paymentSecretStatements(def, paymentSecretsContext(stack)), XRAY_WRITE] }
+    : document;
 }
+
+/** Active tracing: Lambda sends the function's segments to X-Ray (AWSXRayDaemonWriteAccess's two write actions; X-Ray has no resource ARNs). */
+const XRAY_WRITE: PolicyStatement = { Sid: 'XRayWrite', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] };
 
 /**
  * Each function of the service: its zip (the bundle as `index.js`), its log group with the
@@ -140,6 +145,11 @@ export function serviceFunctions(stack: ServiceStack): void {
       sourceCodeHash: Fn.filebase64sha256(code.path),
       layers,
       environment: { variables: functionEnvironmentVariables(stack.manifest, name, sources) },
+      // One trace per request across invokes, queues, topics, rules and the state machine: the SDK
+      // sends the trace header and the services carry it (decision 102).
+      tracingConfig: { mode: 'Active' },
+      // Lambda's logging controls: the level reaches the logger as AWS_LAMBDA_LOG_LEVEL; the lines are JSON already.
+      loggingConfig: { logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'WARN', logGroup: logGroup.name },
       publish: true,
       // Lambda would create the log group itself, without retention, if it wrote first.
       dependsOn: [logGroup, policy],

@@ -57,6 +57,7 @@ export function serviceStateMachines(stack: ServiceStack): void {
       }),
     });
     const statements: object[] = [{ Sid: 'Logs1', Effect: 'Allow', Action: LOG_DELIVERY_ACTIONS, Resource: ['*'] }];
+    statements.push({ Sid: 'XRayWrite', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], Resource: '*' });
     if (tasks.length > 0) {
       const functionArns = tasks.map((ref) => functionArn(stack, ref)).sort();
       statements.unshift({ Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: functionArns });
@@ -73,6 +74,8 @@ export function serviceStateMachines(stack: ServiceStack): void {
       roleArn: role.arn,
       definition: renderForTerraform(asl, (ref) => functionArn(stack, ref)),
       loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: true, level: 'ERROR' },
+      // The execution joins the trace of the call that started it, and passes it to its tasks.
+      tracingConfiguration: { enabled: true },
       // Step Functions checks the role's log delivery permissions when it creates the machine.
       dependsOn: [policy],
     });

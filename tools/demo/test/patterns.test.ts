@@ -15,6 +15,8 @@ const entry = (overrides: Partial<TraceEntry>): TraceEntry => ({
   durationMs: 42,
   layers: ['common-utils', 'auth-layer'],
   correlationIds: ['c-1'],
+  traceId: '1-6b14a580-0123456789abcdef01234567',
+  id: '53995c3f42cd8ad8',
   ...overrides,
 });
 

@@ -16,6 +16,7 @@ import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { listen, readBody } from './http-server';
 import type { InvokeResult, LambdaRuntime } from './lambda-runtime';
 import { RouteTable } from './route-table';
+import { newTraceId, parseTraceHeader } from './trace-context';
 import { applyCors, type CorsPolicy } from './web/cors';
 
 export interface RouteBinding {
@@ -109,8 +110,11 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const authorizer =
       route.auth.kind === 'signed-in' ? await authorize(request.headers.authorization, options.verifier) : undefined;
     const event = buildEvent(request, { route, rawPath, rawQueryString, pathParameters, body: read.body, requestId, authorizer });
-    const result = await options.runtime.invoke(route.functionName, event);
-    return { ...integrationResponse(result), functionName: route.functionName, coldStart: result.coldStart };
+    // A request with a trace header continues its trace; any other starts one, as Lambda's active tracing does.
+    const trace = parseTraceHeader(request.headers['x-amzn-trace-id']) ?? { traceId: newTraceId() };
+    const result = await options.runtime.invoke(route.functionName, event, { trace });
+    const answer = integrationResponse(result);
+    return { ...answer, headers: { ...answer.headers, 'x-amzn-trace-id': `Root=${trace.traceId}` }, functionName: route.functionName, coldStart: result.coldStart };
   }
 
   const server = createServer((request, response) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, type ListeningServer, readBody } from './http-server';
+import { parseTraceHeader, runInTrace } from './trace-context';
 
 /**
  * An AWS JSON protocol endpoint (1.0 or 1.1), as the SDK's clients speak it: one `POST /` per
@@ -57,7 +58,8 @@ export function startAwsJsonApi(options: AwsJsonApiOptions): Promise<ListeningSe
       return fail(response, { code: 'SerializationException', message: 'Request body is not JSON' });
     }
     try {
-      send(response, 200, operation(body));
+      // What the operation starts (an execution, a rule's targets) continues the caller's trace.
+      send(response, 200, runInTrace(parseTraceHeader(request.headers['x-amzn-trace-id']), () => operation(body)));
     } catch (error) {
       const apiError = options.apiError(error);
       if (apiError) return fail(response, apiError);

@@ -12,6 +12,7 @@ import type { LambdaRuntime } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import { Outbox } from './outbox';
 import { LocalScheduler } from './scheduler/local-scheduler';
+import { currentTraceHeader } from './trace-context';
 import { startSesApi } from './ses/sesv2-api';
 import { LocalSns } from './sns/local-sns';
 import { startSnsApi } from './sns/sns-api';
@@ -94,7 +95,12 @@ export async function startMessaging(options: MessagingOptions): Promise<Messagi
     deliver: {
       lambda: (functionName, event) => invokeAsync(functionName, event, { pattern: 'eventbridge', via: `${event.source} ${event['detail-type']}` }),
       sns: async (topicArn, message) => void sns.publish({ TopicArn: topicArn, Message: message }),
-      sqs: async (queueUrl, body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }))),
+      sqs: async (queueUrl, body) => {
+        // The message carries the trace of the event that the rule delivered, as EventBridge does.
+        const traceHeader = currentTraceHeader();
+        const MessageSystemAttributes = traceHeader ? { AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } } : undefined;
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, ...(MessageSystemAttributes && { MessageSystemAttributes }) }));
+      },
     },
     log: (line) => log(`eventbridge: ${line}`),
   });

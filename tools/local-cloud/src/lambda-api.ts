@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { listen, readBody } from './http-server';
 import { type ErrorPayload, functionArn, type LambdaRuntime, parseFunctionReference } from './lambda-runtime';
 import type { InvocationOrigin } from './trace';
+import { parseTraceHeader, runInTrace } from './trace-context';
 
 /** Lambda's limit for a request or response payload (synchronous invoke). */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -91,16 +92,18 @@ export async function startLambdaApi(runtime: LambdaRuntime, options: LambdaApiO
     }
 
     const invocationType = request.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    // The invoked function continues the caller's trace (the SDK sends it as X-Amzn-Trace-Id).
+    const trace = parseTraceHeader(request.headers['x-amzn-trace-id']) ?? null;
     if (invocationType === 'DryRun') return send(response, 204, undefined, { 'x-amzn-requestid': requestId });
     if (invocationType === 'Event') {
-      invokeAsync({ functionName: name, requestId, event, origin: { pattern: 'async-invoke', via: 'InvocationType: Event' } });
+      runInTrace(trace, () => invokeAsync({ functionName: name, requestId, event, origin: { pattern: 'async-invoke', via: 'InvocationType: Event' } }));
       return send(response, 202, undefined, { 'x-amzn-requestid': requestId });
     }
     if (invocationType !== 'RequestResponse') {
       return fail(400, 'InvalidParameterValueException', `Unsupported invocation type: ${String(invocationType)}`);
     }
 
-    const result = await runtime.invoke(name, event, { requestId, origin: { pattern: 'sync-invoke', via: 'InvocationType: RequestResponse' } });
+    const result = await runtime.invoke(name, event, { requestId, origin: { pattern: 'sync-invoke', via: 'InvocationType: RequestResponse' }, trace });
     let body = JSON.stringify(result.ok ? result.payload : result.error);
     let functionError = !result.ok;
     if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES) {

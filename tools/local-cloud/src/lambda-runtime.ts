@@ -8,6 +8,7 @@ import { transformSync } from 'esbuild';
 import type { FaultInjector } from './faults';
 import type { ErrorPayload, InvokeMessage, ResultMessage, WorkerData } from './lambda-worker';
 import type { InvocationOrigin } from './trace';
+import { currentTrace, formatTraceHeader, newSegmentId, newTraceId, type TraceParent } from './trace-context';
 
 export type { ErrorPayload } from './lambda-worker';
 
@@ -37,6 +38,13 @@ export interface RuntimeLogLine {
   line: string;
 }
 
+/** Where an invocation sits in its trace: the trace, its own segment, and the segment that called it. */
+export interface InvocationSegment {
+  traceId: string;
+  id: string;
+  parentId?: string;
+}
+
 /** One finished invocation, for tracing; `origin` is what the caller said carried it. */
 export interface InvocationReport {
   functionName: string;
@@ -44,6 +52,19 @@ export interface InvocationReport {
   origin?: InvocationOrigin;
   event: unknown;
   result: InvokeResult;
+  segment: InvocationSegment;
+}
+
+export interface InvokeOptions {
+  /** A caller that already answered with one (an `Event` invoke) keeps it. */
+  requestId?: string;
+  /** What carried the event, for the trace. */
+  origin?: InvocationOrigin;
+  /**
+   * The trace this invocation continues; by default the one of the work that invokes it (see
+   * trace-context.ts), and `null` starts a trace of its own (a stream batch, a schedule).
+   */
+  trace?: TraceParent | null;
 }
 
 export interface LambdaRuntimeOptions {
@@ -149,21 +170,19 @@ export class LambdaRuntime {
     return [...this.registry.values()];
   }
 
-  /**
-   * `requestId` lets a caller that already answered with one (an `Event` invoke) keep it;
-   * `origin` says what carried the event, for the trace.
-   */
-  async invoke(name: string, event: unknown, options: { requestId?: string; origin?: InvocationOrigin } = {}): Promise<InvokeResult> {
+  async invoke(name: string, event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
     const fn = this.registry.get(name);
     if (!fn) throw new FunctionNotFoundError(name);
     if (this.stopped) throw new Error(`The Lambda runtime is stopped; cannot invoke ${name}`);
 
     const requestId = options.requestId ?? randomUUID();
+    const parent = options.trace === undefined ? currentTrace() : (options.trace ?? undefined);
+    const segment: InvocationSegment = { traceId: parent?.traceId ?? newTraceId(), id: newSegmentId(), ...(parent?.parentId && { parentId: parent.parentId }) };
     const injected = this.injectedFault(fn, requestId);
     if (injected?.kind === 'error') {
       const result: InvokeResult = { ok: false, error: injected.error, coldStart: false, durationMs: 0, requestId };
       this.onLog({ functionName: name, requestId, stream: 'stderr', line: `${new Date().toISOString()}\t${requestId}\tERROR\tInjected fault: ${injected.error.errorMessage}` });
-      this.onInvoke?.({ functionName: name, requestId, ...(options.origin && { origin: options.origin }), event, result });
+      this.onInvoke?.({ functionName: name, requestId, ...(options.origin && { origin: options.origin }), event, result, segment });
       return result;
     }
     const pool = this.pool(name);
@@ -188,9 +207,10 @@ export class LambdaRuntime {
       if (this.stopped) throw new Error(`The Lambda runtime is stopped; cannot invoke ${name}`);
     }
     const started = performance.now();
-    const outcome = await instance.run(requestId, event, injected?.kind === 'kill' ? injected.kill : undefined);
+    const traceHeader = formatTraceHeader(segment.traceId, segment.id);
+    const outcome = await instance.run(requestId, event, traceHeader, injected?.kind === 'kill' ? injected.kill : undefined);
     const result: InvokeResult = { ...outcome, coldStart, durationMs: Math.round(performance.now() - started), requestId };
-    this.onInvoke?.({ functionName: name, requestId, ...(options.origin && { origin: options.origin }), event, result });
+    this.onInvoke?.({ functionName: name, requestId, ...(options.origin && { origin: options.origin }), event, result, segment });
     return result;
   }
 
@@ -333,12 +353,13 @@ class Instance {
   }
 
   /** `kill`: end the instance this far into the handler (an injected timeout or crash), its work half done. */
-  run(requestId: string, event: unknown, kill?: Kill): Promise<Outcome> {
+  /** `traceHeader`: the invocation's `_X_AMZN_TRACE_ID`, its own segment as the parent of what it calls. */
+  run(requestId: string, event: unknown, traceHeader: string, kill?: Kill): Promise<Outcome> {
     clearTimeout(this.idleTimer);
     this.worker.ref();
     this.lastRequestId = requestId;
     const timeoutMs = this.fn.timeoutSeconds * 1000;
-    const message: InvokeMessage = { type: 'invoke', requestId, payload: JSON.stringify(event) ?? 'null', timeoutMs };
+    const message: InvokeMessage = { type: 'invoke', requestId, payload: JSON.stringify(event) ?? 'null', timeoutMs, traceHeader };
     return new Promise<Outcome>((resolve) => {
       const timeOut = (errorMessage: string) => {
         this.log('stderr', `${new Date().toISOString()} ${requestId} ${errorMessage}`);

@@ -28,6 +28,8 @@ export interface InvokeMessage {
   payload: string;
   /** The function's timeout; it runs from the end of init, as on Lambda, not from dispatch. */
   timeoutMs: number;
+  /** `Root=…;Parent=…;Sampled=1`: Lambda sets it as `_X_AMZN_TRACE_ID` for each invocation. */
+  traceHeader: string;
 }
 
 /** Lambda's error payload (what `Invoke` returns with `X-Amz-Function-Error: Unhandled`). */
@@ -70,7 +72,9 @@ port.on('message', (message: InvokeMessage) => {
   void invoke(message).then((result) => port.postMessage(result));
 });
 
-async function invoke({ requestId, payload, timeoutMs }: InvokeMessage): Promise<ResultMessage> {
+async function invoke({ requestId, payload, timeoutMs, traceHeader }: InvokeMessage): Promise<ResultMessage> {
+  // Set before init too, as Lambda's runtime does: the AWS SDK sends it on with every request.
+  process.env['_X_AMZN_TRACE_ID'] = traceHeader;
   try {
     handler ??= loadHandler();
   } catch (error) {

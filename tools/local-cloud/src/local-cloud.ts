@@ -225,7 +225,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       metrics.noteLog(line);
       showLog(line);
     },
-    onInvoke: ({ functionName, requestId, origin, event, result }) => {
+    onInvoke: ({ functionName, requestId, origin, event, result, segment }) => {
       const carrier = origin ?? originOfEvent(event);
       usage?.invocation(functionName, result.durationMs);
       if (carrier?.pattern === 'sqs') usage?.sqsBatchDelivered();
@@ -236,6 +236,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         functionName,
         requestId,
         ...carrier,
+        ...segment,
         ok: result.ok,
         coldStart: result.coldStart,
         durationMs: result.durationMs,

@@ -8,14 +8,15 @@ import type { PaymentProvider } from './payment-provider';
 import type { LocalScheduler } from './scheduler/local-scheduler';
 import { statePath } from './step-functions/execution-history';
 import type { StepFunctions } from './step-functions/step-functions';
-import type { DeliveryTrace } from './trace';
+import { type DeliveryTrace, formatWaterfall, waterfall } from './trace';
 
 /**
  * The local cloud's own pages, beside the shop's API under `/_local/` (they do not exist on
  * AWS, where CloudWatch, X-Ray and the mail providers play their part):
  *
  * - `GET /_local/outbox[?to=<address>&channel=email|sms]`: the e-mails and text messages sent;
- * - `GET /_local/trace[?correlationId=<id>]`: every invocation, with what carried it;
+ * - `GET /_local/trace[?correlationId=<id>|traceId=<id>]`: every invocation, with what carried it,
+ *   its trace and the segment that called it; for one order or trace, also as a waterfall;
  * - `GET /_local/events[?detailType=<type>]`: the events the bus took, with the rules they matched;
  * - `GET /_local/payments[?orderId=<id>]`: the payment provider's charges, with their refunds and
  *   webhooks, and its ledger (what it charged and refunded, by currency), as its dashboard would;
@@ -60,7 +61,13 @@ export function localConsole(parts: {
     }
     if (method === 'GET' && path === '/_local/trace') {
       const correlationId = query.get('correlationId');
-      return { status: 200, body: { invocations: parts.trace.list(correlationId ? { correlationId } : {}) } };
+      const traceId = query.get('traceId');
+      if (traceId !== null && !/^1-[0-9a-f]{8}-[0-9a-f]{24}$/.test(traceId)) return badRequest('traceId', 'must be an X-Ray trace id: 1-<8 hex digits>-<24 hex digits>');
+      const invocations = parts.trace.list({ ...(correlationId && { correlationId }), ...(traceId && { traceId }) });
+      if (!correlationId && !traceId) return { status: 200, body: { invocations } };
+      // One order (or one trace): its invocations as a waterfall, and the traces it spans.
+      const rows = waterfall(invocations);
+      return { status: 200, body: { invocations, traceIds: [...new Set(invocations.map((i) => i.traceId))], waterfall: rows, text: formatWaterfall(rows) } };
     }
     if (method === 'GET' && path === '/_local/events') {
       const detailType = query.get('detailType');

@@ -38,6 +38,10 @@ export interface TraceEntry {
   /** The layers the function loaded its shared code from. */
   layers: string[];
   correlationIds: string[];
+  /** The X-Ray trace the invocation belongs to, its own segment, and the segment of its caller. */
+  traceId: string;
+  id: string;
+  parentId?: string;
 }
 
 /**
@@ -58,7 +62,7 @@ export class DeliveryTrace {
     private readonly capacity = 5000,
   ) {}
 
-  record(entry: Omit<TraceEntry, 'at' | 'service' | 'function' | 'layers' | 'correlationIds'> & { at?: string }): void {
+  record(entry: Omit<TraceEntry, 'at' | 'service' | 'function' | 'layers' | 'correlationIds'> & { at?: string }): TraceEntry {
     const known = this.describe(entry.functionName);
     const recorded: TraceEntry = {
       ...entry,
@@ -77,6 +81,7 @@ export class DeliveryTrace {
       const gone = this.entries.shift();
       if (gone) this.byRequest.delete(gone.requestId);
     }
+    return recorded;
   }
 
   /** Reads the correlation id off a function's JSON log line, for the invocation that wrote it. */
@@ -99,12 +104,60 @@ export class DeliveryTrace {
     for (const entry of entries) if (!entry.correlationIds.includes(correlationId)) entry.correlationIds.push(correlationId);
   }
 
-  /** In the order they started; with a correlation id, only the invocations that logged it. */
-  list(filter: { correlationId?: string } = {}): TraceEntry[] {
-    const { correlationId } = filter;
-    const entries = correlationId ? this.entries.filter((e) => e.correlationIds.includes(correlationId)) : [...this.entries];
+  /** In the order they started; with a correlation id, only the invocations that logged it; with a trace id, its trace. */
+  list(filter: { correlationId?: string; traceId?: string } = {}): TraceEntry[] {
+    const { correlationId, traceId } = filter;
+    const entries = this.entries.filter(
+      (e) => (!correlationId || e.correlationIds.includes(correlationId)) && (!traceId || e.traceId === traceId),
+    );
     return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
+}
+
+/** One row of a waterfall: an invocation, how deep it sits under the invocation that caused it, and when it ran. */
+export interface WaterfallRow extends TraceEntry {
+  depth: number;
+  /** Milliseconds from the first invocation's start. */
+  offsetMs: number;
+}
+
+/**
+ * The invocations of one order as a waterfall, the way X-Ray's trace view draws one: each under
+ * the invocation that called it (by segment), in the order they started. A root is an invocation
+ * nothing in the set called: an API request, a stream batch, a schedule, a webhook from outside.
+ */
+export function waterfall(entries: readonly TraceEntry[]): WaterfallRow[] {
+  const sorted = [...entries].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const ids = new Set(sorted.map((e) => e.id));
+  const children = new Map<string, TraceEntry[]>();
+  const roots: TraceEntry[] = [];
+  for (const entry of sorted) {
+    if (entry.parentId && ids.has(entry.parentId) && entry.parentId !== entry.id) {
+      children.set(entry.parentId, [...(children.get(entry.parentId) ?? []), entry]);
+    } else roots.push(entry);
+  }
+  const start = sorted[0] ? Date.parse(sorted[0].at) : 0;
+  const rows: WaterfallRow[] = [];
+  const visit = (entry: TraceEntry, depth: number) => {
+    rows.push({ ...entry, depth, offsetMs: Date.parse(entry.at) - start });
+    for (const child of children.get(entry.id) ?? []) visit(child, depth + 1);
+  };
+  for (const root of roots) visit(root, 0);
+  return rows;
+}
+
+/** The waterfall as text, one invocation a line: for the demo, a terminal, a bug report. */
+export function formatWaterfall(rows: readonly WaterfallRow[], width = 40): string {
+  const end = Math.max(1, ...rows.map((r) => r.offsetMs + r.durationMs));
+  const lines = rows.map((r) => {
+    const from = Math.floor((r.offsetMs / end) * width);
+    const length = Math.max(1, Math.round((r.durationMs / end) * width));
+    const bar = `${' '.repeat(from)}${'█'.repeat(Math.min(length, width - from))}`.padEnd(width);
+    const name = `${'  '.repeat(r.depth)}${r.service}/${r.function}`;
+    const notes = [r.coldStart ? 'cold' : '', r.ok ? '' : `ERROR ${r.error ?? ''}`].filter(Boolean).join(', ');
+    return `${String(r.offsetMs).padStart(6)} ms |${bar}| ${String(r.durationMs).padStart(5)} ms  ${name.padEnd(44)} ${`${r.pattern} (${r.via})`.padEnd(48)} ${notes}`.trimEnd();
+  });
+  return lines.join('\n');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryTrace, originOfEvent } from '../src/trace';
+import { DeliveryTrace, formatWaterfall, originOfEvent, type TraceEntry, waterfall } from '../src/trace';
 
 const describeFn = (name: string) => (name === 'shop-local-order-service-create-order' ? { service: 'order-service', function: 'create-order', layers: ['common-utils'] } : undefined);
 const invocation = (requestId: string, at: string) => ({
@@ -11,6 +11,8 @@ const invocation = (requestId: string, at: string) => ({
   ok: true,
   coldStart: false,
   durationMs: 5,
+  traceId: '1-6752a000-0123456789abcdef01234567',
+  id: requestId.padEnd(16, '0').slice(0, 16),
 });
 
 describe('the delivery trace', () => {
@@ -47,5 +49,43 @@ describe('the delivery trace', () => {
     expect(originOfEvent({ 'detail-type': 'OrderPaid', source: 'shop.orders', detail: {} })).toEqual({ pattern: 'eventbridge', via: 'shop.orders OrderPaid' });
     expect(originOfEvent({ requestContext: { http: { method: 'GET' }, routeKey: 'GET /cart' } })).toEqual({ pattern: 'api-gateway', via: 'GET /cart' });
     expect(originOfEvent({ orderId: 'o-1' })).toBeUndefined();
+  });
+
+  it('draws one order as a waterfall: each invocation under the one that called it, roots for what nothing in the set called', () => {
+    const entry = (id: string, at: string, durationMs: number, parentId?: string, overrides: Partial<TraceEntry> = {}): TraceEntry => ({
+      at,
+      functionName: id,
+      service: 'svc',
+      function: id,
+      requestId: id,
+      pattern: 'sync-invoke',
+      via: 'InvocationType: RequestResponse',
+      ok: true,
+      coldStart: false,
+      durationMs,
+      layers: [],
+      correlationIds: ['order-1'],
+      traceId: '1-6752a000-0123456789abcdef01234567',
+      id,
+      ...(parentId && { parentId }),
+      ...overrides,
+    });
+    const rows = waterfall([
+      entry('stream', '2026-12-01T10:00:00.300Z', 10, undefined, { pattern: 'dynamodb-stream', traceId: '1-6752a000-ffffffffffffffffffffffff' }),
+      entry('child', '2026-12-01T10:00:00.050Z', 20, 'api'),
+      entry('api', '2026-12-01T10:00:00.000Z', 100, 'outside', { pattern: 'api-gateway', coldStart: true }),
+      entry('grandchild', '2026-12-01T10:00:00.060Z', 5, 'child', { ok: false, error: 'Error: no' }),
+    ]);
+    expect(rows.map((r) => [r.requestId, r.depth, r.offsetMs])).toEqual([
+      ['api', 0, 0],
+      ['child', 1, 50],
+      ['grandchild', 2, 60],
+      ['stream', 0, 300],
+    ]);
+    const text = formatWaterfall(rows).split('\n');
+    expect(text).toHaveLength(4);
+    expect(text[0]).toMatch(/^ +0 ms \|█+ +\| +100 ms {2}svc\/api .*api-gateway.*cold$/);
+    expect(text[2]).toContain('    svc/grandchild');
+    expect(text[2]).toMatch(/ERROR Error: no$/);
   });
 });

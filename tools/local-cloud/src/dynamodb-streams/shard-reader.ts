@@ -140,7 +140,7 @@ export class ShardReader {
       if (this.signal.aborted) return;
       const requestId = randomUUID();
       const event: DynamoDBStreamEvent = { Records: batch.map((r) => lambdaStreamRecord(r, { streamArn, region })) };
-      const result: InvocationAnswer = await runtime.invoke(functionName, event, { requestId }).catch((error: Error) => ({
+      const result: InvocationAnswer = await runtime.invoke(functionName, event, { requestId, trace: null }).catch((error: Error) => ({
         ok: false as const,
         error: { errorType: error.name, errorMessage: error.message },
       }));

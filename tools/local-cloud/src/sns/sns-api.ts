@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, type ListeningServer, readBody } from '../http-server';
 import { type LocalSns, type MessageAttributeValue, MAX_MESSAGE_BYTES, type PublishInput, SnsError } from './local-sns';
+import { parseTraceHeader, runInTrace } from '../trace-context';
 
 /**
  * The SNS API over HTTP, as the SDK's `SNSClient` (3.11xx) speaks it: the AWS Query protocol,
@@ -29,7 +30,8 @@ export async function startSnsApi(sns: LocalSns, options: { host?: string; port?
       if (action !== 'Publish') {
         throw new SnsError('InvalidAction', `The local SNS does not support ${action ? `the action ${action}` : 'a request without an Action'}; only Publish`);
       }
-      const { MessageId } = sns.publish(publishInput(params));
+      // The deliveries continue the publisher's trace, as SNS does with active tracing.
+      const { MessageId } = runInTrace(parseTraceHeader(request.headers['x-amzn-trace-id']), () => sns.publish(publishInput(params)));
       sendXml(
         response,
         200,

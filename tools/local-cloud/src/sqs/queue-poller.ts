@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type { LambdaRuntime } from '../lambda-runtime';
+import { parseTraceHeader } from '../trace-context';
 import { batchOutcome } from './batch-response';
 import type { LocalQueue } from './queues';
 import { sendableMessageAttributes, sqsRecord } from './sqs-event';
@@ -130,7 +131,9 @@ export class QueuePoller {
     const event: SQSEvent = {
       Records: batch.map((m) => sqsRecord(m, { queueArn: queue.arn, region }, this.receiveCounts.get(m.MessageId ?? '') ?? 1)),
     };
-    const result = await runtime.invoke(functionName, event).catch((error: Error) => ({
+    // Lambda continues the trace of the batch's first message (its AWSTraceHeader), or starts one.
+    const trace = parseTraceHeader(batch[0]?.Attributes?.['AWSTraceHeader']) ?? null;
+    const result = await runtime.invoke(functionName, event, { trace }).catch((error: Error) => ({
       ok: false as const,
       error: { errorType: error.name, errorMessage: error.message },
     }));

@@ -45,16 +45,17 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Li
     createServer((request, response) => {
       const sending = SEND_ACTIONS.has(String(request.headers['x-amz-target']));
       if (sending) options.onSend?.();
-      if (!faults || !sending) return handle(request, response);
-      // A send may meet an injected fault: read the request to know its queue, then hand it on whole.
+      if (!sending) return handle(request, response);
+      // A send may meet an injected fault and carries the sender's trace: read the request to know
+      // its queue and add the trace, then hand it on.
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const body = Buffer.concat(chunks);
+        const body = withTraceHeader(Buffer.concat(chunks), request.headers['x-amzn-trace-id']);
         const queueName = queueNameOf(body);
-        const ref = queueName === undefined ? undefined : faults.queueRef(queueName);
-        if (ref && faults.injector.take('queue-send-fail', ref)) return internalFailure(response, `fault injected: SendMessage to ${ref} failed`);
-        const hang = ref ? faults.injector.take('queue-send-hang', ref) : undefined;
+        const ref = queueName === undefined || !faults ? undefined : faults.queueRef(queueName);
+        if (ref && faults?.injector.take('queue-send-fail', ref)) return internalFailure(response, `fault injected: SendMessage to ${ref} failed`);
+        const hang = ref ? faults?.injector.take('queue-send-hang', ref) : undefined;
         if (hang) return void setTimeout(() => response.destroy(), hang.delayMs ?? 0).unref();
         handle(replay(request, body), response);
       });
@@ -78,6 +79,30 @@ function queueNameOf(body: Buffer): string | undefined {
     return typeof url === 'string' ? url.split('/').pop() : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * SQS keeps the sender's `X-Amzn-Trace-Id` as the message's `AWSTraceHeader` system attribute
+ * (a sender may also set it itself), and Lambda continues that trace when it delivers the message.
+ */
+function withTraceHeader(body: Buffer, header: string | string[] | undefined): Buffer {
+  const trace = Array.isArray(header) ? header[0] : header;
+  if (!trace) return body;
+  type Entry = { MessageSystemAttributes?: Record<string, unknown> };
+  const stamp = (entry: Entry) => {
+    if (!entry.MessageSystemAttributes?.['AWSTraceHeader']) {
+      entry.MessageSystemAttributes = { ...entry.MessageSystemAttributes, AWSTraceHeader: { DataType: 'String', StringValue: trace } };
+    }
+  };
+  try {
+    const request = JSON.parse(body.toString('utf8')) as Entry & { Entries?: unknown };
+    if (Array.isArray(request.Entries)) {
+      for (const entry of request.Entries as Entry[]) if (entry && typeof entry === 'object') stamp(entry);
+    } else stamp(request);
+    return Buffer.from(JSON.stringify(request));
+  } catch {
+    return body; // not JSON: the emulator answers it as SQS would
   }
 }
 
