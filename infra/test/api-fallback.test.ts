@@ -1,6 +1,6 @@
 import { MethodNotAllowedError, NotFoundError, errorBody } from '@shop/common';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
-import { RouteTable } from '@shop/local-cloud/src/route-table';
+import { RouteTable } from '@shop/local-cloud';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { knownRoutes, type KnownRoutes } from '../src/api-fallback/known-routes';
 import { fallbackAnswer } from '../src/api-fallback/route-answer';

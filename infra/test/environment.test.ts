@@ -1,5 +1,5 @@
 import { physicalName, type ServiceManifest } from '@shop/common';
-import { functionEnvironment, type WiringContext } from '@shop/local-cloud/src/wiring';
+import { functionEnvironment, type WiringContext } from '@shop/local-cloud';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { findRepoRoot, loadServices } from '@shop/manifests';
 import { readStacks, resourceWith, type TerraformJson, TF } from './support/terraform-json';

@@ -1,3 +1,4 @@
-import base from '../../eslint.config.mjs';
+import base, { domainHasNoIo } from '../../eslint.config.mjs';
 
-export default base;
+// The shop's entities and value types: domain through and through, so no I/O anywhere in src.
+export default [...base, domainHasNoIo(['src/**/*.ts'])];

@@ -2,6 +2,7 @@ import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { CatalogProduct } from '@shop/domain';
 import { accessTokenClaims } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
+import { warmCatalog } from '../src/adapters/cached-catalog';
 import type { CartLineRecord, CartRecord } from '../src/domain/cart-record';
 
 export const TABLE = 'shop-test-cart-service-carts';
@@ -56,6 +57,8 @@ export function withCartEnvironment(): void {
   beforeEach(() => {
     vi.stubEnv('CARTS_TABLE', TABLE);
     vi.stubEnv('PRODUCT_SERVICE_GET_PRODUCTS_FUNCTION', GET_PRODUCTS_FUNCTION);
+    // Each test answers the catalogue its own way: nothing a test before it read may be remembered.
+    warmCatalog.clear();
   });
   afterEach(() => {
     vi.unstubAllEnvs();

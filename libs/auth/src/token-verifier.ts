@@ -1,4 +1,4 @@
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { CognitoJwtVerifier as Verifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
 
@@ -14,8 +14,19 @@ export interface TokenVerifier {
   verify(token: string): Promise<CognitoAccessTokenPayload>;
 }
 
-/** Verifies Cognito access tokens: signature, issuer, expiry, `token_use` and `client_id`. */
+/**
+ * Verifies Cognito access tokens: signature, issuer, expiry, `token_use` and `client_id`.
+ *
+ * `aws-jwt-verify` is required here, when a verifier is made, not at the top of the module: it
+ * loads node's https, tls and crypto as it loads, and this module ships in the auth layer that
+ * every HTTP function loads in its cold start, where API Gateway has already verified the token
+ * and nothing calls this (docs/performance.md, "Cold start"). `require`, not `import()`: the
+ * local cloud matches the package's error classes by `instanceof`, so both must be the same
+ * CommonJS copy.
+ */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CognitoJwtVerifier } = require('aws-jwt-verify') as { CognitoJwtVerifier: typeof Verifier };
   const verifier = CognitoJwtVerifier.create({
     userPoolId: options.userPoolId,
     tokenUse: 'access',

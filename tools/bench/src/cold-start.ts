@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
-import { delimiter } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Bundle } from '@shop/bundle-size';
-import { summarize, type Summary } from './stats';
+import { median, summarize, type Summary } from './stats';
 
 export { type Bundle, findBundles } from '@shop/bundle-size';
 
 export interface ColdStartSample {
+  /** `require` of the bundle alone. */
   loadMs: number;
+  /** From the start of the node process until the handler is loaded: what Lambda reports as Init Duration, less the runtime's own client. */
+  initMs: number;
   heapUsedMb: number;
   rssMb: number;
 }
@@ -14,6 +18,7 @@ export interface ColdStartSample {
 export interface ColdStart {
   name: string;
   loadMs: Summary;
+  initMs: Summary;
   heapUsedMb: Summary;
   rssMb: Summary;
 }
@@ -22,17 +27,20 @@ export class ColdStartError extends Error {
   override name = 'ColdStartError';
 }
 
-// Runs in the child: nothing but the bundle is loaded before the clock starts. The result
-// goes out with a synchronous write so that exiting at once cannot lose it.
+// Runs in the child: nothing but the bundle is loaded before the clock stops. `performance.now()`
+// counts from the start of the process, so `initMs` holds node's own start-up as well, which a
+// hello-world handler pays too. The result goes out with a synchronous write so that exiting at
+// once cannot lose it.
 const CHILD_SCRIPT = `
 const { performance } = require('node:perf_hooks');
 const path = process.argv[1];
 const start = performance.now();
 const mod = require(path);
-const loadMs = performance.now() - start;
+const initMs = performance.now();
+const loadMs = initMs - start;
 const { heapUsed, rss } = process.memoryUsage();
 if (typeof mod.handler !== 'function') throw new Error(path + ' does not export a handler function');
-require('node:fs').writeSync(1, JSON.stringify({ loadMs, heapUsed, rss }) + '\\n');
+require('node:fs').writeSync(1, JSON.stringify({ loadMs, initMs, heapUsed, rss }) + '\\n');
 process.exit(0);
 `;
 
@@ -66,20 +74,87 @@ export function measureOnce(bundlePath: string, layerPaths: readonly string[] = 
         reject(new ColdStartError(`loading ${bundlePath} failed (exit ${code}): ${stderr.trim() || stdout.trim()}`));
         return;
       }
-      const { loadMs, heapUsed, rss } = JSON.parse(last) as { loadMs: number; heapUsed: number; rss: number };
-      resolve({ loadMs, heapUsedMb: heapUsed / MB, rssMb: rss / MB });
+      const { loadMs, initMs, heapUsed, rss } = JSON.parse(last) as { loadMs: number; initMs: number; heapUsed: number; rss: number };
+      resolve({ loadMs, initMs, heapUsedMb: heapUsed / MB, rssMb: rss / MB });
     });
   });
+}
+
+function summarizeSamples(name: string, samples: readonly ColdStartSample[]): ColdStart {
+  return {
+    name,
+    loadMs: summarize(samples.map((s) => s.loadMs)),
+    initMs: summarize(samples.map((s) => s.initMs)),
+    heapUsedMb: summarize(samples.map((s) => s.heapUsedMb)),
+    rssMb: summarize(samples.map((s) => s.rssMb)),
+  };
 }
 
 /** Median and minimum over `runs` cold starts, one after another so they do not compete for CPU. */
 export async function measureColdStart(bundle: Bundle, runs: number, layerPaths: readonly string[] = []): Promise<ColdStart> {
   const samples: ColdStartSample[] = [];
   for (let i = 0; i < runs; i++) samples.push(await measureOnce(bundle.path, layerPaths));
+  return summarizeSamples(bundle.name, samples);
+}
+
+/** The name the baseline goes by in tables. */
+export const BASELINE_NAME = 'hello-world (baseline)';
+
+/**
+ * A handler that does nothing, staged like the others: what node and Lambda's loading cost
+ * before any of our code. Every ratio is to this, measured in the same run.
+ */
+export function writeBaselineBundle(dir: string): Bundle {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'hello-world.js');
+  writeFileSync(path, "exports.handler = async () => ({ statusCode: 200, body: 'hello' });\n");
+  return { service: 'baseline', handler: 'hello-world', name: BASELINE_NAME, path };
+}
+
+export interface ColdStartRun {
+  baseline: ColdStart;
+  results: ColdStart[];
+}
+
+/**
+ * Every bundle `runs` times, in rounds: each round loads every bundle once, with the baseline
+ * loaded again before every `baselineEvery` bundles. So the load of a busy machine, which comes
+ * and goes over minutes, falls on the baseline and the handlers alike, and their ratio holds
+ * where the absolute times do not.
+ */
+export async function measureInterleaved(
+  bundles: readonly Bundle[],
+  baselineBundle: Bundle,
+  options: { runs: number; layerPaths?: readonly string[]; baselineEvery?: number; onRound?: (round: number) => void },
+): Promise<ColdStartRun> {
+  const { runs, layerPaths = [], baselineEvery = 8 } = options;
+  const baselineSamples: ColdStartSample[] = [];
+  const samples = new Map<string, ColdStartSample[]>(bundles.map((b) => [b.name, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const [i, bundle] of bundles.entries()) {
+      if (i % baselineEvery === 0) baselineSamples.push(await measureOnce(baselineBundle.path, layerPaths));
+      samples.get(bundle.name)?.push(await measureOnce(bundle.path, layerPaths));
+    }
+    options.onRound?.(round + 1);
+  }
+  if (baselineSamples.length === 0) {
+    for (let round = 0; round < runs; round++) baselineSamples.push(await measureOnce(baselineBundle.path, layerPaths));
+  }
   return {
-    name: bundle.name,
-    loadMs: summarize(samples.map((s) => s.loadMs)),
-    heapUsedMb: summarize(samples.map((s) => s.heapUsedMb)),
-    rssMb: summarize(samples.map((s) => s.rssMb)),
+    baseline: summarizeSamples(baselineBundle.name, baselineSamples),
+    results: bundles.map((b) => summarizeSamples(b.name, samples.get(b.name) ?? [])),
   };
+}
+
+/** A handler's cold start as a multiple of the baseline's, both medians of the same run. */
+export function initRatio(result: ColdStart, baseline: ColdStart): number {
+  return result.initMs.median / baseline.initMs.median;
+}
+
+/** The typical handler's ratio and the worst one's. */
+export function ratioSummary(run: ColdStartRun): { median: number; slowest: { name: string; ratio: number } } {
+  const ratios = run.results.map((r) => ({ name: r.name, ratio: initRatio(r, run.baseline) }));
+  if (ratios.length === 0) throw new RangeError('no handlers measured');
+  const slowest = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  return { median: median(ratios.map((r) => r.ratio)), slowest };
 }

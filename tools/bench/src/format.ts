@@ -1,34 +1,49 @@
-import type { ColdStart } from './cold-start';
-import { median } from './stats';
+import { initRatio, ratioSummary, type ColdStart, type ColdStartRun } from './cold-start';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mb = (value: number) => `${value.toFixed(1)} MB`;
+const times = (value: number) => `${value.toFixed(2)}×`;
 
 /** Slowest first; ties by name so the order is stable from run to run. */
 export function bySlowest(results: readonly ColdStart[]): ColdStart[] {
-  return [...results].sort((a, b) => b.loadMs.median - a.loadMs.median || a.name.localeCompare(b.name));
+  return [...results].sort((a, b) => b.initMs.median - a.initMs.median || a.name.localeCompare(b.name));
 }
 
-/** A plain-text table, one handler a row, slowest first, with the summed load times at the bottom. */
-export function formatTable(results: readonly ColdStart[]): string {
-  const header = ['handler', 'load median', 'load min', 'heap used', 'rss'];
-  const rows = bySlowest(results).map((r) => [r.name, ms(r.loadMs.median), ms(r.loadMs.min), mb(r.heapUsedMb.median), mb(r.rssMb.median)]);
+/**
+ * A plain-text table, the baseline first, then one handler a row, slowest first: the cold start
+ * (process start to handler loaded) and its ratio to the baseline's, the bundle's own `require`,
+ * memory after it; the summed load times at the bottom.
+ */
+export function formatTable(run: ColdStartRun): string {
+  const { baseline, results } = run;
+  const header = ['handler', 'cold start', '× baseline', 'load median', 'load min', 'heap used', 'rss'];
+  const row = (r: ColdStart) => [
+    r.name,
+    ms(r.initMs.median),
+    times(initRatio(r, baseline)),
+    ms(r.loadMs.median),
+    ms(r.loadMs.min),
+    mb(r.heapUsedMb.median),
+    mb(r.rssMb.median),
+  ];
   const sum = (pick: (r: ColdStart) => number) => results.reduce((acc, r) => acc + pick(r), 0);
-  const total = [`total (${results.length} handlers)`, ms(sum((r) => r.loadMs.median)), ms(sum((r) => r.loadMs.min)), '', ''];
-  const all = [header, ...rows, total];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-  const line = (row: string[]) =>
-    row
+  const total = [`total (${results.length} handlers)`, '', '', ms(sum((r) => r.loadMs.median)), ms(sum((r) => r.loadMs.min)), '', ''];
+  const all = [header, row(baseline), ...bySlowest(results).map(row), total];
+  const widths = header.map((_, i) => Math.max(...all.map((cells) => cells[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return all.map(line).join('\n');
 }
 
-/** One line for a commit message or a pull request: the typical handler and the worst one. */
-export function formatSummary(results: readonly ColdStart[]): string {
-  const slowest = bySlowest(results)[0];
-  if (slowest === undefined) return 'no handlers measured';
-  const typical = median(results.map((r) => r.loadMs.median));
-  return `median module load across ${results.length} handlers: ${ms(typical)}; slowest: ${slowest.name} ${ms(slowest.loadMs.median)}`;
+/** One line for a commit message or a pull request: the typical handler and the worst one, as ratios to the baseline. */
+export function formatSummary(run: ColdStartRun): string {
+  if (run.results.length === 0) return 'no handlers measured';
+  const { median, slowest } = ratioSummary(run);
+  return (
+    `cold start across ${run.results.length} handlers: median ${times(median)} hello-world's ` +
+    `(${ms(run.baseline.initMs.median)}); slowest: ${slowest.name} ${times(slowest.ratio)}`
+  );
 }

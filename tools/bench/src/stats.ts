@@ -16,3 +16,11 @@ export interface Summary {
 export function summarize(values: readonly number[]): Summary {
   return { median: median(values), min: Math.min(...values) };
 }
+
+/** The value below which `p` percent of the values lie (nearest rank). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new RangeError('percentile of no values');
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile takes 0 < p <= 100, not ${p}`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1] as number;
+}

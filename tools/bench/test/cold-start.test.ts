@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ColdStartError, findBundles, measureColdStart } from '../src/cold-start';
+import { BASELINE_NAME, ColdStartError, findBundles, initRatio, measureColdStart, measureInterleaved, ratioSummary, writeBaselineBundle } from '../src/cold-start';
 
 function distWith(files: Record<string, string>): string {
   const dist = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -52,5 +52,26 @@ describe('cold start', () => {
     const failure = await measureColdStart(bundle!, 1).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ColdStartError);
     expect((failure as Error).message).toMatch(/broken\.js.*does not export a handler/s);
+  });
+});
+
+describe('cold starts against a baseline', () => {
+  it('loads every bundle and the hello-world baseline in the same rounds and gives their ratio', SPAWNS, async () => {
+    const dist = distWith({
+      'cart-service/get-cart.js': 'exports.handler = async () => ({ statusCode: 200 });',
+      // Busy for ~60 ms as it loads: clearly slower than the baseline.
+      'cart-service/slow.js': 'const end = Date.now() + 60; while (Date.now() < end); exports.handler = async () => ({ statusCode: 200 });',
+    });
+    const baseline = writeBaselineBundle(join(dist, '..', `${dist.split('/').pop()}-baseline`));
+    const rounds: number[] = [];
+    const run = await measureInterleaved(findBundles(dist), baseline, { runs: 2, baselineEvery: 1, onRound: (r) => rounds.push(r) });
+    expect(rounds).toEqual([1, 2]);
+    expect(run.baseline.name).toBe(BASELINE_NAME);
+    expect(run.results.map((r) => r.name)).toEqual(['cart-service/get-cart', 'cart-service/slow']);
+    for (const r of [run.baseline, ...run.results]) expect(r.initMs.median).toBeGreaterThan(r.loadMs.median);
+    const slow = run.results.find((r) => r.name === 'cart-service/slow')!;
+    expect(slow.loadMs.min).toBeGreaterThanOrEqual(59);
+    expect(initRatio(slow, run.baseline)).toBeGreaterThan(1);
+    expect(ratioSummary(run).slowest.name).toBe('cart-service/slow');
   });
 });

@@ -1,44 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import type { ColdStart } from '../src/cold-start';
+import type { ColdStart, ColdStartRun } from '../src/cold-start';
 import { formatSummary, formatTable } from '../src/format';
 
-const result = (name: string, loadMedian: number, loadMin: number): ColdStart => ({
+const result = (name: string, initMedian: number, loadMedian: number, loadMin: number): ColdStart => ({
   name,
   loadMs: { median: loadMedian, min: loadMin },
+  initMs: { median: initMedian, min: initMedian - 1 },
   heapUsedMb: { median: 6.25, min: 6 },
   rssMb: { median: 48, min: 47 },
 });
 
-const results = [
-  result('cart-service/get-cart', 12, 10),
-  result('order-service/create-order', 120.5, 100),
-  result('user-service/login', 40, 35),
-];
+const run: ColdStartRun = {
+  baseline: result('hello-world (baseline)', 50, 0.5, 0.4),
+  results: [result('cart-service/get-cart', 62, 12, 10), result('order-service/create-order', 170.5, 120.5, 100), result('user-service/login', 90, 40, 35)],
+};
 
 describe('cold-start report', () => {
-  it('lists the slowest handler first and the total last', () => {
-    const names = formatTable(results)
+  it('lists the baseline first, then the slowest handler first, and the total last', () => {
+    const names = formatTable(run)
       .split('\n')
       .map((line) => line.split(/\s{2,}/)[0]);
-    expect(names).toEqual(['handler', 'order-service/create-order', 'user-service/login', 'cart-service/get-cart', 'total (3 handlers)']);
+    expect(names).toEqual([
+      'handler',
+      'hello-world (baseline)',
+      'order-service/create-order',
+      'user-service/login',
+      'cart-service/get-cart',
+      'total (3 handlers)',
+    ]);
+  });
+
+  it('shows each cold start as a multiple of the baseline measured in the same run', () => {
+    const table = formatTable(run);
+    expect(table).toMatch(/hello-world \(baseline\)\s+50\.0 ms\s+1\.00×/);
+    expect(table).toMatch(/order-service\/create-order\s+170\.5 ms\s+3\.41×\s+120\.5 ms\s+100\.0 ms/);
+    expect(table).toMatch(/cart-service\/get-cart\s+62\.0 ms\s+1\.24×/);
   });
 
   it('lines up every figure column on its right edge', () => {
-    const lines = formatTable(results).split('\n');
+    const lines = formatTable(run).split('\n');
     const rows = lines.slice(1, -1);
-    for (const figure of ['120.5 ms', '40.0 ms', '12.0 ms']) expect(rows.some((row) => row.includes(figure))).toBe(true);
-    const medianEnds = rows.map((row) => row.indexOf(' ms') + ' ms'.length);
-    expect(new Set(medianEnds).size).toBe(1);
     expect(new Set(rows.map((row) => row.length)).size).toBe(1);
     expect(lines[0]?.length).toBe(rows[0]?.length);
     expect(lines.at(-1)).toMatch(/^total \(3 handlers\)\s+172\.5 ms\s+145\.0 ms$/);
   });
 
   it('shows memory after the load in megabytes', () => {
-    expect(formatTable(results)).toMatch(/cart-service\/get-cart\s+12\.0 ms\s+10\.0 ms\s+6\.3 MB\s+48\.0 MB/);
+    expect(formatTable(run)).toMatch(/cart-service\/get-cart\s+62\.0 ms\s+1\.24×\s+12\.0 ms\s+10\.0 ms\s+6\.3 MB\s+48\.0 MB/);
   });
 
-  it('sums up the typical handler and names the slowest', () => {
-    expect(formatSummary(results)).toBe('median module load across 3 handlers: 40.0 ms; slowest: order-service/create-order 120.5 ms');
+  it('sums up the typical handler and names the slowest, as ratios to hello-world', () => {
+    expect(formatSummary(run)).toBe(
+      "cold start across 3 handlers: median 1.80× hello-world's (50.0 ms); slowest: order-service/create-order 3.41×",
+    );
   });
 });

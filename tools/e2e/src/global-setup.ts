@@ -1,6 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalCloud } from '@shop/local-cloud';
-import { storefrontSite } from '@shop/local-cloud/src/web/storefront-site';
+import { startLocalCloud, storefrontSite } from '@shop/local-cloud';
 import { findRepoRoot } from '@shop/manifests';
 
 /**

@@ -1,5 +1,4 @@
-import { type LocalCloud, startLocalCloud } from '@shop/local-cloud';
-import { storefrontSite } from '@shop/local-cloud/src/web/storefront-site';
+import { type LocalCloud, startLocalCloud, storefrontSite } from '@shop/local-cloud';
 import { findRepoRoot } from '@shop/manifests';
 
 /** A local cloud on free ports with the storefront served beside it, for the browser scripts (screenshots, timing). */

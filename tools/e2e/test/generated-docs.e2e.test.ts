@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServiceManifest } from '@shop/common';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generatedFiles } from '@shop/docs-gen/src/generated-docs';
+import { generatedFiles } from '@shop/docs-gen';
 
 const repoRoot = findRepoRoot();
 let manifests: ServiceManifest[];

@@ -7,10 +7,7 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queueUrlEnvVar, stateMachineEnvVar } from '@shop/common';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_AWS } from '@shop/local-cloud/src/local-aws';
-import type { RuntimeLogLine } from '@shop/local-cloud/src/lambda-runtime';
-import { type LocalCloud, type RequestLogEntry, startLocalCloud } from '@shop/local-cloud/src/local-cloud';
-import { SEED_ADMIN, SEED_MANAGER } from '@shop/local-cloud/src/seed';
+import { LOCAL_AWS, type LocalCloud, type RequestLogEntry, type RuntimeLogLine, SEED_ADMIN, SEED_MANAGER, startLocalCloud } from '@shop/local-cloud';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { childProcesses } from '@shop/testing';
 

@@ -34,6 +34,9 @@ export {
 } from './wiring';
 export { taskStateProblems } from './manifest-references';
 export { freePort, isPortFree } from './free-port';
+export { startLocalTables, type LocalTables } from './local-tables';
+export { RouteTable } from './route-table';
+export { storefrontSite } from './web/storefront-site';
 export { LambdaRuntime, type FunctionConfig, type InvokeResult, type RuntimeLogLine } from './lambda-runtime';
 export { startLambdaApi, type LambdaApi } from './lambda-api';
 export { startApiGateway, type ApiGateway, type RouteBinding } from './api-gateway';

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import type { Report } from '@shop/domain';
 import { InvalidEventError } from '@shop/events';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { accessTokenClaims, invokeHandler, lambdaContext, routeEvent } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as analyticsWriter } from '../../src/handlers/analytics-writer';

@@ -1,21 +1,36 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
+import { metrics, requireEnv, tableEnvVar } from '@shop/common';
 import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
 import type { CartRecord } from '../domain/cart-record';
 import type { CartRepository } from '../domain/cart-repository';
 
 export const CARTS_TABLE_ENV = tableEnvVar('carts');
 
+/** The metric (namespace `Shop`, dimensions `service` and `stage`) counting writes that lost a race: one per lost write. */
+export const CART_WRITE_CONFLICTS_METRIC = 'CartWriteConflicts';
+
 export interface DynamoCartRepositoryOptions {
   client?: () => DynamoDBDocumentClient;
   /** Read at each call, not at load: cold start stays light and tests set it per test. */
   tableName?: () => string;
+  /**
+   * Told of each write that lost the race to another (its condition failed). By default it writes
+   * the `CartWriteConflicts` metric at once: how often customers' changes to one cart collide, which
+   * is what the retries in the domain cost.
+   */
+  onLostRace?: () => void;
+}
+
+function countLostRace(): void {
+  metrics.add({ name: CART_WRITE_CONFLICTS_METRIC, unit: 'Count', value: 1 });
+  metrics.flush();
 }
 
 /** The carts table behind the CartRepository port: optimistic concurrency on `version`. */
 export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}): CartRepository {
   const client = options.client ?? dynamoDocumentClient;
   const tableName = options.tableName ?? (() => requireEnv(CARTS_TABLE_ENV));
+  const onLostRace = options.onLostRace ?? countLostRace;
 
   return {
     async get(userId) {
@@ -41,7 +56,10 @@ export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}):
         );
         return true;
       } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
+        if (isConditionalCheckFailed(error)) {
+          onLostRace();
+          return false;
+        }
         throw error;
       }
     },

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { httpHandler, httpRoute } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
-import { lambdaCatalog } from '../adapters/catalog-client';
+import { warmCatalog } from '../adapters/cached-catalog';
 import { dynamoCartRepository } from '../adapters/dynamodb-cart-repository';
 import { addToCart } from '../domain/shopping-cart';
 import { service } from '../service';
 
 const route = httpRoute(service, 'add-to-cart');
 const carts = dynamoCartRepository();
-const catalog = lambdaCatalog();
+const catalog = warmCatalog;
 
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, correlationId, log }) => {
   // The cart is always the caller's own: its key is the token's user id, never anything from the request.

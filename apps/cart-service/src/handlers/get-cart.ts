@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { httpHandler, httpRoute } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
-import { lambdaCatalog } from '../adapters/catalog-client';
+import { warmCatalog } from '../adapters/cached-catalog';
 import { dynamoCartRepository } from '../adapters/dynamodb-cart-repository';
 import { viewCart } from '../domain/shopping-cart';
 import { service } from '../service';
 
 const route = httpRoute(service, 'get-cart');
 const carts = dynamoCartRepository();
-const catalog = lambdaCatalog();
+const catalog = warmCatalog;
 
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ principal, correlationId }) => {
   const cart = await viewCart(principal.userId, { carts, catalog, correlationId, now: () => new Date(), newCartId: randomUUID });

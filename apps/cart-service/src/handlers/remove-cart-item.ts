@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { httpHandler, httpRoute } from '@shop/common';
 import { authorizeRoute } from '@shop/auth';
-import { lambdaCatalog } from '../adapters/catalog-client';
+import { warmCatalog } from '../adapters/cached-catalog';
 import { dynamoCartRepository } from '../adapters/dynamodb-cart-repository';
 import { removeFromCart } from '../domain/shopping-cart';
 import { service } from '../service';
 
 const route = httpRoute(service, 'remove-cart-item');
 const carts = dynamoCartRepository();
-const catalog = lambdaCatalog();
+const catalog = warmCatalog;
 
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ path, principal, correlationId, log }) => {
   const cart = await removeFromCart(principal.userId, path.productId, { carts, catalog, correlationId, now: () => new Date(), newCartId: randomUUID });

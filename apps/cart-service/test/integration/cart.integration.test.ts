@@ -11,7 +11,7 @@ import { handler as getCart } from '../../src/handlers/get-cart';
 import { handler as readCart } from '../../src/handlers/read-cart';
 import { service } from '../../src/service';
 import { catalogAnswer, CUP, customer, GET_PRODUCTS_FUNCTION, MUG, product } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * The cart on DynamoDB Local: the conditional writes on `version` really keep every concurrent

@@ -11,7 +11,7 @@ import { handler as releaseStock } from '../../src/handlers/release-stock';
 import { handler as reserveStock } from '../../src/handlers/reserve-stock';
 import { service } from '../../src/service';
 import { ADMIN } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * Stock adjustments on DynamoDB Local, racing checkouts on the same product: the real

@@ -8,7 +8,7 @@ import { handler as commitStock } from '../../src/handlers/commit-stock';
 import { handler as releaseStock } from '../../src/handlers/release-stock';
 import { handler as reserveStock } from '../../src/handlers/reserve-stock';
 import { service } from '../../src/service';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * Reservations on DynamoDB Local: the real TransactWriteItems, its conditions and cancellation

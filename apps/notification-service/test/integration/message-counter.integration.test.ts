@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoMessageCounter } from '../../src/adapters/dynamodb-message-counter';
 import { service } from '../../src/service';

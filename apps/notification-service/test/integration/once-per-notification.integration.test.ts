@@ -1,5 +1,5 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { lambdaContext } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OncePerNotification } from '../../src/adapters/once-per-notification';

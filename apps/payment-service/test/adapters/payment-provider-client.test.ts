@@ -2,8 +2,7 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { TEST_PAYMENT_METHODS } from '@shop/domain';
 // Deep imports: only the simulator, not the whole local cloud.
-import { freePort } from '@shop/local-cloud/src/free-port';
-import { type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud/src/payment-provider';
+import { freePort, type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { paymentProviderClient } from '../../src/adapters/payment-provider-client';
 import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';

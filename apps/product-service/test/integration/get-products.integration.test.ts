@@ -5,7 +5,7 @@ import { dynamoProductRepository } from '../../src/adapters/dynamodb-product-rep
 import { handler } from '../../src/handlers/get-products';
 import { service } from '../../src/service';
 import { storedProduct } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /** get-products against DynamoDB Local: the real BatchGetItem, keys, consistency and soft deletes. */
 

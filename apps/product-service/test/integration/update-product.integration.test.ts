@@ -7,7 +7,7 @@ import { handler as getProduct } from '../../src/handlers/get-product';
 import { handler as updateProduct } from '../../src/handlers/update-product';
 import { service } from '../../src/service';
 import { ADMIN, storedProduct } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * Versions and If-Match on DynamoDB Local: the real condition expressions, `ADD` on an item

@@ -1,4 +1,4 @@
-import { type LocalTables, startLocalTables } from '@shop/local-cloud/src/local-tables';
+import { type LocalTables, startLocalTables } from '@shop/local-cloud';
 import type { User } from '@shop/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoProfileRepository } from '../../src/adapters/dynamodb-profile-repository';

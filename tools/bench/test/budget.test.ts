@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUDGET, bundlesWithCredentialChain, formatVerdicts, judgeBundleSizes, judgeColdStart, judgeCredentialChain, judgeWarmOverhead } from '../src/budget';
+import type { ColdStart, ColdStartRun } from '../src/cold-start';
+import { overheadOf } from '../src/warm-overhead';
+
+const cold = (name: string, initMedian: number): ColdStart => ({
+  name,
+  loadMs: { median: initMedian - 50, min: initMedian - 52 },
+  initMs: { median: initMedian, min: initMedian - 2 },
+  heapUsedMb: { median: 9, min: 9 },
+  rssMb: { median: 60, min: 60 },
+});
+const runWith = (...inits: number[]): ColdStartRun => ({
+  baseline: cold('hello-world (baseline)', 50),
+  results: inits.map((init, i) => cold(`svc/handler-${i}`, init)),
+});
+const budget = { ...BUDGET, medianColdStartRatio: 2.2, slowestColdStartRatio: 3 };
+
+describe('performance budgets', () => {
+  it('passes cold starts whose median and slowest ratios to hello-world are within budget', () => {
+    const verdicts = judgeColdStart(runWith(90, 100, 110, 150), budget);
+    expect(verdicts.map((v) => v.ok)).toEqual([true, true]);
+    expect(verdicts.map((v) => v.value)).toEqual(['2.10×', '3.00×']);
+  });
+
+  it('fails the median and names the slowest handler when they leave the budget', () => {
+    const verdicts = judgeColdStart(runWith(110, 120, 160), budget);
+    expect(verdicts[0]).toMatchObject({ ok: false, value: '2.40×' });
+    expect(verdicts[1]).toMatchObject({ ok: false, value: '3.20×', figure: expect.stringContaining('svc/handler-2') });
+  });
+
+  it('fails when any bundle, a layer included, passes 1 MiB, and names every one over', () => {
+    const bundles = [
+      { service: 'a', handler: 'small', bytes: 300_000, gzipBytes: 1 },
+      { service: 'a', handler: 'huge', bytes: 1_100_000, gzipBytes: 1 },
+    ];
+    const layers = [{ layer: 'common-utils' as const, package: '@shop/common', bytes: 1_200_000, gzipBytes: 1 }];
+    const [verdict] = judgeBundleSizes(bundles, layers);
+    expect(verdict).toMatchObject({ ok: false, value: '1172 KiB' });
+    expect(verdict?.figure).toMatch(/common-utils layer.*also over: a\/huge/);
+    expect(judgeBundleSizes(bundles.slice(0, 1), [])[0]?.ok).toBe(true);
+  });
+
+  it("judges the wrapper's p50 overhead over the bare handler against 1 ms", () => {
+    const bare = Array.from({ length: 100 }, () => 0.01);
+    expect(judgeWarmOverhead(overheadOf('svc/fn', bare.map((b) => b + 0.2), bare))[0]?.ok).toBe(true);
+    expect(judgeWarmOverhead(overheadOf('svc/fn', bare.map((b) => b + 1.5), bare))[0]).toMatchObject({ ok: false, value: '1.500 ms' });
+  });
+
+  it('prints OVER in front of every figure outside its budget', () => {
+    const text = formatVerdicts(judgeColdStart(runWith(110, 120, 160), budget));
+    expect(text.split('\n').every((line) => line.startsWith('OVER'))).toBe(true);
+  });
+});
+
+describe('the credential chain in bundles', () => {
+  it("counts the handler bundles whose metafile holds the SDK's default chain, and names them", () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bench-meta-'));
+    const meta = (outputs: Record<string, string[]>) =>
+      JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([out, inputs]) => [out, { inputs: Object.fromEntries(inputs.map((i) => [i, {}])) }])) });
+    mkdirSync(join(dist, 'cart-service'));
+    writeFileSync(
+      join(dist, 'cart-service', 'meta.json'),
+      meta({
+        'dist/apps/cart-service/get-cart.js': ['node_modules/@aws-sdk/credential-provider-env/dist-es/fromEnv.js'],
+        'dist/apps/cart-service/add-to-cart.js': ['node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/index.js'],
+      }),
+    );
+    expect(bundlesWithCredentialChain(dist)).toEqual(['cart-service/add-to-cart']);
+    expect(judgeCredentialChain(['cart-service/add-to-cart'])[0]).toMatchObject({ ok: false, value: '1' });
+    expect(judgeCredentialChain([])[0]?.ok).toBe(true);
+  });
+});
