@@ -3,23 +3,10 @@
  * figure is a latency some request really had, not an interpolation between two.
  */
 
-/** The `p`th percentile (0 < p ≤ 100) of `values` by nearest rank: the smallest value with at least p% of the values at or below it. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) throw new RangeError('percentile of no values');
-  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile ${p} is not in (0, 100]`);
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[rank - 1] as number;
-}
+import { median, percentile } from '@shop/bench';
 
-/** The middle value, or the mean of the two middle values for an even count. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const upper = sorted[mid] as number;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] as number) + upper) / 2;
-}
+// One nearest-rank percentile and one median for the repository's figures: the bench's.
+export { median, percentile };
 
 export interface LatencySummary {
   count: number;
