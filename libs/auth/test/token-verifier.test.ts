@@ -26,6 +26,10 @@ function accessToken(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** What every refusal must be: the verifier's reason, never its message, which can quote the claims. */
+const expired = { name: 'TokenRejectedError', reason: 'expired', message: 'Token expired' };
+const invalid = { name: 'TokenRejectedError', reason: 'invalid', message: 'Invalid token' };
+
 describe('createTokenVerifier', () => {
   it('accepts a Cognito access token for this pool and client', async () => {
     const claims = await verifier.verify(signJwt(key.privateKey, key.kid, accessToken()));
@@ -35,24 +39,24 @@ describe('createTokenVerifier', () => {
 
   it('rejects an expired token', async () => {
     const past = Math.floor(Date.now() / 1000) - 7200;
-    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ iat: past, exp: past + 3600 })))).rejects.toThrow(/expired/i);
+    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ iat: past, exp: past + 3600 })))).rejects.toMatchObject(expired);
   });
 
   it('rejects a tampered token', async () => {
     const token = signJwt(key.privateKey, key.kid, accessToken());
     const [header, , signature] = token.split('.');
     const forged = Buffer.from(JSON.stringify(accessToken({ 'cognito:groups': ['ADMIN'] }))).toString('base64url');
-    await expect(verifier.verify(`${header}.${forged}.${signature}`)).rejects.toThrow();
+    await expect(verifier.verify(`${header}.${forged}.${signature}`)).rejects.toMatchObject(invalid);
   });
 
   it('rejects a token signed by another key', async () => {
     const other = signingKey();
-    await expect(verifier.verify(signJwt(other.privateKey, key.kid, accessToken()))).rejects.toThrow();
+    await expect(verifier.verify(signJwt(other.privateKey, key.kid, accessToken()))).rejects.toMatchObject(invalid);
   });
 
   it('rejects a token for another client, another pool, or an id token', async () => {
-    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ client_id: 'other' })))).rejects.toThrow();
-    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ iss: `${issuer}x` })))).rejects.toThrow();
-    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ token_use: 'id' })))).rejects.toThrow();
+    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ client_id: 'other' })))).rejects.toMatchObject(invalid);
+    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ iss: `${issuer}x` })))).rejects.toMatchObject(invalid);
+    await expect(verifier.verify(signJwt(key.privateKey, key.kid, accessToken({ token_use: 'id' })))).rejects.toMatchObject(invalid);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { TokenVerifier } from '@shop/auth';
+import { TokenRejectedError, type TokenVerifier } from '@shop/auth';
 import {
   errorBody,
   HttpError,
@@ -12,7 +12,6 @@ import {
   UnauthorizedError,
 } from '@shop/common';
 import type { APIGatewayEventRequestContextJWTAuthorizer, APIGatewayProxyEventV2 } from 'aws-lambda';
-import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { listen, readBody } from './http-server';
 import type { InvokeResult, LambdaRuntime } from './lambda-runtime';
 import { RouteTable } from './route-table';
@@ -153,7 +152,7 @@ async function authorize(header: string | undefined, verifier: TokenVerifier): P
     claims = { ...(await verifier.verify(token)) };
   } catch (error) {
     // Never echo the token or the verifier's detail, which can quote its claims.
-    throw new UnauthorizedError(error instanceof JwtExpiredError ? 'Token expired' : 'Invalid token');
+    throw new UnauthorizedError(error instanceof TokenRejectedError ? error.message : 'Invalid token');
   }
   const scope = claims['scope'];
   return { jwt: { claims: stringifyClaims(claims), scopes: typeof scope === 'string' ? scope.split(' ') : null } };

@@ -1,7 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import type { TokenVerifier } from '@shop/auth';
+import { TokenRejectedError, type TokenVerifier } from '@shop/auth';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiGateway, MAX_GATEWAY_BODY_BYTES, type RequestLogEntry, type RouteBinding, startApiGateway } from '../src/api-gateway';
@@ -25,7 +24,7 @@ const CLAIMS = {
 const verifier: TokenVerifier = {
   verify: async (token) => {
     if (token === 'good-token') return CLAIMS as unknown as CognitoAccessTokenPayload;
-    if (token === 'expired-token') throw new JwtExpiredError('Token expired at 1700000000', 1_700_000_000);
+    if (token === 'expired-token') throw new TokenRejectedError('expired');
     throw new Error(`Invalid signature for ${token}`);
   },
 };
