@@ -34,16 +34,12 @@ export const service = defineService({
   functions: {
     'stream-processor': {
       description: 'Counts a started checkout (the top of the funnel) when create-order tells it, without holding the order up.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
       asyncInvoke: { maximumRetryAttempts: 2, onFailure: FAILED_EVENTS },
       permissions: { tables: { 'daily-metrics': ['UpdateItem'], 'processed-events': ['PutItem'] } },
     },
     'analytics-writer': {
       description: 'Counts each order event once into the daily metrics: orders placed, paid, cancelled and why, revenue, units per product.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'event-rule',
@@ -57,7 +53,6 @@ export const service = defineService({
     },
     'generate-report': {
       description: 'Makes the daily or weekly report from the metrics: on demand for ADMIN and MANAGER, and on a schedule for the last complete period, which it keeps.',
-      memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [
         {

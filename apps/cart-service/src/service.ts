@@ -15,8 +15,6 @@ export const service = defineService({
   functions: {
     'add-to-cart': {
       description: 'Adds a listed product to the caller\'s cart, or more of it to its line.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -33,8 +31,6 @@ export const service = defineService({
     },
     'get-cart': {
       description: 'Answers the caller\'s cart priced from the current catalogue, creating an empty one on first use.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -51,8 +47,6 @@ export const service = defineService({
     },
     'remove-cart-item': {
       description: 'Takes a product\'s line out of the caller\'s cart.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -69,14 +63,11 @@ export const service = defineService({
     },
     'read-cart': {
       description: 'Answers a user\'s cart lines, unpriced, to checkout.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
       permissions: { tables: { carts: ['GetItem'] } },
     },
     'clear-cart': {
       description: 'Takes a placed order\'s lines out of the cart it was placed from, once per order.',
-      memoryMb: 256,
       // create-order (15 s) waits for it after its other steps; a stuck clear must end before that.
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],

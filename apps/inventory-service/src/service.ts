@@ -35,30 +35,22 @@ export const service = defineService({
   functions: {
     'check-availability': {
       description: 'Answers, without changing anything, whether every line of an order is listed and in stock.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'invoke', callers: ['order-service/validate-order'] }],
       permissions: { foreignTables: { [PRODUCTS]: { actions: ['BatchGetItem'], attributes: STOCK_ATTRIBUTES } } },
     },
     'reserve-stock': {
       description: 'Takes the stock of every line of an order in one transaction, all or none; throws OutOfStock.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ReserveStock'] }],
       // Stock lives on product-service's products table: one transaction must span both tables.
       permissions: { tables: { reservations: ['PutItem', 'GetItem'] }, foreignTables: { [PRODUCTS]: { actions: ['UpdateItem'], attributes: STOCK_ATTRIBUTES } } },
     },
     'commit-stock': {
       description: 'Makes a paid order\'s reservation final; throws ReservationReleased if it was released.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['CommitStock'] }],
       permissions: { tables: { reservations: ['UpdateItem', 'GetItem'] } },
     },
     'release-stock': {
       description: 'Gives a reservation\'s stock back, once, when checkout fails or the order is cancelled.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         { type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ReleaseStock'] },
         { type: 'invoke', callers: ['order-service/cancel-order'] },
@@ -67,8 +59,6 @@ export const service = defineService({
     },
     'adjust-stock': {
       description: "Changes a product's stock by a signed delta and records it in the audit trail, in one transaction; idempotent by key.",
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -89,8 +79,6 @@ export const service = defineService({
     },
     'list-stock-adjustments': {
       description: "Answers a product's stock audit trail, newest first, one page at a time.",
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',

@@ -36,7 +36,6 @@ export const service = defineService({
   functions: {
     'send-notification': {
       description: "Renders the customer's e-mail (and SMS) for an order event and sends it to their verified channels, once per event and channel, within the account's hourly limit.",
-      memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [{ type: 'topic', topic: 'notification-service/notifications' }],
       asyncInvoke: { maximumRetryAttempts: 2, onFailure: 'notification-service/failed-notifications' },

@@ -13,7 +13,6 @@ export const service = defineService({
   functions: {
     'publish-order-events': {
       description: 'Reads the orders stream in order: puts OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed and OrderRefunded on the bus, and asks payment-service for the refunds the orders record.',
-      memoryMb: 256,
       timeoutSeconds: 30,
       triggers: [
         {

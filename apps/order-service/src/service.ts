@@ -24,7 +24,6 @@ export const service = defineService({
   functions: {
     'create-order': {
       description: "Checks out the caller's cart: prices it, writes a PENDING order, starts the checkout, empties the ordered lines from the cart and tells analytics; idempotent by key.",
-      memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [
         {
@@ -48,8 +47,6 @@ export const service = defineService({
     },
     'get-order': {
       description: 'Answers one order to its owner or an ADMIN.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -66,8 +63,6 @@ export const service = defineService({
     },
     'list-orders': {
       description: "Lists the caller's own orders, newest first, one page at a time.",
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -83,7 +78,6 @@ export const service = defineService({
     },
     'cancel-order': {
       description: "Cancels the caller's order before it is paid, ends its checkout and gives its stock back.",
-      memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [
         {
@@ -105,29 +99,23 @@ export const service = defineService({
     },
     'validate-order': {
       description: 'Checkout step ValidateOrder: checks with inventory that every line is in stock.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ValidateOrder'] }],
       permissions: { tables: { orders: ['GetItem'] }, invokes: ['inventory-service/check-availability'] },
     },
     'await-payment': {
       description: 'Checkout step WaitForPayment: puts the order AWAITING_PAYMENT and keeps the task token until the payment result comes.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['WaitForPayment'] }],
       // A retried step reports an outcome that was recorded before it ran, with its own token.
       permissions: { tables: { orders: ['GetItem', 'UpdateItem'] }, stateMachines: { [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] } },
     },
     'begin-payment': {
       description: 'Claims an order for one charge before payment-service charges it: the owner, AWAITING_PAYMENT, inside its payment window, nothing else in flight.',
-      memoryMb: 256,
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke', callers: ['payment-service/process-payment'] }],
       permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
     },
     'update-order-status': {
       description: "Consumes payment-service's verified charge and refund outcomes: records each once on its order and resumes the waiting checkout.",
-      memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 10 }],
       permissions: {
@@ -137,8 +125,6 @@ export const service = defineService({
     },
     'finalize-order': {
       description: 'Checkout steps MarkPaid and Finalize: moves the order to PAID, CANCELLED or PAYMENT_FAILED along the transition table.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [{ type: 'state-machine-task', stateMachine: CHECKOUT, states: ['MarkPaid', 'Finalize'] }],
       permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
     },

@@ -49,7 +49,6 @@ export const service = defineService({
   functions: {
     'process-payment': {
       description: "Charges the provider for an order awaiting payment; the order changes only when the provider's webhook confirms.",
-      memoryMb: 256,
       // Room for three provider attempts with backoff, within API Gateway's 30 s.
       timeoutSeconds: 15,
       triggers: [
@@ -72,8 +71,6 @@ export const service = defineService({
     },
     'payment-webhook': {
       description: "Receives the provider's signed charge and refund events: verifies them against what the shop asked for, queues the outcome for order-service, retries failed refunds and raises incidents.",
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -84,7 +81,8 @@ export const service = defineService({
           auth: { kind: 'public' },
           summary: 'Provider webhook (HMAC-signed); 202 when queued, 200 for a duplicate',
           response: { status: 202, body: WebhookReceipt },
-          errors: [413, 503],
+          // 401: a signature that does not match, or a time more than 5 minutes away.
+          errors: [401, 413, 503],
         },
       ],
       permissions: {
@@ -96,7 +94,6 @@ export const service = defineService({
     },
     'refund-payment': {
       description: 'Gives back a charge that pays nothing: asks the provider for the refund, at most once per charge, whatever the queue redelivers.',
-      memoryMb: 256,
       timeoutSeconds: 15,
       triggers: [{ type: 'queue', queue: 'payment-service/refunds', batchSize: 5 }],
       // A refused attempt is asked again (refunds) or, once spent, reported (payment-events) and raised as an incident.

@@ -31,8 +31,6 @@ export const service = defineService({
   functions: {
     'create-product': {
       description: 'Adds a product to the catalogue.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -49,8 +47,6 @@ export const service = defineService({
     },
     'update-product': {
       description: 'Changes the name, description or price of a listed product, optionally only at the version the editor read (If-Match).',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -67,8 +63,6 @@ export const service = defineService({
     },
     'delete-product': {
       description: 'Soft-deletes a product: it disappears from the catalogue but stays for past orders.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -85,8 +79,6 @@ export const service = defineService({
     },
     'get-product': {
       description: 'Answers one listed product.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -103,8 +95,6 @@ export const service = defineService({
     },
     'list-products': {
       description: 'Lists listed products, newest first, one page at a time.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -120,8 +110,6 @@ export const service = defineService({
     },
     'get-products': {
       description: 'Answers several products, soft-deleted ones marked not listed, to the services that price and check carts.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'invoke',

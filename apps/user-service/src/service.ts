@@ -29,8 +29,6 @@ export const service = defineService({
   functions: {
     register: {
       description: 'Creates a CUSTOMER account in the user pool and its profile.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -51,8 +49,6 @@ export const service = defineService({
     },
     login: {
       description: 'Signs a user in with email and password and answers their tokens.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -70,8 +66,6 @@ export const service = defineService({
     },
     'get-profile': {
       description: "Answers the signed-in user's profile.",
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -87,8 +81,6 @@ export const service = defineService({
     },
     'request-verification': {
       description: "Sends a one-time code to the signed-in user's own e-mail address or phone, to prove it is theirs.",
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -110,8 +102,6 @@ export const service = defineService({
     },
     'confirm-verification': {
       description: 'Checks the code sent to the signed-in user and marks that e-mail address or phone verified.',
-      memoryMb: 256,
-      timeoutSeconds: 10,
       triggers: [
         {
           type: 'http',
@@ -128,7 +118,6 @@ export const service = defineService({
     },
     'get-contact': {
       description: 'Answers where to reach a user (email, name, phone) and which of those they verified, to the functions that send them messages.',
-      memoryMb: 256,
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke', callers: ['notification-service/send-notification'] }],
       permissions: { tables: { users: ['GetItem'] } },

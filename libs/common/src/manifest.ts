@@ -53,8 +53,32 @@ export interface HttpTrigger {
   };
   /** Success status and body schema (for the OpenAPI document). */
   response: { status: number; body?: z.ZodType };
-  /** Error statuses the route can answer, besides 400/401/500. */
+  /**
+   * Error statuses the route's handler answers, besides those the wrapper and the gateway answer
+   * for every route ({@link routeErrorStatuses}). Declared once: the OpenAPI document lists them,
+   * and the wrapper logs an error when a handler answers one that is not declared.
+   */
+  errors?: readonly ErrorStatus[];
+}
+
+/** The error statuses a route may declare. */
+export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 405 | 409 | 412 | 413 | 422 | 429 | 502 | 503 | 504;
+
+/**
+ * Every error status a route may answer: 400 for a request its schemas refuse (or a body that is
+ * not JSON), 401 and 403 when it needs a signed-in caller or a role, 413 when it takes a body,
+ * 500, and what the manifest declares.
+ */
+export function routeErrorStatuses(route: {
+  auth?: RouteAuth;
+  request?: { body?: unknown };
   errors?: readonly number[];
+}): number[] {
+  const signedIn = route.auth?.kind === 'signed-in';
+  const roles = route.auth?.kind === 'signed-in' && Boolean(route.auth.roles?.length);
+  return [
+    ...new Set([400, ...(signedIn ? [401] : []), ...(roles ? [403] : []), ...(route.request?.body ? [413] : []), 500, ...(route.errors ?? [])]),
+  ].sort((a, b) => a - b);
 }
 
 /** Called directly by another function with `LambdaClient` (RequestResponse or Event). */
@@ -307,7 +331,9 @@ export interface Permissions {
 export interface FunctionDef {
   /** One line: what the function is for. */
   description: string;
+  /** Lambda's memory size (and, with it, CPU share); {@link FUNCTION_DEFAULTS} when the manifest does not say. */
   memoryMb: number;
+  /** Lambda's timeout; {@link FUNCTION_DEFAULTS} when the manifest does not say. */
   timeoutSeconds: number;
   triggers: readonly Trigger[];
   permissions: Permissions;
@@ -345,8 +371,40 @@ export interface ServiceManifest {
   functions: Readonly<Record<string, FunctionDef>>;
 }
 
-/** Identity function that gives a manifest its type while keeping literal names checkable. */
-export function defineService<const M extends ServiceManifest>(manifest: M): M {
+/**
+ * What a function gets when its manifest does not say. 256 MB: the shop's functions wait on
+ * DynamoDB and each other, not on CPU, and below 256 MB their cold starts grow (docs/performance.md).
+ * 10 s: well above any handler's p99 on the local cloud, well below API Gateway's 30 s.
+ */
+export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
+
+/** A function as its manifest is written: memory and timeout may be left to {@link FUNCTION_DEFAULTS}. */
+export type FunctionDefInput = Omit<FunctionDef, 'memoryMb' | 'timeoutSeconds'> & Partial<Pick<FunctionDef, 'memoryMb' | 'timeoutSeconds'>>;
+
+/** A manifest as a service writes it, before {@link defineService} fills in the defaults. */
+export interface ServiceManifestInput extends Omit<ServiceManifest, 'functions'> {
+  functions: Readonly<Record<string, FunctionDefInput>>;
+}
+
+/** The manifest `defineService` returns: the literal one written, with every function's memory and timeout set. */
+export type DefinedService<M extends ServiceManifestInput> = Omit<M, 'functions'> & {
+  readonly functions: { readonly [F in keyof M['functions']]: M['functions'][F] & { readonly memoryMb: number; readonly timeoutSeconds: number } };
+};
+
+/**
+ * Checks a manifest, fills in the function defaults, and gives it its literal type, so that
+ * names (functions, tables, routes) stay checkable where handlers use them.
+ */
+export function defineService<const M extends ServiceManifestInput>(input: M): DefinedService<M> {
+  const manifest = {
+    ...input,
+    functions: Object.fromEntries(
+      Object.entries(input.functions).map(([name, fn]) => [
+        name,
+        { ...fn, memoryMb: fn.memoryMb ?? FUNCTION_DEFAULTS.memoryMb, timeoutSeconds: fn.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds },
+      ]),
+    ),
+  } as unknown as DefinedService<M> & ServiceManifest;
   for (const [name, fn] of Object.entries(manifest.functions)) {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`${manifest.name}: function name "${name}" must be kebab-case`);
     for (const table of Object.keys(fn.permissions.tables ?? {})) {

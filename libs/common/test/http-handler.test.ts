@@ -30,11 +30,14 @@ function event(overrides: Partial<HttpEvent> = {}): HttpEvent {
   };
 }
 
+const Thing = z.strictObject({ name: z.string().max(5), count: z.int().min(0) });
 const route = {
   request: {
-    body: z.strictObject({ name: z.string().max(5), count: z.int().min(0) }),
+    body: Thing,
     query: z.strictObject({ limit: z.coerce.number().int().max(10).optional() }),
   },
+  response: { status: 201, body: Thing },
+  errors: [409],
 };
 
 function parse(result: Awaited<ReturnType<ReturnType<typeof httpHandler>>>) {
@@ -42,7 +45,7 @@ function parse(result: Awaited<ReturnType<ReturnType<typeof httpHandler>>>) {
 }
 
 describe('httpHandler', () => {
-  const handle = vi.fn(async ({ body }: { body: unknown }) => ({ status: 201, body }));
+  const handle = vi.fn(async ({ body }: { body: z.output<typeof Thing> }) => ({ status: 201, body }));
   const handler = httpHandler(route, { authorize: () => undefined }, handle);
 
   it('answers what the handler returns, as JSON, with the correlation id', async () => {
@@ -108,8 +111,20 @@ describe('httpHandler', () => {
     expect(res.status).toBe(409);
   });
 
+  it("types the handler's answer by the route's response schema (checked by the typecheck target)", () => {
+    const authorize = () => undefined;
+    // @ts-expect-error: the route answers a Thing, whose count is a number
+    const wrongBody = httpHandler(route, { authorize }, async () => ({ status: 201, body: { name: 'ab', count: 'two' } }));
+    // @ts-expect-error: the route promises a body
+    const noBody = httpHandler(route, { authorize }, async () => ({ status: 201 }));
+    // @ts-expect-error: a route that declares no response body answers none
+    const strayBody = httpHandler({ response: { status: 204 } } as const, { authorize }, async () => ({ status: 204, body: { name: 'ab' } }));
+    const right = httpHandler(route, { authorize }, async () => ({ status: 201, body: { name: 'ab', count: 2 } }));
+    expect([wrongBody, noBody, strayBody, right].every((h) => typeof h === 'function')).toBe(true);
+  });
+
   it('maps typed errors to their status and code', async () => {
-    const conflicting = httpHandler({}, { authorize: () => undefined }, async () => {
+    const conflicting = httpHandler({ errors: [409] }, { authorize: () => undefined }, async () => {
       throw new ConflictError('already there', 'DUPLICATE');
     });
     expect(parse(await conflicting(event(), context))).toMatchObject({ status: 409, body: { error: { code: 'DUPLICATE', message: 'already there' } } });
@@ -126,7 +141,10 @@ describe('httpHandler', () => {
 
   it('checks headers the route names, and answers 400 naming the header', async () => {
     const keyed = httpHandler(
-      { request: { headers: z.object({ 'idempotency-key': z.string().min(8) }) } },
+      {
+        request: { headers: z.object({ 'idempotency-key': z.string().min(8) }) },
+        response: { status: 200, body: z.object({ key: z.string(), agent: z.string().optional() }) },
+      },
       { authorize: () => undefined },
       async ({ headers }) => ({ body: { key: headers['idempotency-key'], agent: headers['user-agent'] } }),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineService, handlerPath, httpRoute, physicalName, tableEnvVar } from '../src';
+import { defineService, FUNCTION_DEFAULTS, handlerPath, httpRoute, physicalName, tableEnvVar } from '../src';
 
 const manifest = {
   name: 'demo-service',
@@ -34,6 +34,15 @@ describe('manifest', () => {
 
   it('refuses a function name that is not kebab-case', () => {
     expect(() => defineService({ ...manifest, functions: { GetOrder: manifest.functions.worker } })).toThrow(/kebab-case/);
+  });
+
+  it("fills in a function's memory and timeout when its manifest leaves them out, and keeps them when it says", () => {
+    const { memoryMb, timeoutSeconds, ...terse } = manifest.functions.worker;
+    const service = defineService({ ...manifest, functions: { ...manifest.functions, terse } });
+    expect([memoryMb, timeoutSeconds]).toEqual([128, 3]);
+    expect(service.functions.terse).toMatchObject({ memoryMb: FUNCTION_DEFAULTS.memoryMb, timeoutSeconds: FUNCTION_DEFAULTS.timeoutSeconds });
+    expect(service.functions.worker).toMatchObject({ memoryMb: 128, timeoutSeconds: 3 });
+    expect(FUNCTION_DEFAULTS).toEqual({ memoryMb: 256, timeoutSeconds: 10 });
   });
 
   it('finds the one HTTP route of a function and refuses a function without one', () => {

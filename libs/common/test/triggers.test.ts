@@ -219,3 +219,36 @@ describe('taskHandler and the marks', () => {
     await expect(handler({}, context)).rejects.toMatchObject({ name: 'InvalidRequest' });
   });
 });
+
+describe('httpHandler and the route contract', () => {
+  const httpEvent = { requestContext: { requestId: 'req-1', http: { method: 'GET' } }, routeKey: 'GET /things/{id}', headers: {} };
+  const call = (handler: (event: never, context: Context) => Promise<{ statusCode?: number }>) => handler(httpEvent as never, context);
+
+  it('answers a declared error status without complaint', async () => {
+    const { httpHandler, NotFoundError, logs, UNDECLARED_ERROR_STATUS } = await freshInstance();
+    const handler = httpHandler({ auth: { kind: 'public' }, errors: [404] }, { authorize: () => undefined }, async () => {
+      throw new NotFoundError('Thing not found');
+    });
+    expect((await call(handler)).statusCode).toBe(404);
+    expect(logs().filter((l) => l['message'] === UNDECLARED_ERROR_STATUS)).toEqual([]);
+  });
+
+  it('still answers an error status the route does not declare, and logs it as an error naming the status', async () => {
+    const { httpHandler, ConflictError, logs, UNDECLARED_ERROR_STATUS } = await freshInstance();
+    const handler = httpHandler({ auth: { kind: 'signed-in' }, errors: [404] }, { authorize: () => undefined }, async () => {
+      throw new ConflictError('already there');
+    });
+    expect((await call(handler)).statusCode).toBe(409);
+    expect(logs().filter((l) => l['message'] === UNDECLARED_ERROR_STATUS)).toEqual([
+      expect.objectContaining({ level: 'error', status: 409, declared: [400, 401, 404, 500] }),
+    ]);
+  });
+
+  it('counts what the wrapper answers itself as declared: 401 and 403 for a route with roles, 413 for one with a body', async () => {
+    const { routeErrorStatuses } = await freshInstance();
+    expect(routeErrorStatuses({ auth: { kind: 'public' } })).toEqual([400, 500]);
+    expect(routeErrorStatuses({ auth: { kind: 'signed-in', roles: ['ADMIN'] }, request: { body: z.object({}) }, errors: [409, 404] })).toEqual([
+      400, 401, 403, 404, 409, 413, 500,
+    ]);
+  });
+});

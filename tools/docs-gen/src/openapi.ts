@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { type HttpTrigger, MAX_BODY_BYTES, type ServiceManifest } from '@shop/common';
+import { type HttpTrigger, MAX_BODY_BYTES, routeErrorStatuses, type ServiceManifest } from '@shop/common';
 import * as z from 'zod';
 import { type JsonSchema, routeDocumentation } from './route-documentation';
 
@@ -159,9 +159,8 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
     { $ref: '#/components/parameters/CorrelationId' },
   ];
   const body = requestBodySchema(request?.body, documented);
-  const errorStatuses = [...new Set([400, ...(signedIn ? [401] : []), 500, ...(trigger.errors ?? []), ...(documented?.errors ?? [])])]
-    .filter((status) => !(status in SHARED_STATUSES))
-    .sort((a, b) => a - b);
+  // The same statuses the wrapper holds the handler to (routeErrorStatuses), declared once in the manifest.
+  const errorStatuses = routeErrorStatuses(trigger).filter((status) => !(status in SHARED_STATUSES));
   const successes: Record<number, { description: string; body?: z.ZodType }> = {
     [response.status]: { description: STATUS_CODES[response.status] ?? 'Success', ...(response.body ? { body: response.body } : {}) },
     ...Object.fromEntries(

@@ -16,8 +16,6 @@ export interface RouteDocumentation {
   bodySchema?: (schema: JsonSchema) => JsonSchema;
   /** Header parameters the handler reads itself. */
   headers?: { name: string; required: boolean; description: string; schema: JsonSchema }[];
-  /** Error statuses the handler answers besides the manifest's. */
-  errors?: readonly number[];
   /** Success answers besides the manifest's: status → description and body schema. */
   responses?: Record<number, { description: string; body?: z.ZodType }>;
 }
@@ -41,7 +39,6 @@ const ROUTES: Record<string, RouteDocumentation> = {
         schema: { type: 'string', examples: ['t=1767225600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd'] },
       },
     ],
-    errors: [401],
     responses: { 200: { description: 'A duplicate: the event was already received, and nothing more happens' } },
   },
   // apps/user-service checks the user pool's password policy (libs/domain PASSWORD_POLICY) before Cognito does.

@@ -1,15 +1,20 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud, storefrontSite } from '@shop/local-cloud';
+import { UNDECLARED_ERROR_STATUS } from '@shop/common';
 import { findRepoRoot } from '@shop/manifests';
 
 /**
  * Starts the local cloud once for the whole suite, on free ports, through the same
  * `startLocalCloud` that `npm start` uses. With SHOP_E2E_LOG=1 the functions' logs are shown.
+ *
+ * The suite fails when any function answered an error status its route does not declare in its
+ * manifest (the http wrapper logs it): the OpenAPI document would have misled its clients.
  */
 const PAYMENT_WINDOW_SECONDS = 30;
 
 export default async function setup(project: TestProject) {
   const showLogs = process.env['SHOP_E2E_LOG'] === '1';
+  const undeclared: string[] = [];
   // The storefront is served beside the API, as under `npm start`, and the API allows its origin (CORS).
   const web = await storefrontSite({ repoRoot: findRepoRoot(), host: '127.0.0.1', port: 0 });
   const cloud = await startLocalCloud({
@@ -26,7 +31,10 @@ export default async function setup(project: TestProject) {
     asyncRetryDelaySeconds: 1,
     streamRetryDelaySeconds: 1,
     log: (line) => console.log(`[local-cloud] ${line}`),
-    onFunctionLog: showLogs ? (l) => console.log(`[${l.functionName}] ${l.line}`) : () => undefined,
+    onFunctionLog: (l) => {
+      if (showLogs) console.log(`[${l.functionName}] ${l.line}`);
+      if (l.line.includes(UNDECLARED_ERROR_STATUS)) undeclared.push(`${l.functionName}: ${l.line}`);
+    },
   });
   if (!cloud.seeded) throw new Error('the local cloud did not seed its accounts');
   // Without a built storefront (nx build storefront) the browser tests say so; the API tests run.
@@ -63,6 +71,11 @@ export default async function setup(project: TestProject) {
   return async () => {
     await site?.close();
     await cloud.stop();
+    if (undeclared.length) {
+      // A throw here is only printed by vitest; the exit code is what fails the run.
+      console.error(`[e2e] ${undeclared.length} answer(s) with an error status the route does not declare:\n${undeclared.join('\n')}`);
+      process.exitCode = 1;
+    }
   };
 }
 

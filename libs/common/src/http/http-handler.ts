@@ -7,6 +7,7 @@ import type * as z from 'zod';
 import { BadRequestError, errorBody, HttpError, PayloadTooLargeError } from '../errors';
 import { isSafeCorrelationId } from '../correlation-id';
 import type { Logger } from '../logger';
+import { routeErrorStatuses, type RouteAuth } from '../manifest';
 import { markHandler, reportError, startInvocation } from '../triggers/invocation';
 import { parseRequestPart } from './validation';
 
@@ -17,10 +18,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-/** The part of a route's manifest entry the wrapper reads: its request schemas. */
+/** The part of a route's manifest entry the wrapper reads: its request and response schemas, who may call, and its errors. */
 export interface RouteContract {
   request?: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType; headers?: z.ZodType };
-  response?: unknown;
+  response?: { status: number; body?: z.ZodType };
+  auth?: RouteAuth;
+  errors?: readonly number[];
 }
 type RawHeaders = Readonly<Record<string, string | undefined>>;
 type Req<R extends RouteContract> = NonNullable<R['request']>;
@@ -44,11 +47,23 @@ export interface HttpRequest<B, Q, P, A, H = RawHeaders> {
   context: Context;
 }
 
-export interface HttpResult {
+export interface HttpResult<B = unknown> {
   status?: number;
-  body?: unknown;
+  body?: B;
   headers?: Record<string, string>;
 }
+
+/**
+ * What a route's handler answers: the body its manifest's `response.body` schema describes
+ * (what clients and the OpenAPI document are promised), or no body when the route declares none.
+ */
+export type HttpAnswer<R extends RouteContract> = Answer<ResponseBodyOf<NonNullable<R['response']>>>;
+type Answer<B> = unknown extends B ? HttpResult : [B] extends [undefined] ? HttpResult<undefined> : HttpResult<B> & { body: B };
+type ResponseBodyOf<Res> = Res extends { body: infer S extends z.ZodType }
+  ? z.output<S>
+  : 'body' extends keyof Res
+    ? unknown // a route typed only as the general manifest (a tool reading any service) may answer any body
+    : undefined;
 
 export interface HttpHandlerOptions<A> {
   /** Decides who may call; throws 401/403. Runs before the body is read. */
@@ -66,10 +81,11 @@ export interface HttpHandlerOptions<A> {
 export function httpHandler<R extends RouteContract, A>(
   route: R,
   options: HttpHandlerOptions<A>,
-  handle: (request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A, HeadersOf<R>>) => Promise<HttpResult>,
+  handle: (request: HttpRequest<BodyOf<R>, QueryOf<R>, PathOf<R>, A, HeadersOf<R>>) => Promise<HttpAnswer<R>>,
 ) {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const { body, query, path, headers } = route.request ?? {};
+  const declared = new Set(routeErrorStatuses(route));
 
   return markHandler(async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const invocation = startInvocation('http', context);
@@ -104,6 +120,9 @@ export function httpHandler<R extends RouteContract, A>(
       };
     } catch (error) {
       result = errorResult(error, log, idHeaders);
+      if (!declared.has(result.statusCode ?? 500)) {
+        log.error({ status: result.statusCode, declared: [...declared] }, UNDECLARED_ERROR_STATUS);
+      }
     }
     log.info(
       { method: event.requestContext?.http?.method, route: event.routeKey, status: result.statusCode, durationMs: Date.now() - invocation.started },
@@ -112,6 +131,9 @@ export function httpHandler<R extends RouteContract, A>(
     return result;
   }, ['http']);
 }
+
+/** Logged when a handler answers an error status its route does not declare in the manifest. */
+export const UNDECLARED_ERROR_STATUS = 'undeclared error status: declare it in the route\'s `errors`';
 
 function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
   if (event.body === undefined || event.body === null || event.body === '') {
