@@ -89,7 +89,12 @@ describe('Ctrl-C on npm start', () => {
     const code = await exited;
     await expect
       .poll(() => started.filter(running).map((pid) => `${pid} ${commandLine(pid)}`), { timeout: STOP_BUDGET_MS, interval: 100 })
-      .toEqual([]);
+      .toEqual([])
+      .catch((error: unknown) => {
+        // What npm start said as it stopped is the first thing to read when this fails.
+        console.error(`[ctrl-c] npm start exited ${code}; its output after Ctrl-C:\n${output.slice(output.lastIndexOf('stopping…'))}`);
+        throw error;
+      });
     const stoppedMs = Date.now() - sentAt;
     console.log(`[ctrl-c] ${started.length} processes stopped in ${stoppedMs} ms; npm start exited ${code}`);
     console.log(output.slice(output.lastIndexOf('stopping…')).trim());

@@ -8,7 +8,7 @@ export interface CloudChild extends CloudReady {
 
 /** Starts `cloud-process.ts` with tsx and resolves once it has printed where the API is. */
 export async function startCloudChild(repoRoot: string, timeoutMs = 180_000): Promise<CloudChild> {
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'cloud-process.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cloud-process.ts')], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { freePort } from '@shop/local-cloud';
 
 /** What `npm start` prints once the shop answers (tools/local-cloud/src/cli.ts, printBanner). */
@@ -8,12 +7,12 @@ const READY = 'The shop is running';
 /**
  * `npm start`'s own start-up after the build: spawns the local cloud's CLI (what `npm start` runs
  * once `nx run-many -t build` is done) on a free port and times it to its "running" banner, then
- * stops it with Ctrl-C. `tsx`'s own start is inside the figure, as it is inside `npm start`'s.
+ * stops it with Ctrl-C. tsx's loader is inside the figure, as it is inside `npm start`'s.
  */
 export async function measureStartUp(repoRoot: string, timeoutMs = 120_000): Promise<{ readyMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['tools/local-cloud/src/cli.ts', '--port', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/local-cloud/src/cli.ts', '--port', String(port)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0' },

@@ -255,7 +255,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const { dynamodb, cognito } = await startEmulators(options, cleanup, log);
     dynamoPid.current = dynamodb.pid;
     const dynamoMeter = usage ? await startDynamoDbMeter({ target: dynamodb.endpoint, meter: usage, host }) : undefined;
-    if (dynamoMeter) cleanup.push('DynamoDB meter', () => dynamoMeter.close());
+    if (dynamoMeter) cleanup.push('DynamoDB meter', () => dynamoMeter.close(), { alongsideOlder: true });
 
     const db = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodb.endpoint });
     try {
@@ -265,7 +265,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       db.destroy();
     }
 
-    cleanup.push('Lambda runtime', () => runtime.stop());
+    // By the time it stops, everything that invokes functions has stopped: the emulators need not
+    // wait for its threads to end.
+    cleanup.push('Lambda runtime', () => runtime.stop(), { alongsideOlder: true });
 
     const queueRefs = new Map<string, string>();
     const sqsServer = await startSqsServer({
@@ -526,21 +528,26 @@ function faultTargets(services: readonly ServiceManifest[]): { functions: Set<st
 /** A part that takes this long to stop is named, so that a slow Ctrl-C explains itself. */
 const SLOW_STOP_MS = 1_000;
 
-/** Things to stop, stopped newest first; every one is tried even when another fails. */
+/**
+ * Things to stop, stopped newest first; every one is tried even when another fails. An entry
+ * pushed `alongsideOlder` does not hold up the entries older than it: they start stopping while it
+ * still does, so that Ctrl-C waits for the slowest of them, not their sum (the Lambda runtime's
+ * worker threads and the emulators' processes take seconds each on a busy machine).
+ */
 class StopStack {
-  private readonly entries: { name: string; stop: () => Promise<void> }[] = [];
+  private readonly entries: { name: string; stop: () => Promise<void>; alongsideOlder: boolean }[] = [];
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly log: (line: string) => void) {}
 
-  push(name: string, stop: () => Promise<void>): void {
-    this.entries.push({ name, stop });
+  push(name: string, stop: () => Promise<void>, options: { alongsideOlder?: boolean } = {}): void {
+    this.entries.push({ name, stop, alongsideOlder: options.alongsideOlder ?? false });
   }
 
   stopAll(): Promise<void> {
     this.stopping ??= (async () => {
       const errors: unknown[] = [];
-      for (const entry of [...this.entries].reverse()) {
+      const stopOne = async (entry: { name: string; stop: () => Promise<void> }): Promise<void> => {
         const t0 = Date.now();
         try {
           await entry.stop();
@@ -550,7 +557,14 @@ class StopStack {
           this.log(`stopping ${entry.name} failed: ${(error as Error).message}`);
           errors.push(error);
         }
+      };
+      const inFlight: Promise<void>[] = [];
+      for (const entry of [...this.entries].reverse()) {
+        const stopped = stopOne(entry);
+        if (entry.alongsideOlder) inFlight.push(stopped);
+        else await stopped;
       }
+      await Promise.all(inFlight);
       if (errors.length === 1) throw errors[0];
       if (errors.length > 1) throw new AggregateError(errors, 'stopping the local cloud failed');
     })();
