@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalCloud, storefrontSite } from '@shop/local-cloud';
+import { startTestCloud, storefrontSite } from '@shop/local-cloud';
 import { UNDECLARED_ERROR_STATUS } from '@shop/common';
 import { findRepoRoot } from '@shop/manifests';
 
@@ -17,19 +17,10 @@ export default async function setup(project: TestProject) {
   const undeclared: string[] = [];
   // The storefront is served beside the API, as under `npm start`, and the API allows its origin (CORS).
   const web = await storefrontSite({ repoRoot: findRepoRoot(), host: '127.0.0.1', port: 0 });
-  const cloud = await startLocalCloud({
+  const cloud = await startTestCloud({
     webOrigins: [web.origin],
-    apiPort: 0,
-    lambdaPort: 0,
-    dynamoDbPort: 0,
-    cognitoPort: 0,
     // Short enough that the expiry test runs in seconds, long enough for 20 buyers on two cores to pay.
     paymentWindowSeconds: PAYMENT_WINDOW_SECONDS,
-    // Failed queue messages come back after 1 s instead of the queue's visibility timeout, a
-    // failed asynchronous invoke is retried after 1 s instead of 1 and 2 minutes, a failed stream batch after 1 s.
-    sqsRetryDelaySeconds: 1,
-    asyncRetryDelaySeconds: 1,
-    streamRetryDelaySeconds: 1,
     log: (line) => console.log(`[local-cloud] ${line}`),
     onFunctionLog: (l) => {
       if (showLogs) console.log(`[${l.functionName}] ${l.line}`);

@@ -7,7 +7,17 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queueUrlEnvVar, stateMachineEnvVar } from '@shop/common';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_AWS, type LocalCloud, type RequestLogEntry, type RuntimeLogLine, SEED_ADMIN, SEED_MANAGER, startLocalCloud } from '@shop/local-cloud';
+import {
+  LOCAL_AWS,
+  type LocalCloud,
+  type RequestLogEntry,
+  type RuntimeLogLine,
+  SEED_ADMIN,
+  SEED_MANAGER,
+  START_PHASES,
+  type StartPhase,
+  startLocalCloud,
+} from '@shop/local-cloud';
 import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { childProcesses } from '@shop/testing';
 
@@ -20,9 +30,20 @@ describe('the local cloud', { timeout: 180_000 }, () => {
   it('starts on free ports, seeds through the API, serves requests, and stops leaving no process behind', async () => {
     const requests: RequestLogEntry[] = [];
     const functionLogs: RuntimeLogLine[] = [];
+    const phases: StartPhase[] = [];
     let cloud: LocalCloud | undefined;
     try {
-      cloud = await startLocalCloud({ onRequest: (e) => requests.push(e), onFunctionLog: (l) => functionLogs.push(l) });
+      cloud = await startLocalCloud({
+        onRequest: (e) => requests.push(e),
+        onFunctionLog: (l) => functionLogs.push(l),
+        onPhase: (phase, ms) => {
+          expect(ms).toBeGreaterThanOrEqual(0);
+          phases.push(phase);
+        },
+      });
+
+      // Start-up runs its named phases, each once, in order.
+      expect(phases).toEqual([...START_PHASES]);
 
       // Wiring: names, endpoints, pool.
       expect(cloud.stage).toBe('local');

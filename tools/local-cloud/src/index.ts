@@ -1,15 +1,19 @@
 /**
  * The local cloud: the whole shop on localhost, wired from the service manifests.
- * `startLocalCloud` is what `npm start` and the end-to-end tests use; the parts are
- * exported for tests that need only one of them.
+ * `startLocalCloud` is what `npm start` runs; `startTestCloud` is the same with what tests want
+ * (free ports, quick retries, quiet functions). The parts are exported for tests that need only
+ * one of them.
  */
 export {
   startLocalCloud,
+  START_PHASES,
+  type StartPhase,
   type LocalCloud,
   type LocalCloudOptions,
   type LocalStepFunctions,
   type RequestLogEntry,
 } from './local-cloud';
+export { startTestCloud, TEST_CLOUD_OPTIONS } from './test-cloud';
 export { seed, SEED_ADMIN, SEED_MANAGER, type SeedAccount, type SeededProduct, type SeedResult } from './seed';
 export { LOCAL_AWS } from './local-aws';
 export { startDynamoDbLocal, type DynamoDbLocal, type DynamoDbLocalOptions } from './dynamodb-local';

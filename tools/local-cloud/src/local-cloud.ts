@@ -100,6 +100,8 @@ export interface LocalCloudOptions {
    * runs: failed queue batches, dead letters, executions that did not succeed, payments.
    */
   log?: (line: string) => void;
+  /** Hears of each start-up phase (START_PHASES) as it ends, with how long it took. */
+  onPhase?: (phase: StartPhase, ms: number) => void;
   /** Every line a function writes. */
   onFunctionLog?: (line: RuntimeLogLine) => void;
   /**
@@ -172,21 +174,198 @@ const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PAYMENT_WINDOW_SECONDS = 15 * 60;
 const DEFAULT_EMAIL_FROM = 'orders@shop.local';
 
+/**
+ * The phases of start-up, in order. Each is timed: `onPhase` hears of each as it ends, and the
+ * log's last line lists them, so a slow start says where its time went.
+ * - `check`: manifests, state machine definitions and bundles, before anything starts;
+ * - `emulators`: DynamoDB Local and cognito-local side by side, then the tables;
+ * - `queues`: the SQS server, the queues and their dead-letter queues;
+ * - `messaging`: EventBridge, SNS and SES;
+ * - `compute`: the Lambda invoke API and Step Functions;
+ * - `edge`: the API gateway, the payment provider and Parameter Store;
+ * - `functions`: every function registered with its environment;
+ * - `triggers`: queue pollers, stream pollers and the scheduler;
+ * - `seed`: the demo accounts and products (unless `seed: false`).
+ */
+export const START_PHASES = ['check', 'emulators', 'queues', 'messaging', 'compute', 'edge', 'functions', 'triggers', 'seed'] as const;
+export type StartPhase = (typeof START_PHASES)[number];
+
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const stage = options.stage ?? DEFAULT_STAGE;
   const host = options.host ?? DEFAULT_HOST;
   const log = options.log ?? (() => undefined);
   const region = LOCAL_AWS.region;
+  const timings: string[] = [];
+  const phase = async <T>(name: StartPhase, run: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    const value = await run();
+    const ms = performance.now() - t0;
+    timings.push(`${name} ${(ms / 1000).toFixed(1)} s`);
+    options.onPhase?.(name, ms);
+    return value;
+  };
 
   // Fail on broken manifests, definitions and missing bundles before spending 15 s starting java.
+  const plan = await phase('check', () => checkServices(stage, region));
+  const { services } = plan;
+  const core = coreParts(options, plan, log);
+  const { runtime, faults, usage, stepFunctions, stateMachineArns } = core;
+
+  const cleanup = new StopStack(log);
+  try {
+    const data = await phase('emulators', async () => {
+      const emulators = await startEmulators(options, cleanup, log);
+      core.dynamoPid.current = emulators.dynamodb.pid;
+      const meter = usage ? await startDynamoDbMeter({ target: emulators.dynamodb.endpoint, meter: usage, host }) : undefined;
+      if (meter) cleanup.push('DynamoDB meter', () => meter.close(), { alongsideOlder: true });
+      await createTables(emulators.dynamodb, stage, services, log);
+      // By the time it stops, everything that invokes functions has stopped: the emulators need
+      // not wait for its threads to end.
+      cleanup.push('Lambda runtime', () => runtime.stop(), { alongsideOlder: true });
+      return { ...emulators, meter };
+    });
+    const sqs = await phase('queues', () => startQueues(options, core, stage, services, cleanup, log));
+    const messaging = await phase('messaging', async () => {
+      const started = await startMessaging({
+        runtime,
+        sqs: sqs.client,
+        stage,
+        region,
+        host,
+        services,
+        deadLetterQueues: sqs.deadLetterQueues,
+        ports: {
+          ...(options.eventBridgePort !== undefined && { eventBridge: options.eventBridgePort }),
+          ...(options.snsPort !== undefined && { sns: options.snsPort }),
+          ...(options.sesPort !== undefined && { ses: options.sesPort }),
+        },
+        ...(options.asyncRetryDelaySeconds !== undefined && { asyncRetryDelaysMs: [options.asyncRetryDelaySeconds * 1000] }),
+        log,
+      });
+      cleanup.push('EventBridge, SNS and SES', () => started.stop());
+      usage?.attach({
+        snsPublished: () => started.sns.published,
+        eventsAccepted: () => started.bus.accepted,
+        stateTransitions: () =>
+          stepFunctions
+            .findExecutions({})
+            .reduce((sum, e) => sum + stepFunctions.executionHistory(e.executionArn).filter((h) => h.type.endsWith('StateEntered')).length, 0),
+      });
+      log(`EventBridge at ${started.servers.eventBridge.url}, SNS at ${started.servers.sns.url}, SES at ${started.servers.ses.url}`);
+      return started;
+    });
+    const compute = await phase('compute', async () => {
+      const lambdaApi = await startLambdaApi(runtime, {
+        host,
+        port: options.lambdaPort ?? 0,
+        asyncInvoker: (invocation) => messaging.asyncInvocations.invoke(invocation),
+      });
+      cleanup.push('Lambda API', () => lambdaApi.close());
+      cleanup.push('Step Functions', () => stepFunctions.stop());
+      const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0 });
+      cleanup.push('Step Functions API', () => sfnApi.close());
+      log(`Step Functions at ${sfnApi.url}: ${stateMachineArns.size} state machine(s)`);
+      return { lambdaApi, sfnApi };
+    });
+    // The scheduler starts last, once the functions it invokes are registered; the console asks for it then.
+    const schedulerRef: { current?: LocalScheduler } = {};
+    const edge = await phase('edge', () => startEdge(options, core, data.cognito, messaging, schedulerRef, stage, services, cleanup, log));
+
+    const endpoints: LocalEndpoints = {
+      dynamodb: data.meter?.url ?? data.dynamodb.endpoint,
+      cognito: data.cognito.endpoint,
+      lambda: compute.lambdaApi.url,
+      sqs: sqs.server.url,
+      stepFunctions: compute.sfnApi.url,
+      eventBridge: messaging.servers.eventBridge.url,
+      sns: messaging.servers.sns.url,
+      ses: messaging.servers.ses.url,
+      ssm: edge.ssmUrl,
+    };
+    const userPool: UserPoolRef = { id: data.cognito.userPoolId, clientId: data.cognito.clientId };
+    await phase('functions', () => {
+      const functions = functionConfigs(
+        {
+          stage,
+          region,
+          endpoints,
+          userPool,
+          queueUrls: new Map([...sqs.queues].map(([ref, q]) => [ref, q.url])),
+          stateMachineArns,
+          paymentProvider: edge.paymentProvider,
+          paymentWindowSeconds: options.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
+          emailFrom: options.emailFrom ?? DEFAULT_EMAIL_FROM,
+        },
+        plan.bundles,
+        plan.repoRoot,
+      );
+      for (const fn of functions) runtime.register(fn);
+      log(`${functions.length} functions registered`);
+    });
+    const scheduler = await phase('triggers', () => startTriggers(options, core, data.dynamodb, sqs, messaging, stage, services, cleanup, log));
+    schedulerRef.current = scheduler;
+
+    const cloud: LocalCloud = {
+      apiUrl: edge.apiUrl,
+      endpoints,
+      userPool,
+      stage,
+      tableName: (service, table) => physicalName(stage, service, table),
+      functionName: (service, fn) => physicalName(stage, service, fn),
+      queueName: (service, queue) => physicalName(stage, service, queue),
+      queueUrl: (service, queue) => required(sqs.queues, `${service}/${queue}`).url,
+      deadLetterQueueUrl: (service, queue) => required(sqs.deadLetterQueues, `${service}/${queue}`).url,
+      stateMachineArn: (service, machine) => required(stateMachineArns, `${service}/${machine}`),
+      eventBusName: eventBusName(stage),
+      stepFunctions: {
+        describe: (executionArn) => stepFunctions.describeExecution(executionArn),
+        list: (machine) => stepFunctions.listExecutions(stateMachineArns.get(machine) ?? machine),
+        waitForExecution: (executionArn, timeoutMs) => stepFunctions.waitForExecution(executionArn, timeoutMs),
+      },
+      paymentProvider: edge.paymentProvider,
+      outbox: messaging.outbox,
+      trace: core.trace,
+      metrics: core.metrics,
+      eventBus: messaging.bus,
+      scheduler,
+      asyncInvocations: messaging.asyncInvocations,
+      runtime,
+      faults,
+      provider: edge.provider,
+      stop: () => cleanup.stopAll(),
+    };
+    if (options.seed ?? true) {
+      cloud.seeded = await phase('seed', () => seed(cloud, { log }));
+      log(cloud.seeded.created ? 'seeded demo accounts and products' : 'demo data already there; not seeded');
+    }
+    log(`started: ${timings.join(', ')}`);
+    return cloud;
+  } catch (error) {
+    await cleanup.stopAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Phase `check`: the manifests, their references, the state machines and the bundles, before anything starts. */
+async function checkServices(stage: string, region: string) {
   const repoRoot = findRepoRoot();
   const loaded = await loadServices(repoRoot);
   const services = loaded.map((s) => s.manifest);
   const machines = loadStateMachines(stage, loaded, region);
   const problems = [...manifestProblems(services), ...taskStateProblems(services, machines)];
   if (problems.length > 0) throw new ManifestReferenceError(problems);
-  const bundles = functionBundles(repoRoot, services);
+  return { repoRoot, services, machines, bundles: functionBundles(repoRoot, services) };
+}
+type ServicePlan = Awaited<ReturnType<typeof checkServices>>;
 
+/**
+ * What every phase shares, made before any port opens: the Lambda runtime (which starts no
+ * thread until a function is invoked), the trace, the metrics, the usage meter, the fault
+ * injector and Step Functions with the state machines registered (which validates them).
+ */
+function coreParts(options: LocalCloudOptions, plan: ServicePlan, log: (line: string) => void) {
+  const stage = options.stage ?? DEFAULT_STAGE;
+  const { services, bundles, machines } = plan;
   const byPhysicalName = new Map(
     bundles.map((b) => [physicalName(stage, b.service.name, b.functionName), { service: b.service.name, function: b.functionName, layers: [...b.layers] }]),
   );
@@ -244,249 +423,173 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       });
     },
   });
-  const stepFunctions = new StepFunctions({ runtime, region, log: (line) => log(`step functions: ${line}`) });
-  // Registering validates each definition with the runner.
-  const stateMachineArns = new Map(
-    machines.map((m) => [m.ref, stepFunctions.addStateMachine({ name: m.physicalName, prepared: m.prepared })]),
-  );
+  const stepFunctions = new StepFunctions({ runtime, region: LOCAL_AWS.region, log: (line) => log(`step functions: ${line}`) });
+  const stateMachineArns = new Map(machines.map((m) => [m.ref, stepFunctions.addStateMachine({ name: m.physicalName, prepared: m.prepared })]));
+  return { trace, usage, metrics, dynamoPid, faults, runtime, stepFunctions, stateMachineArns };
+}
+type CoreParts = ReturnType<typeof coreParts>;
 
-  const cleanup = new StopStack(log);
+/** The tables of every manifest, created where they are missing (a persisted cloud keeps its own). */
+async function createTables(dynamodb: DynamoDbLocal, stage: string, services: readonly ServiceManifest[], log: (line: string) => void): Promise<void> {
+  const db = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodb.endpoint });
   try {
-    const { dynamodb, cognito } = await startEmulators(options, cleanup, log);
-    dynamoPid.current = dynamodb.pid;
-    const dynamoMeter = usage ? await startDynamoDbMeter({ target: dynamodb.endpoint, meter: usage, host }) : undefined;
-    if (dynamoMeter) cleanup.push('DynamoDB meter', () => dynamoMeter.close(), { alongsideOlder: true });
-
-    const db = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodb.endpoint });
-    try {
-      const tables = await ensureTables(db, stage, services);
-      log(`tables: ${tables.created.length} created, ${tables.existing.length} already there`);
-    } finally {
-      db.destroy();
-    }
-
-    // By the time it stops, everything that invokes functions has stopped: the emulators need not
-    // wait for its threads to end.
-    cleanup.push('Lambda runtime', () => runtime.stop(), { alongsideOlder: true });
-
-    const queueRefs = new Map<string, string>();
-    const sqsServer = await startSqsServer({
-      host,
-      port: options.sqsPort ?? 0,
-      region,
-      faults: { injector: faults, queueRef: (name) => queueRefs.get(name) },
-      ...(usage && { onSend: () => usage.sqsSend() }),
-    });
-    cleanup.push('SQS', () => sqsServer.close());
-    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsServer.url });
-    cleanup.push('SQS client', async () => sqs.destroy());
-    const queues = await ensureQueues(sqs, stage, services);
-    const deadLetterQueues = await ensureDeadLetterQueues(sqs, stage, services);
-    for (const ref of queues.keys()) {
-      const { service, name } = parseRef(ref);
-      queueRefs.set(physicalName(stage, service, name), ref);
-    }
-    log(`SQS at ${sqsServer.url}: ${queues.size} queue(s), each with its dead-letter queue, and ${deadLetterQueues.size} dead-letter queue(s) for failed events`);
-
-    const messaging = await startMessaging({
-      runtime,
-      sqs,
-      stage,
-      region,
-      host,
-      services,
-      deadLetterQueues,
-      ports: {
-        ...(options.eventBridgePort !== undefined && { eventBridge: options.eventBridgePort }),
-        ...(options.snsPort !== undefined && { sns: options.snsPort }),
-        ...(options.sesPort !== undefined && { ses: options.sesPort }),
-      },
-      ...(options.asyncRetryDelaySeconds !== undefined && { asyncRetryDelaysMs: [options.asyncRetryDelaySeconds * 1000] }),
-      log,
-    });
-    cleanup.push('EventBridge, SNS and SES', () => messaging.stop());
-    usage?.attach({
-      snsPublished: () => messaging.sns.published,
-      eventsAccepted: () => messaging.bus.accepted,
-      stateTransitions: () =>
-        stepFunctions
-          .findExecutions({})
-          .reduce((sum, e) => sum + stepFunctions.executionHistory(e.executionArn).filter((h) => h.type.endsWith('StateEntered')).length, 0),
-    });
-    log(`EventBridge at ${messaging.servers.eventBridge.url}, SNS at ${messaging.servers.sns.url}, SES at ${messaging.servers.ses.url}`);
-
-    const lambdaApi = await startLambdaApi(runtime, {
-      host,
-      port: options.lambdaPort ?? 0,
-      asyncInvoker: (invocation) => messaging.asyncInvocations.invoke(invocation),
-    });
-    cleanup.push('Lambda API', () => lambdaApi.close());
-
-    cleanup.push('Step Functions', () => stepFunctions.stop());
-    const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0 });
-    cleanup.push('Step Functions API', () => sfnApi.close());
-    log(`Step Functions at ${sfnApi.url}: ${stateMachineArns.size} state machine(s)`);
-
-    // The scheduler starts last, once the functions it invokes are registered; the console asks for it then.
-    const schedulerRef: { current?: LocalScheduler } = {};
-    const providerRef: { current?: PaymentProviderServer } = {};
-    // The gateway only holds the runtime: it can listen before the functions are registered,
-    // and it must, because the payment provider needs its URL for webhooks and the functions
-    // need the provider's.
-    const gateway = await startApiGateway({
-      runtime,
-      routes: routeBindings(stage, services),
-      verifier: createTokenVerifier({ userPoolId: cognito.userPoolId, clientId: cognito.clientId, jwks: cognito.jwks }),
-      host,
-      port: options.apiPort ?? 0,
-      ...((options.onRequest || usage) && {
-        onRequest: (entry: RequestLogEntry) => {
-          if (!entry.path.startsWith('/_local')) usage?.apiRequest();
-          options.onRequest?.(entry);
-        },
-      }),
-      ...(options.webOrigins?.length && { cors: { origins: options.webOrigins } }),
-      console: localConsole({
-        outbox: messaging.outbox,
-        trace,
-        bus: messaging.bus,
-        scheduler: () => schedulerRef.current,
-        paymentProvider: () => providerRef.current,
-        functions: () => runtime.functions(),
-        faults,
-        metrics,
-        stepFunctions,
-        ...(usage && { usage }),
-      }),
-    });
-    cleanup.push('API gateway', () => gateway.close());
-    const apiUrl = gateway.url.replace(/\/$/, '');
-    log(`API gateway at ${apiUrl}`);
-
-    const secrets = paymentSecrets(options.persistDir);
-    const provider = await startPaymentProvider({
-      faults,
-      host,
-      port: options.paymentProviderPort ?? 0,
-      ...secrets,
-      webhookUrl: `${apiUrl}/payment/webhook`,
-      log: (line) => log(`payment provider: ${line}`),
-    });
-    cleanup.push('payment provider', () => provider.stop());
-    providerRef.current = provider;
-    // The functions read the secrets from Parameter Store at run time, as on AWS: their
-    // environment names the parameters, never the values.
-    const parameters = paymentSecretParameters(stage);
-    const parameterStore = new ParameterStore(region);
-    parameterStore.put(parameters.apiKeyParameter, secrets.apiKey);
-    parameterStore.put(parameters.webhookSecretParameter, secrets.webhookSecret);
-    const ssmApi = await startParameterStoreApi(parameterStore, { host, port: options.ssmPort ?? 0 });
-    cleanup.push('SSM Parameter Store', () => ssmApi.close());
-    log(`SSM Parameter Store at ${ssmApi.url}: the payment provider's secrets`);
-    const paymentProvider: PaymentProviderRef = { url: provider.url, ...secrets, ...parameters };
-
-    const endpoints: LocalEndpoints = {
-      dynamodb: dynamoMeter?.url ?? dynamodb.endpoint,
-      cognito: cognito.endpoint,
-      lambda: lambdaApi.url,
-      sqs: sqsServer.url,
-      stepFunctions: sfnApi.url,
-      eventBridge: messaging.servers.eventBridge.url,
-      sns: messaging.servers.sns.url,
-      ses: messaging.servers.ses.url,
-      ssm: ssmApi.url,
-    };
-    const userPool: UserPoolRef = { id: cognito.userPoolId, clientId: cognito.clientId };
-    const functions = functionConfigs(
-      {
-        stage,
-        region,
-        endpoints,
-        userPool,
-        queueUrls: new Map([...queues].map(([ref, q]) => [ref, q.url])),
-        stateMachineArns,
-        paymentProvider,
-        paymentWindowSeconds: options.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
-        emailFrom: options.emailFrom ?? DEFAULT_EMAIL_FROM,
-      },
-      bundles,
-      repoRoot,
-    );
-    for (const fn of functions) runtime.register(fn);
-    log(`${functions.length} functions registered`);
-
-    for (const mapping of queueMappings(stage, services)) {
-      const poller = new QueuePoller({
-        sqs,
-        runtime,
-        functionName: mapping.functionName,
-        queue: required(queues, mapping.queue),
-        batchSize: mapping.batchSize,
-        maxBatchingWindowSeconds: mapping.maxBatchingWindowSeconds,
-        region,
-        ...(options.sqsRetryDelaySeconds !== undefined && { retryDelaySeconds: options.sqsRetryDelaySeconds }),
-        log,
-      });
-      poller.start();
-      cleanup.push(`poller of ${mapping.queue}`, () => poller.stop());
-    }
-    const streams = await startStreamPollers({
-      runtime,
-      sqs,
-      dynamoDbEndpoint: dynamodb.endpoint,
-      stage,
-      region,
-      services,
-      deadLetterQueues,
-      ...(options.streamRetryDelaySeconds !== undefined && { retryDelayMs: options.streamRetryDelaySeconds * 1000 }),
-      log,
-    });
-    cleanup.push('stream pollers', () => streams.stop());
-    const started = startScheduler({ asyncInvocations: messaging.asyncInvocations, stage, services, log });
-    schedulerRef.current = started;
-    cleanup.push('scheduler', async () => started.stop());
-    log(`${streams.pollers.length} stream mapping(s), ${scheduleBindings(stage, services).length} schedule(s)`);
-
-    const cloud: LocalCloud = {
-      apiUrl,
-      endpoints,
-      userPool,
-      stage,
-      tableName: (service, table) => physicalName(stage, service, table),
-      functionName: (service, fn) => physicalName(stage, service, fn),
-      queueName: (service, queue) => physicalName(stage, service, queue),
-      queueUrl: (service, queue) => required(queues, `${service}/${queue}`).url,
-      deadLetterQueueUrl: (service, queue) => required(deadLetterQueues, `${service}/${queue}`).url,
-      stateMachineArn: (service, machine) => required(stateMachineArns, `${service}/${machine}`),
-      eventBusName: eventBusName(stage),
-      stepFunctions: {
-        describe: (executionArn) => stepFunctions.describeExecution(executionArn),
-        list: (machine) => stepFunctions.listExecutions(stateMachineArns.get(machine) ?? machine),
-        waitForExecution: (executionArn, timeoutMs) => stepFunctions.waitForExecution(executionArn, timeoutMs),
-      },
-      paymentProvider,
-      outbox: messaging.outbox,
-      trace,
-      metrics,
-      eventBus: messaging.bus,
-      scheduler: started,
-      asyncInvocations: messaging.asyncInvocations,
-      runtime,
-      faults,
-      provider,
-      stop: () => cleanup.stopAll(),
-    };
-    if (options.seed ?? true) {
-      cloud.seeded = await seed(cloud, { log });
-      log(cloud.seeded.created ? 'seeded demo accounts and products' : 'demo data already there; not seeded');
-    }
-    return cloud;
-  } catch (error) {
-    await cleanup.stopAll().catch(() => undefined);
-    throw error;
+    const tables = await ensureTables(db, stage, services);
+    log(`tables: ${tables.created.length} created, ${tables.existing.length} already there`);
+  } finally {
+    db.destroy();
   }
 }
 
+/** Phase `queues`: the SQS server with every manifest's queues and dead-letter queues. */
+async function startQueues(
+  options: LocalCloudOptions,
+  core: CoreParts,
+  stage: string,
+  services: readonly ServiceManifest[],
+  cleanup: StopStack,
+  log: (line: string) => void,
+) {
+  const queueRefs = new Map<string, string>();
+  const server = await startSqsServer({
+    host: options.host ?? DEFAULT_HOST,
+    port: options.sqsPort ?? 0,
+    region: LOCAL_AWS.region,
+    faults: { injector: core.faults, queueRef: (name) => queueRefs.get(name) },
+    ...(core.usage && { onSend: () => core.usage?.sqsSend() }),
+  });
+  cleanup.push('SQS', () => server.close());
+  const client = new SQSClient({ ...LOCAL_AWS, endpoint: server.url });
+  cleanup.push('SQS client', async () => client.destroy());
+  const queues = await ensureQueues(client, stage, services);
+  const deadLetterQueues = await ensureDeadLetterQueues(client, stage, services);
+  for (const ref of queues.keys()) {
+    const { service, name } = parseRef(ref);
+    queueRefs.set(physicalName(stage, service, name), ref);
+  }
+  log(`SQS at ${server.url}: ${queues.size} queue(s), each with its dead-letter queue, and ${deadLetterQueues.size} dead-letter queue(s) for failed events`);
+  return { server, client, queues, deadLetterQueues };
+}
+type Queues = Awaited<ReturnType<typeof startQueues>>;
+type Messaging = Awaited<ReturnType<typeof startMessaging>>;
+
+/**
+ * Phase `edge`: what the outside world talks to. The gateway only holds the runtime: it can
+ * listen before the functions are registered, and it must, because the payment provider needs
+ * its URL for webhooks and the functions need the provider's.
+ */
+async function startEdge(
+  options: LocalCloudOptions,
+  core: CoreParts,
+  cognito: CognitoLocal,
+  messaging: Messaging,
+  schedulerRef: { current?: LocalScheduler },
+  stage: string,
+  services: readonly ServiceManifest[],
+  cleanup: StopStack,
+  log: (line: string) => void,
+) {
+  const host = options.host ?? DEFAULT_HOST;
+  const { runtime, usage } = core;
+  const providerRef: { current?: PaymentProviderServer } = {};
+  const gateway = await startApiGateway({
+    runtime,
+    routes: routeBindings(stage, services),
+    verifier: createTokenVerifier({ userPoolId: cognito.userPoolId, clientId: cognito.clientId, jwks: cognito.jwks }),
+    host,
+    port: options.apiPort ?? 0,
+    ...((options.onRequest || usage) && {
+      onRequest: (entry: RequestLogEntry) => {
+        if (!entry.path.startsWith('/_local')) usage?.apiRequest();
+        options.onRequest?.(entry);
+      },
+    }),
+    ...(options.webOrigins?.length && { cors: { origins: options.webOrigins } }),
+    console: localConsole({
+      outbox: messaging.outbox,
+      trace: core.trace,
+      bus: messaging.bus,
+      scheduler: () => schedulerRef.current,
+      paymentProvider: () => providerRef.current,
+      functions: () => runtime.functions(),
+      faults: core.faults,
+      metrics: core.metrics,
+      stepFunctions: core.stepFunctions,
+      ...(usage && { usage }),
+    }),
+  });
+  cleanup.push('API gateway', () => gateway.close());
+  const apiUrl = gateway.url.replace(/\/$/, '');
+  log(`API gateway at ${apiUrl}`);
+
+  const secrets = paymentSecrets(options.persistDir);
+  const provider = await startPaymentProvider({
+    faults: core.faults,
+    host,
+    port: options.paymentProviderPort ?? 0,
+    ...secrets,
+    webhookUrl: `${apiUrl}/payment/webhook`,
+    log: (line) => log(`payment provider: ${line}`),
+  });
+  cleanup.push('payment provider', () => provider.stop());
+  providerRef.current = provider;
+  // The functions read the secrets from Parameter Store at run time, as on AWS: their
+  // environment names the parameters, never the values.
+  const parameters = paymentSecretParameters(stage);
+  const parameterStore = new ParameterStore(LOCAL_AWS.region);
+  parameterStore.put(parameters.apiKeyParameter, secrets.apiKey);
+  parameterStore.put(parameters.webhookSecretParameter, secrets.webhookSecret);
+  const ssmApi = await startParameterStoreApi(parameterStore, { host, port: options.ssmPort ?? 0 });
+  cleanup.push('SSM Parameter Store', () => ssmApi.close());
+  log(`SSM Parameter Store at ${ssmApi.url}: the payment provider's secrets`);
+  const paymentProvider: PaymentProviderRef = { url: provider.url, ...secrets, ...parameters };
+  return { apiUrl, provider, paymentProvider, ssmUrl: ssmApi.url };
+}
+
+/** Phase `triggers`: what invokes functions on its own: queue pollers, stream pollers and the scheduler. */
+async function startTriggers(
+  options: LocalCloudOptions,
+  core: CoreParts,
+  dynamodb: DynamoDbLocal,
+  sqs: Queues,
+  messaging: Messaging,
+  stage: string,
+  services: readonly ServiceManifest[],
+  cleanup: StopStack,
+  log: (line: string) => void,
+): Promise<LocalScheduler> {
+  const region = LOCAL_AWS.region;
+  for (const mapping of queueMappings(stage, services)) {
+    const poller = new QueuePoller({
+      sqs: sqs.client,
+      runtime: core.runtime,
+      functionName: mapping.functionName,
+      queue: required(sqs.queues, mapping.queue),
+      batchSize: mapping.batchSize,
+      maxBatchingWindowSeconds: mapping.maxBatchingWindowSeconds,
+      region,
+      ...(options.sqsRetryDelaySeconds !== undefined && { retryDelaySeconds: options.sqsRetryDelaySeconds }),
+      log,
+    });
+    poller.start();
+    cleanup.push(`poller of ${mapping.queue}`, () => poller.stop());
+  }
+  const streams = await startStreamPollers({
+    runtime: core.runtime,
+    sqs: sqs.client,
+    dynamoDbEndpoint: dynamodb.endpoint,
+    stage,
+    region,
+    services,
+    deadLetterQueues: sqs.deadLetterQueues,
+    ...(options.streamRetryDelaySeconds !== undefined && { retryDelayMs: options.streamRetryDelaySeconds * 1000 }),
+    log,
+  });
+  cleanup.push('stream pollers', () => streams.stop());
+  const scheduler = startScheduler({ asyncInvocations: messaging.asyncInvocations, stage, services, log });
+  cleanup.push('scheduler', async () => scheduler.stop());
+  log(`${streams.pollers.length} stream mapping(s), ${scheduleBindings(stage, services).length} schedule(s)`);
+  return scheduler;
+}
 
 /** DynamoDB Local and cognito-local, started side by side: java's 6–18 s dominates start-up. */
 async function startEmulators(
