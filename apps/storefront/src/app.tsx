@@ -1,3 +1,4 @@
+import type { ComponentType } from 'preact';
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { attempt } from './api';
@@ -16,6 +17,25 @@ import { isStaff, type Shop, ShopContext, useProfile, useSession, useShop } from
 const AdminPage = lazy(() => import('./admin/admin-page').then((m) => m.AdminPage));
 const LivePage = lazy(() => import('./live/live-page').then((m) => m.LivePage));
 
+/**
+ * Each path and its page, tried in this order; a path none matches is NotFoundPage's. The routes
+ * take no key, so that moving between two paths of one page (/admin, /admin/reports) keeps it mounted.
+ */
+const ROUTES: [string, ComponentType][] = [
+  ['/', CataloguePage],
+  ['/products/:id', ProductPage],
+  ['/sign-in', SignInPage],
+  ['/sign-up', SignUpPage],
+  ['/cart', CartPage],
+  ['/checkout', CheckoutPage],
+  ['/orders', OrdersPage],
+  ['/orders/:id', OrderPage],
+  ['/orders/:id/live', LivePage],
+  ['/live', LivePage],
+  ['/admin', AdminPage],
+  ['/admin/:section', AdminPage],
+];
+
 export function App({ shop }: { shop: Shop }) {
   return (
     <ShopContext.Provider value={shop}>
@@ -23,18 +43,9 @@ export function App({ shop }: { shop: Shop }) {
         <Layout>
           <ErrorBoundary>
             <Router>
-              <Route path="/" component={CataloguePage} />
-              <Route path="/products/:id" component={ProductPage} />
-              <Route path="/sign-in" component={SignInPage} />
-              <Route path="/sign-up" component={SignUpPage} />
-              <Route path="/cart" component={CartPage} />
-              <Route path="/checkout" component={CheckoutPage} />
-              <Route path="/orders" component={OrdersPage} />
-              <Route path="/orders/:id" component={OrderPage} />
-              <Route path="/orders/:id/live" component={LivePage} />
-              <Route path="/live" component={LivePage} />
-              <Route path="/admin" component={AdminPage} />
-              <Route path="/admin/:section" component={AdminPage} />
+              {ROUTES.map(([path, page]) => (
+                <Route path={path} component={page} />
+              ))}
               <Route default component={NotFoundPage} />
             </Router>
           </ErrorBoundary>

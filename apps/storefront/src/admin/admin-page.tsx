@@ -1,6 +1,6 @@
 import { useRoute } from 'preact-iso';
 import { isStaff, useProfile } from '../shop-context';
-import { RequireSignIn } from '../shop/require-sign-in';
+import { signedInPage } from '../shop/require-sign-in';
 import { Page } from '../ui/page';
 import { ProductsAdmin } from './products-admin';
 import { ReportsAdmin } from './reports-admin';
@@ -10,13 +10,7 @@ import { ReportsAdmin } from './reports-admin';
  * storefront, in a chunk of its own: shoppers never download it, and staff sign in once.
  * The API checks every role again; hiding a button is only a courtesy.
  */
-export function AdminPage() {
-  return (
-    <RequireSignIn title="Admin">
-      <Admin />
-    </RequireSignIn>
-  );
-}
+export const AdminPage = signedInPage('Admin', Admin);
 
 function Admin() {
   const { profile, loading } = useProfile();

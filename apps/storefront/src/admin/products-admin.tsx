@@ -5,8 +5,12 @@ import { newIdempotencyKey } from '../ids';
 import { formatMoney, parsePrice } from '../money';
 import type { Problem } from '../problem';
 import { useShop } from '../shop-context';
-import { Field, OtherFieldErrors } from '../ui/field';
+import { Field, OtherFieldErrors, textOf } from '../ui/field';
+import { LinesTable } from '../ui/lines-table';
+import { LoadStatus } from '../ui/load-status';
+import { Pager, useCursorTrail } from '../ui/pager';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-async';
 import { adjustStock, type StockAdjustmentPage, stockAdjustments } from './stock-adjustments';
 
@@ -14,8 +18,8 @@ type Editing = { kind: 'new' } | { kind: 'edit'; productId: string } | undefined
 
 export function ProductsAdmin({ role }: { role: Profile['role'] }) {
   const shop = useShop();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorTrail();
+  const { cursor } = pages;
   const [loaded, reload] = useLoad<ProductPage>(
     () => attempt(shop.session, () => shop.client.GET('/products', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } }), 'admin'),
     [cursor],
@@ -41,53 +45,27 @@ export function ProductsAdmin({ role }: { role: Profile['role'] }) {
           </button>
         </p>
       )}
-      {loaded.state === 'failed' ? <ProblemAlert problem={loaded.problem} /> : null}
-      {loaded.state === 'loading' ? <p aria-busy="true">Loading products…</p> : null}
+      <LoadStatus loaded={loaded} loading="Loading products…" />
       {loaded.state === 'ok' ? (
         <>
-          <table class="lines">
-            <caption class="visually-hidden">The catalogue</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" class="number">
-                  Price
-                </th>
-                <th scope="col" class="number">
-                  Stock
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
+          <LinesTable
+            caption="The catalogue"
+            columns={['Name', { label: 'Price', number: true }, { label: 'Stock', number: true }, { label: 'Actions', hidden: true }]}
+          >
+            {loaded.data.items.map((product) => (
+              <tr key={product.productId}>
+                <th scope="row">{product.name}</th>
+                <td class="number">{formatMoney(product.price)}</td>
+                <td class="number">{product.stock}</td>
+                <td>
+                  <button type="button" class="link-button" onClick={() => setEditing({ kind: 'edit', productId: product.productId })}>
+                    Edit <span class="visually-hidden">{product.name}</span>
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {loaded.data.items.map((product) => (
-                <tr key={product.productId}>
-                  <th scope="row">{product.name}</th>
-                  <td class="number">{formatMoney(product.price)}</td>
-                  <td class="number">{product.stock}</td>
-                  <td>
-                    <button type="button" class="link-button" onClick={() => setEditing({ kind: 'edit', productId: product.productId })}>
-                      Edit <span class="visually-hidden">{product.name}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <nav class="pager" aria-label="Pages of products">
-            {cursors.length > 1 ? (
-              <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
-                Previous page
-              </button>
-            ) : null}
-            {loaded.data.nextCursor ? (
-              <button type="button" onClick={() => setCursors([...cursors, loaded.data.nextCursor ?? undefined])}>
-                Next page
-              </button>
-            ) : null}
-          </nav>
+            ))}
+          </LinesTable>
+          <Pager label="Pages of products" back={pages.back('Previous page')} forward={pages.forward(loaded.data.nextCursor, 'Next page')} />
         </>
       ) : null}
     </section>
@@ -103,8 +81,8 @@ const FORM_FIELDS = ['name', 'description', 'price.amount', 'price.currency', 'p
 function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable<Editing>; role: Profile['role']; onDone: (words: string) => void; onCancel: () => void }) {
   const shop = useShop();
   const [original, setOriginal] = useState<{ product: Product; etag?: string }>();
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const [loadProblem, setLoadProblem] = useState<Problem>();
+  const { busy, problem, run, onSubmit } = useAction();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const productId = editing.kind === 'edit' ? editing.productId : undefined;
   // Stock is set once, on creation; afterwards it changes only by adjustments (below the form).
@@ -113,42 +91,33 @@ function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable
   useEffect(() => {
     if (!productId) return;
     void attempt(shop.session, () => shop.client.GET('/products/{id}', { params: { path: { id: productId } } }), 'product').then((outcome) => {
-      if (!outcome.ok) return setProblem(outcome.problem);
+      if (!outcome.ok) return setLoadProblem(outcome.problem);
       const etag = outcome.response.headers.get('etag');
       setOriginal({ product: outcome.data, ...(etag ? { etag } : {}) });
     });
   }, [productId]);
 
-  if (productId && !original) return problem ? <ProblemAlert problem={problem} /> : <p aria-busy="true">Loading the product…</p>;
+  if (productId && !original) return loadProblem ? <ProblemAlert problem={loadProblem} /> : <p aria-busy="true">Loading the product…</p>;
   const product = original?.product;
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
-    const amount = parsePrice(text('price'));
-    if (amount === undefined) return setProblem({ status: 400, message: 'Please correct the highlighted fields.', fields: { 'price.amount': 'Enter a price like 12.50.' } });
-    const stock = editsStock ? Number(text('stock')) : undefined;
+  const submit = onSubmit(async (form) => {
+    const amount = parsePrice(textOf(form, 'price'));
+    if (amount === undefined) return { status: 400, message: 'Please correct the highlighted fields.', fields: { 'price.amount': 'Enter a price like 12.50.' } };
+    const stock = editsStock ? Number(textOf(form, 'stock')) : undefined;
     const values = {
-      name: text('name'),
-      description: text('description'),
-      price: { amount, currency: text('currency') as Product['price']['currency'] },
+      name: textOf(form, 'name'),
+      description: textOf(form, 'description'),
+      price: { amount, currency: textOf(form, 'currency') as Product['price']['currency'] },
       ...(stock === undefined ? {} : { stock }),
     };
-    setBusy(true);
-    setProblem(undefined);
     if (!product) {
       const created = await attempt(shop.session, () => shop.client.POST('/products', { body: { ...values, stock: stock ?? 0 } }), 'admin');
-      setBusy(false);
-      return created.ok ? onDone(`${created.data.name} is in the catalogue.`) : setProblem(created.problem);
+      return created.ok ? onDone(`${created.data.name} is in the catalogue.`) : created.problem;
     }
     const changes = Object.fromEntries(
       Object.entries(values).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(product[key as keyof Product])),
     ) as ProductChanges;
-    if (Object.keys(changes).length === 0) {
-      setBusy(false);
-      return onDone('Nothing changed.');
-    }
+    if (Object.keys(changes).length === 0) return onDone('Nothing changed.');
     const updated = await attempt(
       shop.session,
       () =>
@@ -159,17 +128,14 @@ function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable
         }),
       'admin',
     );
-    setBusy(false);
-    return updated.ok ? onDone(`${updated.data.name} is saved.`) : setProblem(updated.problem);
-  };
+    return updated.ok ? onDone(`${updated.data.name} is saved.`) : updated.problem;
+  });
 
-  const remove = async () => {
-    if (!product) return;
-    setBusy(true);
-    const deleted = await attempt(shop.session, () => shop.client.DELETE('/products/{id}', { params: { path: { id: product.productId } } }), 'admin');
-    setBusy(false);
-    return deleted.ok ? onDone(`${product.name} left the catalogue.`) : setProblem(deleted.problem);
-  };
+  const remove = (removed: Product) =>
+    run(async () => {
+      const deleted = await attempt(shop.session, () => shop.client.DELETE('/products/{id}', { params: { path: { id: removed.productId } } }), 'admin');
+      return deleted.ok ? onDone(`${removed.name} left the catalogue.`) : deleted.problem;
+    });
 
   return (
     <div class="panel">
@@ -208,7 +174,7 @@ function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable
           </button>
           {product && role === 'ADMIN' ? (
             confirmDelete ? (
-              <button type="button" class="danger" disabled={busy} onClick={() => void remove()}>
+              <button type="button" class="danger" disabled={busy} onClick={() => void remove(product)}>
                 Yes, remove {product.name}
               </button>
             ) : (
@@ -229,23 +195,16 @@ function StockPanel({ productId }: { productId: string }) {
   const shop = useShop();
   const [history, reload] = useLoad(() => stockAdjustments(shop, productId), [productId]);
   const [key, setKey] = useState(newIdempotencyKey);
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, onSubmit } = useAction();
   const [notice, setNotice] = useState<string>();
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const formElement = event.currentTarget as HTMLFormElement;
-    const form = new FormData(formElement);
-    setBusy(true);
-    setProblem(undefined);
-    const adjusted = await adjustStock(shop, productId, { delta: Number(form.get('delta')), reason: String(form.get('reason') ?? '').trim() }, key);
-    setBusy(false);
-    if (!adjusted.ok) return setProblem(adjusted.problem);
+  const submit = onSubmit(async (form, element) => {
+    const adjusted = await adjustStock(shop, productId, { delta: Number(form.get('delta')), reason: textOf(form, 'reason') }, key);
+    if (!adjusted.ok) return adjusted.problem;
     setKey(newIdempotencyKey());
-    formElement.reset();
+    element.reset();
     setNotice(`Stock is now ${adjusted.data.stockAfter}.`);
     reload();
-  };
+  });
   return (
     <section aria-labelledby="stock-heading">
       <h3 id="stock-heading">Stock</h3>
@@ -267,28 +226,15 @@ function StockPanel({ productId }: { productId: string }) {
 function AdjustmentHistory({ items }: { items: StockAdjustmentPage['items'] }) {
   if (items.length === 0) return <p>No adjustments yet.</p>;
   return (
-    <table class="lines">
-      <caption>Adjustments, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col" class="number">
-            Change
-          </th>
-          <th scope="col">Reason</th>
-          <th scope="col">By</th>
+    <LinesTable caption="Adjustments, newest first" captionShown columns={['When', { label: 'Change', number: true }, 'Reason', 'By']}>
+      {items.map((a) => (
+        <tr key={a.adjustmentId}>
+          <td>{new Date(a.at).toLocaleString()}</td>
+          <td class="number">{a.delta > 0 ? `+${a.delta}` : a.delta}</td>
+          <td>{a.reason}</td>
+          <td>{a.by}</td>
         </tr>
-      </thead>
-      <tbody>
-        {items.map((a) => (
-          <tr key={a.adjustmentId}>
-            <td>{new Date(a.at).toLocaleString()}</td>
-            <td class="number">{a.delta > 0 ? `+${a.delta}` : a.delta}</td>
-            <td>{a.reason}</td>
-            <td>{a.by}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </LinesTable>
   );
 }

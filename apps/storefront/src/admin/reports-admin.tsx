@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { attempt, type Outcome } from '../api';
 import { formatMoney } from '../money';
 import { useShop } from '../shop-context';
-import { ProblemAlert } from '../ui/problem-alert';
+import { LoadStatus } from '../ui/load-status';
 import { useLoad } from '../ui/use-async';
 import { type Bar, Columns, HorizontalBars } from './charts';
 
@@ -32,8 +32,7 @@ export function ReportsAdmin() {
           <input id="report-date" type="date" value={date} max={today()} onChange={(e) => e.currentTarget.value && setDate(e.currentTarget.value)} />
         </div>
       </form>
-      {loaded.state === 'loading' ? <p aria-busy="true">Loading the report…</p> : null}
-      {loaded.state === 'failed' ? <ProblemAlert problem={loaded.problem} /> : null}
+      <LoadStatus loaded={loaded} loading="Loading the report…" />
       {loaded.state === 'ok' ? <ReportView report={loaded.data.report} days={loaded.data.days} /> : null}
     </section>
   );

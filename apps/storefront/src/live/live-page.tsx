@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import graphJson from '../generated/architecture-graph.json';
 import { correlationIdOf } from '../shop/order-correlation';
 import { useSession, useShop } from '../shop-context';
+import { LinesTable } from '../ui/lines-table';
 import { Page } from '../ui/page';
 import { ArchitectureDiagram } from './architecture-diagram';
 import { type ArchitectureGraph, type Invocation, litBy, patternsSeen, stateMachinePath } from './trace';
@@ -138,34 +139,22 @@ export function LivePage() {
           </section>
           <section aria-labelledby="calls-heading" class="calls">
             <h2 id="calls-heading">Every invocation</h2>
-            <table class="lines">
-              <thead>
-                <tr>
-                  <th scope="col">Carried by</th>
-                  <th scope="col">Via</th>
-                  <th scope="col">Function</th>
-                  <th scope="col" class="number">
-                    Time
+            <LinesTable columns={['Carried by', 'Via', 'Function', { label: 'Time', number: true }]}>
+              {invocations.map((i) => (
+                <tr key={i.requestId + i.at}>
+                  <td>{CARRIER_WORDS[i.pattern]}</td>
+                  <td>{i.via}</td>
+                  <th scope="row">
+                    {i.service}/{i.function}
                   </th>
+                  <td class="number">
+                    {i.ok ? '' : 'failed, '}
+                    {i.coldStart ? 'cold, ' : ''}
+                    {i.durationMs} ms
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {invocations.map((i) => (
-                  <tr key={i.requestId + i.at}>
-                    <td>{CARRIER_WORDS[i.pattern]}</td>
-                    <td>{i.via}</td>
-                    <th scope="row">
-                      {i.service}/{i.function}
-                    </th>
-                    <td class="number">
-                      {i.ok ? '' : 'failed, '}
-                      {i.coldStart ? 'cold, ' : ''}
-                      {i.durationMs} ms
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </LinesTable>
           </section>
         </div>
       ) : null}

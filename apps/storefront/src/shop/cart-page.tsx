@@ -1,53 +1,41 @@
 import type { Cart } from '@shop/api-client';
 import { useEffect, useState } from 'preact/hooks';
 import { attempt, type Outcome } from '../api';
-import type { Problem } from '../problem';
 import { useShop } from '../shop-context';
+import { LinesTable } from '../ui/lines-table';
+import { LoadStatus } from '../ui/load-status';
 import { Price } from '../ui/money';
 import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-async';
-import { RequireSignIn } from './require-sign-in';
+import { signedInPage } from './require-sign-in';
 
 type Line = Cart['items'][number];
 
-export function CartPage() {
-  return (
-    <RequireSignIn title="Your cart">
-      <CartView />
-    </RequireSignIn>
-  );
-}
+export const CartPage = signedInPage('Your cart', CartView);
 
 function CartView() {
   const shop = useShop();
   const [loaded] = useLoad<Cart>(() => attempt(shop.session, () => shop.client.GET('/cart'), 'cart'), []);
-  const [cart, setCart] = useState<Cart>();
-  const [problem, setProblem] = useState<Problem>();
+  // The API answers the whole cart after each change: from then on, that is the cart shown.
+  const [changed, setChanged] = useState<Cart>();
+  const cart = changed ?? (loaded.state === 'ok' ? loaded.data : undefined);
+  const { busy, problem, run } = useAction();
   const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState<string>();
-  useEffect(() => {
-    if (loaded.state === 'ok') setCart(loaded.data);
-  }, [loaded]);
 
-  /** Runs a change of the cart; the API answers the whole cart after each one. */
-  const change = async (productId: string, steps: (() => Promise<Outcome<Cart>>)[], done: string) => {
-    setBusy(productId);
-    setProblem(undefined);
-    setNotice(undefined);
-    for (const step of steps) {
-      const outcome = await step();
-      if (!outcome.ok) {
-        setBusy(undefined);
-        setProblem(outcome.problem);
-        return;
+  /** Runs a change of the cart, step by step, stopping at the first refused. */
+  const change = (steps: (() => Promise<Outcome<Cart>>)[], done: string) =>
+    run(async () => {
+      setNotice(undefined);
+      for (const step of steps) {
+        const outcome = await step();
+        if (!outcome.ok) return outcome.problem;
+        setChanged(outcome.data);
       }
-      setCart(outcome.data);
-    }
-    setBusy(undefined);
-    setNotice(done);
-    shop.cartChanged.dispatchEvent(new Event('change'));
-  };
+      setNotice(done);
+      shop.cartChanged.dispatchEvent(new Event('change'));
+    });
   const add = (productId: string, quantity: number) => () =>
     attempt(shop.session, () => shop.client.POST('/cart', { body: { productId, quantity } }), 'cart');
   const remove = (productId: string) => () =>
@@ -57,11 +45,16 @@ function CartView() {
   const setQuantity = (line: Line, quantity: number) => {
     if (quantity === line.quantity) return;
     const steps = quantity > line.quantity ? [add(line.productId, quantity - line.quantity)] : [remove(line.productId), add(line.productId, quantity)];
-    void change(line.productId, steps, `${line.name}: quantity ${quantity}.`);
+    void change(steps, `${line.name}: quantity ${quantity}.`);
   };
 
-  if (loaded.state === 'failed') return <Page title="Your cart"><ProblemAlert problem={loaded.problem} /></Page>;
-  if (!cart) return <Page title="Your cart"><p aria-busy="true">Loading your cart…</p></Page>;
+  if (!cart) {
+    return (
+      <Page title="Your cart">
+        <LoadStatus loaded={loaded} loading="Loading your cart…" />
+      </Page>
+    );
+  }
   const unavailable = cart.items.some((line) => !line.available);
   return (
     <Page title="Your cart">
@@ -73,51 +66,10 @@ function CartView() {
         </p>
       ) : (
         <>
-          <table class="lines">
-            <caption class="visually-hidden">Products in your cart</caption>
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Price</th>
-                <th scope="col">Quantity</th>
-                <th scope="col" class="number">
-                  Total
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {cart.items.map((line) => (
-                <tr key={line.productId}>
-                  <th scope="row">
-                    <a href={`/products/${line.productId}`}>{line.name}</a>
-                    {line.available ? null : <span class="tag tag-bad"> no longer available</span>}
-                  </th>
-                  <td>
-                    <Price money={line.unitPrice} />
-                  </td>
-                  <td>
-                    <QuantityControl line={line} disabled={busy !== undefined} onChange={(q) => setQuantity(line, q)} />
-                  </td>
-                  <td class="number">
-                    <Price money={line.lineTotal} />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      class="link-button"
-                      disabled={busy !== undefined}
-                      onClick={() => void change(line.productId, [remove(line.productId)], `${line.name} removed from your cart.`)}
-                    >
-                      Remove <span class="visually-hidden">{line.name}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
+          <LinesTable
+            caption="Products in your cart"
+            columns={['Product', 'Price', 'Quantity', { label: 'Total', number: true }, { label: 'Actions', hidden: true }]}
+            foot={
               <tr>
                 <th scope="row" colSpan={3}>
                   Subtotal ({cart.totals.itemCount} {cart.totals.itemCount === 1 ? 'item' : 'items'})
@@ -127,8 +79,31 @@ function CartView() {
                 </td>
                 <td />
               </tr>
-            </tfoot>
-          </table>
+            }
+          >
+            {cart.items.map((line) => (
+              <tr key={line.productId}>
+                <th scope="row">
+                  <a href={`/products/${line.productId}`}>{line.name}</a>
+                  {line.available ? null : <span class="tag tag-bad"> no longer available</span>}
+                </th>
+                <td>
+                  <Price money={line.unitPrice} />
+                </td>
+                <td>
+                  <QuantityControl line={line} disabled={busy} onChange={(q) => setQuantity(line, q)} />
+                </td>
+                <td class="number">
+                  <Price money={line.lineTotal} />
+                </td>
+                <td>
+                  <button type="button" class="link-button" disabled={busy} onClick={() => void change([remove(line.productId)], `${line.name} removed from your cart.`)}>
+                    Remove <span class="visually-hidden">{line.name}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </LinesTable>
           {unavailable ? <p class="alert alert-bad">Remove the products that are no longer available to check out.</p> : null}
           <p>
             <a class={unavailable ? 'button disabled' : 'button primary'} href={unavailable ? undefined : '/checkout'} aria-disabled={unavailable || undefined}>

@@ -3,9 +3,10 @@ import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { attempt } from '../api';
 import { useShop } from '../shop-context';
+import { LoadStatus } from '../ui/load-status';
 import { Price } from '../ui/money';
 import { Page } from '../ui/page';
-import { ProblemAlert } from '../ui/problem-alert';
+import { Pager } from '../ui/pager';
 import { useLoad } from '../ui/use-async';
 
 const PAGE_SIZE = 12;
@@ -22,11 +23,18 @@ export function CataloguePage() {
     [cursor],
   );
   const go = (next: string | undefined) => route(next ? `/?cursor=${encodeURIComponent(next)}` : '/');
+  const back = () => {
+    setPrevious(previous.slice(0, -1));
+    go(previous.at(-1));
+  };
+  const forwardTo = (next: string) => () => {
+    setPrevious([...previous, cursor]);
+    go(next);
+  };
 
   return (
     <Page title="Products">
-      {loaded.state === 'loading' ? <p aria-busy="true">Loading products…</p> : null}
-      {loaded.state === 'failed' ? <ProblemAlert problem={loaded.problem} /> : null}
+      <LoadStatus loaded={loaded} loading="Loading products…" />
       {loaded.state === 'ok' ? (
         <>
           {loaded.data.items.length === 0 ? <p>There are no products here yet.</p> : null}
@@ -44,31 +52,11 @@ export function CataloguePage() {
               </li>
             ))}
           </ul>
-          <nav class="pager" aria-label="Pages of products">
-            {cursor ? (
-              <button
-                type="button"
-                onClick={() => {
-                  const back = previous.at(-1);
-                  setPrevious(previous.slice(0, -1));
-                  go(back);
-                }}
-              >
-                {previous.length ? 'Previous page' : 'First page'}
-              </button>
-            ) : null}
-            {loaded.data.nextCursor ? (
-              <button
-                type="button"
-                onClick={() => {
-                  setPrevious([...previous, cursor]);
-                  go(loaded.data.nextCursor ?? undefined);
-                }}
-              >
-                Next page
-              </button>
-            ) : null}
-          </nav>
+          <Pager
+            label="Pages of products"
+            back={cursor ? { label: previous.length ? 'Previous page' : 'First page', go: back } : undefined}
+            forward={loaded.data.nextCursor ? { label: 'Next page', go: forwardTo(loaded.data.nextCursor) } : undefined}
+          />
         </>
       ) : null}
     </Page>

@@ -2,44 +2,40 @@ import type { Cart } from '@shop/api-client';
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { attempt } from '../api';
-import type { Problem } from '../problem';
 import { useShop } from '../shop-context';
+import { LoadStatus } from '../ui/load-status';
 import { Price } from '../ui/money';
 import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-async';
 import { cartSignature, checkoutAttempt, endCheckoutAttempt } from './checkout-attempt';
 import { rememberCorrelationId } from './order-correlation';
 import { payForOrder } from './pay';
 import { PaymentMethodPicker } from './payment-method-picker';
-import { RequireSignIn } from './require-sign-in';
+import { signedInPage } from './require-sign-in';
 
-export function CheckoutPage() {
-  return (
-    <RequireSignIn title="Check out">
-      <Checkout />
-    </RequireSignIn>
-  );
-}
+export const CheckoutPage = signedInPage('Check out', Checkout);
 
 function Checkout() {
   const shop = useShop();
   const { route } = useLocation();
   const [loaded] = useLoad<Cart>(() => attempt(shop.session, () => shop.client.GET('/cart'), 'cart'), []);
   const [method, setMethod] = useState('pm_card_approve');
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, onSubmit } = useAction();
   const [progress, setProgress] = useState<string>();
-  const [problem, setProblem] = useState<Problem>();
   const [placed, setPlaced] = useState<{ orderId: string; correlationId: string }>();
 
-  if (loaded.state === 'loading') return <Page title="Check out"><p aria-busy="true">Loading your cart…</p></Page>;
-  if (loaded.state === 'failed') return <Page title="Check out"><ProblemAlert problem={loaded.problem} /></Page>;
+  if (loaded.state !== 'ok') {
+    return (
+      <Page title="Check out">
+        <LoadStatus loaded={loaded} loading="Loading your cart…" />
+      </Page>
+    );
+  }
   const cart = loaded.data;
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
+  const submit = onSubmit(async () => {
     // The same attempt, and so the same Idempotency-Key, for every retry of this cart's order.
     let current = placed;
     if (!current) {
@@ -55,9 +51,8 @@ function Checkout() {
         'checkout',
       );
       if (!order.ok) {
-        setBusy(false);
         setProgress(undefined);
-        return setProblem(order.problem);
+        return order.problem;
       }
       current = { orderId: order.data.orderId, correlationId: checkout.correlationId };
       setPlaced(current);
@@ -68,10 +63,9 @@ function Checkout() {
     // The payment travels under the order's correlation id too: the live view follows both.
     const paid = await payForOrder(shop, current.orderId, method, current.correlationId, setProgress);
     if (paid.ok || 'settled' in paid) return route(`/orders/${current.orderId}`);
-    setBusy(false);
     setProgress(undefined);
-    setProblem(paid.problem);
-  };
+    return paid.problem;
+  });
 
   if (cart.items.length === 0 && !placed) {
     return (

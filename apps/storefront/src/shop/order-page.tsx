@@ -4,25 +4,20 @@ import { useState } from 'preact/hooks';
 import { attempt } from '../api';
 import { newCorrelationId } from '../ids';
 import { formatMoney } from '../money';
-import type { Problem } from '../problem';
 import { useShop } from '../shop-context';
+import { LinesTable } from '../ui/lines-table';
 import { Price } from '../ui/money';
 import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { useAction } from '../ui/use-action';
 import { correlationIdOf, rememberCorrelationId } from './order-correlation';
 import { describePayment, describeStatus, isSettled, paymentOf } from './order-status';
 import { payForOrder } from './pay';
 import { PaymentMethodPicker } from './payment-method-picker';
-import { RequireSignIn } from './require-sign-in';
+import { signedInPage } from './require-sign-in';
 import { useLiveOrder } from './use-order';
 
-export function OrderPage() {
-  return (
-    <RequireSignIn title="Your order">
-      <OrderView />
-    </RequireSignIn>
-  );
-}
+export const OrderPage = signedInPage('Your order', OrderView);
 
 function OrderView() {
   const { params } = useRoute();
@@ -57,29 +52,10 @@ function OrderView() {
       </div>
       {problem ? <ProblemAlert problem={problem} /> : null}
       <OrderActions order={order} onChange={refresh} />
-      <table class="lines">
-        <caption class="visually-hidden">What you ordered</caption>
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Quantity</th>
-            <th scope="col" class="number">
-              Total
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {order.items.map((line) => (
-            <tr key={line.productId}>
-              <th scope="row">{line.name}</th>
-              <td>{line.quantity}</td>
-              <td class="number">
-                <Price money={line.lineTotal} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
+      <LinesTable
+        caption="What you ordered"
+        columns={['Product', 'Quantity', { label: 'Total', number: true }]}
+        foot={
           <tr>
             <th scope="row" colSpan={2}>
               Total
@@ -88,8 +64,18 @@ function OrderView() {
               <Price money={order.total} />
             </td>
           </tr>
-        </tfoot>
-      </table>
+        }
+      >
+        {order.items.map((line) => (
+          <tr key={line.productId}>
+            <th scope="row">{line.name}</th>
+            <td>{line.quantity}</td>
+            <td class="number">
+              <Price money={line.lineTotal} />
+            </td>
+          </tr>
+        ))}
+      </LinesTable>
       <p>
         Placed {new Date(order.createdAt).toLocaleString()}. <a href={`/orders/${order.orderId}/live`}>Watch this order travel through the services</a>.
       </p>
@@ -103,9 +89,8 @@ function OrderView() {
 function OrderActions({ order, onChange }: { order: Order; onChange: () => void }) {
   const shop = useShop();
   const [method, setMethod] = useState('pm_card_approve');
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run, onSubmit } = useAction();
   const [progress, setProgress] = useState<string>();
-  const [problem, setProblem] = useState<Problem>();
   const [confirming, setConfirming] = useState(false);
   const payment = paymentOf(order);
   const inFlight = payment?.status === 'PROCESSING' || payment?.status === 'CHARGED';
@@ -113,34 +98,28 @@ function OrderActions({ order, onChange }: { order: Order; onChange: () => void 
   const cancellable = (order.status === 'PENDING' || order.status === 'AWAITING_PAYMENT') && !inFlight;
   if (!payable && !cancellable) return null;
 
-  const pay = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
+  const pay = onSubmit(async () => {
     let correlationId = correlationIdOf(shop.storage, order.orderId);
     if (!correlationId) {
       correlationId = newCorrelationId();
       rememberCorrelationId(shop.storage, order.orderId, correlationId);
     }
     const paid = await payForOrder(shop, order.orderId, method, correlationId, setProgress);
-    setBusy(false);
     setProgress(undefined);
-    if (!paid.ok && 'problem' in paid) setProblem(paid.problem);
     onChange();
-  };
-  const cancel = async () => {
-    setBusy(true);
-    setProblem(undefined);
-    const outcome = await attempt(
-      shop.session,
-      () => shop.client.POST('/orders/{orderId}/cancel', { params: { path: { orderId: order.orderId } } }),
-      'order',
-    );
-    setBusy(false);
-    setConfirming(false);
-    if (!outcome.ok) setProblem(outcome.problem);
-    onChange();
-  };
+    if (!paid.ok && 'problem' in paid) return paid.problem;
+  });
+  const cancel = () =>
+    run(async () => {
+      const outcome = await attempt(
+        shop.session,
+        () => shop.client.POST('/orders/{orderId}/cancel', { params: { path: { orderId: order.orderId } } }),
+        'order',
+      );
+      setConfirming(false);
+      onChange();
+      if (!outcome.ok) return outcome.problem;
+    });
   return (
     <section class="actions" aria-label="What you can do">
       <ProblemAlert problem={problem} />

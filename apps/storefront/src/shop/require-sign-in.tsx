@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useLocation } from 'preact-iso';
 import { useSession } from '../shop-context';
 import { Page } from '../ui/page';
@@ -16,6 +16,17 @@ export function RequireSignIn({ title, children }: { title: string; children: Co
       </p>
     </Page>
   );
+}
+
+/** The page at a route for signed-in shoppers only: `View` for them, the invitation above for anyone else. */
+export function signedInPage(title: string, View: ComponentType): ComponentType {
+  return function SignedInPage() {
+    return (
+      <RequireSignIn title={title}>
+        <View />
+      </RequireSignIn>
+    );
+  };
 }
 
 /** Where to go after signing in: a path of this site only, never another origin. */

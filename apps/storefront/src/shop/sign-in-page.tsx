@@ -1,32 +1,15 @@
 import { useLocation } from 'preact-iso';
-import { useState } from 'preact/hooks';
-import { attempt } from '../api';
-import type { Problem } from '../problem';
-import { useShop } from '../shop-context';
-import { Field, OtherFieldErrors } from '../ui/field';
+import { Field, OtherFieldErrors, textOf } from '../ui/field';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
-import { safeNext } from './require-sign-in';
+import { useAction } from '../ui/use-action';
+import { useSignIn } from './use-sign-in';
 
 export function SignInPage() {
-  const shop = useShop();
-  const { query, route } = useLocation();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem>();
-
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const email = String(form.get('email') ?? '').trim();
-    const password = String(form.get('password') ?? '');
-    setBusy(true);
-    setProblem(undefined);
-    const outcome = await attempt(shop.session, () => shop.client.POST('/users/login', { body: { email, password } }), 'sign-in');
-    setBusy(false);
-    if (!outcome.ok) return setProblem(outcome.problem);
-    shop.session.signIn(outcome.data, email);
-    route(safeNext(query['next']));
-  };
+  const { query } = useLocation();
+  const signIn = useSignIn();
+  const { busy, problem, onSubmit } = useAction();
+  const submit = onSubmit((form) => signIn(textOf(form, 'email'), String(form.get('password') ?? '')));
 
   return (
     <Page title="Sign in">

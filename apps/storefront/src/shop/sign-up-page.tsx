@@ -1,45 +1,34 @@
 import { useLocation } from 'preact-iso';
-import { useState } from 'preact/hooks';
 import { attempt } from '../api';
-import type { Problem } from '../problem';
 import { useShop } from '../shop-context';
-import { Field, OtherFieldErrors } from '../ui/field';
+import { Field, OtherFieldErrors, textOf } from '../ui/field';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
-import { safeNext } from './require-sign-in';
+import { useAction } from '../ui/use-action';
+import { useSignIn } from './use-sign-in';
 
 const FIELDS = ['name', 'email', 'password', 'phone'];
 
 /** Registers, then signs in with the same details: one step for the shopper. */
 export function SignUpPage() {
   const shop = useShop();
-  const { query, route } = useLocation();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem>();
+  const { route } = useLocation();
+  const signIn = useSignIn();
+  const { busy, problem, onSubmit } = useAction();
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+  const submit = onSubmit(async (form) => {
+    const phone = textOf(form, 'phone');
     const body = {
-      name: text('name'),
-      email: text('email'),
+      name: textOf(form, 'name'),
+      email: textOf(form, 'email'),
       password: String(form.get('password') ?? ''),
-      ...(text('phone') ? { phone: text('phone').replace(/[\s()-]/g, '') } : {}),
+      ...(phone ? { phone: phone.replace(/[\s()-]/g, '') } : {}),
     };
-    setBusy(true);
-    setProblem(undefined);
     const registered = await attempt(shop.session, () => shop.client.POST('/users/register', { body }), 'sign-up');
-    if (!registered.ok) {
-      setBusy(false);
-      return setProblem(registered.problem);
-    }
-    const signedIn = await attempt(shop.session, () => shop.client.POST('/users/login', { body: { email: body.email, password: body.password } }), 'sign-in');
-    setBusy(false);
-    if (!signedIn.ok) return route('/sign-in');
-    shop.session.signIn(signedIn.data, body.email);
-    route(safeNext(query['next']));
-  };
+    if (!registered.ok) return registered.problem;
+    // Registered, but the sign-in after it failed: the shopper signs in by hand.
+    if (await signIn(body.email, body.password)) route('/sign-in');
+  });
 
   return (
     <Page title="Create an account">

@@ -41,3 +41,8 @@ export function OtherFieldErrors({ fields, shown }: { fields: Record<string, str
   const rest = Object.entries(fields ?? {}).filter(([name]) => !shown.includes(name));
   return rest.length ? <p class="field-error">{rest.map(([, message]) => message).join(' ')}</p> : null;
 }
+
+/** A text field's value as sent: trimmed, empty when the form has no such field. */
+export function textOf(form: FormData, name: string): string {
+  return String(form.get(name) ?? '').trim();
+}
