@@ -7,7 +7,7 @@ export const sharedTestConfig = defineConfig({
     // Handlers log one JSON line per request; tests assert on answers, not on log noise.
     env: {
       LOG_LEVEL: 'silent',
-      // Node 20 here, nodejs22.x on Lambda: the SDK's notice about Node 20 is noise in test output.
+      // The SDK's notice about end-of-support Node versions is noise in test output.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     passWithNoTests: false,

@@ -38,7 +38,7 @@ export {
 } from './wiring';
 export { taskStateProblems } from './manifest-references';
 export { freePort, isPortFree } from './free-port';
-export { startLocalTables, type LocalTables } from './local-tables';
+export { LOCAL_TABLES_TEST_TIMEOUT_MS, startLocalTables, type LocalTables } from './local-tables';
 export { RouteTable } from './route-table';
 export { storefrontSite } from './web/storefront-site';
 export { LambdaRuntime, type FunctionConfig, type InvokeResult, type RuntimeLogLine } from './lambda-runtime';

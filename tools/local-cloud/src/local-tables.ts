@@ -7,6 +7,13 @@ import { ensureTables } from './tables';
 
 const STAGE = 'it';
 
+/**
+ * How long an integration test on DynamoDB Local may take. Vitest's 5 s default is enough on a
+ * quiet machine; tests that race 30 transactions at a JVM on two busy cores (a CI run beside other
+ * projects' tests) took longer, and failed on time, not on what they check.
+ */
+export const LOCAL_TABLES_TEST_TIMEOUT_MS = 30_000;
+
 export interface LocalTables {
   /** A document client of its own, for arranging and checking data. */
   client: DynamoDBDocumentClient;

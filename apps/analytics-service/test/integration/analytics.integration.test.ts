@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import type { Report } from '@shop/domain';
 import { InvalidEventError } from '@shop/events';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { accessTokenClaims, invokeHandler, lambdaContext, routeEvent } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as analyticsWriter } from '../../src/handlers/analytics-writer';
@@ -28,7 +28,7 @@ afterAll(async () => {
   await local?.stop();
 }, 30_000);
 
-describe('analytics on DynamoDB Local', () => {
+describe('analytics on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('counts a paid order once, even when the event is delivered five times at once', async () => {
     const paid = busEvent(orderEvents(1).paid);
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => analyticsWriter(paid as never)));

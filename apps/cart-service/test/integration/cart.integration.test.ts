@@ -11,7 +11,7 @@ import { handler as getCart } from '../../src/handlers/get-cart';
 import { handler as readCart } from '../../src/handlers/read-cart';
 import { service } from '../../src/service';
 import { catalogAnswer, CUP, customer, GET_PRODUCTS_FUNCTION, MUG, product } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * The cart on DynamoDB Local: the conditional writes on `version` really keep every concurrent
@@ -40,7 +40,7 @@ const view = (userId: string) => invokeHandler<Cart>(getCart, routeEvent(httpRou
 const stored = async (userId: string) =>
   (await local.client.send(new GetCommand({ TableName: local.tableName('cart-service', 'carts'), Key: { userId }, ConsistentRead: true }))).Item;
 
-describe('the cart on DynamoDB Local', () => {
+describe('the cart on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('keeps every one of 10 concurrent increments of one line', async () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => add(user(1), MUG)));
 

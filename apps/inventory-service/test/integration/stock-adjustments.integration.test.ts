@@ -11,7 +11,7 @@ import { handler as releaseStock } from '../../src/handlers/release-stock';
 import { handler as reserveStock } from '../../src/handlers/reserve-stock';
 import { service } from '../../src/service';
 import { ADMIN } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * Stock adjustments on DynamoDB Local, racing checkouts on the same product: the real
@@ -100,7 +100,7 @@ async function ledgerOf(productId: string) {
   return ledger;
 }
 
-describe('stock adjustments on DynamoDB Local', () => {
+describe('stock adjustments on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('loses no update when 20 reservations and 10 adjustments hit one product at once, and the ledger balances', async () => {
     const productId = await newProduct(12);
     const orders = Array.from({ length: 20 }, () => randomUUID());

@@ -8,7 +8,7 @@ import { handler as commitStock } from '../../src/handlers/commit-stock';
 import { handler as releaseStock } from '../../src/handlers/release-stock';
 import { handler as reserveStock } from '../../src/handlers/reserve-stock';
 import { service } from '../../src/service';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * Reservations on DynamoDB Local: the real TransactWriteItems, its conditions and cancellation
@@ -60,7 +60,7 @@ async function reserveAsTheStateMachineWould(payload: unknown): Promise<Reservat
   }
 }
 
-describe('stock reservations on DynamoDB Local', () => {
+describe('stock reservations on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('lets exactly 5 of 20 concurrent orders reserve the last 5 units, and never goes below 0', async () => {
     const productId = await newProduct(5);
     const orders = Array.from({ length: 20 }, () => newId('b'));

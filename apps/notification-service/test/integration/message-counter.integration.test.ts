@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoMessageCounter } from '../../src/adapters/dynamodb-message-counter';
 import { service } from '../../src/service';
@@ -20,7 +20,7 @@ afterAll(async () => {
   await local?.stop();
 }, 30_000);
 
-describe('the message counter, on DynamoDB Local', () => {
+describe('the message counter, on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('counts up to the limit in an hour and no further, per account and channel', async () => {
     const counted = [];
     for (let i = 0; i < 4; i++) counted.push(await counter.countWithin({ userId: 'ann', channel: 'sms' }, 3, at));

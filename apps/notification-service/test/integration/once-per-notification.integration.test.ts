@@ -1,5 +1,5 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { lambdaContext } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OncePerNotification } from '../../src/adapters/once-per-notification';
@@ -32,7 +32,7 @@ afterAll(async () => {
   await local?.stop();
 }, 30_000);
 
-describe('once per notification, on DynamoDB Local', () => {
+describe('once per notification, on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('sends a notification once, and answers its repeat with the first message id', async () => {
     const { sent, send } = sender();
     expect(await send(notification('evt-1#email'))).toEqual({ messageId: 'msg-1' });

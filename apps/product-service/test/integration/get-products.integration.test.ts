@@ -5,7 +5,7 @@ import { dynamoProductRepository } from '../../src/adapters/dynamodb-product-rep
 import { handler } from '../../src/handlers/get-products';
 import { service } from '../../src/service';
 import { storedProduct } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /** get-products against DynamoDB Local: the real BatchGetItem, keys, consistency and soft deletes. */
 
@@ -25,7 +25,7 @@ afterAll(async () => {
   await local?.stop();
 }, 30_000);
 
-describe('get-products on DynamoDB Local', () => {
+describe('get-products on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('answers 100 ids: the 60 known in the order asked, the soft-deleted one not listed, unknown ones left out', async () => {
     const asked = Array.from({ length: 100 }, (_, i) => id(99 - i));
 

@@ -7,7 +7,7 @@ import { handler as getProduct } from '../../src/handlers/get-product';
 import { handler as updateProduct } from '../../src/handlers/update-product';
 import { service } from '../../src/service';
 import { ADMIN, storedProduct } from '../fixtures';
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 
 /**
  * Versions and If-Match on DynamoDB Local: the real condition expressions, `ADD` on an item
@@ -40,7 +40,7 @@ const put = (id: string, body: unknown, ifMatch?: string) =>
   );
 const item = async (productId: string) => (await local.client.send(new GetCommand({ TableName: table, Key: { productId }, ConsistentRead: true }))).Item;
 
-describe('product versions on DynamoDB Local', () => {
+describe('product versions on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('creates a product at version 1 with its initial stock, and moves the version on with each update', async () => {
     const id = await create();
     expect(await item(id)).toMatchObject({ version: 1, initialStock: 5, stock: 5 });

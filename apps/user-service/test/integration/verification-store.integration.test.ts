@@ -1,4 +1,4 @@
-import { type LocalTables, startLocalTables } from '@shop/local-cloud';
+import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 import type { User } from '@shop/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoProfileRepository } from '../../src/adapters/dynamodb-profile-repository';
@@ -44,7 +44,7 @@ afterAll(async () => {
   await local?.stop();
 }, 30_000);
 
-describe('the verification store, on DynamoDB Local', () => {
+describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
   it('keeps a verification as it was saved, and forgets a burnt code entirely', async () => {
     await verifications.save(verification('u1'));
     expect(await verifications.get('u1', 'email')).toEqual(verification('u1'));
