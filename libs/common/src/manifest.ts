@@ -416,6 +416,28 @@ export function defineService<const M extends ServiceManifestInput>(input: M): D
   return manifest;
 }
 
+/** What the functions of a manifest declare under `permissions[K]`: the listed references, or the keys of a record. */
+type Declared<M extends ServiceManifestInput, K extends keyof Permissions> = {
+  [F in keyof M['functions']]: M['functions'][F]['permissions'] extends { readonly [P in K]: infer V }
+    ? V extends readonly (infer R extends string)[]
+      ? R
+      : keyof V & string
+    : never;
+}[keyof M['functions']];
+
+/**
+ * The functions a service's manifest lets its functions invoke and wait for, as literal
+ * `service/function` references. An adapter that types its invoker with it cannot call a function
+ * the manifest does not grant (IAM would refuse it on AWS): the mistake fails the type check.
+ */
+export type InvokesOf<M extends ServiceManifestInput> = Declared<M, 'invokes'>;
+/** The functions a service's manifest lets its functions invoke without waiting (`InvocationType: Event`). */
+export type InvokesAsyncOf<M extends ServiceManifestInput> = Declared<M, 'invokesAsync'>;
+/** The queues a service's manifest lets its functions send to, as `service/queue`. */
+export type SendsToOf<M extends ServiceManifestInput> = Declared<M, 'sendsTo'>;
+/** The state machines a service's manifest lets its functions start or report to, as `service/stateMachine`. */
+export type StateMachinesOf<M extends ServiceManifestInput> = Declared<M, 'stateMachines'>;
+
 /** `idempotencyKeys` / `order-lines` / `payment-service/payment-events` → `IDEMPOTENCY_KEYS` / `ORDER_LINES` / `PAYMENT_SERVICE_PAYMENT_EVENTS`. */
 function envName(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-/]/g, '_').toUpperCase();

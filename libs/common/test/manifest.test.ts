@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { defineService, FUNCTION_DEFAULTS, handlerPath, httpRoute, physicalName, tableEnvVar } from '../src';
+import {
+  defineService,
+  FUNCTION_DEFAULTS,
+  handlerPath,
+  type InvokesAsyncOf,
+  type InvokesOf,
+  type SendsToOf,
+  type StateMachinesOf,
+  httpRoute,
+  physicalName,
+  tableEnvVar,
+} from '../src';
 
 const manifest = {
   name: 'demo-service',
@@ -43,6 +54,36 @@ describe('manifest', () => {
     expect(service.functions.terse).toMatchObject({ memoryMb: FUNCTION_DEFAULTS.memoryMb, timeoutSeconds: FUNCTION_DEFAULTS.timeoutSeconds });
     expect(service.functions.worker).toMatchObject({ memoryMb: 128, timeoutSeconds: 3 });
     expect(FUNCTION_DEFAULTS).toEqual({ memoryMb: 256, timeoutSeconds: 10 });
+  });
+
+  it("types the references a service may use by what its manifest grants (checked by the typecheck target)", () => {
+    const caller = defineService({
+      name: 'caller-service',
+      description: 'c',
+      tables: {},
+      functions: {
+        a: { description: 'a', triggers: [], permissions: { invokes: ['y-service/get'], sendsTo: ['caller-service/q'], stateMachines: { 'caller-service/m': ['StartExecution'] } } },
+        b: { description: 'b', triggers: [], permissions: { invokes: ['z-service/put'], invokesAsync: ['w-service/note'] } },
+        c: { description: 'c', triggers: [], permissions: {} },
+      },
+    });
+    type Caller = typeof caller;
+    const invokes: InvokesOf<Caller>[] = ['y-service/get', 'z-service/put'];
+    // @ts-expect-error: a typo, or a function no function of the service may invoke
+    const typo: InvokesOf<Caller> = 'y-service/gets';
+    // @ts-expect-error: granted to invoke without waiting only
+    const notSync: InvokesOf<Caller> = 'w-service/note';
+    const asyncInvokes: InvokesAsyncOf<Caller>[] = ['w-service/note'];
+    const queues: SendsToOf<Caller>[] = ['caller-service/q'];
+    const machines: StateMachinesOf<Caller>[] = ['caller-service/m'];
+    // @ts-expect-error: no function may start it
+    const machine: StateMachinesOf<Caller> = 'caller-service/n';
+    // What the types admit is what the manifest grants, function by function.
+    expect(invokes).toEqual([...caller.functions.a.permissions.invokes, ...caller.functions.b.permissions.invokes]);
+    expect(asyncInvokes).toEqual(caller.functions.b.permissions.invokesAsync);
+    expect(queues).toEqual(caller.functions.a.permissions.sendsTo);
+    expect(machines).toEqual(Object.keys(caller.functions.a.permissions.stateMachines));
+    expect([typo, notSync, machine]).toEqual(['y-service/gets', 'w-service/note', 'caller-service/n']);
   });
 
   it('finds the one HTTP route of a function and refuses a function without one', () => {

@@ -1,8 +1,10 @@
 import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
 import { Contact } from '@shop/domain';
 import type { Contacts } from '../domain/ports';
+import type { InvokesOf } from '@shop/common';
+import type { NotificationService } from '../service';
 
-export const GET_CONTACT = 'user-service/get-contact';
+export const GET_CONTACT = 'user-service/get-contact' satisfies InvokesOf<NotificationService>;
 
 /**
  * user-service's get-contact, invoked and waited for (RequestResponse), its answer checked against

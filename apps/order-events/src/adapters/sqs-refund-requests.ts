@@ -1,10 +1,11 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlEnvVar, requireEnv } from '@shop/common';
+import { queueUrlEnvVar, requireEnv, type SendsToOf } from '@shop/common';
 import { sqsClient } from '@shop/aws';
 import { RefundRequest } from '@shop/domain';
+import type { OrderEventsService } from '../service';
 
 /** payment-service's refunds queue (manifest: sendsTo). */
-export const REFUNDS_QUEUE_REF = 'payment-service/refunds';
+export const REFUNDS_QUEUE_REF = 'payment-service/refunds' satisfies SendsToOf<OrderEventsService>;
 export const REFUNDS_QUEUE_URL_ENV = queueUrlEnvVar(REFUNDS_QUEUE_REF);
 
 export interface RefundRequests {

@@ -1,9 +1,10 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { requireEnv, stateMachineEnvVar } from '@shop/common';
+import { requireEnv, stateMachineEnvVar, type StateMachinesOf } from '@shop/common';
 import { sfnClient } from '@shop/aws';
 import type { CheckoutStateMachine, TaskReport } from '../domain/checkout-state-machine';
+import type { OrderService } from '../service';
 
-export const CHECKOUT_STATE_MACHINE = 'checkout-orchestrator/checkout';
+export const CHECKOUT_STATE_MACHINE = 'checkout-orchestrator/checkout' satisfies StateMachinesOf<OrderService>;
 export const CHECKOUT_STATE_MACHINE_ENV = stateMachineEnvVar(CHECKOUT_STATE_MACHINE);
 
 /** Errors that mean the task is over (its window expired, or it was already answered): nothing is waiting for the answer. */

@@ -1,14 +1,16 @@
 import { CheckAvailabilityResponse, ClearCartResponse, GetProductsResponse, ReadCartResponse, ReservationResponse } from '@shop/domain';
 import type { PeerServices } from '../domain/peer-services';
 import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
+import type { InvokesAsyncOf, InvokesOf } from '@shop/common';
+import type { OrderService } from '../service';
 
-/* The manifest's `invokes` name the same functions: that is what the IAM policy allows. */
-export const READ_CART = 'cart-service/read-cart';
-export const CLEAR_CART = 'cart-service/clear-cart';
-export const GET_PRODUCTS = 'product-service/get-products';
-export const CHECK_AVAILABILITY = 'inventory-service/check-availability';
-export const RELEASE_STOCK = 'inventory-service/release-stock';
-export const CHECKOUT_STARTED = 'analytics-service/stream-processor';
+/* What the manifest's `invokes` grant (IAM allows no other): a typo or an ungranted function fails the type check. */
+export const READ_CART = 'cart-service/read-cart' satisfies InvokesOf<OrderService>;
+export const CLEAR_CART = 'cart-service/clear-cart' satisfies InvokesOf<OrderService>;
+export const GET_PRODUCTS = 'product-service/get-products' satisfies InvokesOf<OrderService>;
+export const CHECK_AVAILABILITY = 'inventory-service/check-availability' satisfies InvokesOf<OrderService>;
+export const RELEASE_STOCK = 'inventory-service/release-stock' satisfies InvokesOf<OrderService>;
+export const CHECKOUT_STARTED = 'analytics-service/stream-processor' satisfies InvokesAsyncOf<OrderService>;
 
 /** Other services' functions, called with RequestResponse invokes and their answers checked against the contract's schemas. */
 export function lambdaPeerServices(invoker: FunctionInvoker = lambdaFunctionInvoker()): PeerServices {

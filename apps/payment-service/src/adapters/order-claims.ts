@@ -1,8 +1,10 @@
 import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
 import { type BeginPaymentRequest, BeginPaymentResponse } from '@shop/domain';
+import type { InvokesOf } from '@shop/common';
+import type { PaymentService } from '../service';
 
 /** order-service's begin-payment (manifest: invokes), which claims an order for one charge. */
-export const BEGIN_PAYMENT = 'order-service/begin-payment';
+export const BEGIN_PAYMENT = 'order-service/begin-payment' satisfies InvokesOf<PaymentService>;
 
 export interface OrderClaims {
   /** Claims the order for a charge; throws `InvokedFunctionError` named by PAYMENT_CLAIM_ERRORS when it may not be charged. */

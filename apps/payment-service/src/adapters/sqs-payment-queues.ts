@@ -1,13 +1,14 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlEnvVar, requireEnv } from '@shop/common';
+import { queueUrlEnvVar, requireEnv, type SendsToOf } from '@shop/common';
 import { sqsClient } from '@shop/aws';
 import { PaymentResultMessage, RefundRequest } from '@shop/domain';
+import type { PaymentService } from '../service';
 
 /** The queue order-service/update-order-status consumes (manifest: queues, sendsTo). */
-export const PAYMENT_EVENTS_QUEUE_REF = 'payment-service/payment-events';
+export const PAYMENT_EVENTS_QUEUE_REF = 'payment-service/payment-events' satisfies SendsToOf<PaymentService>;
 export const PAYMENT_EVENTS_QUEUE_URL_ENV = queueUrlEnvVar(PAYMENT_EVENTS_QUEUE_REF);
 /** The queue refund-payment consumes. */
-export const REFUNDS_QUEUE_REF = 'payment-service/refunds';
+export const REFUNDS_QUEUE_REF = 'payment-service/refunds' satisfies SendsToOf<PaymentService>;
 export const REFUNDS_QUEUE_URL_ENV = queueUrlEnvVar(REFUNDS_QUEUE_REF);
 
 export interface PaymentQueues {
