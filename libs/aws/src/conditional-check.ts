@@ -16,3 +16,25 @@ export function transactionCancellationReasons(error: unknown): CancellationReas
   const e = error as { name?: unknown; CancellationReasons?: CancellationReason[] } | null;
   return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []) : undefined;
 }
+
+/**
+ * Makes a conditional write and answers what it returned, or `undefined` when DynamoDB refused it
+ * for its condition: how a repeated, late or raced request changes nothing. Other failures are thrown.
+ */
+export async function whenConditionHolds<T>(write: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Makes a conditional write: `true` when it was written, `false` when its condition did not hold (see `whenConditionHolds`). */
+export async function conditionHeld(write: () => Promise<unknown>): Promise<boolean> {
+  const written = await whenConditionHolds(async () => {
+    await write();
+    return true;
+  });
+  return written ?? false;
+}

@@ -6,6 +6,8 @@
  */
 export { clientOptions, invokeClientOptions, memo } from './client-options';
 export { dynamoClient, dynamoDocumentClient } from './dynamodb';
+export { type TableAccess, tableAccess, type TableAccessOptions, type TableOption } from './table-access';
+export { type PageRequest, queryPage, type QueryPage } from './query-page';
 export { lambdaClient } from './lambda';
 export { cognitoClient } from './cognito';
 export { sfnClient } from './sfn';
@@ -14,6 +16,6 @@ export { eventBridgeClient } from './eventbridge';
 export { snsClient } from './sns';
 export { sesClient } from './ses';
 export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './batch-get';
-export { isConditionalCheckFailed, transactionCancellationReasons } from './conditional-check';
+export { conditionHeld, isConditionalCheckFailed, transactionCancellationReasons, whenConditionHolds } from './conditional-check';
 export { type FunctionInvoker, InvokedFunctionError, type LambdaInvokerOptions, lambdaFunctionInvoker } from './function-invoker';
 export { type EventBridgePublisherOptions, eventBridgePublisher, type EventPublisher, MAX_ENTRIES_PER_PUT, type PublishOutcome } from './event-publisher';

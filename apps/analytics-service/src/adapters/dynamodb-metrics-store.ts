@@ -1,12 +1,8 @@
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, transactionCancellationReasons } from '@shop/aws';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { MetricIncrement } from '../domain/metrics';
 import type { MetricsStore } from '../domain/ports';
 import type { MetricRow } from '../domain/report';
-
-export const DAILY_METRICS_TABLE_ENV = tableEnvVar('daily-metrics');
-export const PROCESSED_EVENTS_TABLE_ENV = tableEnvVar('processed-events');
 
 /** How long an event id is remembered: far longer than any redelivery comes. */
 const REMEMBER_SECONDS = 30 * 24 * 3600;
@@ -17,10 +13,7 @@ export class TooManyMetricsError extends Error {
   override readonly name = 'TooManyMetrics';
 }
 
-export interface DynamoMetricsStoreOptions {
-  client?: () => DynamoDBDocumentClient;
-  metricsTable?: () => string;
-  processedTable?: () => string;
+export interface DynamoMetricsStoreOptions extends TableAccessOptions<'metricsTable' | 'processedTable'> {
   now?: () => Date;
 }
 
@@ -30,9 +23,7 @@ export interface DynamoMetricsStoreOptions {
  * a redelivery fails the marker's condition and changes nothing, and no failure counts half.
  */
 export function dynamoMetricsStore(options: DynamoMetricsStoreOptions = {}): MetricsStore {
-  const client = options.client ?? dynamoDocumentClient;
-  const metricsTable = options.metricsTable ?? (() => requireEnv(DAILY_METRICS_TABLE_ENV));
-  const processedTable = options.processedTable ?? (() => requireEnv(PROCESSED_EVENTS_TABLE_ENV));
+  const { client, metricsTable, processedTable } = tableAccess(options, { metricsTable: 'daily-metrics', processedTable: 'processed-events' });
   const now = options.now ?? (() => new Date());
 
   return {

@@ -1,18 +1,13 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { metrics, requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { metrics } from '@shop/common';
+import { conditionHeld, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { CartRecord } from '../domain/cart-record';
 import type { CartRepository } from '../domain/cart-repository';
-
-export const CARTS_TABLE_ENV = tableEnvVar('carts');
 
 /** The metric (namespace `Shop`, dimensions `service` and `stage`) counting writes that lost a race: one per lost write. */
 export const CART_WRITE_CONFLICTS_METRIC = 'CartWriteConflicts';
 
-export interface DynamoCartRepositoryOptions {
-  client?: () => DynamoDBDocumentClient;
-  /** Read at each call, not at load: cold start stays light and tests set it per test. */
-  tableName?: () => string;
+export interface DynamoCartRepositoryOptions extends TableAccessOptions {
   /**
    * Told of each write that lost the race to another (its condition failed). By default it writes
    * the `CartWriteConflicts` metric at once: how often customers' changes to one cart collide, which
@@ -28,8 +23,7 @@ function countLostRace(): void {
 
 /** The carts table behind the CartRepository port: optimistic concurrency on `version`. */
 export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}): CartRepository {
-  const client = options.client ?? dynamoDocumentClient;
-  const tableName = options.tableName ?? (() => requireEnv(CARTS_TABLE_ENV));
+  const { client, tableName } = tableAccess(options, { tableName: 'carts' });
   const onLostRace = options.onLostRace ?? countLostRace;
 
   return {
@@ -40,8 +34,8 @@ export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}):
 
     async save(cart) {
       const firstWrite = cart.version === 1;
-      try {
-        await client().send(
+      const saved = await conditionHeld(() =>
+        client().send(
           new PutCommand({
             TableName: tableName(),
             Item: cart,
@@ -53,15 +47,10 @@ export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}):
                   ExpressionAttributeValues: { ':read': cart.version - 1 },
                 }),
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) {
-          onLostRace();
-          return false;
-        }
-        throw error;
-      }
+        ),
+      );
+      if (!saved) onLostRace();
+      return saved;
     },
   };
 }

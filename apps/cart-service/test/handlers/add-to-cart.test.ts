@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { Cart, CART_MAX_LINES } from '@shop/domain';
@@ -166,6 +166,7 @@ describe('POST /cart', () => {
     ['the invoke itself failed', () => lambda.on(InvokeCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }))],
     ['get-products answered something else', () => lambda.on(InvokeCommand).resolves(invokeOutput({ items: [] }))],
     ['get-products answered nothing', () => lambda.on(InvokeCommand).resolves({ $metadata: {}, StatusCode: 200 })],
+    ['get-products answered what is not JSON', () => lambda.on(InvokeCommand).resolves({ ...invokeOutput(null), Payload: new TextEncoder().encode('<html>') as InvokeCommandOutput['Payload'] })],
   ])('answers 503 CATALOG_UNAVAILABLE when %s, never a cart, and writes nothing', async (_case, arrange) => {
     arrange();
     const res = await add({ productId: MUG, quantity: 1 });

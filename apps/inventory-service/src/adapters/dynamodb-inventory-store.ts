@@ -1,24 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { batchGetAll, dynamoDocumentClient, isConditionalCheckFailed, transactionCancellationReasons } from '@shop/aws';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, conditionHeld, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { StockLine } from '@shop/domain';
 import type { InventoryStore } from '../domain/inventory-store';
 import type { ProductStock, Reservation, Shortage } from '../domain/reservation';
 
-/** product-service's table, under the name its owner uses. */
-export const PRODUCTS_TABLE_ENV = tableEnvVar('products');
-export const RESERVATIONS_TABLE_ENV = tableEnvVar('reservations');
-
 /** A product takes a reservation only while listed (`listing` is removed by a soft delete) and with enough stock. */
 export const TAKE_STOCK_CONDITION = 'attribute_exists(listing) AND stock >= :q';
-
-export interface DynamoInventoryStoreOptions {
-  client?: () => DynamoDBDocumentClient;
-  /** Read at each call, not at load. */
-  productsTable?: () => string;
-  reservationsTable?: () => string;
-}
 
 interface ProductItem {
   productId: string;
@@ -26,10 +14,9 @@ interface ProductItem {
   listing?: string;
 }
 
-export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}): InventoryStore {
-  const client = options.client ?? dynamoDocumentClient;
-  const productsTable = options.productsTable ?? (() => requireEnv(PRODUCTS_TABLE_ENV));
-  const reservationsTable = options.reservationsTable ?? (() => requireEnv(RESERVATIONS_TABLE_ENV));
+export function dynamoInventoryStore(options: TableAccessOptions<'productsTable' | 'reservationsTable'> = {}): InventoryStore {
+  // products is product-service's table, under the name its owner uses.
+  const { client, productsTable, reservationsTable } = tableAccess(options, { productsTable: 'products', reservationsTable: 'reservations' });
 
   const changeStock = (line: StockLine, expression: string, condition: string, onConditionFailure?: 'ALL_OLD') => ({
     Update: {
@@ -90,9 +77,9 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
       return out.Item as Reservation | undefined;
     },
 
-    async commit(orderId, now) {
-      try {
-        await client().send(
+    commit(orderId, now) {
+      return conditionHeld(() =>
+        client().send(
           new UpdateCommand({
             TableName: reservationsTable(),
             Key: { orderId },
@@ -101,12 +88,8 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':committed': 'COMMITTED', ':reserved': 'RESERVED', ':now': now.toISOString() },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async release(reservation, now) {
@@ -139,7 +122,6 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
   };
 }
 
-/** The per-item reasons of a cancelled transaction; `undefined` for any other error. */
 /**
  * Why a line was not served, from the product as it was (the document client leaves a
  * cancellation reason's item in DynamoDB's attribute-value form).

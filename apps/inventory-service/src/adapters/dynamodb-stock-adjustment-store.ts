@@ -1,33 +1,24 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, transactionCancellationReasons } from '@shop/aws';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPage, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { AdjustmentKeyRecord, StockAdjustmentRecord } from '../domain/stock-adjustment';
 import type { ApplyOutcome, StockAdjustmentStore } from '../domain/stock-adjustment-store';
 import type { TrailKey } from '../domain/trail-cursor';
-import { PRODUCTS_TABLE_ENV } from './dynamodb-inventory-store';
-
-export const STOCK_ADJUSTMENTS_TABLE_ENV = tableEnvVar('stock-adjustments');
-export const IDEMPOTENCY_KEYS_TABLE_ENV = tableEnvVar('idempotency-keys');
 
 /** Attempts of a transaction that DynamoDB cancels for a conflict with another one on the same item. */
 export const CONFLICT_ATTEMPTS = 4;
 
-export interface DynamoStockAdjustmentStoreOptions {
-  client?: () => DynamoDBDocumentClient;
-  /** Read at each call, not at load. */
-  productsTable?: () => string;
-  adjustmentsTable?: () => string;
-  keysTable?: () => string;
+export interface DynamoStockAdjustmentStoreOptions extends TableAccessOptions<'productsTable' | 'adjustmentsTable' | 'keysTable'> {
   /** Wait before attempt `n` (2, 3, …) after a transaction conflict: jittered, growing. */
   conflictDelayMs?: (attempt: number) => number;
 }
 
 export function dynamoStockAdjustmentStore(options: DynamoStockAdjustmentStoreOptions = {}): StockAdjustmentStore {
-  const client = options.client ?? dynamoDocumentClient;
-  const productsTable = options.productsTable ?? (() => requireEnv(PRODUCTS_TABLE_ENV));
-  const adjustmentsTable = options.adjustmentsTable ?? (() => requireEnv(STOCK_ADJUSTMENTS_TABLE_ENV));
-  const keysTable = options.keysTable ?? (() => requireEnv(IDEMPOTENCY_KEYS_TABLE_ENV));
+  const { client, productsTable, adjustmentsTable, keysTable } = tableAccess(options, {
+    productsTable: 'products',
+    adjustmentsTable: 'stock-adjustments',
+    keysTable: 'idempotency-keys',
+  });
   const conflictDelayMs = options.conflictDelayMs ?? ((attempt) => (10 + Math.random() * 20) * 2 ** (attempt - 2));
 
   const transaction = (adjustment: StockAdjustmentRecord, key: AdjustmentKeyRecord, now: Date) =>
@@ -104,22 +95,18 @@ export function dynamoStockAdjustmentStore(options: DynamoStockAdjustmentStoreOp
       return out.Item !== undefined;
     },
 
-    async trailPage(productId, { limit, startKey }) {
-      const out = await client().send(
-        new QueryCommand({
+    trailPage(productId, page) {
+      return queryPage<StockAdjustmentRecord, TrailKey>(
+        client(),
+        {
           TableName: adjustmentsTable(),
           KeyConditionExpression: 'productId = :productId',
           ExpressionAttributeValues: { ':productId': productId },
           ScanIndexForward: false,
-          Limit: limit,
           ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+        },
+        page,
       );
-      return {
-        items: (out.Items ?? []) as StockAdjustmentRecord[],
-        ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as TrailKey } : {}),
-      };
     },
   };
 }

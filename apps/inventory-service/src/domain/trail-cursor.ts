@@ -9,12 +9,5 @@ export const TrailKey = z.strictObject({
 });
 export type TrailKey = z.infer<typeof TrailKey>;
 
-const codec = cursorCodec(TrailKey);
-
-export const encodeTrailCursor = codec.encode;
-
-/** The key a cursor stands for, or `undefined` when this API did not issue it for this product's trail. */
-export function decodeTrailCursor(cursor: string, productId: string): TrailKey | undefined {
-  const key = codec.decode(cursor);
-  return key?.productId === productId ? key : undefined;
-}
+/** Cursors of a product's trail, read with that product as their scope: another product's cursor is refused. */
+export const trailCursor = cursorCodec(TrailKey, { refusal: 'not a cursor this API issued for this product' });

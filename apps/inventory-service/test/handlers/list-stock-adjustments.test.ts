@@ -4,7 +4,7 @@ import { StockAdjustmentPage } from '@shop/domain';
 import { invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeTrailCursor } from '../../src/domain/trail-cursor';
+import { trailCursor } from '../../src/domain/trail-cursor';
 import { handler } from '../../src/handlers/list-stock-adjustments';
 import { service } from '../../src/service';
 import { ADJUSTMENTS_TABLE, ADMIN, ADMIN_ID, CUP, CUSTOMER, MANAGER, MUG, PRODUCTS_TABLE, withInventoryEnvironment } from '../fixtures';
@@ -42,7 +42,7 @@ describe('GET /products/{id}/stock-adjustments', () => {
     const page = StockAdjustmentPage.parse(res.body);
     expect(page.items.map((i) => i.adjustmentId)).toEqual([third.adjustmentId, second.adjustmentId]);
     expect(page.items[0]).toEqual({ adjustmentId: third.adjustmentId, productId: MUG, delta: 3, reason: 'count 3', by: ADMIN_ID, at: third.at });
-    expect(page.nextCursor).toBe(encodeTrailCursor({ productId: MUG, adjustmentKey: second.adjustmentKey }));
+    expect(page.nextCursor).toBe(trailCursor.encode({ productId: MUG, adjustmentKey: second.adjustmentKey }));
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: ADJUSTMENTS_TABLE,
       KeyConditionExpression: 'productId = :productId',
@@ -54,7 +54,7 @@ describe('GET /products/{id}/stock-adjustments', () => {
   });
 
   it('continues where the cursor says, and ends with a null cursor', async () => {
-    const cursor = encodeTrailCursor({ productId: MUG, adjustmentKey: entry(2).adjustmentKey });
+    const cursor = trailCursor.encode({ productId: MUG, adjustmentKey: entry(2).adjustmentKey });
     ddb.on(QueryCommand).resolves({ Items: [entry(1)] });
 
     const res = await list({ cursor }, { claims: ADMIN() });
@@ -78,7 +78,7 @@ describe('GET /products/{id}/stock-adjustments', () => {
   });
 
   it("answers 400 INVALID_CURSOR to another product's cursor or a tampered one, reading nothing", async () => {
-    for (const cursor of [encodeTrailCursor({ productId: CUP, adjustmentKey: entry(2).adjustmentKey }), 'bm90LWEtY3Vyc29y']) {
+    for (const cursor of [trailCursor.encode({ productId: CUP, adjustmentKey: entry(2).adjustmentKey }), 'bm90LWEtY3Vyc29y']) {
       const res = await list({ cursor });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: { code: 'INVALID_CURSOR', details: [{ field: 'cursor' }] } });

@@ -1,31 +1,21 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
-import { requireEnv, tableEnvVar } from '@shop/common';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { MessageCounter } from '../domain/ports';
 
-export const MESSAGE_COUNTS_TABLE_ENV = tableEnvVar('message-counts');
-
 const HOUR_MS = 3_600_000;
-
-export interface DynamoMessageCounterOptions {
-  client?: () => DynamoDBDocumentClient;
-  /** Read at each call, not at load. */
-  tableName?: () => string;
-}
 
 /**
  * The message-counts table behind the MessageCounter port: one counter per account, channel and
  * clock hour (`<userId>#<channel>#2026-03-01T10`), raised by a conditional update, so that
  * concurrent sends can never count past the limit. A counter expires (TTL) an hour after its hour.
  */
-export function dynamoMessageCounter(options: DynamoMessageCounterOptions = {}): MessageCounter {
-  const client = options.client ?? dynamoDocumentClient;
-  const tableName = options.tableName ?? (() => requireEnv(MESSAGE_COUNTS_TABLE_ENV));
+export function dynamoMessageCounter(options: TableAccessOptions = {}): MessageCounter {
+  const { client, tableName } = tableAccess(options, { tableName: 'message-counts' });
   return {
     async countWithin({ userId, channel }, limit, at) {
       const hourStart = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
-      try {
-        await client().send(
+      return conditionHeld(() =>
+        client().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { id: `${userId}#${channel}#${new Date(hourStart).toISOString().slice(0, 13)}` },
@@ -34,12 +24,8 @@ export function dynamoMessageCounter(options: DynamoMessageCounterOptions = {}):
             ExpressionAttributeNames: { '#sent': 'sent', '#expiresAt': 'expiresAt' },
             ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': (hourStart + 2 * HOUR_MS) / 1000 },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

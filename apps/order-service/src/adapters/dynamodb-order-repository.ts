@@ -1,35 +1,21 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
+import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld, queryPage, tableAccess, type TableAccessOptions, whenConditionHolds } from '@shop/aws';
 import type { ByUserKey } from '../domain/cursor';
 import type { OrderCharge } from '@shop/domain';
 import type { OrderRecord } from '../domain/order-record';
 import type { OrderRepository, StatusMove } from '../domain/order-repository';
 import { paymentGuard } from '../domain/transitions';
 
-export const ORDERS_TABLE_ENV = tableEnvVar('orders');
 export const BY_USER_INDEX = 'by-user';
 
-export interface DynamoOrderRepositoryOptions {
-  client?: () => DynamoDBDocumentClient;
-  /** Read at each call, not at load: cold start stays light and tests set it per test. */
-  tableName?: () => string;
-}
-
 /** The orders table behind the OrderRepository port. */
-export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}): OrderRepository {
-  const client = options.client ?? dynamoDocumentClient;
-  const tableName = options.tableName ?? (() => requireEnv(ORDERS_TABLE_ENV));
+export function dynamoOrderRepository(options: TableAccessOptions = {}): OrderRepository {
+  const { client, tableName } = tableAccess(options, { tableName: 'orders' });
 
   /** An UpdateItem that answers `undefined` instead of failing when its condition does not hold. */
   async function conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<OrderRecord | undefined> {
-    try {
-      const out = await client().send(new UpdateCommand({ TableName: tableName(), ReturnValues: 'ALL_NEW', ...input }));
-      return out.Attributes as OrderRecord;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    const out = await whenConditionHolds(() => client().send(new UpdateCommand({ TableName: tableName(), ReturnValues: 'ALL_NEW', ...input })));
+    return out?.Attributes as OrderRecord | undefined;
   }
 
   /**
@@ -53,6 +39,19 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
     }
   }
 
+  /** Records a charge the order has no entry for yet; `undefined` when it has one (a repeated request). */
+  function addCharge(orderId: string, chargeId: string, entry: OrderCharge): Promise<OrderRecord | undefined> {
+    return withChargesMap(orderId, () =>
+      conditionalUpdate({
+        Key: { orderId },
+        UpdateExpression: 'SET charges.#charge = :entry, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(orderId) AND attribute_not_exists(charges.#charge)',
+        ExpressionAttributeNames: { '#charge': chargeId },
+        ExpressionAttributeValues: { ':entry': entry, ':now': entry.at },
+      }),
+    );
+  }
+
   const repository: OrderRepository = {
     async get(orderId) {
       // Strongly consistent: every decision about a status is taken on the latest one.
@@ -61,16 +60,14 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
     },
 
     async createIfAbsent(order) {
-      try {
-        await client().send(new PutCommand({ TableName: tableName(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
-        return order;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        // A retry of the same checkout got here first: continue with what it wrote.
-        const existing = await repository.get(order.orderId);
-        if (!existing) throw new Error(`order ${order.orderId} was there and is gone`);
-        return existing;
-      }
+      const created = await conditionHeld(() =>
+        client().send(new PutCommand({ TableName: tableName(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' })),
+      );
+      if (created) return order;
+      // A retry of the same checkout got here first: continue with what it wrote.
+      const existing = await repository.get(order.orderId);
+      if (!existing) throw new Error(`order ${order.orderId} was there and is gone`);
+      return existing;
     },
 
     async markCheckoutStarted(orderId, now) {
@@ -151,16 +148,7 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
 
     async recordChargeToRefund(orderId, { chargeId, amount, reason, now }) {
       const at = now.toISOString();
-      const entry: OrderCharge = { amount, pays: false, refund: { status: 'PENDING', reason, requestedAt: at }, at };
-      return withChargesMap(orderId, () =>
-        conditionalUpdate({
-          Key: { orderId },
-          UpdateExpression: 'SET charges.#charge = :entry, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(orderId) AND attribute_not_exists(charges.#charge)',
-          ExpressionAttributeNames: { '#charge': chargeId },
-          ExpressionAttributeValues: { ':entry': entry, ':now': at },
-        }),
-      );
+      return addCharge(orderId, chargeId, { amount, pays: false, refund: { status: 'PENDING', reason, requestedAt: at }, at });
     },
 
     async refundRecordedCharge(orderId, { chargeId, reason, now }) {
@@ -185,16 +173,7 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
       });
       if (known) return known;
       // A charge the order never took (one that did not match it, refunded by payment-service on its own): record it with its refund.
-      const entry: OrderCharge = { amount, pays: false, refund: { status: outcome, reason, requestedAt: at, decidedAt: at }, at };
-      return withChargesMap(orderId, () =>
-        conditionalUpdate({
-          Key: { orderId },
-          UpdateExpression: 'SET charges.#charge = :entry, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(orderId) AND attribute_not_exists(charges.#charge)',
-          ExpressionAttributeNames: { '#charge': chargeId },
-          ExpressionAttributeValues: { ':entry': entry, ':now': at },
-        }),
-      );
+      return addCharge(orderId, chargeId, { amount, pays: false, refund: { status: outcome, reason, requestedAt: at, decidedAt: at }, at });
     },
 
     async clearTaskToken(orderId, taskToken) {
@@ -211,22 +190,12 @@ export function dynamoOrderRepository(options: DynamoOrderRepositoryOptions = {}
       return conditionalUpdate({ Key: { orderId }, ...statusMoveExpression(move) });
     },
 
-    async listByUser(userId, { limit, startKey }) {
-      const out = await client().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: BY_USER_INDEX,
-          KeyConditionExpression: 'userId = :user',
-          ExpressionAttributeValues: { ':user': userId },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+    listByUser(userId, page) {
+      return queryPage<OrderRecord, ByUserKey>(
+        client(),
+        { TableName: tableName(), IndexName: BY_USER_INDEX, KeyConditionExpression: 'userId = :user', ExpressionAttributeValues: { ':user': userId }, ScanIndexForward: false },
+        page,
       );
-      return {
-        items: (out.Items ?? []) as OrderRecord[],
-        ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as ByUserKey } : {}),
-      };
     },
   };
   return repository;

@@ -13,12 +13,5 @@ export const ByUserKey = z.strictObject({
 });
 export type ByUserKey = z.infer<typeof ByUserKey>;
 
-const codec = cursorCodec(ByUserKey);
-
-export const encodeCursor = codec.encode;
-
-/** The key a cursor stands for, or `undefined` when this API did not issue it to this user. */
-export function decodeCursor(cursor: string, userId: string): ByUserKey | undefined {
-  const key = codec.decode(cursor);
-  return key?.userId === userId ? key : undefined;
-}
+/** Cursors of a user's orders, read with that user as their scope: a cursor issued to one user is refused to another. */
+export const ordersCursor = cursorCodec(ByUserKey);

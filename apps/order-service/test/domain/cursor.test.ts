@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, type ByUserKey } from '../../src/domain/cursor';
+import { type ByUserKey, ordersCursor } from '../../src/domain/cursor';
 import { ANN_ID, BOB_ID, ORDER_ID } from '../fixtures';
 
 const key: ByUserKey = { orderId: ORDER_ID, userId: ANN_ID, createdAt: '2025-03-01T10:00:00.000Z' };
@@ -7,25 +7,25 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').to
 
 describe('order page cursor', () => {
   it('round-trips a page key through an opaque url-safe string', () => {
-    const cursor = encodeCursor(key);
+    const cursor = ordersCursor.encode(key);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor, ANN_ID)).toEqual(key);
+    expect(ordersCursor.decode(cursor, { userId: ANN_ID })).toEqual(key);
   });
 
   it("refuses another user's cursor", () => {
-    expect(decodeCursor(encodeCursor(key), BOB_ID)).toBeUndefined();
+    expect(ordersCursor.decode(ordersCursor.encode(key), { userId: BOB_ID })).toBeUndefined();
   });
 
   it.each([
     ['an empty string', ''],
     ['characters outside base64url', 'abc+/def'],
-    ['a non-canonical spelling', `${encodeCursor(key)}A`],
+    ['a non-canonical spelling', `${ordersCursor.encode(key)}A`],
     ['base64url that is not JSON', Buffer.from('not json').toString('base64url')],
     ['an object with an extra key', encode({ ...key, status: 'PAID' })],
     ['an object missing a key', encode({ orderId: key.orderId, userId: key.userId })],
     ['an order id that is not an id', encode({ ...key, orderId: 'x' })],
     ['a createdAt that is not a timestamp', encode({ ...key, createdAt: 'yesterday' })],
   ])('rejects %s', (_, cursor) => {
-    expect(decodeCursor(cursor, ANN_ID)).toBeUndefined();
+    expect(ordersCursor.decode(cursor, { userId: ANN_ID })).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { OrderPage } from '@shop/domain';
 import { invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../src/domain/cursor';
+import { ordersCursor } from '../../src/domain/cursor';
 import { handler } from '../../src/handlers/list-orders';
 import { service } from '../../src/service';
 import { ANN, ANN_ID, BOB_ID, ORDERS_TABLE, storedOrder, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
@@ -34,7 +34,7 @@ describe('GET /orders', () => {
     expect(res.status).toBe(200);
     const page = OrderPage.parse(res.body);
     expect(page.items.map((o) => o.orderId)).toEqual([newer.orderId, older.orderId]);
-    expect(page.nextCursor).toBe(encodeCursor(lastKey));
+    expect(page.nextCursor).toBe(ordersCursor.encode(lastKey));
     for (const item of res.body.items) {
       for (const internal of ['taskToken', 'paymentEventId', 'paymentOutcome', 'correlationId', 'checkoutStartedAt']) expect(item).not.toHaveProperty(internal);
     }
@@ -50,7 +50,7 @@ describe('GET /orders', () => {
 
   it('continues from the cursor it gave out, with the asked page size', async () => {
     ddb.on(QueryCommand).resolves({ Items: [older] });
-    const res = await list({ limit: '1', cursor: encodeCursor(lastKey) });
+    const res = await list({ limit: '1', cursor: ordersCursor.encode(lastKey) });
     expect(res.status).toBe(200);
     expect(res.body.nextCursor).toBeNull();
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ Limit: 1, ExclusiveStartKey: lastKey });
@@ -63,7 +63,7 @@ describe('GET /orders', () => {
 
   it.each([
     ['garbage', 'not a cursor!'],
-    ["another user's cursor", encodeCursor({ ...lastKey, userId: BOB_ID })],
+    ["another user's cursor", ordersCursor.encode({ ...lastKey, userId: BOB_ID })],
   ])('answers 400 INVALID_CURSOR for %s, and queries nothing', async (_, cursor) => {
     const res = await list({ cursor });
     expect(res.status).toBe(400);

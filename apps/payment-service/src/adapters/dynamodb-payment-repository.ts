@@ -1,10 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { Money, PaymentStatus } from '@shop/domain';
 import type { PaymentRecord } from '../domain/payment-record';
-
-export const PAYMENTS_TABLE_ENV = tableEnvVar('payments');
 
 export interface ChargeAttempt {
   orderId: string;
@@ -41,21 +38,12 @@ export interface PaymentRepository {
 }
 
 /** The payments table (pk orderId): one item per order, written by process-payment and payment-webhook. */
-export function dynamoPaymentRepository(
-  options: { client?: () => DynamoDBDocumentClient; tableName?: () => string } = {},
-): PaymentRepository {
-  const client = options.client ?? dynamoDocumentClient;
-  const tableName = options.tableName ?? (() => requireEnv(PAYMENTS_TABLE_ENV));
+export function dynamoPaymentRepository(options: TableAccessOptions = {}): PaymentRepository {
+  const { client, tableName } = tableAccess(options, { tableName: 'payments' });
 
-  async function conditional(update: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await update();
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
+  /** An update of an order's payment: `false`, not an error, when its condition does not hold. */
+  const updateIf = (orderId: string, input: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
+    conditionHeld(() => client().send(new UpdateCommand({ TableName: tableName(), Key: { orderId }, ...input })));
 
   return {
     async get(orderId) {
@@ -81,71 +69,53 @@ export function dynamoPaymentRepository(
 
     async recordCharge(attempt) {
       const timestamp = attempt.now.toISOString();
-      return conditional(() =>
-        client().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: { orderId: attempt.orderId },
-            // The webhook may have come first: its status (and reason) win over "PROCESSING".
-            UpdateExpression: [
-              'SET chargeId = :chargeId, updatedAt = :now',
-              '#status = if_not_exists(#status, :status)',
-              'attempts = if_not_exists(attempts, :zero) + :attempts',
-              ...(attempt.reason ? ['reason = if_not_exists(reason, :reason)'] : []),
-            ].join(', '),
-            ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(chargeId) OR chargeId = :chargeId)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':chargeId': attempt.chargeId,
-              ':now': timestamp,
-              ':status': attempt.status,
-              ':zero': 0,
-              ':attempts': attempt.attempts,
-              ...(attempt.reason ? { ':reason': attempt.reason } : {}),
-            },
-          }),
-        ),
-      );
+      return updateIf(attempt.orderId, {
+        // The webhook may have come first: its status (and reason) win over "PROCESSING".
+        UpdateExpression: [
+          'SET chargeId = :chargeId, updatedAt = :now',
+          '#status = if_not_exists(#status, :status)',
+          'attempts = if_not_exists(attempts, :zero) + :attempts',
+          ...(attempt.reason ? ['reason = if_not_exists(reason, :reason)'] : []),
+        ].join(', '),
+        ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(chargeId) OR chargeId = :chargeId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':chargeId': attempt.chargeId,
+          ':now': timestamp,
+          ':status': attempt.status,
+          ':zero': 0,
+          ':attempts': attempt.attempts,
+          ...(attempt.reason ? { ':reason': attempt.reason } : {}),
+        },
+      });
     },
 
     async adoptChargeId(orderId, chargeId, now) {
-      return conditional(() =>
-        client().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: { orderId },
-            UpdateExpression: 'SET chargeId = :chargeId, updatedAt = :now',
-            ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(chargeId) OR chargeId = :chargeId)',
-            ExpressionAttributeValues: { ':chargeId': chargeId, ':now': now.toISOString() },
-          }),
-        ),
-      );
+      return updateIf(orderId, {
+        UpdateExpression: 'SET chargeId = :chargeId, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(chargeId) OR chargeId = :chargeId)',
+        ExpressionAttributeValues: { ':chargeId': chargeId, ':now': now.toISOString() },
+      });
     },
 
     async recordEvent(event) {
       const timestamp = event.now.toISOString();
-      return conditional(() =>
-        client().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: { orderId: event.orderId },
-            UpdateExpression:
-              [
-                'SET #status = :status, lastEventId = :eventId, lastEventAt = :eventAt, updatedAt = :now',
-                ...(event.reason ? ['reason = :reason'] : []),
-              ].join(', ') + (event.reason ? '' : ' REMOVE reason'),
-            ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :eventAt)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':status': event.status,
-              ':eventId': event.eventId,
-              ':eventAt': event.eventCreated,
-              ':now': timestamp,
-              ...(event.reason ? { ':reason': event.reason } : {}),
-            },
-          }),
-        ),
-      );
+      return updateIf(event.orderId, {
+        UpdateExpression:
+          [
+            'SET #status = :status, lastEventId = :eventId, lastEventAt = :eventAt, updatedAt = :now',
+            ...(event.reason ? ['reason = :reason'] : []),
+          ].join(', ') + (event.reason ? '' : ' REMOVE reason'),
+        ConditionExpression: 'attribute_exists(orderId) AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :eventAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': event.status,
+          ':eventId': event.eventId,
+          ':eventAt': event.eventCreated,
+          ':now': timestamp,
+          ...(event.reason ? { ':reason': event.reason } : {}),
+        },
+      });
     },
   };
 }

@@ -1,10 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld, tableAccess, type TableAccessOptions, whenConditionHolds } from '@shop/aws';
 import type { RefundRequest } from '@shop/domain';
 import type { RefundRecord } from '../domain/refund-record';
-
-export const REFUNDS_TABLE_ENV = tableEnvVar('refunds');
 
 export interface RefundRepository {
   get(chargeId: string): Promise<RefundRecord | undefined>;
@@ -26,9 +23,23 @@ export interface RefundRepository {
 }
 
 /** The refunds table (pk chargeId): one item per charge to give back. */
-export function dynamoRefundRepository(options: { client?: () => DynamoDBDocumentClient; tableName?: () => string } = {}): RefundRepository {
-  const client = options.client ?? dynamoDocumentClient;
-  const tableName = options.tableName ?? (() => requireEnv(REFUNDS_TABLE_ENV));
+export function dynamoRefundRepository(options: TableAccessOptions = {}): RefundRepository {
+  const { client, tableName } = tableAccess(options, { tableName: 'refunds' });
+
+  /** Moves this attempt's refund on from REQUESTED: `false` when it is not there (another attempt's, or moved on already). */
+  const moveFromRequested = (chargeId: string, attempt: number, set: string, values: Record<string, unknown>) =>
+    conditionHeld(() =>
+      client().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: { chargeId },
+          UpdateExpression: `SET ${set}, updatedAt = :now`,
+          ConditionExpression: '#status = :requested AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':requested': 'REQUESTED', ':attempt': attempt, ...values },
+        }),
+      ),
+    );
 
   const repository: RefundRepository = {
     async get(chargeId) {
@@ -49,14 +60,11 @@ export function dynamoRefundRepository(options: { client?: () => DynamoDBDocumen
         createdAt: timestamp,
         updatedAt: timestamp,
       };
-      try {
-        await client().send(new PutCommand({ TableName: tableName(), Item: fresh, ConditionExpression: 'attribute_not_exists(chargeId)' }));
+      if (await conditionHeld(() => client().send(new PutCommand({ TableName: tableName(), Item: fresh, ConditionExpression: 'attribute_not_exists(chargeId)' })))) {
         return fresh;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
       }
-      try {
-        const out = await client().send(
+      const retried = await whenConditionHolds(() =>
+        client().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { chargeId: request.chargeId },
@@ -66,57 +74,25 @@ export function dynamoRefundRepository(options: { client?: () => DynamoDBDocumen
             ExpressionAttributeValues: { ':attempt': request.attempt, ':previous': request.attempt - 1, ':requested': 'REQUESTED', ':failed': 'FAILED', ':now': timestamp },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return out.Attributes as RefundRecord;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+        ),
+      );
+      if (retried) return retried.Attributes as RefundRecord;
       const current = await repository.get(request.chargeId);
       if (!current) throw new Error(`the refund of charge ${request.chargeId} was there and is gone`);
       return current;
     },
 
-    async markPending(chargeId, attempt, refundId, now) {
-      try {
-        await client().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: { chargeId },
-            UpdateExpression: 'SET #status = :pending, refundId = :refundId, updatedAt = :now',
-            ConditionExpression: '#status = :requested AND attempt = :attempt',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'PENDING', ':requested': 'REQUESTED', ':attempt': attempt, ':refundId': refundId, ':now': now.toISOString() },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+    markPending(chargeId, attempt, refundId, now) {
+      return moveFromRequested(chargeId, attempt, '#status = :pending, refundId = :refundId', { ':pending': 'PENDING', ':refundId': refundId, ':now': now.toISOString() });
     },
 
-    async refuse(chargeId, attempt, failureReason, now) {
-      try {
-        await client().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: { chargeId },
-            UpdateExpression: 'SET #status = :failed, failureReason = :reason, updatedAt = :now',
-            ConditionExpression: '#status = :requested AND attempt = :attempt',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'FAILED', ':requested': 'REQUESTED', ':attempt': attempt, ':reason': failureReason, ':now': now.toISOString() },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+    refuse(chargeId, attempt, failureReason, now) {
+      return moveFromRequested(chargeId, attempt, '#status = :failed, failureReason = :reason', { ':failed': 'FAILED', ':reason': failureReason, ':now': now.toISOString() });
     },
 
     async decide(chargeId, { refundId, status, failureReason, now }) {
-      try {
-        const out = await client().send(
+      const out = await whenConditionHolds(() =>
+        client().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { chargeId },
@@ -135,12 +111,9 @@ export function dynamoRefundRepository(options: { client?: () => DynamoDBDocumen
             },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return out.Attributes as RefundRecord;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return undefined;
-        throw error;
-      }
+        ),
+      );
+      return out?.Attributes as RefundRecord | undefined;
     },
   };
   return repository;

@@ -1,8 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient } from '@shop/aws';
-
-export const WEBHOOK_EVENTS_TABLE_ENV = tableEnvVar('webhook-events');
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { tableAccess, type TableAccessOptions } from '@shop/aws';
 
 /** How long a handled event id is remembered; providers retry for far less. */
 export const WEBHOOK_EVENT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
@@ -19,11 +16,8 @@ export interface WebhookEventStore {
 }
 
 /** The webhook-events table (pk eventId, TTL expiresAt). */
-export function dynamoWebhookEventStore(
-  options: { client?: () => DynamoDBDocumentClient; tableName?: () => string } = {},
-): WebhookEventStore {
-  const client = options.client ?? dynamoDocumentClient;
-  const tableName = options.tableName ?? (() => requireEnv(WEBHOOK_EVENTS_TABLE_ENV));
+export function dynamoWebhookEventStore(options: TableAccessOptions = {}): WebhookEventStore {
+  const { client, tableName } = tableAccess(options, { tableName: 'webhook-events' });
 
   return {
     async handled(eventId) {

@@ -1,13 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, requireEnv, tableEnvVar } from '@shop/common';
-import { batchGetAll, dynamoDocumentClient, isConditionalCheckFailed } from '@shop/aws';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '@shop/common';
+import { batchGetAll, conditionHeld, isConditionalCheckFailed, queryPage, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';
 import type { ProductRepository } from '../domain/product-repository';
 import { versionOf } from '../domain/product-version';
 
-export const PRODUCTS_TABLE_ENV = tableEnvVar('products');
 export const LISTING_INDEX = 'by-listing';
 
 /** Only a product that exists and is not soft-deleted may change. */
@@ -16,31 +15,16 @@ const LISTED_PRODUCT = 'attribute_exists(productId) AND attribute_not_exists(del
 /** Every change product-service makes moves the item's version on (an item without one counts as 0). */
 const BUMP_VERSION = 'ADD version :one';
 
-export interface DynamoProductRepositoryOptions {
-  client?: () => DynamoDBDocumentClient;
-  /** Read at each call, not at load: cold start stays light and tests set it per test. */
-  tableName?: () => string;
-}
-
 /** The products table behind the ProductRepository port. */
-export function dynamoProductRepository(options: DynamoProductRepositoryOptions = {}): ProductRepository {
-  const client = options.client ?? dynamoDocumentClient;
-  const tableName = options.tableName ?? (() => requireEnv(PRODUCTS_TABLE_ENV));
+export function dynamoProductRepository(options: TableAccessOptions = {}): ProductRepository {
+  const { client, tableName } = tableAccess(options, { tableName: 'products' });
 
   return {
     async create(product) {
-      try {
-        await client().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: toRecord(product),
-            ConditionExpression: 'attribute_not_exists(productId)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) throw new ConflictError(`Product ${product.productId} already exists`);
-        throw error;
-      }
+      const created = await conditionHeld(() =>
+        client().send(new PutCommand({ TableName: tableName(), Item: toRecord(product), ConditionExpression: 'attribute_not_exists(productId)' })),
+      );
+      if (!created) throw new ConflictError(`Product ${product.productId} already exists`);
     },
 
     async update(productId, update, now, precondition) {
@@ -74,24 +58,19 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
       }
     },
 
-    async softDelete(productId, now) {
-      const timestamp = now.toISOString();
-      try {
-        await client().send(
+    softDelete(productId, now) {
+      return conditionHeld(() =>
+        client().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { productId },
             // Removing `listing` takes the product out of the sparse index, so pages never hold it.
             UpdateExpression: `SET deletedAt = :now, updatedAt = :now REMOVE listing ${BUMP_VERSION}`,
-            ExpressionAttributeValues: { ':now': timestamp, ':one': 1 },
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
             ConditionExpression: LISTED_PRODUCT,
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async get(productId) {
@@ -110,22 +89,13 @@ export function dynamoProductRepository(options: DynamoProductRepositoryOptions 
       });
     },
 
-    async listPage({ limit, startKey }) {
-      const out = await client().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: LISTING_INDEX,
-          KeyConditionExpression: 'listing = :listed',
-          ExpressionAttributeValues: { ':listed': LISTED },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+    async listPage(page) {
+      const { items, lastKey } = await queryPage<ProductRecord, ListingKey>(
+        client(),
+        { TableName: tableName(), IndexName: LISTING_INDEX, KeyConditionExpression: 'listing = :listed', ExpressionAttributeValues: { ':listed': LISTED }, ScanIndexForward: false },
+        page,
       );
-      return {
-        items: ((out.Items ?? []) as ProductRecord[]).map(toProduct),
-        ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as ListingKey } : {}),
-      };
+      return { items: items.map(toProduct), ...(lastKey ? { lastKey } : {}) };
     },
   };
 }

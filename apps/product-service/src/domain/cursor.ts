@@ -14,7 +14,5 @@ export const ListingKey = z.strictObject({
 });
 export type ListingKey = z.infer<typeof ListingKey>;
 
-const codec = cursorCodec(ListingKey);
-
-export const encodeCursor = codec.encode;
-export const decodeCursor = codec.decode;
+/** Cursors of the listed products' pages. */
+export const listingCursor = cursorCodec(ListingKey);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, type ListingKey } from '../../src/domain/cursor';
+import { type ListingKey, listingCursor } from '../../src/domain/cursor';
 
 const key: ListingKey = {
   productId: '3f1c2a9e-6a7b-4c1d-9e2f-0a1b2c3d4e5f',
@@ -10,19 +10,19 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').to
 
 describe('cursor codec', () => {
   it('round-trips a page key through an opaque url-safe string', () => {
-    const cursor = encodeCursor(key);
+    const cursor = listingCursor.encode(key);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor)).toEqual(key);
+    expect(listingCursor.decode(cursor)).toEqual(key);
   });
 
   it.each([
     ['an empty string', ''],
     ['characters outside base64url', 'abc+/def'],
-    ['base64 padding', `${encodeCursor(key)}=`],
-    ['whitespace', ` ${encodeCursor(key)}`],
+    ['base64 padding', `${listingCursor.encode(key)}=`],
+    ['whitespace', ` ${listingCursor.encode(key)}`],
     ['base64url that is not JSON', Buffer.from('not json').toString('base64url')],
-    ['a non-canonical spelling of a valid cursor', `${encodeCursor(key)}A`],
-    ['a truncated cursor', encodeCursor(key).slice(0, -4)],
+    ['a non-canonical spelling of a valid cursor', `${listingCursor.encode(key)}A`],
+    ['a truncated cursor', listingCursor.encode(key).slice(0, -4)],
     ['JSON that is a string', encode('LISTED')],
     ['JSON that is an array', encode([key.productId, key.listing, key.createdAt])],
     ['JSON null', encode(null)],
@@ -34,6 +34,6 @@ describe('cursor codec', () => {
     ['a createdAt that is not a timestamp', encode({ ...key, createdAt: 'yesterday' })],
     ['a DynamoDB-typed key', encode({ productId: { S: key.productId }, listing: { S: 'LISTED' }, createdAt: { S: key.createdAt } })],
   ])('rejects %s', (_, cursor) => {
-    expect(decodeCursor(cursor)).toBeUndefined();
+    expect(listingCursor.decode(cursor)).toBeUndefined();
   });
 });

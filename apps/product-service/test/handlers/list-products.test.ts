@@ -4,7 +4,7 @@ import { ProductPage } from '@shop/domain';
 import { invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../src/domain/cursor';
+import { listingCursor } from '../../src/domain/cursor';
 import { handler } from '../../src/handlers/list-products';
 import { service } from '../../src/service';
 import { storedProduct, TABLE, withProductsTable } from '../fixtures';
@@ -35,7 +35,7 @@ describe('GET /products', () => {
     const page = ProductPage.parse(res.body);
     expect(page.items.map((p) => p.productId)).toEqual([newer.productId, older.productId]);
     expect(res.body.items[0]).not.toHaveProperty('listing');
-    expect(page.nextCursor).toBe(encodeCursor(lastKey));
+    expect(page.nextCursor).toBe(listingCursor.encode(lastKey));
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       IndexName: 'by-listing',
@@ -49,7 +49,7 @@ describe('GET /products', () => {
   it('continues from the cursor it gave out, with the asked page size', async () => {
     ddb.on(QueryCommand).resolves({ Items: [older] });
 
-    const res = await list({ limit: '1', cursor: encodeCursor(lastKey) });
+    const res = await list({ limit: '1', cursor: listingCursor.encode(lastKey) });
 
     expect(res.status).toBe(200);
     expect(res.body.nextCursor).toBeNull();

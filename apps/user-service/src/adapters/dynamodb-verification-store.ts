@@ -1,11 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
-import { dynamoDocumentClient, isConditionalCheckFailed, transactionCancellationReasons } from '@shop/aws';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { ContactChannel } from '@shop/domain';
 import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../domain/verification-store';
-import { USERS_TABLE_ENV } from './dynamodb-profile-repository';
-
-export const CONTACT_VERIFICATIONS_TABLE_ENV = tableEnvVar('contact-verifications');
 
 /** The profile attributes a channel's address and its flag live in. */
 const PROFILE_ATTRIBUTES = {
@@ -19,18 +15,9 @@ interface VerificationItem extends Omit<Verification, 'code'> {
   codeHash?: string;
 }
 
-export interface DynamoVerificationStoreOptions {
-  client?: () => DynamoDBDocumentClient;
-  /** Read at each call, not at load. */
-  verificationsTable?: () => string;
-  usersTable?: () => string;
-}
-
 /** The contact-verifications table (key `userId`, `channel`) behind the VerificationStore port, and the users table it completes into. */
-export function dynamoVerificationStore(options: DynamoVerificationStoreOptions = {}): VerificationStore {
-  const client = options.client ?? dynamoDocumentClient;
-  const verificationsTable = options.verificationsTable ?? (() => requireEnv(CONTACT_VERIFICATIONS_TABLE_ENV));
-  const usersTable = options.usersTable ?? (() => requireEnv(USERS_TABLE_ENV));
+export function dynamoVerificationStore(options: TableAccessOptions<'verificationsTable' | 'usersTable'> = {}): VerificationStore {
+  const { client, verificationsTable, usersTable } = tableAccess(options, { verificationsTable: 'contact-verifications', usersTable: 'users' });
 
   return {
     async get(userId, channel) {
