@@ -34,6 +34,30 @@ export interface TableDef {
   ttlAttribute?: string;
 }
 
+/**
+ * The shop's resources by reference, as `service/name`: filled in for the services by
+ * `shop-references.d.ts` at the repository root, which `npm run docs` writes from every manifest
+ * and each service's tsconfig includes. There, a reference to another service's function, queue,
+ * state machine, table or dead-letter queue that does not exist fails the type check. Where the
+ * file is not included (the platform's own tools and tests), a reference is any string, and
+ * `manifestProblems` checks the references when the manifests are loaded.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+export interface ShopReferences {}
+type Reference<K extends string> = ShopReferences extends { readonly [P in K]: infer R extends string } ? R : string;
+/** `service/function` of any function of the shop. */
+export type FunctionRef = Reference<'functions'>;
+/** `service/queue` of any queue of the shop. */
+export type QueueRef = Reference<'queues'>;
+/** `service/deadLetterQueue` of any dead-letter queue of the shop. */
+export type DeadLetterQueueRef = Reference<'deadLetterQueues'>;
+/** `service/stateMachine` of any state machine of the shop. */
+export type StateMachineRef = Reference<'stateMachines'>;
+/** `service/table` of any table of the shop. */
+export type TableRef = Reference<'tables'>;
+/** `service/topic` of any topic of the shop. */
+export type TopicRef = Reference<'topics'>;
+
 /** Who may call a route. The API gateway's JWT authorizer checks the token; the handler checks the role. */
 export type RouteAuth = { kind: 'public' } | { kind: 'signed-in'; roles?: readonly Role[] };
 
@@ -85,14 +109,14 @@ export function routeErrorStatuses(route: {
 export interface InvokeTrigger {
   type: 'invoke';
   /** `service/function` names of the callers. */
-  callers: readonly string[];
+  callers: readonly FunctionRef[];
 }
 
 /** An SQS event source mapping: the function consumes a queue, reporting partial batch failures. */
 export interface QueueTrigger {
   type: 'queue';
   /** `service/queue` of the queue (declared in its owner's `queues`). */
-  queue: string;
+  queue: QueueRef;
   batchSize: number;
   /** Seconds to gather a batch before invoking; 0 invokes as soon as a message is there. */
   maxBatchingWindowSeconds?: number;
@@ -102,7 +126,7 @@ export interface QueueTrigger {
 export interface StateMachineTaskTrigger {
   type: 'state-machine-task';
   /** `service/stateMachine` of the machine (declared in its owner's `stateMachines`). */
-  stateMachine: string;
+  stateMachine: StateMachineRef;
   /** Names of the Task states that run the function. */
   states: readonly string[];
 }
@@ -149,7 +173,7 @@ export interface EventRuleTrigger {
 export interface TopicTrigger {
   type: 'topic';
   /** `service/topic`. */
-  topic: string;
+  topic: TopicRef;
 }
 
 /** EventBridge Scheduler invokes the function (asynchronously) with `input`. */
@@ -170,7 +194,7 @@ export interface ScheduleTrigger {
 export interface TableStreamTrigger {
   type: 'table-stream';
   /** `service/table` of a table that declares a `stream`. */
-  table: string;
+  table: TableRef;
   batchSize: number;
   maxBatchingWindowSeconds?: number;
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
@@ -179,7 +203,7 @@ export interface TableStreamTrigger {
   /** Split a failing batch in two and retry the halves, so one bad record holds back as few as possible. */
   bisectBatchOnError: boolean;
   /** `service/deadLetterQueue` that receives where a batch that kept failing lies in the stream (shard, sequence numbers). */
-  onFailure: string;
+  onFailure: DeadLetterQueueRef;
 }
 
 export type Trigger =
@@ -315,15 +339,15 @@ export interface Permissions {
   /** The platform's Cognito user pool. */
   userPool?: readonly UserPoolAction[];
   /** Functions this one invokes and waits for (RequestResponse), as `service/function`. */
-  invokes?: readonly string[];
+  invokes?: readonly FunctionRef[];
   /** Functions this one invokes without waiting (`InvocationType: Event`), as `service/function`. */
-  invokesAsync?: readonly string[];
+  invokesAsync?: readonly FunctionRef[];
   /** Events this function puts on the shop's event bus. */
   publishes?: EventPublishing;
   /** Channels this function sends messages to people through. */
   messages?: readonly MessageChannel[];
   /** Queues this function sends to, as `service/queue`. */
-  sendsTo?: readonly string[];
+  sendsTo?: readonly QueueRef[];
   /** State machines this function starts or reports to, as `service/stateMachine`. */
   stateMachines?: Readonly<Record<string, readonly StateMachineAction[]>>;
 }
@@ -344,7 +368,7 @@ export interface FunctionDef {
    * a topic, a schedule): retry it up to `maximumRetryAttempts` times, then send the event and
    * the error to the `onFailure` dead-letter queue (`service/deadLetterQueue`).
    */
-  asyncInvoke?: { maximumRetryAttempts: 0 | 1 | 2; onFailure: string };
+  asyncInvoke?: { maximumRetryAttempts: 0 | 1 | 2; onFailure: DeadLetterQueueRef };
 }
 
 /**
@@ -378,8 +402,15 @@ export interface ServiceManifest {
  */
 export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
 
+/** Permissions as a manifest writes them: the records keyed by another service's resource take only references that exist. */
+export type PermissionsInput = Omit<Permissions, 'foreignTables' | 'stateMachines'> & {
+  foreignTables?: { readonly [R in TableRef]?: TableAccess };
+  stateMachines?: { readonly [R in StateMachineRef]?: readonly StateMachineAction[] };
+};
+
 /** A function as its manifest is written: memory and timeout may be left to {@link FUNCTION_DEFAULTS}. */
-export type FunctionDefInput = Omit<FunctionDef, 'memoryMb' | 'timeoutSeconds'> & Partial<Pick<FunctionDef, 'memoryMb' | 'timeoutSeconds'>>;
+export type FunctionDefInput = Omit<FunctionDef, 'memoryMb' | 'timeoutSeconds' | 'permissions'> &
+  Partial<Pick<FunctionDef, 'memoryMb' | 'timeoutSeconds'>> & { permissions: PermissionsInput };
 
 /** A manifest as a service writes it, before {@link defineService} fills in the defaults. */
 export interface ServiceManifestInput extends Omit<ServiceManifest, 'functions'> {

@@ -11,6 +11,13 @@ import { deployPlan, fullDeployPlan } from './plan';
 // (a first deploy), whatever changed.
 const workspaceRoot = join(__dirname, '..', '..', '..');
 
+/**
+ * Files that change what the type checks see and nothing that ships. Nx counts
+ * shop-references.d.ts as an input of every service's typecheck (so CI checks them all when a
+ * function is added or removed), but no bundle changes with it: it deploys nothing.
+ */
+const TYPE_ONLY_FILES = new Set(['shop-references.d.ts']);
+
 const args = process.argv.slice(2);
 const all = args.includes(ALL_FLAG);
 let range: ChangeRange;
@@ -26,10 +33,16 @@ async function main(): Promise<void> {
   const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { defaultBase?: string };
   const projects = workspaceProjects(workspaceRoot);
   const serviceOrder = deployOrder(await loadManifests(workspaceRoot));
-  const affected = all ? ['(all)'] : affectedProjects(workspaceRoot, nxAffectedArgs(range));
-  const plan = all
-    ? fullDeployPlan(projects, serviceOrder)
-    : deployPlan({ affected, projects, changedFiles: changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main'), serviceOrder });
+  const touched = all ? [] : changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main');
+  const deployable = touched.filter((file) => !TYPE_ONLY_FILES.has(file));
+  const affected = all
+    ? ['(all)']
+    : deployable.length === touched.length
+      ? affectedProjects(workspaceRoot, nxAffectedArgs(range))
+      : deployable.length === 0
+        ? []
+        : affectedProjects(workspaceRoot, nxAffectedArgs({ files: deployable.join(',') }));
+  const plan = all ? fullDeployPlan(projects, serviceOrder) : deployPlan({ affected, projects, changedFiles: deployable, serviceOrder });
 
   console.log(JSON.stringify(plan));
   console.error(

@@ -4,16 +4,24 @@ import { describe, expect, it } from 'vitest';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 
+function plan(files: string): unknown {
+  const stdout = execFileSync('npx', ['tsx', 'tools/deploy-plan/src/main.ts', `--files=${files}`], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  return JSON.parse(stdout);
+}
+
 describe('deploy-plan against this workspace', () => {
   it(
-    'plans only user-service for a change to its login handler',
+    'plans only user-service for a change to its login handler, even beside a change to the shop references',
     () => {
-      const stdout = execFileSync(
-        'npx',
-        ['tsx', 'tools/deploy-plan/src/main.ts', '--files=apps/user-service/src/handlers/login.ts'],
-        { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NX_DAEMON: 'false' } },
-      );
-      expect(JSON.parse(stdout)).toEqual({ stacks: ['service:user-service'] });
+      expect(plan('apps/user-service/src/handlers/login.ts')).toEqual({ stacks: ['service:user-service'] });
+      // Nx marks every service affected by shop-references.d.ts (an input of their typecheck); nothing that ships changes with it.
+      expect(plan('apps/user-service/src/handlers/login.ts,shop-references.d.ts')).toEqual({ stacks: ['service:user-service'] });
+      expect(plan('shop-references.d.ts')).toEqual({ stacks: [] });
     },
     // Nx starts twice (affected query and project graph), seconds each on a busy machine.
     120_000,

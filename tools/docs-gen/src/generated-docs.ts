@@ -5,6 +5,7 @@ import { ARCHITECTURE_LAYOUT_PATH, layOut } from './architecture-layout';
 import { ARCHITECTURE_NARRATIVE } from './architecture-template';
 import { architectureMermaid, DIAGRAM_LEGEND } from './diagram';
 import { openApiDocument } from './openapi';
+import { SHOP_REFERENCES_PATH, shopReferences } from './shop-references';
 
 /** The generated documents, by path relative to the repository root, with their full text. */
 export function generatedDocs(manifests: readonly ServiceManifest[]): Record<string, string> {
@@ -16,7 +17,8 @@ export function generatedDocs(manifests: readonly ServiceManifest[]): Record<str
 
 /**
  * Everything `npm run docs` writes: the documents, the API client's types (from the OpenAPI
- * document) and the laid-out architecture graph the storefront's live view draws.
+ * document), the laid-out architecture graph the storefront's live view draws, and the shop's
+ * references that the services' type checks hold their manifests to.
  */
 export async function generatedFiles(manifests: readonly ServiceManifest[]): Promise<Record<string, string>> {
   const document = openApiDocument(manifests);
@@ -25,6 +27,7 @@ export async function generatedFiles(manifests: readonly ServiceManifest[]): Pro
     [API_CLIENT_TYPES_PATH]: await apiClientTypes(document),
     [API_CLIENT_OPERATIONS_PATH]: apiClientOperations(document),
     [ARCHITECTURE_LAYOUT_PATH]: `${JSON.stringify(layOut(architectureGraph(manifests)))}\n`,
+    [SHOP_REFERENCES_PATH]: shopReferences(manifests),
   };
 }
 
