@@ -404,9 +404,11 @@ export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 10 } as const;
 
 /** Permissions as a manifest writes them: the records keyed by another service's resource take only references that exist. */
 export type PermissionsInput = Omit<Permissions, 'foreignTables' | 'stateMachines'> & {
-  foreignTables?: { readonly [R in TableRef]?: TableAccess };
-  stateMachines?: { readonly [R in StateMachineRef]?: readonly StateMachineAction[] };
+  foreignTables?: RefRecord<TableRef, TableAccess>;
+  stateMachines?: RefRecord<StateMachineRef, readonly StateMachineAction[]>;
 };
+/** Some of the references as keys; any string while the references are not filled in (then it is what `Permissions` takes). */
+type RefRecord<R extends string, V> = string extends R ? Readonly<Record<string, V>> : { readonly [K in R]?: V };
 
 /** A function as its manifest is written: memory and timeout may be left to {@link FUNCTION_DEFAULTS}. */
 export type FunctionDefInput = Omit<FunctionDef, 'memoryMb' | 'timeoutSeconds' | 'permissions'> &
