@@ -6,6 +6,8 @@ import { warmCatalog } from '../src/adapters/cached-catalog';
 import type { CartLineRecord, CartRecord } from '../src/domain/cart-record';
 
 export const TABLE = 'shop-test-cart-service-carts';
+/** The carts table's key, for FakeDynamoDB. */
+export const TABLE_KEYS = { [TABLE]: 'userId' };
 export const GET_PRODUCTS_FUNCTION = 'shop-test-product-service-get-products';
 
 export const ANN = 'c0000000-0000-4000-8000-00000000a001';

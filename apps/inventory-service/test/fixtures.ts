@@ -7,6 +7,13 @@ export const PRODUCTS_TABLE = 'shop-test-product-service-products';
 export const RESERVATIONS_TABLE = 'shop-test-inventory-service-reservations';
 export const ADJUSTMENTS_TABLE = 'shop-test-inventory-service-stock-adjustments';
 export const KEYS_TABLE = 'shop-test-inventory-service-idempotency-keys';
+/** The tables' keys, for FakeDynamoDB. */
+export const TABLE_KEYS = {
+  [PRODUCTS_TABLE]: 'productId',
+  [RESERVATIONS_TABLE]: 'orderId',
+  [ADJUSTMENTS_TABLE]: ['productId', 'adjustmentKey'],
+  [KEYS_TABLE]: 'key',
+} as const;
 
 export const ADMIN_ID = 'a0000000-0000-4000-8000-000000000001';
 export const MANAGER_ID = 'a0000000-0000-4000-8000-000000000002';
@@ -18,6 +25,11 @@ export const ORDER_ID = '0a000000-0000-4000-8000-000000000001';
 export const MUG = '11111111-1111-4111-8111-111111111111';
 export const CUP = '22222222-2222-4222-8222-222222222222';
 export const PLATE = '33333333-3333-4333-8333-333333333333';
+
+/** The stock attributes of a product item, as inventory-service reads and writes them (listed unless told otherwise). */
+export function stockedProduct(productId: string, stock: number, listed = true): { productId: string; stock: number; listing?: string } {
+  return { productId, stock, ...(listed && { listing: 'LISTED' }) };
+}
 
 export function storedReservation(overrides: Partial<Reservation> = {}): Reservation {
   return {
@@ -43,11 +55,6 @@ export function cancelled(...reasons: CancellationReason[]): TransactionCanceled
 
 export const NONE: CancellationReason = { Code: 'None' };
 export const CONFLICT: CancellationReason = { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' };
-export const conditionFailed = (item?: CancellationReason['Item']): CancellationReason => ({
-  Code: 'ConditionalCheckFailed',
-  Message: 'The conditional request failed',
-  ...(item ? { Item: item } : {}),
-});
 
 /** Table names come from the environment, as infra and the local cloud set them. */
 export function withInventoryEnvironment(): void {

@@ -12,6 +12,8 @@ export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMac
 export const PAYMENT_WINDOW_SECONDS = 900;
 /** Which attribute is the partition key of each table, for the fake. */
 export const TABLE_KEYS = { [ORDERS_TABLE]: 'orderId', [KEYS_TABLE]: 'key' };
+/** The index a user's orders are listed from, for FakeDynamoDB. */
+export const TABLE_INDEXES = { [ORDERS_TABLE]: { 'by-user': ['userId', 'createdAt'] } } as const;
 
 export const ANN_ID = 'c0000000-0000-4000-8000-00000000000a';
 export const BOB_ID = 'c0000000-0000-4000-8000-00000000000b';

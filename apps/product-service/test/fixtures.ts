@@ -4,6 +4,10 @@ import type { Product } from '@shop/domain';
 import type { ProductRecord } from '../src/domain/product-record';
 
 export const TABLE = 'shop-test-product-service-products';
+/** The products table's key, for FakeDynamoDB. */
+export const TABLE_KEYS = { [TABLE]: 'productId' };
+/** The sparse index the catalogue is listed from, for FakeDynamoDB. */
+export const TABLE_INDEXES = { [TABLE]: { 'by-listing': ['listing', 'createdAt'] } } as const;
 
 export const ADMIN = () => accessTokenClaims({ userId: 'a0000000-0000-4000-8000-000000000001', roles: ['ADMIN'] });
 export const MANAGER = () => accessTokenClaims({ userId: 'a0000000-0000-4000-8000-000000000002', roles: ['MANAGER'] });

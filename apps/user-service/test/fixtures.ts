@@ -6,6 +6,8 @@ export const USER_POOL_ID = 'us-east-1_TestPool1';
 export const USER_POOL_CLIENT_ID = 'testclientid';
 export const VERIFICATIONS_TABLE = 'shop-test-user-service-contact-verifications';
 export const EMAIL_FROM = 'orders@shop.example';
+/** The tables' keys, for FakeDynamoDB: a verification is one per user and channel. */
+export const TABLE_KEYS = { [USERS_TABLE]: 'userId', [VERIFICATIONS_TABLE]: ['userId', 'channel'] } as const;
 
 /** The names of the table and the pool come from the environment, as infra and the local cloud set them. */
 export function withUserServiceEnv(): void {

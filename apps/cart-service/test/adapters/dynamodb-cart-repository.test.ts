@@ -1,25 +1,31 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { FakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CART_WRITE_CONFLICTS_METRIC, dynamoCartRepository } from '../../src/adapters/dynamodb-cart-repository';
-import { line, MUG, storedCart, withCartEnvironment } from '../fixtures';
+import { line, MUG, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 withCartEnvironment();
-beforeEach(() => ddb.reset());
+let db: FakeDynamoDB;
+beforeEach(() => {
+  ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+});
 afterEach(() => vi.restoreAllMocks());
 afterAll(() => ddb.restore());
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+// A throttle is an infrastructure failure no table state produces: the fake is armed with it.
+const throttled = () => Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
 
 describe('dynamoCartRepository.save', () => {
   it('counts a write that lost the race as a CartWriteConflicts metric, and answers false', async () => {
-    ddb.on(PutCommand).rejects(conditionFailed());
+    // Another request created the cart first: this first write's condition fails.
+    db.put(TABLE, storedCart([line(MUG, 3)], { version: 1 }));
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
 
-    expect(await dynamoCartRepository().save(storedCart([line(MUG, 1)]))).toBe(false);
+    expect(await dynamoCartRepository().save(storedCart([line(MUG, 1)], { version: 1 }))).toBe(false);
 
     const documents = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((d) => CART_WRITE_CONFLICTS_METRIC in d);
     expect(documents).toHaveLength(1);
@@ -28,11 +34,11 @@ describe('dynamoCartRepository.save', () => {
 
   it('counts nothing when the write goes through, nor when it fails for another reason', async () => {
     const onLostRace = vi.fn();
-    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(new Error('throttled'));
     const carts = dynamoCartRepository({ onLostRace });
 
-    expect(await carts.save(storedCart([line(MUG, 1)]))).toBe(true);
-    await expect(carts.save(storedCart([line(MUG, 2)]))).rejects.toThrow('throttled');
+    expect(await carts.save(storedCart([line(MUG, 1)], { version: 1 }))).toBe(true);
+    db.failNext(PutCommand, throttled());
+    await expect(carts.save(storedCart([line(MUG, 2)], { version: 2 }))).rejects.toThrow('throttled');
     expect(onLostRace).not.toHaveBeenCalled();
   });
 });

@@ -1,16 +1,18 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReadCartResponse } from '@shop/domain';
-import { lambdaContext } from '@shop/testing';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/read-cart';
 import { service } from '../../src/service';
-import { ANN, CART_ID, CUP, line, MUG, storedCart, TABLE, withCartEnvironment } from '../fixtures';
+import { ANN, CART_ID, CUP, line, MUG, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 withCartEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   ddb.restore();
@@ -26,7 +28,7 @@ describe('cart-service/read-cart', () => {
   });
 
   it('answers the user\'s cart id and lines, unpriced', async () => {
-    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 2), line(CUP, 1)]) });
+    db.put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)]));
 
     const answer = await readCart({ userId: ANN, correlationId: 'checkout-9' });
 
@@ -43,7 +45,6 @@ describe('cart-service/read-cart', () => {
   });
 
   it('answers a null cart id and no lines for a user without a cart', async () => {
-    ddb.on(GetCommand).resolves({});
     await expect(readCart({ userId: ANN })).resolves.toEqual({ cartId: null, userId: ANN, lines: [] });
   });
 

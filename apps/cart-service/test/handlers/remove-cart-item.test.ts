@@ -2,21 +2,22 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { Cart } from '@shop/domain';
-import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/remove-cart-item';
 import { service } from '../../src/service';
-import { ANN, BOB, CART_ID, catalogAnswer, CUP, customer, line, MUG, product, sentPayload, storedCart, TABLE, withCartEnvironment } from '../fixtures';
+import { ANN, BOB, CART_ID, catalogAnswer, CUP, customer, line, MUG, product, sentPayload, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'remove-cart-item');
 withCartEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
   lambda.reset();
-  ddb.on(PutCommand).resolves({});
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   lambda.on(InvokeCommand).resolves(catalogAnswer([product(CUP, { price: { amount: 450, currency: 'USD' } })]));
 });
 afterAll(() => {
@@ -29,7 +30,7 @@ const remove = (productId: string, claims: JwtClaims | null = customer()) =>
 
 describe('DELETE /cart/items/{productId}', () => {
   it('takes the line out and answers the rest of the cart, priced', async () => {
-    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 2), line(CUP, 1)], { version: 6 }) });
+    db.put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 6 }));
 
     const res = await remove(MUG);
 
@@ -42,11 +43,12 @@ describe('DELETE /cart/items/{productId}', () => {
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':read': 6 },
     });
+    expect(db.get(TABLE, ANN)).toMatchObject({ lines: [line(CUP, 1)], version: 7 });
     expect(sentPayload(lambda.commandCalls(InvokeCommand)[0]?.args[0].input ?? {})).toMatchObject({ productIds: [CUP] });
   });
 
   it('answers an empty cart, without asking the catalogue, once the last line is gone', async () => {
-    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 2)]) });
+    db.put(TABLE, storedCart([line(MUG, 2)]));
     const res = await remove(MUG);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ cartId: CART_ID, items: [], totals: { itemCount: 0, subtotal: { amount: 0, currency: 'USD' } } });
@@ -54,21 +56,23 @@ describe('DELETE /cart/items/{productId}', () => {
   });
 
   it.each([
-    ['a product that is not in the cart', { Item: storedCart([line(CUP, 1)]) }],
-    ['a user without a cart', {}],
+    ['a product that is not in the cart', [storedCart([line(CUP, 1)])]],
+    ['a user without a cart', []],
   ])('answers 404 for %s, and writes nothing', async (_case, stored) => {
-    ddb.on(GetCommand).resolves(stored);
+    for (const cart of stored) db.put(TABLE, cart);
     const res = await remove(MUG);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'CART_ITEM_NOT_FOUND', message: `Product ${MUG} is not in your cart` } });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db.items(TABLE)).toEqual(stored);
   });
 
   it('only ever touches the cart keyed by the token\'s user', async () => {
-    ddb.on(GetCommand).resolves({ Item: storedCart([line(MUG, 1)], { userId: BOB }) });
+    db.put(TABLE, storedCart([line(MUG, 1)], { userId: BOB }));
     await remove(MUG, customer(BOB));
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ userId: BOB });
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ userId: BOB });
+    expect(db.get(TABLE, BOB)).toMatchObject({ lines: [] });
   });
 
   it('answers 400 naming productId when it is not a product id, and touches nothing', async () => {

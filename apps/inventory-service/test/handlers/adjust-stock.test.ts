@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { StockAdjustmentResult } from '@shop/domain';
-import { invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
+import { FakeDynamoDB, invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentRequestHash } from '../../src/domain/stock-adjustment';
@@ -12,7 +12,6 @@ import {
   ADMIN,
   ADMIN_ID,
   cancelled,
-  conditionFailed,
   CONFLICT,
   CUSTOMER,
   KEYS_TABLE,
@@ -20,17 +19,21 @@ import {
   MANAGER_ID,
   MUG,
   NONE,
+  PLATE,
   PRODUCTS_TABLE,
+  stockedProduct,
+  TABLE_KEYS,
   withInventoryEnvironment,
 } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'adjust-stock');
 withInventoryEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(GetCommand, { TableName: PRODUCTS_TABLE }).resolves({ Item: { stock: 17 } });
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  db.put(PRODUCTS_TABLE, stockedProduct(MUG, 12));
 });
 afterAll(() => {
   ddb.restore();
@@ -46,7 +49,11 @@ const adjust = (body: unknown, options: { claims?: JwtClaims | null; key?: strin
   );
 };
 const transactions = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
-const listedMug = (stock: number) => ({ productId: { S: MUG }, stock: { N: String(stock) }, listing: { S: 'LISTED' } });
+const mugStock = () => db.get(PRODUCTS_TABLE, MUG)?.['stock'];
+/** DynamoDB's own concurrency control cancels these; the fake applies one call at a time, so it is armed with them. */
+const conflictNext = (times: number) => {
+  for (let i = 0; i < times; i++) db.failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
+};
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('POST /products/{id}/stock-adjustments', () => {
@@ -109,6 +116,8 @@ describe('POST /products/{id}/stock-adjustments', () => {
     expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input)).toEqual([
       { TableName: PRODUCTS_TABLE, Key: { productId: MUG }, ConsistentRead: true, ProjectionExpression: 'stock' },
     ]);
+    expect(mugStock()).toBe(17);
+    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([expect.objectContaining({ adjustmentKey, delta: 5 })]);
   });
 
   it('takes stock away for a MANAGER only if it stays at 0 or more, and trims the reason', async () => {
@@ -121,10 +130,12 @@ describe('POST /products/{id}/stock-adjustments', () => {
       ConditionExpression: 'attribute_exists(listing) AND stock >= :take',
       ExpressionAttributeValues: { ':delta': -2, ':take': 2 },
     });
+    expect(res.body).toMatchObject({ stockAfter: 10 });
+    expect(mugStock()).toBe(10);
   });
 
   it('answers 409 INSUFFICIENT_STOCK, naming the stock there is, when a negative delta would take it below 0', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(conditionFailed(listedMug(3)), NONE, NONE));
+    db.put(PRODUCTS_TABLE, stockedProduct(MUG, 3));
 
     const res = await adjust({ delta: -5, reason: 'lost' });
 
@@ -132,27 +143,29 @@ describe('POST /products/{id}/stock-adjustments', () => {
     expect(res.body).toEqual({ error: { code: 'INSUFFICIENT_STOCK', message: 'Not enough stock: 3 available, so a delta of -5 would take it below 0' } });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(mugStock()).toBe(3);
+    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([]);
+    expect(db.items(KEYS_TABLE)).toEqual([]);
   });
 
   it.each([
-    ['an unknown product', undefined],
-    ['a soft-deleted product', { productId: { S: MUG }, stock: { N: '4' }, deletedAt: { S: '2025-02-02T00:00:00.000Z' } }],
-  ])('answers 404 for %s', async (_, item) => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(conditionFailed(item), NONE, NONE));
-    const res = await adjust(restock);
+    ['an unknown product', PLATE],
+    ['a soft-deleted product', MUG],
+  ])('answers 404 for %s', async (_, id) => {
+    db.put(PRODUCTS_TABLE, { ...stockedProduct(MUG, 4, false), deletedAt: '2025-02-02T00:00:00.000Z' });
+    const res = await adjust(restock, { id });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
+    expect(db.items(PRODUCTS_TABLE)).toEqual([{ ...stockedProduct(MUG, 4, false), deletedAt: '2025-02-02T00:00:00.000Z' }]);
+    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([]);
   });
 
   it('answers a repeat of the same request with the same adjustment, applying nothing again', async () => {
     const first = await adjust(restock);
     const firstItems = transactions()[0]?.TransactItems ?? [];
-    ddb.reset();
-    // The stock the first request changed may refuse the repeat too: the key decides.
-    ddb.on(TransactWriteCommand).rejects(cancelled(NONE, NONE, conditionFailed()));
-    ddb.on(GetCommand, { TableName: KEYS_TABLE }).resolves({ Item: firstItems[2]?.Put?.Item });
-    ddb.on(GetCommand, { TableName: ADJUSTMENTS_TABLE }).resolves({ Item: firstItems[1]?.Put?.Item });
-    ddb.on(GetCommand, { TableName: PRODUCTS_TABLE }).resolves({ Item: { stock: 16 } });
+    ddb.resetHistory();
+    // A checkout took one since: the repeat answers the stock as it is now.
+    db.put(PRODUCTS_TABLE, stockedProduct(MUG, 16));
 
     const again = await adjust(restock);
 
@@ -163,42 +176,47 @@ describe('POST /products/{id}/stock-adjustments', () => {
       { TableName: ADJUSTMENTS_TABLE, Key: { productId: MUG, adjustmentKey: firstItems[1]?.Put?.Item?.['adjustmentKey'] }, ConsistentRead: true },
       { TableName: PRODUCTS_TABLE, Key: { productId: MUG }, ConsistentRead: true, ProjectionExpression: 'stock' },
     ]);
+    expect(mugStock()).toBe(16);
+    expect(db.items(ADJUSTMENTS_TABLE)).toHaveLength(1);
   });
 
   it.each([
     ['another delta', { ...restock, delta: 6 }],
     ['another reason', { ...restock, reason: 'delivery 4712' }],
   ])('answers 422 IDEMPOTENCY_KEY_REUSED when the key was used with %s', async (_, body) => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(NONE, NONE, conditionFailed()));
-    ddb.on(GetCommand, { TableName: KEYS_TABLE }).resolves({
-      Item: { key: `${ADMIN_ID}#${KEY}`, requestHash: adjustmentRequestHash({ productId: MUG, ...restock }), productId: MUG, adjustmentKey: 'k', createdAt: 'x', expiresAt: 1 },
-    });
+    expect((await adjust(restock)).status).toBe(201);
+    ddb.resetHistory();
 
     const res = await adjust(body);
 
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
     expect(ddb.commandCalls(GetCommand, { TableName: ADJUSTMENTS_TABLE })).toHaveLength(0);
+    expect(mugStock()).toBe(17);
+    expect(db.items(ADJUSTMENTS_TABLE)).toHaveLength(1);
   });
 
   it('tries again when DynamoDB cancels the transaction for a conflict with a checkout on the same product', async () => {
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled(CONFLICT, NONE, NONE)).resolves({});
+    conflictNext(1);
     const res = await adjust(restock);
     expect(res.status).toBe(201);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(mugStock()).toBe(17);
   });
 
   it('answers 503 STOCK_BUSY with Retry-After when conflicts go on, having applied nothing', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(CONFLICT, NONE, NONE));
+    conflictNext(4);
     const res = await adjust(restock);
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ error: { code: 'STOCK_BUSY' } });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(4);
+    expect(mugStock()).toBe(12);
+    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([]);
   });
 
   it('answers 500, in the error shape, for any other failure', async () => {
-    ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    db.failNext(TransactWriteCommand, Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     const res = await adjust(restock);
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });

@@ -1,25 +1,21 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CheckAvailabilityResponse } from '@shop/domain';
-import { lambdaContext } from '@shop/testing';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/check-availability';
 import { service } from '../../src/service';
-import { CUP, MUG, PLATE, PRODUCTS_TABLE, withInventoryEnvironment } from '../fixtures';
+import { CUP, MUG, PLATE, PRODUCTS_TABLE, stockedProduct, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 withInventoryEnvironment();
 beforeEach(() => {
   ddb.reset();
-  ddb.on(BatchGetCommand).resolves({
-    Responses: {
-      [PRODUCTS_TABLE]: [
-        { productId: MUG, stock: 5, listing: 'LISTED' },
-        { productId: CUP, stock: 1, listing: 'LISTED' },
-        { productId: PLATE, stock: 9 },
-      ],
-    },
-  });
+  const db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  // product-service's items carry more than stock; the read projects them down to what inventory may see.
+  for (const product of [stockedProduct(MUG, 5), stockedProduct(CUP, 1), stockedProduct(PLATE, 9, false)]) {
+    db.put(PRODUCTS_TABLE, { ...product, name: 'A thing', price: { amount: 100, currency: 'EUR' } });
+  }
 });
 afterAll(() => {
   ddb.restore();

@@ -1,24 +1,24 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { lambdaContext } from '@shop/testing';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/commit-stock';
 import { service } from '../../src/service';
-import { ORDER_ID, RESERVATIONS_TABLE, storedReservation, withInventoryEnvironment } from '../fixtures';
+import { ORDER_ID, RESERVATIONS_TABLE, storedReservation, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 withInventoryEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
-  ddb.on(UpdateCommand).resolves({});
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   ddb.restore();
 });
 
 const commit = (payload: unknown) => handler(payload, lambdaContext('commit-stock'));
-const notReserved = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const reservation = () => db.get(RESERVATIONS_TABLE, ORDER_ID);
 
 describe('inventory-service/commit-stock', () => {
   it('runs as the CommitStock task and touches only reservations', () => {
@@ -28,6 +28,7 @@ describe('inventory-service/commit-stock', () => {
   });
 
   it('moves a RESERVED reservation to COMMITTED, conditionally', async () => {
+    db.put(RESERVATIONS_TABLE, storedReservation());
     await expect(commit({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'COMMITTED' });
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: RESERVATIONS_TABLE,
@@ -37,24 +38,25 @@ describe('inventory-service/commit-stock', () => {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':committed': 'COMMITTED', ':reserved': 'RESERVED', ':now': expect.any(String) },
     });
+    expect(reservation()).toEqual({ ...storedReservation(), status: 'COMMITTED', committedAt: expect.any(String) });
   });
 
   it('answers COMMITTED again for a reservation committed already', async () => {
-    ddb.on(UpdateCommand).rejects(notReserved());
-    ddb.on(GetCommand).resolves({ Item: storedReservation({ status: 'COMMITTED' }) });
+    const committed = storedReservation({ status: 'COMMITTED' });
+    db.put(RESERVATIONS_TABLE, committed);
     await expect(commit({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'COMMITTED' });
+    expect(reservation()).toEqual(committed);
   });
 
   it('throws ReservationReleased for a released reservation', async () => {
-    ddb.on(UpdateCommand).rejects(notReserved());
-    ddb.on(GetCommand).resolves({ Item: storedReservation({ status: 'RELEASED' }) });
+    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
     await expect(commit({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'ReservationReleased', message: expect.stringContaining(ORDER_ID) });
+    expect(reservation()).toEqual(storedReservation({ status: 'RELEASED' }));
   });
 
   it('throws ReservationNotFound for an order that never reserved', async () => {
-    ddb.on(UpdateCommand).rejects(notReserved());
-    ddb.on(GetCommand).resolves({});
     await expect(commit({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'ReservationNotFound' });
+    expect(db.items(RESERVATIONS_TABLE)).toEqual([]);
   });
 
   it.each([

@@ -1,21 +1,24 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { StockAdjustmentPage } from '@shop/domain';
-import { invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
+import { FakeDynamoDB, invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { trailCursor } from '../../src/domain/trail-cursor';
 import { handler } from '../../src/handlers/list-stock-adjustments';
 import { service } from '../../src/service';
-import { ADJUSTMENTS_TABLE, ADMIN, ADMIN_ID, CUP, CUSTOMER, MANAGER, MUG, PRODUCTS_TABLE, withInventoryEnvironment } from '../fixtures';
+import { ADJUSTMENTS_TABLE, ADMIN, ADMIN_ID, CUP, CUSTOMER, MANAGER, MUG, PLATE, PRODUCTS_TABLE, stockedProduct, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'list-stock-adjustments');
 withInventoryEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
-  ddb.on(GetCommand, { TableName: PRODUCTS_TABLE }).resolves({ Item: { productId: MUG } });
-  ddb.on(QueryCommand).resolves({ Items: [] });
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  db.put(PRODUCTS_TABLE, stockedProduct(MUG, 6));
+  // The mug's trail, and a cup's entry that is never on the mug's pages.
+  for (const adjustment of [entry(1), entry(3), entry(2), { ...entry(4), productId: CUP }]) db.put(ADJUSTMENTS_TABLE, adjustment);
 });
 afterAll(() => {
   ddb.restore();
@@ -34,8 +37,6 @@ const list = (query: Record<string, string> = {}, options: { claims?: JwtClaims 
 describe('GET /products/{id}/stock-adjustments', () => {
   it("answers a page of the product's trail, newest first, without the sort key, and a cursor for the next", async () => {
     const [third, second] = [entry(3), entry(2)];
-    ddb.on(QueryCommand).resolves({ Items: [third, second], LastEvaluatedKey: { productId: MUG, adjustmentKey: second.adjustmentKey } });
-
     const res = await list({ limit: '2' });
 
     expect(res.status).toBe(200);
@@ -55,8 +56,6 @@ describe('GET /products/{id}/stock-adjustments', () => {
 
   it('continues where the cursor says, and ends with a null cursor', async () => {
     const cursor = trailCursor.encode({ productId: MUG, adjustmentKey: entry(2).adjustmentKey });
-    ddb.on(QueryCommand).resolves({ Items: [entry(1)] });
-
     const res = await list({ cursor }, { claims: ADMIN() });
 
     expect(res.body).toMatchObject({ items: [{ delta: 1 }], nextCursor: null });
@@ -64,15 +63,15 @@ describe('GET /products/{id}/stock-adjustments', () => {
   });
 
   it('answers the trail of a soft-deleted product: it is history', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [entry(1)] });
+    db.put(PRODUCTS_TABLE, { ...stockedProduct(MUG, 6, false), deletedAt: '2025-03-05T00:00:00.000Z' });
     const res = await list();
     expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ items: [{ delta: 3 }, { delta: 2 }, { delta: 1 }], nextCursor: null });
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: PRODUCTS_TABLE, Key: { productId: MUG }, ProjectionExpression: 'productId' });
   });
 
   it('answers 404 for a product that never existed', async () => {
-    ddb.on(GetCommand, { TableName: PRODUCTS_TABLE }).resolves({});
-    const res = await list();
+    const res = await list({}, { id: PLATE });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
   });

@@ -1,12 +1,11 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { lambdaContext } from '@shop/testing';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/release-stock';
 import { service } from '../../src/service';
 import {
   cancelled,
-  conditionFailed,
   CONFLICT,
   CUP,
   MUG,
@@ -14,22 +13,34 @@ import {
   ORDER_ID,
   PRODUCTS_TABLE,
   RESERVATIONS_TABLE,
+  stockedProduct,
   storedReservation,
+  TABLE_KEYS,
   withInventoryEnvironment,
 } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 withInventoryEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
-  ddb.on(GetCommand).resolves({ Item: storedReservation() });
-  ddb.on(TransactWriteCommand).resolves({});
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  db.put(RESERVATIONS_TABLE, storedReservation());
+  db.put(PRODUCTS_TABLE, stockedProduct(MUG, 1));
+  db.put(PRODUCTS_TABLE, stockedProduct(CUP, 0));
 });
 afterAll(() => {
   ddb.restore();
 });
 
 const release = (payload: unknown) => handler(payload, lambdaContext('release-stock'));
+const stock = () => db.items(PRODUCTS_TABLE).map((p) => [p['productId'], p['stock']]);
+const untouched = () => {
+  expect(stock()).toEqual([
+    [MUG, 1],
+    [CUP, 0],
+  ]);
+};
 const transactions = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
 
 describe('inventory-service/release-stock', () => {
@@ -79,37 +90,55 @@ describe('inventory-service/release-stock', () => {
         ],
       },
     ]);
+    expect(stock()).toEqual([
+      [MUG, 3],
+      [CUP, 1],
+    ]);
+    expect(db.get(RESERVATIONS_TABLE, ORDER_ID)).toMatchObject({ status: 'RELEASED', releasedAt: expect.any(String) });
   });
 
   it('answers a second release with RELEASED and gives nothing back again', async () => {
-    ddb.on(GetCommand).resolves({ Item: storedReservation({ status: 'RELEASED' }) });
+    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
     await expect(release({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
     expect(transactions()).toHaveLength(0);
+    untouched();
   });
 
   it('answers the current status, without an error, when a concurrent release won the race', async () => {
-    ddb.on(GetCommand).resolvesOnce({ Item: storedReservation() }).resolves({ Item: storedReservation({ status: 'RELEASED' }) });
-    ddb.on(TransactWriteCommand).rejects(cancelled(conditionFailed(), NONE, NONE));
+    // The other release gave the stock back already; this one's transaction then fails on the reservation's status.
+    db.beforeNext(TransactWriteCommand, () => {
+      db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
+      db.put(PRODUCTS_TABLE, stockedProduct(MUG, 3));
+      db.put(PRODUCTS_TABLE, stockedProduct(CUP, 1));
+    });
 
     await expect(release({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
     expect(transactions()).toHaveLength(1);
+    expect(stock()).toEqual([
+      [MUG, 3],
+      [CUP, 1],
+    ]);
   });
 
   it('leaves a committed reservation alone and says so', async () => {
-    ddb.on(GetCommand).resolves({ Item: storedReservation({ status: 'COMMITTED' }) });
+    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'COMMITTED' }));
     await expect(release({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'COMMITTED' });
     expect(transactions()).toHaveLength(0);
+    untouched();
   });
 
   it('answers RELEASED, changing nothing, for an order that never reserved', async () => {
-    ddb.on(GetCommand).resolves({});
-    await expect(release({ orderId: ORDER_ID, correlationId: 'cancel-1' })).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
+    const neverReserved = '0a000000-0000-4000-8000-000000000999';
+    await expect(release({ orderId: neverReserved, correlationId: 'cancel-1' })).resolves.toEqual({ orderId: neverReserved, status: 'RELEASED' });
     expect(transactions()).toHaveLength(0);
+    untouched();
   });
 
   it('passes a transaction conflict on, for the caller to retry', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(NONE, CONFLICT, NONE));
+    // DynamoDB's own concurrency control cancels it; the fake applies one call at a time, so it is armed with it.
+    db.failNext(TransactWriteCommand, cancelled(NONE, CONFLICT, NONE));
     await expect(release({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    untouched();
   });
 
   it.each([

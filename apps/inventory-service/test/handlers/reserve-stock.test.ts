@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ReservationResponse } from '@shop/domain';
-import { lambdaContext } from '@shop/testing';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { OutOfStockError } from '../../src/domain/errors';
@@ -8,7 +8,6 @@ import { handler } from '../../src/handlers/reserve-stock';
 import { service } from '../../src/service';
 import {
   cancelled,
-  conditionFailed,
   CONFLICT,
   CUP,
   MUG,
@@ -17,15 +16,18 @@ import {
   PLATE,
   PRODUCTS_TABLE,
   RESERVATIONS_TABLE,
+  stockedProduct,
   storedReservation,
+  TABLE_KEYS,
   withInventoryEnvironment,
 } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 withInventoryEnvironment();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
-  ddb.on(TransactWriteCommand).resolves({});
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   ddb.restore();
@@ -33,6 +35,8 @@ afterAll(() => {
 
 const reserve = (payload: unknown) => handler(payload, lambdaContext('reserve-stock'));
 const request = { orderId: ORDER_ID, lines: [{ productId: MUG, quantity: 2 }, { productId: CUP, quantity: 1 }] };
+const stock = () => db.items(PRODUCTS_TABLE).map((p) => [p['productId'], p['stock']]);
+const stocked = (...products: ReturnType<typeof stockedProduct>[]) => products.forEach((p) => db.put(PRODUCTS_TABLE, p));
 const transactions = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
 
 describe('inventory-service/reserve-stock', () => {
@@ -43,6 +47,7 @@ describe('inventory-service/reserve-stock', () => {
   });
 
   it('takes every line and records the reservation in ONE transaction', async () => {
+    stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
     const answer = await reserve({ ...request, correlationId: 'order-1' });
 
     expect(ReservationResponse.parse(answer)).toEqual({ orderId: ORDER_ID, status: 'RESERVED' });
@@ -80,30 +85,42 @@ describe('inventory-service/reserve-stock', () => {
       },
     ]);
     expect(ddb.calls()).toHaveLength(1);
+    expect(stock()).toEqual([
+      [MUG, 3],
+      [CUP, 2],
+    ]);
+    expect(db.get(RESERVATIONS_TABLE, ORDER_ID)).toMatchObject({ lines: request.lines, status: 'RESERVED' });
   });
 
   it('takes a product named on two lines once, for both quantities', async () => {
+    stocked(stockedProduct(MUG, 10));
     await reserve({ orderId: ORDER_ID, lines: [{ productId: MUG, quantity: 2 }, { productId: MUG, quantity: 3 }] });
     const items = transactions()[0]?.TransactItems ?? [];
     expect(items).toHaveLength(2);
     expect(items[0]?.Update).toMatchObject({ Key: { productId: MUG }, ExpressionAttributeValues: { ':q': 5 } });
     expect(items[1]?.Put?.Item?.['lines']).toEqual([{ productId: MUG, quantity: 5 }]);
+    expect(stock()).toEqual([[MUG, 5]]);
   });
 
   it('throws OutOfStock naming the product that is short, and how short', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(NONE, conditionFailed({ productId: { S: CUP }, stock: { N: '0' }, listing: { S: 'LISTED' } }), NONE));
+    stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 0));
 
     const error = await reserve(request).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(OutOfStockError);
     expect(error).toMatchObject({ name: 'OutOfStock', message: `Out of stock: ${CUP} (requested 1, 0 in stock)`, productIds: [CUP] });
     expect(ddb.calls()).toHaveLength(1);
+    // All or nothing: the mugs that were there are not taken either.
+    expect(stock()).toEqual([
+      [MUG, 5],
+      [CUP, 0],
+    ]);
+    expect(db.items(RESERVATIONS_TABLE)).toEqual([]);
   });
 
   it('names every product that could not be served, a soft-deleted or unknown one as not in the catalogue', async () => {
-    ddb.on(TransactWriteCommand).rejects(
-      cancelled(conditionFailed({ productId: { S: MUG }, stock: { N: '1' }, listing: { S: 'LISTED' } }), conditionFailed({ productId: { S: CUP }, stock: { N: '7' } }), conditionFailed(), NONE),
-    );
+    // The cup is soft-deleted (no listing), the plate unknown.
+    stocked(stockedProduct(MUG, 1), stockedProduct(CUP, 7, false));
 
     const error = await reserve({ orderId: ORDER_ID, lines: [...request.lines, { productId: PLATE, quantity: 1 }] }).catch((e: unknown) => e);
 
@@ -116,32 +133,41 @@ describe('inventory-service/reserve-stock', () => {
 
   it('answers a retry for an order that reserved already with its reservation, taking no stock again', async () => {
     // The first attempt went through; its stock is gone, so the retry's lines may fail too.
-    ddb.on(TransactWriteCommand).rejects(cancelled(conditionFailed(), NONE, conditionFailed()));
-    ddb.on(GetCommand).resolves({ Item: storedReservation() });
+    stocked(stockedProduct(MUG, 0), stockedProduct(CUP, 1));
+    db.put(RESERVATIONS_TABLE, storedReservation());
 
     const answer = await reserve(request);
 
     expect(answer).toEqual({ orderId: ORDER_ID, status: 'RESERVED' });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: RESERVATIONS_TABLE, Key: { orderId: ORDER_ID }, ConsistentRead: true });
+    expect(stock()).toEqual([
+      [MUG, 0],
+      [CUP, 1],
+    ]);
   });
 
   it('answers a retry after the reservation was released with its status, still taking nothing', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(NONE, NONE, conditionFailed()));
-    ddb.on(GetCommand).resolves({ Item: storedReservation({ status: 'RELEASED' }) });
+    stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
+    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
     await expect(reserve(request)).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
+    expect(stock()).toEqual([
+      [MUG, 5],
+      [CUP, 3],
+    ]);
   });
 
   it('passes a transaction conflict on, for the state machine to retry, rather than call it out of stock', async () => {
-    const conflict = cancelled(CONFLICT, NONE, NONE);
-    ddb.on(TransactWriteCommand).rejects(conflict);
+    // DynamoDB's own concurrency control cancels it; the fake applies one call at a time, so it is armed with it.
+    stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
+    db.failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
     const error = await reserve(request).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TransactionCanceledException' });
     expect(error).not.toBeInstanceOf(OutOfStockError);
   });
 
   it('passes any other failure on', async () => {
-    ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    db.failNext(TransactWriteCommand, Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(reserve(request)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
   });
 

@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLogger, logger } from '@shop/common';
-import { lambdaContext } from '@shop/testing';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { InvalidEventError } from '@shop/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -26,8 +26,11 @@ const contactAnswer = (payload: unknown, functionError?: string): InvokeCommandO
   Payload: new TextEncoder().encode(JSON.stringify(payload)) as InvokeCommandOutput['Payload'],
 });
 
+let counts: FakeDynamoDB;
 beforeEach(() => {
   for (const mock of [lambda, ses, sns, ddb, documents]) mock.reset();
+  // The message counters live behind the document client, faked.
+  counts = new FakeDynamoDB({ [COUNTS]: 'id' }).install(documents);
   vi.stubEnv('SENT_NOTIFICATIONS_TABLE', TABLE);
   vi.stubEnv('MESSAGE_COUNTS_TABLE', COUNTS);
   vi.stubEnv('USER_SERVICE_GET_CONTACT_FUNCTION', 'shop-test-user-service-get-contact');
@@ -35,10 +38,12 @@ beforeEach(() => {
   lambda.on(InvokeCommand).resolves(contactAnswer(ANN));
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
   sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+  // The raw client carries Powertools' idempotency records (its own protocol, in attribute-value form): these tests only
+  // check which records it writes; how they keep a redelivery from sending twice is proven on DynamoDB Local
+  // (test/integration/once-per-notification.integration.test.ts).
   ddb.on(PutItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
   ddb.on(DeleteItemCommand).resolves({});
-  documents.on(UpdateCommand).resolves({});
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -47,7 +52,16 @@ afterEach(() => {
 afterAll(() => [lambda, ses, sns, ddb, documents].forEach((m) => m.restore()));
 
 const contact = (changes: Record<string, unknown>) => lambda.on(InvokeCommand).resolves(contactAnswer({ ...ANN, ...changes }));
-const overTheLimit = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+const HOUR = '2026-12-01T10';
+/** Sends `handler` the event at 10:42 in the hour whose counters the tests read. */
+async function handleAt42(event: ReturnType<typeof snsEvent>): Promise<void> {
+  vi.useFakeTimers({ now: new Date(`${HOUR}:42:00.000Z`), toFake: ['Date'] });
+  try {
+    return await handler(event, lambdaContext('send-notification'));
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 type LogLine = { level: string; message: string; [key: string]: unknown };
 
@@ -82,21 +96,21 @@ describe('send-notification', () => {
   });
 
   it("counts each message against the account's hourly limit on its channel", async () => {
-    vi.useFakeTimers({ now: new Date('2026-12-01T10:42:00.000Z'), toFake: ['Date'] });
-    try {
-      await handler(snsEvent(events.paid()), lambdaContext('send-notification'));
-    } finally {
-      vi.useRealTimers();
-    }
-    const counts = documents.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(counts.map((c) => c.Key)).toEqual([{ id: `${ANN.userId}#email#2026-12-01T10` }, { id: `${ANN.userId}#sms#2026-12-01T10` }]);
-    expect(counts[0]).toMatchObject({
+    await handleAt42(snsEvent(events.paid()));
+    const updates = documents.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.map((c) => c.Key)).toEqual([{ id: `${ANN.userId}#email#${HOUR}` }, { id: `${ANN.userId}#sms#${HOUR}` }]);
+    expect(updates[0]).toMatchObject({
       TableName: COUNTS,
       UpdateExpression: 'ADD #sent :one SET #expiresAt = :expiresAt',
       ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit',
       ExpressionAttributeValues: { ':one': 1, ':limit': 20, ':expiresAt': Date.parse('2026-12-01T12:00:00.000Z') / 1000 },
     });
-    expect(counts[1]?.ExpressionAttributeValues?.[':limit']).toBe(10);
+    expect(updates[1]?.ExpressionAttributeValues?.[':limit']).toBe(10);
+    const expiresAt = Date.parse('2026-12-01T12:00:00.000Z') / 1000;
+    expect(counts.items(COUNTS)).toEqual([
+      { id: `${ANN.userId}#email#${HOUR}`, sent: 1, expiresAt },
+      { id: `${ANN.userId}#sms#${HOUR}`, sent: 1, expiresAt },
+    ]);
   });
 
   it('sends nothing to channels the customer has not verified, counts nothing, and succeeds', async () => {
@@ -111,15 +125,20 @@ describe('send-notification', () => {
   });
 
   it("skips a message over the account's hourly limit, logs it at warn, and succeeds", async () => {
-    documents.on(UpdateCommand).rejects(overTheLimit());
+    const atTheLimit = [
+      { id: `${ANN.userId}#email#${HOUR}`, sent: 20, expiresAt: 0 },
+      { id: `${ANN.userId}#sms#${HOUR}`, sent: 10, expiresAt: 0 },
+    ];
+    for (const counter of atTheLimit) counts.put(COUNTS, counter);
     const logged = captureLogs();
-    await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).resolves.toBeUndefined();
+    await expect(handleAt42(snsEvent(events.paid()))).resolves.toBeUndefined();
     expect(ses.calls()).toHaveLength(0);
     expect(sns.calls()).toHaveLength(0);
     expect(logged().filter((l) => l.level === 'warn')).toEqual([
       expect.objectContaining({ channel: 'email', reason: 'over-limit', limit: 20, eventId: events.paid().id }),
       expect.objectContaining({ channel: 'sms', reason: 'over-limit', limit: 10 }),
     ]);
+    expect(counts.items(COUNTS)).toEqual(atTheLimit);
     // The skip is remembered like a send: a redelivery neither counts nor sends.
     expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']?.S)).toEqual(['COMPLETED', 'COMPLETED']);
   });

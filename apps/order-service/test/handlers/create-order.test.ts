@@ -252,10 +252,9 @@ describe('POST /orders', () => {
 
     it('clears once when a retry finishes a request that stopped after clearing: what the customer added since stays', async () => {
       // Noting that the checkout started fails, after the start and the clearing.
-      ddb.on(UpdateCommand).rejectsOnce(new Error('socket hang up'));
+      db.failNext(UpdateCommand, new Error('socket hang up'));
       const first = await place();
       expect(first.status).toBe(500);
-      db.install(ddb);
       expect(carts[ANN_ID]?.lines).toEqual([]);
       carts[ANN_ID]!.lines.push({ productId: MUG_ID, quantity: 1 });
 

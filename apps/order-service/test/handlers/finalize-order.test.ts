@@ -71,10 +71,7 @@ describe('finalize-order (MarkPaid, Finalize)', () => {
   it('plans again when another writer moved the order between its read and its write', async () => {
     db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT' }));
     // The customer cancels just as the checkout reads the order.
-    ddb.on(UpdateCommand).callsFakeOnce(() => {
-      db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
-      throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
-    });
+    db.beforeNext(UpdateCommand, () => db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' })));
 
     await expect(finalize('PAYMENT_FAILED', 'card declined')).resolves.toEqual({ orderId: ORDER_ID, status: 'CANCELLED' });
     expect(order()).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by customer' });

@@ -1,20 +1,20 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { httpRoute } from '@shop/common';
 import { Product } from '@shop/domain';
-import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/create-product';
 import { service } from '../../src/service';
-import { ADMIN, CUSTOMER, MANAGER, TABLE, withProductsTable } from '../fixtures';
+import { ADMIN, CUSTOMER, MANAGER, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'create-product');
 withProductsTable();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
-  ddb.on(PutCommand).resolves({});
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   ddb.restore();
@@ -42,6 +42,7 @@ describe('POST /products', () => {
       Item: { ...product, listing: 'LISTED', version: 1, initialStock: 40 },
       ConditionExpression: 'attribute_not_exists(productId)',
     });
+    expect(db.items(TABLE)).toEqual([{ ...product, listing: 'LISTED', version: 1, initialStock: 40 }]);
   });
 
   it('lets a MANAGER create a product too', async () => {
@@ -53,6 +54,7 @@ describe('POST /products', () => {
     const first = await create(mug);
     const second = await create(mug);
     expect(first.body['productId']).not.toBe(second.body['productId']);
+    expect(db.items(TABLE)).toHaveLength(2);
   });
 
   it('defaults the description to empty and trims the name', async () => {
@@ -125,9 +127,11 @@ describe('POST /products', () => {
   });
 
   it('answers 409, not 500, if the new id is somehow taken', async () => {
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    // Another product holds the id drawn for this one by the time it is written.
+    db.beforeNext(PutCommand, (input) => db.put(TABLE, storedProduct({ productId: input.Item?.['productId'] as string })));
     const res = await create(mug);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: { code: 'CONFLICT' } });
+    expect(db.items(TABLE)).toEqual([expect.objectContaining({ name: storedProduct().name })]);
   });
 });

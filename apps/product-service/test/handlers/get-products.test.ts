@@ -1,16 +1,19 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetProductsResponse } from '@shop/domain';
-import { lambdaContext } from '@shop/testing';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-products';
 import { service } from '../../src/service';
-import { storedProduct, TABLE, withProductsTable } from '../fixtures';
+import { storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 withProductsTable();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  for (const product of [mug, cup, gone]) db.put(TABLE, product);
 });
 afterAll(() => {
   ddb.restore();
@@ -38,8 +41,6 @@ describe('product-service/get-products', () => {
   });
 
   it('answers the products asked for, in the order asked, with one strongly consistent BatchGetItem', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [cup, mug] } });
-
     const answer = await getProducts({ productIds: [MUG, CUP] });
 
     expect(GetProductsResponse.parse(answer)).toEqual({
@@ -54,8 +55,6 @@ describe('product-service/get-products', () => {
   });
 
   it('leaves unknown ids out and answers soft-deleted products as not listed', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [gone, mug] } });
-
     const answer = await getProducts({ productIds: [UNKNOWN, GONE, MUG] });
 
     expect(answer.products.map((p) => [p.productId, p.listed])).toEqual([
@@ -66,17 +65,13 @@ describe('product-service/get-products', () => {
   });
 
   it('asks for a repeated id once and answers it once', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [mug] } });
     const answer = await getProducts({ productIds: [MUG, MUG, MUG] });
     expect(answer.products).toHaveLength(1);
     expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toEqual([{ productId: MUG }]);
   });
 
   it('asks again for the keys DynamoDB left unprocessed', async () => {
-    ddb
-      .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { [TABLE]: [mug] }, UnprocessedKeys: { [TABLE]: { Keys: [{ productId: CUP }] } } })
-      .resolvesOnce({ Responses: { [TABLE]: [cup] } });
+    db.leaveUnprocessed(TABLE, { productId: CUP });
 
     const answer = await getProducts({ productIds: [MUG, CUP] });
 
@@ -88,12 +83,11 @@ describe('product-service/get-products', () => {
   });
 
   it('fails, rather than leave products out, when keys stay unprocessed', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [{ productId: MUG }] } } });
+    db.leaveUnprocessed(TABLE, { productId: MUG }, Number.MAX_SAFE_INTEGER);
     await expect(getProducts({ productIds: [MUG] })).rejects.toThrow(/unprocessed/);
   });
 
   it('accepts 100 ids and a correlation id', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
     const ids = Array.from({ length: 100 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     await expect(getProducts({ productIds: ids, correlationId: 'checkout-1' })).resolves.toEqual({ products: [] });
   });

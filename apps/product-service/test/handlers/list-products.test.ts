@@ -1,19 +1,24 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { ProductPage } from '@shop/domain';
-import { invokeHandler, routeEvent } from '@shop/testing';
+import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { listingCursor } from '../../src/domain/cursor';
 import { handler } from '../../src/handlers/list-products';
 import { service } from '../../src/service';
-import { storedProduct, TABLE, withProductsTable } from '../fixtures';
+import { storedProduct, TABLE, TABLE_INDEXES, TABLE_KEYS, withProductsTable } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'list-products');
 withProductsTable();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS, TABLE_INDEXES).install(ddb);
+  // A soft-deleted product is out of the listing index: no page ever shows it.
+  const { listing: _listing, ...deleted } = storedProduct({ productId: '99999999-9999-4999-8999-999999999999', createdAt: '2025-01-03T00:00:00.000Z' });
+  db.put(TABLE, { ...deleted, deletedAt: '2025-01-04T00:00:00.000Z' });
 });
 afterAll(() => {
   ddb.restore();
@@ -24,18 +29,24 @@ const list = (query?: Record<string, string>) => invokeHandler<ProductPage>(hand
 const newer = storedProduct({ productId: '11111111-1111-4111-8111-111111111111', createdAt: '2025-01-02T00:00:00.000Z' });
 const older = storedProduct({ productId: '22222222-2222-4222-8222-222222222222', createdAt: '2025-01-01T00:00:00.000Z' });
 const lastKey = { productId: older.productId, listing: 'LISTED' as const, createdAt: older.createdAt };
+/** `count` listed products, all created before `older`. */
+const earlier = (count: number) =>
+  Array.from({ length: count }, (_, i) => storedProduct({ productId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, createdAt: `2024-12-${String(i + 1).padStart(2, '0')}T00:00:00.000Z` }));
 
 describe('GET /products', () => {
   it('answers the newest listed products first, 20 by default, with a cursor for the next page', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [newer, older], LastEvaluatedKey: lastKey });
+    for (const product of [older, ...earlier(20), newer]) db.put(TABLE, product);
 
     const res = await list();
 
     expect(res.status).toBe(200);
     const page = ProductPage.parse(res.body);
-    expect(page.items.map((p) => p.productId)).toEqual([newer.productId, older.productId]);
+    expect(page.items).toHaveLength(20);
+    expect(page.items.slice(0, 2).map((p) => p.productId)).toEqual([newer.productId, older.productId]);
     expect(res.body.items[0]).not.toHaveProperty('listing');
-    expect(page.nextCursor).toBe(listingCursor.encode(lastKey));
+    expect(page.nextCursor).toEqual(expect.any(String));
+    const next = await list({ cursor: page.nextCursor as string });
+    expect(next.body.items.map((p) => p.createdAt)).toEqual(['2024-12-02T00:00:00.000Z', '2024-12-01T00:00:00.000Z']);
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       IndexName: 'by-listing',
@@ -47,17 +58,20 @@ describe('GET /products', () => {
   });
 
   it('continues from the cursor it gave out, with the asked page size', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [older] });
+    for (const product of [older, newer, ...earlier(1)]) db.put(TABLE, product);
 
-    const res = await list({ limit: '1', cursor: listingCursor.encode(lastKey) });
+    const res = await list({ limit: '2', cursor: listingCursor.encode({ productId: newer.productId, listing: 'LISTED', createdAt: newer.createdAt }) });
 
     expect(res.status).toBe(200);
-    expect(res.body.nextCursor).toBeNull();
-    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ Limit: 1, ExclusiveStartKey: lastKey });
+    expect(res.body.items.map((p) => p.productId)).toEqual([older.productId, earlier(1)[0]?.productId]);
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ Limit: 2, ExclusiveStartKey: { productId: newer.productId, listing: 'LISTED', createdAt: newer.createdAt } });
+    // DynamoDB ends a page the limit filled with a key even when nothing follows; the page after it is empty and ends the listing.
+    const last = await list({ limit: '2', cursor: res.body.nextCursor as string });
+    expect(last.body).toEqual({ items: [], nextCursor: null });
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({ Limit: 2, ExclusiveStartKey: { ...lastKey, productId: earlier(1)[0]?.productId, createdAt: earlier(1)[0]?.createdAt } });
   });
 
   it('answers an empty page when nothing is listed', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [] });
     const res = await list();
     expect(res.body).toEqual({ items: [], nextCursor: null });
   });

@@ -1,27 +1,26 @@
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
-import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/update-product';
 import { service } from '../../src/service';
-import { ADMIN, apiProduct, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, withProductsTable } from '../fixtures';
+import { ADMIN, apiProduct, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'update-product');
 withProductsTable();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  db.put(TABLE, storedProduct({ version: 3 }));
 });
 afterAll(() => {
   ddb.restore();
 });
 
-/** What DynamoDB throws when the condition fails; `item` is the product as it was (ALL_OLD), absent when there is none. */
-const conditionFailed = (item?: Record<string, AttributeValue>) =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: item } : {}) });
-const listedAt = (version: number) => ({ productId: { S: PRODUCT_ID }, listing: { S: 'LISTED' }, stock: { N: '12' }, version: { N: String(version) } });
+const UNKNOWN_ID = '9b0c7d3e-9f1a-4b2c-8d4e-6f7a8b9c0d1e';
 
 const update = (body: unknown, options: { claims?: JwtClaims | null; id?: string; ifMatch?: string } = {}) => {
   const { claims = ADMIN(), id = PRODUCT_ID, ifMatch } = options;
@@ -34,14 +33,14 @@ const sent = () => ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
 
 describe('PUT /products/{id}', () => {
   it('changes only the given fields, moves the version on, and answers the product with its new ETag', async () => {
-    const after = storedProduct({ price: { amount: 999, currency: 'EUR' }, updatedAt: '2025-02-01T00:00:00.000Z', version: 4 });
-    ddb.on(UpdateCommand).resolves({ Attributes: after });
-
     const res = await update({ name: 'Espresso cup', price: { amount: 999, currency: 'EUR' } });
 
+    const after = storedProduct({ price: { amount: 999, currency: 'EUR' }, updatedAt: expect.any(String), version: 4 });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(apiProduct(after));
     expect(res.headers['etag']).toBe('"4"');
+    expect(db.get(TABLE, PRODUCT_ID)).toEqual({ ...after, updatedAt: res.body['updatedAt'] });
+    expect(res.body['updatedAt']).not.toBe(storedProduct().updatedAt);
     expect(sent()).toMatchObject({
       TableName: TABLE,
       Key: { productId: PRODUCT_ID },
@@ -57,15 +56,12 @@ describe('PUT /products/{id}', () => {
   });
 
   it('lets a MANAGER update a product', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: storedProduct({ name: 'Tea cup' }) });
     const res = await update({ name: 'Tea cup' }, { claims: MANAGER() });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'Tea cup' });
   });
 
   it('updates only at the version If-Match names, checked in the write itself', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: storedProduct({ name: 'Tea cup', version: 4 }) });
-
     const res = await update({ name: 'Tea cup' }, { ifMatch: '"3"' });
 
     expect(res.status).toBe(200);
@@ -74,11 +70,14 @@ describe('PUT /products/{id}', () => {
       ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt) AND (version IN (:version0))',
       ExpressionAttributeValues: { ':version0': 3 },
     });
+    expect(db.get(TABLE, PRODUCT_ID)).toMatchObject({ name: 'Tea cup', version: 4 });
   });
 
   it('takes several tags, and "0" for a product stored before items had versions', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: storedProduct({ version: 1 }) });
-    await update({ name: 'Tea cup' }, { ifMatch: '"0", "5"' });
+    const { version: _version, ...unversioned } = storedProduct();
+    db.put(TABLE, unversioned);
+    const res = await update({ name: 'Tea cup' }, { ifMatch: '"0", "5"' });
+    expect(res.headers['etag']).toBe('"1"');
     expect(sent()).toMatchObject({
       ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt) AND (attribute_not_exists(version) OR version IN (:version0))',
       ExpressionAttributeValues: { ':version0': 5 },
@@ -86,14 +85,13 @@ describe('PUT /products/{id}', () => {
   });
 
   it('takes If-Match: * as "any current version"', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: storedProduct() });
     const res = await update({ name: 'Tea cup' }, { ifMatch: '*' });
     expect(res.status).toBe(200);
     expect(sent()?.ConditionExpression).toBe('attribute_exists(productId) AND attribute_not_exists(deletedAt)');
   });
 
   it('answers 412 PRECONDITION_FAILED, naming the current ETag, when the product moved on since the caller read it', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed(listedAt(5)));
+    db.put(TABLE, storedProduct({ version: 5 }));
 
     const res = await update({ name: 'Tea cup' }, { ifMatch: '"3"' });
 
@@ -106,18 +104,20 @@ describe('PUT /products/{id}', () => {
     });
     // One conditional write, refused by DynamoDB: nothing changed.
     expect(ddb.calls()).toHaveLength(1);
+    expect(db.get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 5 }));
   });
 
   it('answers 404 for an unknown product, with or without If-Match', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-    expect((await update({ name: 'Tea cup' })).body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
-    expect((await update({ name: 'Tea cup' }, { ifMatch: '"3"' })).status).toBe(404);
+    expect((await update({ name: 'Tea cup' }, { id: UNKNOWN_ID })).body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
+    expect((await update({ name: 'Tea cup' }, { id: UNKNOWN_ID, ifMatch: '"3"' })).status).toBe(404);
+    expect(db.items(TABLE)).toEqual([storedProduct({ version: 3 })]);
   });
 
   it('answers 404, not 412, for a deleted product', async () => {
-    const { listing: _listing, ...deleted } = listedAt(4);
-    ddb.on(UpdateCommand).rejects(conditionFailed({ ...deleted, deletedAt: { S: '2025-02-02T00:00:00.000Z' } }));
+    const { listing: _listing, ...deleted } = storedProduct({ version: 4, deletedAt: '2025-02-02T00:00:00.000Z' });
+    db.put(TABLE, deleted);
     expect((await update({ name: 'Tea cup' }, { ifMatch: '"3"' })).status).toBe(404);
+    expect(db.get(TABLE, PRODUCT_ID)).toEqual(deleted);
   });
 
   it.each([

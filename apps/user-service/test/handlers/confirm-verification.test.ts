@@ -1,13 +1,13 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
 import { User } from '@shop/domain';
-import { accessTokenClaims, invokeHandler, routeEvent } from '@shop/testing';
+import { accessTokenClaims, FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashCode, type HashedCode } from '../../src/domain/verification-code';
 import { handler } from '../../src/handlers/confirm-verification';
 import { service } from '../../src/service';
-import { captureLogs, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
+import { captureLogs, TABLE_KEYS, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'confirm-verification');
@@ -43,21 +43,20 @@ const stored = (changes: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   hashed = await hashCode(CODE);
 });
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
   vi.useFakeTimers({ now: new Date('2026-03-01T10:05:00.000Z'), toFake: ['Date'] });
-  ddb.on(GetCommand, { TableName: USERS_TABLE }).resolves({ Item: profile });
-  ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({ Item: stored() });
-  ddb.on(PutCommand).resolves({});
-  ddb.on(TransactWriteCommand).resolves({});
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+  db.put(USERS_TABLE, profile);
+  db.put(VERIFICATIONS_TABLE, stored());
 });
 afterEach(() => vi.useRealTimers());
 afterAll(() => ddb.restore());
 
 const confirm = (body: unknown, claims: ReturnType<typeof accessTokenClaims> | null = accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] })) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims && { claims }) }));
-const cancelled = (...codes: string[]) =>
-  Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+const verification = (channel = 'email') => db.get(VERIFICATIONS_TABLE, { userId: USER_ID, channel });
 
 describe('POST /users/me/verification/confirm', () => {
   it('answers 200 with the profile, now verified, for the right code', async () => {
@@ -65,6 +64,8 @@ describe('POST /users/me/verification/confirm', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...profile, emailVerified: true });
     expect(User.parse(res.body)).toEqual(res.body);
+    expect(db.get(USERS_TABLE, USER_ID)).toEqual({ ...profile, emailVerified: true });
+    expect(verification()).toBeUndefined();
   });
 
   it("sets the flag only while the profile has the address the code went to, and removes the code in the same transaction", async () => {
@@ -93,8 +94,11 @@ describe('POST /users/me/verification/confirm', () => {
   });
 
   it('verifies the phone through the phone number attribute', async () => {
-    ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({ Item: stored({ channel: 'sms', sentTo: '+14155550123' }) });
+    db.put(VERIFICATIONS_TABLE, stored({ channel: 'sms', sentTo: '+14155550123' }));
     const res = await confirm({ channel: 'sms', code: CODE });
+    expect(db.get(USERS_TABLE, USER_ID)).toMatchObject({ emailVerified: false, phoneVerified: true });
+    expect(verification('sms')).toBeUndefined();
+    expect(verification('email')).toEqual(stored());
     expect(res.body).toMatchObject({ emailVerified: false, phoneVerified: true });
     expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update).toMatchObject({
       ExpressionAttributeNames: { '#verified': 'phoneVerified', '#address': 'phone' },
@@ -113,20 +117,23 @@ describe('POST /users/me/verification/confirm', () => {
       ConditionExpression: '#version = :read',
       ExpressionAttributeValues: { ':read': 3 },
     });
+    expect(verification()).toMatchObject({ wrongTries: 1, version: 4, codeHash: hashed.hash });
+    expect(db.get(USERS_TABLE, USER_ID)).toEqual(profile);
   });
 
   it('answers an expired code with the same 400 as a wrong one', async () => {
-    ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({ Item: stored({ codeExpiresAt: '2026-03-01T10:04:59.000Z' }) });
+    db.put(VERIFICATIONS_TABLE, stored({ codeExpiresAt: '2026-03-01T10:04:59.000Z' }));
     const expired = await confirm({ channel: 'email', code: CODE });
-    ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({ Item: stored() });
+    db.put(VERIFICATIONS_TABLE, stored());
     const wrong = await confirm({ channel: 'email', code: '999999' });
     expect(expired.status).toBe(400);
     expect(expired.body).toEqual(wrong.body);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(db.get(USERS_TABLE, USER_ID)).toEqual(profile);
   });
 
   it('burns the code at the fifth wrong try, answering 429, and removes its hash', async () => {
-    ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({ Item: stored({ wrongTries: 4 }) });
+    db.put(VERIFICATIONS_TABLE, stored({ wrongTries: 4 }));
     const res = await confirm({ channel: 'email', code: '999999' });
     expect(res.status).toBe(429);
     expect(res.body).toMatchObject({ error: { code: 'TOO_MANY_ATTEMPTS' } });
@@ -134,31 +141,36 @@ describe('POST /users/me/verification/confirm', () => {
     expect(item).toMatchObject({ wrongTries: 5 });
     expect(item).not.toHaveProperty('codeHash');
     expect(item).not.toHaveProperty('codeSalt');
+    expect(verification()).toEqual(item);
   });
 
   it('answers 429 to any code once it is burnt', async () => {
     const { codeSalt: _, codeHash: __, ...burnt } = stored({ wrongTries: 5 });
-    ddb.on(GetCommand, { TableName: VERIFICATIONS_TABLE }).resolves({ Item: burnt });
+    db.put(VERIFICATIONS_TABLE, burnt);
     expect((await confirm({ channel: 'email', code: CODE })).status).toBe(429);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('answers 400 INVALID_CODE when the address changed before the write', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    const changed = { ...profile, email: 'ada@elsewhere.example' };
+    db.beforeNext(TransactWriteCommand, () => db.put(USERS_TABLE, changed));
     const res = await confirm({ channel: 'email', code: CODE });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'INVALID_CODE' } });
+    expect(db.get(USERS_TABLE, USER_ID)).toEqual(changed);
+    expect(verification()).toEqual(stored());
   });
 
   it('answers 429 when another request changed the verification meanwhile', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    db.beforeNext(TransactWriteCommand, () => db.put(VERIFICATIONS_TABLE, stored({ version: 4 })));
     const res = await confirm({ channel: 'email', code: CODE });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('1');
+    expect(db.get(USERS_TABLE, USER_ID)).toEqual(profile);
   });
 
   it('answers 409 when the channel is verified already', async () => {
-    ddb.on(GetCommand, { TableName: USERS_TABLE }).resolves({ Item: { ...profile, emailVerified: true } });
+    db.put(USERS_TABLE, { ...profile, emailVerified: true });
     expect((await confirm({ channel: 'email', code: CODE })).status).toBe(409);
   });
 

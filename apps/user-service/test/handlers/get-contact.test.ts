@@ -1,41 +1,46 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Contact } from '@shop/domain';
-import { lambdaContext } from '@shop/testing';
+import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-contact';
-import { USERS_TABLE, withUserServiceEnv } from '../fixtures';
+import { TABLE_KEYS, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();
-beforeEach(() => ddb.reset());
+let db: FakeDynamoDB;
+beforeEach(() => {
+  ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
+});
 afterAll(() => ddb.restore());
 
+const OTHER_USER_ID = '0e1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f99';
 const profile = { userId: USER_ID, email: 'ada@example.com', emailVerified: true, name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
 const getContact = (payload: unknown) => handler(payload, lambdaContext('get-contact'));
 
 describe('get-contact', () => {
   it("answers a user's email and name, and their phone when they gave one, each with whether it is verified", async () => {
-    ddb.on(GetCommand, { TableName: USERS_TABLE, Key: { userId: USER_ID } }).resolves({ Item: { ...profile, phone: '+14155550123', phoneVerified: false } });
+    db.put(USERS_TABLE, { ...profile, phone: '+14155550123', phoneVerified: false });
     const contact = await getContact({ userId: USER_ID, correlationId: 'corr-1' });
     expect(contact).toEqual({ userId: USER_ID, email: 'ada@example.com', emailVerified: true, name: 'Ada Lovelace', phone: '+14155550123', phoneVerified: false });
     expect(Contact.parse(contact)).toEqual(contact);
   });
 
   it('leaves the phone out for a user who gave none, and never answers the role or other attributes', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...profile, internal: 'x' } });
+    db.put(USERS_TABLE, { ...profile, internal: 'x' });
     expect(await getContact({ userId: USER_ID })).toEqual({ userId: USER_ID, email: 'ada@example.com', emailVerified: true, name: 'Ada Lovelace' });
   });
 
   it('answers an unverified address as unverified, also for a profile stored before verification existed', async () => {
     const { emailVerified: _, ...older } = profile;
-    ddb.on(GetCommand).resolves({ Item: { ...older, phone: '+14155550123' } });
+    db.put(USERS_TABLE, { ...older, phone: '+14155550123' });
     expect(await getContact({ userId: USER_ID })).toMatchObject({ emailVerified: false, phoneVerified: false });
   });
 
   it('fails with UserNotFound for a user without a profile', async () => {
-    ddb.on(GetCommand).resolves({});
+    db.put(USERS_TABLE, { ...profile, userId: OTHER_USER_ID });
     await expect(getContact({ userId: USER_ID })).rejects.toMatchObject({ name: 'UserNotFound' });
   });
 

@@ -1,30 +1,33 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
-import { accessTokenClaims, invokeHandler, routeEvent } from '@shop/testing';
+import { accessTokenClaims, FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-profile';
 import { service } from '../../src/service';
-import { USERS_TABLE, withUserServiceEnv } from '../fixtures';
+import { TABLE_KEYS, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'get-profile');
 const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();
+let db: FakeDynamoDB;
 beforeEach(() => {
   ddb.reset();
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   ddb.restore();
 });
 
+const OTHER_USER_ID = '0e1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f99';
 const profile = { userId: USER_ID, email: 'ada@example.com', emailVerified: false, name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
 const getProfile = (claims = accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] })) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { claims }));
 
 describe('GET /users/me', () => {
   it("answers the signed-in user's own profile", async () => {
-    ddb.on(GetCommand, { TableName: USERS_TABLE, Key: { userId: USER_ID } }).resolves({ Item: { ...profile, internal: 'x' } });
+    db.put(USERS_TABLE, { ...profile, internal: 'x' });
 
     const res = await getProfile();
 
@@ -34,19 +37,19 @@ describe('GET /users/me', () => {
   });
 
   it('shows whether the e-mail address and the phone are verified', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...profile, emailVerified: true, phone: '+14155550123', phoneVerified: false } });
+    db.put(USERS_TABLE, { ...profile, emailVerified: true, phone: '+14155550123', phoneVerified: false });
     const res = await getProfile();
     expect(res.body).toMatchObject({ emailVerified: true, phone: '+14155550123', phoneVerified: false });
   });
 
   it('answers a user in no group too', async () => {
-    ddb.on(GetCommand).resolves({ Item: profile });
+    db.put(USERS_TABLE, profile);
     const res = await getProfile(accessTokenClaims({ userId: USER_ID }));
     expect(res.status).toBe(200);
   });
 
   it('answers 404 when the user has no profile', async () => {
-    ddb.on(GetCommand).resolves({});
+    db.put(USERS_TABLE, { ...profile, userId: OTHER_USER_ID });
     const res = await getProfile();
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Profile not found' } });

@@ -11,18 +11,19 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/common';
-import { invokeHandler, routeEvent } from '@shop/testing';
+import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/register';
 import { service } from '../../src/service';
-import { captureLogs, USER_POOL_CLIENT_ID, USER_POOL_ID, USERS_TABLE, withUserServiceEnv } from '../fixtures';
+import { captureLogs, TABLE_KEYS, USER_POOL_CLIENT_ID, USER_POOL_ID, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const ddb = mockClient(DynamoDBDocumentClient);
 const route = httpRoute(service, 'register');
 const USER_SUB = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();
+let db: FakeDynamoDB;
 beforeEach(() => {
   cognito.reset();
   ddb.reset();
@@ -30,7 +31,7 @@ beforeEach(() => {
   cognito.on(AdminConfirmSignUpCommand).resolves({});
   cognito.on(AdminAddUserToGroupCommand).resolves({});
   cognito.on(AdminDeleteUserCommand).resolves({});
-  ddb.on(PutCommand).resolves({});
+  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   cognito.restore();
@@ -77,6 +78,7 @@ describe('POST /users/register', () => {
       ConditionExpression: 'attribute_not_exists(userId)',
     });
     expect(put?.Item).not.toHaveProperty('password');
+    expect(db.items(USERS_TABLE)).toEqual([put?.Item]);
     expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
   });
 
@@ -143,17 +145,19 @@ describe('POST /users/register', () => {
   });
 
   it('removes the new account when the profile cannot be stored, so that a retry can succeed', async () => {
-    ddb.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+    // A throttle is an infrastructure failure no table state produces: the fake is armed with it, once.
+    db.failNext(PutCommand, Object.assign(new Error('Throughput exceeds the provisioned capacity'), { name: 'ProvisionedThroughputExceededException' }));
 
     const res = await register(ada);
 
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
     expect(cognito.commandCalls(AdminDeleteUserCommand)[0]?.args[0].input).toEqual({ UserPoolId: USER_POOL_ID, Username: 'ada@example.com' });
+    expect(db.items(USERS_TABLE)).toEqual([]);
 
     // The retry goes through once the table is back.
-    ddb.on(PutCommand).resolves({});
     expect((await register(ada)).status).toBe(201);
+    expect(db.items(USERS_TABLE)).toEqual([expect.objectContaining({ userId: USER_SUB })]);
   });
 
   it('removes the new account when it cannot be confirmed or put in its group', async () => {
@@ -196,7 +200,7 @@ describe('POST /users/register', () => {
   it('keeps the phone number a customer gives, for order updates by SMS', async () => {
     const res = await register({ ...ada, phone: '+14155550123' });
     expect(res.status).toBe(201);
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ userId: USER_SUB, phone: '+14155550123', phoneVerified: false });
+    expect(db.get(USERS_TABLE, USER_SUB)).toMatchObject({ userId: USER_SUB, phone: '+14155550123', phoneVerified: false });
   });
 
   it.each([
