@@ -52,4 +52,17 @@ environment variables (\`AWS_ENDPOINT_URL_<SERVICE>\`, table names, function nam
 the state machine ARN, the bus name), as on AWS. \`GET /_local/trace?correlationId=\` shows every
 invocation an order caused and what carried it. See [decisions](decisions.md) for where we departed from
 the emulators' defaults and why.
+
+\`startLocalCloud\` (tools/local-cloud/src/local-cloud.ts) starts it in named phases, each a
+function of its own and each timed: \`check\` (manifests, definitions and bundles, before anything
+starts), \`emulators\` (DynamoDB Local and cognito-local side by side, then the tables), \`queues\`,
+\`messaging\` (EventBridge, SNS, SES), \`compute\` (Lambda Invoke API, Step Functions), \`edge\` (API
+gateway, payment provider, Parameter Store), \`functions\` (registered with their environment),
+\`triggers\` (queue and stream pollers, the scheduler) and \`seed\`. The log's last start-up line
+lists them (\`started: check 0.3 s, emulators 3.9 s, …\`), and \`onPhase\` hands them to a caller.
+Tests start the same code path through \`startTestCloud\` (free ports everywhere, retries after
+1 s instead of AWS's backoffs, functions quiet unless \`SHOP_E2E_LOG=1\`), exported from
+\`@shop/local-cloud\` with everything else a test may use, so no test reaches into the package's
+\`src/\`. Stopping runs the parts in reverse; the Lambda runtime and the emulators stop together,
+so Ctrl-C takes as long as the slower of the two ([decision 114](decisions.md)).
 `;
