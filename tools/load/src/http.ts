@@ -1,27 +1,16 @@
+import { ApiClient, type RequestOptions } from '@shop/testing';
+
 /** One request as the load tool sends it: a status, never a throw (a refused connection is status 0). */
 export interface Answer {
   status: number;
   body: unknown;
 }
 
-export async function send(baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+/** `ApiClient`'s request (@shop/testing), with a refused or broken connection answered as status 0 instead of thrown. */
+export async function send(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
   try {
-    const response = await fetch(new URL(path, baseUrl), {
-      method,
-      headers,
-      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // Not JSON: kept as text, for the error message.
-    }
-    return { status: response.status, body };
+    const { status, body } = await new ApiClient(baseUrl).request(method, path, options);
+    return { status, body };
   } catch (error) {
     return { status: 0, body: (error as Error).message };
   }
