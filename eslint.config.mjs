@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * Who may depend on whom, by the `type:` tags in each project.json (docs: README "Module boundaries").
  * Services, layers and the web app ship to users, so they build only on libs; tools and infra run on
  * a laptop or in CI and may use libs, and tools each other. Nobody imports a service or the web app:
- * readers of the manifests load them at run time (libs/manifests), never by import.
+ * readers of the manifests load them at run time (libs/platform's loadServices), never by import.
  */
 const DEP_CONSTRAINTS = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -91,7 +91,7 @@ const COMMON_PURE_NAMES = [
 
 /**
  * "The domain has no I/O" (DESIGN.md: src/domain holds rules with no I/O): for the files `files` names.
- * Exported for libs/domain, whose whole src is domain.
+ * Exported for libs/contracts, whose whole src is pure.
  */
 export const domainHasNoIo = (files) => ({
   files,
@@ -106,7 +106,7 @@ export const domainHasNoIo = (files) => ({
             allowTypeImports: true,
             message: 'The domain has no I/O: from @shop/common it takes errors, cursorCodec and types; loggers, clients and wrappers belong to handlers and adapters.',
           },
-          ...['@shop/aws', '@shop/auth', '@shop/testing', '@shop/local-cloud', '@shop/manifests'].map((name) => ({
+          ...['@shop/aws', '@shop/auth', '@shop/testing', '@shop/local-cloud', '@shop/platform'].map((name) => ({
             name,
             allowTypeImports: true,
             message: `The domain has no I/O: ${name} is for handlers, adapters and tests (its types are fine).`,

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { shopApp, synthNotes } from './app/shop-app';
 import { stageConfig } from './config/stage-config';
-import { findRepoRoot, loadServices } from '@shop/manifests';
+import { findRepoRoot, loadServices } from '@shop/platform';
 
 // `npx nx run infra:synth` (after the service and layer builds): writes
 // infra/cdktf.out/stacks/<stack>/cdk.tf.json for the stage SHOP_STAGE names.

@@ -1,5 +1,5 @@
-import { MethodNotAllowedError, NotFoundError, errorBody } from '@shop/common';
-import { findRepoRoot, loadManifests } from '@shop/manifests';
+import { errorBody, MethodNotAllowedError, NotFoundError } from '@shop/common';
+import { findRepoRoot, loadManifests } from '@shop/platform';
 import { RouteTable } from '@shop/local-cloud';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { knownRoutes, type KnownRoutes } from '../src/api-fallback/known-routes';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { deployDependencies } from '@shop/manifests';
+import { deployDependencies } from '@shop/platform';
 import { shopApp } from '../src/app/shop-app';
 import { testConfig } from './support/synthesize';
 import { alpha, beta } from './support/synthetic-services';

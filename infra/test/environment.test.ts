@@ -1,7 +1,6 @@
-import { physicalName, type ServiceManifest } from '@shop/common';
+import { findRepoRoot, loadServices, physicalName, type ServiceManifest } from '@shop/platform';
 import { functionEnvironment, type WiringContext } from '@shop/local-cloud';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { findRepoRoot, loadServices } from '@shop/manifests';
 import { readStacks, resourceWith, type TerraformJson, TF } from './support/terraform-json';
 
 /** A function's variables as the synthesized stack sets them. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceManifest, TableAction } from '@shop/common';
-import { findRepoRoot, loadManifests } from '@shop/manifests';
+import type { ServiceManifest, TableAction } from '@shop/platform';
+import { findRepoRoot, loadManifests } from '@shop/platform';
 import { functionPolicy, type PolicyContext } from '../src/iam';
 import { BundleActions, dynamoActionsInSource } from './support/bundle-dynamodb-actions';
 

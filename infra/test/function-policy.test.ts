@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ServiceManifest, tableGrant } from '@shop/common';
-import { findRepoRoot, loadManifests } from '@shop/manifests';
+import { findRepoRoot, loadManifests, type ServiceManifest, tableGrant } from '@shop/platform';
 import { functionPolicy, UnknownReferenceError, WILDCARD_RESOURCE_ACTIONS } from '../src/iam';
 import type { PolicyContext } from '../src/iam';
 import { alpha, beta } from './support/synthetic-services';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { findRepoRoot, loadServices } from '@shop/manifests';
+import { findRepoRoot, loadServices } from '@shop/platform';
 import { synthesize } from './support/synthesize';
 import { writeSyntheticWorkspace } from './support/synthetic-services';
 

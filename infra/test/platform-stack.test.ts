@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAYERS } from '@shop/common';
-import { PASSWORD_POLICY, ROLES } from '@shop/domain';
+import { LAYERS } from '@shop/platform';
+import { PASSWORD_POLICY, ROLES } from '@shop/contracts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readZip, zipEntries } from './support/zip-entries';
 import { readStacks, ref, resources, resourceWith, type TerraformJson } from './support/terraform-json';
@@ -56,7 +56,7 @@ describe('the platform stack', () => {
     });
   });
 
-  it("configures the user pool with libs/domain's password policy, email usernames and one group per role", () => {
+  it("configures the user pool with libs/contracts's password policy, email usernames and one group per role", () => {
     const [poolId, pool] = only('aws_cognito_user_pool');
     expect(pool['username_attributes']).toEqual(['email']);
     expect(pool['password_policy']).toMatchObject({

@@ -2,15 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type BundleMetafile,
+  findRepoRoot,
   type HttpTrigger,
+  type LoadedService,
+  loadServices,
   parseRef,
   physicalName,
   renderDefinition,
   type ServiceManifest,
-} from '@shop/common';
+} from '@shop/platform';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { functionPolicy, paymentSecretStatements, type PolicyContext, type PolicyStatement } from '../src/iam';
-import { findRepoRoot, type LoadedService, loadServices } from '@shop/manifests';
 import { SYNTHETIC_SERVICES } from './support/synthetic-services';
 import { zipEntries } from './support/zip-entries';
 import { type Block, readStacks, ref, resources, resourceWith, type TerraformJson, TF, unescapeTerraform } from './support/terraform-json';

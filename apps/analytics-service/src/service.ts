@@ -1,5 +1,5 @@
-import { defineService } from '@shop/common';
-import { Report, ReportQuery } from '@shop/domain';
+import { defineService } from '@shop/platform';
+import { Report, ReportQuery } from '@shop/contracts';
 
 const FAILED_EVENTS = 'analytics-service/failed-events';
 

@@ -1,5 +1,5 @@
-import { defineService } from '@shop/common';
-import { AddToCartRequest, Cart, CartItemPath } from '@shop/domain';
+import { defineService } from '@shop/platform';
+import { AddToCartRequest, Cart, CartItemPath } from '@shop/contracts';
 
 const GET_PRODUCTS = 'product-service/get-products';
 

@@ -1,5 +1,5 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import type { CatalogProduct } from '@shop/domain';
+import type { CatalogProduct } from '@shop/contracts';
 import { accessTokenClaims } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { warmCatalog } from '../src/adapters/cached-catalog';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
-// The placeholder convention lives in libs/common, which infra and the local cloud read too.
-export { functionRefs, renderDefinition } from '@shop/common';
+// The placeholder convention lives in libs/platform, which infra and the local cloud read too.
+export { functionRefs, renderDefinition } from '@shop/platform';
 
 /**
  * Absolute path of the checkout state machine's definition (Amazon States Language, with

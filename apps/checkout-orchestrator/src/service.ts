@@ -1,4 +1,4 @@
-import { defineService } from '@shop/common';
+import { defineService } from '@shop/platform';
 
 export const service = defineService({
   name: 'checkout-orchestrator',

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from '@shop/platform';
 import validator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkoutDefinitionPath, functionRefs } from '../src';

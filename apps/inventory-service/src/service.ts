@@ -1,5 +1,5 @@
-import { defineService } from '@shop/common';
-import { IdempotencyKey, PageQuery, ProductIdPath, StockAdjustmentPage, StockAdjustmentRequest, StockAdjustmentResult } from '@shop/domain';
+import { defineService } from '@shop/platform';
+import { IdempotencyKey, PageQuery, ProductIdPath, StockAdjustmentPage, StockAdjustmentRequest, StockAdjustmentResult } from '@shop/contracts';
 import * as z from 'zod';
 
 const PRODUCTS = 'product-service/products';

@@ -1,4 +1,4 @@
-import { defineService } from '@shop/common';
+import { defineService } from '@shop/platform';
 import { eventsPattern, ORDER_EVENTS } from '@shop/events';
 
 export const service = defineService({

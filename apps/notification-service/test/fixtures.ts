@@ -1,4 +1,4 @@
-import type { OrderPayment } from '@shop/domain';
+import type { OrderPayment } from '@shop/contracts';
 import { createEvent, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
 import type { SNSEvent } from 'aws-lambda';
 import type { OrderEvent } from '../src/domain/order-event';

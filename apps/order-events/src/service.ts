@@ -1,4 +1,4 @@
-import { defineService } from '@shop/common';
+import { defineService } from '@shop/platform';
 import { ORDER_EVENTS, publishing } from '@shop/events';
 
 export const service = defineService({

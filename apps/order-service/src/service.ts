@@ -1,5 +1,5 @@
-import { defineService } from '@shop/common';
-import { CreateOrderRequest, CreateOrderResponse, IdempotencyKey, Order, OrderIdPath, OrderPage, PageQuery } from '@shop/domain';
+import { defineService } from '@shop/platform';
+import { CreateOrderRequest, CreateOrderResponse, IdempotencyKey, Order, OrderIdPath, OrderPage, PageQuery } from '@shop/contracts';
 import * as z from 'zod';
 
 const CHECKOUT = 'checkout-orchestrator/checkout';

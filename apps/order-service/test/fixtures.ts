@@ -1,6 +1,6 @@
 import type { InvokeCommandInput, InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { functionEnvVar, stateMachineEnvVar, tableEnvVar } from '@shop/common';
-import type { CatalogProduct, OrderStatus, ReadCartResponse } from '@shop/domain';
+import { functionEnvVar, stateMachineEnvVar, tableEnvVar } from '@shop/platform';
+import type { CatalogProduct, OrderStatus, ReadCartResponse } from '@shop/contracts';
 import { accessTokenClaims } from '@shop/testing';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, vi } from 'vitest';

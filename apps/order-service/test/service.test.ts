@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handlerPath, PLATFORM_ENV, type ServiceManifest } from '@shop/common';
+import { handlerPath, PLATFORM_ENV, type ServiceManifest } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 import { service } from '../src/service';
 

@@ -1,5 +1,5 @@
-import { defineService } from '@shop/common';
-import { ProcessPaymentRequest, ProcessPaymentResponse } from '@shop/domain';
+import { defineService } from '@shop/platform';
+import { ProcessPaymentRequest, ProcessPaymentResponse } from '@shop/contracts';
 import { PAYMENT_INCIDENTS, publishing } from '@shop/events';
 import * as z from 'zod';
 

@@ -1,4 +1,4 @@
-import { defineService } from '@shop/common';
+import { defineService } from '@shop/platform';
 import {
   CreateProductRequest,
   PageQuery,
@@ -7,7 +7,7 @@ import {
   ProductPage,
   UpdateProductHeaders,
   UpdateProductRequest,
-} from '@shop/domain';
+} from '@shop/contracts';
 
 const CATALOG_EDITORS = ['ADMIN', 'MANAGER'] as const;
 

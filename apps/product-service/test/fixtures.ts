@@ -1,6 +1,6 @@
 import { accessTokenClaims } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { Product } from '@shop/domain';
+import type { Product } from '@shop/contracts';
 import type { ProductRecord } from '../src/domain/product-record';
 
 export const TABLE = 'shop-test-product-service-products';

@@ -1,4 +1,4 @@
-import { defineService } from '@shop/common';
+import { defineService } from '@shop/platform';
 import {
   ConfirmVerificationRequest,
   LoginRequest,
@@ -8,7 +8,7 @@ import {
   User,
   VerificationRequest,
   VerificationSent,
-} from '@shop/domain';
+} from '@shop/contracts';
 
 export const service = defineService({
   name: 'user-service',

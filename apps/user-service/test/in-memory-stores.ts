@@ -1,4 +1,4 @@
-import type { ContactChannel, User } from '@shop/domain';
+import type { ContactChannel, User } from '@shop/contracts';
 import type { CodeSender } from '../src/domain/code-sender';
 import type { ProfileRepository } from '../src/domain/profile-repository';
 import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../src/domain/verification-store';

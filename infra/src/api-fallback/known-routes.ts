@@ -1,4 +1,4 @@
-import type { HttpMethod, ServiceManifest } from '@shop/common';
+import type { HttpMethod, ServiceManifest } from '@shop/platform';
 
 /** Each path the API serves, as its manifests declare it, with the methods it answers, in HTTP API's path syntax. */
 export type KnownRoutes = Record<string, HttpMethod[]>;

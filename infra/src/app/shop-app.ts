@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { ManifestReferenceError, manifestProblems } from '@shop/common';
+import { deployDependencies, type LoadedService, manifestProblems, ManifestReferenceError } from '@shop/platform';
 import { App } from 'cdktf';
 import { BuildOutputs } from '../assets/build-outputs';
 import type { StageConfig } from '../config/stage-config';
 import { PlatformStack } from '../platform/platform-stack';
 import { ServiceStack } from '../service/service-stack';
 import { WebStack } from '../web/web-stack';
-import { deployDependencies, type LoadedService } from '@shop/manifests';
 
 export interface ShopAppOptions {
   config: StageConfig;

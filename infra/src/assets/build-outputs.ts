@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type BundleMetafile, LAYERS, layerDir, type LayerName, layersRequiredBy } from '@shop/common';
+import { type BundleMetafile, layerDir, type LayerName, LAYERS, layersRequiredBy } from '@shop/platform';
 import { directoryEntries, zipArchive } from './zip-archive';
 
 /**

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 import { App } from 'cdktf';
 import { bootstrapConfig } from './bootstrap-config';
 import { BootstrapStack } from './bootstrap-stack';

@@ -1,6 +1,5 @@
-import { eventBusName, parseRef, physicalName, tableGrant } from '@shop/common';
-import type { ServiceManifest, StateMachineAction, TableAccess } from '@shop/common';
-import type { FunctionDef } from '@shop/common';
+import { eventBusName, parseRef, physicalName, tableGrant } from '@shop/platform';
+import type { FunctionDef, ServiceManifest, StateMachineAction, TableAccess } from '@shop/platform';
 import { parameterName, type SecretParameterKey } from '../platform/platform-parameters';
 import { LIVE_ALIAS } from '../stacks/lambda-runtime';
 import { UnknownReferenceError } from './errors';

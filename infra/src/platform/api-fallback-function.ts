@@ -6,7 +6,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from '@shop/platform';
 import { Fn, TerraformAsset, AssetType } from 'cdktf';
 import { fallbackFunctionZip } from '../api-fallback/bundle';
 import { knownRoutes } from '../api-fallback/known-routes';

@@ -1,5 +1,5 @@
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
-import { LAYERS, type LayerName } from '@shop/common';
+import { type LayerName, LAYERS } from '@shop/platform';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import type { BuildOutputs } from '../assets/build-outputs';
 import type { ShopStack } from '../stacks/shop-stack';

@@ -1,4 +1,4 @@
-import type { LayerName } from '@shop/common';
+import type { LayerName } from '@shop/platform';
 
 /**
  * The SSM parameters through which the platform stack hands its resources to the service

@@ -1,6 +1,6 @@
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { eventBusName, type ServiceManifest } from '@shop/common';
+import { eventBusName, type ServiceManifest } from '@shop/platform';
 import type { Construct } from 'constructs';
 import type { BuildOutputs } from '../assets/build-outputs';
 import type { StageConfig } from '../config/stage-config';

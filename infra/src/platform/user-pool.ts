@@ -1,12 +1,12 @@
 import { CognitoUserGroup } from '@cdktf/provider-aws/lib/cognito-user-group';
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
-import { PASSWORD_POLICY, ROLES } from '@shop/domain';
+import { PASSWORD_POLICY, ROLES } from '@shop/contracts';
 import type { ShopStack } from '../stacks/shop-stack';
 
 /**
  * The shop's Cognito user pool: email addresses as usernames, the password policy user-service
- * checks first (libs/domain, docs/decisions.md #2), one group per role, and the client the API
+ * checks first (libs/contracts, docs/decisions.md #2), one group per role, and the client the API
  * and the storefront sign in with. user-service signs up with `SignUp` and confirms with
  * `AdminConfirmSignUp`, and signs in with `InitiateAuth` / `USER_PASSWORD_AUTH`; the storefront
  * refreshes with `REFRESH_TOKEN_AUTH` from the browser. So the client has no secret (a browser

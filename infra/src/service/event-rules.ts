@@ -1,7 +1,7 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import type { EventPattern } from '@shop/common';
+import type { EventPattern } from '@shop/platform';
 import { literal, literalJson } from '../terraform/literal';
 import { fittingName } from '../stacks/resource-names';
 import { deadLetterQueue } from './queues';

@@ -4,13 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
-import {
-  type EnvironmentSources,
-  eventBusName,
-  functionEnvironmentVariables,
-  physicalName,
-  type PlatformVariable,
-} from '@shop/common';
+import { type EnvironmentSources, eventBusName, functionEnvironmentVariables, physicalName, type PlatformVariable } from '@shop/platform';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { functionPolicy, type PaymentSecretsContext, paymentSecretStatements, type PolicyContext, type PolicyDocument, type PolicyStatement } from '../iam';
 import { LAYER_PARAMETERS, parameterName } from '../platform/platform-parameters';
@@ -44,7 +38,7 @@ const PLATFORM_VALUES: Record<PlatformVariable, (stack: ServiceStack) => string>
   EMAIL_FROM: (stack) => stack.platform.value('emailFrom'),
 };
 
-/** The variables the function reads, by the same derivation the local cloud uses (libs/common). */
+/** The variables the function reads, by the same derivation the local cloud uses (libs/platform). */
 export function environmentSources(stack: ServiceStack): EnvironmentSources {
   const { stage, logLevel } = stack.config;
   return {

@@ -4,7 +4,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { functionRefs, parseRef, renderDefinition } from '@shop/common';
+import { functionRefs, parseRef, renderDefinition } from '@shop/platform';
 import { boundedName, fittingName, NAME_LIMITS } from '../stacks/resource-names';
 import { literal } from '../terraform/literal';
 import type { ServiceStack } from './service-stack';

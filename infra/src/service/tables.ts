@@ -1,5 +1,5 @@
 import { DynamodbTable, type DynamodbTableAttribute } from '@cdktf/provider-aws/lib/dynamodb-table';
-import type { KeyDef, TableDef } from '@shop/common';
+import type { KeyDef, TableDef } from '@shop/platform';
 import type { ServiceStack } from './service-stack';
 
 /**

@@ -6,7 +6,7 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import type { HttpTrigger, QueueTrigger, ScheduleTrigger, TableStreamTrigger, TopicTrigger, Trigger } from '@shop/common';
+import type { HttpTrigger, QueueTrigger, ScheduleTrigger, TableStreamTrigger, TopicTrigger, Trigger } from '@shop/platform';
 import { boundedName, fittingName, NAME_LIMITS, slug } from '../stacks/resource-names';
 import { literal, literalJson } from '../terraform/literal';
 import { eventRule } from './event-rules';

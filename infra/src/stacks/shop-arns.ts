@@ -1,4 +1,4 @@
-import { eventBusName, physicalName } from '@shop/common';
+import { eventBusName, physicalName } from '@shop/platform';
 import { LIVE_ALIAS } from './lambda-runtime';
 
 /**

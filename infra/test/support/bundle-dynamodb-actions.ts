@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TableAction } from '@shop/common';
+import type { TableAction } from '@shop/platform';
 
 /**
  * The DynamoDB actions a function's bundle can call, read from what esbuild put in it: every

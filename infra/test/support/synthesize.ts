@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shopApp } from '../../src/app/shop-app';
 import { type StageConfig, stageConfig } from '../../src/config/stage-config';
-import type { LoadedService } from '@shop/manifests';
+import type { LoadedService } from '@shop/platform';
 import { readStacks, type TerraformJson } from './terraform-json';
 
 /** The stage the tests synthesize, whatever the shell running them says. */

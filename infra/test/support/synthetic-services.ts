@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineService, LAYERS, type LayerName } from '@shop/common';
-import type { LoadedService } from '@shop/manifests';
+import { defineService, type LayerName, LAYERS } from '@shop/platform';
+import type { LoadedService } from '@shop/platform';
 
 /**
  * Two made-up services that use every kind of trigger, permission and resource a manifest can

@@ -1,5 +1,6 @@
-import type { Role } from '@shop/domain';
-import { ForbiddenError, type HttpEvent, NotFoundError, type RouteAuth } from '@shop/common';
+import type { Role } from '@shop/contracts';
+import { ForbiddenError, type HttpEvent, NotFoundError } from '@shop/common';
+import type { RouteAuth } from '@shop/platform';
 import { type Principal, principalFromEvent } from './principal';
 
 export function hasAnyRole(principal: Principal, roles: readonly Role[]): boolean {

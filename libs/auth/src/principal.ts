@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '@shop/domain';
+import { ROLES, type Role } from '@shop/contracts';
 import { type HttpEvent, UnauthorizedError } from '@shop/common';
 
 /** The caller of a signed-in route, from the claims that the API's JWT authorizer verified. */

@@ -1,5 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import { EVENT_BUS_ENV, requireEnv } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { EVENT_BUS_ENV } from '@shop/platform';
 import { eventBridgeClient } from './eventbridge';
 import { eventBridgeEntry, type EventEnvelope } from '@shop/events';
 

@@ -1,5 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { functionEnvVar, requireEnv } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { functionEnvVar } from '@shop/platform';
 import { lambdaClient } from './lambda';
 import type * as z from 'zod';
 

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requireEnv, tableEnvVar } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { tableEnvVar } from '@shop/platform';
 import { dynamoDocumentClient } from './dynamodb';
 
 /** An adapter's option naming one table: `tableName` for its only one, `<what>Table` when it has several. */

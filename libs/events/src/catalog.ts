@@ -1,4 +1,4 @@
-import { Money, OrderLine, OrderPayment, OrderStatus, ProviderMoney } from '@shop/domain';
+import { Money, OrderLine, OrderPayment, OrderStatus, ProviderMoney } from '@shop/contracts';
 import * as z from 'zod';
 import { defineEvent, type EventDefinition } from './envelope';
 

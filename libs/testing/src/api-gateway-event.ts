@@ -4,7 +4,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@shop/domain';
+import type { Role } from '@shop/contracts';
 
 /** Claims as an HTTP API JWT authorizer hands them to the Lambda: every value a string. */
 export type JwtClaims = Record<string, string>;

@@ -2,8 +2,8 @@ import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { authorizeRoute } from '@shop/auth';
-import { httpHandler, httpRoute, type HttpEvent } from '@shop/common';
-import { loadServices } from '@shop/manifests';
+import { type HttpEvent, httpHandler } from '@shop/common';
+import { httpRoute, loadServices } from '@shop/platform';
 import { overheadOf } from './warm-overhead';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LAYERS, type LayerName } from '@shop/common';
+import { type LayerName, LAYERS } from '@shop/platform';
 import { findBundles } from './bundles';
 
 export interface BundleSize {

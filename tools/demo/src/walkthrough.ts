@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import type { MetricSeries, TraceEntry } from '@shop/local-cloud';
 import { ApiClient, type AuthenticatedClient, isVerificationCode, TEST_PASSWORD, verifyContacts } from '@shop/testing';
 import { describeCheckoutMetrics, describePath } from './observability';

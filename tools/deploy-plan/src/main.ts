@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ALL_FLAG, UsageError, nxAffectedArgs, parseChangeRange } from './affected-args';
 import { type ChangeRange, changedFiles } from './changed-files';
 import { affectedProjects, workspaceProjects } from './nx-workspace';
-import { deployOrder, loadManifests } from '@shop/manifests';
+import { deployOrder, loadManifests } from '@shop/platform';
 import { deployPlan, fullDeployPlan } from './plan';
 
 // `npm run deploy-plan -- --base=origin/main~1 --head=HEAD` prints {"stacks": [...]} on

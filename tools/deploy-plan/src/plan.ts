@@ -17,7 +17,7 @@ export interface DeployPlanInput {
    */
   changedFiles?: string[];
   /**
-   * The services in an order their stacks can deploy in (`deployOrder` of @shop/manifests: a
+   * The services in an order their stacks can deploy in (`deployOrder` of @shop/platform: a
    * queue's or a stream's owner before the service that maps it). Without it, by name.
    */
   serviceOrder?: string[];

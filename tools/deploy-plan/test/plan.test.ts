@@ -13,7 +13,7 @@ const projects: Record<string, ProjectInfo> = Object.fromEntries([
   service('checkout-orchestrator'),
   lib('auth'),
   lib('common'),
-  lib('domain'),
+  lib('contracts'),
   lib('events'),
   lib('testing'),
   tool('e2e'),
@@ -53,8 +53,8 @@ describe('deploy plan', () => {
   });
 
   it('deploys every service, and no platform, when a lib every service uses changes', () => {
-    const affected = ['domain', 'user-service', 'order-service', 'cart-service', 'checkout-orchestrator', 'e2e'];
-    expect(deployPlan({ affected, projects, changedFiles: ['libs/domain/src/money.ts'] })).toEqual({ stacks: everyService });
+    const affected = ['contracts', 'user-service', 'order-service', 'cart-service', 'checkout-orchestrator', 'e2e'];
+    expect(deployPlan({ affected, projects, changedFiles: ['libs/contracts/src/money.ts'] })).toEqual({ stacks: everyService });
   });
 
   it('deploys only the services that use a lib no layer uses', () => {

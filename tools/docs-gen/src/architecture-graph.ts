@@ -1,4 +1,4 @@
-import { LAYERS, parseRef, type ServiceManifest, type Trigger } from '@shop/common';
+import { LAYERS, parseRef, type ServiceManifest, type Trigger } from '@shop/platform';
 import type { MessagePattern } from '@shop/local-cloud';
 import { httpRoutes } from './openapi';
 

@@ -37,6 +37,25 @@ Every consumer checks the event against its schema first. What fails (a bad even
 a message) is retried by Lambda and then sent, with the error, to the consumer's dead-letter
 queue; nothing holds up a checkout.
 
+## The libraries
+
+Each lib under \`libs/\` has one purpose, and the arrows between them go one way:
+
+| lib | what it holds | who uses it |
+| --- | --- | --- |
+| \`libs/contracts\` | what travels between services and to the browser: entities and value types as zod schemas (Money in integer cents, Order, Product, roles). Pure: no I/O | services, the web, the tools |
+| \`libs/events\` | the event envelope, the versioned catalogue and how events travel on EventBridge and SNS | services that publish or consume |
+| \`libs/platform\` | the platform model: the service manifest (\`defineService\`, \`httpRoute\`, routes and their error statuses, typed references), the naming conventions, and the build-time readers (environment derivation, manifest checks, layer definitions, state machine rendering, loading every manifest, deploy order) | services (their \`service.ts\`), \`libs/common\`, infra, the local cloud, the docs |
+| \`libs/common\` | the Lambda-side runtime: one wrapper per trigger kind, errors, the logger, EMF metrics, config, cursors. Ships as the **common-utils** layer | every handler |
+| \`libs/aws\`, \`libs/auth\` | the AWS SDK clients the functions use; token verification and role checks (the **auth-layer**) | adapters, HTTP handlers |
+| \`libs/testing\` | fakes (one DynamoDB fake), API Gateway events, an API client, accounts | tests |
+
+A service's own rules live in its \`src/domain\`, which is pure too; \`libs/contracts\` is only what
+services agree on. \`libs/common\` builds on \`libs/platform\` and never the reverse: a lint error, and
+tested. The common-utils layer takes from the platform only the manifest's pure part (a route's
+error statuses); \`tools/layers\`' test reads the layer's esbuild metafile to hold that
+([decision 122](decisions.md)).
+
 ## The local cloud
 
 \`npm start\` runs all of it on localhost (\`tools/local-cloud\`): DynamoDB Local (the official

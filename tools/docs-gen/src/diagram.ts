@@ -1,4 +1,4 @@
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from '@shop/platform';
 import { architectureGraph, type ArchitectureGraph, type EdgeStyle, type GraphNode } from './architecture-graph';
 
 /** What the line styles mean; written under the diagram too, since Mermaid comments do not render. */

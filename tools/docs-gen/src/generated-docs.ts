@@ -1,4 +1,4 @@
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from '@shop/platform';
 import { API_CLIENT_OPERATIONS_PATH, API_CLIENT_TYPES_PATH, apiClientOperations, apiClientTypes } from './api-client-types';
 import { architectureGraph } from './architecture-graph';
 import { ARCHITECTURE_LAYOUT_PATH, layOut } from './architecture-layout';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findRepoRoot, loadManifests } from '@shop/manifests';
+import { findRepoRoot, loadManifests } from '@shop/platform';
 import { generatedFiles } from './generated-docs';
 
 // `npm run docs`: rewrites the generated documents, the API client's types and the architecture graph from the manifests.

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { type HttpTrigger, MAX_BODY_BYTES, routeErrorStatuses, type ServiceManifest } from '@shop/common';
+import { MAX_BODY_BYTES } from '@shop/common';
+import { type HttpTrigger, routeErrorStatuses, type ServiceManifest } from '@shop/platform';
 import * as z from 'zod';
 import { type JsonSchema, routeDocumentation } from './route-documentation';
 

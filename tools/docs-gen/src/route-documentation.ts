@@ -1,4 +1,4 @@
-import { PASSWORD_POLICY, type PasswordPolicy, ProviderEvent } from '@shop/domain';
+import { PASSWORD_POLICY, type PasswordPolicy, ProviderEvent } from '@shop/contracts';
 import type * as z from 'zod';
 
 /** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1). */
@@ -41,11 +41,11 @@ const ROUTES: Record<string, RouteDocumentation> = {
     ],
     responses: { 200: { description: 'A duplicate: the event was already received, and nothing more happens' } },
   },
-  // apps/user-service checks the user pool's password policy (libs/domain PASSWORD_POLICY) before Cognito does.
+  // apps/user-service checks the user pool's password policy (libs/contracts PASSWORD_POLICY) before Cognito does.
   'user-service/register': {
     bodySchema: (schema) => withProperty(schema, 'password', (password) => ({ ...password, ...passwordRules(PASSWORD_POLICY) })),
   },
-  // UpdateProductRequest (libs/domain) refines the partial object: at least one field.
+  // UpdateProductRequest (libs/contracts) refines the partial object: at least one field.
   'product-service/update-product': {
     bodySchema: (schema) => ({ ...schema, minProperties: 1 }),
   },

@@ -1,5 +1,5 @@
-import type { ServiceManifest } from '@shop/common';
-import { loadManifests } from '@shop/manifests';
+import type { ServiceManifest } from '@shop/platform';
+import { loadManifests } from '@shop/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { architectureGraph } from '../src/architecture-graph';
 import { layOut } from '../src/architecture-layout';

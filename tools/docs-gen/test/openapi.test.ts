@@ -1,7 +1,7 @@
-import type { ServiceManifest } from '@shop/common';
-import { loadManifests } from '@shop/manifests';
+import type { ServiceManifest } from '@shop/platform';
+import { loadManifests } from '@shop/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD_POLICY } from '@shop/domain';
+import { PASSWORD_POLICY } from '@shop/contracts';
 import { httpRoutes, openApiDocument, operationId } from '../src/openapi';
 import { passwordRules } from '../src/route-documentation';
 

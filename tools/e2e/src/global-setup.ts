@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startTestCloud, storefrontSite } from '@shop/local-cloud';
 import { UNDECLARED_ERROR_STATUS } from '@shop/common';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 
 /**
  * Starts the local cloud once for the whole suite, on free ports, through the same

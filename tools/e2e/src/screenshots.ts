@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 import { addToCartInBrowser, checkOutInBrowser, launchBrowser, newPage, signUpInBrowser } from './browser';
 import { startWebCloud } from './web-cloud';
 

@@ -1,5 +1,5 @@
 import { type LocalCloud, startTestCloud, storefrontSite } from '@shop/local-cloud';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 
 /** A local cloud on free ports with the storefront served beside it, for the browser scripts (screenshots, timing). */
 export async function startWebCloud(): Promise<{ cloud: LocalCloud; webUrl: string; stop(): Promise<void> }> {

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { ApiClient, commandLine, descendantProcesses, newCustomer, signIn } from '@shop/testing';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /*

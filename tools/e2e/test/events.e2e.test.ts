@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { createEvent, OrderPaid } from '@shop/events';
 import { newCustomer, newVerifiedCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, placeOrder, stockOf, waitForOrder } from '../src/checkout';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceManifest } from '@shop/common';
-import { findRepoRoot, loadManifests } from '@shop/manifests';
+import type { ServiceManifest } from '@shop/platform';
+import { findRepoRoot, loadManifests } from '@shop/platform';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatedFiles } from '@shop/docs-gen';
 

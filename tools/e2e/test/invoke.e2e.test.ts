@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /*

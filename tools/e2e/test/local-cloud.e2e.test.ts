@@ -5,7 +5,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlEnvVar, stateMachineEnvVar } from '@shop/common';
+import { findRepoRoot, loadManifests, queueUrlEnvVar, stateMachineEnvVar } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 import {
   LOCAL_AWS,
@@ -18,7 +18,6 @@ import {
   type StartPhase,
   startLocalCloud,
 } from '@shop/local-cloud';
-import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { childProcesses } from '@shop/testing';
 
 async function json(response: Response): Promise<Record<string, unknown>> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, stockOf, waitForOrder } from '../src/checkout';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = findRepoRoot();

@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manifestProblems, type ServiceManifest } from '@shop/common';
+import { findRepoRoot, type LoadedService, loadServices, manifestProblems, type ServiceManifest } from '@shop/platform';
 import { generatedFiles } from '@shop/docs-gen';
-import { findRepoRoot, type LoadedService, loadServices } from '@shop/manifests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTypecheckOutputs, copyWorkspace, linkBuiltBundles, linkWorkspacePackages, runIn } from './support/workspace-copy';
 
@@ -90,7 +89,7 @@ describe(`a service made by nx g @shop/generators:service ${NAME}`, () => {
 
   it("passes the checks that span the services: its sample event (local-cloud) and its handler's wrapper (manifests)", () => {
     const samples = runIn(join(copy, 'tools/local-cloud'), 'vitest', ['run', 'test/sample-events.test.ts']);
-    const wrappers = runIn(join(copy, 'libs/manifests'), 'vitest', ['run', 'test/handler-wrappers.test.ts']);
+    const wrappers = runIn(join(copy, 'libs/common'), 'vitest', ['run', 'test/handler-wrappers.test.ts']);
     seconds['sample events, handler wrappers'] = samples.seconds + wrappers.seconds;
     expect(samples.output).toMatch(/Tests\s+4 passed \(4\)/);
     expect(wrappers.output).toMatch(/Tests\s+1 passed \(1\)/);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DESCRIPTION, DEPENDENCY_VERSIONS, serviceGenerator, ServiceGeneratorError } from '../src/service/generator';
 
@@ -23,7 +23,7 @@ const README = [
   '',
 ].join('\n');
 
-const CART_MANIFEST = `import { defineService } from '@shop/common';
+const CART_MANIFEST = `import { defineService } from '@shop/platform';
 export const service = defineService({
   name: 'cart-service',
   functions: {

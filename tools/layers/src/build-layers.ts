@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LAYER_PACKAGES, LAYERS, layerDir, type LayerName } from '@shop/common';
+import { LAYER_PACKAGES, layerDir, type LayerName, LAYERS } from '@shop/platform';
 import { build, type Metafile } from 'esbuild';
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { LAYER_PACKAGES, LAYERS, layerDir, type LayerName } from '@shop/common';
+import { LAYER_PACKAGES, layerDir, type LayerName, LAYERS } from '@shop/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayers, type BuiltLayer } from '../src';
 
@@ -41,6 +41,24 @@ describe('the Lambda layers', () => {
     expect(out).toBe('function,function,function');
     const metafile = JSON.parse(readFileSync(join(opt, layerDir('common-utils'), 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
     expect(Object.keys(metafile.inputs).filter((input) => /node_modules\/(@aws-sdk|@smithy)\//.test(input))).toEqual([]);
+  });
+
+  it("takes from the platform model only what a running function reads: the manifest's types and the naming conventions", () => {
+    const metafile = JSON.parse(readFileSync(join(opt, layerDir('common-utils'), 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+    };
+    // What the bundle holds (esbuild also lists the files it read and then shook out, with 0 bytes).
+    const fromPlatform = Object.values(metafile.outputs)
+      .flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path))
+      .filter((input) => input.includes('libs/platform/'))
+      .map((input) => input.replace(/^.*libs\/platform\//, ''));
+    // The build-time readers (environment derivation, manifest checks, layers, state machine
+    // rendering, loading manifests from disk) never reach a Lambda.
+    const runTime = ['src/conventions.ts', 'src/manifest.ts'];
+    expect(fromPlatform).toContain('src/manifest.ts');
+    expect(fromPlatform.filter((file) => !runTime.includes(file))).toEqual([]);
+    const out = loadInFreshNode(['common-utils'], `const c = require('@shop/common'); console.log(['manifestProblems', 'loadServices', 'LAYERS'].filter((n) => n in c).join(','))`);
+    expect(out).toBe('');
   });
 
   it('serves @shop/auth from auth-layer, with @shop/common from common-utils', () => {

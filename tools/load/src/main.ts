@@ -11,7 +11,7 @@
  * after a warm-up, driving it from this process.
  */
 import { randomUUID } from 'node:crypto';
-import { findRepoRoot } from '@shop/manifests';
+import { findRepoRoot } from '@shop/platform';
 import { ApiClient, newCustomer, signIn } from '@shop/testing';
 import { cartWrites, catalogueReads, measureLoad, type PhaseOptions, type Request } from './api-load';
 import { judge, type LoadReport } from './budgets';

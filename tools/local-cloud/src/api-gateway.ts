@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { TokenRejectedError, type TokenVerifier } from '@shop/auth';
-import {
-  errorBody,
-  HttpError,
-  type HttpMethod,
-  MethodNotAllowedError,
-  NotFoundError,
-  PayloadTooLargeError,
-  type RouteAuth,
-  UnauthorizedError,
-} from '@shop/common';
+import { errorBody, HttpError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '@shop/common';
+import { type HttpMethod, type RouteAuth } from '@shop/platform';
 import type { APIGatewayEventRequestContextJWTAuthorizer, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { listen, readBody } from './http-server';
 import type { InvokeResult, LambdaRuntime } from './lambda-runtime';

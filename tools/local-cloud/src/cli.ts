@@ -8,11 +8,10 @@
  *   npm start -- --payment-window 60   orders wait 60 s for their payment instead of 15 min
  */
 import { join, relative, resolve } from 'node:path';
-import { physicalName } from '@shop/common';
+import { findRepoRoot, loadManifests, physicalName } from '@shop/platform';
 import { isPortFree } from './free-port';
 import type { RuntimeLogLine } from './lambda-runtime';
 import { type LocalCloud, type RequestLogEntry, startLocalCloud } from './local-cloud';
-import { findRepoRoot, loadManifests } from '@shop/manifests';
 import { storefrontSite } from './web/storefront-site';
 
 const DEFAULT_PORT = 3000;

@@ -10,7 +10,7 @@ import {
   ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { PASSWORD_POLICY, type PasswordPolicy, ROLES } from '@shop/domain';
+import { PASSWORD_POLICY, type PasswordPolicy, ROLES } from '@shop/contracts';
 import { startCognitoFidelityProxy } from './cognito-fidelity-proxy';
 import { freePort } from './free-port';
 import { LOCAL_AWS } from './local-aws';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { eventBusName, type ServiceManifest } from '@shop/common';
+import { eventBusName, type ServiceManifest } from '@shop/platform';
 import { AsyncInvocations } from './async-invoke/async-invocations';
 import { StreamPoller } from './dynamodb-streams/stream-poller';
 import { LocalEventBus } from './eventbridge/event-bus';

@@ -2,7 +2,7 @@
  * `npm run invoke -- <service>/<function> --event <file>` (see ./invoke.ts). The answer is the
  * only thing on stdout, so `npm run -s invoke -- … | jq` works; everything else goes to stderr.
  */
-import { findRepoRoot, loadManifests } from '@shop/manifests';
+import { findRepoRoot, loadManifests } from '@shop/platform';
 import { functionProblem, INVOKE_USAGE, invokeFunction, LogCollector, parseInvokeArgs, readEvent } from './invoke';
 import { type LocalCloud, startLocalCloud } from './local-cloud';
 

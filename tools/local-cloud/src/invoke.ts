@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from '@shop/platform';
 import type { RuntimeLogLine } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import type { LocalCloud } from './local-cloud';

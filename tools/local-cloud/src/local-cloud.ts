@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createTokenVerifier } from '@shop/auth';
-import { eventBusName, ManifestReferenceError, manifestProblems, parseRef, physicalName, type ServiceManifest } from '@shop/common';
+import {
+  eventBusName,
+  findRepoRoot,
+  loadServices,
+  manifestProblems,
+  ManifestReferenceError,
+  parseRef,
+  physicalName,
+  type ServiceManifest,
+} from '@shop/platform';
 import type { AsyncInvocations } from './async-invoke/async-invocations';
 import type { LocalEventBus } from './eventbridge/event-bus';
 import { required, startMessaging, startScheduler, startStreamPollers } from './eventing';
@@ -23,7 +32,6 @@ import { type PaymentProvider as PaymentProviderServer, startPaymentProvider } f
 import { paymentSecrets } from './payment-secrets';
 import { ParameterStore, startParameterStoreApi } from './ssm/parameter-store';
 import { seed, type SeedResult } from './seed';
-import { findRepoRoot, loadServices } from '@shop/manifests';
 import { functionBundles } from './services';
 import { QueuePoller } from './sqs/queue-poller';
 import { ensureDeadLetterQueues, ensureQueues } from './sqs/queues';

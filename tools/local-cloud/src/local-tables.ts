@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { physicalName, type ServiceManifest, tableEnvVar } from '@shop/common';
+import { physicalName, type ServiceManifest, tableEnvVar } from '@shop/platform';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { LOCAL_AWS } from './local-aws';
 import { ensureTables } from './tables';

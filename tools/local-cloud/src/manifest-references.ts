@@ -1,4 +1,4 @@
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from '@shop/platform';
 import type { ManifestStateMachine } from './step-functions/manifest-state-machines';
 
 /**

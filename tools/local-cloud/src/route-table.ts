@@ -1,4 +1,4 @@
-import type { HttpMethod } from '@shop/common';
+import type { HttpMethod } from '@shop/platform';
 
 export interface RouteSpec {
   method: HttpMethod;

@@ -5,7 +5,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { passwordPolicyViolations, type Role } from '@shop/domain';
+import { passwordPolicyViolations, type Role } from '@shop/contracts';
 import { LOCAL_AWS } from './local-aws';
 import type { LocalCloud } from './local-cloud';
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type BundleMetafile, LAYERS, layerDir, type LayerName, layersRequiredBy, type ServiceManifest } from '@shop/common';
+import { type BundleMetafile, layerDir, type LayerName, LAYERS, layersRequiredBy, type ServiceManifest } from '@shop/platform';
 
 /**
  * The functions the local cloud runs: every function of every service's manifest (read at run
- * time by `@shop/manifests`, as infra reads them), with the esbuild bundle that deploys and the
+ * time by `@shop/platform`, as infra reads them), with the esbuild bundle that deploys and the
  * layers that bundle requires.
  */
 

@@ -7,7 +7,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type KeyDef, physicalName, type ServiceManifest, type TableDef } from '@shop/common';
+import { type KeyDef, physicalName, type ServiceManifest, type TableDef } from '@shop/platform';
 
 /**
  * Creates the tables the manifests declare, as infra creates them in AWS: on-demand

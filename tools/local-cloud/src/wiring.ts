@@ -1,17 +1,17 @@
 import {
+  eventBusName,
   type EventPattern,
   type EventRuleTrigger,
-  eventBusName,
   functionEnvironmentVariables,
   type HttpTrigger,
-  type PlatformVariable,
   parseRef,
   physicalName,
+  type PlatformVariable,
   type QueueTrigger,
   type ScheduleTrigger,
   type ServiceManifest,
   type TableStreamTrigger,
-} from '@shop/common';
+} from '@shop/platform';
 import type { RouteBinding } from './api-gateway';
 import type { FunctionConfig } from './lambda-runtime';
 import type { LocalSchedule } from './scheduler/local-scheduler';

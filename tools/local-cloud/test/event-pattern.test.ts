@@ -1,4 +1,4 @@
-import type { EventPattern } from '@shop/common';
+import type { EventPattern } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern, patternProblems } from '../src/eventbridge/event-pattern';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FaultInjector, FaultSpecError, parseFaultSpecs } from '../src/faults';
 import { listen, type ListeningServer } from '../src/http-server';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from '@shop/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionProblem, LogCollector, parseInvokeArgs, readEvent } from '../src/invoke';
 

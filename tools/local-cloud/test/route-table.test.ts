@@ -1,4 +1,4 @@
-import type { HttpMethod } from '@shop/common';
+import type { HttpMethod } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 import { RouteTable } from '../src/route-table';
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { physicalName, type ServiceManifest, type Trigger } from '@shop/common';
+import { findRepoRoot, type LoadedService, loadServices, physicalName, type ServiceManifest, type Trigger } from '@shop/platform';
 import {
   CheckAvailabilityRequest,
   CheckoutStarted,
@@ -9,9 +9,8 @@ import {
   ReadCartRequest,
   RefundRequest,
   ReserveStockRequest,
-} from '@shop/domain';
+} from '@shop/contracts';
 import { EVENT_CATALOG, envelopeFromEventBridge, envelopeFromSnsMessage, parseAnyEvent } from '@shop/events';
-import { findRepoRoot, type LoadedService, loadServices } from '@shop/manifests';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { matchesPattern } from '../src/eventbridge/event-pattern';
@@ -22,7 +21,7 @@ import { ApiGatewayV2Event, DynamoDbStreamEvent, EventBridgeEventShape, SnsEvent
  * each has the shape AWS gives a Lambda for one of its function's triggers, names the resources the
  * manifest declares, and carries what the manifest's schemas (routes, event rules, the event
  * catalog) accept. Where the manifest names no schema (a direct invoke's payload, a queue's
- * messages), the schema the handler parses with, from @shop/domain, is listed here.
+ * messages), the schema the handler parses with, from @shop/contracts, is listed here.
  */
 const PAYLOAD_SCHEMAS: Record<string, z.ZodType> = {
   'analytics-service/stream-processor': CheckoutStarted,

@@ -1,7 +1,7 @@
 import { createEvent, eventBridgeEntry, ORDER_EVENTS, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded, RefundFailed, UserRegistered } from '@shop/events';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern, patternProblems } from '../src/eventbridge/event-pattern';
-import { loadManifests } from '@shop/manifests';
+import { loadManifests } from '@shop/platform';
 import { eventRuleBindings } from '../src/wiring';
 
 /** The shop's own EventBridge rules, from the manifests, against events of the catalog as they travel on the bus. */

@@ -1,9 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { defineService } from '@shop/common';
+import { defineService, loadManifests } from '@shop/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../src/dynamodb-local';
 import { LOCAL_AWS } from '../src/local-aws';
-import { loadManifests } from '@shop/manifests';
 import { createTableInput, ensureTables } from '../src/tables';
 
 const orders = defineService({

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineService, type ServiceManifest } from '@shop/common';
+import { defineService, type ServiceManifest } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 import { taskStateProblems } from '../src/manifest-references';
 import { paymentSecrets } from '../src/payment-secrets';

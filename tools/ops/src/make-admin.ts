@@ -9,8 +9,8 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { physicalName } from '@shop/common';
-import { passwordPolicyViolations, User } from '@shop/domain';
+import { physicalName } from '@shop/platform';
+import { passwordPolicyViolations, User } from '@shop/contracts';
 import type { Stage } from './options';
 
 /**
@@ -43,7 +43,7 @@ export interface AdminResult {
   temporaryPassword?: string;
 }
 
-/** The group (and profile role) this makes: the `ADMIN` of libs/domain's roles. */
+/** The group (and profile role) this makes: the `ADMIN` of libs/contracts's roles. */
 const ADMIN = 'ADMIN';
 
 export async function makeAdmin(tools: AdminTools, request: AdminRequest): Promise<AdminResult> {

@@ -1,6 +1,5 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { parseRef, physicalName } from '@shop/common';
-import { loadManifests } from '@shop/manifests';
+import { loadManifests, parseRef, physicalName } from '@shop/platform';
 import { parseOptions, stageOption, UsageError } from './options';
 import { rollback } from './rollback';
 

@@ -2,7 +2,7 @@ import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminGetUserCommand
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { passwordPolicyViolations, User } from '@shop/domain';
+import { passwordPolicyViolations, User } from '@shop/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeAdmin, temporaryPasswordFor } from '../src/make-admin';

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { physicalName, type ServiceManifest } from '@shop/common';
-import type { OrderPayment } from '@shop/domain';
+import { physicalName, type ServiceManifest } from '@shop/platform';
+import type { OrderPayment } from '@shop/contracts';
 import { ApiClient, signIn } from '@shop/testing';
 import type { SoakTarget } from './target';
 

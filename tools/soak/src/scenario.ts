@@ -1,4 +1,4 @@
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 
 /**
  * What the soak asks of the shop: a mix of checkouts as customers make them (and as they go wrong),

@@ -1,4 +1,4 @@
-import { loadManifests } from '@shop/manifests';
+import { loadManifests } from '@shop/platform';
 import { ApiClient } from '@shop/testing';
 import { drive, type DriveResult } from './driver';
 import { faultPlan } from './fault-plan';

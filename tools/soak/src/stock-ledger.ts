@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { physicalName } from '@shop/common';
+import { physicalName } from '@shop/platform';
 
 /**
  * The stock ledger, read straight from DynamoDB: for every product, at all times,

@@ -1,4 +1,4 @@
-import type { ReportPeriod } from '@shop/domain';
+import type { ReportPeriod } from '@shop/contracts';
 
 /** The UTC day of an instant, as `YYYY-MM-DD`: the day a figure counts on. */
 export function dayOf(instant: string | Date): string {

@@ -1,4 +1,4 @@
-import type { CheckoutStarted } from '@shop/domain';
+import type { CheckoutStarted } from '@shop/contracts';
 import { type EnvelopeOf, ORDER_EVENTS } from '@shop/events';
 import { dayOf } from './days';
 

@@ -1,4 +1,4 @@
-import type { Report } from '@shop/domain';
+import type { Report } from '@shop/contracts';
 import type { MetricIncrement } from './metrics';
 import type { MetricRow } from './report';
 

@@ -1,4 +1,4 @@
-import type { Money, Report, ReportPeriod } from '@shop/domain';
+import type { Money, Report, ReportPeriod } from '@shop/contracts';
 
 /** One day's metric as the store holds it. */
 export interface MetricRow {

@@ -1,6 +1,7 @@
-import { httpHandler, httpOrScheduleHandler, httpRoute, scheduleHandler } from '@shop/common';
+import { httpHandler, httpOrScheduleHandler, scheduleHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import { ScheduledReportRequest } from '@shop/domain';
+import { ScheduledReportRequest } from '@shop/contracts';
 import { dynamoMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { dynamoReportStore } from '../adapters/dynamodb-report-store';
 import { dayOf, lastCompletePeriod, periodDays } from '../domain/days';

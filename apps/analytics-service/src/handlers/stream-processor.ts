@@ -1,5 +1,5 @@
 import { invokeHandler } from '@shop/common';
-import { CheckoutStarted } from '@shop/domain';
+import { CheckoutStarted } from '@shop/contracts';
 import { dynamoMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { checkoutStartedMetrics } from '../domain/metrics';
 

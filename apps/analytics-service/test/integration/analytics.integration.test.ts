@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import type { Report } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import type { Report } from '@shop/contracts';
 import { InvalidEventError } from '@shop/events';
 import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { accessTokenClaims, invokeHandler, lambdaContext, routeEvent } from '@shop/testing';

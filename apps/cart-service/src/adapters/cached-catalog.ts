@@ -1,4 +1,4 @@
-import type { CatalogProduct } from '@shop/domain';
+import type { CatalogProduct } from '@shop/contracts';
 import type { Catalog } from '../domain/catalog';
 import { lambdaCatalog } from './catalog-client';
 

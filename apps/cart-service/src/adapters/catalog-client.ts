@@ -1,6 +1,6 @@
 import { ConfigError } from '@shop/common';
 import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
-import { GetProductsResponse } from '@shop/domain';
+import { GetProductsResponse } from '@shop/contracts';
 import type { Catalog } from '../domain/catalog';
 import { CatalogUnavailableError } from '../domain/errors';
 

@@ -1,4 +1,4 @@
-import { type Cart, type CartItem, type CatalogProduct, type Currency, multiply, sum } from '@shop/domain';
+import { type Cart, type CartItem, type CatalogProduct, type Currency, multiply, sum } from '@shop/contracts';
 import type { CartLineRecord, CartRecord } from './cart-record';
 
 /** The catalogue's answer for a cart's products, by product id. */

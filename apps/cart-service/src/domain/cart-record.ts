@@ -5,7 +5,7 @@ import {
   CART_MAX_LINES,
   type CartLine,
   type ReadCartResponse,
-} from '@shop/domain';
+} from '@shop/contracts';
 import { CartFullError, CartItemNotFoundError, QuantityLimitError } from './errors';
 
 export interface CartLineRecord {

@@ -1,4 +1,4 @@
-import type { CatalogProduct } from '@shop/domain';
+import type { CatalogProduct } from '@shop/contracts';
 
 /** The product catalogue, as product-service answers it to other services. */
 export interface Catalog {

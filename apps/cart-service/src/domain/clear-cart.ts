@@ -1,4 +1,4 @@
-import type { ClearCartRequest, ClearCartResponse } from '@shop/domain';
+import type { ClearCartRequest, ClearCartResponse } from '@shop/contracts';
 import { withOrderCleared } from './cart-record';
 import type { CartRepository } from './cart-repository';
 import { CartBusyError } from './errors';

@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, HttpError, NotFoundError } from '@shop/common';
-import { CART_LINE_MAX_QUANTITY, CART_MAX_LINES } from '@shop/domain';
+import { CART_LINE_MAX_QUANTITY, CART_MAX_LINES } from '@shop/contracts';
 
 export class ProductNotFoundError extends NotFoundError {
   constructor(productId: string) {

@@ -1,4 +1,4 @@
-import type { AddToCartRequest, Cart, CatalogProduct } from '@shop/domain';
+import type { AddToCartRequest, Cart, CatalogProduct } from '@shop/contracts';
 import { cartCurrency, type CatalogView, priceCart } from './cart-pricing';
 import { type CartRecord, emptyCart, lineProductIds, revised, withItemAdded, withItemRemoved } from './cart-record';
 import type { CartRepository } from './cart-repository';

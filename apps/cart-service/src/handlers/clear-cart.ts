@@ -1,5 +1,5 @@
 import { invokeHandler } from '@shop/common';
-import { ClearCartRequest, type ClearCartResponse } from '@shop/domain';
+import { ClearCartRequest, type ClearCartResponse } from '@shop/contracts';
 import { dynamoCartRepository } from '../adapters/dynamodb-cart-repository';
 import { clearCart } from '../domain/clear-cart';
 

@@ -1,5 +1,5 @@
 import { invokeHandler } from '@shop/common';
-import { ReadCartRequest, type ReadCartResponse } from '@shop/domain';
+import { ReadCartRequest, type ReadCartResponse } from '@shop/contracts';
 import { dynamoCartRepository } from '../adapters/dynamodb-cart-repository';
 import { toReadCartResponse } from '../domain/cart-record';
 

@@ -1,4 +1,4 @@
-import type { CatalogProduct } from '@shop/domain';
+import type { CatalogProduct } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { cachedCatalog } from '../../src/adapters/cached-catalog';
 import type { Catalog } from '../../src/domain/catalog';

@@ -1,4 +1,4 @@
-import { Cart } from '@shop/domain';
+import { Cart } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { cartCurrency, priceCart } from '../../src/domain/cart-pricing';
 import { CART_ID, CUP, line, MUG, PLATE, product, storedCart } from '../fixtures';

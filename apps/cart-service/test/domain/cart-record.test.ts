@@ -1,4 +1,4 @@
-import { CART_MAX_LINES } from '@shop/domain';
+import { CART_MAX_LINES } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { emptyCart, toReadCartResponse, withItemAdded, withItemRemoved, withOrderCleared } from '../../src/domain/cart-record';
 import { CartFullError, CartItemNotFoundError, QuantityLimitError } from '../../src/domain/errors';

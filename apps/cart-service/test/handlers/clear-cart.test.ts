@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { CART_CLEARED_ORDERS_KEPT, ClearCartResponse } from '@shop/domain';
+import { CART_CLEARED_ORDERS_KEPT, ClearCartResponse } from '@shop/contracts';
 import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

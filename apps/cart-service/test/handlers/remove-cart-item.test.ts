@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { Cart } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { Cart } from '@shop/contracts';
 import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

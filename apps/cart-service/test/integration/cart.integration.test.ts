@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import type { Cart } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import type { Cart } from '@shop/contracts';
 import { invokeHandler, lambdaContext, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

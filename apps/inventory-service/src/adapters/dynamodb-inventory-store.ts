@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, conditionHeld, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
-import type { StockLine } from '@shop/domain';
+import type { StockLine } from '@shop/contracts';
 import type { InventoryStore } from '../domain/inventory-store';
 import type { ProductStock, Reservation, Shortage } from '../domain/reservation';
 

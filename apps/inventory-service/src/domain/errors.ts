@@ -1,5 +1,5 @@
 import { ConflictError, HttpError, NamedError, UnprocessableError } from '@shop/common';
-import { CHECKOUT_ERRORS } from '@shop/domain';
+import { CHECKOUT_ERRORS } from '@shop/contracts';
 import { describeShortages, type Shortage } from './reservation';
 
 /** Some line could not be reserved; nothing was. The state machine catches it by name and cancels the order. */

@@ -1,4 +1,4 @@
-import type { ReservationStatus, StockLine } from '@shop/domain';
+import type { ReservationStatus, StockLine } from '@shop/contracts';
 
 /** An order's hold on stock, as the reservations table stores it. */
 export interface Reservation {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StockAdjustment } from '@shop/domain';
+import type { StockAdjustment } from '@shop/contracts';
 
 /** How long an Idempotency-Key is remembered: a client retries an adjustment within minutes, not days. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@shop/common';
-import type { StockAdjustmentPage, StockAdjustmentResult } from '@shop/domain';
+import type { StockAdjustmentPage, StockAdjustmentResult } from '@shop/contracts';
 import { IdempotencyKeyReusedError, InsufficientStockError, StockBusyError } from './errors';
 import { type AdjustStockRequest, adjustmentRequestHash, newAdjustmentKey, newStockAdjustment, type StockAdjustmentRecord, toStockAdjustment } from './stock-adjustment';
 import type { StockAdjustmentStore } from './stock-adjustment-store';

@@ -1,4 +1,4 @@
-import type { ReservationStatus, StockLine } from '@shop/domain';
+import type { ReservationStatus, StockLine } from '@shop/contracts';
 
 /**
  * The stock ledger: what `stock` must add up to. `stock` is what is available to sell (not

@@ -3,7 +3,7 @@ import type {
   CheckAvailabilityResponse,
   ReservationResponse,
   ReserveStockRequest,
-} from '@shop/domain';
+} from '@shop/contracts';
 import { OutOfStockError, ReservationNotFoundError, ReservationReleasedError } from './errors';
 import type { InventoryStore } from './inventory-store';
 import { mergeLines, newReservation, type ProductStock } from './reservation';

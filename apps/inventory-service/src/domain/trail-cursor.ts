@@ -1,5 +1,5 @@
 import { cursorCodec } from '@shop/common';
-import { Id } from '@shop/domain';
+import { Id } from '@shop/contracts';
 import * as z from 'zod';
 
 /** Where a page of a product's audit trail stopped: DynamoDB's LastEvaluatedKey of the stock-adjustments table. */

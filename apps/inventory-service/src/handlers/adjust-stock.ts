@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
 import { dynamoStockAdjustmentStore } from '../adapters/dynamodb-stock-adjustment-store';
 import { adjustStock } from '../domain/stock-adjustments';

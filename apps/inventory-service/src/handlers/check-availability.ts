@@ -1,5 +1,5 @@
 import { invokeHandler } from '@shop/common';
-import { CheckAvailabilityRequest } from '@shop/domain';
+import { CheckAvailabilityRequest } from '@shop/contracts';
 import { dynamoInventoryStore } from '../adapters/dynamodb-inventory-store';
 import { checkAvailability } from '../domain/stock-reservations';
 

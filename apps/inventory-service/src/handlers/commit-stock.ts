@@ -1,5 +1,5 @@
 import { taskHandler } from '@shop/common';
-import { ReservationRequest } from '@shop/domain';
+import { ReservationRequest } from '@shop/contracts';
 import { dynamoInventoryStore } from '../adapters/dynamodb-inventory-store';
 import { commitStock } from '../domain/stock-reservations';
 

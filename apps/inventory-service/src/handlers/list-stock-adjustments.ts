@@ -1,6 +1,7 @@
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import type { StockAdjustmentPage } from '@shop/domain';
+import type { StockAdjustmentPage } from '@shop/contracts';
 import { dynamoStockAdjustmentStore } from '../adapters/dynamodb-stock-adjustment-store';
 import { stockAdjustmentTrail } from '../domain/stock-adjustments';
 import { trailCursor } from '../domain/trail-cursor';

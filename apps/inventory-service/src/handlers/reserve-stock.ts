@@ -1,5 +1,5 @@
 import { taskHandler } from '@shop/common';
-import { ReserveStockRequest } from '@shop/domain';
+import { ReserveStockRequest } from '@shop/contracts';
 import { dynamoInventoryStore } from '../adapters/dynamodb-inventory-store';
 import { reserveStock } from '../domain/stock-reservations';
 

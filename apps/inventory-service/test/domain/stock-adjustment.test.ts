@@ -1,4 +1,4 @@
-import { StockAdjustment, StockAdjustmentRequest } from '@shop/domain';
+import { StockAdjustment, StockAdjustmentRequest } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { adjustmentRequestHash, newAdjustmentKey, newStockAdjustment, toStockAdjustment } from '../../src/domain/stock-adjustment';
 import { trailCursor } from '../../src/domain/trail-cursor';

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { StockAdjustmentResult } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { StockAdjustmentResult } from '@shop/contracts';
 import { FakeDynamoDB, invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CheckAvailabilityResponse } from '@shop/domain';
+import { CheckAvailabilityResponse } from '@shop/contracts';
 import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ReservationResponse } from '@shop/domain';
+import { ReservationResponse } from '@shop/contracts';
 import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { defineService, httpRoute } from '@shop/common';
+import { defineService, httpRoute } from '@shop/platform';
 import { invokeHandler, lambdaContext, routeEvent } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LedgerReservation, stockLedgers } from '../../src/domain/stock-ledger';

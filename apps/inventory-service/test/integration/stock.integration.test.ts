@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { defineService } from '@shop/common';
-import type { ReservationResponse } from '@shop/domain';
+import { defineService } from '@shop/platform';
+import type { ReservationResponse } from '@shop/contracts';
 import { lambdaContext } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as checkAvailability } from '../../src/handlers/check-availability';

@@ -1,5 +1,6 @@
 import { dynamoClient, memo } from '@shop/aws';
-import { requireEnv, tableEnvVar } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { tableEnvVar } from '@shop/platform';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';

@@ -1,5 +1,6 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { PLATFORM_ENV, requireEnv } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { PLATFORM_ENV } from '@shop/platform';
 import { sesClient } from '@shop/aws';
 import type { Mailer } from '../domain/ports';
 

@@ -1,7 +1,7 @@
 import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
-import { Contact } from '@shop/domain';
+import { Contact } from '@shop/contracts';
 import type { Contacts } from '../domain/ports';
-import type { InvokesOf } from '@shop/common';
+import type { InvokesOf } from '@shop/platform';
 import type { NotificationService } from '../service';
 
 export const GET_CONTACT = 'user-service/get-contact' satisfies InvokesOf<NotificationService>;

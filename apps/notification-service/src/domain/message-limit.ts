@@ -1,4 +1,4 @@
-import type { MessageChannel } from '@shop/common';
+import type { MessageChannel } from '@shop/platform';
 import type { Delivery, MessageCounter, Notification } from './ports';
 
 /**

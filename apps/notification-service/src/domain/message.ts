@@ -1,4 +1,4 @@
-import { type Contact, nameProblem, type OrderPayment, plainName, type ProviderMoney } from '@shop/domain';
+import { type Contact, nameProblem, type OrderPayment, plainName, type ProviderMoney } from '@shop/contracts';
 import type { OrderEvent } from './order-event';
 
 /** What a customer gets about one order event: an e-mail, and for the news that matters most an SMS. */

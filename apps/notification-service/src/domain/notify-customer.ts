@@ -1,4 +1,5 @@
-import type { Logger, MessageChannel } from '@shop/common';
+import type { Logger } from '@shop/common';
+import type { MessageChannel } from '@shop/platform';
 import { renderMessage } from './message';
 import type { OrderEvent } from './order-event';
 import type { Contacts, Delivery, Notification } from './ports';

@@ -1,5 +1,5 @@
-import type { MessageChannel } from '@shop/common';
-import type { Contact } from '@shop/domain';
+import type { MessageChannel } from '@shop/platform';
+import type { Contact } from '@shop/contracts';
 
 /** Where to reach a customer, and which of those channels they verified (user-service). */
 export interface Contacts {

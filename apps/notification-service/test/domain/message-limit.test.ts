@@ -1,4 +1,4 @@
-import type { MessageChannel } from '@shop/common';
+import type { MessageChannel } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
 import { MESSAGES_PER_HOUR, withinHourlyLimit } from '../../src/domain/message-limit';
 import type { MessageCounter, Notification } from '../../src/domain/ports';

@@ -1,4 +1,4 @@
-import type { Contact } from '@shop/domain';
+import type { Contact } from '@shop/contracts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { notifyCustomer, type NotifyDeps } from '../../src/domain/notify-customer';
 import type { Delivery, Notification } from '../../src/domain/ports';

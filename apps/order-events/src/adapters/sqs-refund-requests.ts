@@ -1,7 +1,8 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlEnvVar, requireEnv, type SendsToOf } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { queueUrlEnvVar, type SendsToOf } from '@shop/platform';
 import { sqsClient } from '@shop/aws';
-import { RefundRequest } from '@shop/domain';
+import { RefundRequest } from '@shop/contracts';
 import type { OrderEventsService } from '../service';
 
 /** payment-service's refunds queue (manifest: sendsTo). */

@@ -1,4 +1,4 @@
-import { type OrderCharge, orderPayment, OrderStatus, type PaymentFacts, type RefundRequest } from '@shop/domain';
+import { type OrderCharge, orderPayment, OrderStatus, type PaymentFacts, type RefundRequest } from '@shop/contracts';
 import { createEvent, type EventEnvelope, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
 import type { MetricValue } from '@shop/common';
 import * as z from 'zod';

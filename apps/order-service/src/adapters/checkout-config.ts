@@ -1,4 +1,5 @@
-import { lazyConfig, PLATFORM_ENV } from '@shop/common';
+import { lazyConfig } from '@shop/common';
+import { PLATFORM_ENV } from '@shop/platform';
 import * as z from 'zod';
 
 const [PAYMENT_WINDOW_SECONDS] = PLATFORM_ENV.checkout;

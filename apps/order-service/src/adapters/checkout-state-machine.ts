@@ -1,5 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { requireEnv, stateMachineEnvVar, type StateMachinesOf } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { stateMachineEnvVar, type StateMachinesOf } from '@shop/platform';
 import { sfnClient } from '@shop/aws';
 import type { CheckoutStateMachine, TaskReport } from '../domain/checkout-state-machine';
 import type { OrderService } from '../service';

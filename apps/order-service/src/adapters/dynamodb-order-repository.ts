@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionHeld, queryPage, tableAccess, type TableAccessOptions, whenConditionHolds } from '@shop/aws';
 import type { ByUserKey } from '../domain/cursor';
-import type { OrderCharge } from '@shop/domain';
+import type { OrderCharge } from '@shop/contracts';
 import type { OrderRecord } from '../domain/order-record';
 import type { OrderRepository, StatusMove } from '../domain/order-repository';
 import { paymentGuard } from '../domain/transitions';

@@ -1,7 +1,7 @@
-import { CheckAvailabilityResponse, ClearCartResponse, GetProductsResponse, ReadCartResponse, ReservationResponse } from '@shop/domain';
+import { CheckAvailabilityResponse, ClearCartResponse, GetProductsResponse, ReadCartResponse, ReservationResponse } from '@shop/contracts';
 import type { PeerServices } from '../domain/peer-services';
 import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
-import type { InvokesAsyncOf, InvokesOf } from '@shop/common';
+import type { InvokesAsyncOf, InvokesOf } from '@shop/platform';
 import type { OrderService } from '../service';
 
 /* What the manifest's `invokes` grant (IAM allows no other): a typo or an ungranted function fails the type check. */

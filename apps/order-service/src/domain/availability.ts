@@ -1,4 +1,4 @@
-import type { CheckAvailabilityResponse } from '@shop/domain';
+import type { CheckAvailabilityResponse } from '@shop/contracts';
 
 /**
  * The products that make an availability answer negative: no longer listed, or fewer in stock

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import { type AwaitPaymentRequest, CHECKOUT_ERRORS, type PaymentTaskOutput } from '@shop/domain';
+import { type AwaitPaymentRequest, CHECKOUT_ERRORS, type PaymentTaskOutput } from '@shop/contracts';
 import type { CheckoutStateMachine } from './checkout-state-machine';
 import { IllegalTransitionError, OrderCancelledError, OrderMissingError } from './errors';
 import type { OrderRepository } from './order-repository';

@@ -1,5 +1,5 @@
 import { NamedError } from '@shop/common';
-import { type BeginPaymentRequest, type BeginPaymentResponse, PAYMENT_CLAIM_ERRORS } from '@shop/domain';
+import { type BeginPaymentRequest, type BeginPaymentResponse, PAYMENT_CLAIM_ERRORS } from '@shop/contracts';
 import { PAYMENT_ATTEMPT_SECONDS } from './order-record';
 import type { OrderRepository } from './order-repository';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import { CHECKOUT_ERRORS, type Order } from '@shop/domain';
+import { CHECKOUT_ERRORS, type Order } from '@shop/contracts';
 import type { CheckoutStateMachine } from './checkout-state-machine';
 import { OrderMissingError, OrderNotCancellableError, OrderNotFoundError } from './errors';
 import { toOrder, transitionSubject } from './order-record';

@@ -1,4 +1,4 @@
-import type { CheckoutInput } from '@shop/domain';
+import type { CheckoutInput } from '@shop/contracts';
 
 /** `reported`: the state machine got the answer; `gone`: nothing waits for it any more (the window expired, or it was answered). */
 export type TaskReport = 'reported' | 'gone';

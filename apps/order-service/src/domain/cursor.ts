@@ -1,5 +1,5 @@
 import { cursorCodec } from '@shop/common';
-import { Id, IsoTimestamp } from '@shop/domain';
+import { Id, IsoTimestamp } from '@shop/contracts';
 import * as z from 'zod';
 
 /**

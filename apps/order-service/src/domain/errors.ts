@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, NamedError, NotFoundError, UnprocessableError } from '@shop/common';
-import { CHECKOUT_ERRORS } from '@shop/domain';
+import { CHECKOUT_ERRORS } from '@shop/contracts';
 
 /*
  * Errors of the state machine's tasks. Lambda reports an error's `name` as its `errorType`,

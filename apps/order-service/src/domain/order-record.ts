@@ -1,4 +1,4 @@
-import { Order, orderPayment, type Money, type OrderCharge, type OrderLine } from '@shop/domain';
+import { Order, orderPayment, type Money, type OrderCharge, type OrderLine } from '@shop/contracts';
 
 /** The outcome of the payment as the provider reported it, recorded once per order. */
 export type PaymentOutcome = 'SUCCEEDED' | 'FAILED';

@@ -1,6 +1,6 @@
-import type { OrderStatus } from '@shop/domain';
+import type { OrderStatus } from '@shop/contracts';
 import type { ByUserKey } from './cursor';
-import type { Money, ProviderMoney } from '@shop/domain';
+import type { Money, ProviderMoney } from '@shop/contracts';
 import type { OrderRecord, PaymentAttempt, PaymentOutcome } from './order-record';
 
 export interface RecordedPayment {

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import { CHECKOUT_ERRORS, type ChargeResultMessage, type PaymentResultMessage, type PaymentTaskOutput, type RefundResultMessage } from '@shop/domain';
+import { CHECKOUT_ERRORS, type ChargeResultMessage, type PaymentResultMessage, type PaymentTaskOutput, type RefundResultMessage } from '@shop/contracts';
 import type { CheckoutStateMachine } from './checkout-state-machine';
 import type { OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';

@@ -7,7 +7,7 @@ import type {
   ReadCartResponse,
   ReservationResponse,
   StockLine,
-} from '@shop/domain';
+} from '@shop/contracts';
 
 /**
  * The functions of other services that order-service calls (docs/checkout-contract.md). Each

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import type { CreateOrderRequest, CreateOrderResponse } from '@shop/domain';
+import type { CreateOrderRequest, CreateOrderResponse } from '@shop/contracts';
 import type { CheckoutStateMachine } from './checkout-state-machine';
 import { CartEmptyError, CartNotFoundError } from './errors';
 import { type IdempotencyStore, newIdempotencyRecord, orderIdFor } from './idempotency';

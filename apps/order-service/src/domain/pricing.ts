@@ -1,4 +1,4 @@
-import { MAX_AMOUNT_CENTS, multiply, sum, type CartLine, type CatalogProduct, type Money, type OrderLine } from '@shop/domain';
+import { MAX_AMOUNT_CENTS, multiply, sum, type CartLine, type CatalogProduct, type Money, type OrderLine } from '@shop/contracts';
 import { MixedCurrenciesError, OrderTooLargeError, ProductUnavailableError } from './errors';
 
 export interface PricedOrder {

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@shop/domain';
+import type { OrderStatus } from '@shop/contracts';
 import { OrderMissingError } from './errors';
 import type { OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@shop/domain';
+import type { OrderStatus } from '@shop/contracts';
 
 /**
  * The order status machine. Every write of a status is conditional on the status it moves

@@ -1,5 +1,5 @@
 import { taskHandler } from '@shop/common';
-import { AwaitPaymentRequest } from '@shop/domain';
+import { AwaitPaymentRequest } from '@shop/contracts';
 import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { awaitPayment } from '../domain/await-payment';

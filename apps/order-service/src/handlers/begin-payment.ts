@@ -1,5 +1,5 @@
 import { invokeHandler } from '@shop/common';
-import { BeginPaymentRequest } from '@shop/domain';
+import { BeginPaymentRequest } from '@shop/contracts';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { beginPayment } from '../domain/begin-payment';
 

@@ -1,4 +1,5 @@
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
 import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
 import { checkoutConfig } from '../adapters/checkout-config';
 import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';

@@ -1,5 +1,5 @@
 import { taskHandler } from '@shop/common';
-import { FinalizeOrderRequest } from '@shop/domain';
+import { FinalizeOrderRequest } from '@shop/contracts';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { IllegalTransitionError } from '../domain/errors';
 import { paymentSucceeded, transitionSubject } from '../domain/order-record';

@@ -1,4 +1,5 @@
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { assertOwnerOrAdmin, authorizeRoute } from '@shop/auth';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { OrderNotFoundError } from '../domain/errors';

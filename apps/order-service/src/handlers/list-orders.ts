@@ -1,6 +1,7 @@
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import type { OrderPage } from '@shop/domain';
+import type { OrderPage } from '@shop/contracts';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { ordersCursor } from '../domain/cursor';
 import { toOrder } from '../domain/order-record';

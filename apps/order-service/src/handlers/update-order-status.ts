@@ -1,5 +1,5 @@
 import { sqsHandler } from '@shop/common';
-import { PaymentResultMessage } from '@shop/domain';
+import { PaymentResultMessage } from '@shop/contracts';
 import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { applyPaymentResult } from '../domain/payment-result';

@@ -1,5 +1,5 @@
-import { taskHandler, NamedError } from '@shop/common';
-import { CHECKOUT_ERRORS, ValidateOrderRequest, type ValidateOrderResponse } from '@shop/domain';
+import { NamedError, taskHandler } from '@shop/common';
+import { CHECKOUT_ERRORS, ValidateOrderRequest, type ValidateOrderResponse } from '@shop/contracts';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { lambdaPeerServices } from '../adapters/peer-services';
 import { unavailableProducts } from '../domain/availability';

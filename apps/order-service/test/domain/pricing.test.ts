@@ -1,4 +1,4 @@
-import { MAX_AMOUNT_CENTS } from '@shop/domain';
+import { MAX_AMOUNT_CENTS } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { MixedCurrenciesError, OrderTooLargeError, ProductUnavailableError } from '../../src/domain/errors';
 import { priceCart } from '../../src/domain/pricing';

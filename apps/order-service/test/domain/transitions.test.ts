@@ -1,4 +1,4 @@
-import { OrderStatus } from '@shop/domain';
+import { OrderStatus } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { isCancellableByCustomer, isFinal, planFinalization, planTransition, TRANSITIONS } from '../../src/domain/transitions';
 

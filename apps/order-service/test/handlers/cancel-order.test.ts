@@ -1,8 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendTaskFailureCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { Order, type OrderStatus } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { Order, type OrderStatus } from '@shop/contracts';
 import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

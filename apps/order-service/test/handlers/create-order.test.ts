@@ -1,8 +1,8 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { CheckoutInput, CheckoutStarted, ClearCartRequest, CreateOrderResponse, type ReadCartResponse } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { CheckoutInput, CheckoutStarted, ClearCartRequest, CreateOrderResponse, type ReadCartResponse } from '@shop/contracts';
 import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

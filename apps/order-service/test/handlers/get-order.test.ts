@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { Order } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { Order } from '@shop/contracts';
 import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionHeld, tableAccess, type TableAccessOptions } from '@shop/aws';
-import type { Money, PaymentStatus } from '@shop/domain';
+import type { Money, PaymentStatus } from '@shop/contracts';
 import type { PaymentRecord } from '../domain/payment-record';
 
 export interface ChargeAttempt {

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionHeld, tableAccess, type TableAccessOptions, whenConditionHolds } from '@shop/aws';
-import type { RefundRequest } from '@shop/domain';
+import type { RefundRequest } from '@shop/contracts';
 import type { RefundRecord } from '../domain/refund-record';
 
 export interface RefundRepository {

@@ -1,6 +1,6 @@
 import { type FunctionInvoker, lambdaFunctionInvoker } from '@shop/aws';
-import { type BeginPaymentRequest, BeginPaymentResponse } from '@shop/domain';
-import type { InvokesOf } from '@shop/common';
+import { type BeginPaymentRequest, BeginPaymentResponse } from '@shop/contracts';
+import type { InvokesOf } from '@shop/platform';
 import type { PaymentService } from '../service';
 
 /** order-service's begin-payment (manifest: invokes), which claims an order for one charge. */

@@ -1,7 +1,8 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueUrlEnvVar, requireEnv, type SendsToOf } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { queueUrlEnvVar, type SendsToOf } from '@shop/platform';
 import { sqsClient } from '@shop/aws';
-import { PaymentResultMessage, RefundRequest } from '@shop/domain';
+import { PaymentResultMessage, RefundRequest } from '@shop/contracts';
 import type { PaymentService } from '../service';
 
 /** The queue order-service/update-order-status consumes (manifest: queues, sendsTo). */

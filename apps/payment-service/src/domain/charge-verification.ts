@@ -1,4 +1,4 @@
-import type { ChargeEvent, Money } from '@shop/domain';
+import type { ChargeEvent, Money } from '@shop/contracts';
 import type { PaymentRecord } from './payment-record';
 
 export type ChargeVerification =

@@ -1,4 +1,4 @@
-import type { ChargeEvent, ChargeResultMessage, Money, PaymentStatus } from '@shop/domain';
+import type { ChargeEvent, ChargeResultMessage, Money, PaymentStatus } from '@shop/contracts';
 
 /**
  * A payment as the `payments` table holds it: one item per order. `amount` is what the order costs,

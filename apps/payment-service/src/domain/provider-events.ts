@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import type { ChargeEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/domain';
+import type { ChargeEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/contracts';
 import { verifyChargeEvent } from './charge-verification';
 import { chargeResultMessage, type PaymentRecord, statusOfEvent } from './payment-record';
 import { afterFailedRefund, type RefundRecord } from './refund-record';

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import type { RefundRequest } from '@shop/domain';
+import type { RefundRequest } from '@shop/contracts';
 import type { PaymentProvider, RefundAnswer } from './payment-provider';
 import { PaymentProviderRejectedError } from './payment-provider';
 import { type ProviderEventDeps, settleFailedAttempt } from './provider-events';

@@ -1,4 +1,4 @@
-import type { ProviderMoney, RefundRequest } from '@shop/domain';
+import type { ProviderMoney, RefundRequest } from '@shop/contracts';
 
 /**
  * A charge to give back, as the `refunds` table holds it: one item per charge, so that a charge is

@@ -2,14 +2,14 @@ import {
   BadRequestError,
   type HttpEvent,
   httpHandler,
-  httpRoute,
   MAX_BODY_BYTES,
   parseRequestPart,
   PayloadTooLargeError,
   UnauthorizedError,
 } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import { isChargeEvent, ProviderEvent, type RefundEvent } from '@shop/domain';
+import { isChargeEvent, ProviderEvent, type RefundEvent } from '@shop/contracts';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
 import { dynamoRefundRepository } from '../adapters/dynamodb-refund-repository';
 import { dynamoWebhookEventStore } from '../adapters/dynamodb-webhook-event-store';

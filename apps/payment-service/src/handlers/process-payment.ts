@@ -1,7 +1,8 @@
 import { InvokedFunctionError } from '@shop/aws';
-import { HttpError, httpHandler, httpRoute, type Logger } from '@shop/common';
+import { HttpError, httpHandler, type Logger } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import { PAYMENT_CLAIM_ERRORS, type ProcessPaymentResponse } from '@shop/domain';
+import { PAYMENT_CLAIM_ERRORS, type ProcessPaymentResponse } from '@shop/contracts';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
 import { lambdaOrderClaims } from '../adapters/order-claims';
 import { paymentProviderClient } from '../adapters/payment-provider-client';

@@ -1,5 +1,5 @@
 import { sqsHandler } from '@shop/common';
-import { RefundRequest } from '@shop/domain';
+import { RefundRequest } from '@shop/contracts';
 import { dynamoRefundRepository } from '../adapters/dynamodb-refund-repository';
 import { busIncidents } from '../adapters/incidents';
 import { paymentProviderClient } from '../adapters/payment-provider-client';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 // Deep imports: only the simulator, not the whole local cloud.
 import { freePort, type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-import type { ChargeEvent } from '@shop/domain';
+import type { ChargeEvent } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { verifyChargeEvent } from '../../src/domain/charge-verification';
 import type { PaymentRecord } from '../../src/domain/payment-record';

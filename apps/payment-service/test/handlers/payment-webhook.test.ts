@@ -2,8 +2,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from 
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { PaymentResultMessage, RefundRequest } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { PaymentResultMessage, RefundRequest } from '@shop/contracts';
 import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,7 +1,7 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { ProcessPaymentResponse, TEST_PAYMENT_METHODS } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { ProcessPaymentResponse, TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { FakeDynamoDB, invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PaymentResultMessage, RefundRequest } from '@shop/domain';
+import { PaymentResultMessage, RefundRequest } from '@shop/contracts';
 import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';

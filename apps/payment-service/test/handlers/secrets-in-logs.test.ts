@@ -2,8 +2,8 @@ import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { freePort, type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud';
 import { FakeDynamoDB, type HandlerAnswer, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';

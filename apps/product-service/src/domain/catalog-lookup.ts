@@ -1,4 +1,4 @@
-import type { CatalogProduct, GetProductsResponse } from '@shop/domain';
+import type { CatalogProduct, GetProductsResponse } from '@shop/contracts';
 import { isListed, type ProductRecord } from './product-record';
 
 /** The ids asked for, each once, in the order first asked (BatchGetItem refuses a key twice). */

@@ -1,4 +1,4 @@
-import type { CreateProductRequest, Product, UpdateProductRequest } from '@shop/domain';
+import type { CreateProductRequest, Product, UpdateProductRequest } from '@shop/contracts';
 
 /** The `listing` value of every product still in the catalogue; deleted ones lose the attribute. */
 export const LISTED = 'LISTED';

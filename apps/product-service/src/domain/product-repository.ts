@@ -1,4 +1,4 @@
-import type { Product, UpdateProductRequest } from '@shop/domain';
+import type { Product, UpdateProductRequest } from '@shop/contracts';
 import type { ListingKey } from './cursor';
 import type { ProductRecord } from './product-record';
 import type { VersionPrecondition } from './product-version';

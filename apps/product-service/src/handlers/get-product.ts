@@ -1,4 +1,5 @@
-import { httpHandler, httpRoute, NotFoundError } from '@shop/common';
+import { httpHandler, NotFoundError } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
 import { dynamoProductRepository } from '../adapters/dynamodb-product-repository';
 import { etagOf } from '../domain/product-version';

@@ -1,5 +1,5 @@
 import { invokeHandler } from '@shop/common';
-import { GetProductsRequest, type GetProductsResponse } from '@shop/domain';
+import { GetProductsRequest, type GetProductsResponse } from '@shop/contracts';
 import { dynamoProductRepository } from '../adapters/dynamodb-product-repository';
 import { catalogAnswer, distinctIds } from '../domain/catalog-lookup';
 

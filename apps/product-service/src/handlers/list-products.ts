@@ -1,6 +1,7 @@
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import type { ProductPage } from '@shop/domain';
+import type { ProductPage } from '@shop/contracts';
 import { dynamoProductRepository } from '../adapters/dynamodb-product-repository';
 import { listingCursor } from '../domain/cursor';
 import { service } from '../service';

@@ -1,4 +1,5 @@
-import { httpHandler, httpRoute, NotFoundError, PreconditionFailedError } from '@shop/common';
+import { httpHandler, NotFoundError, PreconditionFailedError } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
 import { dynamoProductRepository } from '../adapters/dynamodb-product-repository';
 import { etagOf, preconditionOf } from '../domain/product-version';

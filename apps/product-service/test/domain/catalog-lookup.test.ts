@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GetProductsResponse } from '@shop/domain';
+import { GetProductsResponse } from '@shop/contracts';
 import { catalogAnswer, distinctIds, toCatalogProduct } from '../../src/domain/catalog-lookup';
 import { storedProduct } from '../fixtures';
 

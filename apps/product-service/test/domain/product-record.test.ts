@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Product } from '@shop/domain';
+import { Product } from '@shop/contracts';
 import { changedAttributes, newProduct, toProduct, toRecord } from '../../src/domain/product-record';
 
 const now = new Date('2025-03-04T05:06:07.000Z');

@@ -1,4 +1,4 @@
-import { UpdateProductHeaders } from '@shop/domain';
+import { UpdateProductHeaders } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { etagOf, preconditionOf, versionOf } from '../../src/domain/product-version';
 

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { Product } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { Product } from '@shop/contracts';
 import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

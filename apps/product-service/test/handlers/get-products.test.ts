@@ -1,5 +1,5 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetProductsResponse } from '@shop/domain';
+import { GetProductsResponse } from '@shop/contracts';
 import { FakeDynamoDB, lambdaContext } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

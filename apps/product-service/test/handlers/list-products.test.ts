@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { ProductPage } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { ProductPage } from '@shop/contracts';
 import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

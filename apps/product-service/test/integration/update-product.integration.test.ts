@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { invokeHandler, routeEvent } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as createProduct } from '../../src/handlers/create-product';

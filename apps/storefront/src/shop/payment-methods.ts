@@ -1,5 +1,5 @@
 /**
- * The payment provider simulator's test payment methods (libs/domain TEST_PAYMENT_METHODS): the
+ * The payment provider simulator's test payment methods (libs/contracts TEST_PAYMENT_METHODS): the
  * token decides the outcome, as a real provider's test cards do. A real shop gets a token from
  * the provider's own card form instead.
  */

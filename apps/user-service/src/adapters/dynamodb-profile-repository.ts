@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '@shop/common';
 import { conditionHeld, tableAccess, type TableAccessOptions } from '@shop/aws';
-import type { User } from '@shop/domain';
+import type { User } from '@shop/contracts';
 import { toUser } from '../domain/profile';
 import type { ProfileRepository } from '../domain/profile-repository';
 

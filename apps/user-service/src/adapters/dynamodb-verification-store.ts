@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
-import type { ContactChannel } from '@shop/domain';
+import type { ContactChannel } from '@shop/contracts';
 import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../domain/verification-store';
 
 /** The profile attributes a channel's address and its flag live in. */

@@ -1,6 +1,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { PLATFORM_ENV, requireEnv } from '@shop/common';
+import { requireEnv } from '@shop/common';
+import { PLATFORM_ENV } from '@shop/platform';
 import { sesClient, snsClient } from '@shop/aws';
 import type { CodeSender } from '../domain/code-sender';
 

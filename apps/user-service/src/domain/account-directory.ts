@@ -1,4 +1,4 @@
-import type { Role } from '@shop/domain';
+import type { Role } from '@shop/contracts';
 
 export interface NewAccount {
   email: string;

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@shop/common';
-import type { ContactChannel, User, VerificationSent } from '@shop/domain';
+import type { ContactChannel, User, VerificationSent } from '@shop/contracts';
 import type { CodeSender } from './code-sender';
 import { AlreadyVerifiedError, CodeBurntError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from './errors';
 import type { ProfileRepository } from './profile-repository';

@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, HttpError, UnauthorizedError } from '@shop/common';
-import type { ContactChannel } from '@shop/domain';
+import type { ContactChannel } from '@shop/contracts';
 
 /** The password breaks the pool's policy. Says which rules, never the password. */
 export class InvalidPasswordError extends BadRequestError {

@@ -1,4 +1,4 @@
-import type { User } from '@shop/domain';
+import type { User } from '@shop/contracts';
 
 /** Where user profiles live, keyed by the directory's user id. */
 export interface ProfileRepository {

@@ -1,4 +1,4 @@
-import type { Contact, User } from '@shop/domain';
+import type { Contact, User } from '@shop/contracts';
 
 /**
  * Every self-registered account is a customer; other roles are granted by an administrator.

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import { passwordPolicyViolations, type RegisterRequest, type RegisterResponse } from '@shop/domain';
+import { passwordPolicyViolations, type RegisterRequest, type RegisterResponse } from '@shop/contracts';
 import type { AccountDirectory } from './account-directory';
 import { InvalidPasswordError } from './errors';
 import { newCustomerProfile } from './profile';

@@ -1,4 +1,4 @@
-import type { LoginResponse } from '@shop/domain';
+import type { LoginResponse } from '@shop/contracts';
 import type { SessionTokens } from './account-directory';
 
 /** The login answer: the access token is the bearer token; `expiresAt` saves clients the arithmetic. */

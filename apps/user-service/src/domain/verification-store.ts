@@ -1,4 +1,4 @@
-import type { ContactChannel } from '@shop/domain';
+import type { ContactChannel } from '@shop/contracts';
 import type { HashedCode } from './verification-code';
 
 /** One account's verification of one channel: the code in play and the codes sent in the last hour. */

@@ -1,5 +1,5 @@
 import { invokeHandler, NamedError } from '@shop/common';
-import { GetContactRequest, USER_NOT_FOUND } from '@shop/domain';
+import { GetContactRequest, USER_NOT_FOUND } from '@shop/contracts';
 import { dynamoProfileRepository } from '../adapters/dynamodb-profile-repository';
 import { toContact } from '../domain/profile';
 

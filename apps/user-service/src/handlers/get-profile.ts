@@ -1,4 +1,5 @@
-import { httpHandler, httpRoute, NotFoundError } from '@shop/common';
+import { httpHandler, NotFoundError } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
 import { dynamoProfileRepository } from '../adapters/dynamodb-profile-repository';
 import { service } from '../service';

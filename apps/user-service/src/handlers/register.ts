@@ -1,4 +1,5 @@
-import { httpHandler, httpRoute } from '@shop/common';
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
 import { cognitoAccountDirectory } from '../adapters/cognito-account-directory';
 import { dynamoProfileRepository } from '../adapters/dynamodb-profile-repository';

@@ -1,4 +1,4 @@
-import type { User } from '@shop/domain';
+import type { User } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   CODE_LIFETIME_MS,

@@ -1,4 +1,4 @@
-import { Contact, User } from '@shop/domain';
+import { Contact, User } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { newCustomerProfile, toContact, toUser } from '../../src/domain/profile';
 

@@ -1,4 +1,4 @@
-import type { User } from '@shop/domain';
+import type { User } from '@shop/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import type { AccountDirectory } from '../../src/domain/account-directory';
 import { InvalidPasswordError } from '../../src/domain/errors';

@@ -1,4 +1,4 @@
-import { LoginResponse } from '@shop/domain';
+import { LoginResponse } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { toLoginResponse } from '../../src/domain/session';
 

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { httpRoute } from '@shop/common';
-import { User } from '@shop/domain';
+import { httpRoute } from '@shop/platform';
+import { User } from '@shop/contracts';
 import { accessTokenClaims, FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -6,7 +6,7 @@ import {
   UserNotConfirmedException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { httpRoute } from '@shop/common';
+import { httpRoute } from '@shop/platform';
 import { invokeHandler, routeEvent } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

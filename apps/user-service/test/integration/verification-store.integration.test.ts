@@ -1,5 +1,5 @@
 import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
-import type { User } from '@shop/domain';
+import type { User } from '@shop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoProfileRepository } from '../../src/adapters/dynamodb-profile-repository';
 import { dynamoVerificationStore } from '../../src/adapters/dynamodb-verification-store';

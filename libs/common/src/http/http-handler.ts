@@ -7,7 +7,7 @@ import type * as z from 'zod';
 import { BadRequestError, errorBody, HttpError, PayloadTooLargeError } from '../errors';
 import { isSafeCorrelationId } from '../correlation-id';
 import type { Logger } from '../logger';
-import { routeErrorStatuses, type RouteAuth } from '../manifest';
+import { type RouteAuth, routeErrorStatuses } from '@shop/platform';
 import { markHandler, reportError, startInvocation } from '../triggers/invocation';
 import { parseRequestPart } from './validation';
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { isSafeCorrelationId } from '../correlation-id';
 import { logger as rootLogger, type Logger } from '../logger';
-import type { Trigger } from '../manifest';
+import type { Trigger } from '@shop/platform';
 import { recordError, recordInvocation } from '../metrics';
 
 /** The kinds of trigger a manifest declares (`http`, `queue`, `table-stream`, ...): one wrapper each. */
@@ -9,7 +9,7 @@ export type TriggerType = Trigger['type'];
 
 /**
  * The mark every wrapper puts on the function it returns: the trigger kinds it answers. A test
- * (libs/manifests/test/handler-wrappers.test.ts) loads every handler the manifests name and fails
+ * (libs/common/test/handler-wrappers.test.ts) loads every handler the manifests name and fails
  * when one is not built by a wrapper for its triggers. `Symbol.for`, so that the mark reads the
  * same whichever copy of this module made it (the layer's, or a test's).
  */

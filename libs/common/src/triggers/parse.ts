@@ -3,7 +3,7 @@ import type { ErrorDetail } from '../errors';
 import { issuesToDetails } from '../http/validation';
 
 /**
- * What a trigger's input is checked against: a zod schema from libs/domain or libs/events, or a
+ * What a trigger's input is checked against: a zod schema from libs/contracts or libs/events, or a
  * function that checks and throws (e.g. `(raw) => parseAnyEvent(NOTIFIED_EVENTS, raw)`, which
  * picks the event's schema by its type).
  */

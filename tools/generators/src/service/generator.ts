@@ -45,7 +45,7 @@ export class ServiceGeneratorError extends Error {
 /**
  * `nx g @shop/generators:service <name>`: a service that lints, typechecks, tests, builds, runs in
  * the local cloud and deploys with no other edit, because every reader of the manifests finds
- * services under apps/ at run time (libs/manifests). Writes the project's files, its project
+ * services under apps/ at run time (libs/platform). Writes the project's files, its project
  * reference in the root tsconfig.json and its row in the README's table of projects; the
  * returned task runs `npm install` (a new workspace package must enter package-lock.json, or
  * `npm ci` fails) and `npm run docs` (the new route in docs/openapi.json, the API client and the

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import type { EventPattern } from '@shop/common';
+import type { EventPattern } from '@shop/platform';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '../lambda-runtime';
 import { matchesPattern, patternProblems } from './event-pattern';

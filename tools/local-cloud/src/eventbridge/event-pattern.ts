@@ -1,4 +1,4 @@
-import type { EventPattern, PatternMatcher } from '@shop/common';
+import type { EventPattern, PatternMatcher } from '@shop/platform';
 
 /**
  * EventBridge event patterns, matched and validated as AWS does

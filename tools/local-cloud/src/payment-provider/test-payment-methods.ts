@@ -1,4 +1,4 @@
-import { TEST_PAYMENT_METHODS } from '@shop/domain';
+import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 
 /** What the simulator does with a charge; decided by its test payment method, as real providers' test cards do. */
 export type TestBehaviour = keyof typeof TEST_PAYMENT_METHODS;

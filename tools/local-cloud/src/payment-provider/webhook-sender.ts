@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
-/** A webhook event as the provider sends it (the `ProviderEvent` of libs/domain/src/payment.ts): a charge's outcome or a refund's. */
+/** A webhook event as the provider sends it (the `ProviderEvent` of libs/contracts/src/payment.ts): a charge's outcome or a refund's. */
 export type ProviderEvent =
   | {
       id: string;

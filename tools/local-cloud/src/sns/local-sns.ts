@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventPattern } from '@shop/common';
+import type { EventPattern } from '@shop/platform';
 import type { SNSEvent, SNSMessageAttributes } from 'aws-lambda';
 import { matchesPattern, patternProblems } from '../eventbridge/event-pattern';
 import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '../lambda-runtime';

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { physicalName, type QueueDef, type ServiceManifest } from '@shop/common';
+import { physicalName, type QueueDef, type ServiceManifest } from '@shop/platform';
 
 /**
  * Creates the queues the manifests declare, each with its dead-letter queue `<name>-dlq`,

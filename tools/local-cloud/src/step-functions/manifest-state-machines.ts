@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { physicalName } from '@shop/common';
-import type { LoadedService } from '@shop/manifests';
+import { physicalName } from '@shop/platform';
+import type { LoadedService } from '@shop/platform';
 import { DefinitionError, prepareDefinition, type PreparedDefinition } from './prepare-definition';
 
 /**

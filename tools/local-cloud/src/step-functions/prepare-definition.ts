@@ -1,5 +1,5 @@
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { placeholderRef } from '@shop/common';
+import { placeholderRef } from '@shop/platform';
 import { functionArn } from '../lambda-runtime';
 
 /**

@@ -4,7 +4,9 @@ import type * as z from 'zod';
  * The service manifest: one typed definition of what a service has and may touch.
  * Three readers use it: `infra/` (Terraform + least-privilege IAM), `tools/local-cloud`
  * (wiring routes and triggers on the laptop) and the docs generators (diagram, OpenAPI).
- * It holds data only; nothing here runs in a Lambda.
+ * It is data and pure functions: a handler loads its own service's manifest to find its route
+ * (`httpRoute`), and the HTTP wrapper reads what a route may answer (`routeErrorStatuses`), so this
+ * file runs in Lambdas too and must stay free of I/O. The build-time readers live beside it.
  */
 
 export type Role = 'CUSTOMER' | 'ADMIN' | 'MANAGER';
@@ -470,68 +472,6 @@ export type InvokesAsyncOf<M extends ServiceManifestInput> = Declared<M, 'invoke
 export type SendsToOf<M extends ServiceManifestInput> = Declared<M, 'sendsTo'>;
 /** The state machines a service's manifest lets its functions start or report to, as `service/stateMachine`. */
 export type StateMachinesOf<M extends ServiceManifestInput> = Declared<M, 'stateMachines'>;
-
-/** `idempotencyKeys` / `order-lines` / `payment-service/payment-events` → `IDEMPOTENCY_KEYS` / `ORDER_LINES` / `PAYMENT_SERVICE_PAYMENT_EVENTS`. */
-function envName(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-/]/g, '_').toUpperCase();
-}
-
-/**
- * Environment variable through which a function learns a table's physical name (for a
- * foreign table, the same name as its owner uses).
- * `products` → `PRODUCTS_TABLE`. Infra and the local cloud both set it this way.
- */
-export function tableEnvVar(logicalName: string): string {
-  return `${envName(logicalName)}_TABLE`;
-}
-
-/** Physical resource name for a stage: `shop-dev-product-service-products`. */
-export function physicalName(stage: string, service: string, resource: string): string {
-  return `shop-${stage}-${service}-${resource}`;
-}
-
-/** Environment variables for platform resources. */
-export const PLATFORM_ENV = {
-  userPool: ['USER_POOL_ID', 'USER_POOL_CLIENT_ID'],
-  paymentProvider: ['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_API_KEY_PARAMETER', 'PAYMENT_WEBHOOK_SECRET_PARAMETER'],
-  checkout: ['PAYMENT_WINDOW_SECONDS'],
-  email: ['EMAIL_FROM'],
-} as const satisfies Record<PlatformResource, readonly string[]>;
-
-/** The environment variable holding the shop's event bus name, set for every function that `publishes`. */
-export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
-
-/** The shop's one event bus (a platform resource): `shop-dev-events`. */
-export function eventBusName(stage: string): string {
-  return `shop-${stage}-events`;
-}
-
-/** `inventory-service/check-availability` → `INVENTORY_SERVICE_CHECK_AVAILABILITY_FUNCTION` (the physical function name). */
-export function functionEnvVar(ref: string): string {
-  return `${envName(ref)}_FUNCTION`;
-}
-
-/** `payment-service/payment-events` → `PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL`. */
-export function queueUrlEnvVar(ref: string): string {
-  return `${envName(ref)}_QUEUE_URL`;
-}
-
-/** `checkout-orchestrator/checkout` → `CHECKOUT_ORCHESTRATOR_CHECKOUT_STATE_MACHINE_ARN`. */
-export function stateMachineEnvVar(ref: string): string {
-  return `${envName(ref)}_STATE_MACHINE_ARN`;
-}
-
-/** Splits a `service/name` reference. */
-export function parseRef(ref: string): { service: string; name: string } {
-  const [service, name, ...rest] = ref.split('/');
-  if (!service || !name || rest.length) throw new Error(`"${ref}" is not a service/name reference`);
-  return { service, name };
-}
-
-/** Handler file of a function, relative to its service root: the function `create-product` lives in `src/handlers/create-product.ts`. */
-export function handlerPath(functionName: string): string {
-  return `src/handlers/${functionName}.ts`;
-}
 
 /** The HTTP route that triggers a function; a function behind the API has exactly one. */
 export function httpRoute<M extends ServiceManifest, F extends keyof M['functions'] & string>(

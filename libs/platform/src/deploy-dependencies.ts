@@ -1,4 +1,5 @@
-import { parseRef, type ServiceManifest } from '@shop/common';
+import { parseRef } from './conventions';
+import type { ServiceManifest } from './manifest';
 
 /**
  * The other services whose stacks must be deployed before this service's: the owners of what

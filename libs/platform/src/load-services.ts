@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ServiceManifest } from '@shop/common';
+import type { ServiceManifest } from './manifest';
 
 /**
  * The workspace's services: every project under `apps/` tagged `type:service`, with the manifest

@@ -1,6 +1,5 @@
-import { defineService, type ServiceManifest } from '@shop/common';
 import { describe, expect, it } from 'vitest';
-import { deployDependencies, deployOrder, loadManifests } from '../src';
+import { defineService, deployDependencies, deployOrder, loadManifests, type ServiceManifest } from '../src';
 
 const service = (name: string, triggers: ServiceManifest['functions'][string]['triggers'] = [], extra: Partial<ServiceManifest> = {}) =>
   defineService({

@@ -1,15 +1,5 @@
-import {
-  EVENT_BUS_ENV,
-  type FunctionDef,
-  functionEnvVar,
-  PLATFORM_ENV,
-  parseRef,
-  type PlatformResource,
-  queueUrlEnvVar,
-  type ServiceManifest,
-  stateMachineEnvVar,
-  tableEnvVar,
-} from './manifest';
+import { EVENT_BUS_ENV, functionEnvVar, PLATFORM_ENV, parseRef, queueUrlEnvVar, stateMachineEnvVar, tableEnvVar } from './conventions';
+import type { FunctionDef, PlatformResource, ServiceManifest } from './manifest';
 
 /**
  * The environment variables a function's manifest entry implies, derived in one place so

@@ -1,4 +1,5 @@
-import { ASYNC_TRIGGER_TYPES, type FunctionDef, parseRef, type ServiceManifest, TABLE_ACTIONS, type TableAccess, type TableDef, tableGrant } from './manifest';
+import { parseRef } from './conventions';
+import { ASYNC_TRIGGER_TYPES, type FunctionDef, type ServiceManifest, TABLE_ACTIONS, type TableAccess, type TableDef, tableGrant } from './manifest';
 
 /**
  * Checks that what the manifests name across services exists, before anything starts or

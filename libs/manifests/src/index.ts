@@ -1,2 +1,0 @@
-export { findRepoRoot, loadManifests, loadServices, serviceRoots, type LoadedService } from './load-services';
-export { deployDependencies, deployOrder } from './deploy-dependencies';

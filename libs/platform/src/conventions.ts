@@ -1,0 +1,69 @@
+import type { PlatformResource } from './manifest';
+
+/**
+ * The shop's naming conventions: the environment variables through which a running function finds
+ * its resources (infra and the local cloud set them from its manifest, by `functionEnvironmentVariables`;
+ * libs/aws and the services' adapters read them), and what those resources are called on AWS.
+ */
+
+/** `idempotencyKeys` / `order-lines` / `payment-service/payment-events` → `IDEMPOTENCY_KEYS` / `ORDER_LINES` / `PAYMENT_SERVICE_PAYMENT_EVENTS`. */
+function envName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-/]/g, '_').toUpperCase();
+}
+
+/**
+ * Environment variable through which a function learns a table's physical name (for a
+ * foreign table, the same name as its owner uses).
+ * `products` → `PRODUCTS_TABLE`. Infra and the local cloud both set it this way.
+ */
+export function tableEnvVar(logicalName: string): string {
+  return `${envName(logicalName)}_TABLE`;
+}
+
+/** Physical resource name for a stage: `shop-dev-product-service-products`. */
+export function physicalName(stage: string, service: string, resource: string): string {
+  return `shop-${stage}-${service}-${resource}`;
+}
+
+/** Environment variables for platform resources. */
+export const PLATFORM_ENV = {
+  userPool: ['USER_POOL_ID', 'USER_POOL_CLIENT_ID'],
+  paymentProvider: ['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_API_KEY_PARAMETER', 'PAYMENT_WEBHOOK_SECRET_PARAMETER'],
+  checkout: ['PAYMENT_WINDOW_SECONDS'],
+  email: ['EMAIL_FROM'],
+} as const satisfies Record<PlatformResource, readonly string[]>;
+
+/** The environment variable holding the shop's event bus name, set for every function that `publishes`. */
+export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
+
+/** The shop's one event bus (a platform resource): `shop-dev-events`. */
+export function eventBusName(stage: string): string {
+  return `shop-${stage}-events`;
+}
+
+/** `inventory-service/check-availability` → `INVENTORY_SERVICE_CHECK_AVAILABILITY_FUNCTION` (the physical function name). */
+export function functionEnvVar(ref: string): string {
+  return `${envName(ref)}_FUNCTION`;
+}
+
+/** `payment-service/payment-events` → `PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL`. */
+export function queueUrlEnvVar(ref: string): string {
+  return `${envName(ref)}_QUEUE_URL`;
+}
+
+/** `checkout-orchestrator/checkout` → `CHECKOUT_ORCHESTRATOR_CHECKOUT_STATE_MACHINE_ARN`. */
+export function stateMachineEnvVar(ref: string): string {
+  return `${envName(ref)}_STATE_MACHINE_ARN`;
+}
+
+/** Splits a `service/name` reference. */
+export function parseRef(ref: string): { service: string; name: string } {
+  const [service, name, ...rest] = ref.split('/');
+  if (!service || !name || rest.length) throw new Error(`"${ref}" is not a service/name reference`);
+  return { service, name };
+}
+
+/** Handler file of a function, relative to its service root: the function `create-product` lives in `src/handlers/create-product.ts`. */
+export function handlerPath(functionName: string): string {
+  return `src/handlers/${functionName}.ts`;
+}

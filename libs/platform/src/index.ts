@@ -1,0 +1,11 @@
+// The platform model: what a service is (its manifest), the names its resources go by, and the
+// build- and deploy-time readers of the manifests (environment derivation, checks, layers, state
+// machine rendering, loading them from apps/). libs/common is the Lambda-side runtime built on it.
+export * from './manifest';
+export * from './conventions';
+export * from './function-environment';
+export * from './manifest-problems';
+export * from './layers';
+export * from './state-machine-definition';
+export { findRepoRoot, loadManifests, loadServices, serviceRoots, type LoadedService } from './load-services';
+export { deployDependencies, deployOrder } from './deploy-dependencies';
