@@ -1,6 +1,6 @@
 import { defineService } from '@shop/platform';
 import { IdempotencyKey, PageQuery, ProductIdPath, StockAdjustmentPage, StockAdjustmentRequest, StockAdjustmentResult } from '@shop/contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const PRODUCTS = 'product-service/products';
 /**

@@ -1,6 +1,6 @@
 import { defineService } from '@shop/platform';
 import { CreateOrderRequest, CreateOrderResponse, IdempotencyKey, Order, OrderIdPath, OrderPage, PageQuery } from '@shop/contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const CHECKOUT = 'checkout-orchestrator/checkout';
 

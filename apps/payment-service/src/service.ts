@@ -1,7 +1,7 @@
 import { defineService } from '@shop/platform';
 import { ProcessPaymentRequest, ProcessPaymentResponse } from '@shop/contracts';
 import { PAYMENT_INCIDENTS, publishing } from '@shop/events';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What payment-webhook answers the provider: `duplicate` when the event was already received;
@@ -10,8 +10,8 @@ import * as z from 'zod';
  */
 export const WebhookReceipt = z.object({
   received: z.literal(true),
-  duplicate: z.literal(true).optional(),
-  rejected: z.enum(['PAYMENT_MISMATCH', 'UNKNOWN_REFUND']).optional(),
+  duplicate: z.optional(z.literal(true)),
+  rejected: z.optional(z.enum(['PAYMENT_MISMATCH', 'UNKNOWN_REFUND'])),
 });
 export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
 

@@ -2,7 +2,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { requireEnv } from '@shop/common';
 import { functionEnvVar } from '@shop/platform';
 import { lambdaClient } from './lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * The invoked function failed: Lambda answered 200 with `FunctionError` set and the error in
@@ -25,7 +25,7 @@ export interface FunctionInvoker {
    * against `response`. The correlation id travels in the payload, as the callee's
    * `invokeHandler` expects. Throws `InvokedFunctionError` when the function failed.
    */
-  invoke<S extends z.ZodType>(ref: string, payload: Record<string, unknown>, response: S, correlationId: string): Promise<z.output<S>>;
+  invoke<S extends z.ZodMiniType>(ref: string, payload: Record<string, unknown>, response: S, correlationId: string): Promise<z.output<S>>;
   /**
    * Hands an event to another service's function and returns once Lambda has queued it
    * (`InvocationType: Event`, answered 202): the function runs later, and its failures are

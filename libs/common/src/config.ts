@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -15,8 +15,8 @@ export function requireEnv(name: string): string {
  * Reads and validates configuration from the environment once, at first use, so a
  * module can declare its config at top level without slowing or failing cold start.
  */
-export function lazyConfig<T>(schema: z.ZodType<T>): () => T {
-  let cached: T | undefined;
+export function lazyConfig<S extends z.ZodMiniType>(schema: S): () => z.output<S> {
+  let cached: z.output<S> | undefined;
   return () => {
     if (cached === undefined) {
       const parsed = schema.safeParse(process.env);

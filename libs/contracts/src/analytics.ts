@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Id, IsoTimestamp } from './ids';
 import { Money, ProviderMoney } from './money';
 
@@ -9,8 +9,8 @@ import { Money, ProviderMoney } from './money';
  */
 export const CheckoutStarted = z.strictObject({
   orderId: Id,
-  userId: z.string().min(1),
-  itemCount: z.int().min(1),
+  userId: z.string().check(z.minLength(1)),
+  itemCount: z.int().check(z.minimum(1)),
   total: Money,
   startedAt: IsoTimestamp,
 });
@@ -23,11 +23,11 @@ export type ReportPeriod = z.infer<typeof ReportPeriod>;
 /** `GET /reports?period=daily|weekly&date=YYYY-MM-DD`: the day, or a day of the week, to report on; today (UTC) when absent. */
 export const ReportQuery = z.strictObject({
   period: ReportPeriod,
-  date: z.iso.date().optional(),
+  date: z.optional(z.iso.date()),
 });
 export type ReportQuery = z.infer<typeof ReportQuery>;
 
-const Count = z.int().min(0);
+const Count = z.int().check(z.minimum(0));
 
 export const Report = z.object({
   period: ReportPeriod,
@@ -38,7 +38,7 @@ export const Report = z.object({
   /** The checkout funnel: checkouts started, orders placed, and how they ended. */
   orders: z.object({ started: Count, created: Count, paid: Count, cancelled: Count, paymentFailed: Count }),
   /** Paid orders per checkout started, 0–1; null when none started. */
-  conversion: z.number().min(0).max(1).nullable(),
+  conversion: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
   /** What paid orders brought in, one entry per currency. */
   revenue: z.array(Money),
   /** Money given back (charges that paid nothing: cancelled or expired orders, double payments), per currency. */

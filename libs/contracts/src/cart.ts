@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Id } from './ids';
 import { Money } from './money';
 
@@ -7,7 +7,7 @@ export const CART_LINE_MAX_QUANTITY = 99;
 
 export const AddToCartRequest = z.strictObject({
   productId: Id,
-  quantity: z.int().min(1).max(CART_LINE_MAX_QUANTITY),
+  quantity: z.int().check(z.minimum(1), z.maximum(CART_LINE_MAX_QUANTITY)),
 });
 export type AddToCartRequest = z.infer<typeof AddToCartRequest>;
 
@@ -17,7 +17,7 @@ export const CartItemPath = z.strictObject({ productId: Id });
 export const CartItem = z.object({
   productId: Id,
   name: z.string(),
-  quantity: z.int().min(1),
+  quantity: z.int().check(z.minimum(1)),
   unitPrice: Money,
   lineTotal: Money,
   available: z.boolean(),
@@ -32,15 +32,15 @@ export const Cart = z.object({
 export type Cart = z.infer<typeof Cart>;
 
 /** A line of a cart as checkout reads it: what and how many, not yet priced. */
-export const CartLine = z.object({ productId: Id, quantity: z.int().min(1).max(CART_LINE_MAX_QUANTITY) });
+export const CartLine = z.object({ productId: Id, quantity: z.int().check(z.minimum(1), z.maximum(CART_LINE_MAX_QUANTITY)) });
 export type CartLine = z.infer<typeof CartLine>;
 
 /** Payload of the internal function cart-service/read-cart. */
-export const ReadCartRequest = z.strictObject({ userId: z.string().min(1).max(128) });
+export const ReadCartRequest = z.strictObject({ userId: z.string().check(z.minLength(1), z.maxLength(128)) });
 export type ReadCartRequest = z.infer<typeof ReadCartRequest>;
 
 /** Answer of cart-service/read-cart: `cartId` is null when the user has no cart yet. */
-export const ReadCartResponse = z.object({ cartId: Id.nullable(), userId: z.string(), lines: z.array(CartLine) });
+export const ReadCartResponse = z.object({ cartId: z.nullable(Id), userId: z.string(), lines: z.array(CartLine) });
 export type ReadCartResponse = z.infer<typeof ReadCartResponse>;
 
 /** How many placed orders a cart remembers having cleared, so that a repeated clear-cart changes nothing. */
@@ -51,10 +51,10 @@ export const CART_CLEARED_ORDERS_KEPT = 20;
  * out of the cart they were ordered from. `orderId` makes a repeated call change nothing more.
  */
 export const ClearCartRequest = z.strictObject({
-  userId: z.string().min(1).max(128),
+  userId: z.string().check(z.minLength(1), z.maxLength(128)),
   cartId: Id,
   orderId: Id,
-  lines: z.array(CartLine).min(1).max(CART_MAX_LINES),
+  lines: z.array(CartLine).check(z.minLength(1), z.maxLength(CART_MAX_LINES)),
 });
 export type ClearCartRequest = z.infer<typeof ClearCartRequest>;
 

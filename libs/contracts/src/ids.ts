@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const Id = z.uuid();
 export type Id = z.infer<typeof Id>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Id, IsoTimestamp } from './ids';
 
 /**
@@ -17,10 +17,10 @@ export const CHECKOUT_ERRORS = {
   timeout: 'States.Timeout',
 } as const;
 
-export const StockLine = z.strictObject({ productId: Id, quantity: z.int().min(1) });
+export const StockLine = z.strictObject({ productId: Id, quantity: z.int().check(z.minimum(1)) });
 export type StockLine = z.infer<typeof StockLine>;
 
-export const CheckAvailabilityRequest = z.strictObject({ lines: z.array(StockLine).min(1).max(50) });
+export const CheckAvailabilityRequest = z.strictObject({ lines: z.array(StockLine).check(z.minLength(1), z.maxLength(50)) });
 export type CheckAvailabilityRequest = z.infer<typeof CheckAvailabilityRequest>;
 
 export const CheckAvailabilityResponse = z.object({
@@ -29,7 +29,7 @@ export const CheckAvailabilityResponse = z.object({
 });
 export type CheckAvailabilityResponse = z.infer<typeof CheckAvailabilityResponse>;
 
-export const ReserveStockRequest = z.strictObject({ orderId: Id, lines: z.array(StockLine).min(1).max(50) });
+export const ReserveStockRequest = z.strictObject({ orderId: Id, lines: z.array(StockLine).check(z.minLength(1), z.maxLength(50)) });
 export type ReserveStockRequest = z.infer<typeof ReserveStockRequest>;
 
 export const ReservationStatus = z.enum(['RESERVED', 'COMMITTED', 'RELEASED']);
@@ -48,16 +48,23 @@ export const STOCK_ADJUSTMENT_REASON_MAX = 200;
 
 /** Body of POST /products/{id}/stock-adjustments: a signed change of a product's stock, and why. */
 export const StockAdjustmentRequest = z.strictObject({
-  delta: z
-    .int()
-    .min(-STOCK_ADJUSTMENT_DELTA_MAX)
-    .max(STOCK_ADJUSTMENT_DELTA_MAX)
-    .refine((delta) => delta !== 0, 'must not be 0')
-    .meta({
+  delta: z.int().check(
+    z.minimum(-STOCK_ADJUSTMENT_DELTA_MAX),
+    z.maximum(STOCK_ADJUSTMENT_DELTA_MAX),
+    z.refine((delta) => delta !== 0, 'must not be 0'),
+    z.meta({
       description: 'How much to add to stock (goods received, found in a count) or, negative, to take away (damaged, lost, miscounted); never 0.',
       not: { const: 0 },
     }),
-  reason: z.string().trim().min(1).max(STOCK_ADJUSTMENT_REASON_MAX).describe('Why, for the audit trail: "delivery 4711", "2 broken in the count".'),
+  ),
+  reason: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(STOCK_ADJUSTMENT_REASON_MAX),
+      z.describe('Why, for the audit trail: "delivery 4711", "2 broken in the count".'),
+    ),
 });
 export type StockAdjustmentRequest = z.infer<typeof StockAdjustmentRequest>;
 
@@ -68,26 +75,26 @@ export const StockAdjustment = z.object({
   delta: z.int(),
   reason: z.string(),
   /** The user id (Cognito `sub`) of the ADMIN or MANAGER who made it. */
-  by: z.string().describe('The user id of the ADMIN or MANAGER who made the adjustment.'),
-  at: IsoTimestamp.describe('When the adjustment was applied.'),
+  by: z.string().check(z.describe('The user id of the ADMIN or MANAGER who made the adjustment.')),
+  at: IsoTimestamp.check(z.describe('When the adjustment was applied.')),
 });
 export type StockAdjustment = z.infer<typeof StockAdjustment>;
 
 /** What POST /products/{id}/stock-adjustments answers: the adjustment, and the stock it left. */
-export const StockAdjustmentResult = StockAdjustment.extend({
-  stockAfter: z
-    .int()
-    .describe(
+export const StockAdjustmentResult = z.extend(StockAdjustment, {
+  stockAfter: z.int().check(
+    z.describe(
       "The product's available stock read right after the adjustment was applied (strongly consistent). It includes this " +
         'adjustment, and any reservation or adjustment that landed between the two; a repeated request (same Idempotency-Key) ' +
         'answers the stock at the time of the repeat.',
     ),
+  ),
 });
 export type StockAdjustmentResult = z.infer<typeof StockAdjustmentResult>;
 
 /** A page of a product's stock audit trail, newest first. */
 export const StockAdjustmentPage = z.object({
   items: z.array(StockAdjustment),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 });
 export type StockAdjustmentPage = z.infer<typeof StockAdjustmentPage>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** ISO 4217 codes the shop sells in. Amounts are always integer minor units (cents). */
 export const Currency = z.enum(['USD', 'EUR', 'GBP']);
@@ -8,7 +8,7 @@ export type Currency = z.infer<typeof Currency>;
 export const MAX_AMOUNT_CENTS = 100_000_000;
 
 export const Money = z.strictObject({
-  amount: z.int().min(0).max(MAX_AMOUNT_CENTS),
+  amount: z.int().check(z.minimum(0), z.maximum(MAX_AMOUNT_CENTS)),
   currency: Currency,
 });
 export type Money = z.infer<typeof Money>;
@@ -19,8 +19,8 @@ export type Money = z.infer<typeof Money>;
  * back all the same.
  */
 export const ProviderMoney = z.strictObject({
-  amount: z.int().min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD'),
+  amount: z.int().check(z.minimum(0)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD')),
 });
 export type ProviderMoney = z.infer<typeof ProviderMoney>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Id, IsoTimestamp } from './ids';
 import { Money, type ProviderMoney } from './money';
 
@@ -9,7 +9,7 @@ export type OrderStatus = z.infer<typeof OrderStatus>;
 export const OrderLine = z.object({
   productId: Id,
   name: z.string(),
-  quantity: z.int().min(1),
+  quantity: z.int().check(z.minimum(1)),
   unitPrice: Money,
   lineTotal: Money,
 });
@@ -42,21 +42,21 @@ export const Order = z.object({
   userId: z.string(),
   cartId: Id,
   status: OrderStatus,
-  items: z.array(OrderLine).min(1),
+  items: z.array(OrderLine).check(z.minLength(1)),
   total: Money,
   /** Why the order ended CANCELLED or PAYMENT_FAILED. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   /** When the reserved stock is released unless payment has arrived. */
-  paymentDueAt: IsoTimestamp.optional(),
+  paymentDueAt: z.optional(IsoTimestamp),
   /** The money side of the order; absent until a payment was attempted. */
-  payment: OrderPayment.optional(),
+  payment: z.optional(OrderPayment),
   createdAt: IsoTimestamp,
   updatedAt: IsoTimestamp,
 });
 export type Order = z.infer<typeof Order>;
 
 /** `Idempotency-Key` header: a client-chosen token, the same for every retry of one checkout. */
-export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8–128 letters, digits, - or _');
+export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8–128 letters, digits, - or _'));
 
 export const CreateOrderRequest = z.strictObject({ cartId: Id });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
@@ -66,7 +66,7 @@ export type CreateOrderResponse = z.infer<typeof CreateOrderResponse>;
 
 export const OrderIdPath = z.strictObject({ orderId: Id });
 
-export const OrderPage = z.object({ items: z.array(Order), nextCursor: z.string().nullable() });
+export const OrderPage = z.object({ items: z.array(Order), nextCursor: z.nullable(z.string()) });
 export type OrderPage = z.infer<typeof OrderPage>;
 
 /** Input of the checkout state machine's execution. */
@@ -74,7 +74,7 @@ export const CheckoutInput = z.object({
   orderId: Id,
   userId: z.string(),
   correlationId: z.string(),
-  paymentWindowSeconds: z.int().min(1),
+  paymentWindowSeconds: z.int().check(z.minimum(1)),
 });
 export type CheckoutInput = z.infer<typeof CheckoutInput>;
 
@@ -91,15 +91,15 @@ export type ValidateOrderRequest = z.infer<typeof ValidateOrderRequest>;
 /** What ValidateOrder hands on to ReserveStock. */
 export const ValidateOrderResponse = z.object({
   orderId: Id,
-  lines: z.array(z.object({ productId: Id, quantity: z.int().min(1) })).min(1),
+  lines: z.array(z.object({ productId: Id, quantity: z.int().check(z.minimum(1)) })).check(z.minLength(1)),
 });
 export type ValidateOrderResponse = z.infer<typeof ValidateOrderResponse>;
 
 /** WaitForPayment (`.waitForTaskToken`): the token to resume the execution with, and the payment window. */
 export const AwaitPaymentRequest = z.strictObject({
   orderId: Id,
-  taskToken: z.string().min(1).max(8192),
-  paymentWindowSeconds: z.int().min(1),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
+  paymentWindowSeconds: z.int().check(z.minimum(1)),
 });
 export type AwaitPaymentRequest = z.infer<typeof AwaitPaymentRequest>;
 
@@ -111,7 +111,7 @@ export type CheckoutOutcome = z.infer<typeof CheckoutOutcome>;
 export const FinalizeOrderRequest = z.strictObject({
   orderId: Id,
   outcome: CheckoutOutcome,
-  reason: z.string().min(1).max(1000).optional(),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
 });
 export type FinalizeOrderRequest = z.infer<typeof FinalizeOrderRequest>;
 

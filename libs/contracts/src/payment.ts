@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Id } from './ids';
 import { Money, ProviderMoney } from './money';
 
@@ -19,7 +19,7 @@ export const TEST_PAYMENT_METHODS = {
   refundFails: 'pm_card_refund_fails',
 } as const;
 
-export const PaymentMethod = z.string().regex(/^pm_[A-Za-z0-9_]{1,64}$/, 'must be a payment method token like pm_card_approve');
+export const PaymentMethod = z.string().check(z.regex(/^pm_[A-Za-z0-9_]{1,64}$/, 'must be a payment method token like pm_card_approve'));
 
 export const ProcessPaymentRequest = z.strictObject({ orderId: Id, paymentMethod: PaymentMethod });
 export type ProcessPaymentRequest = z.infer<typeof ProcessPaymentRequest>;
@@ -28,21 +28,21 @@ export type ProcessPaymentRequest = z.infer<typeof ProcessPaymentRequest>;
 export const PaymentStatus = z.enum(['PROCESSING', 'SUCCEEDED', 'DECLINED']);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
-export const ProcessPaymentResponse = z.object({ orderId: Id, paymentStatus: PaymentStatus, reason: z.string().optional() });
+export const ProcessPaymentResponse = z.object({ orderId: Id, paymentStatus: PaymentStatus, reason: z.optional(z.string()) });
 export type ProcessPaymentResponse = z.infer<typeof ProcessPaymentResponse>;
 
 /** What every provider event carries about the charge or refund it concerns. */
 const ProviderEventBase = {
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   /** Unix seconds. */
   created: z.int(),
 };
 const ProviderEventMoney = {
   orderId: Id,
-  amount: z.int().min(0),
+  amount: z.int().check(z.minimum(0)),
   currency: z.string(),
   /** What the shop gave the charge, echoed: the order's correlation id travels here. */
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: z.optional(z.record(z.string(), z.string())),
 };
 
 /** A provider webhook event, as signed and sent by the provider: a charge's outcome, or a refund's. */
@@ -50,12 +50,17 @@ export const ProviderEvent = z.discriminatedUnion('type', [
   z.object({
     ...ProviderEventBase,
     type: z.enum(['charge.succeeded', 'charge.failed']),
-    data: z.object({ chargeId: z.string().min(1), ...ProviderEventMoney, failureReason: z.string().optional() }),
+    data: z.object({ chargeId: z.string().check(z.minLength(1)), ...ProviderEventMoney, failureReason: z.optional(z.string()) }),
   }),
   z.object({
     ...ProviderEventBase,
     type: z.enum(['refund.succeeded', 'refund.failed']),
-    data: z.object({ refundId: z.string().min(1), chargeId: z.string().min(1), ...ProviderEventMoney, failureReason: z.string().optional() }),
+    data: z.object({
+      refundId: z.string().check(z.minLength(1)),
+      chargeId: z.string().check(z.minLength(1)),
+      ...ProviderEventMoney,
+      failureReason: z.optional(z.string()),
+    }),
   }),
 ]);
 export type ProviderEvent = z.infer<typeof ProviderEvent>;
@@ -75,11 +80,11 @@ export const ChargeResultMessage = z.object({
   kind: z.literal('charge'),
   providerEventId: z.string(),
   orderId: Id,
-  chargeId: z.string().min(1),
+  chargeId: z.string().check(z.minLength(1)),
   outcome: z.enum(['SUCCEEDED', 'FAILED']),
   amount: Money,
-  reason: z.string().optional(),
-  correlationId: z.string().optional(),
+  reason: z.optional(z.string()),
+  correlationId: z.optional(z.string()),
 });
 export type ChargeResultMessage = z.infer<typeof ChargeResultMessage>;
 
@@ -87,13 +92,13 @@ export const RefundResultMessage = z.object({
   kind: z.literal('refund'),
   providerEventId: z.string(),
   orderId: Id,
-  chargeId: z.string().min(1),
-  refundId: z.string().min(1),
+  chargeId: z.string().check(z.minLength(1)),
+  refundId: z.string().check(z.minLength(1)),
   /** FAILED only once the retries are spent: the refund is then an operator incident. */
   outcome: z.enum(['SUCCEEDED', 'FAILED']),
   amount: ProviderMoney,
-  reason: z.string().optional(),
-  correlationId: z.string().optional(),
+  reason: z.optional(z.string()),
+  correlationId: z.optional(z.string()),
 });
 export type RefundResultMessage = z.infer<typeof RefundResultMessage>;
 
@@ -107,13 +112,13 @@ export type PaymentResultMessage = z.infer<typeof PaymentResultMessage>;
  */
 export const RefundRequest = z.object({
   orderId: Id,
-  chargeId: z.string().min(1),
+  chargeId: z.string().check(z.minLength(1)),
   amount: ProviderMoney,
   /** Why, in a few words a customer may read: "order cancelled", "payment window expired", "paid twice". */
-  reason: z.string().min(1).max(200),
+  reason: z.string().check(z.minLength(1), z.maxLength(200)),
   /** 1 for the first request; a refund that failed at the provider is asked again with the next attempt. */
-  attempt: z.int().min(1).default(1),
-  correlationId: z.string().optional(),
+  attempt: z._default(z.int().check(z.minimum(1)), 1),
+  correlationId: z.optional(z.string()),
 });
 export type RefundRequest = z.infer<typeof RefundRequest>;
 
@@ -124,7 +129,7 @@ export type RefundRequest = z.infer<typeof RefundRequest>;
  * flight. A repeat with the same payment method is allowed: the provider's idempotency key makes
  * the repeated charge the same charge.
  */
-export const BeginPaymentRequest = z.strictObject({ orderId: Id, userId: z.string().min(1), paymentMethod: PaymentMethod });
+export const BeginPaymentRequest = z.strictObject({ orderId: Id, userId: z.string().check(z.minLength(1)), paymentMethod: PaymentMethod });
 export type BeginPaymentRequest = z.infer<typeof BeginPaymentRequest>;
 
 export const BeginPaymentResponse = z.object({

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Id, IsoTimestamp } from './ids';
 import { Money } from './money';
 
@@ -6,9 +6,9 @@ export const PRODUCT_NAME_MAX = 200;
 export const PRODUCT_DESCRIPTION_MAX = 2000;
 export const STOCK_MAX = 1_000_000;
 
-const ProductName = z.string().trim().min(1).max(PRODUCT_NAME_MAX);
-const ProductDescription = z.string().trim().max(PRODUCT_DESCRIPTION_MAX);
-const Stock = z.int().min(0).max(STOCK_MAX);
+const ProductName = z.string().check(z.trim(), z.minLength(1), z.maxLength(PRODUCT_NAME_MAX));
+const ProductDescription = z.string().check(z.trim(), z.maxLength(PRODUCT_DESCRIPTION_MAX));
+const Stock = z.int().check(z.minimum(0), z.maximum(STOCK_MAX));
 
 /**
  * What `stock` means everywhere in the shop. For every product, at all times:
@@ -23,7 +23,7 @@ export const Product = z.object({
   name: z.string(),
   description: z.string(),
   price: Money,
-  stock: z.int().describe(STOCK_MEANING),
+  stock: z.int().check(z.describe(STOCK_MEANING)),
   createdAt: IsoTimestamp,
   updatedAt: IsoTimestamp,
 });
@@ -31,9 +31,11 @@ export type Product = z.infer<typeof Product>;
 
 export const CreateProductRequest = z.strictObject({
   name: ProductName,
-  description: ProductDescription.default(''),
+  description: z._default(ProductDescription, ''),
   price: Money,
-  stock: Stock.describe(`The opening stock, available to sell (0..${STOCK_MAX}). Afterwards it changes only with stock adjustments and checkouts.`),
+  stock: Stock.check(
+    z.describe(`The opening stock, available to sell (0..${STOCK_MAX}). Afterwards it changes only with stock adjustments and checkouts.`),
+  ),
 });
 export type CreateProductRequest = z.infer<typeof CreateProductRequest>;
 
@@ -42,14 +44,15 @@ export const STOCK_NOT_UPDATABLE =
   'stock cannot be set: it changes by signed deltas, POST /products/{id}/stock-adjustments {delta, reason} with an Idempotency-Key';
 
 export const UpdateProductRequest = z
-  .strictObject({
-    name: ProductName,
-    description: ProductDescription,
-    price: Money,
-    stock: z.never({ error: STOCK_NOT_UPDATABLE }).describe(`Not accepted: ${STOCK_NOT_UPDATABLE}`),
-  })
-  .partial()
-  .refine((u) => Object.keys(u).length > 0, { message: 'at least one of name, description, price is required' });
+  .partial(
+    z.strictObject({
+      name: ProductName,
+      description: ProductDescription,
+      price: Money,
+      stock: z.never({ error: STOCK_NOT_UPDATABLE }).check(z.describe(`Not accepted: ${STOCK_NOT_UPDATABLE}`)),
+    }),
+  )
+  .check(z.refine((u) => Object.keys(u).length > 0, { message: 'at least one of name, description, price is required' }));
 export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
 
 /**
@@ -58,14 +61,15 @@ export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
  */
 export const IfMatch = z
   .string()
-  .trim()
-  .regex(/^(\*|"\d{1,15}"(\s*,\s*"\d{1,15}"){0,19})$/, 'must be * or the ETag of GET /products/{id}, such as "3" (at most 20)');
+  .check(z.trim(), z.regex(/^(\*|"\d{1,15}"(\s*,\s*"\d{1,15}"){0,19})$/, 'must be * or the ETag of GET /products/{id}, such as "3" (at most 20)'));
 
 export const UpdateProductHeaders = z.looseObject({
-  'if-match': IfMatch.optional().describe(
+  'if-match': z.optional(IfMatch).check(
+    z.describe(
     "The product's ETag from GET /products/{id}: the update is made only if the product is still at that version, " +
       'else 412 PRECONDITION_FAILED and nothing changes. Without it the update is made whatever changed since (last write wins). ' +
-      'The version counts changes made with PUT /products/{id}; stock changes do not move it.',
+        'The version counts changes made with PUT /products/{id}; stock changes do not move it.',
+    ),
   ),
 });
 
@@ -73,14 +77,14 @@ export const ProductIdPath = z.strictObject({ id: Id });
 
 export const PAGE_LIMIT_MAX = 100;
 export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(20),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(PAGE_LIMIT_MAX)), 20),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
 export const ProductPage = z.object({
   items: z.array(Product),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 });
 export type ProductPage = z.infer<typeof ProductPage>;
 
@@ -88,7 +92,7 @@ export type ProductPage = z.infer<typeof ProductPage>;
 export const GET_PRODUCTS_MAX_IDS = 100;
 
 /** Payload of the internal function product-service/get-products. */
-export const GetProductsRequest = z.strictObject({ productIds: z.array(Id).min(1).max(GET_PRODUCTS_MAX_IDS) });
+export const GetProductsRequest = z.strictObject({ productIds: z.array(Id).check(z.minLength(1), z.maxLength(GET_PRODUCTS_MAX_IDS)) });
 export type GetProductsRequest = z.infer<typeof GetProductsRequest>;
 
 /** A product as other services see it: `listed` is false once it was soft-deleted. */

@@ -1,11 +1,14 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { IsoTimestamp } from './ids';
 import { ROLES } from './roles';
 
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-export const Email = z.email().max(254).transform((e) => e.toLowerCase());
+export const Email = z.pipe(
+  z.email().check(z.maxLength(254)),
+  z.transform((e: string) => e.toLowerCase()),
+);
 
 /**
  * What a mail client may turn into a link: `http`, `://`, `www.`, an `@`, a label, a dot
@@ -52,42 +55,42 @@ export function plainName(name: string): string {
     .trim();
 }
 
-export const UserName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .superRefine((name, context) => {
+export const UserName = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(100),
+  z.superRefine((name, context) => {
     const problem = nameProblem(name);
     if (problem) context.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
 /** A mobile number in E.164 form, where order updates go by SMS. */
-export const PhoneNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123');
+export const PhoneNumber = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123'));
 
 export const User = z.object({
-  userId: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
   email: z.string(),
   /** Messages go only to a verified address (POST /users/me/verification). */
   emailVerified: z.boolean(),
   name: z.string(),
   /** Given at registration, for order updates by SMS. */
-  phone: z.string().optional(),
+  phone: z.optional(z.string()),
   /** Present with `phone`: texts go only to a verified number. */
-  phoneVerified: z.boolean().optional(),
+  phoneVerified: z.optional(z.boolean()),
   role: Role,
   createdAt: IsoTimestamp,
 });
 export type User = z.infer<typeof User>;
 
 /** The pool's policy decides what a good password is; this only bounds the size of what we pass on. */
-const Password = z.string().min(1).max(256);
+const Password = z.string().check(z.minLength(1), z.maxLength(256));
 
 export const RegisterRequest = z.strictObject({
   email: Email,
   password: Password,
   name: UserName,
-  phone: PhoneNumber.optional(),
+  phone: z.optional(PhoneNumber),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
@@ -105,14 +108,14 @@ export const LoginResponse = z.object({
   token: z.string(),
   tokenType: z.literal('Bearer'),
   idToken: z.string(),
-  refreshToken: z.string().optional(),
-  expiresIn: z.int().describe('seconds until the token expires'),
+  refreshToken: z.optional(z.string()),
+  expiresIn: z.int().check(z.describe('seconds until the token expires')),
   expiresAt: IsoTimestamp,
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 /** user-service's get-contact (invoked by notification-service): where to reach a user. */
-export const GetContactRequest = z.strictObject({ userId: z.string().min(1).max(128) });
+export const GetContactRequest = z.strictObject({ userId: z.string().check(z.minLength(1), z.maxLength(128)) });
 export type GetContactRequest = z.infer<typeof GetContactRequest>;
 
 /** Where to reach a user; only a verified channel may be written to. */
@@ -121,8 +124,8 @@ export const Contact = z.object({
   email: z.string(),
   emailVerified: z.boolean(),
   name: z.string(),
-  phone: z.string().optional(),
-  phoneVerified: z.boolean().optional(),
+  phone: z.optional(z.string()),
+  phoneVerified: z.optional(z.boolean()),
 });
 export type Contact = z.infer<typeof Contact>;
 
@@ -147,7 +150,7 @@ export const VerificationSent = z.object({
 export type VerificationSent = z.infer<typeof VerificationSent>;
 
 /** The one-time code a verification sends: six digits. */
-export const VerificationCode = z.string().regex(/^\d{6}$/, 'must be the 6-digit code that was sent');
+export const VerificationCode = z.string().check(z.regex(/^\d{6}$/, 'must be the 6-digit code that was sent'));
 
 /** `POST /users/me/verification/confirm`: the code that was sent; answers the profile, now verified. */
 export const ConfirmVerificationRequest = z.strictObject({ channel: ContactChannel, code: VerificationCode });

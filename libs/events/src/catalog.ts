@@ -1,5 +1,5 @@
 import { Money, OrderLine, OrderPayment, OrderStatus, ProviderMoney } from '@shop/contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent, type EventDefinition } from './envelope';
 
 /**
@@ -20,7 +20,7 @@ const OrderRef = {
 };
 
 /** What was ordered and for how much: the detail of OrderCreated and OrderPaid. */
-const OrderContents = z.object({ ...OrderRef, items: z.array(OrderLine).min(1), total: Money });
+const OrderContents = z.object({ ...OrderRef, items: z.array(OrderLine).check(z.minLength(1)), total: Money });
 
 export const OrderCreated = defineEvent({
   type: 'OrderCreated',
@@ -43,7 +43,7 @@ export const OrderPaid = defineEvent({
  * charged); otherwise what was taken, and whether it is on its way back. Optional, so version 1
  * consumers that do not read it are unaffected.
  */
-const EndedUnpaid = { ...OrderRef, reason: z.string(), payment: OrderPayment.optional() };
+const EndedUnpaid = { ...OrderRef, reason: z.string(), payment: z.optional(OrderPayment) };
 
 export const OrderCancelled = defineEvent({
   type: 'OrderCancelled',
@@ -81,7 +81,7 @@ export const RefundFailed = defineEvent({
   version: 1,
   source: 'shop.payments',
   description: 'A refund kept failing after its retries: the money is still with the shop and a person must return it.',
-  detail: z.object({ orderId: z.uuid(), chargeId: z.string(), amount: ProviderMoney, attempts: z.int().min(1), reason: z.string() }),
+  detail: z.object({ orderId: z.uuid(), chargeId: z.string(), amount: ProviderMoney, attempts: z.int().check(z.minimum(1)), reason: z.string() }),
 });
 
 export const PaymentMismatch = defineEvent({
@@ -93,10 +93,10 @@ export const PaymentMismatch = defineEvent({
     orderId: z.uuid(),
     providerEventId: z.string(),
     chargeId: z.string(),
-    problems: z.array(z.string()).min(1),
+    problems: z.array(z.string()).check(z.minLength(1)),
     /** What the event said; refunded when it took money. */
     received: ProviderMoney,
-    expected: Money.optional(),
+    expected: z.optional(Money),
   }),
 });
 

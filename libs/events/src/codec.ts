@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type EnvelopeOf, type EventDefinition, EventEnvelope, type TypedEnvelope } from './envelope';
 
 export class InvalidEventError extends Error {

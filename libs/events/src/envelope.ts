@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Where events come from: the `source` of every envelope, also the EventBridge `source`. */
 export const EVENT_SOURCE_PREFIX = 'shop.';
@@ -9,17 +9,17 @@ export const EVENT_SOURCE_PREFIX = 'shop.';
  */
 export const EventEnvelope = z.object({
   id: z.uuid(),
-  type: z.string().min(1),
-  version: z.int().min(1),
-  source: z.string().startsWith(EVENT_SOURCE_PREFIX),
+  type: z.string().check(z.minLength(1)),
+  version: z.int().check(z.minimum(1)),
+  source: z.string().check(z.startsWith(EVENT_SOURCE_PREFIX)),
   time: z.iso.datetime({ offset: false }),
-  correlationId: z.string().min(1).max(128),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
   detail: z.unknown(),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
 /** One entry of the catalog: an event's name, version, source and the schema of its detail. */
-export interface EventDefinition<T extends string = string, D extends z.ZodType = z.ZodType> {
+export interface EventDefinition<T extends string = string, D extends z.ZodMiniType = z.ZodMiniType> {
   type: T;
   version: number;
   source: string;
@@ -27,7 +27,7 @@ export interface EventDefinition<T extends string = string, D extends z.ZodType 
   detail: D;
 }
 
-export function defineEvent<T extends string, D extends z.ZodType>(definition: EventDefinition<T, D>): EventDefinition<T, D> {
+export function defineEvent<T extends string, D extends z.ZodMiniType>(definition: EventDefinition<T, D>): EventDefinition<T, D> {
   return definition;
 }
 

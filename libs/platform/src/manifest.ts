@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * The service manifest: one typed definition of what a service has and may touch.
@@ -70,15 +70,19 @@ export interface HttpTrigger {
   path: string;
   auth: RouteAuth;
   summary: string;
+  /**
+   * The route's schemas, typed as zod/mini's (what libs/contracts declares, so that bundles leave zod
+   * classic out); a classic zod schema, as tools and tests build, fits these types too.
+   */
   request?: {
-    body?: z.ZodType;
-    query?: z.ZodType;
-    path?: z.ZodType;
+    body?: z.ZodMiniType;
+    query?: z.ZodMiniType;
+    path?: z.ZodMiniType;
     /** Checked against the lower-cased headers; use a non-strict object naming the headers the route needs. */
-    headers?: z.ZodType;
+    headers?: z.ZodMiniType;
   };
   /** Success status and body schema (for the OpenAPI document). */
-  response: { status: number; body?: z.ZodType };
+  response: { status: number; body?: z.ZodMiniType };
   /**
    * Error statuses the route's handler answers, besides those the wrapper and the gateway answer
    * for every route ({@link routeErrorStatuses}). Declared once: the OpenAPI document lists them,

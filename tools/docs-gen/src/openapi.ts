@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { MAX_BODY_BYTES } from '@shop/common';
 import { type HttpTrigger, routeErrorStatuses, type ServiceManifest } from '@shop/platform';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type JsonSchema, routeDocumentation } from './route-documentation';
 
 /** An HTTP route with the function it runs. */
@@ -162,7 +162,7 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
   const body = requestBodySchema(request?.body, documented);
   // The same statuses the wrapper holds the handler to (routeErrorStatuses), declared once in the manifest.
   const errorStatuses = routeErrorStatuses(trigger).filter((status) => !(status in SHARED_STATUSES));
-  const successes: Record<number, { description: string; body?: z.ZodType }> = {
+  const successes: Record<number, { description: string; body?: z.ZodMiniType }> = {
     [response.status]: { description: STATUS_CODES[response.status] ?? 'Success', ...(response.body ? { body: response.body } : {}) },
     ...Object.fromEntries(
       Object.entries(documented?.responses ?? {}).map(([status, r]) => [status, { ...r, body: r.body ?? response.body }]),
@@ -206,7 +206,7 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
 /** Statuses answered by a shared response (`components.responses`) rather than one of the route's own. */
 const SHARED_STATUSES = { 405: 'MethodNotAllowed', 413: 'PayloadTooLarge', 429: 'TooManyRequests' } as const;
 
-function requestBodySchema(body: z.ZodType | undefined, documented: ReturnType<typeof routeDocumentation>): JsonSchema | undefined {
+function requestBodySchema(body: z.ZodMiniType | undefined, documented: ReturnType<typeof routeDocumentation>): JsonSchema | undefined {
   const schema = body ?? documented?.body;
   if (!schema) return undefined;
   const json = jsonSchema(schema, 'input');
@@ -229,7 +229,7 @@ function assertUniqueOperationIds(routes: readonly HttpRoute[]): void {
 }
 
 /** One parameter per property of an object schema; path parameters are always required. */
-function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query' | 'header'): Record<string, unknown>[] {
+function parametersOf(schema: z.ZodMiniType | undefined, location: 'path' | 'query' | 'header'): Record<string, unknown>[] {
   if (!schema) return [];
   const object = jsonSchema(schema, 'input');
   const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
@@ -247,7 +247,7 @@ function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query' 
 }
 
 /** Requests are documented as clients may send them (`input`), responses as the service writes them (`output`). */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as JsonSchema;
   return rest;
 }

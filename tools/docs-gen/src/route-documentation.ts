@@ -1,5 +1,5 @@
 import { PASSWORD_POLICY, type PasswordPolicy, ProviderEvent } from '@shop/contracts';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1). */
 export type JsonSchema = Record<string, unknown>;
@@ -11,13 +11,13 @@ export type JsonSchema = Record<string, unknown>;
  */
 export interface RouteDocumentation {
   /** The request body, when the manifest has no body schema. */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** Changes to the request body's JSON Schema. */
   bodySchema?: (schema: JsonSchema) => JsonSchema;
   /** Header parameters the handler reads itself. */
   headers?: { name: string; required: boolean; description: string; schema: JsonSchema }[];
   /** Success answers besides the manifest's: status → description and body schema. */
-  responses?: Record<number, { description: string; body?: z.ZodType }>;
+  responses?: Record<number, { description: string; body?: z.ZodMiniType }>;
 }
 
 export function routeDocumentation(ref: string): RouteDocumentation | undefined {

@@ -12,7 +12,7 @@ import {
 } from '@shop/contracts';
 import { EVENT_CATALOG, envelopeFromEventBridge, envelopeFromSnsMessage, parseAnyEvent } from '@shop/events';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { matchesPattern } from '../src/eventbridge/event-pattern';
 import { ApiGatewayV2Event, DynamoDbStreamEvent, EventBridgeEventShape, SnsEvent, SqsEvent } from './aws-event-shapes';
 
@@ -23,14 +23,14 @@ import { ApiGatewayV2Event, DynamoDbStreamEvent, EventBridgeEventShape, SnsEvent
  * catalog) accept. Where the manifest names no schema (a direct invoke's payload, a queue's
  * messages), the schema the handler parses with, from @shop/contracts, is listed here.
  */
-const PAYLOAD_SCHEMAS: Record<string, z.ZodType> = {
+const PAYLOAD_SCHEMAS: Record<string, z.ZodMiniType> = {
   'analytics-service/stream-processor': CheckoutStarted,
   'cart-service/read-cart': ReadCartRequest,
   'inventory-service/check-availability': CheckAvailabilityRequest,
   'inventory-service/reserve-stock': ReserveStockRequest,
   'product-service/get-products': GetProductsRequest,
 };
-const QUEUE_MESSAGES: Record<string, z.ZodType> = {
+const QUEUE_MESSAGES: Record<string, z.ZodMiniType> = {
   'payment-service/payment-events': PaymentResultMessage,
   'payment-service/refunds': RefundRequest,
 };
@@ -81,7 +81,7 @@ function physical(ref: string): string {
 /** What is wrong with `sample` for the function's `trigger`; empty when nothing is. */
 function problemsFor(sample: Sample, trigger: Trigger, services: readonly ServiceManifest[]): string[] {
   const { event } = sample;
-  const issues = (result: { success: boolean; error?: z.ZodError }, what: string) =>
+  const issues = (result: { success: boolean; error?: z.core.$ZodError }, what: string) =>
     result.success ? [] : [`${what}: ${result.error?.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`];
   switch (trigger.type) {
     case 'http': {

@@ -1,7 +1,7 @@
 import { type OrderCharge, orderPayment, OrderStatus, type PaymentFacts, type RefundRequest } from '@shop/contracts';
 import { createEvent, type EventEnvelope, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
 import type { MetricValue } from '@shop/common';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkoutMetrics } from './checkout-metrics';
 import { deterministicEventId } from './event-id';
 
@@ -15,12 +15,12 @@ const OrderImage = z.looseObject({
   status: OrderStatus,
   items: z.unknown(),
   total: z.unknown(),
-  reason: z.string().optional(),
-  correlationId: z.string().optional(),
-  createdAt: z.string().optional(),
+  reason: z.optional(z.string()),
+  correlationId: z.optional(z.string()),
+  createdAt: z.optional(z.string()),
   updatedAt: z.string(),
   /** The charges taken for the order and their refunds (order-service's OrderCharge), by charge id. */
-  charges: z.record(z.string(), z.looseObject({ amount: z.object({ amount: z.int(), currency: z.string() }) })).optional(),
+  charges: z.optional(z.record(z.string(), z.looseObject({ amount: z.object({ amount: z.int(), currency: z.string() }) }))),
 });
 type OrderImage = z.infer<typeof OrderImage>;
 

@@ -1,6 +1,6 @@
 import { cursorCodec } from '@shop/common';
 import { Id, IsoTimestamp } from '@shop/contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Where a page of the `by-user` index stopped: DynamoDB's LastEvaluatedKey for that index,
@@ -8,7 +8,7 @@ import * as z from 'zod';
  */
 export const ByUserKey = z.strictObject({
   orderId: Id,
-  userId: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
   createdAt: IsoTimestamp,
 });
 export type ByUserKey = z.infer<typeof ByUserKey>;

@@ -1,7 +1,7 @@
 import { type EventPublisher, eventBridgePublisher } from '@shop/aws';
 import { type Logger, Metrics } from '@shop/common';
 import { createEvent, PaymentMismatch, RefundFailed } from '@shop/events';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * Operator incidents: money that needs a person. Each is an event on the shop's bus (for whoever

@@ -1,5 +1,5 @@
 import { requireEnv } from '@shop/common';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { backoffDelayMs } from '../domain/backoff';
 import {
   type ChargeOptions,
@@ -15,18 +15,18 @@ import { ssmPaymentSecrets } from './ssm-payment-secrets';
 
 /** The provider's answer to a charge (docs/checkout-contract.md). */
 const ChargeAnswer = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   status: z.enum(['pending', 'declined']),
-  failureReason: z.string().optional(),
+  failureReason: z.optional(z.string()),
 });
 
 /** The provider's answer to a refund. */
 const RefundAnswerBody = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   status: z.enum(['pending', 'succeeded', 'failed']),
   amount: z.int(),
   currency: z.string(),
-  failureReason: z.string().optional(),
+  failureReason: z.optional(z.string()),
 });
 
 export interface ProviderConfig {

@@ -1,6 +1,6 @@
 import { cursorCodec } from '@shop/common';
 import { Id, IsoTimestamp } from '@shop/contracts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LISTED } from './product-record';
 
 /**

@@ -3,7 +3,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { BadRequestError, errorBody, HttpError, PayloadTooLargeError } from '../errors';
 import { isSafeCorrelationId } from '../correlation-id';
 import type { Logger } from '../logger';
@@ -16,12 +16,12 @@ export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 /** Bodies above this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** The part of a route's manifest entry the wrapper reads: its request and response schemas, who may call, and its errors. */
 export interface RouteContract {
-  request?: { body?: z.ZodType; query?: z.ZodType; path?: z.ZodType; headers?: z.ZodType };
-  response?: { status: number; body?: z.ZodType };
+  request?: { body?: z.ZodMiniType; query?: z.ZodMiniType; path?: z.ZodMiniType; headers?: z.ZodMiniType };
+  response?: { status: number; body?: z.ZodMiniType };
   auth?: RouteAuth;
   errors?: readonly number[];
 }
@@ -30,7 +30,7 @@ type Req<R extends RouteContract> = NonNullable<R['request']>;
 type BodyOf<R extends RouteContract> = Parsed<Req<R>['body']>;
 type QueryOf<R extends RouteContract> = Parsed<Req<R>['query']>;
 type PathOf<R extends RouteContract> = Parsed<Req<R>['path']>;
-type HeadersOf<R extends RouteContract> = Req<R>['headers'] extends z.ZodType ? z.output<Req<R>['headers']> & RawHeaders : RawHeaders;
+type HeadersOf<R extends RouteContract> = Req<R>['headers'] extends z.ZodMiniType ? z.output<Req<R>['headers']> & RawHeaders : RawHeaders;
 
 export interface HttpRequest<B, Q, P, A, H = RawHeaders> {
   body: B;
@@ -59,7 +59,7 @@ export interface HttpResult<B = unknown> {
  */
 export type HttpAnswer<R extends RouteContract> = Answer<ResponseBodyOf<NonNullable<R['response']>>>;
 type Answer<B> = unknown extends B ? HttpResult : [B] extends [undefined] ? HttpResult<undefined> : HttpResult<B> & { body: B };
-type ResponseBodyOf<Res> = Res extends { body: infer S extends z.ZodType }
+type ResponseBodyOf<Res> = Res extends { body: infer S extends z.ZodMiniType }
   ? z.output<S>
   : 'body' extends keyof Res
     ? unknown // a route typed only as the general manifest (a tool reading any service) may answer any body

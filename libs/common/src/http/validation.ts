@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { BadRequestError, type ErrorDetail } from '../errors';
 
 export type RequestPart = 'body' | 'query' | 'path' | 'headers';
@@ -15,7 +15,7 @@ export function issuesToDetails(part: RequestPart | 'payload', issues: readonly 
 }
 
 /** Parses one part of a request, or throws a 400 that says what was wrong and where. */
-export function parseRequestPart<S extends z.ZodType>(part: RequestPart, schema: S, value: unknown): z.output<S> {
+export function parseRequestPart<S extends z.ZodMiniType>(part: RequestPart, schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = issuesToDetails(part, result.error.issues);

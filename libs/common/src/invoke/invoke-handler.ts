@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { ErrorDetail } from '../errors';
 import { isSafeCorrelationId } from '../correlation-id';
 import { issuesToDetails } from '../http/validation';
@@ -41,12 +41,12 @@ export interface InvokeRequest<P> {
  * payload that does not match throws `InvalidRequest` before `handle` runs; errors `handle` throws
  * reach the caller unchanged, with their names.
  */
-export function invokeHandler<S extends z.ZodType, R>(schema: S, handle: (request: InvokeRequest<z.output<S>>) => Promise<R>) {
+export function invokeHandler<S extends z.ZodMiniType, R>(schema: S, handle: (request: InvokeRequest<z.output<S>>) => Promise<R>) {
   return directHandler('invoke', schema, handle);
 }
 
 /** The invoke wrapper's work, for the triggers whose caller sends the payload itself (`invoke`, `state-machine-task`). */
-export function directHandler<S extends z.ZodType, R>(
+export function directHandler<S extends z.ZodMiniType, R>(
   trigger: Extract<TriggerType, 'invoke' | 'state-machine-task'>,
   schema: S,
   handle: (request: InvokeRequest<z.output<S>>) => Promise<R>,

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { BadRequestError } from '../errors';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -28,7 +28,7 @@ export interface CursorCodecOptions {
 }
 
 /** Pagination cursors for one index, whose LastEvaluatedKey is described by `keySchema` (use a strict object). */
-export function cursorCodec<S extends z.ZodType>(keySchema: S, options: CursorCodecOptions = {}): CursorCodec<z.output<S>> {
+export function cursorCodec<S extends z.ZodMiniType>(keySchema: S, options: CursorCodecOptions = {}): CursorCodec<z.output<S>> {
   const refusal = options.refusal ?? 'not a cursor this API issued';
   const encode = (key: z.output<S>) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
   const decode = (cursor: string, scope: Partial<z.output<S>> = {}) => {
@@ -48,7 +48,7 @@ export function cursorCodec<S extends z.ZodType>(keySchema: S, options: CursorCo
   };
 }
 
-function decodeKey<S extends z.ZodType>(keySchema: S, cursor: string): z.output<S> | undefined {
+function decodeKey<S extends z.ZodMiniType>(keySchema: S, cursor: string): z.output<S> | undefined {
   if (!BASE64URL.test(cursor)) return undefined;
   const bytes = Buffer.from(cursor, 'base64url');
   // Node decodes leniently (it skips trailing bits); only the canonical spelling is ours.

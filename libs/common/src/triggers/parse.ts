@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { ErrorDetail } from '../errors';
 import { issuesToDetails } from '../http/validation';
 
@@ -7,9 +7,9 @@ import { issuesToDetails } from '../http/validation';
  * function that checks and throws (e.g. `(raw) => parseAnyEvent(NOTIFIED_EVENTS, raw)`, which
  * picks the event's schema by its type).
  */
-export type InputSchema = z.ZodType | ((raw: unknown) => unknown);
+export type InputSchema = z.ZodMiniType | ((raw: unknown) => unknown);
 
-export type Parsed<S extends InputSchema> = S extends z.ZodType ? z.output<S> : S extends (raw: unknown) => infer T ? T : never;
+export type Parsed<S extends InputSchema> = S extends z.ZodMiniType ? z.output<S> : S extends (raw: unknown) => infer T ? T : never;
 
 /**
  * An input that can never be processed, however often it is retried: not JSON, or not what the

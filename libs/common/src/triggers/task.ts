@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { directHandler, type InvokeRequest } from '../invoke/invoke-handler';
 
 /**
@@ -7,6 +7,6 @@ import { directHandler, type InvokeRequest } from '../invoke/invoke-handler';
  * as `invokeHandler` does: `InvalidRequest` for a payload that does not match, and `handle`'s named
  * errors reach the state machine unchanged, where `Retry` and `Catch` match them by name.
  */
-export function taskHandler<S extends z.ZodType, R>(schema: S, handle: (request: InvokeRequest<z.output<S>>) => Promise<R>) {
+export function taskHandler<S extends z.ZodMiniType, R>(schema: S, handle: (request: InvokeRequest<z.output<S>>) => Promise<R>) {
   return directHandler('state-machine-task', schema, handle);
 }
