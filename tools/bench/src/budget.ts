@@ -15,6 +15,8 @@ export interface Budget {
   warmOverheadP50Ms: number;
   /** Handler bundles that carry the SDK's default credential chain (SSO, INI, STS...), which Lambda never gets past its first link. */
   bundlesWithCredentialChain: number;
+  /** Handler bundles that carry zod classic, whose methods hang on every schema and never tree-shake (zod/mini does). */
+  bundlesWithZodClassic: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export const BUDGET: Budget = {
   bundleBytes: 1024 * 1024,
   warmOverheadP50Ms: 1,
   bundlesWithCredentialChain: 0,
+  bundlesWithZodClassic: 0,
 };
 
 /** Issue 14's cold-start target, printed beside the budget; docs/performance.md says what stands between. */
@@ -38,11 +41,14 @@ export const TARGET: Pick<Budget, 'medianColdStartRatio' | 'slowestColdStartRati
 /** What only the SDK's full default credential chain brings into a bundle; the bundles read credentials from the environment. */
 const CREDENTIAL_CHAIN = ['/@aws-sdk/credential-provider-node/', '/@aws-sdk/nested-clients/', '/@aws-sdk/credential-provider-sso/'];
 
+/** zod classic's own files: a bundle that imports `zod` rather than `zod/mini` takes all of them, about 91 KiB. */
+const ZOD_CLASSIC = ['/zod/v4/classic/'];
+
 /**
  * Handler bundles (`service/handler`) whose esbuild metafile (`dist/apps/<service>/meta.json`)
- * holds any of the default chain's packages: the `alias` in the service's build options is missing.
+ * holds a file of any of `packages` (path fragments of node_modules).
  */
-export function bundlesWithCredentialChain(distApps: string): string[] {
+export function bundlesHolding(distApps: string, packages: readonly string[]): string[] {
   const found: string[] = [];
   for (const service of readdirSync(distApps).sort()) {
     const metaPath = join(distApps, service, 'meta.json');
@@ -50,7 +56,7 @@ export function bundlesWithCredentialChain(distApps: string): string[] {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
     for (const [output, { inputs }] of Object.entries(meta.outputs)) {
       if (!output.endsWith('.js')) continue;
-      if (Object.keys(inputs).some((input) => CREDENTIAL_CHAIN.some((pkg) => input.includes(pkg)))) {
+      if (Object.keys(inputs).some((input) => packages.some((pkg) => input.includes(pkg)))) {
         found.push(`${service}/${output.split('/').pop()?.replace(/\.js$/, '')}`);
       }
     }
@@ -58,15 +64,29 @@ export function bundlesWithCredentialChain(distApps: string): string[] {
   return found;
 }
 
+/** Bundles holding any of the default chain's packages: the `alias` in the service's build options is missing. */
+export function bundlesWithCredentialChain(distApps: string): string[] {
+  return bundlesHolding(distApps, CREDENTIAL_CHAIN);
+}
+
+/** Bundles holding zod classic: something they ship imports `zod` and not `zod/mini` (docs/performance.md, "Cold start"). */
+export function bundlesWithZodClassic(distApps: string): string[] {
+  return bundlesHolding(distApps, ZOD_CLASSIC);
+}
+
+const countVerdict = (what: string, bundles: readonly string[], budget: number): Verdict => ({
+  figure: `${what}${bundles.length ? ` (${bundles.join(', ')})` : ''}`,
+  value: String(bundles.length),
+  budget: `≤ ${budget}`,
+  ok: bundles.length <= budget,
+});
+
 export function judgeCredentialChain(bundles: readonly string[], budget: Budget = BUDGET): Verdict[] {
-  return [
-    {
-      figure: `bundles with the SDK's default credential chain${bundles.length ? ` (${bundles.join(', ')})` : ''}`,
-      value: String(bundles.length),
-      budget: `≤ ${budget.bundlesWithCredentialChain}`,
-      ok: bundles.length <= budget.bundlesWithCredentialChain,
-    },
-  ];
+  return [countVerdict("bundles with the SDK's default credential chain", bundles, budget.bundlesWithCredentialChain)];
+}
+
+export function judgeZodClassic(bundles: readonly string[], budget: Budget = BUDGET): Verdict[] {
+  return [countVerdict('bundles with zod classic', bundles, budget.bundlesWithZodClassic)];
 }
 
 export interface Verdict {

@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureBundles, measureLayers } from '@shop/bundle-size';
-import { BUDGET, bundlesWithCredentialChain, formatVerdicts, judgeBundleSizes, judgeColdStart, judgeCredentialChain, judgeWarmOverhead, type Verdict } from './budget';
+import {
+  BUDGET,
+  bundlesWithCredentialChain,
+  bundlesWithZodClassic,
+  formatVerdicts,
+  judgeBundleSizes,
+  judgeColdStart,
+  judgeCredentialChain,
+  judgeWarmOverhead,
+  judgeZodClassic,
+  type Verdict,
+} from './budget';
 import { findBundles, measureInterleaved, writeBaselineBundle, type ColdStartRun } from './cold-start';
 import { formatSummary, formatTable } from './format';
 import { measureWarmOverhead } from './warm-overhead';
@@ -87,6 +98,7 @@ async function main(): Promise<void> {
     verdicts.push(...judgeColdStart(run));
     verdicts.push(...judgeBundleSizes(measureBundles(join(dist, 'apps')), measureLayers(join(dist, 'layers'))));
     verdicts.push(...judgeCredentialChain(bundlesWithCredentialChain(join(dist, 'apps'))));
+    verdicts.push(...judgeZodClassic(bundlesWithZodClassic(join(dist, 'apps'))));
   }
   if (values.warm || values.budget) {
     console.error(`Invoking a wrapped handler and a bare one ${invocations} times each...`);
@@ -105,7 +117,7 @@ async function main(): Promise<void> {
     if (verdicts.some((v) => !v.ok)) {
       console.error(
         `\nOver budget (docs/performance.md): cold start median ≤ ${BUDGET.medianColdStartRatio}×, slowest ≤ ${BUDGET.slowestColdStartRatio}× hello-world; ` +
-          `bundles ≤ 1 MiB; no default credential chain; warm overhead p50 ≤ ${BUDGET.warmOverheadP50Ms} ms.`,
+          `bundles ≤ 1 MiB; no default credential chain, no zod classic; warm overhead p50 ≤ ${BUDGET.warmOverheadP50Ms} ms.`,
       );
       process.exit(1);
     }

@@ -2,7 +2,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUDGET, bundlesWithCredentialChain, formatVerdicts, judgeBundleSizes, judgeColdStart, judgeCredentialChain, judgeWarmOverhead } from '../src/budget';
+import {
+  BUDGET,
+  bundlesWithCredentialChain,
+  bundlesWithZodClassic,
+  formatVerdicts,
+  judgeBundleSizes,
+  judgeColdStart,
+  judgeCredentialChain,
+  judgeWarmOverhead,
+  judgeZodClassic,
+} from '../src/budget';
 import type { ColdStart, ColdStartRun } from '../src/cold-start';
 import { overheadOf } from '../src/warm-overhead';
 
@@ -72,5 +82,25 @@ describe('the credential chain in bundles', () => {
     expect(bundlesWithCredentialChain(dist)).toEqual(['cart-service/add-to-cart']);
     expect(judgeCredentialChain(['cart-service/add-to-cart'])[0]).toMatchObject({ ok: false, value: '1' });
     expect(judgeCredentialChain([])[0]?.ok).toBe(true);
+  });
+});
+
+describe('zod classic in bundles', () => {
+  it('counts the handler bundles that took zod classic instead of zod/mini, and names them', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bench-meta-'));
+    const meta = (outputs: Record<string, string[]>) =>
+      JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([out, inputs]) => [out, { inputs: Object.fromEntries(inputs.map((i) => [i, {}])) }])) });
+    mkdirSync(join(dist, 'product-service'));
+    writeFileSync(
+      join(dist, 'product-service', 'meta.json'),
+      meta({
+        'dist/apps/product-service/get-product.js': ['node_modules/zod/v4/core/core.js', 'node_modules/zod/v4/mini/schemas.js'],
+        'dist/apps/product-service/list-products.js': ['node_modules/zod/v4/core/core.js', 'node_modules/zod/v4/classic/schemas.js'],
+        'dist/apps/product-service/meta.json': ['node_modules/zod/v4/classic/schemas.js'],
+      }),
+    );
+    expect(bundlesWithZodClassic(dist)).toEqual(['product-service/list-products']);
+    expect(judgeZodClassic(['product-service/list-products'])[0]).toMatchObject({ ok: false, value: '1', budget: '≤ 0' });
+    expect(judgeZodClassic([])[0]?.ok).toBe(true);
   });
 });
