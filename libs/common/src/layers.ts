@@ -8,7 +8,7 @@
  */
 export const LAYERS = {
   'common-utils': {
-    description: 'libs/common: the handler wrappers (one per trigger kind), errors, logging (pino), config, the manifest helpers',
+    description: 'libs/common: the handler wrappers (one per trigger kind), errors, JSON-line logging, config, the manifest helpers',
     package: '@shop/common',
     requires: [],
   },
