@@ -8,7 +8,7 @@
  */
 export const LAYERS = {
   'common-utils': {
-    description: 'libs/common: the handler wrappers (one per trigger kind), errors, logging (pino), metrics, config',
+    description: 'libs/common: the handler wrappers (one per trigger kind), errors, JSON-line logging, metrics, config',
     package: '@shop/common',
     requires: [],
   },

@@ -5,7 +5,7 @@ import { build, type Metafile } from 'esbuild';
 
 /**
  * Builds each layer of `LAYERS` into `dist/layers/<layer>/nodejs/node_modules/<package>/`: one
- * minified CommonJS bundle of the lib with its third-party code (pino, aws-jwt-verify),
+ * minified CommonJS bundle of the lib with its third-party code (aws-jwt-verify, in auth-layer),
  * and a package.json so Node resolves it by name. The other layers' packages stay external, so that
  * auth-layer's `require('@shop/common')` finds the one copy in common-utils, as in the functions.
  */

@@ -229,7 +229,7 @@ function printFunctionLog(l: RuntimeLogLine): void {
   } catch {
     // Not JSON: a console.log or a runtime message.
   }
-  // pino writes the level as a label or, by default, a number.
+  // The shop's logger writes the level as a label; pino, by default, as a number.
   const level = typeof entry?.level === 'number' ? PINO_LEVELS[entry.level] : entry?.level;
   if (!entry || typeof level !== 'string') {
     console.log(paint(l.stream === 'stderr' ? 'yellow' : 'dim', `  ${l.stream === 'stderr' ? 'stderr' : 'log   '} ${fn}  ${l.line}`));

@@ -161,8 +161,8 @@ function flushStdio(): Promise<unknown> {
 }
 
 /**
- * A worker shares file descriptors 1 and 2 with the whole process, and pino (through
- * sonic-boom) writes to fd 1 directly, which would bypass the worker's captured stdout.
+ * A worker shares file descriptors 1 and 2 with the whole process, and the shop's logger
+ * (libs/common) writes to fd 1 directly, which would bypass the worker's captured stdout.
  * Lambda captures the descriptors, so route writes to them into this worker's streams.
  */
 function captureFileDescriptorWrites(): void {

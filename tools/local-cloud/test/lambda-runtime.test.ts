@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FunctionNotFoundError, LambdaRuntime } from '../src/lambda-runtime';
 import { Fixtures, logCollector, sleep } from './lambda-fixtures';
@@ -206,18 +207,21 @@ describe('LambdaRuntime', () => {
     expect(await runtime.invoke('missing', {})).toMatchObject({ ok: false, error: { errorType: 'Runtime.ImportModuleError' } });
   });
 
-  it('captures stdout and stderr line by line, pino writing to fd 1 included', async () => {
-    const pino = createRequire(__filename).resolve('pino');
+  it("captures stdout and stderr line by line, the shop's logger writing to fd 1 included", async () => {
+    // The logger as the common-utils layer ships it: bundled, writing with fs.writeSync to fd 1.
+    const loggerBundle = path.join(fixtures.dir, 'shop-logger.js');
+    buildSync({ entryPoints: [createRequire(__filename).resolve('@shop/common/src/logger.ts')], outfile: loggerBundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
     runtime.register(
       fixtures.fn(
         'logs',
-        `const logger = require(${JSON.stringify(pino)})();
+        `const { logger } = require(${JSON.stringify(loggerBundle)});
          exports.handler = async () => {
            console.log('plain line');
            console.error('to stderr');
            process.stdout.write('two\\nlines\\n');
            require('fs').writeSync(1, 'straight to fd 1\\n');
-           logger.info({ orderId: 'o-1' }, 'from pino');
+           require('fs').write(1, 'to fd 1, asynchronously\\n', () => {});
+           logger.info({ orderId: 'o-1' }, 'from the logger');
            return 'done';
          };`,
       ),
@@ -225,15 +229,16 @@ describe('LambdaRuntime', () => {
     const result = await runtime.invoke('logs', {});
 
     const mine = logs.lines.filter((l) => l.requestId === result.requestId && l.functionName === 'logs');
-    expect(mine.filter((l) => l.stream === 'stdout').map((l) => l.line).slice(0, 4)).toEqual([
+    expect(mine.filter((l) => l.stream === 'stdout').map((l) => l.line).slice(0, 5)).toEqual([
       'plain line',
       'two',
       'lines',
       'straight to fd 1',
+      'to fd 1, asynchronously',
     ]);
     expect(mine).toContainEqual(expect.objectContaining({ stream: 'stderr', line: 'to stderr' }));
-    const pinoLine = mine.find((l) => l.line.includes('from pino'));
-    expect(JSON.parse(pinoLine?.line ?? '{}')).toMatchObject({ msg: 'from pino', orderId: 'o-1' });
+    const loggerLine = mine.find((l) => l.line.includes('from the logger'));
+    expect(JSON.parse(loggerLine?.line ?? '{}')).toMatchObject({ level: 'info', message: 'from the logger', orderId: 'o-1' });
   });
 
   it('resolves modules from layers as Lambda resolves /opt/nodejs/node_modules', async () => {

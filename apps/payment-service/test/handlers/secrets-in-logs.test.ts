@@ -53,7 +53,7 @@ beforeAll(async () => {
     // Stopped before any webhook is due: this test is about the handlers' logs.
     webhookDelayMs: 60_000,
   });
-  // pino writes to process.stdout when its write was replaced before the logger was made;
+  // The logger writes through process.stdout.write when something has replaced it;
   // so replace it, then load the handlers (and the shared logger) afresh at debug level.
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(String(chunk));
