@@ -47,7 +47,6 @@ const IO_MODULES = {
   group: [
     '@aws-sdk/*',
     '@smithy/*',
-    'pino',
     'undici',
     'fs',
     'fs/*',
