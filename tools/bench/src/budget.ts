@@ -9,6 +9,10 @@ export interface Budget {
   medianColdStartRatio: number;
   /** The slowest handler's. */
   slowestColdStartRatio: number;
+  /** The median handler's cold start as a multiple of the SDK floor's (the DynamoDB document client alone): what the shop adds to the SDK. */
+  medianOverFloorRatio: number;
+  /** The slowest handler's. */
+  slowestOverFloorRatio: number;
   /** Every handler bundle and every layer bundle, minified. */
   bundleBytes: number;
   /** What the wrapper adds to one invocation at p50, in milliseconds. */
@@ -21,14 +25,20 @@ export interface Budget {
 
 /**
  * The budgets of docs/performance.md ("Cold start", "Warm overhead"), which `--budget` (nx run
- * bench:budget, in CI) enforces. Cold starts are judged as ratios to a hello-world handler loaded
- * in the same run, never as absolute times: a busy two-core machine makes every process slower,
- * the baseline's too. The cold-start ratios are a ratchet at what the shop holds today with room
- * for a busy machine, not yet issue 14's target (`TARGET`): lower them as the target comes closer.
+ * bench:budget, in CI) enforces. Cold starts are judged as ratios measured in the same run, never as
+ * absolute times: a busy two-core machine makes every process slower, the references' too. Two
+ * references: hello-world, which is issue 14's yardstick but moves with how fast the machine starts
+ * node (2.3–2.4× on a machine where node starts in 53 ms, 2.9–3.0× where it starts in 18 ms, the
+ * same bundles), and the SDK floor (the DynamoDB document client alone), which moves with the
+ * machine as the handlers do and so holds the tight ratchet on what the shop adds to the SDK
+ * (decision 125). Both sit above what the shop holds today with room for a busy runner; lower them
+ * as issue 14's target (`TARGET`) comes closer.
  */
 export const BUDGET: Budget = {
-  medianColdStartRatio: 2.9,
-  slowestColdStartRatio: 4.0,
+  medianColdStartRatio: 3.4,
+  slowestColdStartRatio: 4.8,
+  medianOverFloorRatio: 1.45,
+  slowestOverFloorRatio: 2.2,
   bundleBytes: 1024 * 1024,
   warmOverheadP50Ms: 1,
   bundlesWithCredentialChain: 0,
@@ -100,14 +110,32 @@ const times = (value: number) => `${value.toFixed(2)}×`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 export function judgeColdStart(run: ColdStartRun, budget: Budget = BUDGET): Verdict[] {
-  const { median, slowest } = ratioSummary(run);
-  return [
+  const { median, slowest, floor } = ratioSummary(run);
+  const verdicts: Verdict[] = [
     { figure: 'median cold start / hello-world', value: times(median), budget: `≤ ${times(budget.medianColdStartRatio)}; target ${times(TARGET.medianColdStartRatio)}`, ok: median <= budget.medianColdStartRatio },
     {
       figure: `slowest cold start / hello-world (${slowest.name})`,
       value: times(slowest.ratio),
       budget: `≤ ${times(budget.slowestColdStartRatio)}; target ${times(TARGET.slowestColdStartRatio)}`,
       ok: slowest.ratio <= budget.slowestColdStartRatio,
+    },
+  ];
+  if (!floor) {
+    return [...verdicts, { figure: 'cold start / the SDK floor', value: 'not measured', budget: `≤ ${times(budget.medianOverFloorRatio)}`, ok: false }];
+  }
+  return [
+    ...verdicts,
+    {
+      figure: `median cold start / the SDK floor (${times(floor.ratio)} hello-world's)`,
+      value: times(floor.median),
+      budget: `≤ ${times(budget.medianOverFloorRatio)}`,
+      ok: floor.median <= budget.medianOverFloorRatio,
+    },
+    {
+      figure: `slowest cold start / the SDK floor (${slowest.name})`,
+      value: times(floor.slowest),
+      budget: `≤ ${times(budget.slowestOverFloorRatio)}`,
+      ok: floor.slowest <= budget.slowestOverFloorRatio,
     },
   ];
 }

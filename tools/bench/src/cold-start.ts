@@ -113,6 +113,11 @@ export function writeBaselineBundle(dir: string): Bundle {
 
 export interface ColdStartRun {
   baseline: ColdStart;
+  /**
+   * The SDK floor, when measured: a bundle of nothing but the DynamoDB document client (see
+   * `buildFloorBundle`). What a handler costs above it is the shop's own doing.
+   */
+  floor?: ColdStart;
   results: ColdStart[];
 }
 
@@ -125,23 +130,29 @@ export interface ColdStartRun {
 export async function measureInterleaved(
   bundles: readonly Bundle[],
   baselineBundle: Bundle,
-  options: { runs: number; layerPaths?: readonly string[]; baselineEvery?: number; onRound?: (round: number) => void },
+  options: { runs: number; layerPaths?: readonly string[]; baselineEvery?: number; floor?: Bundle; onRound?: (round: number) => void },
 ): Promise<ColdStartRun> {
-  const { runs, layerPaths = [], baselineEvery = 8 } = options;
+  const { runs, layerPaths = [], baselineEvery = 8, floor } = options;
   const baselineSamples: ColdStartSample[] = [];
+  const floorSamples: ColdStartSample[] = [];
+  const measureReferences = async () => {
+    baselineSamples.push(await measureOnce(baselineBundle.path, layerPaths));
+    if (floor) floorSamples.push(await measureOnce(floor.path, layerPaths));
+  };
   const samples = new Map<string, ColdStartSample[]>(bundles.map((b) => [b.name, []]));
   for (let round = 0; round < runs; round++) {
     for (const [i, bundle] of bundles.entries()) {
-      if (i % baselineEvery === 0) baselineSamples.push(await measureOnce(baselineBundle.path, layerPaths));
+      if (i % baselineEvery === 0) await measureReferences();
       samples.get(bundle.name)?.push(await measureOnce(bundle.path, layerPaths));
     }
     options.onRound?.(round + 1);
   }
   if (baselineSamples.length === 0) {
-    for (let round = 0; round < runs; round++) baselineSamples.push(await measureOnce(baselineBundle.path, layerPaths));
+    for (let round = 0; round < runs; round++) await measureReferences();
   }
   return {
     baseline: summarizeSamples(baselineBundle.name, baselineSamples),
+    ...(floor ? { floor: summarizeSamples(floor.name, floorSamples) } : {}),
     results: bundles.map((b) => summarizeSamples(b.name, samples.get(b.name) ?? [])),
   };
 }
@@ -151,10 +162,24 @@ export function initRatio(result: ColdStart, baseline: ColdStart): number {
   return result.initMs.median / baseline.initMs.median;
 }
 
-/** The typical handler's ratio and the worst one's. */
-export function ratioSummary(run: ColdStartRun): { median: number; slowest: { name: string; ratio: number } } {
+export interface RatioSummary {
+  /** The typical handler's cold start as a multiple of hello-world's. */
+  median: number;
+  /** The worst one's. */
+  slowest: { name: string; ratio: number };
+  /** When the run measured the SDK floor: the floor as a multiple of hello-world's, and the two handler figures as multiples of the floor's. */
+  floor?: { ratio: number; median: number; slowest: number };
+}
+
+/** The typical handler's ratio and the worst one's, to hello-world and, when measured, to the SDK floor. */
+export function ratioSummary(run: ColdStartRun): RatioSummary {
   const ratios = run.results.map((r) => ({ name: r.name, ratio: initRatio(r, run.baseline) }));
   if (ratios.length === 0) throw new RangeError('no handlers measured');
   const slowest = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-  return { median: median(ratios.map((r) => r.ratio)), slowest };
+  const summary: RatioSummary = { median: median(ratios.map((r) => r.ratio)), slowest };
+  if (run.floor) {
+    const floorRatio = initRatio(run.floor, run.baseline);
+    summary.floor = { ratio: floorRatio, median: summary.median / floorRatio, slowest: slowest.ratio / floorRatio };
+  }
+  return summary;
 }

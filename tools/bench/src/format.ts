@@ -10,7 +10,7 @@ export function bySlowest(results: readonly ColdStart[]): ColdStart[] {
 }
 
 /**
- * A plain-text table, the baseline first, then one handler a row, slowest first: the cold start
+ * A plain-text table, the baseline first and the SDK floor next when measured, then one handler a row, slowest first: the cold start
  * (process start to handler loaded) and its ratio to the baseline's, the bundle's own `require`,
  * memory after it; the summed load times at the bottom.
  */
@@ -28,7 +28,7 @@ export function formatTable(run: ColdStartRun): string {
   ];
   const sum = (pick: (r: ColdStart) => number) => results.reduce((acc, r) => acc + pick(r), 0);
   const total = [`total (${results.length} handlers)`, '', '', ms(sum((r) => r.loadMs.median)), ms(sum((r) => r.loadMs.min)), '', ''];
-  const all = [header, row(baseline), ...bySlowest(results).map(row), total];
+  const all = [header, row(baseline), ...(run.floor ? [row(run.floor)] : []), ...bySlowest(results).map(row), total];
   const widths = header.map((_, i) => Math.max(...all.map((cells) => cells[i]?.length ?? 0)));
   const line = (cells: string[]) =>
     cells
@@ -41,9 +41,13 @@ export function formatTable(run: ColdStartRun): string {
 /** One line for a commit message or a pull request: the typical handler and the worst one, as ratios to the baseline. */
 export function formatSummary(run: ColdStartRun): string {
   if (run.results.length === 0) return 'no handlers measured';
-  const { median, slowest } = ratioSummary(run);
-  return (
+  const { median, slowest, floor } = ratioSummary(run);
+  const line =
     `cold start across ${run.results.length} handlers: median ${times(median)} hello-world's ` +
-    `(${ms(run.baseline.initMs.median)}); slowest: ${slowest.name} ${times(slowest.ratio)}`
+    `(${ms(run.baseline.initMs.median)}); slowest: ${slowest.name} ${times(slowest.ratio)}`;
+  if (!floor) return line;
+  return (
+    `${line}\nthe SDK floor (the DynamoDB document client alone) is ${times(floor.ratio)} hello-world's; ` +
+    `above it, the median handler is ${times(floor.median)} and the slowest ${times(floor.slowest)}`
   );
 }

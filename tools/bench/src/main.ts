@@ -17,6 +17,7 @@ import {
 } from './budget';
 import { findBundles, measureInterleaved, writeBaselineBundle, type ColdStartRun } from './cold-start';
 import { formatSummary, formatTable } from './format';
+import { buildFloorBundle } from './sdk-floor';
 import { measureWarmOverhead } from './warm-overhead';
 
 // Run from the repository root by `npm run bench [-- --runs N] [-- --warm] [-- --budget]`, after the
@@ -49,7 +50,7 @@ const dist = join(process.cwd(), 'dist');
  * into /var/task, every layer merged into one /opt/nodejs/node_modules on NODE_PATH. Loaded from
  * dist/, `require('@shop/common')` would find the workspace's source.
  */
-function stageLikeLambda(): { distApps: string; layerPaths: string[]; baselineDir: string; cleanup: () => void } {
+function stageLikeLambda(): { distApps: string; layerPaths: string[]; baselineDir: string; floorDir: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'bench-lambda-'));
   cpSync(join(dist, 'apps'), join(root, 'task'), { recursive: true });
   const opt = join(root, 'opt', 'nodejs', 'node_modules');
@@ -57,7 +58,13 @@ function stageLikeLambda(): { distApps: string; layerPaths: string[]; baselineDi
   for (const layer of readdirSync(join(dist, 'layers'))) {
     cpSync(join(dist, 'layers', layer, 'nodejs', 'node_modules'), opt, { recursive: true });
   }
-  return { distApps: join(root, 'task'), layerPaths: [opt], baselineDir: join(root, 'baseline'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    distApps: join(root, 'task'),
+    layerPaths: [opt],
+    baselineDir: join(root, 'baseline'),
+    floorDir: join(root, 'floor'),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 async function coldStarts(): Promise<ColdStartRun> {
@@ -65,9 +72,13 @@ async function coldStarts(): Promise<ColdStartRun> {
   try {
     const bundles = findBundles(staged.distApps);
     const baseline = writeBaselineBundle(staged.baselineDir);
-    console.error(`Loading ${bundles.length} handlers and a hello-world baseline ${runs} times each, in rounds, each in a fresh node process with the layers...`);
+    const floor = buildFloorBundle(staged.floorDir);
+    console.error(
+      `Loading ${bundles.length} handlers, a hello-world baseline and the SDK floor ${runs} times each, in rounds, each in a fresh node process with the layers...`,
+    );
     return await measureInterleaved(bundles, baseline, {
       runs,
+      floor,
       layerPaths: staged.layerPaths,
       onRound: (round) => console.error(`  round ${round} of ${runs} done`),
     });
@@ -116,7 +127,8 @@ async function main(): Promise<void> {
     console.log(formatVerdicts(verdicts));
     if (verdicts.some((v) => !v.ok)) {
       console.error(
-        `\nOver budget (docs/performance.md): cold start median ≤ ${BUDGET.medianColdStartRatio}×, slowest ≤ ${BUDGET.slowestColdStartRatio}× hello-world; ` +
+        `\nOver budget (docs/performance.md): cold start median ≤ ${BUDGET.medianColdStartRatio}×, slowest ≤ ${BUDGET.slowestColdStartRatio}× hello-world, ` +
+          `median ≤ ${BUDGET.medianOverFloorRatio}×, slowest ≤ ${BUDGET.slowestOverFloorRatio}× the SDK floor; ` +
           `bundles ≤ 1 MiB; no default credential chain, no zod classic; warm overhead p50 ≤ ${BUDGET.warmOverheadP50Ms} ms.`,
       );
       process.exit(1);

@@ -25,19 +25,37 @@ const cold = (name: string, initMedian: number): ColdStart => ({
 });
 const runWith = (...inits: number[]): ColdStartRun => ({
   baseline: cold('hello-world (baseline)', 50),
+  floor: cold('SDK floor', 80),
   results: inits.map((init, i) => cold(`svc/handler-${i}`, init)),
 });
-const budget = { ...BUDGET, medianColdStartRatio: 2.2, slowestColdStartRatio: 3 };
+const budget = { ...BUDGET, medianColdStartRatio: 2.2, slowestColdStartRatio: 3, medianOverFloorRatio: 1.4, slowestOverFloorRatio: 2 };
 
 describe('performance budgets', () => {
   it('passes cold starts whose median and slowest ratios to hello-world are within budget', () => {
     const verdicts = judgeColdStart(runWith(90, 100, 110, 150), budget);
-    expect(verdicts.map((v) => v.ok)).toEqual([true, true]);
-    expect(verdicts.map((v) => v.value)).toEqual(['2.10×', '3.00×']);
+    expect(verdicts.map((v) => v.ok)).toEqual([true, true, true, true]);
+    expect(verdicts.map((v) => v.value)).toEqual(['2.10×', '3.00×', '1.31×', '1.88×']);
+    expect(verdicts[2]?.figure).toContain('(1.60× hello-world');
+  });
+
+  it('judges the handlers against the SDK floor measured in the same run, apart from hello-world', () => {
+    // Within the hello-world budget, but twice the floor: the shop, not the SDK, made them slow.
+    const overFloor = { ...budget, medianColdStartRatio: 4, slowestColdStartRatio: 4 };
+    const run = { ...runWith(160, 170, 190), floor: cold('SDK floor', 60) };
+    const verdicts = judgeColdStart(run, overFloor);
+    expect(verdicts.map((v) => v.ok)).toEqual([true, true, false, false]);
+    expect(verdicts[2]).toMatchObject({ value: '2.83×' });
+    expect(verdicts[3]).toMatchObject({ value: '3.17×', figure: expect.stringContaining('svc/handler-2') });
+  });
+
+  it('fails a run that did not measure the SDK floor rather than skip its figure', () => {
+    const { floor: _unmeasured, ...withoutFloor } = runWith(90, 100);
+    const verdicts = judgeColdStart(withoutFloor, budget);
+    expect(verdicts.at(-1)).toMatchObject({ ok: false, value: 'not measured' });
   });
 
   it('fails the median and names the slowest handler when they leave the budget', () => {
-    const verdicts = judgeColdStart(runWith(110, 120, 160), budget);
+    const verdicts = judgeColdStart(runWith(110, 120, 160), { ...budget, medianOverFloorRatio: 2, slowestOverFloorRatio: 2 });
     expect(verdicts[0]).toMatchObject({ ok: false, value: '2.40×' });
     expect(verdicts[1]).toMatchObject({ ok: false, value: '3.20×', figure: expect.stringContaining('svc/handler-2') });
   });
@@ -61,8 +79,10 @@ describe('performance budgets', () => {
   });
 
   it('prints OVER in front of every figure outside its budget', () => {
-    const text = formatVerdicts(judgeColdStart(runWith(110, 120, 160), budget));
+    const text = formatVerdicts(judgeColdStart(runWith(110, 120, 160), { ...budget, slowestOverFloorRatio: 1.9 }));
+    expect(text.split('\n')).toHaveLength(4);
     expect(text.split('\n').every((line) => line.startsWith('OVER'))).toBe(true);
+    expect(formatVerdicts(judgeColdStart(runWith(90, 100), budget)).split('\n').every((line) => line.startsWith('ok  '))).toBe(true);
   });
 });
 

@@ -63,15 +63,23 @@ describe('cold starts against a baseline', () => {
       'cart-service/slow.js': 'const end = Date.now() + 1500; while (Date.now() < end); exports.handler = async () => ({ statusCode: 200 });',
     });
     const baseline = writeBaselineBundle(join(dist, '..', `${dist.split('/').pop()}-baseline`));
+    const floorDir = join(dist, '..', `${dist.split('/').pop()}-floor`);
+    mkdirSync(floorDir);
+    writeFileSync(join(floorDir, 'floor.js'), 'const end = Date.now() + 300; while (Date.now() < end); exports.handler = async () => ({});');
+    const floor = { service: 'reference', handler: 'floor', name: 'floor', path: join(floorDir, 'floor.js') };
     const rounds: number[] = [];
-    const run = await measureInterleaved(findBundles(dist), baseline, { runs: 2, baselineEvery: 1, onRound: (r) => rounds.push(r) });
+    const run = await measureInterleaved(findBundles(dist), baseline, { runs: 2, baselineEvery: 1, floor, onRound: (r) => rounds.push(r) });
     expect(rounds).toEqual([1, 2]);
     expect(run.baseline.name).toBe(BASELINE_NAME);
+    expect(run.floor?.loadMs.min).toBeGreaterThanOrEqual(299);
     expect(run.results.map((r) => r.name)).toEqual(['cart-service/get-cart', 'cart-service/slow']);
     for (const r of [run.baseline, ...run.results]) expect(r.initMs.median).toBeGreaterThan(r.loadMs.median);
     const slow = run.results.find((r) => r.name === 'cart-service/slow')!;
     expect(slow.loadMs.min).toBeGreaterThanOrEqual(1499);
     expect(initRatio(slow, run.baseline)).toBeGreaterThan(1);
     expect(ratioSummary(run).slowest.name).toBe('cart-service/slow');
+    // 1.5 s against 0.3 s of work: the slow handler is several times the floor, get-cart a fraction of it.
+    expect(ratioSummary(run).floor?.slowest).toBeGreaterThan(2);
+    expect(ratioSummary(run).floor?.ratio).toBeGreaterThan(1);
   });
 });

@@ -15,6 +15,8 @@ const run: ColdStartRun = {
   results: [result('cart-service/get-cart', 62, 12, 10), result('order-service/create-order', 170.5, 120.5, 100), result('user-service/login', 90, 40, 35)],
 };
 
+const withFloor: ColdStartRun = { ...run, floor: result('DynamoDB document client alone (SDK floor)', 80, 30, 28) };
+
 describe('cold-start report', () => {
   it('lists the baseline first, then the slowest handler first, and the total last', () => {
     const names = formatTable(run)
@@ -37,6 +39,13 @@ describe('cold-start report', () => {
     expect(table).toMatch(/cart-service\/get-cart\s+62\.0 ms\s+1\.24×/);
   });
 
+  it('lists the SDK floor after the baseline, with its ratio to hello-world', () => {
+    const lines = formatTable(withFloor).split('\n');
+    expect(lines[1]).toMatch(/^hello-world \(baseline\)/);
+    expect(lines[2]).toMatch(/^DynamoDB document client alone \(SDK floor\)\s+80\.0 ms\s+1\.60×/);
+    expect(lines.at(-1)).toMatch(/^total \(3 handlers\)/);
+  });
+
   it('lines up every figure column on its right edge', () => {
     const lines = formatTable(run).split('\n');
     const rows = lines.slice(1, -1);
@@ -52,6 +61,12 @@ describe('cold-start report', () => {
   it('sums up the typical handler and names the slowest, as ratios to hello-world', () => {
     expect(formatSummary(run)).toBe(
       "cold start across 3 handlers: median 1.80× hello-world's (50.0 ms); slowest: order-service/create-order 3.41×",
+    );
+  });
+
+  it('adds how far the handlers sit above the SDK floor when the run measured it', () => {
+    expect(formatSummary(withFloor).split('\n')[1]).toBe(
+      "the SDK floor (the DynamoDB document client alone) is 1.60× hello-world's; above it, the median handler is 1.13× and the slowest 2.13×",
     );
   });
 });

@@ -1,0 +1,48 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { measureOnce } from '../src/cold-start';
+import { buildFloorBundle, SERVICE_BUILD_OPTIONS } from '../src/sdk-floor';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+interface EsbuildTarget {
+  executor: string;
+  options: { platform: string; target: string; format: string[]; minify: boolean; esbuildOptions: { mainFields: string[]; alias: Record<string, string> } };
+}
+
+const buildOf = (app: string) =>
+  (JSON.parse(readFileSync(join(ROOT, 'apps', app, 'project.json'), 'utf8')) as { targets: { build?: EsbuildTarget } }).targets.build;
+
+/** Every app whose functions esbuild bundles. */
+const services = readdirSync(join(ROOT, 'apps')).filter((app) => buildOf(app)?.executor === '@nx/esbuild:esbuild');
+
+describe('the SDK floor', () => {
+  it('has services to compare with', () => {
+    expect(services.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it.each(services)('is bundled as %s bundles its handlers', (service) => {
+    const { options } = buildOf(service)!;
+    expect({
+      platform: options.platform,
+      target: options.target,
+      format: options.format[0],
+      minify: options.minify,
+      mainFields: options.esbuildOptions.mainFields,
+      alias: options.esbuildOptions.alias,
+    }).toEqual(SERVICE_BUILD_OPTIONS);
+  });
+
+  it('loads as a handler with credentials from the environment only', { timeout: 60_000 }, async () => {
+    const floor = buildFloorBundle(mkdtempSync(join(tmpdir(), 'bench-floor-')), ROOT);
+    const code = readFileSync(floor.path, 'utf8');
+    expect(code).toContain('DynamoDB_20120810');
+    // The stand-in's message, not the SDK's default chain (SSO, INI, STS), which the services alias away.
+    expect(code).toContain('No AWS credentials in the environment');
+    expect(code).not.toMatch(/sso-oidc|SSOClient/);
+    const sample = await measureOnce(floor.path);
+    expect(sample.loadMs).toBeGreaterThan(0);
+  });
+});
