@@ -4,7 +4,7 @@ import {
   type BatchGetCommandInput,
   DeleteCommand,
   type DeleteCommandInput,
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
   PutCommand,
@@ -17,7 +17,8 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach } from '@vitest/runner';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 
 type Item = Record<string, unknown>;
 /** The commands the fake answers, as a test names them to arm a failure. */
@@ -256,6 +257,46 @@ export class FakeDynamoDB {
   }
 
 
+}
+
+/** What {@link useFakeDynamoDB} hands a test file. */
+export interface FakeDynamoDBHooks {
+  /** The stubbed document client, to arm other answers or read the commands sent. */
+  ddb: AwsClientStub<DynamoDBDocumentClient>;
+  /** The fake of the test that is running: a new, empty one each test. */
+  db: () => FakeDynamoDB;
+}
+
+/**
+ * Fakes DynamoDB for the tests of the suite it is called in: stubs the document client, gives each
+ * test a new, empty {@link FakeDynamoDB} (the stub reset first, so what one test armed does not
+ * reach the next), and restores the client after the suite.
+ *
+ * The hooks are `@vitest/runner`'s, which `vitest` re-exports: the tools that load this lib run
+ * it as CommonJS under tsx, where requiring `vitest` throws.
+ *
+ * @param keys - Each table's key, as {@link FakeDynamoDB} takes them.
+ * @param indexes - The key of each index a test queries, as {@link FakeDynamoDB} takes them.
+ * @returns The stub, and the fake of the running test (which throws before the first test starts).
+ * @example
+ * const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+ * beforeEach(() => db().put(ORDERS_TABLE, storedOrder()));
+ */
+export function useFakeDynamoDB(keys: Record<string, KeySchema>, indexes: Record<string, Record<string, KeySchema>> = {}): FakeDynamoDBHooks {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  let current: FakeDynamoDB | undefined;
+  beforeEach(() => {
+    ddb.reset();
+    current = new FakeDynamoDB(keys, indexes).install(ddb);
+  });
+  afterAll(() => {
+    ddb.restore();
+  });
+  const db = () => {
+    if (!current) throw new Error('useFakeDynamoDB: no fake before the first test starts; call db() from a test or a hook');
+    return current;
+  };
+  return { ddb, db };
 }
 
 function compareTuples(a: readonly (string | number)[], b: readonly (string | number)[]): number {

@@ -1,19 +1,12 @@
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { FakeDynamoDB } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { useFakeDynamoDB } from '@shop/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CART_WRITE_CONFLICTS_METRIC, dynamoCartRepository } from '../../src/adapters/dynamodb-cart-repository';
 import { line, MUG, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { db } = useFakeDynamoDB(TABLE_KEYS);
 withCartEnvironment();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
 afterEach(() => vi.restoreAllMocks());
-afterAll(() => ddb.restore());
 
 // A throttle is an infrastructure failure no table state produces: the fake is armed with it.
 const throttled = () => Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
@@ -21,7 +14,7 @@ const throttled = () => Object.assign(new Error('throttled'), { name: 'Throttlin
 describe('dynamoCartRepository.save', () => {
   it('counts a write that lost the race as a CartWriteConflicts metric, and answers false', async () => {
     // Another request created the cart first: this first write's condition fails.
-    db.put(TABLE, storedCart([line(MUG, 3)], { version: 1 }));
+    db().put(TABLE, storedCart([line(MUG, 3)], { version: 1 }));
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
 
@@ -37,7 +30,7 @@ describe('dynamoCartRepository.save', () => {
     const carts = dynamoCartRepository({ onLostRace });
 
     expect(await carts.save(storedCart([line(MUG, 1)], { version: 1 }))).toBe(true);
-    db.failNext(PutCommand, throttled());
+    db().failNext(PutCommand, throttled());
     await expect(carts.save(storedCart([line(MUG, 2)], { version: 2 }))).rejects.toThrow('throttled');
     expect(onLostRace).not.toHaveBeenCalled();
   });

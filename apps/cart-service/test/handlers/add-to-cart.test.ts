@@ -1,8 +1,8 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { Cart, CART_MAX_LINES } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_WRITE_ATTEMPTS } from '../../src/domain/shopping-cart';
@@ -27,26 +27,22 @@ import {
   withCartEnvironment,
 } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'add-to-cart');
 withCartEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   lambda.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG), product(CUP, { price: { amount: 450, currency: 'USD' } })]));
 });
 afterAll(() => {
-  ddb.restore();
   lambda.restore();
 });
 
 const add = (body: unknown, claims: JwtClaims | null = customer(), headers?: Record<string, string>) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims ? { claims } : {}), ...(headers ? { headers } : {}) }));
 /** Another request writes `cart` between this request's read and its write, whose condition then fails. */
-const anotherRequestWrites = (cart: ReturnType<typeof storedCart>) => db.beforeNext(PutCommand, () => db.put(TABLE, cart));
+const anotherRequestWrites = (cart: ReturnType<typeof storedCart>) => db().beforeNext(PutCommand, () => db().put(TABLE, cart));
 const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
 
 describe('POST /cart', () => {
@@ -67,7 +63,7 @@ describe('POST /cart', () => {
       Item: { userId: ANN, cartId: cart.cartId, lines: [{ productId: MUG, quantity: 2, addedAt: expect.any(String) }], updatedAt: expect.any(String), version: 1 },
       ConditionExpression: 'attribute_not_exists(userId)',
     });
-    expect(db.get(TABLE, ANN)).toEqual(put?.Item);
+    expect(db().get(TABLE, ANN)).toEqual(put?.Item);
   });
 
   it('asks product-service/get-products, RequestResponse, passing the correlation id on', async () => {
@@ -81,7 +77,7 @@ describe('POST /cart', () => {
   });
 
   it('increments the line of a product already in the cart, writing only over the version it read', async () => {
-    db.put(TABLE, storedCart([line(MUG, 3), line(CUP, 1)], { version: 4 }));
+    db().put(TABLE, storedCart([line(MUG, 3), line(CUP, 1)], { version: 4 }));
 
     const res = await add({ productId: MUG, quantity: 2 });
 
@@ -93,7 +89,7 @@ describe('POST /cart', () => {
     expect(res.body['cartId']).toBe(CART_ID);
     const [put] = puts();
     expect(put?.Item).toMatchObject({ userId: ANN, cartId: CART_ID, lines: [line(MUG, 5), line(CUP, 1)], version: 5 });
-    expect(db.get(TABLE, ANN)).toMatchObject({ lines: [line(MUG, 5), line(CUP, 1)], version: 5 });
+    expect(db().get(TABLE, ANN)).toMatchObject({ lines: [line(MUG, 5), line(CUP, 1)], version: 5 });
     expect(put).toMatchObject({
       ConditionExpression: '#version = :read',
       ExpressionAttributeNames: { '#version': 'version' },
@@ -107,7 +103,7 @@ describe('POST /cart', () => {
     await add({ productId: MUG, quantity: 1 }, customer(BOB));
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ userId: BOB });
     expect(puts()[0]?.Item).toMatchObject({ userId: BOB });
-    expect(db.items(TABLE)).toEqual([expect.objectContaining({ userId: BOB })]);
+    expect(db().items(TABLE)).toEqual([expect.objectContaining({ userId: BOB })]);
   });
 
   it('refuses a body that names a user, and touches nothing', async () => {
@@ -119,14 +115,14 @@ describe('POST /cart', () => {
   });
 
   it('lets a line reach 99', async () => {
-    db.put(TABLE, storedCart([line(MUG, 60)]));
+    db().put(TABLE, storedCart([line(MUG, 60)]));
     const res = await add({ productId: MUG, quantity: 39 });
     expect(res.status).toBe(200);
     expect(puts()[0]?.Item?.['lines']).toEqual([line(MUG, 99)]);
   });
 
   it('answers 400 naming quantity when the line would pass 99, and writes nothing', async () => {
-    db.put(TABLE, storedCart([line(MUG, 60)]));
+    db().put(TABLE, storedCart([line(MUG, 60)]));
     const res = await add({ productId: MUG, quantity: 40 });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'QUANTITY_LIMIT', details: [{ field: 'quantity', message: 'at most 39 more can be added' }] } });
@@ -135,7 +131,7 @@ describe('POST /cart', () => {
 
   it('answers 409 CART_FULL for a 51st product, and writes nothing', async () => {
     const ids = Array.from({ length: CART_MAX_LINES }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    db.put(TABLE, storedCart(ids.map((id) => line(id, 1))));
+    db().put(TABLE, storedCart(ids.map((id) => line(id, 1))));
     lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG), ...ids.map((id) => product(id))]));
 
     const res = await add({ productId: MUG, quantity: 1 });
@@ -157,7 +153,7 @@ describe('POST /cart', () => {
   });
 
   it('answers 409 CURRENCY_MISMATCH for a product priced in another currency than the cart', async () => {
-    db.put(TABLE, storedCart([line(CUP, 1)]));
+    db().put(TABLE, storedCart([line(CUP, 1)]));
     lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG, { price: { amount: 999, currency: 'EUR' } }), product(CUP)]));
     const res = await add({ productId: MUG, quantity: 1 });
     expect(res.status).toBe(409);
@@ -180,7 +176,7 @@ describe('POST /cart', () => {
   });
 
   it('keeps a change another request made meanwhile: reads again and reapplies the increment', async () => {
-    db.put(TABLE, storedCart([line(MUG, 1)], { version: 2 }));
+    db().put(TABLE, storedCart([line(MUG, 1)], { version: 2 }));
     anotherRequestWrites(storedCart([line(MUG, 4), line(CUP, 1)], { version: 3 }));
     lambda.on(InvokeCommand).resolvesOnce(catalogAnswer([product(MUG)])).resolves(catalogAnswer([product(CUP, { price: { amount: 450, currency: 'USD' } })]));
 
@@ -191,21 +187,21 @@ describe('POST /cart', () => {
       [[line(MUG, 3)], 2],
       [[line(MUG, 6), line(CUP, 1)], 3],
     ]);
-    expect(db.get(TABLE, ANN)).toMatchObject({ lines: [line(MUG, 6), line(CUP, 1)], version: 4 });
+    expect(db().get(TABLE, ANN)).toMatchObject({ lines: [line(MUG, 6), line(CUP, 1)], version: 4 });
     // The line the other request added is priced too: the catalogue is asked for it alone.
     expect(Cart.parse(res.body).totals).toEqual({ itemCount: 7, subtotal: { amount: 6 * 1299 + 450, currency: 'USD' } });
     expect(sentPayload(lambda.commandCalls(InvokeCommand)[1]?.args[0].input ?? {})).toMatchObject({ productIds: [CUP] });
   });
 
   it('applies the limits to the cart it read again', async () => {
-    db.put(TABLE, storedCart([line(MUG, 1)], { version: 2 }));
+    db().put(TABLE, storedCart([line(MUG, 1)], { version: 2 }));
     anotherRequestWrites(storedCart([line(MUG, 98)], { version: 3 }));
 
     const res = await add({ productId: MUG, quantity: 2 });
 
     expect(res.status).toBe(400);
     expect(puts()).toHaveLength(1);
-    expect(db.get(TABLE, ANN)).toEqual(storedCart([line(MUG, 98)], { version: 3 }));
+    expect(db().get(TABLE, ANN)).toEqual(storedCart([line(MUG, 98)], { version: 3 }));
   });
 
   it('creates the cart once when two first adds race: the loser adds to the winner\'s cart', async () => {
@@ -217,17 +213,17 @@ describe('POST /cart', () => {
     expect(res.status).toBe(200);
     expect(res.body['cartId']).toBe(CART_ID);
     expect(puts()[1]).toMatchObject({ Item: { cartId: CART_ID, lines: [line(CUP, 1), { productId: MUG, quantity: 1 }], version: 2 }, ExpressionAttributeValues: { ':read': 1 } });
-    expect(db.items(TABLE)).toEqual([expect.objectContaining({ cartId: CART_ID, version: 2 })]);
+    expect(db().items(TABLE)).toEqual([expect.objectContaining({ cartId: CART_ID, version: 2 })]);
   });
 
   it(`answers 409 CART_BUSY after ${MAX_WRITE_ATTEMPTS} lost races, with nothing half-written`, async () => {
-    db.put(TABLE, storedCart([line(MUG, 1)], { version: 3 }));
+    db().put(TABLE, storedCart([line(MUG, 1)], { version: 3 }));
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) anotherRequestWrites(storedCart([line(CUP, attempt)], { version: 3 + attempt }));
     const res = await add({ productId: MUG, quantity: 1 });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: { code: 'CART_BUSY' } });
     expect(puts()).toHaveLength(MAX_WRITE_ATTEMPTS);
-    expect(db.get(TABLE, ANN)).toEqual(storedCart([line(CUP, MAX_WRITE_ATTEMPTS)], { version: 3 + MAX_WRITE_ATTEMPTS }));
+    expect(db().get(TABLE, ANN)).toEqual(storedCart([line(CUP, MAX_WRITE_ATTEMPTS)], { version: 3 + MAX_WRITE_ATTEMPTS }));
   });
 
   it('answers 401 without a signed-in caller and touches nothing', async () => {

@@ -1,23 +1,14 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CART_CLEARED_ORDERS_KEPT, ClearCartResponse } from '@shop/contracts';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
 import { MAX_WRITE_ATTEMPTS } from '../../src/domain/shopping-cart';
 import { handler } from '../../src/handlers/clear-cart';
 import { service } from '../../src/service';
 import { ANN, CART_ID, CUP, line, MUG, PLATE, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withCartEnvironment();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
-afterAll(() => {
-  ddb.restore();
-});
 
 const ORDER_ID = '0d000000-0000-4000-8000-000000000001';
 const OTHER_CART = 'ca000000-0000-4000-8000-000000000009';
@@ -28,7 +19,7 @@ const orderedLines = [
 const clearCart = (payload: unknown) => handler(payload, lambdaContext('clear-cart'));
 const order = (overrides: Record<string, unknown> = {}) => ({ userId: ANN, cartId: CART_ID, orderId: ORDER_ID, lines: orderedLines, ...overrides });
 /** Another request writes `cart` between this request's read and its write, whose condition then fails. */
-const anotherRequestWrites = (cart: ReturnType<typeof storedCart>) => db.beforeNext(PutCommand, () => db.put(TABLE, cart));
+const anotherRequestWrites = (cart: ReturnType<typeof storedCart>) => db().beforeNext(PutCommand, () => db().put(TABLE, cart));
 const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
 
 describe('cart-service/clear-cart', () => {
@@ -39,7 +30,7 @@ describe('cart-service/clear-cart', () => {
   });
 
   it('takes exactly the ordered lines out of the cart, writing only over the version it read', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 7 }));
+    db().put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 7 }));
 
     const answer = await clearCart({ ...order(), correlationId: 'checkout-3' });
 
@@ -54,62 +45,62 @@ describe('cart-service/clear-cart', () => {
         ExpressionAttributeValues: { ':read': 7 },
       },
     ]);
-    expect(db.get(TABLE, ANN)).toEqual(puts()[0]?.Item);
+    expect(db().get(TABLE, ANN)).toEqual(puts()[0]?.Item);
   });
 
   it('keeps the difference on a line the customer raised after ordering, and the lines not in the order', async () => {
-    db.put(TABLE, storedCart([line(MUG, 5), line(PLATE, 3), line(CUP, 1)]));
+    db().put(TABLE, storedCart([line(MUG, 5), line(PLATE, 3), line(CUP, 1)]));
 
     await expect(clearCart(order())).resolves.toEqual({ cleared: true });
 
-    expect(db.get(TABLE, ANN)?.['lines']).toEqual([line(MUG, 3), line(PLATE, 3)]);
+    expect(db().get(TABLE, ANN)?.['lines']).toEqual([line(MUG, 3), line(PLATE, 3)]);
   });
 
   it('takes out a line the customer lowered after ordering', async () => {
-    db.put(TABLE, storedCart([line(MUG, 1), line(PLATE, 3)]));
+    db().put(TABLE, storedCart([line(MUG, 1), line(PLATE, 3)]));
 
     await expect(clearCart(order())).resolves.toEqual({ cleared: true });
 
-    expect(db.get(TABLE, ANN)?.['lines']).toEqual([line(PLATE, 3)]);
+    expect(db().get(TABLE, ANN)?.['lines']).toEqual([line(PLATE, 3)]);
   });
 
   it.each([
     ['the order was placed from another cart', [storedCart([line(MUG, 2)], { cartId: OTHER_CART })]],
     ['the user has no cart', []],
   ])('answers {cleared: false} and writes nothing when %s', async (_case, stored) => {
-    for (const cart of stored) db.put(TABLE, cart);
+    for (const cart of stored) db().put(TABLE, cart);
     await expect(clearCart(order())).resolves.toEqual({ cleared: false });
     expect(puts()).toHaveLength(0);
-    expect(db.items(TABLE)).toEqual(stored);
+    expect(db().items(TABLE)).toEqual(stored);
   });
 
   it('answers {cleared: false} to a repeated order id and changes nothing, even after the customer added the product again', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2)], { clearedOrders: [ORDER_ID] }));
+    db().put(TABLE, storedCart([line(MUG, 2)], { clearedOrders: [ORDER_ID] }));
     await expect(clearCart(order())).resolves.toEqual({ cleared: false });
     expect(puts()).toHaveLength(0);
   });
 
   it('changes nothing more when called twice with the same payload', async () => {
-    db.put(TABLE, storedCart([line(MUG, 3), line(CUP, 1)]));
+    db().put(TABLE, storedCart([line(MUG, 3), line(CUP, 1)]));
 
     await expect(clearCart(order())).resolves.toEqual({ cleared: true });
     await expect(clearCart(order())).resolves.toEqual({ cleared: false });
 
     expect(puts()).toHaveLength(1);
-    expect(db.get(TABLE, ANN)?.['lines']).toEqual([line(MUG, 1)]);
+    expect(db().get(TABLE, ANN)?.['lines']).toEqual([line(MUG, 1)]);
   });
 
   it(`remembers the last ${CART_CLEARED_ORDERS_KEPT} orders cleared, newest last`, async () => {
     const earlier = Array.from({ length: CART_CLEARED_ORDERS_KEPT }, (_, i) => `0e000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    db.put(TABLE, storedCart([line(MUG, 2)], { clearedOrders: earlier }));
+    db().put(TABLE, storedCart([line(MUG, 2)], { clearedOrders: earlier }));
 
     await expect(clearCart(order())).resolves.toEqual({ cleared: true });
 
-    expect(db.get(TABLE, ANN)?.['clearedOrders']).toEqual([...earlier.slice(1), ORDER_ID]);
+    expect(db().get(TABLE, ANN)?.['clearedOrders']).toEqual([...earlier.slice(1), ORDER_ID]);
   });
 
   it('keeps a line another request added meanwhile: reads again and reapplies the clearing', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 3 }));
+    db().put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 3 }));
     anotherRequestWrites(storedCart([line(MUG, 2), line(CUP, 1), line(PLATE, 4)], { version: 4 }));
 
     await expect(clearCart(order())).resolves.toEqual({ cleared: true });
@@ -118,24 +109,24 @@ describe('cart-service/clear-cart', () => {
       [[], 3],
       [[line(PLATE, 4)], 4],
     ]);
-    expect(db.get(TABLE, ANN)).toMatchObject({ lines: [line(PLATE, 4)], version: 5 });
+    expect(db().get(TABLE, ANN)).toMatchObject({ lines: [line(PLATE, 4)], version: 5 });
   });
 
   it('does nothing when the cart it reads again shows the order was cleared meanwhile', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2)], { version: 3 }));
+    db().put(TABLE, storedCart([line(MUG, 2)], { version: 3 }));
     anotherRequestWrites(storedCart([], { version: 4, clearedOrders: [ORDER_ID] }));
 
     await expect(clearCart(order())).resolves.toEqual({ cleared: false });
     expect(puts()).toHaveLength(1);
-    expect(db.get(TABLE, ANN)).toEqual(storedCart([], { version: 4, clearedOrders: [ORDER_ID] }));
+    expect(db().get(TABLE, ANN)).toEqual(storedCart([], { version: 4, clearedOrders: [ORDER_ID] }));
   });
 
   it(`gives up after ${MAX_WRITE_ATTEMPTS} lost races, with nothing half-written`, async () => {
-    db.put(TABLE, storedCart([line(MUG, 2)], { version: 3 }));
+    db().put(TABLE, storedCart([line(MUG, 2)], { version: 3 }));
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) anotherRequestWrites(storedCart([line(MUG, 2), line(CUP, attempt)], { version: 3 + attempt }));
     await expect(clearCart(order())).rejects.toMatchObject({ code: 'CART_BUSY' });
     expect(puts()).toHaveLength(MAX_WRITE_ATTEMPTS);
-    expect(db.get(TABLE, ANN)).toEqual(storedCart([line(MUG, 2), line(CUP, MAX_WRITE_ATTEMPTS)], { version: 3 + MAX_WRITE_ATTEMPTS }));
+    expect(db().get(TABLE, ANN)).toEqual(storedCart([line(MUG, 2), line(CUP, MAX_WRITE_ATTEMPTS)], { version: 3 + MAX_WRITE_ATTEMPTS }));
   });
 
   it.each([

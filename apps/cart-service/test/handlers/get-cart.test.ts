@@ -1,26 +1,22 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { Cart, Id } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-cart';
 import { service } from '../../src/service';
 import { ANN, BOB, CART_ID, catalogAnswer, CUP, customer, invokeOutput, line, MUG, PLATE, product, sentPayload, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'get-cart');
 withCartEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   lambda.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
-  ddb.restore();
   lambda.restore();
 });
 
@@ -28,7 +24,7 @@ const getCart = (claims: JwtClaims | null = customer()) => invokeHandler<Cart>(h
 
 describe('GET /cart', () => {
   it('answers the caller\'s cart priced from the current catalogue', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2), line(CUP, 1), line(PLATE, 1)]));
+    db().put(TABLE, storedCart([line(MUG, 2), line(CUP, 1), line(PLATE, 1)]));
     lambda.on(InvokeCommand).resolves(
       catalogAnswer([product(MUG, { price: { amount: 1500, currency: 'USD' } }), product(CUP, { price: { amount: 450, currency: 'USD' } }), product(PLATE, { listed: false })]),
     );
@@ -62,29 +58,29 @@ describe('GET /cart', () => {
       Item: { userId: ANN, cartId: res.body.cartId, lines: [], updatedAt: expect.any(String), version: 1 },
       ConditionExpression: 'attribute_not_exists(userId)',
     });
-    expect(db.get(TABLE, ANN)).toMatchObject({ cartId: res.body.cartId, lines: [], version: 1 });
+    expect(db().get(TABLE, ANN)).toMatchObject({ cartId: res.body.cartId, lines: [], version: 1 });
     // Nothing to price: the catalogue is not asked.
     expect(lambda.calls()).toHaveLength(0);
   });
 
   it('answers the cart another request created first, so the cart id is the same for both', async () => {
-    db.beforeNext(PutCommand, () => db.put(TABLE, storedCart([], { version: 1 })));
+    db().beforeNext(PutCommand, () => db().put(TABLE, storedCart([], { version: 1 })));
 
     const res = await getCart();
 
     expect(res.status).toBe(200);
     expect(res.body.cartId).toBe(CART_ID);
-    expect(db.items(TABLE)).toEqual([storedCart([], { version: 1 })]);
+    expect(db().items(TABLE)).toEqual([storedCart([], { version: 1 })]);
   });
 
   it('reads only the cart keyed by the token\'s user', async () => {
-    db.put(TABLE, storedCart([], { userId: BOB }));
+    db().put(TABLE, storedCart([], { userId: BOB }));
     await getCart(customer(BOB));
     expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key)).toEqual([{ userId: BOB }]);
   });
 
   it('answers 503, never a cart without prices, when get-products fails', async () => {
-    db.put(TABLE, storedCart([line(MUG, 1)]));
+    db().put(TABLE, storedCart([line(MUG, 1)]));
     lambda.on(InvokeCommand).resolves(invokeOutput({ errorType: 'Error', errorMessage: 'boom' }, 'Unhandled'));
     const res = await getCart();
     expect(res.status).toBe(503);

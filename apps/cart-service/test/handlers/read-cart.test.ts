@@ -1,22 +1,13 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReadCartResponse } from '@shop/contracts';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/read-cart';
 import { service } from '../../src/service';
 import { ANN, CART_ID, CUP, line, MUG, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withCartEnvironment();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
-afterAll(() => {
-  ddb.restore();
-});
 
 const readCart = (payload: unknown) => handler(payload, lambdaContext('read-cart'));
 
@@ -28,7 +19,7 @@ describe('cart-service/read-cart', () => {
   });
 
   it('answers the user\'s cart id and lines, unpriced', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)]));
+    db().put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)]));
 
     const answer = await readCart({ userId: ANN, correlationId: 'checkout-9' });
 

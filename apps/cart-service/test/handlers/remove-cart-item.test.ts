@@ -1,27 +1,23 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { Cart } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/remove-cart-item';
 import { service } from '../../src/service';
 import { ANN, BOB, CART_ID, catalogAnswer, CUP, customer, line, MUG, product, sentPayload, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'remove-cart-item');
 withCartEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   lambda.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   lambda.on(InvokeCommand).resolves(catalogAnswer([product(CUP, { price: { amount: 450, currency: 'USD' } })]));
 });
 afterAll(() => {
-  ddb.restore();
   lambda.restore();
 });
 
@@ -30,7 +26,7 @@ const remove = (productId: string, claims: JwtClaims | null = customer()) =>
 
 describe('DELETE /cart/items/{productId}', () => {
   it('takes the line out and answers the rest of the cart, priced', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 6 }));
+    db().put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 6 }));
 
     const res = await remove(MUG);
 
@@ -43,12 +39,12 @@ describe('DELETE /cart/items/{productId}', () => {
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':read': 6 },
     });
-    expect(db.get(TABLE, ANN)).toMatchObject({ lines: [line(CUP, 1)], version: 7 });
+    expect(db().get(TABLE, ANN)).toMatchObject({ lines: [line(CUP, 1)], version: 7 });
     expect(sentPayload(lambda.commandCalls(InvokeCommand)[0]?.args[0].input ?? {})).toMatchObject({ productIds: [CUP] });
   });
 
   it('answers an empty cart, without asking the catalogue, once the last line is gone', async () => {
-    db.put(TABLE, storedCart([line(MUG, 2)]));
+    db().put(TABLE, storedCart([line(MUG, 2)]));
     const res = await remove(MUG);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ cartId: CART_ID, items: [], totals: { itemCount: 0, subtotal: { amount: 0, currency: 'USD' } } });
@@ -59,20 +55,20 @@ describe('DELETE /cart/items/{productId}', () => {
     ['a product that is not in the cart', [storedCart([line(CUP, 1)])]],
     ['a user without a cart', []],
   ])('answers 404 for %s, and writes nothing', async (_case, stored) => {
-    for (const cart of stored) db.put(TABLE, cart);
+    for (const cart of stored) db().put(TABLE, cart);
     const res = await remove(MUG);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'CART_ITEM_NOT_FOUND', message: `Product ${MUG} is not in your cart` } });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
-    expect(db.items(TABLE)).toEqual(stored);
+    expect(db().items(TABLE)).toEqual(stored);
   });
 
   it('only ever touches the cart keyed by the token\'s user', async () => {
-    db.put(TABLE, storedCart([line(MUG, 1)], { userId: BOB }));
+    db().put(TABLE, storedCart([line(MUG, 1)], { userId: BOB }));
     await remove(MUG, customer(BOB));
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ userId: BOB });
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ userId: BOB });
-    expect(db.get(TABLE, BOB)).toMatchObject({ lines: [] });
+    expect(db().get(TABLE, BOB)).toMatchObject({ lines: [] });
   });
 
   it('answers 400 naming productId when it is not a product id, and touches nothing', async () => {

@@ -1,9 +1,8 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { StockAdjustmentResult } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, type JwtClaims, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentRequestHash } from '../../src/domain/stock-adjustment';
 import { handler } from '../../src/handlers/adjust-stock';
 import { service } from '../../src/service';
@@ -26,17 +25,11 @@ import {
   withInventoryEnvironment,
 } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'adjust-stock');
 withInventoryEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(PRODUCTS_TABLE, stockedProduct(MUG, 12));
-});
-afterAll(() => {
-  ddb.restore();
+  db().put(PRODUCTS_TABLE, stockedProduct(MUG, 12));
 });
 
 const KEY = 'restock-7d1c1e0a';
@@ -49,10 +42,10 @@ const adjust = (body: unknown, options: { claims?: JwtClaims | null; key?: strin
   );
 };
 const transactions = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
-const mugStock = () => db.get(PRODUCTS_TABLE, MUG)?.['stock'];
+const mugStock = () => db().get(PRODUCTS_TABLE, MUG)?.['stock'];
 /** DynamoDB's own concurrency control cancels these; the fake applies one call at a time, so it is armed with them. */
 const conflictNext = (times: number) => {
-  for (let i = 0; i < times; i++) db.failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
+  for (let i = 0; i < times; i++) db().failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
 };
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -117,7 +110,7 @@ describe('POST /products/{id}/stock-adjustments', () => {
       { TableName: PRODUCTS_TABLE, Key: { productId: MUG }, ConsistentRead: true, ProjectionExpression: 'stock' },
     ]);
     expect(mugStock()).toBe(17);
-    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([expect.objectContaining({ adjustmentKey, delta: 5 })]);
+    expect(db().items(ADJUSTMENTS_TABLE)).toEqual([expect.objectContaining({ adjustmentKey, delta: 5 })]);
   });
 
   it('takes stock away for a MANAGER only if it stays at 0 or more, and trims the reason', async () => {
@@ -135,7 +128,7 @@ describe('POST /products/{id}/stock-adjustments', () => {
   });
 
   it('answers 409 INSUFFICIENT_STOCK, naming the stock there is, when a negative delta would take it below 0', async () => {
-    db.put(PRODUCTS_TABLE, stockedProduct(MUG, 3));
+    db().put(PRODUCTS_TABLE, stockedProduct(MUG, 3));
 
     const res = await adjust({ delta: -5, reason: 'lost' });
 
@@ -144,20 +137,20 @@ describe('POST /products/{id}/stock-adjustments', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     expect(mugStock()).toBe(3);
-    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([]);
-    expect(db.items(KEYS_TABLE)).toEqual([]);
+    expect(db().items(ADJUSTMENTS_TABLE)).toEqual([]);
+    expect(db().items(KEYS_TABLE)).toEqual([]);
   });
 
   it.each([
     ['an unknown product', PLATE],
     ['a soft-deleted product', MUG],
   ])('answers 404 for %s', async (_, id) => {
-    db.put(PRODUCTS_TABLE, { ...stockedProduct(MUG, 4, false), deletedAt: '2025-02-02T00:00:00.000Z' });
+    db().put(PRODUCTS_TABLE, { ...stockedProduct(MUG, 4, false), deletedAt: '2025-02-02T00:00:00.000Z' });
     const res = await adjust(restock, { id });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
-    expect(db.items(PRODUCTS_TABLE)).toEqual([{ ...stockedProduct(MUG, 4, false), deletedAt: '2025-02-02T00:00:00.000Z' }]);
-    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([]);
+    expect(db().items(PRODUCTS_TABLE)).toEqual([{ ...stockedProduct(MUG, 4, false), deletedAt: '2025-02-02T00:00:00.000Z' }]);
+    expect(db().items(ADJUSTMENTS_TABLE)).toEqual([]);
   });
 
   it('answers a repeat of the same request with the same adjustment, applying nothing again', async () => {
@@ -165,7 +158,7 @@ describe('POST /products/{id}/stock-adjustments', () => {
     const firstItems = transactions()[0]?.TransactItems ?? [];
     ddb.resetHistory();
     // A checkout took one since: the repeat answers the stock as it is now.
-    db.put(PRODUCTS_TABLE, stockedProduct(MUG, 16));
+    db().put(PRODUCTS_TABLE, stockedProduct(MUG, 16));
 
     const again = await adjust(restock);
 
@@ -177,7 +170,7 @@ describe('POST /products/{id}/stock-adjustments', () => {
       { TableName: PRODUCTS_TABLE, Key: { productId: MUG }, ConsistentRead: true, ProjectionExpression: 'stock' },
     ]);
     expect(mugStock()).toBe(16);
-    expect(db.items(ADJUSTMENTS_TABLE)).toHaveLength(1);
+    expect(db().items(ADJUSTMENTS_TABLE)).toHaveLength(1);
   });
 
   it.each([
@@ -193,7 +186,7 @@ describe('POST /products/{id}/stock-adjustments', () => {
     expect(res.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
     expect(ddb.commandCalls(GetCommand, { TableName: ADJUSTMENTS_TABLE })).toHaveLength(0);
     expect(mugStock()).toBe(17);
-    expect(db.items(ADJUSTMENTS_TABLE)).toHaveLength(1);
+    expect(db().items(ADJUSTMENTS_TABLE)).toHaveLength(1);
   });
 
   it('tries again when DynamoDB cancels the transaction for a conflict with a checkout on the same product', async () => {
@@ -212,11 +205,11 @@ describe('POST /products/{id}/stock-adjustments', () => {
     expect(res.body).toMatchObject({ error: { code: 'STOCK_BUSY' } });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(4);
     expect(mugStock()).toBe(12);
-    expect(db.items(ADJUSTMENTS_TABLE)).toEqual([]);
+    expect(db().items(ADJUSTMENTS_TABLE)).toEqual([]);
   });
 
   it('answers 500, in the error shape, for any other failure', async () => {
-    db.failNext(TransactWriteCommand, Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    db().failNext(TransactWriteCommand, Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     const res = await adjust(restock);
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });

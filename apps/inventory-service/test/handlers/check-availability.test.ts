@@ -1,24 +1,18 @@
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { CheckAvailabilityResponse } from '@shop/contracts';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/check-availability';
 import { service } from '../../src/service';
 import { CUP, MUG, PLATE, PRODUCTS_TABLE, stockedProduct, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withInventoryEnvironment();
 beforeEach(() => {
-  ddb.reset();
-  const db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   // product-service's items carry more than stock; the read projects them down to what inventory may see.
   for (const product of [stockedProduct(MUG, 5), stockedProduct(CUP, 1), stockedProduct(PLATE, 9, false)]) {
-    db.put(PRODUCTS_TABLE, { ...product, name: 'A thing', price: { amount: 100, currency: 'EUR' } });
+    db().put(PRODUCTS_TABLE, { ...product, name: 'A thing', price: { amount: 100, currency: 'EUR' } });
   }
-});
-afterAll(() => {
-  ddb.restore();
 });
 
 const check = (payload: unknown) => handler(payload, lambdaContext('check-availability'));

@@ -1,24 +1,15 @@
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/commit-stock';
 import { service } from '../../src/service';
 import { ORDER_ID, RESERVATIONS_TABLE, storedReservation, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withInventoryEnvironment();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
-afterAll(() => {
-  ddb.restore();
-});
 
 const commit = (payload: unknown) => handler(payload, lambdaContext('commit-stock'));
-const reservation = () => db.get(RESERVATIONS_TABLE, ORDER_ID);
+const reservation = () => db().get(RESERVATIONS_TABLE, ORDER_ID);
 
 describe('inventory-service/commit-stock', () => {
   it('runs as the CommitStock task and touches only reservations', () => {
@@ -28,7 +19,7 @@ describe('inventory-service/commit-stock', () => {
   });
 
   it('moves a RESERVED reservation to COMMITTED, conditionally', async () => {
-    db.put(RESERVATIONS_TABLE, storedReservation());
+    db().put(RESERVATIONS_TABLE, storedReservation());
     await expect(commit({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'COMMITTED' });
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: RESERVATIONS_TABLE,
@@ -43,20 +34,20 @@ describe('inventory-service/commit-stock', () => {
 
   it('answers COMMITTED again for a reservation committed already', async () => {
     const committed = storedReservation({ status: 'COMMITTED' });
-    db.put(RESERVATIONS_TABLE, committed);
+    db().put(RESERVATIONS_TABLE, committed);
     await expect(commit({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'COMMITTED' });
     expect(reservation()).toEqual(committed);
   });
 
   it('throws ReservationReleased for a released reservation', async () => {
-    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
+    db().put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
     await expect(commit({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'ReservationReleased', message: expect.stringContaining(ORDER_ID) });
     expect(reservation()).toEqual(storedReservation({ status: 'RELEASED' }));
   });
 
   it('throws ReservationNotFound for an order that never reserved', async () => {
     await expect(commit({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'ReservationNotFound' });
-    expect(db.items(RESERVATIONS_TABLE)).toEqual([]);
+    expect(db().items(RESERVATIONS_TABLE)).toEqual([]);
   });
 
   it.each([

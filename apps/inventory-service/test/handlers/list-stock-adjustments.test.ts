@@ -1,27 +1,20 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { StockAdjustmentPage } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, type JwtClaims, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { trailCursor } from '../../src/domain/trail-cursor';
 import { handler } from '../../src/handlers/list-stock-adjustments';
 import { service } from '../../src/service';
 import { ADJUSTMENTS_TABLE, ADMIN, ADMIN_ID, CUP, CUSTOMER, MANAGER, MUG, PLATE, PRODUCTS_TABLE, stockedProduct, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'list-stock-adjustments');
 withInventoryEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(PRODUCTS_TABLE, stockedProduct(MUG, 6));
+  db().put(PRODUCTS_TABLE, stockedProduct(MUG, 6));
   // The mug's trail, and a cup's entry that is never on the mug's pages.
-  for (const adjustment of [entry(1), entry(3), entry(2), { ...entry(4), productId: CUP }]) db.put(ADJUSTMENTS_TABLE, adjustment);
-});
-afterAll(() => {
-  ddb.restore();
+  for (const adjustment of [entry(1), entry(3), entry(2), { ...entry(4), productId: CUP }]) db().put(ADJUSTMENTS_TABLE, adjustment);
 });
 
 const entry = (n: number) => {
@@ -63,7 +56,7 @@ describe('GET /products/{id}/stock-adjustments', () => {
   });
 
   it('answers the trail of a soft-deleted product: it is history', async () => {
-    db.put(PRODUCTS_TABLE, { ...stockedProduct(MUG, 6, false), deletedAt: '2025-03-05T00:00:00.000Z' });
+    db().put(PRODUCTS_TABLE, { ...stockedProduct(MUG, 6, false), deletedAt: '2025-03-05T00:00:00.000Z' });
     const res = await list();
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ items: [{ delta: 3 }, { delta: 2 }, { delta: 1 }], nextCursor: null });

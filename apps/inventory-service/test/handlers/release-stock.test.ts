@@ -1,7 +1,6 @@
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/release-stock';
 import { service } from '../../src/service';
 import {
@@ -19,22 +18,16 @@ import {
   withInventoryEnvironment,
 } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withInventoryEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(RESERVATIONS_TABLE, storedReservation());
-  db.put(PRODUCTS_TABLE, stockedProduct(MUG, 1));
-  db.put(PRODUCTS_TABLE, stockedProduct(CUP, 0));
-});
-afterAll(() => {
-  ddb.restore();
+  db().put(RESERVATIONS_TABLE, storedReservation());
+  db().put(PRODUCTS_TABLE, stockedProduct(MUG, 1));
+  db().put(PRODUCTS_TABLE, stockedProduct(CUP, 0));
 });
 
 const release = (payload: unknown) => handler(payload, lambdaContext('release-stock'));
-const stock = () => db.items(PRODUCTS_TABLE).map((p) => [p['productId'], p['stock']]);
+const stock = () => db().items(PRODUCTS_TABLE).map((p) => [p['productId'], p['stock']]);
 const untouched = () => {
   expect(stock()).toEqual([
     [MUG, 1],
@@ -94,11 +87,11 @@ describe('inventory-service/release-stock', () => {
       [MUG, 3],
       [CUP, 1],
     ]);
-    expect(db.get(RESERVATIONS_TABLE, ORDER_ID)).toMatchObject({ status: 'RELEASED', releasedAt: expect.any(String) });
+    expect(db().get(RESERVATIONS_TABLE, ORDER_ID)).toMatchObject({ status: 'RELEASED', releasedAt: expect.any(String) });
   });
 
   it('answers a second release with RELEASED and gives nothing back again', async () => {
-    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
+    db().put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
     await expect(release({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
     expect(transactions()).toHaveLength(0);
     untouched();
@@ -106,10 +99,10 @@ describe('inventory-service/release-stock', () => {
 
   it('answers the current status, without an error, when a concurrent release won the race', async () => {
     // The other release gave the stock back already; this one's transaction then fails on the reservation's status.
-    db.beforeNext(TransactWriteCommand, () => {
-      db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
-      db.put(PRODUCTS_TABLE, stockedProduct(MUG, 3));
-      db.put(PRODUCTS_TABLE, stockedProduct(CUP, 1));
+    db().beforeNext(TransactWriteCommand, () => {
+      db().put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
+      db().put(PRODUCTS_TABLE, stockedProduct(MUG, 3));
+      db().put(PRODUCTS_TABLE, stockedProduct(CUP, 1));
     });
 
     await expect(release({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
@@ -121,7 +114,7 @@ describe('inventory-service/release-stock', () => {
   });
 
   it('leaves a committed reservation alone and says so', async () => {
-    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'COMMITTED' }));
+    db().put(RESERVATIONS_TABLE, storedReservation({ status: 'COMMITTED' }));
     await expect(release({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'COMMITTED' });
     expect(transactions()).toHaveLength(0);
     untouched();
@@ -136,7 +129,7 @@ describe('inventory-service/release-stock', () => {
 
   it('passes a transaction conflict on, for the caller to retry', async () => {
     // DynamoDB's own concurrency control cancels it; the fake applies one call at a time, so it is armed with it.
-    db.failNext(TransactWriteCommand, cancelled(NONE, CONFLICT, NONE));
+    db().failNext(TransactWriteCommand, cancelled(NONE, CONFLICT, NONE));
     await expect(release({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'TransactionCanceledException' });
     untouched();
   });

@@ -1,8 +1,7 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ReservationResponse } from '@shop/contracts';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
 import { OutOfStockError } from '../../src/domain/errors';
 import { handler } from '../../src/handlers/reserve-stock';
 import { service } from '../../src/service';
@@ -22,21 +21,13 @@ import {
   withInventoryEnvironment,
 } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withInventoryEnvironment();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
-afterAll(() => {
-  ddb.restore();
-});
 
 const reserve = (payload: unknown) => handler(payload, lambdaContext('reserve-stock'));
 const request = { orderId: ORDER_ID, lines: [{ productId: MUG, quantity: 2 }, { productId: CUP, quantity: 1 }] };
-const stock = () => db.items(PRODUCTS_TABLE).map((p) => [p['productId'], p['stock']]);
-const stocked = (...products: ReturnType<typeof stockedProduct>[]) => products.forEach((p) => db.put(PRODUCTS_TABLE, p));
+const stock = () => db().items(PRODUCTS_TABLE).map((p) => [p['productId'], p['stock']]);
+const stocked = (...products: ReturnType<typeof stockedProduct>[]) => products.forEach((p) => db().put(PRODUCTS_TABLE, p));
 const transactions = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
 
 describe('inventory-service/reserve-stock', () => {
@@ -89,7 +80,7 @@ describe('inventory-service/reserve-stock', () => {
       [MUG, 3],
       [CUP, 2],
     ]);
-    expect(db.get(RESERVATIONS_TABLE, ORDER_ID)).toMatchObject({ lines: request.lines, status: 'RESERVED' });
+    expect(db().get(RESERVATIONS_TABLE, ORDER_ID)).toMatchObject({ lines: request.lines, status: 'RESERVED' });
   });
 
   it('takes a product named on two lines once, for both quantities', async () => {
@@ -115,7 +106,7 @@ describe('inventory-service/reserve-stock', () => {
       [MUG, 5],
       [CUP, 0],
     ]);
-    expect(db.items(RESERVATIONS_TABLE)).toEqual([]);
+    expect(db().items(RESERVATIONS_TABLE)).toEqual([]);
   });
 
   it('names every product that could not be served, a soft-deleted or unknown one as not in the catalogue', async () => {
@@ -134,7 +125,7 @@ describe('inventory-service/reserve-stock', () => {
   it('answers a retry for an order that reserved already with its reservation, taking no stock again', async () => {
     // The first attempt went through; its stock is gone, so the retry's lines may fail too.
     stocked(stockedProduct(MUG, 0), stockedProduct(CUP, 1));
-    db.put(RESERVATIONS_TABLE, storedReservation());
+    db().put(RESERVATIONS_TABLE, storedReservation());
 
     const answer = await reserve(request);
 
@@ -149,7 +140,7 @@ describe('inventory-service/reserve-stock', () => {
 
   it('answers a retry after the reservation was released with its status, still taking nothing', async () => {
     stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
-    db.put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
+    db().put(RESERVATIONS_TABLE, storedReservation({ status: 'RELEASED' }));
     await expect(reserve(request)).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
     expect(stock()).toEqual([
       [MUG, 5],
@@ -160,14 +151,14 @@ describe('inventory-service/reserve-stock', () => {
   it('passes a transaction conflict on, for the state machine to retry, rather than call it out of stock', async () => {
     // DynamoDB's own concurrency control cancels it; the fake applies one call at a time, so it is armed with it.
     stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
-    db.failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
+    db().failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
     const error = await reserve(request).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TransactionCanceledException' });
     expect(error).not.toBeInstanceOf(OutOfStockError);
   });
 
   it('passes any other failure on', async () => {
-    db.failNext(TransactWriteCommand, Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    db().failNext(TransactWriteCommand, Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(reserve(request)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
   });
 

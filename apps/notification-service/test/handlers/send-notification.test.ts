@@ -2,9 +2,9 @@ import { LambdaClient, InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLogger, logger } from '@shop/common';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { InvalidEventError } from '@shop/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,9 +15,10 @@ const lambda = mockClient(LambdaClient);
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
 const ddb = mockClient(DynamoDBClient);
-const documents = mockClient(DynamoDBDocumentClient);
 const TABLE = 'shop-test-notification-service-sent-notifications';
 const COUNTS = 'shop-test-notification-service-message-counts';
+// The message counters live behind the document client, faked.
+const { ddb: documents, db: counts } = useFakeDynamoDB({ [COUNTS]: 'id' });
 
 const contactAnswer = (payload: unknown, functionError?: string): InvokeCommandOutput => ({
   $metadata: {},
@@ -26,11 +27,8 @@ const contactAnswer = (payload: unknown, functionError?: string): InvokeCommandO
   Payload: new TextEncoder().encode(JSON.stringify(payload)) as InvokeCommandOutput['Payload'],
 });
 
-let counts: FakeDynamoDB;
 beforeEach(() => {
-  for (const mock of [lambda, ses, sns, ddb, documents]) mock.reset();
-  // The message counters live behind the document client, faked.
-  counts = new FakeDynamoDB({ [COUNTS]: 'id' }).install(documents);
+  for (const mock of [lambda, ses, sns, ddb]) mock.reset();
   vi.stubEnv('SENT_NOTIFICATIONS_TABLE', TABLE);
   vi.stubEnv('MESSAGE_COUNTS_TABLE', COUNTS);
   vi.stubEnv('USER_SERVICE_GET_CONTACT_FUNCTION', 'shop-test-user-service-get-contact');
@@ -49,7 +47,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
-afterAll(() => [lambda, ses, sns, ddb, documents].forEach((m) => m.restore()));
+afterAll(() => [lambda, ses, sns, ddb].forEach((m) => m.restore()));
 
 const contact = (changes: Record<string, unknown>) => lambda.on(InvokeCommand).resolves(contactAnswer({ ...ANN, ...changes }));
 const HOUR = '2026-12-01T10';
@@ -107,7 +105,7 @@ describe('send-notification', () => {
     });
     expect(updates[1]?.ExpressionAttributeValues?.[':limit']).toBe(10);
     const expiresAt = Date.parse('2026-12-01T12:00:00.000Z') / 1000;
-    expect(counts.items(COUNTS)).toEqual([
+    expect(counts().items(COUNTS)).toEqual([
       { id: `${ANN.userId}#email#${HOUR}`, sent: 1, expiresAt },
       { id: `${ANN.userId}#sms#${HOUR}`, sent: 1, expiresAt },
     ]);
@@ -129,7 +127,7 @@ describe('send-notification', () => {
       { id: `${ANN.userId}#email#${HOUR}`, sent: 20, expiresAt: 0 },
       { id: `${ANN.userId}#sms#${HOUR}`, sent: 10, expiresAt: 0 },
     ];
-    for (const counter of atTheLimit) counts.put(COUNTS, counter);
+    for (const counter of atTheLimit) counts().put(COUNTS, counter);
     const logged = captureLogs();
     await expect(handleAt42(snsEvent(events.paid()))).resolves.toBeUndefined();
     expect(ses.calls()).toHaveLength(0);
@@ -138,7 +136,7 @@ describe('send-notification', () => {
       expect.objectContaining({ channel: 'email', reason: 'over-limit', limit: 20, eventId: events.paid().id }),
       expect.objectContaining({ channel: 'sms', reason: 'over-limit', limit: 10 }),
     ]);
-    expect(counts.items(COUNTS)).toEqual(atTheLimit);
+    expect(counts().items(COUNTS)).toEqual(atTheLimit);
     // The skip is remembered like a send: a redelivery neither counts nor sends.
     expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']?.S)).toEqual(['COMPLETED', 'COMPLETED']);
   });

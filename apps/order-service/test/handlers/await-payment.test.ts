@@ -1,35 +1,29 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { lambdaContext } from '@shop/testing';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/await-payment';
-import { FakeDynamoDB } from '@shop/testing';
 import { ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const sfn = mockClient(SFNClient);
 withOrderServiceEnv();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
-  ddb.restore();
   sfn.restore();
 });
 
 const wait = (taskToken = TASK_TOKEN, paymentWindowSeconds = 900) =>
   handler({ orderId: ORDER_ID, taskToken, paymentWindowSeconds, correlationId: 'checkout-corr-1' }, lambdaContext('await-payment'));
-const order = () => db.get(ORDERS_TABLE, ORDER_ID);
+const order = () => db().get(ORDERS_TABLE, ORDER_ID);
 
 describe('await-payment (WaitForPayment)', () => {
   it('moves a PENDING order to AWAITING_PAYMENT, keeping the task token and when the payment is due', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'PENDING' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'PENDING' }));
     const before = Date.now();
 
     await wait(TASK_TOKEN, 900);
@@ -41,14 +35,14 @@ describe('await-payment (WaitForPayment)', () => {
   });
 
   it('takes the new token of a retried step, keeping when the payment was first due', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: 'old-token', paymentDueAt: '2030-01-01T00:00:00.000Z' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: 'old-token', paymentDueAt: '2030-01-01T00:00:00.000Z' }));
     await wait('new-token');
     expect(order()).toMatchObject({ status: 'AWAITING_PAYMENT', taskToken: 'new-token', paymentDueAt: '2030-01-01T00:00:00.000Z' });
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it('reports a success recorded before a retried step with the new token, and does not replace the reported one', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', chargeId: 'ch_1' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', chargeId: 'ch_1' }));
     await wait('new-token');
     expect(order()).not.toHaveProperty('taskToken');
     expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
@@ -57,27 +51,27 @@ describe('await-payment (WaitForPayment)', () => {
   });
 
   it('reports a decline recorded before a retried step with the new token and its reason', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'FAILED', paymentFailureReason: 'card_declined' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'FAILED', paymentFailureReason: 'card_declined' }));
     await wait('new-token');
     expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'new-token', error: 'PaymentDeclined', cause: 'card_declined' }]);
   });
 
   it('throws OrderCancelled for an order the customer cancelled, and leaves it cancelled', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
     await expect(wait()).rejects.toMatchObject({ name: 'OrderCancelled' });
     expect(order()).toMatchObject({ status: 'CANCELLED' });
     expect(order()).not.toHaveProperty('taskToken');
   });
 
   it('throws IllegalTransition for an order that already ended otherwise', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'PAYMENT_FAILED' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'PAYMENT_FAILED' }));
     await expect(wait()).rejects.toMatchObject({ name: 'IllegalTransition' });
     expect(order()).toMatchObject({ status: 'PAYMENT_FAILED' });
   });
 
   it('throws OrderNotFound for an order that does not exist, and writes nothing', async () => {
     await expect(wait()).rejects.toMatchObject({ name: 'OrderNotFound' });
-    expect(db.items(ORDERS_TABLE)).toEqual([]);
+    expect(db().items(ORDERS_TABLE)).toEqual([]);
   });
 
   it('refuses a payload without a token or window', async () => {

@@ -1,28 +1,19 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/begin-payment';
-import { FakeDynamoDB } from '@shop/testing';
 import { ANN_ID, BOB_ID, ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withOrderServiceEnv();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
 afterAll(() => {
-  ddb.restore();
   vi.useRealTimers();
 });
 
 const DUE = new Date(Date.now() + 600_000).toISOString();
 const begin = (overrides: Record<string, unknown> = {}) =>
   handler({ orderId: ORDER_ID, userId: ANN_ID, paymentMethod: 'pm_card_approve', correlationId: 'corr-pay', ...overrides }, lambdaContext('begin-payment'));
-const order = () => db.get(ORDERS_TABLE, ORDER_ID);
-const awaiting = (overrides = {}) => db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentDueAt: DUE, ...overrides }));
+const order = () => db().get(ORDERS_TABLE, ORDER_ID);
+const awaiting = (overrides = {}) => db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentDueAt: DUE, ...overrides }));
 
 describe('begin-payment (claims an order for one charge)', () => {
   it("claims the owner's order awaiting payment and answers what to charge", async () => {
@@ -58,7 +49,7 @@ describe('begin-payment (claims an order for one charge)', () => {
   });
 
   it.each(['PENDING', 'PAID', 'CANCELLED', 'PAYMENT_FAILED'] as const)('refuses an order that is %s with OrderNotPayable, naming its status', async (status) => {
-    db.put(ORDERS_TABLE, storedOrder({ status, paymentDueAt: DUE }));
+    db().put(ORDERS_TABLE, storedOrder({ status, paymentDueAt: DUE }));
     await expect(begin()).rejects.toMatchObject({ name: 'OrderNotPayable', message: expect.stringContaining(status) });
     expect(order()).not.toHaveProperty('paymentAttempt');
   });

@@ -1,43 +1,37 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendTaskFailureCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { Order, type OrderStatus } from '@shop/contracts';
-import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/cancel-order';
 import { service } from '../../src/service';
-import { FakeDynamoDB } from '@shop/testing';
 import { ADMIN, ANN, answered, BOB, failed, functionName, ORDER_ID, ORDERS_TABLE, sentPayload, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { db } = useFakeDynamoDB(TABLE_KEYS);
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
 const route = httpRoute(service, 'cancel-order');
 withOrderServiceEnv();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   lambda.reset();
   sfn.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   lambda.on(InvokeCommand).resolves(answered({ orderId: ORDER_ID, status: 'RELEASED' }));
   sfn.on(SendTaskFailureCommand).resolves({});
 });
 afterAll(() => {
-  ddb.restore();
   lambda.restore();
   sfn.restore();
 });
 
 const cancel = (claims: JwtClaims = ANN(), orderId = ORDER_ID) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { pathParameters: { orderId }, claims }));
-const status = () => db.get(ORDERS_TABLE, ORDER_ID)?.['status'];
+const status = () => db().get(ORDERS_TABLE, ORDER_ID)?.['status'];
 
 describe('POST /orders/{orderId}/cancel', () => {
   it('cancels an order awaiting payment, tells the waiting checkout, releases the stock and answers the order', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
 
     const res = await cancel();
 
@@ -54,7 +48,7 @@ describe('POST /orders/{orderId}/cancel', () => {
   });
 
   it('cancels a PENDING order (no token yet) and still releases the stock directly', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'PENDING' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'PENDING' }));
     const res = await cancel();
     expect(res.status).toBe(200);
     expect(status()).toBe('CANCELLED');
@@ -63,7 +57,7 @@ describe('POST /orders/{orderId}/cancel', () => {
   });
 
   it('still answers 200 when the checkout already stopped waiting or the release fails: the order is cancelled', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
     sfn.on(SendTaskFailureCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
     lambda.on(InvokeCommand).resolves(failed('Error', 'inventory down'));
 
@@ -81,13 +75,13 @@ describe('POST /orders/{orderId}/cancel', () => {
     ['awaiting payment with a declined payment recorded', { status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'FAILED' }],
   ])('answers 409 ORDER_NOT_CANCELLABLE for an order %s, and changes nothing', async (_, overrides) => {
     const before = storedOrder(overrides);
-    db.put(ORDERS_TABLE, before);
+    db().put(ORDERS_TABLE, before);
 
     const res = await cancel();
 
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: { code: 'ORDER_NOT_CANCELLABLE' } });
-    expect(db.get(ORDERS_TABLE, ORDER_ID)).toEqual(before);
+    expect(db().get(ORDERS_TABLE, ORDER_ID)).toEqual(before);
     expect(sfn.calls()).toHaveLength(0);
     expect(lambda.calls()).toHaveLength(0);
   });
@@ -96,7 +90,7 @@ describe('POST /orders/{orderId}/cancel', () => {
     ['another customer', BOB],
     ['an ADMIN (only the owner cancels)', ADMIN],
   ])("answers 404 to %s, and changes nothing", async (_, claims) => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
     const res = await cancel(claims());
     expect(res.status).toBe(404);
     expect(status()).toBe('AWAITING_PAYMENT' satisfies OrderStatus);

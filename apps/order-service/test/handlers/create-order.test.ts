@@ -1,14 +1,13 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { CheckoutInput, CheckoutStarted, ClearCartRequest, CreateOrderResponse, type ReadCartResponse } from '@shop/contracts';
-import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/create-order';
 import { service } from '../../src/service';
-import { FakeDynamoDB } from '@shop/testing';
 import {
   ANN,
   ANN_ID,
@@ -33,13 +32,12 @@ import {
   withOrderServiceEnv,
 } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
 const route = httpRoute(service, 'create-order');
 withOrderServiceEnv();
 
-let db: FakeDynamoDB;
 /** Each user's cart, as cart-service holds them. */
 let carts: Record<string, ReadCartResponse>;
 let catalogue = [mug, plate];
@@ -50,7 +48,7 @@ let orderWrittenAtClear: Record<string, boolean>;
 
 /** cart-service/clear-cart as it behaves: once per order, on the cart the order was placed from. */
 function clearCart(request: ClearCartRequest): { cleared: boolean } {
-  orderWrittenAtClear[request.orderId] = db.get(ORDERS_TABLE, request.orderId) !== undefined;
+  orderWrittenAtClear[request.orderId] = db().get(ORDERS_TABLE, request.orderId) !== undefined;
   const cart = carts[request.userId];
   if (!cart || cart.cartId !== request.cartId || clearedOrders.has(request.orderId)) return { cleared: false };
   clearedOrders.add(request.orderId);
@@ -60,10 +58,8 @@ function clearCart(request: ClearCartRequest): { cleared: boolean } {
 }
 
 beforeEach(() => {
-  ddb.reset();
   lambda.reset();
   sfn.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   carts = { [ANN_ID]: annsCart() };
   catalogue = [mug, plate];
   clearedOrders = new Set();
@@ -90,7 +86,6 @@ beforeEach(() => {
   sfn.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE_ARN}:exec`, startDate: new Date() });
 });
 afterAll(() => {
-  ddb.restore();
   lambda.restore();
   sfn.restore();
 });
@@ -118,7 +113,7 @@ describe('POST /orders', () => {
     expect(answer.status).toBe('PENDING');
     expect(Object.keys(res.body).sort()).toEqual(['orderId', 'status']);
 
-    const order = db.get(ORDERS_TABLE, answer.orderId);
+    const order = db().get(ORDERS_TABLE, answer.orderId);
     expect(order).toMatchObject({
       orderId: answer.orderId,
       userId: ANN_ID,
@@ -184,7 +179,7 @@ describe('POST /orders', () => {
       breakAnalytics();
       const res = await place();
       expect(res.status).toBe(201);
-      expect(db.get(ORDERS_TABLE, res.body['orderId'] as string)?.['checkoutStartedAt']).toEqual(expect.any(String));
+      expect(db().get(ORDERS_TABLE, res.body['orderId'] as string)?.['checkoutStartedAt']).toEqual(expect.any(String));
     });
 
     it('does not tell analytics again when a retry finds the checkout started', async () => {
@@ -228,7 +223,7 @@ describe('POST /orders', () => {
       const res = await place();
 
       expect(res.status).toBe(201);
-      const order = db.get(ORDERS_TABLE, res.body['orderId']);
+      const order = db().get(ORDERS_TABLE, res.body['orderId']);
       expect(order).toMatchObject({ status: 'PENDING', checkoutStartedAt: expect.any(String) });
       expect(starts()).toHaveLength(1);
       expect(clearCalls()).toHaveLength(1);
@@ -247,12 +242,12 @@ describe('POST /orders', () => {
       expect(retry.status).toBe(201);
       expect(retry.body).toEqual(first.body);
       expect(invokedFunctions()).toHaveLength(before);
-      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(db().items(ORDERS_TABLE)).toHaveLength(1);
     });
 
     it('clears once when a retry finishes a request that stopped after clearing: what the customer added since stays', async () => {
       // Noting that the checkout started fails, after the start and the clearing.
-      db.failNext(UpdateCommand, new Error('socket hang up'));
+      db().failNext(UpdateCommand, new Error('socket hang up'));
       const first = await place();
       expect(first.status).toBe(500);
       expect(carts[ANN_ID]?.lines).toEqual([]);
@@ -261,7 +256,7 @@ describe('POST /orders', () => {
       const retry = await place();
 
       expect(retry.status).toBe(201);
-      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(db().items(ORDERS_TABLE)).toHaveLength(1);
       expect(clearCalls().map((c) => sentPayload(c.args[0].input)['orderId'])).toEqual([retry.body['orderId'], retry.body['orderId']]);
       expect(carts[ANN_ID]?.lines).toEqual([{ productId: MUG_ID, quantity: 1 }]);
     });
@@ -269,23 +264,23 @@ describe('POST /orders', () => {
     it('answers the order a concurrent request with the same key placed, though the cart it reads is already emptied', async () => {
       // The other request claimed the key, placed the order and emptied the cart while this one was on its way to the cart.
       lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/read-cart') }).callsFake(() => {
-        const orderId = db.items(KEYS_TABLE)[0]?.['orderId'] as string;
-        db.put(ORDERS_TABLE, storedOrder({ orderId }));
+        const orderId = db().items(KEYS_TABLE)[0]?.['orderId'] as string;
+        db().put(ORDERS_TABLE, storedOrder({ orderId }));
         return answered(annsCart({ lines: [] }));
       });
 
       const res = await place();
 
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ orderId: db.items(KEYS_TABLE)[0]?.['orderId'], status: 'PENDING' });
-      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(res.body).toEqual({ orderId: db().items(KEYS_TABLE)[0]?.['orderId'], status: 'PENDING' });
+      expect(db().items(ORDERS_TABLE)).toHaveLength(1);
       expect(starts()).toHaveLength(0);
     });
   });
 
   it('remembers the key for 24 hours with the hash of the body and the order it made', async () => {
     const res = await place();
-    const [record] = db.items(KEYS_TABLE);
+    const [record] = db().items(KEYS_TABLE);
     expect(record).toMatchObject({ key: `${ANN_ID}#${KEY}`, orderId: res.body['orderId'], requestHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const ttl = (record?.['expiresAt'] as number) - Date.now() / 1000;
     expect(ttl).toBeGreaterThan(24 * 3600 - 60);
@@ -299,7 +294,7 @@ describe('POST /orders', () => {
 
       expect(second.status).toBe(201);
       expect(second.body).toEqual(first.body);
-      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(db().items(ORDERS_TABLE)).toHaveLength(1);
       expect(starts()).toHaveLength(1);
       // The retry found the order: it did not read the cart or the catalogue again, nor clear the
       // cart or tell analytics twice (read-cart, get-products, clear-cart, stream-processor, once each).
@@ -309,7 +304,7 @@ describe('POST /orders', () => {
     it("answers a retry with the order's status now", async () => {
       const first = await place();
       const orderId = first.body['orderId'] as string;
-      db.put(ORDERS_TABLE, { ...db.get(ORDERS_TABLE, orderId), status: 'AWAITING_PAYMENT' });
+      db().put(ORDERS_TABLE, { ...db().get(ORDERS_TABLE, orderId), status: 'AWAITING_PAYMENT' });
 
       const retry = await place();
       expect(retry.body).toEqual({ orderId, status: 'AWAITING_PAYMENT' });
@@ -319,31 +314,31 @@ describe('POST /orders', () => {
       sfn.on(StartExecutionCommand).rejectsOnce(new Error('socket hang up'));
       const first = await place();
       expect(first.status).toBe(500);
-      expect(db.items(ORDERS_TABLE)).toHaveLength(1);
+      expect(db().items(ORDERS_TABLE)).toHaveLength(1);
 
       const retry = await place();
       expect(retry.status).toBe(201);
-      expect(retry.body['orderId']).toBe(db.items(ORDERS_TABLE)[0]?.['orderId']);
+      expect(retry.body['orderId']).toBe(db().items(ORDERS_TABLE)[0]?.['orderId']);
       expect(starts()).toHaveLength(2);
-      expect(db.items(ORDERS_TABLE)[0]?.['checkoutStartedAt']).toEqual(expect.any(String));
+      expect(db().items(ORDERS_TABLE)[0]?.['checkoutStartedAt']).toEqual(expect.any(String));
     });
 
     it('takes an ExecutionAlreadyExists on start as the retry it is', async () => {
       sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
       const res = await place();
       expect(res.status).toBe(201);
-      expect(db.items(ORDERS_TABLE)[0]?.['checkoutStartedAt']).toEqual(expect.any(String));
+      expect(db().items(ORDERS_TABLE)[0]?.['checkoutStartedAt']).toEqual(expect.any(String));
     });
 
     it('refuses the same key with another body with 422, and changes nothing', async () => {
       await place();
-      const before = db.items(ORDERS_TABLE);
+      const before = db().items(ORDERS_TABLE);
 
       const res = await place({ cartId: '00000000-0000-4000-8000-000000000000' });
 
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
-      expect(db.items(ORDERS_TABLE)).toEqual(before);
+      expect(db().items(ORDERS_TABLE)).toEqual(before);
       expect(starts()).toHaveLength(1);
     });
 
@@ -356,7 +351,7 @@ describe('POST /orders', () => {
     });
 
     it('treats an expired key as a new one', async () => {
-      db.put(KEYS_TABLE, { key: `${ANN_ID}#${KEY}`, requestHash: 'old', orderId: storedOrder().orderId, createdAt: '2025-01-01T00:00:00.000Z', expiresAt: 1 });
+      db().put(KEYS_TABLE, { key: `${ANN_ID}#${KEY}`, requestHash: 'old', orderId: storedOrder().orderId, createdAt: '2025-01-01T00:00:00.000Z', expiresAt: 1 });
       const res = await place();
       expect(res.status).toBe(201);
       expect(res.body['orderId']).not.toBe(storedOrder().orderId);
@@ -401,7 +396,7 @@ describe('POST /orders', () => {
       const res = await place();
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ error: { code: 'CART_NOT_FOUND' } });
-      expect(db.items(ORDERS_TABLE)).toEqual([]);
+      expect(db().items(ORDERS_TABLE)).toEqual([]);
       expect(starts()).toEqual([]);
     });
 
@@ -413,7 +408,7 @@ describe('POST /orders', () => {
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ error: { code: 'CART_NOT_FOUND' } });
       expect(sentPayload(lambda.commandCalls(InvokeCommand)[0]!.args[0].input)['userId']).toBe(BOB_ID);
-      expect(db.items(ORDERS_TABLE)).toEqual([]);
+      expect(db().items(ORDERS_TABLE)).toEqual([]);
       expect(starts()).toEqual([]);
     });
 
@@ -422,7 +417,7 @@ describe('POST /orders', () => {
       const res = await place();
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: { code: 'CART_EMPTY', details: [{ field: 'cartId' }] } });
-      expect(db.items(ORDERS_TABLE)).toEqual([]);
+      expect(db().items(ORDERS_TABLE)).toEqual([]);
     });
 
     it('409 PRODUCT_UNAVAILABLE naming a product the catalogue no longer lists', async () => {
@@ -431,7 +426,7 @@ describe('POST /orders', () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ error: { code: 'PRODUCT_UNAVAILABLE' } });
       expect((res.body as { error: { message: string } }).error.message).toContain(plate.productId);
-      expect(db.items(ORDERS_TABLE)).toEqual([]);
+      expect(db().items(ORDERS_TABLE)).toEqual([]);
     });
 
     it('409 PRODUCT_UNAVAILABLE naming a product the catalogue does not know', async () => {
@@ -445,7 +440,7 @@ describe('POST /orders', () => {
       lambda.on(InvokeCommand).resolves(failed('Error', 'boom'));
       const res = await place();
       expect(res.status).toBe(500);
-      expect(db.items(ORDERS_TABLE)).toEqual([]);
+      expect(db().items(ORDERS_TABLE)).toEqual([]);
     });
   });
 });

@@ -1,25 +1,16 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { Order } from '@shop/contracts';
-import { invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-order';
 import { service } from '../../src/service';
-import { FakeDynamoDB } from '@shop/testing';
 import { ADMIN, ANN, BOB, ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'get-order');
 withOrderServiceEnv();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN, paymentDueAt: '2025-03-01T10:15:00.000Z' }));
-});
-afterAll(() => {
-  ddb.restore();
+  db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN, paymentDueAt: '2025-03-01T10:15:00.000Z' }));
 });
 
 const get = (claims: JwtClaims | null, orderId = ORDER_ID) =>

@@ -1,26 +1,19 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { OrderPage } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ordersCursor } from '../../src/domain/cursor';
 import { handler } from '../../src/handlers/list-orders';
 import { service } from '../../src/service';
 import { ANN, ANN_ID, BOB_ID, ORDERS_TABLE, storedOrder, TABLE_INDEXES, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, TABLE_INDEXES);
 const route = httpRoute(service, 'list-orders');
 withOrderServiceEnv();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS, TABLE_INDEXES).install(ddb);
   // Another customer's order, newer than all of Ann's: never on her pages.
-  db.put(ORDERS_TABLE, storedOrder({ orderId: '99999999-9999-4999-8999-999999999999', userId: BOB_ID, createdAt: '2025-03-09T00:00:00.000Z' }));
-});
-afterAll(() => {
-  ddb.restore();
+  db().put(ORDERS_TABLE, storedOrder({ orderId: '99999999-9999-4999-8999-999999999999', userId: BOB_ID, createdAt: '2025-03-09T00:00:00.000Z' }));
 });
 
 const list = (query?: Record<string, string>) => invokeHandler<OrderPage>(handler, routeEvent(route, { claims: ANN(), ...(query ? { query } : {}) }));
@@ -34,7 +27,7 @@ const earlier = (count: number) =>
 
 describe('GET /orders', () => {
   it("answers the caller's own orders, newest first, 20 by default, with a cursor for the next page", async () => {
-    for (const order of [older, ...earlier(20), newer]) db.put(ORDERS_TABLE, order);
+    for (const order of [older, ...earlier(20), newer]) db().put(ORDERS_TABLE, order);
 
     const res = await list();
 
@@ -59,7 +52,7 @@ describe('GET /orders', () => {
   });
 
   it('continues from the cursor it gave out, with the asked page size', async () => {
-    for (const order of [older, newer, ...earlier(1)]) db.put(ORDERS_TABLE, order);
+    for (const order of [older, newer, ...earlier(1)]) db().put(ORDERS_TABLE, order);
     const res = await list({ limit: '1', cursor: ordersCursor.encode(lastKey) });
     expect(res.status).toBe(200);
     expect(res.body.items.map((o) => o.orderId)).toEqual([earlier(1)[0]?.orderId]);

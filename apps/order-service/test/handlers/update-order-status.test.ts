@@ -1,22 +1,18 @@
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '@shop/common';
-import { lambdaContext } from '@shop/testing';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/update-order-status';
-import { FakeDynamoDB } from '@shop/testing';
 import { ORDER_ID, ORDERS_TABLE, sqsEvent, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const sfn = mockClient(SFNClient);
 withOrderServiceEnv();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   sfn.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
+  db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN }));
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
 });
@@ -24,7 +20,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 afterAll(() => {
-  ddb.restore();
   sfn.restore();
 });
 
@@ -35,7 +30,7 @@ const message = (overrides: Record<string, unknown> = {}) =>
 const refundMessage = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ kind: 'refund', providerEventId: 'evt_r1', orderId: ORDER_ID, chargeId: 'ch_9', refundId: 're_1', outcome: 'SUCCEEDED', amount: TOTAL, reason: 'order cancelled', ...overrides });
 const deliver = (...bodies: string[]) => handler(sqsEvent(bodies), lambdaContext('update-order-status'));
-const order = (orderId = ORDER_ID) => db.get(ORDERS_TABLE, orderId);
+const order = (orderId = ORDER_ID) => db().get(ORDERS_TABLE, orderId);
 const successes = () => sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
 const failures = () => sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input);
 const recordings = () => ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.UpdateExpression?.includes('paymentEventId'));
@@ -96,13 +91,13 @@ describe('update-order-status (payment-events queue)', () => {
   });
 
   it('does not report a duplicate event from another message, even while the first report is under way', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN, paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', paymentMessageId: 'msg-other' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN, paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', paymentMessageId: 'msg-other' }));
     await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it('fails only the poison message of a batch; its batch-mates succeed', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ orderId: OTHER_ORDER_ID, status: 'AWAITING_PAYMENT', taskToken: 'token-2' }));
+    db().put(ORDERS_TABLE, storedOrder({ orderId: OTHER_ORDER_ID, status: 'AWAITING_PAYMENT', taskToken: 'token-2' }));
 
     const result = await deliver(message(), 'poison-not-json', message({ providerEventId: 'evt_2', orderId: OTHER_ORDER_ID }));
 
@@ -137,7 +132,7 @@ describe('update-order-status (payment-events queue)', () => {
     ['PAID by another charge', { status: 'PAID', paymentEventId: 'evt_0', paymentOutcome: 'SUCCEEDED', chargeId: 'ch_0' }, 'order already paid'],
   ] as const)('records a late successful charge for an order already %s to be refunded, and changes nothing else', async (_, overrides, reason) => {
     const before = storedOrder(overrides);
-    db.put(ORDERS_TABLE, before);
+    db().put(ORDERS_TABLE, before);
     await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
 
     const { updatedAt, ...unchanged } = before;
@@ -147,7 +142,7 @@ describe('update-order-status (payment-events queue)', () => {
   });
 
   it('records the late charge to be refunded once, however often it is delivered', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
     await deliver(message());
     const first = order();
     await deliver(message({ providerEventId: 'evt_1_again' }));
@@ -156,13 +151,13 @@ describe('update-order-status (payment-events queue)', () => {
 
   it('drops a late failed charge: nothing was taken, nothing changes', async () => {
     const before = storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' });
-    db.put(ORDERS_TABLE, before);
+    db().put(ORDERS_TABLE, before);
     await expect(deliver(message({ outcome: 'FAILED', reason: 'card_declined' }))).resolves.toEqual({ batchItemFailures: [] });
     expect(order()).toEqual(before);
   });
 
   it('keeps the first outcome: a success after a recorded decline is money to give back, not a payment', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_0', paymentOutcome: 'FAILED', chargeId: 'ch_0' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_0', paymentOutcome: 'FAILED', chargeId: 'ch_0' }));
     await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
     expect(order()).toMatchObject({ paymentEventId: 'evt_0', paymentOutcome: 'FAILED', charges: { ch_1: { pays: false, refund: { status: 'PENDING' } } } });
     expect(sfn.calls()).toHaveLength(0);
@@ -170,14 +165,14 @@ describe('update-order-status (payment-events queue)', () => {
 
   it('gives a charge of an order written before orders kept their charges a place all the same', async () => {
     const { charges: _none, ...old } = storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' });
-    db.put(ORDERS_TABLE, old);
+    db().put(ORDERS_TABLE, old);
     await deliver(message());
     expect(order()).toMatchObject({ charges: { ch_1: { refund: { status: 'PENDING' } } } });
   });
 
   it('fails a successful charge for an order that does not exist, so that it reaches the dead-letter queue rather than vanishing', async () => {
     await expect(deliver(message({ orderId: OTHER_ORDER_ID }), message())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
-    expect(db.get(ORDERS_TABLE, OTHER_ORDER_ID)).toBeUndefined();
+    expect(db().get(ORDERS_TABLE, OTHER_ORDER_ID)).toBeUndefined();
   });
 
   it('drops a failed charge for an order that does not exist', async () => {
@@ -185,7 +180,7 @@ describe('update-order-status (payment-events queue)', () => {
   });
 
   it('records a refund that succeeded on its charge, once', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', charges: { ch_9: { amount: TOTAL, pays: false, refund: { status: 'PENDING', reason: 'order cancelled', requestedAt: 'x' }, at: 'x' } } }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', charges: { ch_9: { amount: TOTAL, pays: false, refund: { status: 'PENDING', reason: 'order cancelled', requestedAt: 'x' }, at: 'x' } } }));
     await expect(deliver(refundMessage())).resolves.toEqual({ batchItemFailures: [] });
     expect(order()).toMatchObject({ charges: { ch_9: { refund: { status: 'SUCCEEDED', reason: 'order cancelled' } } } });
     const recorded = order();
@@ -194,13 +189,13 @@ describe('update-order-status (payment-events queue)', () => {
   });
 
   it('records a refund that failed for good, so that the order says so', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', charges: { ch_9: { amount: TOTAL, pays: false, refund: { status: 'PENDING', reason: 'order cancelled', requestedAt: 'x' }, at: 'x' } } }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', charges: { ch_9: { amount: TOTAL, pays: false, refund: { status: 'PENDING', reason: 'order cancelled', requestedAt: 'x' }, at: 'x' } } }));
     await deliver(refundMessage({ outcome: 'FAILED' }));
     expect(order()).toMatchObject({ charges: { ch_9: { refund: { status: 'FAILED' } } } });
   });
 
   it('records a refund of a charge the order never took (payment-service refunded a mismatch), with its amount', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'PAID', chargeId: 'ch_1', charges: { ch_1: { amount: TOTAL, pays: true, at: 'x' } } }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'PAID', chargeId: 'ch_1', charges: { ch_1: { amount: TOTAL, pays: true, at: 'x' } } }));
     await deliver(refundMessage({ amount: { amount: 1, currency: 'USD' }, reason: 'the charge did not match the order' }));
     expect(order()).toMatchObject({
       charges: { ch_1: { pays: true }, ch_9: { amount: { amount: 1, currency: 'USD' }, pays: false, refund: { status: 'SUCCEEDED' } } },
@@ -208,8 +203,8 @@ describe('update-order-status (payment-events queue)', () => {
   });
 
   it('lets a message for an order not yet awaiting payment come back later', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'PENDING' }));
-    db.put(ORDERS_TABLE, storedOrder({ orderId: OTHER_ORDER_ID, status: 'AWAITING_PAYMENT', taskToken: 'token-2' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'PENDING' }));
+    db().put(ORDERS_TABLE, storedOrder({ orderId: OTHER_ORDER_ID, status: 'AWAITING_PAYMENT', taskToken: 'token-2' }));
     await expect(deliver(message(), message({ providerEventId: 'evt_2', orderId: OTHER_ORDER_ID }))).resolves.toEqual({
       batchItemFailures: [{ itemIdentifier: 'msg-1' }],
     });

@@ -1,25 +1,19 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidateOrderResponse } from '@shop/contracts';
-import { lambdaContext } from '@shop/testing';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/validate-order';
-import { FakeDynamoDB } from '@shop/testing';
 import { answered, failed, functionName, MUG_ID, ORDER_ID, ORDERS_TABLE, PLATE_ID, sentPayload, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { db } = useFakeDynamoDB(TABLE_KEYS);
 const lambda = mockClient(LambdaClient);
 withOrderServiceEnv();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   lambda.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(ORDERS_TABLE, storedOrder());
+  db().put(ORDERS_TABLE, storedOrder());
 });
 afterAll(() => {
-  ddb.restore();
   lambda.restore();
 });
 
@@ -66,7 +60,7 @@ describe('validate-order (ValidateOrder)', () => {
   });
 
   it('throws OrderCancelled for an order the customer cancelled, without asking inventory', async () => {
-    db.put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
+    db().put(ORDERS_TABLE, storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' }));
     await expect(validate()).rejects.toMatchObject({ name: 'OrderCancelled' });
     expect(lambda.calls()).toHaveLength(0);
   });

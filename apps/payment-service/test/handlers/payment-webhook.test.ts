@@ -1,10 +1,10 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { PaymentResultMessage, RefundRequest } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
+import { invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/payment-webhook';
@@ -30,21 +30,18 @@ import {
   withPaymentEnvironment,
 } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const ssm = mockClient(SSMClient);
 const route = httpRoute(service, 'payment-webhook');
 withPaymentEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   sqs.reset();
   eventBridge.reset();
   ssm.reset();
   fakeParameterStore(ssm);
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(PAYMENTS_TABLE, paymentRecord());
+  db().put(PAYMENTS_TABLE, paymentRecord());
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
     FailedEntryCount: 0,
@@ -52,7 +49,6 @@ beforeEach(() => {
   }));
 });
 afterAll(() => {
-  ddb.restore();
   sqs.restore();
   eventBridge.restore();
   ssm.restore();
@@ -90,7 +86,7 @@ describe('POST /payment/webhook: charges', () => {
       { kind: 'charge', providerEventId: event.id, orderId: ORDER_ID, chargeId: CHARGE_ID, outcome: 'SUCCEEDED', amount: TOTAL, correlationId: 'checkout-77' },
     ]);
     expect(sent()[0]?.MessageAttributes).toEqual({ correlationId: { DataType: 'String', StringValue: 'checkout-77' } });
-    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ status: 'SUCCEEDED', lastEventId: event.id });
+    expect(db().get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ status: 'SUCCEEDED', lastEventId: event.id });
   });
 
   it("carries the order's own correlation id, which the charge's metadata echoes, rather than the webhook request's", async () => {
@@ -102,14 +98,14 @@ describe('POST /payment/webhook: charges', () => {
     const res = await signedDelivery(providerEvent({ type: 'charge.failed', failureReason: 'card_declined' }));
     expect(res.status).toBe(202);
     expect(results()[0]).toMatchObject({ outcome: 'FAILED', reason: 'card_declined' });
-    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ status: 'DECLINED', reason: 'card_declined' });
+    expect(db().get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ status: 'DECLINED', reason: 'card_declined' });
   });
 
   it('takes the charge id from a webhook that overtook process-payment, when its amount is the order’s', async () => {
-    db.put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
+    db().put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
     const res = await signedDelivery();
     expect(res.status).toBe(202);
-    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ chargeId: CHARGE_ID });
+    expect(db().get(PAYMENTS_TABLE, ORDER_ID)).toMatchObject({ chargeId: CHARGE_ID });
     expect(results()).toHaveLength(1);
   });
 
@@ -140,7 +136,7 @@ describe('POST /payment/webhook: charges', () => {
     expect(refundRequests().map((r) => r.request)).toEqual([
       expect.objectContaining({ orderId: ORDER_ID, chargeId: event.data.chargeId, amount: { amount: event.data.amount, currency: event.data.currency }, attempt: 1 }),
     ]);
-    expect(db.get(PAYMENTS_TABLE, ORDER_ID)).toEqual(paymentRecord());
+    expect(db().get(PAYMENTS_TABLE, ORDER_ID)).toEqual(paymentRecord());
   });
 
   it('raises an incident but refunds nothing for a mismatched charge.failed: nothing was taken', async () => {
@@ -166,7 +162,7 @@ describe('POST /payment/webhook: charges', () => {
   it('acknowledges a redelivery of a handled event with 200 and queues nothing more', async () => {
     const event = providerEvent();
     await signedDelivery(event);
-    expect(db.get(WEBHOOK_EVENTS_TABLE, event.id)).toMatchObject({ orderId: ORDER_ID });
+    expect(db().get(WEBHOOK_EVENTS_TABLE, event.id)).toMatchObject({ orderId: ORDER_ID });
     const again = await signedDelivery(event);
 
     expect(again.status).toBe(200);
@@ -177,7 +173,7 @@ describe('POST /payment/webhook: charges', () => {
   it('remembers a handled event for 7 days', async () => {
     const event = providerEvent();
     await signedDelivery(event);
-    const expiresAt = db.get(WEBHOOK_EVENTS_TABLE, event.id)?.['expiresAt'] as number;
+    const expiresAt = db().get(WEBHOOK_EVENTS_TABLE, event.id)?.['expiresAt'] as number;
     expect(expiresAt - nowSeconds()).toBeGreaterThan(7 * 86400 - 10);
     expect(expiresAt - nowSeconds()).toBeLessThanOrEqual(7 * 86400);
   });
@@ -188,13 +184,13 @@ describe('POST /payment/webhook: charges', () => {
     const res = await signedDelivery(event);
     expect(res.status).toBe(500);
     expect(res.body).toMatchObject({ error: { code: 'INTERNAL' } });
-    expect(db.get(WEBHOOK_EVENTS_TABLE, event.id)).toBeUndefined();
+    expect(db().get(WEBHOOK_EVENTS_TABLE, event.id)).toBeUndefined();
 
     const retry = await signedDelivery(event);
     expect(retry.status).toBe(202);
     // The first send was refused; the retry's went through.
     expect(results().map((r) => r.providerEventId)).toEqual([event.id, event.id]);
-    expect(db.get(WEBHOOK_EVENTS_TABLE, event.id)).toBeDefined();
+    expect(db().get(WEBHOOK_EVENTS_TABLE, event.id)).toBeDefined();
   });
 
   it('still answers 202 when the event cannot be noted as handled: a redelivery is handled again, and downstream drops the repeat', async () => {
@@ -208,7 +204,7 @@ describe('POST /payment/webhook: charges', () => {
 
 describe('POST /payment/webhook: refunds', () => {
   beforeEach(() => {
-    db.put(REFUNDS_TABLE, refundRecord());
+    db().put(REFUNDS_TABLE, refundRecord());
   });
 
   it('queues a refund that succeeded for order-service, and records it', async () => {
@@ -227,7 +223,7 @@ describe('POST /payment/webhook: refunds', () => {
         correlationId: 'order-corr-1',
       },
     ]);
-    expect(db.get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED', refundId: 're_1' });
+    expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED', refundId: 're_1' });
   });
 
   it('asks again, later, with the next attempt when a refund failed and attempts are left', async () => {
@@ -237,12 +233,12 @@ describe('POST /payment/webhook: refunds', () => {
     expect(refundRequests()).toEqual([
       { request: expect.objectContaining({ orderId: ORDER_ID, chargeId: CHARGE_ID, amount: TOTAL, reason: 'order cancelled', attempt: 2 }), delay: 5 },
     ]);
-    expect(db.get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED', failureReason: 'expired_or_canceled_card', attempt: 1 });
+    expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED', failureReason: 'expired_or_canceled_card', attempt: 1 });
     expect(incidents()).toEqual([]);
   });
 
   it('raises the RefundFailed incident and tells order-service when the last attempt failed', async () => {
-    db.put(REFUNDS_TABLE, refundRecord({ attempt: 3, refundId: 're_3' }));
+    db().put(REFUNDS_TABLE, refundRecord({ attempt: 3, refundId: 're_3' }));
     const res = await signedDelivery(refundEvent({ type: 'refund.failed', refundId: 're_3', failureReason: 'expired_or_canceled_card' }));
     expect(res.status).toBe(202);
     expect(refundRequests()).toEqual([]);
@@ -257,7 +253,7 @@ describe('POST /payment/webhook: refunds', () => {
     const late = await signedDelivery(refundEvent({ id: 'evt_refund_late', type: 'refund.failed' }));
     expect(late.status).toBe(200);
     expect(late.body).toEqual({ received: true, duplicate: true });
-    expect(db.get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED' });
     expect(results()).toHaveLength(1);
   });
 

@@ -1,8 +1,7 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { ProcessPaymentResponse, TEST_PAYMENT_METHODS } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, type JwtClaims, routeEvent } from '@shop/testing';
+import { invokeHandler, type JwtClaims, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
@@ -15,11 +14,10 @@ import { BEGIN_PAYMENT_FUNCTION, CUSTOMER, CUSTOMER_ID, ORDER_ID, PAYMENTS_TABLE
 const provider = vi.hoisted(() => ({ charge: vi.fn() }));
 vi.mock('../../src/adapters/payment-provider-client', () => ({ paymentProviderClient: () => provider }));
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'process-payment');
 withPaymentEnvironment();
-let db: FakeDynamoDB;
 const claim = { orderId: ORDER_ID, amount: TOTAL, correlationId: 'order-corr-1', paymentDueAt: '2030-01-01T00:00:00.000Z' };
 const answer = (payload: unknown, functionError?: string) => ({
   StatusCode: 200,
@@ -29,18 +27,15 @@ const answer = (payload: unknown, functionError?: string) => ({
 /** begin-payment refuses the way Lambda reports a function's named error. */
 const refusal = (errorType: string, errorMessage: string) => answer({ errorType, errorMessage }, 'Unhandled');
 beforeEach(() => {
-  ddb.reset();
   lambda.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   lambda.on(InvokeCommand).resolves(answer(claim));
   provider.charge.mockReset();
   provider.charge.mockResolvedValue({ chargeId: 'ch_approved', status: 'pending', attempts: 1 });
 });
 afterAll(() => {
-  ddb.restore();
   lambda.restore();
 });
-const payment = () => db.get(PAYMENTS_TABLE, ORDER_ID);
+const payment = () => db().get(PAYMENTS_TABLE, ORDER_ID);
 
 const pay = (body: unknown = { orderId: ORDER_ID, paymentMethod: TEST_PAYMENT_METHODS.approve }, claims: JwtClaims | null = CUSTOMER()) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims ? { claims } : {}) }));
@@ -80,7 +75,7 @@ describe('POST /payment/process', () => {
 
   it('keeps the status a webhook set first, and adds up attempts across calls', async () => {
     await pay();
-    db.put(PAYMENTS_TABLE, { ...payment(), status: 'SUCCEEDED' });
+    db().put(PAYMENTS_TABLE, { ...payment(), status: 'SUCCEEDED' });
     await pay();
     expect(payment()).toMatchObject({ chargeId: 'ch_approved', status: 'SUCCEEDED', attempts: 2 });
   });

@@ -1,8 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PaymentResultMessage, RefundRequest } from '@shop/contracts';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -14,16 +13,13 @@ import { CHARGE_ID, ORDER_ID, QUEUE_URL, REFUNDS_QUEUE_URL, REFUNDS_TABLE, refun
 const provider = vi.hoisted(() => ({ charge: vi.fn(), refund: vi.fn() }));
 vi.mock('../../src/adapters/payment-provider-client', () => ({ paymentProviderClient: () => provider }));
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { db } = useFakeDynamoDB(TABLE_KEYS);
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
 withPaymentEnvironment();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   sqs.reset();
   eventBridge.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
     FailedEntryCount: 0,
@@ -33,7 +29,6 @@ beforeEach(() => {
   provider.refund.mockResolvedValue({ refundId: 're_1', status: 'pending', amount: 3300, currency: 'USD' });
 });
 afterAll(() => {
-  ddb.restore();
   sqs.restore();
   eventBridge.restore();
 });
@@ -54,7 +49,7 @@ const sqsEvent = (...bodies: string[]): SQSEvent => ({
   })),
 });
 const deliver = (...bodies: string[]) => handler(sqsEvent(...bodies), lambdaContext('refund-payment'));
-const refund = () => db.get(REFUNDS_TABLE, CHARGE_ID);
+const refund = () => db().get(REFUNDS_TABLE, CHARGE_ID);
 const sentTo = (url: string) =>
   sqs
     .commandCalls(SendMessageCommand)
@@ -85,13 +80,13 @@ describe('refund-payment (refunds queue)', () => {
   });
 
   it('asks nothing for a charge whose refund succeeded', async () => {
-    db.put(REFUNDS_TABLE, refundRecord({ status: 'SUCCEEDED' }));
+    db().put(REFUNDS_TABLE, refundRecord({ status: 'SUCCEEDED' }));
     await deliver(request(), request({ attempt: 2 }));
     expect(provider.refund).not.toHaveBeenCalled();
   });
 
   it('asks again under a new key for the next attempt once the last one failed', async () => {
-    db.put(REFUNDS_TABLE, refundRecord({ status: 'FAILED', failureReason: 'expired_or_canceled_card' }));
+    db().put(REFUNDS_TABLE, refundRecord({ status: 'FAILED', failureReason: 'expired_or_canceled_card' }));
     provider.refund.mockResolvedValue({ refundId: 're_2', status: 'pending', amount: 3300, currency: 'USD' });
     await deliver(request({ attempt: 2 }));
     expect(provider.refund.mock.calls[0]?.[0]).toMatchObject({ idempotencyKey: `refund-${CHARGE_ID}-2` });
@@ -100,7 +95,7 @@ describe('refund-payment (refunds queue)', () => {
   });
 
   it('holds the next attempt back (the message comes back later) while the failure of the last one is not recorded yet', async () => {
-    db.put(REFUNDS_TABLE, refundRecord({ status: 'PENDING' }));
+    db().put(REFUNDS_TABLE, refundRecord({ status: 'PENDING' }));
     await expect(deliver(request({ attempt: 2 }), request())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
     expect(provider.refund).not.toHaveBeenCalled();
   });
@@ -127,7 +122,7 @@ describe('refund-payment (refunds queue)', () => {
   });
 
   it('raises RefundFailed and tells order-service when the last attempt is refused', async () => {
-    db.put(REFUNDS_TABLE, refundRecord({ attempt: 2, status: 'FAILED' }));
+    db().put(REFUNDS_TABLE, refundRecord({ attempt: 2, status: 'FAILED' }));
     provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge is disputed', 1, 'charge_disputed'));
     await deliver(request({ attempt: 3 }));
     expect(incidents()).toEqual(['RefundFailed']);

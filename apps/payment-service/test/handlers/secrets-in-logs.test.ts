@@ -1,11 +1,10 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { freePort, type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud';
-import { FakeDynamoDB, type HandlerAnswer, invokeHandler, routeEvent } from '@shop/testing';
+import { type HandlerAnswer, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { service } from '../../src/service';
@@ -39,7 +38,7 @@ let processPayment: Handler;
 let paymentWebhook: Handler;
 let simulator: Simulator;
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { db } = useFakeDynamoDB(TABLE_KEYS);
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
 const ssm = mockClient(SSMClient);
@@ -66,20 +65,18 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   vi.stubEnv('PAYMENT_PROVIDER_URL', simulator.url);
-  ddb.reset();
   sqs.reset();
   lambda.reset();
   ssm.reset();
   fakeParameterStore(ssm, { [API_KEY_PARAMETER]: API_KEY, [WEBHOOK_SECRET_PARAMETER]: WEBHOOK_SECRET, [WRONG_KEY_PARAMETER]: WRONG_KEY });
   ssm.on(GetParameterCommand, { Name: UNREADABLE_PARAMETER }).rejects(Object.assign(new Error('not authorized to perform ssm:GetParameter'), { name: 'AccessDeniedException' }));
-  new FakeDynamoDB(TABLE_KEYS).install(ddb).put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
+  db().put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
   const claim = { orderId: ORDER_ID, amount: TOTAL, correlationId: 'order-corr-1', paymentDueAt: '2030-01-01T00:00:00.000Z' };
   lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(claim)) as InvokeCommandOutput['Payload'] });
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  ddb.restore();
   sqs.restore();
   lambda.restore();
   ssm.restore();

@@ -1,24 +1,15 @@
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { Product } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/create-product';
 import { service } from '../../src/service';
 import { ADMIN, CUSTOMER, MANAGER, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'create-product');
 withProductsTable();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
-afterAll(() => {
-  ddb.restore();
-});
 
 const mug = { name: 'Mug', description: 'Stoneware, 300 ml', price: { amount: 1299, currency: 'USD' }, stock: 40 };
 const create = (body: unknown, claims: JwtClaims | null = ADMIN(), headers?: Record<string, string>) =>
@@ -42,7 +33,7 @@ describe('POST /products', () => {
       Item: { ...product, listing: 'LISTED', version: 1, initialStock: 40 },
       ConditionExpression: 'attribute_not_exists(productId)',
     });
-    expect(db.items(TABLE)).toEqual([{ ...product, listing: 'LISTED', version: 1, initialStock: 40 }]);
+    expect(db().items(TABLE)).toEqual([{ ...product, listing: 'LISTED', version: 1, initialStock: 40 }]);
   });
 
   it('lets a MANAGER create a product too', async () => {
@@ -54,7 +45,7 @@ describe('POST /products', () => {
     const first = await create(mug);
     const second = await create(mug);
     expect(first.body['productId']).not.toBe(second.body['productId']);
-    expect(db.items(TABLE)).toHaveLength(2);
+    expect(db().items(TABLE)).toHaveLength(2);
   });
 
   it('defaults the description to empty and trims the name', async () => {
@@ -128,10 +119,10 @@ describe('POST /products', () => {
 
   it('answers 409, not 500, if the new id is somehow taken', async () => {
     // Another product holds the id drawn for this one by the time it is written.
-    db.beforeNext(PutCommand, (input) => db.put(TABLE, storedProduct({ productId: input.Item?.['productId'] as string })));
+    db().beforeNext(PutCommand, (input) => db().put(TABLE, storedProduct({ productId: input.Item?.['productId'] as string })));
     const res = await create(mug);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: { code: 'CONFLICT' } });
-    expect(db.items(TABLE)).toEqual([expect.objectContaining({ name: storedProduct().name })]);
+    expect(db().items(TABLE)).toEqual([expect.objectContaining({ name: storedProduct().name })]);
   });
 });

@@ -1,23 +1,16 @@
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
-import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/delete-product';
 import { service } from '../../src/service';
 import { ADMIN, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'delete-product');
 withProductsTable();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(TABLE, storedProduct({ version: 3 }));
-});
-afterAll(() => {
-  ddb.restore();
+  db().put(TABLE, storedProduct({ version: 3 }));
 });
 
 const remove = (claims: JwtClaims | null = ADMIN(), id = PRODUCT_ID) =>
@@ -38,7 +31,7 @@ describe('DELETE /products/{id}', () => {
       ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt)',
     });
     expect(input?.ExpressionAttributeValues?.[':now']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const stored = db.get(TABLE, PRODUCT_ID);
+    const stored = db().get(TABLE, PRODUCT_ID);
     expect(stored).toMatchObject({ deletedAt: input?.ExpressionAttributeValues?.[':now'], updatedAt: input?.ExpressionAttributeValues?.[':now'], version: 4 });
     expect(stored).not.toHaveProperty('listing');
   });
@@ -48,19 +41,19 @@ describe('DELETE /products/{id}', () => {
     ['already deleted', PRODUCT_ID],
   ])('answers 404 for an %s product, and changes nothing', async (_case, id) => {
     const { listing: _listing, ...unlisted } = storedProduct();
-    db.put(TABLE, { ...unlisted, deletedAt: '2025-02-02T00:00:00.000Z' });
-    const before = db.items(TABLE);
+    db().put(TABLE, { ...unlisted, deletedAt: '2025-02-02T00:00:00.000Z' });
+    const before = db().items(TABLE);
     const res = await remove(ADMIN(), id);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
-    expect(db.items(TABLE)).toEqual(before);
+    expect(db().items(TABLE)).toEqual(before);
   });
 
   it('answers 401 without a signed-in caller and writes nothing', async () => {
     const res = await remove(null);
     expect(res.status).toBe(401);
     expect(ddb.calls()).toHaveLength(0);
-    expect(db.get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 3 }));
+    expect(db().get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 3 }));
   });
 
   it.each([
@@ -71,7 +64,7 @@ describe('DELETE /products/{id}', () => {
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ error: { code: 'FORBIDDEN', message: 'This needs one of the roles ADMIN' } });
     expect(ddb.calls()).toHaveLength(0);
-    expect(db.get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 3 }));
+    expect(db().get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 3 }));
   });
 
   it('answers 400 naming the id when it is not a product id, and writes nothing', async () => {
@@ -79,6 +72,6 @@ describe('DELETE /products/{id}', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { details: [{ field: 'id' }] } });
     expect(ddb.calls()).toHaveLength(0);
-    expect(db.get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 3 }));
+    expect(db().get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 3 }));
   });
 });

@@ -1,29 +1,19 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
-import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-product';
 import { service } from '../../src/service';
 import { apiProduct, CUSTOMER, PRODUCT_ID, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'get-product');
 withProductsTable();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
-afterAll(() => {
-  ddb.restore();
-});
 
 const get = (id = PRODUCT_ID) => invokeHandler(handler, routeEvent(route, { pathParameters: { id } }));
 
 describe('GET /products/{id}', () => {
   it('answers a listed product to anyone, without internal attributes, and its version as ETag', async () => {
-    db.put(TABLE, storedProduct({ version: 3 }));
+    db().put(TABLE, storedProduct({ version: 3 }));
 
     const res = await get();
 
@@ -34,20 +24,20 @@ describe('GET /products/{id}', () => {
 
   it('answers ETag "0" for a product stored before items had versions', async () => {
     const { version: _version, ...unversioned } = storedProduct();
-    db.put(TABLE, unversioned);
+    db().put(TABLE, unversioned);
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.headers['etag']).toBe('"0"');
   });
 
   it('answers the same to a signed-in customer', async () => {
-    db.put(TABLE, storedProduct());
+    db().put(TABLE, storedProduct());
     const res = await invokeHandler(handler, routeEvent(route, { pathParameters: { id: PRODUCT_ID }, claims: CUSTOMER() }));
     expect(res.status).toBe(200);
   });
 
   it('answers 404 for an unknown product', async () => {
-    db.put(TABLE, storedProduct({ productId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }));
+    db().put(TABLE, storedProduct({ productId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }));
     const res = await get();
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
@@ -55,7 +45,7 @@ describe('GET /products/{id}', () => {
 
   it('answers 404 for a soft-deleted product', async () => {
     const { listing: _listing, ...unlisted } = storedProduct();
-    db.put(TABLE, { ...unlisted, deletedAt: '2025-02-02T00:00:00.000Z' });
+    db().put(TABLE, { ...unlisted, deletedAt: '2025-02-02T00:00:00.000Z' });
     const res = await get();
     expect(res.status).toBe(404);
   });

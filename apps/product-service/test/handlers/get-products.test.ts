@@ -1,22 +1,15 @@
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetProductsResponse } from '@shop/contracts';
-import { FakeDynamoDB, lambdaContext } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-products';
 import { service } from '../../src/service';
 import { storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 withProductsTable();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  for (const product of [mug, cup, gone]) db.put(TABLE, product);
-});
-afterAll(() => {
-  ddb.restore();
+  for (const product of [mug, cup, gone]) db().put(TABLE, product);
 });
 
 const MUG = '11111111-1111-4111-8111-111111111111';
@@ -71,7 +64,7 @@ describe('product-service/get-products', () => {
   });
 
   it('asks again for the keys DynamoDB left unprocessed', async () => {
-    db.leaveUnprocessed(TABLE, { productId: CUP });
+    db().leaveUnprocessed(TABLE, { productId: CUP });
 
     const answer = await getProducts({ productIds: [MUG, CUP] });
 
@@ -83,7 +76,7 @@ describe('product-service/get-products', () => {
   });
 
   it('fails, rather than leave products out, when keys stay unprocessed', async () => {
-    db.leaveUnprocessed(TABLE, { productId: MUG }, Number.MAX_SAFE_INTEGER);
+    db().leaveUnprocessed(TABLE, { productId: MUG }, Number.MAX_SAFE_INTEGER);
     await expect(getProducts({ productIds: [MUG] })).rejects.toThrow(/unprocessed/);
   });
 

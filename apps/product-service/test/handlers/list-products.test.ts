@@ -1,27 +1,20 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { ProductPage } from '@shop/contracts';
-import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { listingCursor } from '../../src/domain/cursor';
 import { handler } from '../../src/handlers/list-products';
 import { service } from '../../src/service';
 import { storedProduct, TABLE, TABLE_INDEXES, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, TABLE_INDEXES);
 const route = httpRoute(service, 'list-products');
 withProductsTable();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS, TABLE_INDEXES).install(ddb);
   // A soft-deleted product is out of the listing index: no page ever shows it.
   const { listing: _listing, ...deleted } = storedProduct({ productId: '99999999-9999-4999-8999-999999999999', createdAt: '2025-01-03T00:00:00.000Z' });
-  db.put(TABLE, { ...deleted, deletedAt: '2025-01-04T00:00:00.000Z' });
-});
-afterAll(() => {
-  ddb.restore();
+  db().put(TABLE, { ...deleted, deletedAt: '2025-01-04T00:00:00.000Z' });
 });
 
 const list = (query?: Record<string, string>) => invokeHandler<ProductPage>(handler, routeEvent(route, query ? { query } : {}));
@@ -35,7 +28,7 @@ const earlier = (count: number) =>
 
 describe('GET /products', () => {
   it('answers the newest listed products first, 20 by default, with a cursor for the next page', async () => {
-    for (const product of [older, ...earlier(20), newer]) db.put(TABLE, product);
+    for (const product of [older, ...earlier(20), newer]) db().put(TABLE, product);
 
     const res = await list();
 
@@ -58,7 +51,7 @@ describe('GET /products', () => {
   });
 
   it('continues from the cursor it gave out, with the asked page size', async () => {
-    for (const product of [older, newer, ...earlier(1)]) db.put(TABLE, product);
+    for (const product of [older, newer, ...earlier(1)]) db().put(TABLE, product);
 
     const res = await list({ limit: '2', cursor: listingCursor.encode({ productId: newer.productId, listing: 'LISTED', createdAt: newer.createdAt }) });
 

@@ -1,23 +1,16 @@
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
-import { FakeDynamoDB, invokeHandler, routeEvent, type JwtClaims } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/update-product';
 import { service } from '../../src/service';
 import { ADMIN, apiProduct, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'update-product');
 withProductsTable();
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(TABLE, storedProduct({ version: 3 }));
-});
-afterAll(() => {
-  ddb.restore();
+  db().put(TABLE, storedProduct({ version: 3 }));
 });
 
 const UNKNOWN_ID = '9b0c7d3e-9f1a-4b2c-8d4e-6f7a8b9c0d1e';
@@ -39,7 +32,7 @@ describe('PUT /products/{id}', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual(apiProduct(after));
     expect(res.headers['etag']).toBe('"4"');
-    expect(db.get(TABLE, PRODUCT_ID)).toEqual({ ...after, updatedAt: res.body['updatedAt'] });
+    expect(db().get(TABLE, PRODUCT_ID)).toEqual({ ...after, updatedAt: res.body['updatedAt'] });
     expect(res.body['updatedAt']).not.toBe(storedProduct().updatedAt);
     expect(sent()).toMatchObject({
       TableName: TABLE,
@@ -70,12 +63,12 @@ describe('PUT /products/{id}', () => {
       ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt) AND (version IN (:version0))',
       ExpressionAttributeValues: { ':version0': 3 },
     });
-    expect(db.get(TABLE, PRODUCT_ID)).toMatchObject({ name: 'Tea cup', version: 4 });
+    expect(db().get(TABLE, PRODUCT_ID)).toMatchObject({ name: 'Tea cup', version: 4 });
   });
 
   it('takes several tags, and "0" for a product stored before items had versions', async () => {
     const { version: _version, ...unversioned } = storedProduct();
-    db.put(TABLE, unversioned);
+    db().put(TABLE, unversioned);
     const res = await update({ name: 'Tea cup' }, { ifMatch: '"0", "5"' });
     expect(res.headers['etag']).toBe('"1"');
     expect(sent()).toMatchObject({
@@ -91,7 +84,7 @@ describe('PUT /products/{id}', () => {
   });
 
   it('answers 412 PRECONDITION_FAILED, naming the current ETag, when the product moved on since the caller read it', async () => {
-    db.put(TABLE, storedProduct({ version: 5 }));
+    db().put(TABLE, storedProduct({ version: 5 }));
 
     const res = await update({ name: 'Tea cup' }, { ifMatch: '"3"' });
 
@@ -104,20 +97,20 @@ describe('PUT /products/{id}', () => {
     });
     // One conditional write, refused by DynamoDB: nothing changed.
     expect(ddb.calls()).toHaveLength(1);
-    expect(db.get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 5 }));
+    expect(db().get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 5 }));
   });
 
   it('answers 404 for an unknown product, with or without If-Match', async () => {
     expect((await update({ name: 'Tea cup' }, { id: UNKNOWN_ID })).body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
     expect((await update({ name: 'Tea cup' }, { id: UNKNOWN_ID, ifMatch: '"3"' })).status).toBe(404);
-    expect(db.items(TABLE)).toEqual([storedProduct({ version: 3 })]);
+    expect(db().items(TABLE)).toEqual([storedProduct({ version: 3 })]);
   });
 
   it('answers 404, not 412, for a deleted product', async () => {
     const { listing: _listing, ...deleted } = storedProduct({ version: 4, deletedAt: '2025-02-02T00:00:00.000Z' });
-    db.put(TABLE, deleted);
+    db().put(TABLE, deleted);
     expect((await update({ name: 'Tea cup' }, { ifMatch: '"3"' })).status).toBe(404);
-    expect(db.get(TABLE, PRODUCT_ID)).toEqual(deleted);
+    expect(db().get(TABLE, PRODUCT_ID)).toEqual(deleted);
   });
 
   it.each([

@@ -1,15 +1,14 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { User } from '@shop/contracts';
-import { accessTokenClaims, FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { accessTokenClaims, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashCode, type HashedCode } from '../../src/domain/verification-code';
 import { handler } from '../../src/handlers/confirm-verification';
 import { service } from '../../src/service';
 import { captureLogs, TABLE_KEYS, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'confirm-verification');
 const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 const CODE = '042817';
@@ -43,20 +42,16 @@ const stored = (changes: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   hashed = await hashCode(CODE);
 });
-let db: FakeDynamoDB;
 beforeEach(() => {
-  ddb.reset();
   vi.useFakeTimers({ now: new Date('2026-03-01T10:05:00.000Z'), toFake: ['Date'] });
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(USERS_TABLE, profile);
-  db.put(VERIFICATIONS_TABLE, stored());
+  db().put(USERS_TABLE, profile);
+  db().put(VERIFICATIONS_TABLE, stored());
 });
 afterEach(() => vi.useRealTimers());
-afterAll(() => ddb.restore());
 
 const confirm = (body: unknown, claims: ReturnType<typeof accessTokenClaims> | null = accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] })) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims && { claims }) }));
-const verification = (channel = 'email') => db.get(VERIFICATIONS_TABLE, { userId: USER_ID, channel });
+const verification = (channel = 'email') => db().get(VERIFICATIONS_TABLE, { userId: USER_ID, channel });
 
 describe('POST /users/me/verification/confirm', () => {
   it('answers 200 with the profile, now verified, for the right code', async () => {
@@ -64,7 +59,7 @@ describe('POST /users/me/verification/confirm', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...profile, emailVerified: true });
     expect(User.parse(res.body)).toEqual(res.body);
-    expect(db.get(USERS_TABLE, USER_ID)).toEqual({ ...profile, emailVerified: true });
+    expect(db().get(USERS_TABLE, USER_ID)).toEqual({ ...profile, emailVerified: true });
     expect(verification()).toBeUndefined();
   });
 
@@ -94,9 +89,9 @@ describe('POST /users/me/verification/confirm', () => {
   });
 
   it('verifies the phone through the phone number attribute', async () => {
-    db.put(VERIFICATIONS_TABLE, stored({ channel: 'sms', sentTo: '+14155550123' }));
+    db().put(VERIFICATIONS_TABLE, stored({ channel: 'sms', sentTo: '+14155550123' }));
     const res = await confirm({ channel: 'sms', code: CODE });
-    expect(db.get(USERS_TABLE, USER_ID)).toMatchObject({ emailVerified: false, phoneVerified: true });
+    expect(db().get(USERS_TABLE, USER_ID)).toMatchObject({ emailVerified: false, phoneVerified: true });
     expect(verification('sms')).toBeUndefined();
     expect(verification('email')).toEqual(stored());
     expect(res.body).toMatchObject({ emailVerified: false, phoneVerified: true });
@@ -118,22 +113,22 @@ describe('POST /users/me/verification/confirm', () => {
       ExpressionAttributeValues: { ':read': 3 },
     });
     expect(verification()).toMatchObject({ wrongTries: 1, version: 4, codeHash: hashed.hash });
-    expect(db.get(USERS_TABLE, USER_ID)).toEqual(profile);
+    expect(db().get(USERS_TABLE, USER_ID)).toEqual(profile);
   });
 
   it('answers an expired code with the same 400 as a wrong one', async () => {
-    db.put(VERIFICATIONS_TABLE, stored({ codeExpiresAt: '2026-03-01T10:04:59.000Z' }));
+    db().put(VERIFICATIONS_TABLE, stored({ codeExpiresAt: '2026-03-01T10:04:59.000Z' }));
     const expired = await confirm({ channel: 'email', code: CODE });
-    db.put(VERIFICATIONS_TABLE, stored());
+    db().put(VERIFICATIONS_TABLE, stored());
     const wrong = await confirm({ channel: 'email', code: '999999' });
     expect(expired.status).toBe(400);
     expect(expired.body).toEqual(wrong.body);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(db.get(USERS_TABLE, USER_ID)).toEqual(profile);
+    expect(db().get(USERS_TABLE, USER_ID)).toEqual(profile);
   });
 
   it('burns the code at the fifth wrong try, answering 429, and removes its hash', async () => {
-    db.put(VERIFICATIONS_TABLE, stored({ wrongTries: 4 }));
+    db().put(VERIFICATIONS_TABLE, stored({ wrongTries: 4 }));
     const res = await confirm({ channel: 'email', code: '999999' });
     expect(res.status).toBe(429);
     expect(res.body).toMatchObject({ error: { code: 'TOO_MANY_ATTEMPTS' } });
@@ -146,31 +141,31 @@ describe('POST /users/me/verification/confirm', () => {
 
   it('answers 429 to any code once it is burnt', async () => {
     const { codeSalt: _, codeHash: __, ...burnt } = stored({ wrongTries: 5 });
-    db.put(VERIFICATIONS_TABLE, burnt);
+    db().put(VERIFICATIONS_TABLE, burnt);
     expect((await confirm({ channel: 'email', code: CODE })).status).toBe(429);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('answers 400 INVALID_CODE when the address changed before the write', async () => {
     const changed = { ...profile, email: 'ada@elsewhere.example' };
-    db.beforeNext(TransactWriteCommand, () => db.put(USERS_TABLE, changed));
+    db().beforeNext(TransactWriteCommand, () => db().put(USERS_TABLE, changed));
     const res = await confirm({ channel: 'email', code: CODE });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'INVALID_CODE' } });
-    expect(db.get(USERS_TABLE, USER_ID)).toEqual(changed);
+    expect(db().get(USERS_TABLE, USER_ID)).toEqual(changed);
     expect(verification()).toEqual(stored());
   });
 
   it('answers 429 when another request changed the verification meanwhile', async () => {
-    db.beforeNext(TransactWriteCommand, () => db.put(VERIFICATIONS_TABLE, stored({ version: 4 })));
+    db().beforeNext(TransactWriteCommand, () => db().put(VERIFICATIONS_TABLE, stored({ version: 4 })));
     const res = await confirm({ channel: 'email', code: CODE });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('1');
-    expect(db.get(USERS_TABLE, USER_ID)).toEqual(profile);
+    expect(db().get(USERS_TABLE, USER_ID)).toEqual(profile);
   });
 
   it('answers 409 when the channel is verified already', async () => {
-    db.put(USERS_TABLE, { ...profile, emailVerified: true });
+    db().put(USERS_TABLE, { ...profile, emailVerified: true });
     expect((await confirm({ channel: 'email', code: CODE })).status).toBe(409);
   });
 

@@ -1,24 +1,14 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
-import { accessTokenClaims, FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { accessTokenClaims, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-profile';
 import { service } from '../../src/service';
 import { TABLE_KEYS, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'get-profile');
 const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();
-let db: FakeDynamoDB;
-beforeEach(() => {
-  ddb.reset();
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-});
-afterAll(() => {
-  ddb.restore();
-});
 
 const OTHER_USER_ID = '0e1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f99';
 const profile = { userId: USER_ID, email: 'ada@example.com', emailVerified: false, name: 'Ada Lovelace', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' };
@@ -27,7 +17,7 @@ const getProfile = (claims = accessTokenClaims({ userId: USER_ID, roles: ['CUSTO
 
 describe('GET /users/me', () => {
   it("answers the signed-in user's own profile", async () => {
-    db.put(USERS_TABLE, { ...profile, internal: 'x' });
+    db().put(USERS_TABLE, { ...profile, internal: 'x' });
 
     const res = await getProfile();
 
@@ -37,19 +27,19 @@ describe('GET /users/me', () => {
   });
 
   it('shows whether the e-mail address and the phone are verified', async () => {
-    db.put(USERS_TABLE, { ...profile, emailVerified: true, phone: '+14155550123', phoneVerified: false });
+    db().put(USERS_TABLE, { ...profile, emailVerified: true, phone: '+14155550123', phoneVerified: false });
     const res = await getProfile();
     expect(res.body).toMatchObject({ emailVerified: true, phone: '+14155550123', phoneVerified: false });
   });
 
   it('answers a user in no group too', async () => {
-    db.put(USERS_TABLE, profile);
+    db().put(USERS_TABLE, profile);
     const res = await getProfile(accessTokenClaims({ userId: USER_ID }));
     expect(res.status).toBe(200);
   });
 
   it('answers 404 when the user has no profile', async () => {
-    db.put(USERS_TABLE, { ...profile, userId: OTHER_USER_ID });
+    db().put(USERS_TABLE, { ...profile, userId: OTHER_USER_ID });
     const res = await getProfile();
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Profile not found' } });

@@ -9,9 +9,9 @@ import {
   TooManyRequestsException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
-import { FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
+import { invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/register';
@@ -19,23 +19,19 @@ import { service } from '../../src/service';
 import { captureLogs, TABLE_KEYS, USER_POOL_CLIENT_ID, USER_POOL_ID, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const route = httpRoute(service, 'register');
 const USER_SUB = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();
-let db: FakeDynamoDB;
 beforeEach(() => {
   cognito.reset();
-  ddb.reset();
   cognito.on(SignUpCommand).resolves({ UserSub: USER_SUB, UserConfirmed: false });
   cognito.on(AdminConfirmSignUpCommand).resolves({});
   cognito.on(AdminAddUserToGroupCommand).resolves({});
   cognito.on(AdminDeleteUserCommand).resolves({});
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
 });
 afterAll(() => {
   cognito.restore();
-  ddb.restore();
 });
 
 const PASSWORD = 'Correct-Horse-7';
@@ -78,7 +74,7 @@ describe('POST /users/register', () => {
       ConditionExpression: 'attribute_not_exists(userId)',
     });
     expect(put?.Item).not.toHaveProperty('password');
-    expect(db.items(USERS_TABLE)).toEqual([put?.Item]);
+    expect(db().items(USERS_TABLE)).toEqual([put?.Item]);
     expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
   });
 
@@ -146,18 +142,18 @@ describe('POST /users/register', () => {
 
   it('removes the new account when the profile cannot be stored, so that a retry can succeed', async () => {
     // A throttle is an infrastructure failure no table state produces: the fake is armed with it, once.
-    db.failNext(PutCommand, Object.assign(new Error('Throughput exceeds the provisioned capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    db().failNext(PutCommand, Object.assign(new Error('Throughput exceeds the provisioned capacity'), { name: 'ProvisionedThroughputExceededException' }));
 
     const res = await register(ada);
 
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
     expect(cognito.commandCalls(AdminDeleteUserCommand)[0]?.args[0].input).toEqual({ UserPoolId: USER_POOL_ID, Username: 'ada@example.com' });
-    expect(db.items(USERS_TABLE)).toEqual([]);
+    expect(db().items(USERS_TABLE)).toEqual([]);
 
     // The retry goes through once the table is back.
     expect((await register(ada)).status).toBe(201);
-    expect(db.items(USERS_TABLE)).toEqual([expect.objectContaining({ userId: USER_SUB })]);
+    expect(db().items(USERS_TABLE)).toEqual([expect.objectContaining({ userId: USER_SUB })]);
   });
 
   it('removes the new account when it cannot be confirmed or put in its group', async () => {
@@ -200,7 +196,7 @@ describe('POST /users/register', () => {
   it('keeps the phone number a customer gives, for order updates by SMS', async () => {
     const res = await register({ ...ada, phone: '+14155550123' });
     expect(res.status).toBe(201);
-    expect(db.get(USERS_TABLE, USER_SUB)).toMatchObject({ userId: USER_SUB, phone: '+14155550123', phoneVerified: false });
+    expect(db().get(USERS_TABLE, USER_SUB)).toMatchObject({ userId: USER_SUB, phone: '+14155550123', phoneVerified: false });
   });
 
   it.each([

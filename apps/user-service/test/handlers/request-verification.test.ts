@@ -1,15 +1,15 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
-import { accessTokenClaims, FakeDynamoDB, invokeHandler, routeEvent } from '@shop/testing';
+import { accessTokenClaims, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/request-verification';
 import { service } from '../../src/service';
 import { captureLogs, EMAIL_FROM, TABLE_KEYS, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
 const route = httpRoute(service, 'request-verification');
@@ -28,22 +28,20 @@ const profile = {
   createdAt: '2025-01-01T00:00:00.000Z',
 };
 
-let db: FakeDynamoDB;
 beforeEach(() => {
-  for (const mock of [ddb, ses, sns]) mock.reset();
+  for (const mock of [ses, sns]) mock.reset();
   vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
-  db = new FakeDynamoDB(TABLE_KEYS).install(ddb);
-  db.put(USERS_TABLE, profile);
+  db().put(USERS_TABLE, profile);
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
   sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
 });
 afterEach(() => vi.useRealTimers());
-afterAll(() => [ddb, ses, sns].forEach((m) => m.restore()));
+afterAll(() => [ses, sns].forEach((m) => m.restore()));
 
 const ask = (body: unknown, claims: ReturnType<typeof accessTokenClaims> | null = accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] })) =>
   invokeHandler<Record<string, unknown>>(handler, routeEvent(route, { body, ...(claims && { claims }) }));
 const sentEmail = () => ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
-const verification = (channel = 'email') => db.get(VERIFICATIONS_TABLE, { userId: USER_ID, channel });
+const verification = (channel = 'email') => db().get(VERIFICATIONS_TABLE, { userId: USER_ID, channel });
 const codeIn = (text: string | undefined) => /verification code is (\d{6})/.exec(text ?? '')?.[1];
 
 describe('POST /users/me/verification', () => {
@@ -109,18 +107,18 @@ describe('POST /users/me/verification', () => {
   });
 
   it('answers 409 ALREADY_VERIFIED for a verified channel, sending nothing', async () => {
-    db.put(USERS_TABLE, { ...profile, emailVerified: true });
+    db().put(USERS_TABLE, { ...profile, emailVerified: true });
     const res = await ask({ channel: 'email' });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: { code: 'ALREADY_VERIFIED', message: 'Your e-mail address is verified already' } });
     expect(ses.calls()).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
-    expect(db.items(VERIFICATIONS_TABLE)).toEqual([]);
+    expect(db().items(VERIFICATIONS_TABLE)).toEqual([]);
   });
 
   it('answers 400 NO_PHONE for sms on an account without a phone number', async () => {
     const { phone: _, phoneVerified: __, ...noPhone } = profile;
-    db.put(USERS_TABLE, noPhone);
+    db().put(USERS_TABLE, noPhone);
     const res = await ask({ channel: 'sms' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'NO_PHONE', details: [{ field: 'channel' }] } });
@@ -130,7 +128,7 @@ describe('POST /users/me/verification', () => {
   it('answers 429 with Retry-After once five codes went out on the channel in the last hour, sending nothing', async () => {
     const sentAt = ['09:10', '09:20', '09:30', '09:40', '09:50'].map((t) => `2026-03-01T${t}:00.000Z`);
     const limited = { userId: USER_ID, channel: 'email', sentTo: 'ada@example.com', codeExpiresAt: '2026-03-01T10:00:00.000Z', wrongTries: 0, sentAt, forgetAt: 0, version: 5 };
-    db.put(VERIFICATIONS_TABLE, limited);
+    db().put(VERIFICATIONS_TABLE, limited);
     const res = await ask({ channel: 'email' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('600');
@@ -142,7 +140,7 @@ describe('POST /users/me/verification', () => {
 
   it('answers 429 and sends nothing when another request wrote the verification meanwhile', async () => {
     const theirs = { userId: USER_ID, channel: 'email', sentTo: 'ada@example.com', codeExpiresAt: '2026-03-01T10:10:00.000Z', wrongTries: 0, sentAt: [NOW.toISOString()], forgetAt: 0, version: 1 };
-    db.beforeNext(PutCommand, () => db.put(VERIFICATIONS_TABLE, theirs));
+    db().beforeNext(PutCommand, () => db().put(VERIFICATIONS_TABLE, theirs));
     const res = await ask({ channel: 'email' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('1');
