@@ -4,6 +4,8 @@ import type { components, operations, paths } from './schema';
 
 export type { components, operations, paths } from './schema';
 export { OPERATIONS, type OperationId } from './operations';
+/** What `client.use(…)` takes: a hook on every request or response (openapi-fetch's). */
+export type { Middleware } from 'openapi-fetch';
 
 /** A client of the shop's HTTP API: `client.GET('/products/{id}', { params: { path: { id } } })`, typed from the OpenAPI document. */
 export type ShopClient = Client<paths>;

@@ -15,12 +15,15 @@ function fakeShop(options: { products?: { productId: string; stock: number }[]; 
   let orderStatus = 'PENDING';
   const answer = (status: number, body?: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status });
   const stub = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = new URL(String(input));
-    const method = init?.method ?? 'GET';
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const method = request.method;
     const route = `${method} ${url.pathname}`;
     calls.push(`${route}${url.search}`);
-    const body = init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : {};
-    const signedIn = new Headers(init?.headers).get('authorization') === 'Bearer token';
+    if (!request.headers.get('x-correlation-id')?.startsWith('smoke-')) return answer(400, { error: { code: 'NO_CORRELATION_ID', message: 'x-correlation-id' } });
+    const text = await request.text();
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const signedIn = request.headers.get('authorization') === 'Bearer token';
     switch (route) {
       case 'POST /users/register':
         return answer(201, { userId: 'u-1', email: body['email'] });
@@ -36,6 +39,7 @@ function fakeShop(options: { products?: { productId: string; stock: number }[]; 
       case 'GET /cart':
         return answer(200, { cartId: 'c-1', items: [] });
       case 'POST /orders':
+        if (!signedIn || !request.headers.get('idempotency-key')) return answer(400, { error: { code: 'BAD_REQUEST', message: 'idempotency-key' } });
         orderStatus = 'AWAITING_PAYMENT';
         return answer(201, { orderId: 'o-1', status: 'PENDING' });
       case 'GET /orders/o-1':
@@ -101,7 +105,7 @@ describe('the smoke test', () => {
     const apiGatewayDefault = (async () => new Response(JSON.stringify({ message: 'Not Found' }), { status: 404 })) as typeof fetch;
     const passthrough = fakeShop();
     const stub = (async (input: string | URL | Request, init?: RequestInit) =>
-      String(input).includes('/smoke-') ? apiGatewayDefault(input, init) : passthrough.stub(input, init)) as typeof fetch;
+      new Request(input, init).url.includes('/smoke-') ? apiGatewayDefault(input, init) : passthrough.stub(input, init)) as typeof fetch;
     await expect(smokeTest({ apiUrl: 'https://api.example.com', mode: 'read-only', fetch: stub })).rejects.toThrow(SmokeFailure);
   });
 });
