@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCK_FILE, type PackageLock } from './lock-changes';
 
 /** The options Nx's affected query takes that say what changed. */
 export interface ChangeRange {
@@ -29,4 +32,18 @@ export function changedFiles(workspaceRoot: string, range: ChangeRange, defaultB
     ...git(workspaceRoot, ['diff', '--name-only', mergeBase]),
     ...git(workspaceRoot, ['ls-files', '--others', '--exclude-standard']),
   ];
+}
+
+/**
+ * package-lock.json on both sides of the range, as `changedFiles` compares them: base...head, or the
+ * merge base against the working tree. Undefined for a list of files, which says nothing of what
+ * the lock was before.
+ */
+export function lockOnBothSides(workspaceRoot: string, range: ChangeRange, defaultBase: string): { before: PackageLock; after: PackageLock } | undefined {
+  if (range.files !== undefined) return undefined;
+  const base = range.base ?? defaultBase;
+  const [mergeBase = base] = git(workspaceRoot, ['merge-base', base, range.head ?? 'HEAD']);
+  const show = (rev: string) => execFileSync('git', ['show', `${rev}:${LOCK_FILE}`], { cwd: workspaceRoot, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const after = range.head !== undefined ? show(range.head) : readFileSync(join(workspaceRoot, LOCK_FILE), 'utf8');
+  return { before: JSON.parse(show(mergeBase)) as PackageLock, after: JSON.parse(after) as PackageLock };
 }

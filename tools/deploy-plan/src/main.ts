@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_FLAG, UsageError, nxAffectedArgs, parseChangeRange } from './affected-args';
-import { type ChangeRange, changedFiles } from './changed-files';
-import { affectedProjects, workspaceProjects } from './nx-workspace';
+import { type ChangeRange, changedFiles, lockOnBothSides } from './changed-files';
+import { LOCK_FILE, lockChangeAsFiles } from './lock-changes';
+import { affectedProjects, projectImports, workspaceProjects } from './nx-workspace';
 import { deployOrder, loadManifests } from '@shop/platform';
 import { deployPlan, fullDeployPlan } from './plan';
 
@@ -33,11 +34,12 @@ async function main(): Promise<void> {
   const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { defaultBase?: string };
   const projects = workspaceProjects(workspaceRoot);
   const serviceOrder = deployOrder(await loadManifests(workspaceRoot));
-  const touched = all ? [] : changedFiles(workspaceRoot, range, nxJson.defaultBase ?? 'main');
-  const deployable = touched.filter((file) => !TYPE_ONLY_FILES.has(file));
+  const defaultBase = nxJson.defaultBase ?? 'main';
+  const touched = all ? [] : changedFiles(workspaceRoot, range, defaultBase);
+  const deployable = await withLockChangesAttributed(touched.filter((file) => !TYPE_ONLY_FILES.has(file)), range, defaultBase);
   const affected = all
     ? ['(all)']
-    : deployable.length === touched.length
+    : deployable.length === touched.length && deployable.every((file, i) => file === touched[i])
       ? affectedProjects(workspaceRoot, nxAffectedArgs(range))
       : deployable.length === 0
         ? []
@@ -50,6 +52,18 @@ async function main(): Promise<void> {
       ? `deploy-plan: nothing to deploy (affected: ${affected.join(', ') || 'none'})`
       : `deploy-plan: deploy ${plan.stacks.join(' → ')}`,
   );
+}
+
+/**
+ * The files with package-lock.json replaced by the projects its change reaches (lock-changes.ts):
+ * Nx alone counts any change to the lock as a change to every project.
+ */
+async function withLockChangesAttributed(files: string[], range: ChangeRange, defaultBase: string): Promise<string[]> {
+  if (!files.includes(LOCK_FILE)) return files;
+  const locks = lockOnBothSides(workspaceRoot, range, defaultBase);
+  if (!locks) return files;
+  const instead = lockChangeAsFiles(locks.before, locks.after, await projectImports(workspaceRoot));
+  return [...new Set(files.flatMap((file) => (file === LOCK_FILE ? instead : [file])))];
 }
 
 main().catch((error: unknown) => {

@@ -36,3 +36,20 @@ export function workspaceProjects(workspaceRoot: string): Record<string, Project
     Object.entries(graph.nodes).map(([name, node]) => [name, { tags: node.data.tags ?? [], root: node.data.root }]),
   );
 }
+
+/**
+ * The npm packages each project's code imports, by project root, as Nx's project graph finds them
+ * (`npm:<name>` or `npm:<name>@<version>` targets).
+ */
+export async function projectImports(workspaceRoot: string): Promise<Record<string, string[]>> {
+  process.env['NX_WORKSPACE_ROOT_PATH'] ??= workspaceRoot;
+  process.env['NX_DAEMON'] ??= 'false';
+  const { createProjectGraphAsync } = await import('@nx/devkit');
+  const graph = await createProjectGraphAsync({ exitOnError: true });
+  return Object.fromEntries(
+    Object.entries(graph.nodes).map(([name, node]) => [
+      node.data.root,
+      (graph.dependencies[name] ?? []).filter((d) => d.target.startsWith('npm:')).map((d) => d.target.slice('npm:'.length).replace(/(?<=.)@[^/@]+$/, '')),
+    ]),
+  );
+}
