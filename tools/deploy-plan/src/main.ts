@@ -4,6 +4,7 @@ import { ALL_FLAG, UsageError, nxAffectedArgs, parseChangeRange } from './affect
 import { type ChangeRange, changedFiles, lockOnBothSides } from './changed-files';
 import { LOCK_FILE, lockChangeAsFiles } from './lock-changes';
 import { affectedProjects, projectImports, workspaceProjects } from './nx-workspace';
+import { shippingAffected, shippingGraph } from './shipping';
 import { deployOrder, loadManifests } from '@shop/platform';
 import { deployPlan, fullDeployPlan } from './plan';
 
@@ -44,14 +45,16 @@ async function main(): Promise<void> {
       : deployable.length === 0
         ? []
         : affectedProjects(workspaceRoot, nxAffectedArgs({ files: deployable.join(',') }));
-  const plan = all ? fullDeployPlan(projects, serviceOrder) : deployPlan({ affected, projects, changedFiles: deployable, serviceOrder });
+  // Nx counts a change to a service's tests, or to a lib only tests use (the testing lib, the local
+  // cloud), as a change to the service; what ships does not change with them.
+  const ships = all ? undefined : shippingAffected(deployable, shippingGraph(workspaceRoot, projects));
+  const shipping = ships ? affected.filter((name) => ships.has(name)) : affected;
+  const testOnly = affected.filter((name) => !shipping.includes(name));
+  const plan = all ? fullDeployPlan(projects, serviceOrder) : deployPlan({ affected: shipping, projects, changedFiles: deployable, serviceOrder });
 
   console.log(JSON.stringify(plan));
-  console.error(
-    plan.stacks.length === 0
-      ? `deploy-plan: nothing to deploy (affected: ${affected.join(', ') || 'none'})`
-      : `deploy-plan: deploy ${plan.stacks.join(' → ')}`,
-  );
+  const why = `affected: ${shipping.join(', ') || 'none'}${testOnly.length > 0 ? `; in tests only: ${testOnly.join(', ')}` : ''}`;
+  console.error(plan.stacks.length === 0 ? `deploy-plan: nothing to deploy (${why})` : `deploy-plan: deploy ${plan.stacks.join(' → ')} (${why})`);
 }
 
 /**

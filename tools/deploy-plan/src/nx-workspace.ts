@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import type { ProjectInfo } from './plan';
 
 interface GraphFile {
-  graph: { nodes: Record<string, { data: { root: string; tags?: string[] } }> };
+  graph: {
+    nodes: Record<string, { data: { root: string; tags?: string[] } }>;
+    dependencies: Record<string, { target: string; type: string }[]>;
+  };
 }
 
 function nx(workspaceRoot: string, args: string[]): string {
@@ -33,7 +36,14 @@ export function affectedProjects(workspaceRoot: string, args: string[]): string[
 export function workspaceProjects(workspaceRoot: string): Record<string, ProjectInfo> {
   const { graph } = parseJson<GraphFile>(nx(workspaceRoot, ['graph', '--file=stdout']), '{');
   return Object.fromEntries(
-    Object.entries(graph.nodes).map(([name, node]) => [name, { tags: node.data.tags ?? [], root: node.data.root }]),
+    Object.entries(graph.nodes).map(([name, node]) => [
+      name,
+      {
+        tags: node.data.tags ?? [],
+        root: node.data.root,
+        implicitDependencies: (graph.dependencies[name] ?? []).filter((d) => d.type === 'implicit').map((d) => d.target),
+      },
+    ]),
   );
 }
 

@@ -2,6 +2,8 @@
 export interface ProjectInfo {
   tags: string[];
   root: string;
+  /** The projects its project.json names as `implicitDependencies`, patterns resolved. */
+  implicitDependencies?: string[];
 }
 
 export interface DeployPlanInput {
