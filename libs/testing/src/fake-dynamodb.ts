@@ -17,8 +17,10 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeEach } from '@vitest/runner';
+import type { ServiceManifest } from '@shop/platform';
+import { afterAll, afterEach, beforeEach } from '@vitest/runner';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { requestsOutsideGrant, type SentCommand } from './table-grants';
 
 type Item = Record<string, unknown>;
 /** The commands the fake answers, as a test names them to arm a failure. */
@@ -275,20 +277,37 @@ export interface FakeDynamoDBHooks {
  * The hooks are `@vitest/runner`'s, which `vitest` re-exports: the tools that load this lib run
  * it as CommonJS under tsx, where requiring `vitest` throws.
  *
+ * With `grantedTo`, every test also fails when the function sent a request its manifest does not
+ * grant, as the IAM policy infra renders from it would refuse it on AWS ({@link requestsOutsideGrant}):
+ * an action on a table it has no grant for, or, on a grant limited to some attributes, a request
+ * that names others.
+ *
  * @param keys - Each table's key, as {@link FakeDynamoDB} takes them.
  * @param indexes - The key of each index a test queries, as {@link FakeDynamoDB} takes them.
+ * @param options.grantedTo - The function whose grants the requests are held to: its service's manifest and its name.
  * @returns The stub, and the fake of the running test (which throws before the first test starts).
  * @example
- * const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+ * const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'get-order'] });
  * beforeEach(() => db().put(ORDERS_TABLE, storedOrder()));
  */
-export function useFakeDynamoDB(keys: Record<string, KeySchema>, indexes: Record<string, Record<string, KeySchema>> = {}): FakeDynamoDBHooks {
+export function useFakeDynamoDB(
+  keys: Record<string, KeySchema>,
+  indexes: Record<string, Record<string, KeySchema>> = {},
+  options: { grantedTo?: readonly [manifest: ServiceManifest, functionName: string] } = {},
+): FakeDynamoDBHooks {
   const ddb = mockClient(DynamoDBDocumentClient);
   let current: FakeDynamoDB | undefined;
   beforeEach(() => {
     ddb.reset();
     current = new FakeDynamoDB(keys, indexes).install(ddb);
   });
+  if (options.grantedTo) {
+    const [manifest, functionName] = options.grantedTo;
+    afterEach(() => {
+      const outside = requestsOutsideGrant(manifest, functionName, ddb.calls() as unknown as SentCommand[]);
+      if (outside.length > 0) throw new Error(`requests ${manifest.name}/${functionName}'s manifest does not grant (IAM would refuse them):\n  ${outside.join('\n  ')}`);
+    });
+  }
   afterAll(() => {
     ddb.restore();
   });

@@ -3,3 +3,4 @@ export * from './api-client';
 export * from './accounts';
 export * from './processes';
 export * from './fake-dynamodb';
+export * from './table-grants';

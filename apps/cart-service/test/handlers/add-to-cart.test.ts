@@ -27,7 +27,7 @@ import {
   withCartEnvironment,
 } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'add-to-cart'] });
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'add-to-cart');
 withCartEnvironment();

@@ -7,7 +7,7 @@ import { handler } from '../../src/handlers/clear-cart';
 import { service } from '../../src/service';
 import { ANN, CART_ID, CUP, line, MUG, PLATE, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'clear-cart'] });
 withCartEnvironment();
 
 const ORDER_ID = '0d000000-0000-4000-8000-000000000001';

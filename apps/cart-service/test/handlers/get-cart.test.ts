@@ -9,7 +9,7 @@ import { handler } from '../../src/handlers/get-cart';
 import { service } from '../../src/service';
 import { ANN, BOB, CART_ID, catalogAnswer, CUP, customer, invokeOutput, line, MUG, PLATE, product, sentPayload, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'get-cart'] });
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'get-cart');
 withCartEnvironment();

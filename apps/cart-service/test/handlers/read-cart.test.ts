@@ -6,7 +6,7 @@ import { handler } from '../../src/handlers/read-cart';
 import { service } from '../../src/service';
 import { ANN, CART_ID, CUP, line, MUG, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'read-cart'] });
 withCartEnvironment();
 
 const readCart = (payload: unknown) => handler(payload, lambdaContext('read-cart'));

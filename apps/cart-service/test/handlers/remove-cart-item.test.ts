@@ -9,7 +9,7 @@ import { handler } from '../../src/handlers/remove-cart-item';
 import { service } from '../../src/service';
 import { ANN, BOB, CART_ID, catalogAnswer, CUP, customer, line, MUG, product, sentPayload, storedCart, TABLE, TABLE_KEYS, withCartEnvironment } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'remove-cart-item'] });
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'remove-cart-item');
 withCartEnvironment();

@@ -25,7 +25,7 @@ import {
   withInventoryEnvironment,
 } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'adjust-stock'] });
 const route = httpRoute(service, 'adjust-stock');
 withInventoryEnvironment();
 beforeEach(() => {

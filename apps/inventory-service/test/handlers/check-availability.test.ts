@@ -6,7 +6,7 @@ import { handler } from '../../src/handlers/check-availability';
 import { service } from '../../src/service';
 import { CUP, MUG, PLATE, PRODUCTS_TABLE, stockedProduct, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'check-availability'] });
 withInventoryEnvironment();
 beforeEach(() => {
   // product-service's items carry more than stock; the read projects them down to what inventory may see.

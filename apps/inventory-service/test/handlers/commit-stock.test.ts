@@ -5,7 +5,7 @@ import { handler } from '../../src/handlers/commit-stock';
 import { service } from '../../src/service';
 import { ORDER_ID, RESERVATIONS_TABLE, storedReservation, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'commit-stock'] });
 withInventoryEnvironment();
 
 const commit = (payload: unknown) => handler(payload, lambdaContext('commit-stock'));

@@ -8,7 +8,7 @@ import { handler } from '../../src/handlers/list-stock-adjustments';
 import { service } from '../../src/service';
 import { ADJUSTMENTS_TABLE, ADMIN, ADMIN_ID, CUP, CUSTOMER, MANAGER, MUG, PLATE, PRODUCTS_TABLE, stockedProduct, TABLE_KEYS, withInventoryEnvironment } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'list-stock-adjustments'] });
 const route = httpRoute(service, 'list-stock-adjustments');
 withInventoryEnvironment();
 beforeEach(() => {

@@ -18,7 +18,7 @@ import {
   withInventoryEnvironment,
 } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'release-stock'] });
 withInventoryEnvironment();
 beforeEach(() => {
   db().put(RESERVATIONS_TABLE, storedReservation());

@@ -21,7 +21,7 @@ import {
   withInventoryEnvironment,
 } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'reserve-stock'] });
 withInventoryEnvironment();
 
 const reserve = (payload: unknown) => handler(payload, lambdaContext('reserve-stock'));

@@ -9,6 +9,7 @@ import { InvalidEventError } from '@shop/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/send-notification';
+import { service } from '../../src/service';
 import { ANN, events, snsEvent } from '../fixtures';
 
 const lambda = mockClient(LambdaClient);
@@ -18,7 +19,7 @@ const ddb = mockClient(DynamoDBClient);
 const TABLE = 'shop-test-notification-service-sent-notifications';
 const COUNTS = 'shop-test-notification-service-message-counts';
 // The message counters live behind the document client, faked.
-const { ddb: documents, db: counts } = useFakeDynamoDB({ [COUNTS]: 'id' });
+const { ddb: documents, db: counts } = useFakeDynamoDB({ [COUNTS]: 'id' }, {}, { grantedTo: [service, 'send-notification'] });
 
 const contactAnswer = (payload: unknown, functionError?: string): InvokeCommandOutput => ({
   $metadata: {},

@@ -1,9 +1,10 @@
 import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/begin-payment';
+import { service } from '../../src/service';
 import { ANN_ID, BOB_ID, ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'begin-payment'] });
 withOrderServiceEnv();
 afterAll(() => {
   vi.useRealTimers();

@@ -9,7 +9,7 @@ import { handler } from '../../src/handlers/cancel-order';
 import { service } from '../../src/service';
 import { ADMIN, ANN, answered, BOB, failed, functionName, ORDER_ID, ORDERS_TABLE, sentPayload, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const { db } = useFakeDynamoDB(TABLE_KEYS);
+const { db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'cancel-order'] });
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
 const route = httpRoute(service, 'cancel-order');

@@ -32,7 +32,7 @@ import {
   withOrderServiceEnv,
 } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'create-order'] });
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
 const route = httpRoute(service, 'create-order');

@@ -3,9 +3,10 @@ import type { OrderStatus } from '@shop/contracts';
 import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/finalize-order';
+import { service } from '../../src/service';
 import { ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'finalize-order'] });
 withOrderServiceEnv();
 
 const finalize = (outcome: string, reason?: string) =>

@@ -6,7 +6,7 @@ import { handler } from '../../src/handlers/get-order';
 import { service } from '../../src/service';
 import { ADMIN, ANN, BOB, ORDER_ID, ORDERS_TABLE, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const { db } = useFakeDynamoDB(TABLE_KEYS);
+const { db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'get-order'] });
 const route = httpRoute(service, 'get-order');
 withOrderServiceEnv();
 beforeEach(() => {

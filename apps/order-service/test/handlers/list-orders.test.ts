@@ -8,7 +8,7 @@ import { handler } from '../../src/handlers/list-orders';
 import { service } from '../../src/service';
 import { ANN, ANN_ID, BOB_ID, ORDERS_TABLE, storedOrder, TABLE_INDEXES, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, TABLE_INDEXES);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, TABLE_INDEXES, { grantedTo: [service, 'list-orders'] });
 const route = httpRoute(service, 'list-orders');
 withOrderServiceEnv();
 beforeEach(() => {

@@ -4,9 +4,10 @@ import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/validate-order';
+import { service } from '../../src/service';
 import { answered, failed, functionName, MUG_ID, ORDER_ID, ORDERS_TABLE, PLATE_ID, sentPayload, storedOrder, TABLE_KEYS, withOrderServiceEnv } from '../fixtures';
 
-const { db } = useFakeDynamoDB(TABLE_KEYS);
+const { db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'validate-order'] });
 const lambda = mockClient(LambdaClient);
 withOrderServiceEnv();
 beforeEach(() => {

@@ -30,7 +30,7 @@ import {
   withPaymentEnvironment,
 } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'payment-webhook'] });
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const ssm = mockClient(SSMClient);

@@ -14,7 +14,7 @@ import { BEGIN_PAYMENT_FUNCTION, CUSTOMER, CUSTOMER_ID, ORDER_ID, PAYMENTS_TABLE
 const provider = vi.hoisted(() => ({ charge: vi.fn() }));
 vi.mock('../../src/adapters/payment-provider-client', () => ({ paymentProviderClient: () => provider }));
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'process-payment'] });
 const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'process-payment');
 withPaymentEnvironment();

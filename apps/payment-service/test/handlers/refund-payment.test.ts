@@ -7,13 +7,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
 import { handler } from '../../src/handlers/refund-payment';
+import { service } from '../../src/service';
 import { CHARGE_ID, ORDER_ID, QUEUE_URL, REFUNDS_QUEUE_URL, REFUNDS_TABLE, refundRecord, TABLE_KEYS, TOTAL, withPaymentEnvironment } from '../fixtures';
 
 // The provider is stubbed at its port; the real client's refunds are tested against the simulator in test/adapters.
 const provider = vi.hoisted(() => ({ charge: vi.fn(), refund: vi.fn() }));
 vi.mock('../../src/adapters/payment-provider-client', () => ({ paymentProviderClient: () => provider }));
 
-const { db } = useFakeDynamoDB(TABLE_KEYS);
+const { db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'refund-payment'] });
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
 withPaymentEnvironment();

@@ -7,7 +7,7 @@ import { handler } from '../../src/handlers/create-product';
 import { service } from '../../src/service';
 import { ADMIN, CUSTOMER, MANAGER, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'create-product'] });
 const route = httpRoute(service, 'create-product');
 withProductsTable();
 

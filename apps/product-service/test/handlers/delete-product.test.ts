@@ -6,7 +6,7 @@ import { handler } from '../../src/handlers/delete-product';
 import { service } from '../../src/service';
 import { ADMIN, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'delete-product'] });
 const route = httpRoute(service, 'delete-product');
 withProductsTable();
 beforeEach(() => {

@@ -5,7 +5,7 @@ import { handler } from '../../src/handlers/get-product';
 import { service } from '../../src/service';
 import { apiProduct, CUSTOMER, PRODUCT_ID, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'get-product'] });
 const route = httpRoute(service, 'get-product');
 withProductsTable();
 

@@ -6,7 +6,7 @@ import { handler } from '../../src/handlers/get-products';
 import { service } from '../../src/service';
 import { storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'get-products'] });
 withProductsTable();
 beforeEach(() => {
   for (const product of [mug, cup, gone]) db().put(TABLE, product);

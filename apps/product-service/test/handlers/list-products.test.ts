@@ -8,7 +8,7 @@ import { handler } from '../../src/handlers/list-products';
 import { service } from '../../src/service';
 import { storedProduct, TABLE, TABLE_INDEXES, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, TABLE_INDEXES);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, TABLE_INDEXES, { grantedTo: [service, 'list-products'] });
 const route = httpRoute(service, 'list-products');
 withProductsTable();
 beforeEach(() => {

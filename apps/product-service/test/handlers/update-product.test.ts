@@ -6,7 +6,7 @@ import { handler } from '../../src/handlers/update-product';
 import { service } from '../../src/service';
 import { ADMIN, apiProduct, CUSTOMER, MANAGER, PRODUCT_ID, storedProduct, TABLE, TABLE_KEYS, withProductsTable } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'update-product'] });
 const route = httpRoute(service, 'update-product');
 withProductsTable();
 beforeEach(() => {

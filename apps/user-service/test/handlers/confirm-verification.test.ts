@@ -8,7 +8,7 @@ import { handler } from '../../src/handlers/confirm-verification';
 import { service } from '../../src/service';
 import { captureLogs, TABLE_KEYS, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'confirm-verification'] });
 const route = httpRoute(service, 'confirm-verification');
 const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 const CODE = '042817';

@@ -2,9 +2,10 @@ import { Contact } from '@shop/contracts';
 import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/get-contact';
+import { service } from '../../src/service';
 import { TABLE_KEYS, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'get-contact'] });
 const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();
 

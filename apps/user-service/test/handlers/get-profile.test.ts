@@ -5,7 +5,7 @@ import { handler } from '../../src/handlers/get-profile';
 import { service } from '../../src/service';
 import { TABLE_KEYS, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'get-profile'] });
 const route = httpRoute(service, 'get-profile');
 const USER_ID = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();

@@ -19,7 +19,7 @@ import { service } from '../../src/service';
 import { captureLogs, TABLE_KEYS, USER_POOL_CLIENT_ID, USER_POOL_ID, USERS_TABLE, withUserServiceEnv } from '../fixtures';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'register'] });
 const route = httpRoute(service, 'register');
 const USER_SUB = '7d1f6a52-3b0c-4e9a-a1d2-5c6b7a8e9f00';
 withUserServiceEnv();

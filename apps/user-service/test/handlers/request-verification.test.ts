@@ -9,7 +9,7 @@ import { handler } from '../../src/handlers/request-verification';
 import { service } from '../../src/service';
 import { captureLogs, EMAIL_FROM, TABLE_KEYS, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
 
-const { ddb, db } = useFakeDynamoDB(TABLE_KEYS);
+const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'request-verification'] });
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
 const route = httpRoute(service, 'request-verification');

@@ -1,0 +1,108 @@
+import { parseRef, physicalName, type ServiceManifest, tableGrant, type TableAction } from '@shop/platform';
+
+/** A command a test's document client sent, as aws-sdk-client-mock records it (`ddb.calls()`). */
+export interface SentCommand {
+  args: readonly [{ constructor: { name: string }; input: object }, ...unknown[]];
+}
+
+type Input = Record<string, unknown>;
+
+/** One table request inside a command: a batch or a transaction holds several. */
+interface TableRequest {
+  table: string;
+  action: TableAction;
+  index?: string;
+  input: Input;
+}
+
+const SINGLE: Record<string, TableAction> = {
+  GetCommand: 'GetItem',
+  PutCommand: 'PutItem',
+  UpdateCommand: 'UpdateItem',
+  DeleteCommand: 'DeleteItem',
+  QueryCommand: 'Query',
+  ScanCommand: 'Scan',
+};
+const IN_TRANSACTION: Record<string, TableAction> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+
+/** The table requests of a document client command, each as IAM authorizes it: a transaction item by item, a batch table by table. */
+function tableRequests(name: string, input: Input): TableRequest[] {
+  const single = SINGLE[name];
+  if (single) return [{ table: input['TableName'] as string, action: single, ...(typeof input['IndexName'] === 'string' && { index: input['IndexName'] }), input }];
+  if (name === 'BatchGetCommand' || name === 'BatchWriteCommand') {
+    const action: TableAction = name === 'BatchGetCommand' ? 'BatchGetItem' : 'BatchWriteItem';
+    return Object.entries((input['RequestItems'] ?? {}) as Record<string, Input>).map(([table, request]) => ({ table, action, input: request }));
+  }
+  if (name === 'TransactWriteCommand' || name === 'TransactGetCommand') {
+    return ((input['TransactItems'] ?? []) as Record<string, Input>[]).flatMap((item) =>
+      Object.entries(item).map(([kind, request]) => ({ table: request['TableName'] as string, action: IN_TRANSACTION[kind]!, input: request })),
+    );
+  }
+  throw new Error(`cannot tell what ${name} asks of DynamoDB: add it to table-grants.ts`);
+}
+
+/** Words of the expression grammar that are not attribute names. */
+const KEYWORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'AND', 'OR', 'NOT', 'BETWEEN', 'IN']);
+const EXPRESSIONS = ['ProjectionExpression', 'UpdateExpression', 'ConditionExpression', 'KeyConditionExpression', 'FilterExpression'];
+
+/**
+ * The top-level attribute names a request names, as IAM's `dynamodb:Attributes` counts them: its
+ * key, the item it puts, and every attribute path in its expressions (`a.b[0]` names `a`; `#n`
+ * names what ExpressionAttributeNames maps it to).
+ */
+export function attributesNamed(input: Input): string[] {
+  const names = (input['ExpressionAttributeNames'] ?? {}) as Record<string, string>;
+  const found = new Set<string>([...Object.keys((input['Key'] ?? {}) as Input), ...Object.keys((input['Item'] ?? {}) as Input)]);
+  for (const key of (input['Keys'] ?? []) as Input[]) for (const name of Object.keys(key)) found.add(name);
+  for (const expression of EXPRESSIONS.map((field) => input[field]).filter((e): e is string => typeof e === 'string')) {
+    // A path starts where no `.` or `:` comes before it; a function name is followed by `(`.
+    for (const match of expression.matchAll(/(?<![.:#\w])(#?[A-Za-z_]\w*)(?!\w)(?!\s*\()/g)) {
+      const token = match[1]!;
+      if (token.startsWith('#')) found.add(names[token] ?? token);
+      else if (!KEYWORDS.has(token.toUpperCase())) found.add(token);
+    }
+  }
+  return [...found].sort();
+}
+
+/** Why a request breaks a grant limited to `attributes`, as infra's policy condition would refuse it (decision 91). */
+function fineGrainedProblems(request: TableRequest, attributes: readonly string[]): string[] {
+  const problems: string[] = [];
+  const outside = attributesNamed(request.input).filter((name) => !attributes.includes(name));
+  if (outside.length > 0) problems.push(`names ${outside.join(', ')}, outside ${attributes.join(', ')}`);
+  const reads = ['GetItem', 'BatchGetItem', 'Query', 'Scan'].includes(request.action);
+  if (reads && typeof request.input['ProjectionExpression'] !== 'string') problems.push('reads without a projection, so asks for every attribute');
+  const select = request.input['Select'];
+  if (select !== undefined && select !== 'SPECIFIC_ATTRIBUTES') problems.push(`asks Select ${String(select)}`);
+  const returns = request.input['ReturnValues'];
+  if (returns !== undefined && !['NONE', 'UPDATED_OLD', 'UPDATED_NEW'].includes(returns as string)) problems.push(`asks ReturnValues ${String(returns)}`);
+  return problems;
+}
+
+/**
+ * The DynamoDB requests among `calls` that the function's manifest does not grant, as the IAM
+ * policy infra renders from it would refuse them: an action on a table or an index it has no grant
+ * for, or, on a grant limited to some attributes, a request that names others, reads without a
+ * projection, or asks for more than the updated attributes back. Empty when every request is
+ * granted. Table names are the physical ones of `stage`, as the tests' environments set them.
+ */
+export function requestsOutsideGrant(manifest: ServiceManifest, functionName: string, calls: readonly SentCommand[], stage = 'test'): string[] {
+  const fn = manifest.functions[functionName];
+  if (!fn) throw new Error(`${manifest.name} has no function ${functionName}`);
+  const grants = new Map([
+    ...Object.entries(fn.permissions.tables ?? {}).map(([table, access]) => [physicalName(stage, manifest.name, table), tableGrant(access)] as const),
+    ...Object.entries(fn.permissions.foreignTables ?? {}).map(([ref, access]) => {
+      const { service, name } = parseRef(ref);
+      return [physicalName(stage, service, name), tableGrant(access)] as const;
+    }),
+  ]);
+  return calls.flatMap(({ args: [command] }) =>
+    tableRequests(command.constructor.name, command.input as Input).flatMap((request) => {
+      const what = `${request.action} on ${request.table}${request.index ? ` (index ${request.index})` : ''}`;
+      const grant = grants.get(request.table);
+      const granted = request.index ? grant?.indexes[request.index]?.includes(request.action as never) : grant?.actions.includes(request.action);
+      if (!grant || !granted) return [`${what}: not granted to ${manifest.name}/${functionName}`];
+      return grant.attributes ? fineGrainedProblems(request, grant.attributes).map((problem) => `${what} ${problem}`) : [];
+    }),
+  );
+}
