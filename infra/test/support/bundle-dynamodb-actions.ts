@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TableAction } from '@shop/platform';
+import { DYNAMODB_COMMAND_ACTIONS, type TableAction, TRANSACTION_ITEM_ACTIONS } from '@shop/platform';
 
 /**
  * The DynamoDB actions a function's bundle can call, read from what esbuild put in it: every
@@ -18,40 +18,8 @@ import type { TableAction } from '@shop/platform';
  * calls DynamoDB.
  */
 
-/** Command classes of `@aws-sdk/lib-dynamodb` and `@aws-sdk/client-dynamodb`, and the IAM actions a call needs. */
-const COMMAND_ACTIONS: Readonly<Record<string, readonly TableAction[]>> = {
-  GetCommand: ['GetItem'],
-  GetItemCommand: ['GetItem'],
-  PutCommand: ['PutItem'],
-  PutItemCommand: ['PutItem'],
-  UpdateCommand: ['UpdateItem'],
-  UpdateItemCommand: ['UpdateItem'],
-  DeleteCommand: ['DeleteItem'],
-  DeleteItemCommand: ['DeleteItem'],
-  QueryCommand: ['Query'],
-  ScanCommand: ['Scan'],
-  BatchGetCommand: ['BatchGetItem'],
-  BatchGetItemCommand: ['BatchGetItem'],
-  BatchWriteCommand: ['BatchWriteItem'],
-  BatchWriteItemCommand: ['BatchWriteItem'],
-  // A read transaction is authorized item by item as GetItem.
-  TransactGetCommand: ['GetItem'],
-  TransactGetItemsCommand: ['GetItem'],
-  // A write transaction is authorized item by item: see TRANSACTION_ITEMS.
-  TransactWriteCommand: [],
-  TransactWriteItemsCommand: [],
-};
-
-/** The item kinds of a write transaction (`{ Update: { TableName, … } }`) and the action each is authorized as. */
-const TRANSACTION_ITEMS: Readonly<Record<string, TableAction>> = {
-  Put: 'PutItem',
-  Update: 'UpdateItem',
-  Delete: 'DeleteItem',
-  ConditionCheck: 'ConditionCheckItem',
-};
-
-const COMMAND = new RegExp(`\\b(${Object.keys(COMMAND_ACTIONS).join('|')})\\b`, 'g');
-const TRANSACTION_ITEM = new RegExp(`\\b(${Object.keys(TRANSACTION_ITEMS).join('|')})\\s*:\\s*\\{`, 'g');
+const COMMAND = new RegExp(`\\b(${Object.keys(DYNAMODB_COMMAND_ACTIONS).join('|')})\\b`, 'g');
+const TRANSACTION_ITEM = new RegExp(`\\b(${Object.keys(TRANSACTION_ITEM_ACTIONS).join('|')})\\s*:\\s*\\{`, 'g');
 /** The SDK's own packages, whose command modules are kept whether or not anything calls them. */
 const SDK_INPUT = /(^|\/)node_modules\/(@aws-sdk|@smithy)\//;
 
@@ -65,10 +33,10 @@ export function dynamoActionsInSource(source: string): Set<TableAction> {
   const actions = new Set<TableAction>();
   let transacts = false;
   for (const [, command] of source.matchAll(COMMAND)) {
-    for (const action of COMMAND_ACTIONS[command!] ?? []) actions.add(action);
+    for (const action of DYNAMODB_COMMAND_ACTIONS[command!] ?? []) actions.add(action);
     if (command!.startsWith('TransactWrite')) transacts = true;
   }
-  if (transacts) for (const [, item] of source.matchAll(TRANSACTION_ITEM)) actions.add(TRANSACTION_ITEMS[item!]!);
+  if (transacts) for (const [, item] of source.matchAll(TRANSACTION_ITEM)) actions.add(TRANSACTION_ITEM_ACTIONS[item!]!);
   return actions;
 }
 

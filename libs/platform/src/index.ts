@@ -2,6 +2,7 @@
 // build- and deploy-time readers of the manifests (environment derivation, checks, layers, state
 // machine rendering, loading them from apps/). libs/common is the Lambda-side runtime built on it.
 export * from './manifest';
+export * from './dynamodb-actions';
 export * from './conventions';
 export * from './function-environment';
 export * from './manifest-problems';

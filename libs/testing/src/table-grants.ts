@@ -1,4 +1,4 @@
-import { parseRef, physicalName, type ServiceManifest, tableGrant, type TableAction } from '@shop/platform';
+import { DYNAMODB_COMMAND_ACTIONS, parseRef, physicalName, type ServiceManifest, tableGrant, type TableAction, TRANSACTION_ITEM_ACTIONS } from '@shop/platform';
 
 /** A command a test's document client sent, as aws-sdk-client-mock records it (`ddb.calls()`). */
 export interface SentCommand {
@@ -15,30 +15,19 @@ interface TableRequest {
   input: Input;
 }
 
-const SINGLE: Record<string, TableAction> = {
-  GetCommand: 'GetItem',
-  PutCommand: 'PutItem',
-  UpdateCommand: 'UpdateItem',
-  DeleteCommand: 'DeleteItem',
-  QueryCommand: 'Query',
-  ScanCommand: 'Scan',
-};
-const IN_TRANSACTION: Record<string, TableAction> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
-
 /** The table requests of a document client command, each as IAM authorizes it: a transaction item by item, a batch table by table. */
 function tableRequests(name: string, input: Input): TableRequest[] {
-  const single = SINGLE[name];
-  if (single) return [{ table: input['TableName'] as string, action: single, ...(typeof input['IndexName'] === 'string' && { index: input['IndexName'] }), input }];
-  if (name === 'BatchGetCommand' || name === 'BatchWriteCommand') {
-    const action: TableAction = name === 'BatchGetCommand' ? 'BatchGetItem' : 'BatchWriteItem';
-    return Object.entries((input['RequestItems'] ?? {}) as Record<string, Input>).map(([table, request]) => ({ table, action, input: request }));
-  }
-  if (name === 'TransactWriteCommand' || name === 'TransactGetCommand') {
+  const [action] = DYNAMODB_COMMAND_ACTIONS[name] ?? [];
+  if (name.startsWith('Transact')) {
     return ((input['TransactItems'] ?? []) as Record<string, Input>[]).flatMap((item) =>
-      Object.entries(item).map(([kind, request]) => ({ table: request['TableName'] as string, action: IN_TRANSACTION[kind]!, input: request })),
+      Object.entries(item).map(([kind, request]) => ({ table: request['TableName'] as string, action: action ?? TRANSACTION_ITEM_ACTIONS[kind]!, input: request })),
     );
   }
-  throw new Error(`cannot tell what ${name} asks of DynamoDB: add it to table-grants.ts`);
+  if (!action) throw new Error(`cannot tell what ${name} asks of DynamoDB: add it to DYNAMODB_COMMAND_ACTIONS (@shop/platform)`);
+  if (name.startsWith('Batch')) {
+    return Object.entries((input['RequestItems'] ?? {}) as Record<string, Input>).map(([table, request]) => ({ table, action, input: request }));
+  }
+  return [{ table: input['TableName'] as string, action, ...(typeof input['IndexName'] === 'string' && { index: input['IndexName'] }), input }];
 }
 
 /** Words of the expression grammar that are not attribute names. */
