@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ALL_FLAG, UsageError, nxAffectedArgs, parseChangeRange } from './affected-args';
 import { type ChangeRange, changedFiles, lockOnBothSides } from './changed-files';
 import { LOCK_FILE, lockChangeAsFiles } from './lock-changes';
-import { affectedProjects, projectImports, workspaceProjects } from './nx-workspace';
+import { affectedProjects, loadWorkspace, type Workspace } from './nx-workspace';
 import { shippingAffected, shippingGraph } from './shipping';
 import { deployOrder, loadManifests } from '@shop/platform';
 import { deployPlan, fullDeployPlan } from './plan';
@@ -33,11 +33,12 @@ try {
 
 async function main(): Promise<void> {
   const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as { defaultBase?: string };
-  const projects = workspaceProjects(workspaceRoot);
+  const workspace = await loadWorkspace(workspaceRoot);
+  const { projects } = workspace;
   const serviceOrder = deployOrder(await loadManifests(workspaceRoot));
   const defaultBase = nxJson.defaultBase ?? 'main';
   const touched = all ? [] : changedFiles(workspaceRoot, range, defaultBase);
-  const deployable = await withLockChangesAttributed(touched.filter((file) => !TYPE_ONLY_FILES.has(file)), range, defaultBase);
+  const deployable = withLockChangesAttributed(touched.filter((file) => !TYPE_ONLY_FILES.has(file)), range, defaultBase, workspace);
   const affected = all
     ? ['(all)']
     : deployable.length === touched.length && deployable.every((file, i) => file === touched[i])
@@ -61,11 +62,11 @@ async function main(): Promise<void> {
  * The files with package-lock.json replaced by the projects its change reaches (lock-changes.ts):
  * Nx alone counts any change to the lock as a change to every project.
  */
-async function withLockChangesAttributed(files: string[], range: ChangeRange, defaultBase: string): Promise<string[]> {
+function withLockChangesAttributed(files: string[], range: ChangeRange, defaultBase: string, workspace: Workspace): string[] {
   if (!files.includes(LOCK_FILE)) return files;
   const locks = lockOnBothSides(workspaceRoot, range, defaultBase);
   if (!locks) return files;
-  const instead = lockChangeAsFiles(locks.before, locks.after, await projectImports(workspaceRoot));
+  const instead = lockChangeAsFiles(locks.before, locks.after, workspace.imports);
   return [...new Set(files.flatMap((file) => (file === LOCK_FILE ? instead : [file])))];
 }
 

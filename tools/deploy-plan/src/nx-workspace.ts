@@ -1,13 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { ProjectInfo } from './plan';
 
-interface GraphFile {
-  graph: {
-    nodes: Record<string, { data: { root: string; tags?: string[] } }>;
-    dependencies: Record<string, { target: string; type: string }[]>;
-  };
-}
-
 function nx(workspaceRoot: string, args: string[]): string {
   return execFileSync('npx', ['nx', ...args], {
     cwd: workspaceRoot,
@@ -29,37 +22,35 @@ export function affectedProjects(workspaceRoot: string, args: string[]): string[
   return parseJson<string[]>(nx(workspaceRoot, ['show', 'projects', '--affected', '--json', ...args]), '[');
 }
 
-/**
- * Tags and root of every project. One `nx graph` call instead of one
- * `nx show project` per project: each Nx start costs seconds.
- */
-export function workspaceProjects(workspaceRoot: string): Record<string, ProjectInfo> {
-  const { graph } = parseJson<GraphFile>(nx(workspaceRoot, ['graph', '--file=stdout']), '{');
-  return Object.fromEntries(
-    Object.entries(graph.nodes).map(([name, node]) => [
-      name,
-      {
-        tags: node.data.tags ?? [],
-        root: node.data.root,
-        implicitDependencies: (graph.dependencies[name] ?? []).filter((d) => d.type === 'implicit').map((d) => d.target),
-      },
-    ]),
-  );
+/** The workspace as Nx's project graph sees it. */
+export interface Workspace {
+  /** Tags, root and resolved implicit dependencies of every project, by name. */
+  projects: Record<string, ProjectInfo>;
+  /** The npm packages each project's code imports, by project root (`npm:<name>` or `npm:<name>@<version>` targets). */
+  imports: Record<string, string[]>;
 }
 
 /**
- * The npm packages each project's code imports, by project root, as Nx's project graph finds them
- * (`npm:<name>` or `npm:<name>@<version>` targets).
+ * Every project and what it imports from npm, from one project graph built in this process (a
+ * second Nx start would cost seconds).
  */
-export async function projectImports(workspaceRoot: string): Promise<Record<string, string[]>> {
+export async function loadWorkspace(workspaceRoot: string): Promise<Workspace> {
   process.env['NX_WORKSPACE_ROOT_PATH'] ??= workspaceRoot;
   process.env['NX_DAEMON'] ??= 'false';
   const { createProjectGraphAsync } = await import('@nx/devkit');
   const graph = await createProjectGraphAsync({ exitOnError: true });
-  return Object.fromEntries(
-    Object.entries(graph.nodes).map(([name, node]) => [
-      node.data.root,
-      (graph.dependencies[name] ?? []).filter((d) => d.target.startsWith('npm:')).map((d) => d.target.slice('npm:'.length).replace(/(?<=.)@[^/@]+$/, '')),
-    ]),
-  );
+  const dependencies = (name: string) => graph.dependencies[name] ?? [];
+  const projects: Record<string, ProjectInfo> = {};
+  const imports: Record<string, string[]> = {};
+  for (const [name, { data }] of Object.entries(graph.nodes)) {
+    projects[name] = {
+      tags: data.tags ?? [],
+      root: data.root,
+      implicitDependencies: dependencies(name).filter((d) => d.type === 'implicit').map((d) => d.target),
+    };
+    imports[data.root] = dependencies(name)
+      .filter((d) => d.target.startsWith('npm:'))
+      .map((d) => d.target.slice('npm:'.length).replace(/(?<=.)@[^/@]+$/, ''));
+  }
+  return { projects, imports };
 }

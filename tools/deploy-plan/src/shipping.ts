@@ -9,10 +9,17 @@ import { join } from 'node:path';
  */
 export const NON_SHIPPING = ['test/**/*', '**/*.test.ts', 'vitest.config.ts', 'eslint.config.mjs', 'README.md'] as const;
 
+/** Each {@link NON_SHIPPING} pattern as a test of a path inside the project. */
+const NON_SHIPPING_MATCHERS = NON_SHIPPING.map((pattern): ((inside: string) => boolean) => {
+  if (pattern.endsWith('/**/*')) return (inside) => inside.startsWith(pattern.slice(0, -'**/*'.length));
+  if (pattern.startsWith('**/*')) return (inside) => inside.endsWith(pattern.slice('**/*'.length));
+  return (inside) => inside === pattern;
+});
+
 /** Whether `file` (workspace-relative) is one of the production files of the project at `root`. */
 export function isShippingFile(root: string, file: string): boolean {
   const inside = file.slice(root.length + 1);
-  return !(inside.startsWith('test/') || inside.endsWith('.test.ts') || ['vitest.config.ts', 'eslint.config.mjs', 'README.md'].includes(inside));
+  return !NON_SHIPPING_MATCHERS.some((matches) => matches(inside));
 }
 
 /** Workspace packages a source file imports, re-exports or requires: `@shop/<name>`. */
@@ -54,10 +61,10 @@ export function shippingGraph(workspaceRoot: string, projects: Readonly<Record<s
   const roots = Object.fromEntries(Object.entries(projects).map(([name, { root }]) => [name, root]));
   const byRoot = new Map(Object.entries(roots));
   const readJson = (path: string) => (existsSync(join(workspaceRoot, path)) ? (JSON.parse(readFileSync(join(workspaceRoot, path), 'utf8')) as Record<string, unknown>) : {});
+  const packageJsons = new Map([...byRoot].map(([name, root]) => [name, readJson(`${root}/package.json`)]));
   const projectOfPackage = new Map<string, string>();
-  for (const [name, root] of byRoot) {
-    const packageName = readJson(`${root}/package.json`)['name'];
-    if (typeof packageName === 'string') projectOfPackage.set(packageName, name);
+  for (const [name, packageJson] of packageJsons) {
+    if (typeof packageJson['name'] === 'string') projectOfPackage.set(packageJson['name'], name);
   }
   const dependencies = new Map<string, Set<string>>([...byRoot.keys()].map((name) => [name, new Set<string>()]));
   const add = (from: string, packages: Iterable<string>) => {
@@ -66,8 +73,8 @@ export function shippingGraph(workspaceRoot: string, projects: Readonly<Record<s
       if (to && to !== from) dependencies.get(from)!.add(to);
     }
   };
-  for (const [name, root] of byRoot) {
-    add(name, Object.keys((readJson(`${root}/package.json`)['dependencies'] as Record<string, string> | undefined) ?? {}));
+  for (const [name, packageJson] of packageJsons) {
+    add(name, Object.keys((packageJson['dependencies'] as Record<string, string> | undefined) ?? {}));
     add(name, projects[name]?.implicitDependencies ?? []);
   }
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', '*.ts', '*.tsx', '*.mts', '*.cts', '*.js', '*.mjs', '*.cjs'], {
