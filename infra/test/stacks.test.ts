@@ -184,7 +184,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       ]);
       const policies = resources(stack, 'aws_iam_role_policy').filter(([, p]) => p['role'] === ref('aws_iam_role', roleId, 'id'));
       expect(policies, `${manifest.name}/${fn}`).toHaveLength(1);
-      const secrets = paymentSecretStatements(manifest.functions[fn]!, { stage: STAGE, region: TF.region, accountId: TF.account, keyArn: TF.platform('payment-provider/secrets-key-arn') });
+      const secrets = paymentSecretStatements(manifest.functions[fn]!, { region: TF.region, accountId: TF.account, parameterNames: [`/shop/${STAGE}/payment-provider/api-key`, `/shop/${STAGE}/payment-provider/webhook-secret`], keyArn: TF.platform('payment-provider/secrets-key-arn') });
       expect(JSON.parse(policies[0]![1]['policy']), `${manifest.name}/${fn}`).toEqual({ ...functionPolicy(manifest, fn, context), Statement: [...functionPolicy(manifest, fn, context).Statement, ...secrets, XRAY_WRITE] });
       // Active tracing and Lambda's logging controls (decision 102).
       expect(lambdaBlock['tracing_config'], `${manifest.name}/${fn}`).toEqual({ mode: 'Active' });

@@ -73,9 +73,9 @@ export function policyContext(stack: ServiceStack): PolicyContext {
 /** Where the payment secrets are, for the functions that read them; the key's ARN is read from SSM only then. */
 function paymentSecretsContext(stack: ServiceStack): PaymentSecretsContext {
   return {
-    stage: stack.config.stage,
     region: stack.region,
     accountId: stack.accountId,
+    parameterNames: [parameterName(stack.config.stage, 'paymentProviderApiKey'), parameterName(stack.config.stage, 'paymentWebhookSecret')],
     get keyArn() {
       return stack.platform.value('paymentSecretsKeyArn');
     },

@@ -7,10 +7,6 @@
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 /** Graviton: cheaper per millisecond, and the bundles are plain JavaScript. */
 export const LAMBDA_ARCHITECTURE = 'arm64';
-/**
- * Every function is published (`publish = true`): each deploy that changes its code or
- * configuration makes a new numbered version, and this alias points at the one in service.
- * Routes, mappings, rules, subscriptions, schedules, state machine tasks and the functions that
- * invoke each other all call the alias, so moving it back (`npm run rollback`) is a rollback.
- */
-export const LIVE_ALIAS = 'live';
+// Every function is published and called through its `live` alias (LIVE_ALIAS, @shop/platform's
+// conventions, where the policies that grant invoking it are rendered too).
+export { LIVE_ALIAS } from '@shop/platform';

@@ -67,3 +67,12 @@ export function parseRef(ref: string): { service: string; name: string } {
 export function handlerPath(functionName: string): string {
   return `src/handlers/${functionName}.ts`;
 }
+
+/**
+ * Every function is published (`publish = true`): each deploy that changes its code or
+ * configuration makes a new numbered version, and this alias points at the one in service.
+ * Routes, mappings, rules, subscriptions, schedules, state machine tasks and the functions that
+ * invoke each other all call the alias, so moving it back (`npm run rollback`) is a rollback.
+ * The local cloud answers to it too, and a function's policy grants invoking only it.
+ */
+export const LIVE_ALIAS = 'live';

@@ -8,5 +8,8 @@ export * from './function-environment';
 export * from './manifest-problems';
 export * from './layers';
 export * from './state-machine-definition';
+export * from './function-policy';
+export * from './policy-evaluation';
+export { UnknownReferenceError } from './unknown-reference-error';
 export { findRepoRoot, loadManifests, loadServices, serviceRoots, type LoadedService } from './load-services';
 export { deployDependencies, deployOrder } from './deploy-dependencies';

@@ -1,15 +1,14 @@
-import { eventBusName, parseRef, physicalName, tableGrant } from '@shop/platform';
-import type { FunctionDef, ServiceManifest, StateMachineAction, TableAccess } from '@shop/platform';
-import { parameterName, type SecretParameterKey } from '../platform/platform-parameters';
-import { LIVE_ALIAS } from '../stacks/lambda-runtime';
-import { UnknownReferenceError } from './errors';
+import { eventBusName, LIVE_ALIAS, parseRef, physicalName } from './conventions';
+import { type FunctionDef, type ServiceManifest, type StateMachineAction, type TableAccess, tableGrant } from './manifest';
+import { UnknownReferenceError } from './unknown-reference-error';
 
 /**
  * The least-privilege IAM policy of one function: exactly what its manifest entry names
  * (tables, user pool, invokes, queues, state machines, events it publishes, messages it
  * sends, the queue or stream it consumes, where its failures go) plus writing its own logs.
  * Pure: the same manifests and context always give the same document, so a Terraform plan
- * only changes when a manifest does.
+ * only changes when a manifest does. Infra attaches it to the function's role; the local cloud
+ * holds every call a function makes to it (tools/local-cloud/src/iam/local-iam.ts).
  */
 
 export interface PolicyContext {
@@ -316,9 +315,10 @@ function compare(a: string, b: string): number {
 
 /** Where the payment provider's secrets live, for `paymentSecretStatements`. */
 export interface PaymentSecretsContext {
-  stage: string;
   region: string;
   accountId: string;
+  /** The names of the two SecureString parameters (`/shop/<stage>/payment-provider/api-key` and the webhook secret's). */
+  parameterNames: readonly string[];
   /** ARN of the KMS key that encrypts them (the platform's `/shop/<stage>/payment-provider/secrets-key-arn`). */
   keyArn: string;
 }
@@ -331,9 +331,9 @@ export interface PaymentSecretsContext {
  */
 export function paymentSecretStatements(fn: FunctionDef, ctx: PaymentSecretsContext): PolicyStatement[] {
   if (!fn.uses?.includes('paymentProvider')) return [];
-  const parameterArn = (key: SecretParameterKey) => `arn:aws:ssm:${ctx.region}:${ctx.accountId}:parameter${parameterName(ctx.stage, key)}`;
+  const parameterArn = (name: string) => `arn:aws:ssm:${ctx.region}:${ctx.accountId}:parameter${name}`;
   return [
-    { Sid: 'PaymentSecretsRead', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [parameterArn('paymentProviderApiKey'), parameterArn('paymentWebhookSecret')] },
+    { Sid: 'PaymentSecretsRead', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: ctx.parameterNames.map(parameterArn) },
     {
       Sid: 'PaymentSecretsDecrypt',
       Effect: 'Allow',
