@@ -8,7 +8,9 @@ import { findRepoRoot } from '@shop/platform';
  * `startLocalCloud` that `npm start` uses. With SHOP_E2E_LOG=1 the functions' logs are shown.
  *
  * The suite fails when any function answered an error status its route does not declare in its
- * manifest (the http wrapper logs it): the OpenAPI document would have misled its clients.
+ * manifest (the http wrapper logs it): the OpenAPI document would have misled its clients. It
+ * also fails when the local cloud's IAM refused any call a function made: the policy infra
+ * deploys would refuse it on AWS too (decision 130).
  */
 const PAYMENT_WINDOW_SECONDS = 30;
 
@@ -61,7 +63,12 @@ export default async function setup(project: TestProject) {
   });
   return async () => {
     await site?.close();
+    const denials = cloud.iam.denials();
     await cloud.stop();
+    if (denials.length) {
+      console.error(`[e2e] ${denials.length} call(s) the functions' IAM policies refuse:\n${denials.map((d) => d.message).join('\n')}`);
+      process.exitCode = 1;
+    }
     if (undeclared.length) {
       // A throw here is only printed by vitest; the exit code is what fails the run.
       console.error(`[e2e] ${undeclared.length} answer(s) with an error status the route does not declare:\n${undeclared.join('\n')}`);

@@ -39,6 +39,18 @@ async function getParameter(endpoint: string, name: string): Promise<{ status: n
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+describe("each function's own credentials", () => {
+  it('sign its calls with a key of its own, by which the local cloud holds them to its IAM policy; none was refused', async () => {
+    const keys = functions.map((fn) => fn.environment['AWS_ACCESS_KEY_ID']);
+    expect(new Set(keys).size).toBe(functions.length);
+    for (const fn of functions) expect(fn.environment['AWS_ACCESS_KEY_ID'], fn.name).toMatch(/^LOCAL[A-Za-z0-9]+$/);
+    // Refusals so far (the suite's teardown fails on any found at the end): none.
+    const res = await api.get('/_local/iam');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ denials: [] });
+  });
+});
+
 describe("the payment provider's secrets", () => {
   it('are in no function’s environment: the payment functions get the parameters’ names and the SSM endpoint', async () => {
     expect(functions.length).toBeGreaterThan(10);

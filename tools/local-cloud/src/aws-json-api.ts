@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AccessRequest } from '@shop/platform';
 import { listen, type ListeningServer, readBody } from './http-server';
+import type { Authorizer } from './iam/local-iam';
 import { parseTraceHeader, runInTrace } from './trace-context';
 
 /**
@@ -28,6 +30,11 @@ export interface AwsJsonApiOptions {
   errorType?: (code: string) => string;
   /** A request body above this is refused with ValidationException. */
   maxRequestBytes: number;
+  /**
+   * The local cloud's IAM, and what each call asks of it (`states:StartExecution` on the machine's
+   * ARN): a refused call is answered with AccessDeniedException, as AWS answers it.
+   */
+  access?: { authorizer: Authorizer; requests: (operation: string, request: Record<string, unknown>) => AccessRequest[] };
   host?: string;
   port?: number;
 }
@@ -57,6 +64,8 @@ export function startAwsJsonApi(options: AwsJsonApiOptions): Promise<ListeningSe
     } catch {
       return fail(response, { code: 'SerializationException', message: 'Request body is not JSON' });
     }
+    const denied = options.access?.authorizer.deny(request.headers, options.access.requests(name, body));
+    if (denied) return fail(response, { code: 'AccessDeniedException', message: denied });
     try {
       // What the operation starts (an execution, a rule's targets) continues the caller's trace.
       send(response, 200, runInTrace(parseTraceHeader(request.headers['x-amzn-trace-id']), () => operation(body)));

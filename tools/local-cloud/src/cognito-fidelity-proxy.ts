@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { type ListeningServer, listen } from './http-server';
+import type { Authorizer } from './iam/local-iam';
 
 /**
  * A pass-through proxy in front of cognito-local that fills in what its sign-in answers
@@ -19,14 +20,46 @@ export interface CognitoProxyOptions {
   upstreamPort: number;
   host?: string;
   port?: number;
+  /**
+   * The local cloud's IAM, and the region and account of the pool's ARN. Only the `Admin*`
+   * operations are judged: the others (SignUp, InitiateAuth, ...) are the pool's public API,
+   * which AWS does not authorize with IAM either.
+   */
+  access?: { authorizer: Authorizer; region: string; accountId: string };
 }
 
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+
 export function startCognitoFidelityProxy(options: CognitoProxyOptions): Promise<ListeningServer> {
-  const server = createServer((incoming, outgoing) => forward(incoming, outgoing, options.upstreamPort));
+  const { access, upstreamPort } = options;
+  const server = createServer((incoming, outgoing) => {
+    const operation = String(incoming.headers['x-amz-target'] ?? '').replace(TARGET_PREFIX, '');
+    if (!access?.authorizer.judges(incoming.headers) || !operation.startsWith('Admin')) return forward(incoming, outgoing, upstreamPort);
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const denied = access.authorizer.deny(incoming.headers, [{ action: `cognito-idp:${operation}`, resource: userPoolArn(body, access) }]);
+      if (!denied) return forward(incoming, outgoing, upstreamPort, body);
+      outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'AccessDeniedException' });
+      outgoing.end(JSON.stringify({ __type: 'AccessDeniedException', message: denied }));
+    });
+  });
   return listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
 }
 
-function forward(incoming: IncomingMessage, outgoing: ServerResponse, upstreamPort: number): void {
+/** The ARN of the pool a request names (`UserPoolId`), or `*` when it names none. */
+function userPoolArn(body: Buffer, { region, accountId }: { region: string; accountId: string }): string {
+  try {
+    const id = (JSON.parse(body.toString('utf8')) as { UserPoolId?: unknown }).UserPoolId;
+    return typeof id === 'string' ? `arn:aws:cognito-idp:${region}:${accountId}:userpool/${id}` : '*';
+  } catch {
+    return '*';
+  }
+}
+
+/** Hands a request to cognito-local, its body from the stream or, when it was read already, `body`. */
+function forward(incoming: IncomingMessage, outgoing: ServerResponse, upstreamPort: number, body?: Buffer): void {
   const patch = SIGN_IN_TARGETS.has(String(incoming.headers['x-amz-target'] ?? ''));
   const upstream = request(
     {
@@ -58,7 +91,8 @@ function forward(incoming: IncomingMessage, outgoing: ServerResponse, upstreamPo
     outgoing.writeHead(502, { 'content-type': 'application/json' });
     outgoing.end(JSON.stringify({ __type: 'InternalErrorException', message: `cognito-local: ${error.message}` }));
   });
-  incoming.pipe(upstream);
+  if (body) upstream.end(body);
+  else incoming.pipe(upstream);
 }
 
 /** Adds `ExpiresIn` (from the access token's `exp - iat`) and `TokenType` when they are missing. */

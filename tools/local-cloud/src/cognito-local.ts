@@ -13,6 +13,8 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
 import { PASSWORD_POLICY, type PasswordPolicy, ROLES } from '@shop/contracts';
 import { startCognitoFidelityProxy } from './cognito-fidelity-proxy';
 import { freePort } from './free-port';
+import type { Authorizer } from './iam/local-iam';
+import { LOCAL_ACCOUNT_ID } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import { spawnManaged, waitForReady } from './managed-process';
 
@@ -39,6 +41,8 @@ export interface CognitoLocalOptions {
   region?: string;
   passwordPolicy?: PasswordPolicy;
   startTimeoutMs?: number;
+  /** The local cloud's IAM, which judges the functions' `Admin*` calls on the pool (see the fidelity proxy). */
+  authorizer?: Authorizer;
 }
 
 export interface CognitoLocal {
@@ -104,7 +108,12 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     });
 
     // Callers talk to cognito-local through the proxy, which completes its sign-in answers.
-    const proxy = await startCognitoFidelityProxy({ upstreamPort, host: HOST, port: options.port ?? 0 });
+    const proxy = await startCognitoFidelityProxy({
+      upstreamPort,
+      host: HOST,
+      port: options.port ?? 0,
+      ...(options.authorizer && { access: { authorizer: options.authorizer, region, accountId: LOCAL_ACCOUNT_ID } }),
+    });
     started.push(() => proxy.close());
     const endpoint = proxy.url;
 

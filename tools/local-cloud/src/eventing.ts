@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { eventBusName, type ServiceManifest } from '@shop/platform';
+import { emailConfigurationSetName, eventBusName, type ServiceManifest } from '@shop/platform';
 import { AsyncInvocations } from './async-invoke/async-invocations';
 import { StreamPoller } from './dynamodb-streams/stream-poller';
 import { LocalEventBus } from './eventbridge/event-bus';
 import { startEventBridgeApi } from './eventbridge/eventbridge-api';
 import type { ListeningServer } from './http-server';
-import type { LambdaRuntime } from './lambda-runtime';
+import type { Authorizer } from './iam/local-iam';
+import { type LambdaRuntime, LOCAL_ACCOUNT_ID } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import { Outbox } from './outbox';
 import { LocalScheduler } from './scheduler/local-scheduler';
@@ -40,6 +41,8 @@ export interface MessagingOptions {
   ports: { eventBridge?: number; sns?: number; ses?: number };
   /** Waits before Lambda's retries of a failed asynchronous invocation; AWS's 60 s and 120 s when absent. */
   asyncRetryDelaysMs?: readonly number[];
+  /** The local cloud's IAM, judging the functions' PutEvents, Publish and SendEmail calls. */
+  authorizer?: Authorizer;
   log: (line: string) => void;
 }
 
@@ -114,11 +117,21 @@ export async function startMessaging(options: MessagingOptions): Promise<Messagi
 
   const started: ListeningServer[] = [];
   try {
-    const eventBridge = await startEventBridgeApi(bus, { host, port: options.ports.eventBridge ?? 0 });
+    const { authorizer } = options;
+    const eventBridge = await startEventBridgeApi(bus, {
+      host,
+      port: options.ports.eventBridge ?? 0,
+      ...(authorizer && { access: { authorizer, region, accountId: LOCAL_ACCOUNT_ID } }),
+    });
     started.push(eventBridge);
-    const snsServer = await startSnsApi(sns, { host, port: options.ports.sns ?? 0 });
+    const snsServer = await startSnsApi(sns, { host, port: options.ports.sns ?? 0, ...(authorizer && { authorizer }) });
     started.push(snsServer);
-    const ses = await startSesApi(outbox, { host, port: options.ports.ses ?? 0, log: (line) => log(`ses: ${line}`) });
+    const ses = await startSesApi(outbox, {
+      host,
+      port: options.ports.ses ?? 0,
+      log: (line) => log(`ses: ${line}`),
+      ...(authorizer && { access: { authorizer, region, accountId: LOCAL_ACCOUNT_ID, defaultConfigurationSet: emailConfigurationSetName(stage) } }),
+    });
     started.push(ses);
     return {
       asyncInvocations,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { LIVE_ALIAS } from '@shop/platform';
 import { listen, readBody } from './http-server';
+import { ALLOW_ALL, type Authorizer } from './iam/local-iam';
 import { type ErrorPayload, functionArn, type LambdaRuntime, parseFunctionReference } from './lambda-runtime';
 import type { InvocationOrigin } from './trace';
 import { parseTraceHeader, runInTrace } from './trace-context';
@@ -39,7 +41,12 @@ export interface LambdaApiOptions {
   /** Called when an `Event` invocation fails (used by the default async invoker). */
   onAsyncFailure?: (failure: AsyncFailure) => void;
   asyncInvoker?: AsyncInvoker;
+  /** Judges each invoke against the caller's policy (the local cloud's IAM); everything passes without one. */
+  authorizer?: Authorizer;
 }
+
+/** Every function answers to its `live` alias (LIVE_ALIAS) as on AWS, where callers invoke only that, and to `$LATEST`. */
+const QUALIFIERS = new Set(['$LATEST', LIVE_ALIAS]);
 
 export function singleAttemptInvoker(runtime: LambdaRuntime, onFailure?: (failure: AsyncFailure) => void): AsyncInvoker {
   return (invocation) => {
@@ -60,6 +67,7 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
  */
 export async function startLambdaApi(runtime: LambdaRuntime, options: LambdaApiOptions): Promise<LambdaApi> {
   const invokeAsync = options.asyncInvoker ?? singleAttemptInvoker(runtime, options.onAsyncFailure);
+  const authorizer = options.authorizer ?? ALLOW_ALL;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -74,8 +82,11 @@ export async function startLambdaApi(runtime: LambdaRuntime, options: LambdaApiO
     const reference = parseFunctionReference(decodeURIComponent(route[1] ?? ''));
     const qualifier = reference?.qualifier ?? new URL(request.url ?? '', 'http://local').searchParams.get('Qualifier');
     const name = reference?.name ?? decodeURIComponent(route[1] ?? '');
-    if (!reference || !runtime.has(name) || (qualifier && qualifier !== '$LATEST')) {
-      return fail(404, 'ResourceNotFoundException', `Function not found: ${functionArn(name)}${qualifier ? `:${qualifier}` : ''}`);
+    const resource = `${functionArn(name)}${qualifier ? `:${qualifier}` : ''}`;
+    const denied = authorizer.deny(request.headers, [{ action: 'lambda:InvokeFunction', resource }]);
+    if (denied) return fail(403, 'AccessDeniedException', denied);
+    if (!reference || !runtime.has(name) || (qualifier && !QUALIFIERS.has(qualifier))) {
+      return fail(404, 'ResourceNotFoundException', `Function not found: ${resource}`);
     }
 
     const read = await readBody(request, MAX_PAYLOAD_BYTES);

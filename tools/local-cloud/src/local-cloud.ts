@@ -25,7 +25,9 @@ import { type RequestLogEntry, startApiGateway } from './api-gateway';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { startLambdaApi } from './lambda-api';
-import { LambdaRuntime, type RuntimeLogLine, writeToProcessStdio } from './lambda-runtime';
+import { type Authorizer, type Denial, functionAccessKeyId, LocalIam } from './iam/local-iam';
+import { localPolicies, localSecretsKeyArn } from './iam/local-policies';
+import { LambdaRuntime, LOCAL_ACCOUNT_ID, type RuntimeLogLine, writeToProcessStdio } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import { taskStateProblems } from './manifest-references';
 import { type PaymentProvider as PaymentProviderServer, startPaymentProvider } from './payment-provider';
@@ -164,6 +166,8 @@ export interface LocalCloud {
   faults: FaultInjector;
   /** The payment provider simulator itself: its charges, refunds and ledger. */
   provider: PaymentProviderServer;
+  /** IAM: every call a function made that its policy refused (there should be none). */
+  iam: { denials(): readonly Denial[] };
   /** Stops everything, newest first. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -222,7 +226,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const cleanup = new StopStack(log);
   try {
     const data = await phase('emulators', async () => {
-      const emulators = await startEmulators(options, cleanup, log);
+      const emulators = await startEmulators(options, core.iam, cleanup, log);
       core.dynamoPid.current = emulators.dynamodb.pid;
       const meter = usage ? await startDynamoDbMeter({ target: emulators.dynamodb.endpoint, meter: usage, host }) : undefined;
       if (meter) cleanup.push('DynamoDB meter', () => meter.close(), { alongsideOlder: true });
@@ -248,6 +252,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...(options.sesPort !== undefined && { ses: options.sesPort }),
         },
         ...(options.asyncRetryDelaySeconds !== undefined && { asyncRetryDelaysMs: [options.asyncRetryDelaySeconds * 1000] }),
+        authorizer: core.iam,
         log,
       });
       cleanup.push('EventBridge, SNS and SES', () => started.stop());
@@ -267,10 +272,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         host,
         port: options.lambdaPort ?? 0,
         asyncInvoker: (invocation) => messaging.asyncInvocations.invoke(invocation),
+        authorizer: core.iam,
       });
       cleanup.push('Lambda API', () => lambdaApi.close());
       cleanup.push('Step Functions', () => stepFunctions.stop());
-      const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0 });
+      const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0, authorizer: core.iam });
       cleanup.push('Step Functions API', () => sfnApi.close());
       log(`Step Functions at ${sfnApi.url}: ${stateMachineArns.size} state machine(s)`);
       return { lambdaApi, sfnApi };
@@ -292,6 +298,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     const userPool: UserPoolRef = { id: data.cognito.userPoolId, clientId: data.cognito.clientId };
     await phase('functions', () => {
+      const emailFrom = options.emailFrom ?? DEFAULT_EMAIL_FROM;
       const functions = functionConfigs(
         {
           stage,
@@ -302,13 +309,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           stateMachineArns,
           paymentProvider: edge.paymentProvider,
           paymentWindowSeconds: options.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
-          emailFrom: options.emailFrom ?? DEFAULT_EMAIL_FROM,
+          emailFrom,
         },
         plan.bundles,
         plan.repoRoot,
       );
-      for (const fn of functions) runtime.register(fn);
-      log(`${functions.length} functions registered`);
+      // Each function's calls are held to the policy infra gives its role (decision 130).
+      const policies = localPolicies({ stage, region, services, userPoolId: userPool.id, emailFrom, secretParameters: edge.paymentProvider });
+      for (const fn of functions) {
+        runtime.register(fn);
+        core.iam.register(functionAccessKeyId(fn.name), fn.name, policies(fn.service, fn.functionName));
+      }
+      log(`${functions.length} functions registered, each with its IAM policy`);
     });
     const scheduler = await phase('triggers', () => startTriggers(options, core, data.dynamodb, sqs, messaging, stage, services, cleanup, log));
     schedulerRef.current = scheduler;
@@ -340,6 +352,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       runtime,
       faults,
       provider: edge.provider,
+      iam: core.iam,
       stop: () => cleanup.stopAll(),
     };
     if (options.seed ?? true) {
@@ -404,6 +417,7 @@ function coreParts(options: LocalCloudOptions, plan: ServicePlan, log: (line: st
       }
     }, fault.delayMs ?? 0).unref();
   }, faultTargets(services));
+  const iam = new LocalIam(LOCAL_ACCOUNT_ID, log);
   const runtime = new LambdaRuntime({
     faults,
     onLog: (line) => {
@@ -433,7 +447,7 @@ function coreParts(options: LocalCloudOptions, plan: ServicePlan, log: (line: st
   });
   const stepFunctions = new StepFunctions({ runtime, region: LOCAL_AWS.region, log: (line) => log(`step functions: ${line}`) });
   const stateMachineArns = new Map(machines.map((m) => [m.ref, stepFunctions.addStateMachine({ name: m.physicalName, prepared: m.prepared })]));
-  return { trace, usage, metrics, dynamoPid, faults, runtime, stepFunctions, stateMachineArns };
+  return { trace, usage, metrics, dynamoPid, faults, runtime, stepFunctions, stateMachineArns, iam };
 }
 type CoreParts = ReturnType<typeof coreParts>;
 
@@ -464,6 +478,7 @@ async function startQueues(
     region: LOCAL_AWS.region,
     faults: { injector: core.faults, queueRef: (name) => queueRefs.get(name) },
     ...(core.usage && { onSend: () => core.usage?.sqsSend() }),
+    authorizer: core.iam,
   });
   cleanup.push('SQS', () => server.close());
   const client = new SQSClient({ ...LOCAL_AWS, endpoint: server.url });
@@ -522,6 +537,7 @@ async function startEdge(
       faults: core.faults,
       metrics: core.metrics,
       stepFunctions: core.stepFunctions,
+      iam: core.iam,
       ...(usage && { usage }),
     }),
   });
@@ -546,7 +562,11 @@ async function startEdge(
   const parameterStore = new ParameterStore(LOCAL_AWS.region);
   parameterStore.put(parameters.apiKeyParameter, secrets.apiKey);
   parameterStore.put(parameters.webhookSecretParameter, secrets.webhookSecret);
-  const ssmApi = await startParameterStoreApi(parameterStore, { host, port: options.ssmPort ?? 0 });
+  const ssmApi = await startParameterStoreApi(parameterStore, {
+    host,
+    port: options.ssmPort ?? 0,
+    access: { authorizer: core.iam, keyArn: localSecretsKeyArn(stage) },
+  });
   cleanup.push('SSM Parameter Store', () => ssmApi.close());
   log(`SSM Parameter Store at ${ssmApi.url}: the payment provider's secrets`);
   const paymentProvider: PaymentProviderRef = { url: provider.url, ...secrets, ...parameters };
@@ -602,6 +622,7 @@ async function startTriggers(
 /** DynamoDB Local and cognito-local, started side by side: java's 6–18 s dominates start-up. */
 async function startEmulators(
   options: LocalCloudOptions,
+  authorizer: Authorizer,
   cleanup: StopStack,
   log: (line: string) => void,
 ): Promise<{ dynamodb: DynamoDbLocal; cognito: CognitoLocal }> {
@@ -615,6 +636,7 @@ async function startEmulators(
     }).then((d) => (log(`DynamoDB Local at ${d.endpoint} (${seconds()})`), d)),
     startCognitoLocal({
       port: options.cognitoPort ?? 0,
+      authorizer,
       ...(persist && { dataDir: join(persist, 'cognito') }),
     }).then((c) => (log(`cognito-local at ${c.endpoint}, pool ${c.userPoolId} (${seconds()})`), c)),
   ]);

@@ -1,4 +1,5 @@
 import type { LocalEventBus } from './eventbridge/event-bus';
+import type { Denial } from './iam/local-iam';
 import type { FunctionConfig } from './lambda-runtime';
 import { type FaultInjector, FaultSpecError, parseFaultSpecs } from './faults';
 import type { MetricsCollector } from './metrics-collector';
@@ -27,6 +28,8 @@ import { type DeliveryTrace, formatWaterfall, waterfall } from './trace';
  * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say);
  * - `GET /_local/functions`: every function with the environment it is given, as the Lambda
  *   console shows it (names and endpoints; secrets are read at run time, never put there);
+ * - `GET /_local/iam`: the calls a function made that its IAM policy refused (there should be
+ *   none), each with AWS's message; the log also prints each as it happens;
  * - `GET /_local/usage` (with `meterUsage`): what the shop used of each billable service since
  *   start: Lambda requests, duration and log bytes per function, DynamoDB capacity units per
  *   table, API requests, SQS sends, SNS publishes, EventBridge events, state transitions;
@@ -50,6 +53,8 @@ export function localConsole(parts: {
   stepFunctions?: StepFunctions;
   /** With `meterUsage`: what the shop used of each billable service. */
   usage?: UsageMeter;
+  /** The local cloud's IAM: what it refused. */
+  iam?: { denials(): readonly Denial[] };
 }) {
   return async ({ method, path, query, body }: { method: string; path: string; query: URLSearchParams; body?: string }): Promise<{ status: number; body: unknown } | undefined> => {
     if (path === '/_local/faults' && parts.faults) return faultsPage(parts.faults, method, body ?? '');
@@ -81,6 +86,7 @@ export function localConsole(parts: {
     }
     if (method === 'GET' && path === '/_local/usage' && parts.usage) return { status: 200, body: parts.usage.snapshot() };
     if (method === 'GET' && path === '/_local/executions' && parts.stepFunctions) return executionPage(parts.stepFunctions, query);
+    if (method === 'GET' && path === '/_local/iam' && parts.iam) return { status: 200, body: { denials: parts.iam.denials() } };
     if (method === 'GET' && path === '/_local/functions' && parts.functions) {
       const functions = parts.functions().map(({ name, service, functionName, environment }) => ({ name, service, functionName, environment }));
       return { status: 200, body: { functions } };

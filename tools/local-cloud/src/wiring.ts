@@ -4,6 +4,7 @@ import {
   type EventRuleTrigger,
   functionEnvironmentVariables,
   type HttpTrigger,
+  LIVE_ALIAS,
   parseRef,
   physicalName,
   type PlatformVariable,
@@ -13,6 +14,7 @@ import {
   type TableStreamTrigger,
 } from '@shop/platform';
 import type { RouteBinding } from './api-gateway';
+import { functionAccessKeyId } from './iam/local-iam';
 import type { FunctionConfig } from './lambda-runtime';
 import type { LocalSchedule } from './scheduler/local-scheduler';
 import { type FunctionBundle, layerPath } from './services';
@@ -116,7 +118,8 @@ export function functionEnvironment(
     stage: context.stage,
     logLevel: 'info',
     tableName: (owner, table) => physicalName(context.stage, owner, table),
-    functionName: (owner, fn) => physicalName(context.stage, owner, fn),
+    // Callers invoke the `live` alias, as infra's environment has them do (and their policies allow only it).
+    functionName: (owner, fn) => `${physicalName(context.stage, owner, fn)}:${LIVE_ALIAS}`,
     queueUrl: (owner, queue) => lookup(context.queueUrls, `${owner}/${queue}`, 'queue'),
     stateMachineArn: (owner, machine) => lookup(context.stateMachineArns, `${owner}/${machine}`, 'state machine'),
     eventBusName: () => eventBusName(context.stage),
@@ -126,8 +129,9 @@ export function functionEnvironment(
     ...manifestVariables,
     AWS_REGION: context.region,
     AWS_DEFAULT_REGION: context.region,
-    // Nothing local checks credentials, but the SDK refuses to sign a request without some.
-    AWS_ACCESS_KEY_ID: 'local',
+    // The function's own access key: the local cloud's IAM knows its calls by it (local-iam.ts).
+    // Nothing checks the secret, but the SDK refuses to sign a request without one.
+    AWS_ACCESS_KEY_ID: functionAccessKeyId(physicalName(context.stage, service.name, functionName)),
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: context.endpoints.dynamodb,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: context.endpoints.cognito,

@@ -141,12 +141,18 @@ describe('function environment', () => {
       AWS_ENDPOINT_URL_SFN: 'http://s',
       ORDERS_TABLE: 'shop-local-order-service-orders',
       PRODUCTS_TABLE: 'shop-local-product-service-products',
-      INVENTORY_SERVICE_RELEASE_STOCK_FUNCTION: 'shop-local-inventory-service-release-stock',
+      // The live alias, as infra's environment names it: the caller's policy allows invoking only that.
+      INVENTORY_SERVICE_RELEASE_STOCK_FUNCTION: 'shop-local-inventory-service-release-stock:live',
       ORDER_SERVICE_CHECKOUT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:shop-local-order-service-checkout',
       PAYMENT_WINDOW_SECONDS: '60',
     });
     expect(env['PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL']).toBeUndefined();
     expect(env['PAYMENT_PROVIDER_API_KEY_PARAMETER']).toBeUndefined();
+  });
+
+  it("signs the function's calls with its own access key, by which the local cloud's IAM knows it", () => {
+    expect(functionEnvironment(context, orders, 'update-order-status')['AWS_ACCESS_KEY_ID']).toBe('LOCALShopLocalOrderServiceUpdateOrderStatus');
+    expect(functionEnvironment(context, orders, 'validate-order')['AWS_ACCESS_KEY_ID']).toBe('LOCALShopLocalOrderServiceValidateOrder');
   });
 
   it("gives queue URLs to senders, and the payment provider's URL and secret parameters, never the secrets, to its users", () => {

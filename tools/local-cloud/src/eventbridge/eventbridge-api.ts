@@ -1,6 +1,8 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { AccessRequest } from '@shop/platform';
 import { startAwsJsonApi } from '../aws-json-api';
 import type { ListeningServer } from '../http-server';
+import type { Authorizer } from '../iam/local-iam';
 import { EventBridgeError, type LocalEventBus } from './event-bus';
 
 /**
@@ -13,14 +15,39 @@ import { EventBridgeError, type LocalEventBus } from './event-bus';
 /** Well above PutEvents' 256 KB of entries, so that the bus, not the reader, names that limit. */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-export function startEventBridgeApi(bus: LocalEventBus, options: { host?: string; port?: number }): Promise<ListeningServer> {
+export interface EventBridgeApiOptions {
+  host?: string;
+  port?: number;
+  /** The local cloud's IAM, and the account and region of the buses' ARNs it judges PutEvents on. */
+  access?: { authorizer: Authorizer; region: string; accountId: string };
+}
+
+export function startEventBridgeApi(bus: LocalEventBus, options: EventBridgeApiOptions): Promise<ListeningServer> {
+  const { access, ...listenOn } = options;
   return startAwsJsonApi({
     version: '1.1',
     targetPrefix: 'AWSEvents',
     operations: { PutEvents: (request) => bus.putEvents(entriesOf(request['Entries'])) },
     apiError: (error) => (error instanceof EventBridgeError ? { code: error.code, message: error.message } : undefined),
     maxRequestBytes: MAX_REQUEST_BYTES,
-    ...options,
+    ...(access && { access: { authorizer: access.authorizer, requests: (_, request) => putEventsRequests(request, access) } }),
+    ...listenOn,
+  });
+}
+
+/**
+ * PutEvents is judged entry by entry on the bus it names, with the entry's source and detail type
+ * as `events:source` and `events:detail-type`. (AWS answers an entry it refuses with an entry error,
+ * NotAuthorizedForSourceException; here the whole call is refused, which is louder.)
+ */
+function putEventsRequests(request: Record<string, unknown>, { region, accountId }: { region: string; accountId: string }): AccessRequest[] {
+  const entries = Array.isArray(request['Entries']) ? (request['Entries'] as Record<string, unknown>[]) : [];
+  return entries.map((entry) => {
+    const bus = typeof entry['EventBusName'] === 'string' ? entry['EventBusName'] : 'default';
+    const context: Record<string, string> = {};
+    if (typeof entry['Source'] === 'string') context['events:source'] = entry['Source'];
+    if (typeof entry['DetailType'] === 'string') context['events:detail-type'] = entry['DetailType'];
+    return { action: 'events:PutEvents', resource: bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${accountId}:event-bus/${bus}`, context };
   });
 }
 

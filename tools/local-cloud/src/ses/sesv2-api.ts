@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AccessRequest } from '@shop/platform';
 import { listen, type ListeningServer, readBody } from '../http-server';
+import type { Authorizer } from '../iam/local-iam';
 import type { NewOutboxMessage, Outbox } from '../outbox';
 
 /**
@@ -22,18 +24,35 @@ export interface SesApiOptions {
   host?: string;
   port?: number;
   log?: (line: string) => void;
+  /**
+   * The local cloud's IAM: SendEmail is judged, as SES authorizes it, on the identity it sends as
+   * (the From address's domain) and on the configuration set it goes through (the one it names,
+   * or the identity's default).
+   */
+  access?: { authorizer: Authorizer; region: string; accountId: string; defaultConfigurationSet: string };
 }
 
 /** An SES error with the code the SDK maps to its exception class and its HTTP status. */
 export class SesError extends Error {
   constructor(
-    readonly code: 'BadRequestException' | 'MessageRejected' | 'NotFoundException',
+    readonly code: 'BadRequestException' | 'MessageRejected' | 'NotFoundException' | 'AccessDeniedException',
     message: string,
-    readonly status = code === 'NotFoundException' ? 404 : 400,
+    readonly status = code === 'NotFoundException' ? 404 : code === 'AccessDeniedException' ? 403 : 400,
   ) {
     super(message);
     this.name = code;
   }
+}
+
+function sendEmailRequests(body: unknown, access: NonNullable<SesApiOptions['access']>): AccessRequest[] {
+  const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const from = typeof request['FromEmailAddress'] === 'string' ? ADDRESS.exec(request['FromEmailAddress'])?.[2] : undefined;
+  const set = typeof request['ConfigurationSetName'] === 'string' ? request['ConfigurationSetName'] : access.defaultConfigurationSet;
+  const arn = (resource: string) => `arn:aws:ses:${access.region}:${access.accountId}:${resource}`;
+  return [
+    { action: 'ses:SendEmail', resource: arn(`identity/${from ?? '*'}`) },
+    { action: 'ses:SendEmail', resource: arn(`configuration-set/${set}`) },
+  ];
 }
 
 const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
@@ -58,6 +77,8 @@ export async function startSesApi(outbox: Outbox, options: SesApiOptions = {}): 
     } catch {
       throw new SesError('BadRequestException', 'The request body is not JSON');
     }
+    const denied = options.access?.authorizer.deny(request.headers, sendEmailRequests(body, options.access));
+    if (denied) throw new SesError('AccessDeniedException', denied);
     const message = outbox.add(emailFrom(body));
     log(`e-mail ${message.messageId} from ${message.from} to ${message.to.join(', ')}: ${message.subject}`);
     send(response, 200, { MessageId: message.messageId });

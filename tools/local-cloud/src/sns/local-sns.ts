@@ -53,7 +53,7 @@ export interface LocalSnsOptions {
 /** An SNS error the Query protocol answers, with its code (`NotFound`) and HTTP status. */
 export class SnsError extends Error {
   constructor(
-    readonly code: 'InvalidParameter' | 'NotFound' | 'InvalidAction',
+    readonly code: 'InvalidParameter' | 'NotFound' | 'InvalidAction' | 'AuthorizationError',
     message: string,
     readonly status = code === 'NotFound' ? 404 : 400,
   ) {

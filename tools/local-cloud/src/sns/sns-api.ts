@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, type ListeningServer, readBody } from '../http-server';
+import type { Authorizer } from '../iam/local-iam';
 import { type LocalSns, type MessageAttributeValue, MAX_MESSAGE_BYTES, type PublishInput, SnsError } from './local-sns';
 import { parseTraceHeader, runInTrace } from '../trace-context';
 
@@ -17,7 +18,14 @@ const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 /** Room for a 256 KB message, form-encoded (up to three bytes per byte), and its attributes. */
 const MAX_REQUEST_BYTES = 4 * MAX_MESSAGE_BYTES;
 
-export async function startSnsApi(sns: LocalSns, options: { host?: string; port?: number }): Promise<ListeningServer> {
+export interface SnsApiOptions {
+  host?: string;
+  port?: number;
+  /** The local cloud's IAM: Publish is judged on the topic's ARN, or on `*` for an SMS (a phone number has no ARN). */
+  authorizer?: Authorizer;
+}
+
+export async function startSnsApi(sns: LocalSns, options: SnsApiOptions): Promise<ListeningServer> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const read = await readBody(request, MAX_REQUEST_BYTES);
@@ -30,6 +38,9 @@ export async function startSnsApi(sns: LocalSns, options: { host?: string; port?
       if (action !== 'Publish') {
         throw new SnsError('InvalidAction', `The local SNS does not support ${action ? `the action ${action}` : 'a request without an Action'}; only Publish`);
       }
+      const target = params.get('TopicArn') ?? params.get('TargetArn') ?? '*';
+      const denied = options.authorizer?.deny(request.headers, [{ action: 'sns:Publish', resource: target }]);
+      if (denied) throw new SnsError('AuthorizationError', denied, 403);
       // The deliveries continue the publisher's trace, as SNS does with active tracing.
       const { MessageId } = runInTrace(parseTraceHeader(request.headers['x-amzn-trace-id']), () => sns.publish(publishInput(params)));
       sendXml(

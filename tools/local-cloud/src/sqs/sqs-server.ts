@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { createRequestHandler } from 'local-aws-sqs';
 import type { FaultInjector } from '../faults';
 import { listen, type ListeningServer } from '../http-server';
+import type { Authorizer } from '../iam/local-iam';
 import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '../lambda-runtime';
 
 /**
@@ -20,16 +21,19 @@ export interface SqsServerOptions {
   faults?: { injector: FaultInjector; queueRef: (queueName: string) => string | undefined };
   /** Told of every SendMessage and SendMessageBatch request (what SQS bills a sender for). */
   onSend?: () => void;
+  /** The local cloud's IAM: a function's calls are judged on the queue they name (`sqs:SendMessage` on its ARN). */
+  authorizer?: Authorizer;
 }
 
 const SEND_ACTIONS = new Set(['AmazonSQS.SendMessage', 'AmazonSQS.SendMessageBatch']);
 
 export async function startSqsServer(options: SqsServerOptions = {}): Promise<ListeningServer> {
   const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? DEFAULT_REGION;
   const { service, requestHandler } = createRequestHandler({
     port: options.port ?? 0,
     hostname: host,
-    region: options.region ?? DEFAULT_REGION,
+    region,
     accountId: LOCAL_ACCOUNT_ID,
     // A queue deleted and created again (tests) need not wait the 60 s AWS makes it wait.
     emulateQueueCreationLifecycle: false,
@@ -43,16 +47,22 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Li
   const faults = options.faults;
   const server = await listen(
     createServer((request, response) => {
-      const sending = SEND_ACTIONS.has(String(request.headers['x-amz-target']));
-      if (sending) options.onSend?.();
-      if (!sending) return handle(request, response);
-      // A send may meet an injected fault and carries the sender's trace: read the request to know
-      // its queue and add the trace, then hand it on.
+      const target = String(request.headers['x-amz-target']);
+      const sending = SEND_ACTIONS.has(target);
+      const judged = options.authorizer?.judges(request.headers) ?? false;
+      if (!sending && !judged) return handle(request, response);
+      // A send may meet an injected fault and carries the sender's trace, and a function's call is
+      // judged on its queue: read the request to know its queue, then hand it on.
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const body = withTraceHeader(Buffer.concat(chunks), request.headers['x-amzn-trace-id']);
-        const queueName = queueNameOf(body);
+        const read = Buffer.concat(chunks);
+        const queueName = queueNameOf(read);
+        const denied = options.authorizer?.deny(request.headers, [{ action: iamAction(target), resource: queueArn(queueName ?? '*', region) }]);
+        if (denied) return accessDenied(response, denied);
+        if (!sending) return handle(replay(request, read), response);
+        options.onSend?.();
+        const body = withTraceHeader(read, request.headers['x-amzn-trace-id']);
         const ref = queueName === undefined || !faults ? undefined : faults.queueRef(queueName);
         if (ref && faults?.injector.take('queue-send-fail', ref)) return internalFailure(response, `fault injected: SendMessage to ${ref} failed`);
         const hang = ref ? faults?.injector.take('queue-send-hang', ref) : undefined;
@@ -65,6 +75,21 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Li
   // Queue URLs carry the port; with port 0 it is known only now.
   service.PORT = server.port;
   return server;
+}
+
+/** `AmazonSQS.SendMessageBatch` → `sqs:SendMessage`: IAM authorizes a batch as its single form. */
+function iamAction(target: string): string {
+  return `sqs:${target.replace(/^AmazonSQS\./, '').replace(/Batch$/, '')}`;
+}
+
+function queueArn(queueName: string, region: string): string {
+  return queueName === '*' ? '*' : `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${queueName}`;
+}
+
+/** SQS's answer to a call IAM refuses, in the JSON protocol (the code also in `x-amzn-query-error`, where the SDK looks first). */
+function accessDenied(response: ServerResponse, message: string): void {
+  response.writeHead(403, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'AccessDenied;Sender' });
+  response.end(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message }));
 }
 
 function internalFailure(response: ServerResponse, message: string): void {

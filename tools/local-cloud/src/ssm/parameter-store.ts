@@ -1,6 +1,8 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
+import type { AccessRequest } from '@shop/platform';
 import { startAwsJsonApi } from '../aws-json-api';
 import type { ListeningServer } from '../http-server';
+import type { Authorizer } from '../iam/local-iam';
 
 /**
  * SSM Parameter Store, the part the shop reads: the payment provider's secrets as SecureString
@@ -49,6 +51,23 @@ export class ParameterStore {
     this.parameters.set(name, { name, type, value, ciphertext: this.encrypt(value), version, lastModified: new Date() });
   }
 
+  /**
+   * What IAM judges a call on: `ssm:<operation>` on the parameter's ARN and, for a SecureString
+   * read decrypted, `kms:Decrypt` on its key as SSM asks for it (`kms:ViaService`).
+   */
+  accessRequests(operation: string, request: Record<string, unknown>, keyArn: string): AccessRequest[] {
+    const name = typeof request['Name'] === 'string' ? request['Name'] : '';
+    const requests: AccessRequest[] = [{ action: `ssm:${operation}`, resource: this.arn(name) }];
+    if (request['WithDecryption'] === true && this.parameters.get(name)?.type === 'SecureString') {
+      requests.push({ action: 'kms:Decrypt', resource: keyArn, context: { 'kms:ViaService': `ssm.${this.region}.amazonaws.com` } });
+    }
+    return requests;
+  }
+
+  private arn(name: string): string {
+    return `arn:aws:ssm:${this.region}:${this.accountId}:parameter/${name.replace(/^\//, '')}`;
+  }
+
   /** GetParameter, answered as AWS answers it. */
   getParameter(request: Record<string, unknown>): unknown {
     const name = request['Name'];
@@ -66,7 +85,7 @@ export class ParameterStore {
         Value: parameter.type === 'SecureString' && !decrypt ? parameter.ciphertext : parameter.value,
         Version: parameter.version,
         LastModifiedDate: parameter.lastModified.getTime() / 1000,
-        ARN: `arn:aws:ssm:${this.region}:${this.accountId}:parameter/${name.replace(/^\//, '')}`,
+        ARN: this.arn(name),
         DataType: 'text',
       },
     };
@@ -83,13 +102,26 @@ export class ParameterStore {
 /** GetParameter's request is a few hundred bytes. */
 const MAX_REQUEST_BYTES = 64 * 1024;
 
-export function startParameterStoreApi(store: ParameterStore, options: { host?: string; port?: number }): Promise<ListeningServer> {
+export interface ParameterStoreApiOptions {
+  host?: string;
+  port?: number;
+  /**
+   * The local cloud's IAM: GetParameter is judged on the parameter's ARN and, when it decrypts a
+   * SecureString, `kms:Decrypt` on `keyArn` with `kms:ViaService` set, as SSM asks KMS on the
+   * caller's behalf.
+   */
+  access?: { authorizer: Authorizer; keyArn: string };
+}
+
+export function startParameterStoreApi(store: ParameterStore, options: ParameterStoreApiOptions): Promise<ListeningServer> {
+  const { access, ...listenOn } = options;
   return startAwsJsonApi({
     version: '1.1',
     targetPrefix: 'AmazonSSM',
     operations: { GetParameter: (request) => store.getParameter(request) },
     apiError: (error) => (error instanceof ParameterStoreError ? { code: error.code, message: error.message } : undefined),
     maxRequestBytes: MAX_REQUEST_BYTES,
-    ...options,
+    ...(access && { access: { authorizer: access.authorizer, requests: (operation, request) => store.accessRequests(operation, request, access.keyArn) } }),
+    ...listenOn,
   });
 }

@@ -1,5 +1,7 @@
+import type { AccessRequest } from '@shop/platform';
 import { startAwsJsonApi } from '../aws-json-api';
 import type { ListeningServer } from '../http-server';
+import type { Authorizer } from '../iam/local-iam';
 import { type ExecutionDescription, type ExecutionStatus, type StepFunctions, StepFunctionsError } from './step-functions';
 
 /**
@@ -61,7 +63,17 @@ const operations: Record<string, Operation> = {
   },
 };
 
-export function startStepFunctionsApi(service: StepFunctions, options: { host?: string; port?: number }): Promise<ListeningServer> {
+/**
+ * What IAM judges a call on: the state machine it starts, the execution it reads, and nothing for
+ * a task token (`*`), which has no resource type.
+ */
+function accessRequests(operation: string, request: Record<string, unknown>): AccessRequest[] {
+  const arn = request['stateMachineArn'] ?? request['executionArn'];
+  return [{ action: `states:${operation}`, resource: typeof arn === 'string' ? arn : '*' }];
+}
+
+export function startStepFunctionsApi(service: StepFunctions, options: { host?: string; port?: number; authorizer?: Authorizer }): Promise<ListeningServer> {
+  const { authorizer, ...listenOn } = options;
   return startAwsJsonApi({
     version: '1.0',
     targetPrefix: 'AWSStepFunctions',
@@ -69,7 +81,8 @@ export function startStepFunctionsApi(service: StepFunctions, options: { host?: 
     apiError: (error) => (error instanceof StepFunctionsError ? { code: error.code, message: error.message } : undefined),
     errorType: (code) => `${ERROR_NAMESPACE}#${code}`,
     maxRequestBytes: MAX_REQUEST_BYTES,
-    ...options,
+    ...(authorizer && { access: { authorizer, requests: accessRequests } }),
+    ...listenOn,
   });
 }
 
