@@ -3,6 +3,7 @@
 // machine rendering, loading them from apps/). libs/common is the Lambda-side runtime built on it.
 export * from './manifest';
 export * from './dynamodb-actions';
+export * from './dynamodb-access';
 export * from './conventions';
 export * from './function-environment';
 export * from './manifest-problems';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  dynamodbAccessRequests,
   evaluatePolicy,
   findRepoRoot,
   functionPolicy,
@@ -100,6 +101,30 @@ describe('evaluatePolicy on the policies functionPolicy renders', () => {
     const refunds = `arn:aws:sqs:${REGION}:${ACCOUNT}:shop-test-payment-service-refunds`;
     expect(evaluatePolicy(policy, { action: 'sqs:ReceiveMessage', resource: refunds })).toMatchObject({ allowed: true });
     expect(evaluatePolicy(policy, { action: 'sqs:PurgeQueue', resource: refunds })).toEqual({ allowed: false, reason: 'no allow' });
+  });
+});
+
+describe('evaluatePolicy on DynamoDB requests under a grant limited to attributes (decision 91)', () => {
+  const products = 'shop-test-product-service-products';
+  const judge = (operation: string, input: Record<string, unknown>) =>
+    dynamodbAccessRequests(operation, { TableName: products, ...input }, { region: REGION, accountId: ACCOUNT }).map(
+      (request) => evaluatePolicy(policyOf('inventory-service/reserve-stock'), request).allowed,
+    );
+
+  it('lets inventory name the key, the stock and the listing, and nothing else', () => {
+    const key = { productId: { S: 'p' } };
+    expect(judge('UpdateItem', { Key: key, UpdateExpression: 'SET stock = stock - :q', ConditionExpression: 'attribute_exists(listing)' })).toEqual([true]);
+    expect(judge('UpdateItem', { Key: key, UpdateExpression: 'SET price = :p' })).toEqual([false]);
+    expect(judge('UpdateItem', { Key: key, UpdateExpression: 'SET stock = :s', ReturnValues: 'ALL_NEW' })).toEqual([false]);
+  });
+
+  it('refuses a read that does not project, since it asks for every attribute', () => {
+    const batch = (request: Record<string, unknown>) =>
+      dynamodbAccessRequests('BatchGetItem', { RequestItems: { [products]: request } }, { region: REGION, accountId: ACCOUNT }).map(
+        (r) => evaluatePolicy(policyOf('inventory-service/check-availability'), r).allowed,
+      );
+    expect(batch({ Keys: [{ productId: { S: 'p' } }], ProjectionExpression: 'productId, stock' })).toEqual([true]);
+    expect(batch({ Keys: [{ productId: { S: 'p' } }] })).toEqual([false]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { DYNAMODB_COMMAND_ACTIONS, parseRef, physicalName, type ServiceManifest, tableGrant, type TableAction, TRANSACTION_ITEM_ACTIONS } from '@shop/platform';
+import { attributesNamed, parseRef, physicalName, type ServiceManifest, tableGrant, type TableRequest, tableRequests } from '@shop/platform';
 
 /** A command a test's document client sent, as aws-sdk-client-mock records it (`ddb.calls()`). */
 export interface SentCommand {
@@ -6,53 +6,6 @@ export interface SentCommand {
 }
 
 type Input = Record<string, unknown>;
-
-/** One table request inside a command: a batch or a transaction holds several. */
-interface TableRequest {
-  table: string;
-  action: TableAction;
-  index?: string;
-  input: Input;
-}
-
-/** The table requests of a document client command, each as IAM authorizes it: a transaction item by item, a batch table by table. */
-function tableRequests(name: string, input: Input): TableRequest[] {
-  const [action] = DYNAMODB_COMMAND_ACTIONS[name] ?? [];
-  if (name.startsWith('Transact')) {
-    return ((input['TransactItems'] ?? []) as Record<string, Input>[]).flatMap((item) =>
-      Object.entries(item).map(([kind, request]) => ({ table: request['TableName'] as string, action: action ?? TRANSACTION_ITEM_ACTIONS[kind]!, input: request })),
-    );
-  }
-  if (!action) throw new Error(`cannot tell what ${name} asks of DynamoDB: add it to DYNAMODB_COMMAND_ACTIONS (@shop/platform)`);
-  if (name.startsWith('Batch')) {
-    return Object.entries((input['RequestItems'] ?? {}) as Record<string, Input>).map(([table, request]) => ({ table, action, input: request }));
-  }
-  return [{ table: input['TableName'] as string, action, ...(typeof input['IndexName'] === 'string' && { index: input['IndexName'] }), input }];
-}
-
-/** Words of the expression grammar that are not attribute names. */
-const KEYWORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'AND', 'OR', 'NOT', 'BETWEEN', 'IN']);
-const EXPRESSIONS = ['ProjectionExpression', 'UpdateExpression', 'ConditionExpression', 'KeyConditionExpression', 'FilterExpression'];
-
-/**
- * The top-level attribute names a request names, as IAM's `dynamodb:Attributes` counts them: its
- * key, the item it puts, and every attribute path in its expressions (`a.b[0]` names `a`; `#n`
- * names what ExpressionAttributeNames maps it to).
- */
-export function attributesNamed(input: Input): string[] {
-  const names = (input['ExpressionAttributeNames'] ?? {}) as Record<string, string>;
-  const found = new Set<string>([...Object.keys((input['Key'] ?? {}) as Input), ...Object.keys((input['Item'] ?? {}) as Input)]);
-  for (const key of (input['Keys'] ?? []) as Input[]) for (const name of Object.keys(key)) found.add(name);
-  for (const expression of EXPRESSIONS.map((field) => input[field]).filter((e): e is string => typeof e === 'string')) {
-    // A path starts where no `.` or `:` comes before it; a function name is followed by `(`.
-    for (const match of expression.matchAll(/(?<![.:#\w])(#?[A-Za-z_]\w*)(?!\w)(?!\s*\()/g)) {
-      const token = match[1]!;
-      if (token.startsWith('#')) found.add(names[token] ?? token);
-      else if (!KEYWORDS.has(token.toUpperCase())) found.add(token);
-    }
-  }
-  return [...found].sort();
-}
 
 /** Why a request breaks a grant limited to `attributes`, as infra's policy condition would refuse it (decision 91). */
 function fineGrainedProblems(request: TableRequest, attributes: readonly string[]): string[] {

@@ -1,26 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { defineService } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
-import { attributesNamed, requestsOutsideGrant, type SentCommand } from '../src/table-grants';
-
-describe('the attributes a request names', () => {
-  it('are its key, its item and every path its expressions start with, aliases resolved, values and functions left out', () => {
-    expect(
-      attributesNamed({
-        Key: { productId: 'p' },
-        UpdateExpression: 'SET stock = stock - :q, #s = :s, meta.updated = :now REMOVE hold[0] ADD views :one',
-        ConditionExpression: 'attribute_exists(listing) AND stock >= :q AND NOT begins_with(#s, :prefix) AND size(tags) > :n',
-        ExpressionAttributeNames: { '#s': 'status' },
-      }),
-    ).toEqual(['hold', 'listing', 'meta', 'productId', 'status', 'stock', 'tags', 'views']);
-    expect(attributesNamed({ Item: { orderId: 'o', lines: [] }, ConditionExpression: 'attribute_not_exists(orderId)' })).toEqual(['lines', 'orderId']);
-    expect(attributesNamed({ Keys: [{ productId: 'a' }], ProjectionExpression: 'productId, stock, #l', ExpressionAttributeNames: { '#l': 'listing' } })).toEqual([
-      'listing',
-      'productId',
-      'stock',
-    ]);
-  });
-});
+import { requestsOutsideGrant, type SentCommand } from '../src/table-grants';
 
 const service = defineService({
   name: 'stock-service',
