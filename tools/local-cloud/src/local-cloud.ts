@@ -23,6 +23,7 @@ import { MetricsCollector } from './metrics-collector';
 import { DeliveryTrace, originOfEvent } from './trace';
 import { type RequestLogEntry, startApiGateway } from './api-gateway';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local';
+import { startDynamoDbFront } from './dynamodb-front';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { startLambdaApi } from './lambda-api';
 import { type Authorizer, type Denial, functionAccessKeyId, LocalIam } from './iam/local-iam';
@@ -42,7 +43,6 @@ import { loadStateMachines } from './step-functions/manifest-state-machines';
 import { startStepFunctionsApi } from './step-functions/sfn-api';
 import { type ExecutionDescription, StepFunctions } from './step-functions/step-functions';
 import { ensureTables } from './tables';
-import { startDynamoDbMeter } from './usage/dynamodb-meter';
 import { UsageMeter } from './usage/usage-meter';
 import {
   functionConfigs,
@@ -228,13 +228,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const data = await phase('emulators', async () => {
       const emulators = await startEmulators(options, core.iam, cleanup, log);
       core.dynamoPid.current = emulators.dynamodb.pid;
-      const meter = usage ? await startDynamoDbMeter({ target: emulators.dynamodb.endpoint, meter: usage, host }) : undefined;
-      if (meter) cleanup.push('DynamoDB meter', () => meter.close(), { alongsideOlder: true });
+      // Functions and tests reach DynamoDB Local through a front that holds the functions to their policies and meters.
+      const front = await startDynamoDbFront({
+        target: emulators.dynamodb.endpoint,
+        ...(usage && { meter: usage }),
+        access: { authorizer: core.iam, region, accountId: LOCAL_ACCOUNT_ID },
+        host,
+      });
+      cleanup.push('DynamoDB front', () => front.close(), { alongsideOlder: true });
       await createTables(emulators.dynamodb, stage, services, log);
       // By the time it stops, everything that invokes functions has stopped: the emulators need
       // not wait for its threads to end.
       cleanup.push('Lambda runtime', () => runtime.stop(), { alongsideOlder: true });
-      return { ...emulators, meter };
+      return { ...emulators, front };
     });
     const sqs = await phase('queues', () => startQueues(options, core, stage, services, cleanup, log));
     const messaging = await phase('messaging', async () => {
@@ -286,7 +292,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const edge = await phase('edge', () => startEdge(options, core, data.cognito, messaging, schedulerRef, stage, services, cleanup, log));
 
     const endpoints: LocalEndpoints = {
-      dynamodb: data.meter?.url ?? data.dynamodb.endpoint,
+      dynamodb: data.front.url,
       cognito: data.cognito.endpoint,
       lambda: compute.lambdaApi.url,
       sqs: sqs.server.url,

@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type AccessRequest, evaluatePolicy, type PolicyDocument } from '@shop/platform';
 
 /**
- * IAM for the local cloud: every call a function makes to an emulator (Lambda, SQS, SNS, SES,
- * EventBridge, Step Functions, Parameter Store, Cognito) is judged against the policy infra
+ * IAM for the local cloud: every call a function makes to an emulator (DynamoDB, Lambda, SQS, SNS,
+ * SES, EventBridge, Step Functions, Parameter Store, Cognito) is judged against the policy infra
  * attaches to that function's role, rendered from the same manifest (`functionPolicy`), and
  * refused as AWS refuses it. So a call the deployed policy would refuse fails here first, in the
  * end-to-end suite, not on the first deploy (decision 130).
@@ -11,8 +11,7 @@ import { type AccessRequest, evaluatePolicy, type PolicyDocument } from '@shop/p
  * A function is known by its access key: the local cloud gives each one its own
  * (`functionAccessKeyId`), as Lambda gives each role its own session. Requests signed with any
  * other key (tests, `npm start`'s console, the local cloud's own clients) are an administrator's
- * and pass. DynamoDB is not judged here: its calls go straight to DynamoDB Local, and every handler
- * test already holds them to the grants, attribute conditions included (decision 129).
+ * and pass.
  */
 
 /**
