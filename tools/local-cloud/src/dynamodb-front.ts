@@ -87,7 +87,9 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
       const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       const metered = meter !== undefined && METERED.has(operation);
       if (!judged && !metered) return forward(request, response, read.body);
-      const input = JSON.parse(read.body.toString('utf8') || '{}') as Record<string, unknown>;
+      const input = parseInput(read.body);
+      // Not JSON: DynamoDB Local answers it (SerializationException), as DynamoDB would before any IAM check.
+      if (!input) return forward(request, response, read.body);
       const denied = judged && access ? access.authorizer.deny(request.headers, dynamodbAccessRequests(operation, input, access)) : undefined;
       if (denied) {
         response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' });
@@ -104,6 +106,15 @@ export async function startDynamoDbFront(options: DynamoDbFrontOptions): Promise
     });
   });
   return listen(server, { host: options.host ?? '127.0.0.1', port: 0 });
+}
+
+function parseInput(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const input: unknown = JSON.parse(body.toString('utf8') || '{}');
+    return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function record(meter: UsageMeter, operation: string, answered: Buffer): void {

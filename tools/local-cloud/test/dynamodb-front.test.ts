@@ -124,3 +124,22 @@ describe("the functions' requests", () => {
     expect(iam.denials().map((d) => d.action)).toEqual(['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
   });
 });
+
+describe('a request that is not JSON', () => {
+  it('is answered by DynamoDB Local, exactly as without the front, and not judged', async () => {
+    const send = (endpoint: string, accessKeyId: string) =>
+      fetch(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.GetItem',
+          authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261206/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00`,
+        },
+        body: '{not json',
+      });
+    const direct = await send(dynamodb.endpoint, 'local');
+    const through = await send(proxy.url, functionAccessKeyId(physicalName(STAGE, 'inventory-service', 'adjust-stock')));
+    expect(through.status).toBe(direct.status);
+    expect(await through.json()).toEqual(await direct.json());
+  });
+});
