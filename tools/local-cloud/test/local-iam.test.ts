@@ -1,11 +1,15 @@
+import { createServer } from 'node:http';
+import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { findRepoRoot, loadManifests, physicalName, type ServiceManifest } from '@shop/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCognitoFidelityProxy } from '../src/cognito-fidelity-proxy';
 import { LocalEventBus } from '../src/eventbridge/event-bus';
 import { startEventBridgeApi } from '../src/eventbridge/eventbridge-api';
 import type { ListeningServer } from '../src/http-server';
@@ -20,6 +24,8 @@ import { LocalSns } from '../src/sns/local-sns';
 import { startSnsApi } from '../src/sns/sns-api';
 import { startSqsServer } from '../src/sqs/sqs-server';
 import { ParameterStore, startParameterStoreApi } from '../src/ssm/parameter-store';
+import { startStepFunctionsApi } from '../src/step-functions/sfn-api';
+import { StepFunctions } from '../src/step-functions/step-functions';
 import { Fixtures, logCollector } from './lambda-fixtures';
 
 /**
@@ -265,6 +271,61 @@ describe('SES', () => {
   });
 });
 
+describe('Step Functions', () => {
+  const runtime = new LambdaRuntime({ onLog: logCollector().onLog });
+  let api: ListeningServer;
+  const checkout = `arn:aws:states:${REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:shop-${STAGE}-checkout-orchestrator-checkout`;
+
+  beforeAll(async () => {
+    api = await startStepFunctionsApi(new StepFunctions({ runtime }), { port: 0, authorizer: iam });
+    servers.push(api);
+  });
+  afterAll(() => runtime.stop());
+
+  it('judges a start on the machine, before the machine is looked up, and a task token on `*`', async () => {
+    const orders = client(new SFNClient(as('order-service/create-order', api.url)));
+    // Allowed, so it reaches the emulator, which has no such machine here.
+    await expect(orders.send(new StartExecutionCommand({ stateMachineArn: checkout, input: '{}' }))).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+    const cart = client(new SFNClient(as('cart-service/add-to-cart', api.url)));
+    await expect(cart.send(new StartExecutionCommand({ stateMachineArn: checkout, input: '{}' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(`states:StartExecution on resource: ${checkout}`),
+    });
+    await expect(cart.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('states:SendTaskSuccess on resource: *'),
+    });
+  });
+});
+
+describe('Cognito', () => {
+  const upstreamCalls: string[] = [];
+  // cognito-local's stand-in: what reaches it was allowed.
+  const upstream = createServer((request, response) => {
+    upstreamCalls.push(String(request.headers['x-amz-target']));
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}'));
+  });
+  let proxy: ListeningServer;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const { port } = upstream.address() as { port: number };
+    proxy = await startCognitoFidelityProxy({ upstreamPort: port, port: 0, access: { authorizer: iam, region: REGION, accountId: LOCAL_ACCOUNT_ID } });
+    servers.push(proxy, { close: () => new Promise<void>((resolve) => upstream.close(() => resolve())) });
+  });
+
+  it("judges the admin operations on the pool: register may confirm a sign-up, the cart may not", async () => {
+    const confirm = new AdminConfirmSignUpCommand({ UserPoolId: `${REGION}_local`, Username: 'ada@example.com' });
+    await expect(client(new CognitoIdentityProviderClient(as('user-service/register', proxy.url))).send(confirm)).resolves.toBeDefined();
+    await expect(client(new CognitoIdentityProviderClient(as('cart-service/add-to-cart', proxy.url))).send(confirm)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(`cognito-idp:AdminConfirmSignUp on resource: arn:aws:cognito-idp:${REGION}:${LOCAL_ACCOUNT_ID}:userpool/${REGION}_local`),
+    });
+    expect(upstreamCalls).toEqual(['AWSCognitoIdentityProviderService.AdminConfirmSignUp']);
+  });
+});
+
 describe('denials', () => {
   it('keeps every refused call with its caller, for the end-to-end suite to fail on', () => {
     const denials = iam.denials();
@@ -276,6 +337,8 @@ describe('denials', () => {
         'shop-test-payment-service-refund-payment events:PutEvents',
         'shop-test-cart-service-add-to-cart ssm:GetParameter',
         'shop-test-cart-service-add-to-cart ses:SendEmail',
+        'shop-test-cart-service-add-to-cart states:StartExecution',
+        'shop-test-cart-service-add-to-cart cognito-idp:AdminConfirmSignUp',
       ]),
     );
     for (const denial of denials) expect(denial.message).toContain(`is not authorized to perform: ${denial.action}`);
