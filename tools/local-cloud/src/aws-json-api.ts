@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AccessRequest } from '@shop/platform';
 import { listen, type ListeningServer, readBody } from './http-server';
 import type { Authorizer } from './iam/local-iam';
@@ -23,7 +23,8 @@ export interface AwsJsonApiOptions {
   version: '1.0' | '1.1';
   /** What `x-amz-target` starts with, without the dot: `AWSEvents`, `AWSStepFunctions`. */
   targetPrefix: string;
-  operations: Readonly<Record<string, (request: Record<string, unknown>) => unknown>>;
+  /** Each operation gets the request's body and headers (who signed it, for one that judges its parts apart). */
+  operations: Readonly<Record<string, (request: Record<string, unknown>, headers: IncomingHttpHeaders) => unknown>>;
   /** The API error an exception stands for, or undefined for a fault (500). */
   apiError: (error: unknown) => ApiError | undefined;
   /** How `__type` spells a code; some services put a namespace before it. */
@@ -68,7 +69,7 @@ export function startAwsJsonApi(options: AwsJsonApiOptions): Promise<ListeningSe
     if (denied) return fail(response, { code: 'AccessDeniedException', message: denied });
     try {
       // What the operation starts (an execution, a rule's targets) continues the caller's trace.
-      send(response, 200, runInTrace(parseTraceHeader(request.headers['x-amzn-trace-id']), () => operation(body)));
+      send(response, 200, runInTrace(parseTraceHeader(request.headers['x-amzn-trace-id']), () => operation(body, request.headers)));
     } catch (error) {
       const apiError = options.apiError(error);
       if (apiError) return fail(response, apiError);

@@ -141,9 +141,10 @@ export class LocalEventBus {
 
   /**
    * PutEvents: each entry is accepted (an EventId) or fails on its own (ErrorCode and
-   * ErrorMessage); only a request AWS would refuse whole throws an EventBridgeError.
+   * ErrorMessage); only a request AWS would refuse whole throws an EventBridgeError. `deny`, the
+   * caller's IAM judging one entry, fails an entry it refuses with AccessDeniedException.
    */
-  putEvents(entries: readonly PutEventsRequestEntry[]): PutEventsResult {
+  putEvents(entries: readonly PutEventsRequestEntry[], deny?: (entry: PutEventsRequestEntry) => string | undefined): PutEventsResult {
     if (entries.length === 0 || entries.length > MAX_ENTRIES_PER_REQUEST) {
       throw new EventBridgeError(
         'ValidationException',
@@ -153,11 +154,11 @@ export class LocalEventBus {
     if (entries.reduce((sum, entry) => sum + entrySize(entry), 0) > MAX_REQUEST_ENTRY_BYTES) {
       throw new EventBridgeError('ValidationException', 'Total size of the entries in the request is over the limit.');
     }
-    const results = entries.map((entry) => this.putEntry(entry));
+    const results = entries.map((entry) => this.putEntry(entry, deny));
     return { FailedEntryCount: results.filter((result) => result.ErrorCode).length, Entries: results };
   }
 
-  private putEntry(entry: PutEventsRequestEntry): PutEventsResultEntry {
+  private putEntry(entry: PutEventsRequestEntry, deny?: (entry: PutEventsRequestEntry) => string | undefined): PutEventsResultEntry {
     const fail = (ErrorCode: string, ErrorMessage: string): PutEventsResultEntry => {
       this.log(`PutEvents: entry ${entry.Source ?? '?'}/${entry.DetailType ?? '?'} failed: ${ErrorCode}: ${ErrorMessage}`);
       return { ErrorCode, ErrorMessage };
@@ -166,6 +167,8 @@ export class LocalEventBus {
     if (missing.length > 0) return fail('InvalidArgument', `Parameter(s) ${missing.join(', ')} must be specified.`);
     const { Source: source = '', DetailType: detailType = '', Detail: detailText = '' } = entry;
     if (source.startsWith('aws.')) return fail('NotAuthorizedForSourceException', 'Not authorized for the source.');
+    const denied = deny?.(entry);
+    if (denied) return fail('AccessDeniedException', denied);
     const detail = parseObject(detailText);
     if (detail === undefined) return fail('MalformedDetail', 'Detail is malformed.');
 

@@ -27,28 +27,28 @@ export function startEventBridgeApi(bus: LocalEventBus, options: EventBridgeApiO
   return startAwsJsonApi({
     version: '1.1',
     targetPrefix: 'AWSEvents',
-    operations: { PutEvents: (request) => bus.putEvents(entriesOf(request['Entries'])) },
+    operations: {
+      PutEvents: (request, headers) =>
+        bus.putEvents(entriesOf(request['Entries']), access && ((entry) => access.authorizer.deny(headers, [putEventsRequest(entry, access)]))),
+    },
     apiError: (error) => (error instanceof EventBridgeError ? { code: error.code, message: error.message } : undefined),
     maxRequestBytes: MAX_REQUEST_BYTES,
-    ...(access && { access: { authorizer: access.authorizer, requests: (_, request) => putEventsRequests(request, access) } }),
     ...listenOn,
   });
 }
 
 /**
- * PutEvents is judged entry by entry on the bus it names, with the entry's source and detail type
- * as `events:source` and `events:detail-type`. (AWS answers an entry it refuses with an entry error,
- * NotAuthorizedForSourceException; here the whole call is refused, which is louder.)
+ * PutEvents is judged entry by entry, as EventBridge does: on the bus the entry names, with its
+ * source and detail type as `events:source` and `events:detail-type`. An entry refused fails on
+ * its own (AccessDeniedException in its ErrorCode, FailedEntryCount counting it); the others go
+ * through.
  */
-function putEventsRequests(request: Record<string, unknown>, { region, accountId }: { region: string; accountId: string }): AccessRequest[] {
-  const entries = Array.isArray(request['Entries']) ? (request['Entries'] as Record<string, unknown>[]) : [];
-  return entries.map((entry) => {
-    const bus = typeof entry['EventBusName'] === 'string' ? entry['EventBusName'] : 'default';
-    const context: Record<string, string> = {};
-    if (typeof entry['Source'] === 'string') context['events:source'] = entry['Source'];
-    if (typeof entry['DetailType'] === 'string') context['events:detail-type'] = entry['DetailType'];
-    return { action: 'events:PutEvents', resource: bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${accountId}:event-bus/${bus}`, context };
-  });
+function putEventsRequest(entry: PutEventsRequestEntry, { region, accountId }: { region: string; accountId: string }): AccessRequest {
+  const bus = entry.EventBusName ?? 'default';
+  const context: Record<string, string> = {};
+  if (entry.Source !== undefined) context['events:source'] = entry.Source;
+  if (entry.DetailType !== undefined) context['events:detail-type'] = entry.DetailType;
+  return { action: 'events:PutEvents', resource: bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${accountId}:event-bus/${bus}`, context };
 }
 
 /** The wire form of the entries, typed as the SDK's: `Time` comes as epoch seconds. */
