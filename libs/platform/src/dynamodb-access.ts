@@ -71,7 +71,8 @@ export function attributesNamed(input: Input): string[] {
   return [...found].sort();
 }
 
-const READS = new Set<string>(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+/** The actions that read items: under a grant limited to attributes, each must say which (a projection). */
+export const READ_ACTIONS: ReadonlySet<TableAction> = new Set<TableAction>(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 
 /**
  * A DynamoDB call as the requests IAM judges, with the condition keys the shop's policies use:
@@ -95,7 +96,7 @@ export function dynamodbAccessRequests(operation: string, input: Input, arns: { 
     const select = request.input['Select'];
     const projected = typeof request.input['ProjectionExpression'] === 'string' || Array.isArray(request.input['AttributesToGet']);
     if (typeof select === 'string') context['dynamodb:Select'] = select;
-    else if (READS.has(request.action) && !projected) context['dynamodb:Select'] = 'ALL_ATTRIBUTES';
+    else if (READ_ACTIONS.has(request.action) && !projected) context['dynamodb:Select'] = 'ALL_ATTRIBUTES';
     if (typeof request.input['ReturnValues'] === 'string') context['dynamodb:ReturnValues'] = request.input['ReturnValues'];
     const resource = request.index ? `${tableArn(request.table)}/index/${request.index}` : tableArn(request.table);
     return { action: `dynamodb:${request.action}`, resource, context };

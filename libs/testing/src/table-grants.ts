@@ -1,4 +1,4 @@
-import { attributesNamed, parseRef, physicalName, type ServiceManifest, tableGrant, type TableRequest, tableRequests } from '@shop/platform';
+import { attributesNamed, parseRef, physicalName, READ_ACTIONS, type ServiceManifest, tableGrant, type TableRequest, tableRequests } from '@shop/platform';
 
 /** A command a test's document client sent, as aws-sdk-client-mock records it (`ddb.calls()`). */
 export interface SentCommand {
@@ -12,8 +12,7 @@ function fineGrainedProblems(request: TableRequest, attributes: readonly string[
   const problems: string[] = [];
   const outside = attributesNamed(request.input).filter((name) => !attributes.includes(name));
   if (outside.length > 0) problems.push(`names ${outside.join(', ')}, outside ${attributes.join(', ')}`);
-  const reads = ['GetItem', 'BatchGetItem', 'Query', 'Scan'].includes(request.action);
-  if (reads && typeof request.input['ProjectionExpression'] !== 'string') problems.push('reads without a projection, so asks for every attribute');
+  if (READ_ACTIONS.has(request.action) && typeof request.input['ProjectionExpression'] !== 'string') problems.push('reads without a projection, so asks for every attribute');
   const select = request.input['Select'];
   if (select !== undefined && select !== 'SPECIFIC_ATTRIBUTES') problems.push(`asks Select ${String(select)}`);
   const returns = request.input['ReturnValues'];

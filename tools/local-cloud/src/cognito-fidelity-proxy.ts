@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { type ListeningServer, listen } from './http-server';
+import { type ListeningServer, listen, readBody } from './http-server';
 import type { Authorizer } from './iam/local-iam';
 
 /**
@@ -35,15 +35,17 @@ export function startCognitoFidelityProxy(options: CognitoProxyOptions): Promise
   const server = createServer((incoming, outgoing) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '').replace(TARGET_PREFIX, '');
     if (!access?.authorizer.judges(incoming.headers) || !operation.startsWith('Admin')) return forward(incoming, outgoing, upstreamPort);
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const denied = access.authorizer.deny(incoming.headers, [{ action: `cognito-idp:${operation}`, resource: userPoolArn(body, access) }]);
-      if (!denied) return forward(incoming, outgoing, upstreamPort, body);
-      outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'AccessDeniedException' });
-      outgoing.end(JSON.stringify({ __type: 'AccessDeniedException', message: denied }));
-    });
+    // No limit of its own: cognito-local answers whatever it is sent, as without the judge.
+    readBody(incoming, Number.POSITIVE_INFINITY).then(
+      (read) => {
+        const body = read.tooLarge ? Buffer.alloc(0) : read.body;
+        const denied = access.authorizer.deny(incoming.headers, [{ action: `cognito-idp:${operation}`, resource: userPoolArn(body, access) }]);
+        if (!denied) return forward(incoming, outgoing, upstreamPort, body);
+        outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'AccessDeniedException' });
+        outgoing.end(JSON.stringify({ __type: 'AccessDeniedException', message: denied }));
+      },
+      (error: Error) => outgoing.destroy(error),
+    );
   });
   return listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
 }

@@ -167,7 +167,7 @@ function ensureUserPoolFile(dataDir: string, region: string, policy: PasswordPol
     Options: {
       Id: userPoolId,
       Name: USER_POOL_NAME,
-      Arn: `arn:aws:cognito-idp:${region}:000000000000:userpool/${userPoolId}`,
+      Arn: `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${userPoolId}`,
       CreationDate: now,
       LastModifiedDate: now,
       // Users sign in with their email; Cognito then keeps the `sub` as the username.
