@@ -27,6 +27,8 @@ export function formatReport(report: LoadReport, budgets: readonly BudgetResult[
   if (report.checkout) {
     rows.push(latencyRow('POST /orders → AWAITING_PAYMENT', report.checkout.toAwaitingPayment, 'one checkout at a time'));
     rows.push(latencyRow('POST /payment/process → PAID', report.checkout.toPaid, 'one checkout at a time'));
+    rows.push(latencyRow('  of which the provider holds the webhook', report.checkout.providerHold, "the simulator's delay, not the shop's"));
+    rows.push(latencyRow('  of which the shop', report.checkout.toPaidShopPart, 'PAID less the hold, checkout by checkout'));
   }
   if (report.reads) rows.push(latencyRow('reads (GET /products, /products/{id})', report.reads.latency, loadExtra(report.reads)));
   if (report.cartWrites) {

@@ -40,4 +40,18 @@ describe('judge', () => {
       { name: 'npm start: ready after the build', kind: 'issue', value: 12_000, limit: 10_000, unit: 'ms', ok: false },
     ]);
   });
+
+  it('judges the shop\'s part of a checkout apart from the provider\'s hold', () => {
+    const checkout = {
+      toAwaitingPayment: summarize([150, 160, 170]),
+      toPaid: summarize([480, 520, 560]),
+      providerHold: summarize([300, 301, 302]),
+      toPaidShopPart: summarize([180, 219, 258]),
+    };
+    expect(judge({ checkout }).map((b) => [b.name, b.value, b.ok])).toEqual([
+      ['checkout: POST /orders → AWAITING_PAYMENT, median', 160, true],
+      ['checkout: POST /payment/process → PAID, median', 520, false],
+      ["checkout: → PAID less the provider's webhook hold, median", 219, false],
+    ]);
+  });
 });

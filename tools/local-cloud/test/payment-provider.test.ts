@@ -121,6 +121,11 @@ describe('payment provider simulator: charges', () => {
     await expect.poll(() => receiver.deliveries(orderId).length).toBe(1);
     const [delivery] = receiver.deliveries(orderId);
     expect((delivery?.receivedAt ?? 0) - started).toBeGreaterThanOrEqual(DELAY_MS - 5);
+    // The provider records when it sent the webhook: the end of its own delay, which the load tool subtracts.
+    const kept = chargeById(answer.body.id);
+    const sentAfterMs = Date.parse(kept?.webhooks[0]?.firstSentAt ?? '') - Date.parse(kept?.createdAt ?? '');
+    expect(sentAfterMs).toBeGreaterThanOrEqual(DELAY_MS - 5);
+    expect(sentAfterMs).toBeLessThanOrEqual((delivery?.receivedAt ?? 0) - started + 5);
     expect(delivery?.headers['content-type']).toBe('application/json');
     expect(verifies(delivery?.headers['provider-signature'], delivery?.body ?? '')).toBe(true);
     expect(verifies(delivery?.headers['provider-signature'], delivery?.body ?? '', 'another-secret')).toBe(false);
@@ -369,6 +374,9 @@ describe('payment provider simulator: webhook delivery', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(950);
     await expect.poll(() => chargeById(answer.body.id)?.webhooks[0]?.state).toBe('delivered');
     expect(chargeById(answer.body.id)?.webhooks[0]).toMatchObject({ attempts: 3, lastStatus: 202 });
+    // A retry does not move the time of the first send.
+    const firstSentAt = Date.parse(chargeById(answer.body.id)?.webhooks[0]?.firstSentAt ?? '');
+    expect(Math.abs(firstSentAt - (deliveries[0]?.receivedAt ?? 0))).toBeLessThan(100);
     await sleep(1200);
     expect(receiver.deliveries(orderId)).toHaveLength(3);
   });

@@ -31,6 +31,8 @@ export interface WebhookDelivery {
   state: 'delivering' | 'delivered' | 'failed' | 'cancelled';
   /** Requests made so far: the first delivery and its retries. */
   attempts: number;
+  /** When the first request was sent (ISO 8601): the end of the provider's own delay, for timing the shop's part of a checkout. */
+  firstSentAt?: string;
   /** Status of the last answer, when there was one. */
   lastStatus?: number;
   /** Why the last request got no answer, when it got none. */
@@ -103,6 +105,7 @@ export class WebhookSender {
     const { event } = delivery;
     const body = JSON.stringify(event);
     delivery.attempts += 1;
+    delivery.firstSentAt ??= new Date().toISOString();
     const controller = new AbortController();
     this.requests.add(controller);
     try {
