@@ -39,9 +39,10 @@ const MIN_JAVA_MAJOR = 17;
  * C1 only: DynamoDB Local's hot paths are compiled sooner, and no C2 compiler threads compete with
  * the functions for two cores. It starts about 0.4 s sooner, and a local checkout, measured on a
  * freshly started cloud, is 40 to 60 ms faster (docs/performance.md, "DynamoDB Local's JVM";
- * decision 131). `JAVA_TOOL_OPTIONS` still applies on top.
+ * decision 131). A JVM that does not know the flag (not HotSpot) ignores it rather than refusing to
+ * start. `JAVA_TOOL_OPTIONS` still applies on top.
  */
-const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1'];
+const JVM_OPTIONS = ['-XX:+IgnoreUnrecognizedVMOptions', '-XX:TieredStopAtLevel=1'];
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   assertJava();
