@@ -128,6 +128,12 @@ const base = tseslint.config(
   ...tseslint.configs.recommended,
   ...nx.configs['flat/base'],
   {
+    // Configuration that a tool `require`s (libs/aws/esbuild: the esbuild options Nx loads for every service).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries(DEP_CONSTRAINTS),

@@ -72,7 +72,7 @@ async function coldStarts(): Promise<ColdStartRun> {
   try {
     const bundles = findBundles(staged.distApps);
     const baseline = writeBaselineBundle(staged.baselineDir);
-    const floor = buildFloorBundle(staged.floorDir);
+    const floor = await buildFloorBundle(staged.floorDir);
     console.error(
       `Loading ${bundles.length} handlers, a hello-world baseline and the SDK floor ${runs} times each, in rounds, each in a fresh node process with the layers...`,
     );

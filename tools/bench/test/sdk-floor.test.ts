@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureOnce } from '../src/cold-start';
-import { buildFloorBundle, SERVICE_BUILD_OPTIONS } from '../src/sdk-floor';
+import { buildFloorBundle, LAMBDA_BUNDLE_CONFIG, lambdaBundleOptions, SERVICE_TARGET_OPTIONS } from '../src/sdk-floor';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
 interface EsbuildTarget {
   executor: string;
-  options: { platform: string; target: string; format: string[]; minify: boolean; esbuildOptions: { mainFields: string[]; alias: Record<string, string> } };
+  options: { platform: string; target: string; format: string[]; minify: boolean; esbuildConfig?: string; esbuildOptions?: unknown };
 }
 
 const buildOf = (app: string) =>
@@ -25,18 +25,21 @@ describe('the SDK floor', () => {
 
   it.each(services)('is bundled as %s bundles its handlers', (service) => {
     const { options } = buildOf(service)!;
-    expect({
-      platform: options.platform,
-      target: options.target,
-      format: options.format[0],
-      minify: options.minify,
-      mainFields: options.esbuildOptions.mainFields,
-      alias: options.esbuildOptions.alias,
-    }).toEqual(SERVICE_BUILD_OPTIONS);
+    expect({ platform: options.platform, target: options.target, format: options.format[0], minify: options.minify }).toEqual(SERVICE_TARGET_OPTIONS);
+    // The shared options (the SDK's ES modules, environment credentials, the schema-key plugin), and no others beside them.
+    expect(options.esbuildConfig).toBe(LAMBDA_BUNDLE_CONFIG);
+    expect(options.esbuildOptions).toBeUndefined();
+  });
+
+  it('shares the options that shape what a bundle loads', () => {
+    const shared = lambdaBundleOptions(ROOT);
+    expect(shared.mainFields).toEqual(['module', 'main']);
+    expect(shared.alias).toEqual({ '@aws-sdk/credential-provider-node': join(ROOT, 'libs/aws/src/lambda-credentials.ts') });
+    expect(shared.plugins?.map((p) => p.name)).toEqual(['inline-aws-sdk-schema-keys']);
   });
 
   it('loads as a handler with credentials from the environment only', { timeout: 60_000 }, async () => {
-    const floor = buildFloorBundle(mkdtempSync(join(tmpdir(), 'bench-floor-')), ROOT);
+    const floor = await buildFloorBundle(mkdtempSync(join(tmpdir(), 'bench-floor-')), ROOT);
     const code = readFileSync(floor.path, 'utf8');
     expect(code).toContain('DynamoDB_20120810');
     // The stand-in's message, not the SDK's default chain (SSO, INI, STS), which the services alias away.
