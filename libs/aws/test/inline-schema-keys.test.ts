@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const load = createRequire(__filename);
@@ -48,6 +48,7 @@ describe('inlineConstantKeys', () => {
 
 describe('the inline-aws-sdk-schema-keys plugin', () => {
   const dir = mkdtempSync(join(tmpdir(), 'schema-keys-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each(['client-lambda', 'client-sesv2', 'client-ssm', 'client-dynamodb'])('leaves every schema of @aws-sdk/%s as it was', { timeout: 60_000 }, async (client) => {
     const entry = `module.exports = require('@aws-sdk/${client}/dist-es/schemas/schemas_0.js');`;

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   BUDGET,
   bundlesWithCredentialChain,
@@ -89,6 +89,7 @@ describe('performance budgets', () => {
 describe('the credential chain in bundles', () => {
   it("counts the handler bundles whose metafile holds the SDK's default chain, and names them", () => {
     const dist = mkdtempSync(join(tmpdir(), 'bench-meta-'));
+    onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
     const meta = (outputs: Record<string, string[]>) =>
       JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([out, inputs]) => [out, { inputs: Object.fromEntries(inputs.map((i) => [i, {}])) }])) });
     mkdirSync(join(dist, 'cart-service'));
@@ -108,6 +109,7 @@ describe('the credential chain in bundles', () => {
 describe('zod classic in bundles', () => {
   it('counts the handler bundles that took zod classic instead of zod/mini, and names them', () => {
     const dist = mkdtempSync(join(tmpdir(), 'bench-meta-'));
+    onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
     const meta = (outputs: Record<string, string[]>) =>
       JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([out, inputs]) => [out, { inputs: Object.fromEntries(inputs.map((i) => [i, {}])) }])) });
     mkdirSync(join(dist, 'product-service'));

@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BASELINE_NAME, ColdStartError, findBundles, initRatio, measureColdStart, measureInterleaved, ratioSummary, writeBaselineBundle } from '../src/cold-start';
 
 function distWith(files: Record<string, string>): string {
   const dist = mkdtempSync(join(tmpdir(), 'bench-'));
+  onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
   for (const [path, code] of Object.entries(files)) {
     mkdirSync(join(dist, path, '..'), { recursive: true });
     writeFileSync(join(dist, path), code);
@@ -62,8 +63,10 @@ describe('cold starts against a baseline', () => {
       // 1.5 s of work at load: more than node's start-up can vary on a busy two-core machine, so the ratios below cannot flip.
       'cart-service/slow.js': 'const end = Date.now() + 1500; while (Date.now() < end); exports.handler = async () => ({ statusCode: 200 });',
     });
-    const baseline = writeBaselineBundle(join(dist, '..', `${dist.split('/').pop()}-baseline`));
-    const floorDir = join(dist, '..', `${dist.split('/').pop()}-floor`);
+    const references = mkdtempSync(join(tmpdir(), 'bench-references-'));
+    onTestFinished(() => rmSync(references, { recursive: true, force: true }));
+    const baseline = writeBaselineBundle(join(references, 'baseline'));
+    const floorDir = join(references, 'floor');
     mkdirSync(floorDir);
     writeFileSync(join(floorDir, 'floor.js'), 'const end = Date.now() + 300; while (Date.now() < end); exports.handler = async () => ({});');
     const floor = { service: 'reference', handler: 'floor', name: 'floor', path: join(floorDir, 'floor.js') };

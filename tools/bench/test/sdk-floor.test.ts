@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { measureOnce } from '../src/cold-start';
 import { buildFloorBundle, LAMBDA_BUNDLE_CONFIG, lambdaBundleOptions, SERVICE_TARGET_OPTIONS } from '../src/sdk-floor';
 
@@ -39,7 +39,9 @@ describe('the SDK floor', () => {
   });
 
   it('loads as a handler with credentials from the environment only', { timeout: 60_000 }, async () => {
-    const floor = await buildFloorBundle(mkdtempSync(join(tmpdir(), 'bench-floor-')), ROOT);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const floor = await buildFloorBundle(dir, ROOT);
     const code = readFileSync(floor.path, 'utf8');
     expect(code).toContain('DynamoDB_20120810');
     // The stand-in's message, not the SDK's default chain (SSO, INI, STS), which the services alias away.

@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { formatLayerTable, formatTable, measureBundles, measureLayers } from '../src/measure';
 
 describe('bundle sizes', () => {
   it('measures every handler bundle and prints a total', () => {
     const dist = mkdtempSync(join(tmpdir(), 'bundles-'));
+    onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
     mkdirSync(join(dist, 'cart-service'));
     writeFileSync(join(dist, 'cart-service', 'get-cart.js'), 'x'.repeat(2048));
     writeFileSync(join(dist, 'cart-service', 'meta.json'), '{}');
@@ -20,6 +21,7 @@ describe('bundle sizes', () => {
 
   it('measures each layer bundle', () => {
     const dist = mkdtempSync(join(tmpdir(), 'layers-'));
+    onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
     for (const [layer, pkg] of [['common-utils', '@shop/common'], ['auth-layer', '@shop/auth']]) {
       mkdirSync(join(dist, layer!, 'nodejs', 'node_modules', pkg!), { recursive: true });
       writeFileSync(join(dist, layer!, 'nodejs', 'node_modules', pkg!, 'index.js'), 'y'.repeat(1024));

@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { formatWebSize, measureWeb } from '../src/web-measure';
 
 describe('measureWeb', () => {
   it('counts the entry script and its preloaded modules as initial, and route chunks as lazy', () => {
     const dir = mkdtempSync(join(tmpdir(), 'web-size-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, 'assets'));
     writeFileSync(
       join(dir, 'index.html'),

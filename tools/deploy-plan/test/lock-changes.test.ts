@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { lockOnBothSides } from '../src/changed-files';
 import { LOCK_FILE, lockChangeAsFiles, type PackageLock } from '../src/lock-changes';
 
@@ -103,6 +103,7 @@ describe('package-lock.json on both sides of a range', () => {
 
   it('reads base...head from git, the working tree against the merge base, and nothing for a list of files', () => {
     const repo = mkdtempSync(join(tmpdir(), 'deploy-plan-lock-'));
+    onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@shop.local', '-c', 'user.name=ci', ...args], { cwd: repo, encoding: 'utf8' });
     const write = (version: string) => writeFileSync(join(repo, LOCK_FILE), JSON.stringify(lock(version)));
     git('init', '-q', '-b', 'main');

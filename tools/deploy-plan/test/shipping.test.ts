@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isShippingFile, NON_SHIPPING, shippingAffected, shippingGraph, shopImports } from '../src/shipping';
 
 describe("a project's shipping files", () => {
@@ -76,6 +76,7 @@ describe('what a change ships', () => {
 describe('the shipping graph of a workspace', () => {
   it("follows production imports, package.json dependencies and implicit dependencies, not tests' imports or devDependencies", () => {
     const repo = mkdtempSync(join(tmpdir(), 'deploy-plan-shipping-'));
+    onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
     const write = (file: string, text: string) => {
       mkdirSync(dirname(join(repo, file)), { recursive: true });
       writeFileSync(join(repo, file), text);

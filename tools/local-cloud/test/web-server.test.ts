@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +10,18 @@ import { startWebServer } from '../src/web/web-server';
 
 describe('the storefront web server', () => {
   let site: ListeningServer;
+  const dir = mkdtempSync(join(tmpdir(), 'web-'));
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'web-'));
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>shop</title>');
     writeFileSync(join(dir, 'assets', 'index-abc.js'), 'console.log(1)');
     site = await startWebServer({ dir, config: { apiUrl: 'http://127.0.0.1:3000', localCloud: true } });
   });
-  afterAll(() => site.close());
+  afterAll(async () => {
+    await site.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('answers config.json from the run, never cached', async () => {
     const response = await fetch(`${site.url}/config.json`);

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { apiUrlFromOutputs } from '../src/api-url';
 import { SmokeFailure, smokeTest } from '../src/smoke';
 
@@ -112,7 +112,9 @@ describe('the smoke test', () => {
 
 describe('the API URL', () => {
   it("comes from the platform stack's outputs", () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'smoke-')), 'outputs.json');
+    const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'outputs.json');
     writeFileSync(file, JSON.stringify({ api_url: { value: 'https://a1.execute-api.eu-west-1.amazonaws.com', type: 'string' } }));
     expect(apiUrlFromOutputs(file)).toBe('https://a1.execute-api.eu-west-1.amazonaws.com');
     writeFileSync(file, '{}');
