@@ -219,4 +219,32 @@ describe('the first outcome of a payment stands', () => {
     expect(await stockOf(api, product)).toBe(2);
     expect(await busEvents('OrderPaid', orderId)).toHaveLength(1);
   }, 60_000);
+
+  it('a decline, then the provider approves the same charge: the order stays PAYMENT_FAILED and the money goes back', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 700);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const charge = await chargeOf(orderId);
+
+    // The provider's signed word that the charge failed...
+    const declined = await deliverWebhook({
+      id: `evt_${randomUUID()}`,
+      type: 'charge.failed',
+      created: Math.floor(Date.now() / 1000),
+      data: { chargeId: charge.id, orderId, amount: 700, currency: 'USD', failureReason: 'card_declined' },
+    });
+    expect(declined.status).toBe(202);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAYMENT_FAILED');
+    expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toEqual({ status: 'DECLINED', charged: USD(0), refunded: USD(0) });
+
+    // ...and then the same charge succeeds after all (a late approval), with its genuine webhook.
+    await settleCharge(charge.id);
+    await expect
+      .poll(async () => (await providerCharges(orderId)).charges.find((c) => c.id === charge.id)?.refunds.map((r) => r.status), { timeout: 20_000 })
+      .toEqual(['succeeded']);
+    const order = await waitForPayment(customer, orderId, 'REFUNDED');
+    expect(order).toMatchObject({ status: 'PAYMENT_FAILED', payment: { charged: USD(700), refunded: USD(700) } });
+    expect(await stockOf(api, product)).toBe(2);
+  }, 60_000);
 });

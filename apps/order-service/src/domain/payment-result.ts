@@ -1,7 +1,7 @@
 import type { Logger } from '@shop/common';
 import { CHECKOUT_ERRORS, type ChargeResultMessage, type PaymentResultMessage, type PaymentTaskOutput, type RefundResultMessage } from '@shop/contracts';
 import type { CheckoutStateMachine } from './checkout-state-machine';
-import type { OrderRecord } from './order-record';
+import { paymentSucceeded, type OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';
 import { isFinal } from './transitions';
 
@@ -87,7 +87,10 @@ async function applyChargeResult(deps: PaymentResultDeps, message: ChargeResultM
         log.info({ status: current.status, recordedEventId: current.paymentEventId }, 'failed charge for an order that no longer waits for one; nothing was taken');
         return 'dropped';
       }
-      if (current.chargeId === message.chargeId || current.charges?.[message.chargeId]) {
+      // The charge's success is on the order already. A success of the charge whose failure was
+      // recorded is not: the provider approved it later (or told its outcomes out of order), and
+      // the money it took must go back like any other.
+      if (current.charges?.[message.chargeId] || (current.chargeId === message.chargeId && paymentSucceeded(current))) {
         log.info({ chargeId: message.chargeId }, 'charge already recorded on the order; duplicate dropped');
         return 'duplicate';
       }

@@ -164,6 +164,27 @@ describe('update-order-status (payment-events queue)', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
+  it.each(['AWAITING_PAYMENT', 'PAYMENT_FAILED'] as const)(
+    'refunds a success of the very charge whose decline was recorded (order %s): the provider approved it later',
+    async (status) => {
+      db().put(ORDERS_TABLE, storedOrder({ status, paymentEventId: 'evt_0', paymentOutcome: 'FAILED', chargeId: 'ch_1' }));
+      await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
+      expect(order()).toMatchObject({ status, paymentOutcome: 'FAILED', charges: { ch_1: { amount: TOTAL, pays: false, refund: { status: 'PENDING' } } } });
+      expect(sfn.calls()).toHaveLength(0);
+      // Its redelivery, or the provider's second webhook for it, is a duplicate: one refund.
+      const recorded = order();
+      await deliver(message({ providerEventId: 'evt_2' }));
+      expect(order()).toEqual(recorded);
+    },
+  );
+
+  it('drops a success of the charge that already pays the order, under another event id', async () => {
+    const paid = storedOrder({ status: 'PAID', paymentEventId: 'evt_0', paymentOutcome: 'SUCCEEDED', chargeId: 'ch_1', charges: { ch_1: { amount: TOTAL, pays: true, at: 'x' } } });
+    db().put(ORDERS_TABLE, paid);
+    await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
+    expect(order()).toEqual(paid);
+  });
+
   it('gives a charge of an order written before orders kept their charges a place all the same', async () => {
     const { charges: _none, ...old } = storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer' });
     db().put(ORDERS_TABLE, old);
