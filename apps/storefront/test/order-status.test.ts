@@ -1,6 +1,6 @@
 import type { Order } from '@shop/api-client';
 import { describe, expect, it } from 'vitest';
-import { describePayment, describeStatus, isSettled } from '../src/shop/order-status';
+import { describePayment, describeStatus, isSettled, paymentAmounts } from '../src/shop/order-status';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' as const });
 const order = (status: Order['status'], extra: object = {}): Order =>
@@ -22,5 +22,22 @@ describe('order status', () => {
   it('gives the reason an order failed, and what happened to the money', () => {
     expect(describeStatus(order('PAYMENT_FAILED', { reason: 'card declined' })).detail).toBe('The payment did not go through: card declined.');
     expect(describePayment({ status: 'REFUND_FAILED', charged: usd(1000), refunded: usd(0) })).toMatch(/our team is on it/);
+  });
+});
+
+describe('payment amounts', () => {
+  it('says what was taken and given back, in each currency, never adding currencies up', () => {
+    expect(paymentAmounts({ status: 'DECLINED', charged: usd(0), refunded: usd(0) })).toBe('');
+    expect(paymentAmounts({ status: 'CHARGED', charged: usd(1500), refunded: usd(0) })).toBe('Charged $15.00');
+    const withStray = {
+      status: 'CHARGED' as const,
+      charged: usd(1500),
+      refunded: usd(0),
+      otherCurrencies: [
+        { charged: { amount: 1500, currency: 'EUR' }, refunded: { amount: 1500, currency: 'EUR' } },
+        { charged: { amount: 500, currency: 'JPY' }, refunded: { amount: 500, currency: 'JPY' } },
+      ],
+    };
+    expect(paymentAmounts(withStray)).toBe('Charged $15.00 and €15.00 and ¥500 · Refunded €15.00 and ¥500');
   });
 });

@@ -790,6 +790,16 @@ export interface operations {
                                     /** @enum {string} */
                                     currency: "USD" | "EUR" | "GBP";
                                 };
+                                otherCurrencies?: {
+                                    charged: {
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                    refunded: {
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                }[];
                             };
                             /** Format: date-time */
                             createdAt: string;
@@ -1011,6 +1021,16 @@ export interface operations {
                                 /** @enum {string} */
                                 currency: "USD" | "EUR" | "GBP";
                             };
+                            otherCurrencies?: {
+                                charged: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                                refunded: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            }[];
                         };
                         /** Format: date-time */
                         createdAt: string;
@@ -1134,6 +1154,16 @@ export interface operations {
                                 /** @enum {string} */
                                 currency: "USD" | "EUR" | "GBP";
                             };
+                            otherCurrencies?: {
+                                charged: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                                refunded: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            }[];
                         };
                         /** Format: date-time */
                         createdAt: string;

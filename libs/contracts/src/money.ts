@@ -24,6 +24,16 @@ export const ProviderMoney = z.strictObject({
 });
 export type ProviderMoney = z.infer<typeof ProviderMoney>;
 
+/**
+ * A sum in one of the shop's currencies with no upper bound: what several charges of an order took
+ * or gave back. A charge that did not match its order may be of any amount.
+ */
+export const MoneySum = z.strictObject({
+  amount: z.int().check(z.minimum(0)),
+  currency: Currency,
+});
+export type MoneySum = z.infer<typeof MoneySum>;
+
 export function money(amount: number, currency: Currency = 'USD'): Money {
   return Money.parse({ amount, currency });
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Id, IsoTimestamp } from './ids';
-import { Money, type ProviderMoney } from './money';
+import { Money, MoneySum, ProviderMoney } from './money';
 
 /** Where an order is in checkout. Moves only along the transitions that order-service allows. */
 export const OrderStatus = z.enum(['PENDING', 'AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'PAYMENT_FAILED']);
@@ -28,12 +28,22 @@ export type OrderLine = z.infer<typeof OrderLine>;
 export const PaymentState = z.enum(['PROCESSING', 'CHARGED', 'DECLINED', 'REFUND_PENDING', 'REFUNDED', 'REFUND_FAILED']);
 export type PaymentState = z.infer<typeof PaymentState>;
 
+/** What was taken and given back in one currency. */
+export const CurrencyPayment = z.object({ charged: ProviderMoney, refunded: ProviderMoney });
+export type CurrencyPayment = z.infer<typeof CurrencyPayment>;
+
 export const OrderPayment = z.object({
   status: PaymentState,
-  /** Everything taken from the customer for this order. */
-  charged: Money,
-  /** Everything given back. */
-  refunded: Money,
+  /** Everything taken from the customer for this order, in the order's currency. */
+  charged: MoneySum,
+  /** Everything given back, in the order's currency. */
+  refunded: MoneySum,
+  /**
+   * Money taken in other currencies than the order's, one entry per currency, by code: charges that
+   * did not match the order, always given back. Absent when there is none. Amounts in different
+   * currencies are never added up.
+   */
+  otherCurrencies: z.optional(z.array(CurrencyPayment)),
 });
 export type OrderPayment = z.infer<typeof OrderPayment>;
 
@@ -150,9 +160,19 @@ export interface PaymentFacts {
 export function orderPayment(facts: PaymentFacts): OrderPayment | undefined {
   const charges = Object.values(facts.charges ?? {});
   if (charges.length === 0 && facts.paymentOutcome === undefined && facts.paymentAttempt === undefined) return undefined;
+  const byCurrency = new Map<string, { charged: number; refunded: number }>();
+  for (const { amount, refund } of charges) {
+    const sums = byCurrency.get(amount.currency) ?? { charged: 0, refunded: 0 };
+    sums.charged += amount.amount;
+    if (refund?.status === 'SUCCEEDED') sums.refunded += amount.amount;
+    byCurrency.set(amount.currency, sums);
+  }
   const currency = facts.total.currency;
-  const charged = charges.reduce((sum, charge) => sum + charge.amount.amount, 0);
-  const refunded = charges.filter((c) => c.refund?.status === 'SUCCEEDED').reduce((sum, charge) => sum + charge.amount.amount, 0);
+  const own = byCurrency.get(currency) ?? { charged: 0, refunded: 0 };
+  const otherCurrencies = [...byCurrency]
+    .filter(([code]) => code !== currency)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, sums]) => ({ charged: { amount: sums.charged, currency: code }, refunded: { amount: sums.refunded, currency: code } }));
   const status = ((): PaymentState => {
     if (charges.some((c) => c.refund?.status === 'FAILED')) return 'REFUND_FAILED';
     if (charges.some((c) => c.refund?.status === 'PENDING')) return 'REFUND_PENDING';
@@ -161,5 +181,10 @@ export function orderPayment(facts: PaymentFacts): OrderPayment | undefined {
     if (facts.paymentOutcome === 'FAILED') return 'DECLINED';
     return 'PROCESSING';
   })();
-  return { status, charged: { amount: charged, currency }, refunded: { amount: refunded, currency } };
+  return {
+    status,
+    charged: { amount: own.charged, currency },
+    refunded: { amount: own.refunded, currency },
+    ...(otherCurrencies.length > 0 ? { otherCurrencies } : {}),
+  };
 }

@@ -75,6 +75,7 @@ export interface OrderPayment {
   status: string;
   charged: { amount: number; currency: string };
   refunded: { amount: number; currency: string };
+  otherCurrencies?: { charged: { amount: number; currency: string }; refunded: { amount: number; currency: string } }[];
 }
 
 /** Polls the order until its `payment` is in `status`, and answers the order. */

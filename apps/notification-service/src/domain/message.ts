@@ -74,7 +74,7 @@ export function renderMessage(event: OrderEvent, contact: Pick<Contact, 'name'>)
  */
 export function whatBecomesOfThePayment(payment: OrderPayment | undefined): { text: string; sms: string } {
   if (!payment) return { text: 'Nothing was charged.', sms: 'Nothing was charged.' };
-  const charged = formatMoney(payment.charged);
+  const charged = amounts(payment, 'charged');
   switch (payment.status) {
     case 'DECLINED':
       return { text: 'Nothing was charged.', sms: 'Nothing was charged.' };
@@ -96,8 +96,15 @@ export function whatBecomesOfThePayment(payment: OrderPayment | undefined): { te
         sms: `Your ${charged} will be refunded in full.`,
       };
     case 'REFUNDED':
-      return { text: `The ${formatMoney(payment.refunded)} you paid has been refunded.`, sms: `Your ${formatMoney(payment.refunded)} was refunded.` };
+      return { text: `The ${amounts(payment, 'refunded')} you paid has been refunded.`, sms: `Your ${amounts(payment, 'refunded')} was refunded.` };
   }
+}
+
+/** `$25.00`, or `$25.00 and €15.00` when money was taken in more than one currency: amounts of different currencies are never added up. */
+function amounts(payment: OrderPayment, which: 'charged' | 'refunded'): string {
+  const all = [payment[which], ...(payment.otherCurrencies ?? []).map((other) => other[which])];
+  const some = all.filter((money) => money.amount > 0);
+  return (some.length > 0 ? some : [payment[which]]).map(formatMoney).join(' and ');
 }
 
 /**

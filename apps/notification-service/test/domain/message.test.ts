@@ -67,6 +67,15 @@ describe('what a cancelled or failed order says about the money', () => {
     expect(message.text).not.toMatch(/nothing was charged/i);
   });
 
+  it('names the money taken in each currency, never adding different currencies up', () => {
+    const inTwo = { ...payment('REFUND_PENDING', 2500), otherCurrencies: [{ charged: { amount: 1500, currency: 'EUR' }, refunded: { amount: 0, currency: 'EUR' } }] };
+    const message = renderMessage(events.cancelled(inTwo), ann);
+    expect(message.text).toContain('The $25.00 and €15.00 you paid will be refunded in full');
+    expect(message.sms).toContain('Your $25.00 and €15.00 will be refunded in full.');
+    const onlyOther = { ...payment('REFUNDED', 0, 0), otherCurrencies: [{ charged: { amount: 1500, currency: 'EUR' }, refunded: { amount: 1500, currency: 'EUR' } }] };
+    expect(renderMessage(events.paymentFailed(onlyOther), ann).text).toContain('The €15.00 you paid has been refunded.');
+  });
+
   it('says what was refunded when the refund is done already', () => {
     const message = renderMessage(events.paymentFailed(payment('REFUNDED', 2500, 2500)), ann);
     expect(message.text).toContain('The $25.00 you paid has been refunded.');

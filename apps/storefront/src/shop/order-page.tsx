@@ -11,7 +11,7 @@ import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
 import { useAction } from '../ui/use-action';
 import { correlationIdOf, rememberCorrelationId } from './order-correlation';
-import { describePayment, describeStatus, isSettled, paymentOf } from './order-status';
+import { describePayment, describeStatus, isSettled, paymentAmounts, paymentOf } from './order-status';
 import { payForOrder } from './pay';
 import { PaymentMethodPicker } from './payment-method-picker';
 import { signedInPage } from './require-sign-in';
@@ -32,6 +32,7 @@ function OrderView() {
   }
   const status = describeStatus(order);
   const payment = paymentOf(order);
+  const amounts = payment ? paymentAmounts(payment) : '';
   const settled = isSettled(order);
   return (
     <Page title={`Order ${order.orderId.slice(0, 8).toUpperCase()}`}>
@@ -44,8 +45,7 @@ function OrderView() {
         {payment ? (
           <p class="payment">
             {describePayment(payment)}
-            {payment.charged.amount > 0 ? ` · Charged ${formatMoney(payment.charged)}` : ''}
-            {payment.refunded.amount > 0 ? ` · Refunded ${formatMoney(payment.refunded)}` : ''}
+            {amounts ? ` · ${amounts}` : ''}
           </p>
         ) : null}
         {settled ? null : <p class="small">This page updates by itself.</p>}

@@ -1,4 +1,5 @@
 import type { Order } from '@shop/api-client';
+import { formatMoney } from '../money';
 
 export type Tone = 'good' | 'waiting' | 'bad';
 
@@ -46,6 +47,18 @@ const PAYMENT_WORDS: Record<OrderPayment['status'], string> = {
 
 export function describePayment(payment: OrderPayment): string {
   return PAYMENT_WORDS[payment.status];
+}
+
+/**
+ * What was taken and what was given back, in each currency, never added up across currencies:
+ * `Charged $15.00 and €15.00 · Refunded €15.00`. Empty when nothing was taken.
+ */
+export function paymentAmounts(payment: OrderPayment): string {
+  const line = (label: string, which: 'charged' | 'refunded') => {
+    const some = [payment[which], ...(payment.otherCurrencies ?? []).map((other) => other[which])].filter((money) => money.amount > 0);
+    return some.length > 0 ? `${label} ${some.map((money) => formatMoney(money)).join(' and ')}` : '';
+  };
+  return [line('Charged', 'charged'), line('Refunded', 'refunded')].filter(Boolean).join(' · ');
 }
 
 function reasonText(reason: string | undefined, fallback: string): string {
