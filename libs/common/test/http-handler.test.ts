@@ -99,6 +99,35 @@ describe('httpHandler', () => {
     expect(handle).not.toHaveBeenCalled();
   });
 
+  it('answers 400 INVALID_ENCODING for a body that is not UTF-8, rather than storing U+FFFD in its place', async () => {
+    handle.mockClear();
+    const body = Buffer.from('{"name":"a\xff","count":1}', 'latin1').toString('base64');
+    const res = parse(await handler(event({ body, isBase64Encoded: true }), context));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_ENCODING', details: [{ field: 'body', message: 'not valid UTF-8' }] });
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('never quotes a malformed body, in its answer or its log: it may hold a password', async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+    vi.stubEnv('LOG_LEVEL', 'debug');
+    vi.resetModules();
+    const fresh = await import('../src/index.js');
+    const wrapped = fresh.httpHandler(route, { authorize: () => undefined }, handle);
+    try {
+      const res = parse(await wrapped(event({ body: `{"name":"ab","count":1,"password":'Correct-Horse-7'}` }), context));
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_JSON');
+      expect(JSON.stringify(res.body)).not.toContain('Correct');
+      expect(lines.join('')).toContain('Request body is not valid JSON');
+      expect(lines.join('')).not.toContain('Correct');
+    } finally {
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('decodes base64 bodies', async () => {
     const body = Buffer.from('{"name":"b64","count":3}').toString('base64');
     const res = parse(await handler(event({ body, isBase64Encoded: true }), context));

@@ -47,6 +47,20 @@ describe('bad input gets a 4xx naming what was wrong, and writes nothing', () =>
     expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
   });
 
+  it('a body that is not UTF-8 (sent as form data, which HTTP API passes base64-encoded) → 400 INVALID_ENCODING, nothing stored', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"name":"Tea'), Buffer.from([0xff]), Buffer.from('pot","price":{"amount":2500,"currency":"USD"},"stock":3}')]);
+    const res = await expectNothingWritten(async () => {
+      const response = await fetch(new URL('/products', api.baseUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: bytes,
+      });
+      return { status: response.status, body: await response.json(), headers: response.headers };
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_ENCODING', details: [{ field: 'body' }] });
+  });
+
   it('PUT /products/{id} with bad fields → 400, product unchanged', async () => {
     const res = await expectNothingWritten(() => admin.api.put(`/products/${productId}`, { price: { amount: -5, currency: 'USD' } }));
     expect(res.status).toBe(400);

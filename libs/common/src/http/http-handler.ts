@@ -141,16 +141,28 @@ function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
   }
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  let text: string;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    text = UTF8.decode(raw);
+  } catch {
+    // Not silently replaced by U+FFFD: a name would be stored other than it was sent.
+    throw new BadRequestError('Request body is not valid UTF-8', [{ field: 'body', message: 'not valid UTF-8' }], 'INVALID_ENCODING');
+  }
+  try {
+    return JSON.parse(text);
   } catch (error) {
+    // Where the JSON broke, never V8's own message: it quotes the body around the fault, and the
+    // body may hold a password or a code, which would then be logged with the 400.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
     throw new BadRequestError(
-      `Request body is not valid JSON: ${(error as Error).message}`,
+      `Request body is not valid JSON${position === undefined ? '' : ` (at position ${position})`}`,
       [{ field: 'body', message: 'malformed JSON' }],
       'INVALID_JSON',
     );
   }
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function errorResult(error: unknown, log: Logger, idHeaders: Record<string, string>): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpError) {
