@@ -1,4 +1,4 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { requireEnv } from '@shop/common';
 import { EVENT_BUS_ENV } from '@shop/platform';
 import { eventBridgeClient } from './eventbridge';
@@ -6,6 +6,25 @@ import { eventBridgeEntry, type EventEnvelope } from '@shop/events';
 
 /** PutEvents takes at most this many entries per request. */
 export const MAX_ENTRIES_PER_PUT = 10;
+
+/** PutEvents refuses a whole request whose entries add up to more than this, counted as `putEventsEntrySize` does. */
+export const MAX_BYTES_PER_PUT = 256 * 1024;
+
+/**
+ * An entry's size as EventBridge counts it against a PutEvents request's limit ("Calculating
+ * PutEvents event entry size" in its user guide): 14 bytes for a time, and the UTF-8 bytes of the
+ * source, the detail type, the detail and each resource.
+ */
+export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
+  const bytes = (text: string | undefined) => (text ? Buffer.byteLength(text, 'utf8') : 0);
+  return (
+    (entry.Time ? 14 : 0) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((sum, resource) => sum + bytes(resource), 0)
+  );
+}
 
 export interface PublishOutcome {
   /** Ids of the events the bus took. */
@@ -16,8 +35,8 @@ export interface PublishOutcome {
 
 export interface EventPublisher {
   /**
-   * Puts the events on the bus in order, up to ten per request, retrying each entry the bus
-   * refused. When entries of a request still fail, it stops there: later events are not put, so
+   * Puts the events on the bus in order, up to ten and 256 KB per request, retrying each entry the
+   * bus refused. When entries of a request still fail, it stops there: later events are not put, so
    * that they do not overtake the ones that failed.
    */
   publish(events: readonly EventEnvelope[]): Promise<PublishOutcome>;
@@ -47,21 +66,23 @@ export function eventBridgePublisher(options: EventBridgePublisherOptions = {}):
   return {
     async publish(events) {
       const outcome: PublishOutcome = { published: [], failed: [] };
-      for (let start = 0; start < events.length; start += MAX_ENTRIES_PER_PUT) {
-        let pending = events.slice(start, start + MAX_ENTRIES_PER_PUT);
+      if (events.length === 0) return outcome;
+      const bus = busName();
+      for (const chunk of requests(events.map((event) => ({ event, entry: eventBridgeEntry(event, bus) })))) {
+        let pending = chunk;
         let refused: { id: string; reason: string }[] = [];
         for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt++) {
           if (attempt > 1) await pause(baseDelayMs * 2 ** (attempt - 2));
-          const answer = await client().send(new PutEventsCommand({ Entries: pending.map((e) => eventBridgeEntry(e, busName())) }));
+          const answer = await client().send(new PutEventsCommand({ Entries: pending.map(({ entry }) => entry) }));
           const entries: PutEventsResultEntry[] = answer.Entries ?? [];
           refused = [];
-          const retry: EventEnvelope[] = [];
-          pending.forEach((event, i) => {
+          const retry: typeof pending = [];
+          pending.forEach((put, i) => {
             const entry = entries[i];
-            if (entry?.EventId && !entry.ErrorCode) outcome.published.push(event.id);
+            if (entry?.EventId && !entry.ErrorCode) outcome.published.push(put.event.id);
             else {
-              retry.push(event);
-              refused.push({ id: event.id, reason: `${entry?.ErrorCode ?? 'NoAnswer'}: ${entry?.ErrorMessage ?? 'no entry in the answer'}` });
+              retry.push(put);
+              refused.push({ id: put.event.id, reason: `${entry?.ErrorCode ?? 'NoAnswer'}: ${entry?.ErrorMessage ?? 'no entry in the answer'}` });
             }
           });
           pending = retry;
@@ -72,6 +93,28 @@ export function eventBridgePublisher(options: EventBridgePublisherOptions = {}):
       return outcome;
     },
   };
+}
+
+/**
+ * The entries in order, cut into requests of at most ten entries and 256 KB. An entry over 256 KB
+ * on its own goes alone, and the bus refuses it: that is an error no split can mend.
+ */
+function requests<T extends { entry: PutEventsRequestEntry }>(puts: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const put of puts) {
+    const size = putEventsEntrySize(put.entry);
+    if (current.length > 0 && (current.length === MAX_ENTRIES_PER_PUT || bytes + size > MAX_BYTES_PER_PUT)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(put);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 function pause(ms: number): Promise<void> {

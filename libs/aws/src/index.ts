@@ -18,4 +18,12 @@ export { sesClient } from './ses';
 export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './batch-get';
 export { conditionHeld, isConditionalCheckFailed, transactionCancellationReasons, whenConditionHolds } from './conditional-check';
 export { type FunctionInvoker, InvokedFunctionError, type LambdaInvokerOptions, lambdaFunctionInvoker } from './function-invoker';
-export { type EventBridgePublisherOptions, eventBridgePublisher, type EventPublisher, MAX_ENTRIES_PER_PUT, type PublishOutcome } from './event-publisher';
+export {
+  type EventBridgePublisherOptions,
+  eventBridgePublisher,
+  type EventPublisher,
+  MAX_BYTES_PER_PUT,
+  MAX_ENTRIES_PER_PUT,
+  type PublishOutcome,
+  putEventsEntrySize,
+} from './event-publisher';

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import type { EventEnvelope } from '@shop/events';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventBridgePublisher, MAX_BYTES_PER_PUT, MAX_ENTRIES_PER_PUT, putEventsEntrySize } from '../src/event-publisher';
+
+const eventBridge = mockClient(EventBridgeClient);
+const client = new EventBridgeClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const publisher = eventBridgePublisher({ client: () => client, busName: () => 'shop-test-events', baseDelayMs: 1 });
+beforeEach(() => eventBridge.reset());
+afterAll(() => eventBridge.restore());
+
+/** An event whose detail is about `kib` KiB of three-byte characters, as long non-Latin product names make it. */
+const event = (kib: number): EventEnvelope => ({
+  id: randomUUID(),
+  type: 'OrderCreated',
+  version: 1,
+  source: 'shop.orders',
+  time: '2026-03-01T10:00:00.000Z',
+  correlationId: 'corr-1',
+  detail: { lines: '注'.repeat((kib * 1024) / 3) },
+});
+
+const accepted = (input: PutEventsCommandInput) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map(() => ({ EventId: randomUUID() })) });
+const requests = () => eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries ?? []);
+
+describe('eventBridgePublisher', () => {
+  it('counts an entry as EventBridge does: the time, and the UTF-8 bytes of source, detail type, detail and resources', () => {
+    expect(putEventsEntrySize({ Time: new Date(), Source: 'shop.orders', DetailType: 'OrderPaid', Detail: '{"a":"é"}', Resources: ['arn:x'] })).toBe(14 + 11 + 9 + 10 + 5);
+    expect(putEventsEntrySize({ Detail: '{}' })).toBe(2);
+  });
+
+  it('cuts requests at 256 KB as well as at ten entries, keeping the events in order', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    const events = Array.from({ length: 12 }, () => event(40));
+    const outcome = await publisher.publish(events);
+    expect(outcome).toEqual({ published: events.map((e) => e.id), failed: [] });
+    const sent = requests();
+    expect(sent.length).toBeGreaterThan(1);
+    for (const entries of sent) {
+      expect(entries.length).toBeLessThanOrEqual(MAX_ENTRIES_PER_PUT);
+      expect(entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0)).toBeLessThanOrEqual(MAX_BYTES_PER_PUT);
+    }
+    expect(sent.map((entries) => entries.length)).toEqual([6, 6]);
+    expect(sent.flat().map((entry) => JSON.parse(entry.Detail ?? '{}').id)).toEqual(events.map((e) => e.id));
+  });
+
+  it('still puts small events ten to a request', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    await publisher.publish(Array.from({ length: 23 }, () => event(1)));
+    expect(requests().map((entries) => entries.length)).toEqual([10, 10, 3]);
+  });
+
+  it('puts nothing, and needs no bus name, for no events', async () => {
+    const unnamed = eventBridgePublisher({ client: () => client, busName: () => { throw new Error('no bus name'); } });
+    expect(await unnamed.publish([])).toEqual({ published: [], failed: [] });
+    expect(requests()).toEqual([]);
+  });
+});
