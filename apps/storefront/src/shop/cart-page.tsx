@@ -1,5 +1,5 @@
 import type { Cart } from '@shop/api-client';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { attempt, type Outcome } from '../api';
 import { useShop } from '../shop-context';
 import { LinesTable } from '../ui/lines-table';
@@ -118,7 +118,15 @@ function CartView() {
 
 function QuantityControl({ line, disabled, onChange }: { line: Line; disabled: boolean; onChange: (quantity: number) => void }) {
   const [value, setValue] = useState(String(line.quantity));
-  useEffect(() => setValue(String(line.quantity)), [line.quantity]);
+  // What the shopper typed is replaced only when the cart's quantity changes. An effect that ran on
+  // every mount would also run just after the first paint, and on a slow machine wipe out a number
+  // typed in between (the Update button then stayed disabled).
+  const shown = useRef(line.quantity);
+  useEffect(() => {
+    if (shown.current === line.quantity) return;
+    shown.current = line.quantity;
+    setValue(String(line.quantity));
+  }, [line.quantity]);
   const id = `quantity-${line.productId}`;
   return (
     <form
