@@ -20,7 +20,8 @@ export const service = defineService({
       partitionKey: { name: 'userId', type: 'S' },
     },
     'contact-verifications': {
-      description: "One per account and channel (email, sms): the hashed code in play, its wrong tries, and the codes sent in the last hour. Expire an hour after the last code.",
+      description:
+        "One per account and channel (email, sms): the hashed code in play, its wrong tries, and the codes sent in the last hour; and one per address or number (keyed by its hash) with the codes sent to it from every account. Expire an hour after the last code.",
       partitionKey: { name: 'userId', type: 'S' },
       sortKey: { name: 'channel', type: 'S' },
       ttlAttribute: 'forgetAt',
@@ -38,7 +39,8 @@ export const service = defineService({
           summary: 'Register a customer account',
           request: { body: RegisterRequest },
           response: { status: 201, body: RegisterResponse },
-          errors: [409],
+          // 429: Cognito throttled one of the sign-up's calls; the account is removed, and a retry goes through.
+          errors: [409, 429],
         },
       ],
       permissions: {
@@ -58,7 +60,7 @@ export const service = defineService({
           summary: 'Sign in',
           request: { body: LoginRequest },
           response: { status: 200, body: LoginResponse },
-          errors: [401],
+          errors: [401, 429],
         },
       ],
       permissions: { userPool: ['InitiateAuth'] },

@@ -1,7 +1,7 @@
 import type { ContactChannel, User } from '@shop/contracts';
 import type { CodeSender } from '../src/domain/code-sender';
 import type { ProfileRepository } from '../src/domain/profile-repository';
-import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../src/domain/verification-store';
+import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError, type VerificationStore } from '../src/domain/verification-store';
 
 /**
  * The ports in memory, with the DynamoDB adapters' conditions (the integration test holds the
@@ -10,6 +10,7 @@ import { AddressChangedError, type Verification, VerificationConflictError, type
 export function inMemoryStores(profiles: User[] = []) {
   const users = new Map(profiles.map((p) => [p.userId, structuredClone(p)]));
   const verifications = new Map<string, Verification>();
+  const destinations = new Map<string, DestinationSends>();
   const key = (userId: string, channel: ContactChannel) => `${userId}#${channel}`;
 
   const profileRepository: ProfileRepository = {
@@ -30,6 +31,16 @@ export function inMemoryStores(profiles: User[] = []) {
       if ((stored?.version ?? 0) !== next.version - 1) throw new VerificationConflictError('changed meanwhile');
       verifications.set(key(next.userId, next.channel), structuredClone(next));
     },
+    async sendsTo(channel, sentTo) {
+      return structuredClone(destinations.get(key(sentTo, channel)));
+    },
+    async saveSent(next, sends) {
+      const stored = verifications.get(key(next.userId, next.channel));
+      const storedSends = destinations.get(key(sends.sentTo, sends.channel));
+      if ((stored?.version ?? 0) !== next.version - 1 || (storedSends?.version ?? 0) !== sends.version - 1) throw new VerificationConflictError('changed meanwhile');
+      verifications.set(key(next.userId, next.channel), structuredClone(next));
+      destinations.set(key(sends.sentTo, sends.channel), structuredClone(sends));
+    },
     async complete(verification) {
       const profile = users.get(verification.userId);
       const address = verification.channel === 'email' ? profile?.email : profile?.phone;
@@ -41,7 +52,7 @@ export function inMemoryStores(profiles: User[] = []) {
     },
   };
 
-  return { users, verifications, profileRepository, verificationStore };
+  return { users, verifications, destinations, profileRepository, verificationStore };
 }
 
 /** A sender that keeps what it was given: the test's inbox. */

@@ -122,6 +122,21 @@ describe('verified contacts', () => {
     expect((await yara.api.post('/users/me/verification/confirm', { channel: 'email', code: await readVerificationCode(api, yara.email) })).status).toBe(200);
   });
 
+  it('sends at most five codes an hour to one phone number, however many accounts give it: new accounts cannot text a stranger more', async () => {
+    const phone = '+14155550177';
+    const first = await newCustomer(api, 'Quinn', { phone });
+    const second = await newCustomer(api, 'Rex', { phone });
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await first.api.post('/users/me/verification', { channel: 'sms' }));
+    for (let i = 0; i < 3; i++) answers.push(await second.api.post('/users/me/verification', { channel: 'sms' }));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 429]);
+    expect(answers[5]?.body.error.code).toBe('TOO_MANY_REQUESTS');
+    expect(Number(answers[5]?.headers.get('retry-after'))).toBeGreaterThan(3500);
+    expect((await api.get(`/_local/outbox?to=${encodeURIComponent(phone)}`)).body.messages).toHaveLength(5);
+    // The second account's own e-mail is not held back by the number's limit.
+    expect((await second.api.post('/users/me/verification', { channel: 'email' })).status).toBe(202);
+  });
+
   it("lets no one verify another's account: the routes take no user id, only the caller's token", async () => {
     const alice = await newCustomer(api, 'Alice');
     const mallory = await newCustomer(api, 'Mallory');

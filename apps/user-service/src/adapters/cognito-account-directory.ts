@@ -11,6 +11,9 @@ const BAD_CREDENTIALS = new Set([
   'InvalidPasswordException',
   'UserNotFoundException',
   'UserNotConfirmedException',
+  // An administrator reset the password; the API offers no reset flow, and the answer must not tell
+  // a stranger that the account exists.
+  'PasswordResetRequiredException',
 ]);
 
 export interface CognitoAccountDirectoryOptions {
@@ -58,11 +61,19 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
     },
 
     async confirm(email) {
-      await client().send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId(), Username: email }));
+      try {
+        await client().send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId(), Username: email }));
+      } catch (error) {
+        throw throttledOr(error);
+      }
     },
 
     async addToGroup(email, group) {
-      await client().send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId(), Username: email, GroupName: group }));
+      try {
+        await client().send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId(), Username: email, GroupName: group }));
+      } catch (error) {
+        throw throttledOr(error);
+      }
     },
 
     async remove(email) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { ContactChannel } from '@shop/contracts';
@@ -15,6 +16,25 @@ interface VerificationItem extends Omit<Verification, 'code'> {
   codeHash?: string;
 }
 
+/**
+ * How a destination's sends are stored, in the same table: keyed by a hash of the address (the
+ * `userId` of an account is a Cognito sub, which never starts with `sent-to#`), so that the table
+ * never holds a phone number an account did not keep.
+ */
+interface DestinationItem {
+  userId: string;
+  channel: ContactChannel;
+  sentAt: string[];
+  forgetAt: number;
+  version: number;
+}
+
+/** The key of the sends to one address or number. E-mail addresses are compared without case, as Cognito does. */
+export function destinationKey(channel: ContactChannel, sentTo: string): { userId: string; channel: ContactChannel } {
+  const address = channel === 'email' ? sentTo.toLowerCase() : sentTo;
+  return { userId: `sent-to#${createHash('sha256').update(address).digest('hex')}`, channel };
+}
+
 /** The contact-verifications table (key `userId`, `channel`) behind the VerificationStore port, and the users table it completes into. */
 export function dynamoVerificationStore(options: TableAccessOptions<'verificationsTable' | 'usersTable'> = {}): VerificationStore {
   const { client, verificationsTable, usersTable } = tableAccess(options, { verificationsTable: 'contact-verifications', usersTable: 'users' });
@@ -27,17 +47,35 @@ export function dynamoVerificationStore(options: TableAccessOptions<'verificatio
 
     async save(next) {
       try {
+        await client().send(new PutCommand({ TableName: verificationsTable(), Item: toItem(next), ...overVersion(next.version) }));
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) throw new VerificationConflictError(`verification ${next.userId}/${next.channel} changed meanwhile`, { cause: error });
+        throw error;
+      }
+    },
+
+    async sendsTo(channel, sentTo) {
+      const out = await client().send(new GetCommand({ TableName: verificationsTable(), Key: destinationKey(channel, sentTo), ConsistentRead: true }));
+      if (!out.Item) return undefined;
+      const { sentAt, forgetAt, version } = out.Item as DestinationItem;
+      return { channel, sentTo, sentAt, forgetAt, version };
+    },
+
+    async saveSent(next, sends) {
+      const item: DestinationItem = { ...destinationKey(sends.channel, sends.sentTo), sentAt: sends.sentAt, forgetAt: sends.forgetAt, version: sends.version };
+      try {
         await client().send(
-          new PutCommand({
-            TableName: verificationsTable(),
-            Item: toItem(next),
-            ...(next.version === 1
-              ? { ConditionExpression: 'attribute_not_exists(userId)' }
-              : { ConditionExpression: '#version = :read', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':read': next.version - 1 } }),
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: verificationsTable(), Item: toItem(next), ...overVersion(next.version) } },
+              { Put: { TableName: verificationsTable(), Item: item, ...overVersion(sends.version) } },
+            ],
           }),
         );
       } catch (error) {
-        if (isConditionalCheckFailed(error)) throw new VerificationConflictError(`verification ${next.userId}/${next.channel} changed meanwhile`, { cause: error });
+        if ((transactionCancellationReasons(error) ?? []).some((reason) => reason?.Code === 'ConditionalCheckFailed')) {
+          throw new VerificationConflictError(`verification ${next.userId}/${next.channel} or the sends to its address changed meanwhile`, { cause: error });
+        }
         throw error;
       }
     },
@@ -78,6 +116,13 @@ export function dynamoVerificationStore(options: TableAccessOptions<'verificatio
       }
     },
   };
+}
+
+/** Writes version `version` only over version `version - 1`, or over nothing for the first. */
+function overVersion(version: number) {
+  return version === 1
+    ? { ConditionExpression: 'attribute_not_exists(userId)' }
+    : { ConditionExpression: '#version = :read', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':read': version - 1 } };
 }
 
 function toItem({ code, ...rest }: Verification): VerificationItem {

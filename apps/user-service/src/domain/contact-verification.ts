@@ -4,7 +4,7 @@ import type { CodeSender } from './code-sender';
 import { AlreadyVerifiedError, CodeBurntError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from './errors';
 import type { ProfileRepository } from './profile-repository';
 import { codeMatches, hashCode } from './verification-code';
-import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from './verification-store';
+import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError, type VerificationStore } from './verification-store';
 
 /**
  * Proving that an e-mail address or a phone number is the customer's own: a six-digit code goes
@@ -14,7 +14,7 @@ import { AddressChangedError, type Verification, VerificationConflictError, type
  */
 
 export const CODE_LIFETIME_MS = 10 * 60_000;
-/** Codes per channel and account in any hour. */
+/** Codes per channel and account in any hour, and per address or number whatever the account. */
 export const CODES_PER_HOUR = 5;
 /** Wrong codes after which the code is burnt. */
 export const WRONG_TRIES_ALLOWED = 5;
@@ -33,19 +33,23 @@ export interface VerificationDeps extends ConfirmationDeps {
 
 /**
  * Sends a new code to the account's own address (or number) for the channel; it replaces any
- * earlier one. The verification is written (and the send counted against the limit) before the
- * message goes, so that neither a failed send nor two requests at once can pass the limit.
+ * earlier one. Two limits hold, five codes an hour each: per account and channel, and per address
+ * or number whichever account asks (many accounts may give one phone number). Both are written, in
+ * one transaction, before the message goes, so that neither a failed send nor two requests at once
+ * can pass either limit.
  */
 export async function requestVerification(deps: VerificationDeps, userId: string, channel: ContactChannel): Promise<VerificationSent> {
   const profile = await profileOf(deps, userId);
   const sentTo = addressToVerify(profile, channel);
-  const previous = await deps.verifications.get(userId, channel);
+  const [previous, toAddress] = await Promise.all([deps.verifications.get(userId, channel), deps.verifications.sendsTo(channel, sentTo)]);
   const now = deps.now();
-  const recent = sendsInLastHour(previous, now);
+  const recent = sendsInLastHour(previous?.sentAt, now);
+  const recentToAddress = sendsInLastHour(toAddress?.sentAt, now);
 
   const code = deps.newCode();
   const expiresAt = new Date(now.getTime() + CODE_LIFETIME_MS).toISOString();
-  await save(deps, {
+  const forgetAt = Math.ceil((now.getTime() + HOUR_MS) / 1000);
+  const verification: Verification = {
     userId,
     channel,
     sentTo,
@@ -53,9 +57,15 @@ export async function requestVerification(deps: VerificationDeps, userId: string
     codeExpiresAt: expiresAt,
     wrongTries: 0,
     sentAt: [...recent, now.toISOString()],
-    forgetAt: Math.ceil((now.getTime() + HOUR_MS) / 1000),
+    forgetAt,
     version: (previous?.version ?? 0) + 1,
-  });
+  };
+  const sends: DestinationSends = { channel, sentTo, sentAt: [...recentToAddress, now.toISOString()], forgetAt, version: (toAddress?.version ?? 0) + 1 };
+  try {
+    await deps.verifications.saveSent(verification, sends);
+  } catch (error) {
+    throw error instanceof VerificationConflictError ? new VerificationBusyError() : error;
+  }
   const message = codeMessage(code);
   if (channel === 'email') await deps.sender.email(sentTo, message.subject, message.text);
   else await deps.sender.sms(sentTo, message.sms);
@@ -105,8 +115,8 @@ export function addressToVerify(profile: User, channel: ContactChannel): string 
 }
 
 /** When the codes of the last hour were sent, oldest first; TooManyCodesError, saying when the next may go, when that is five. */
-export function sendsInLastHour(previous: Verification | undefined, now: Date): string[] {
-  const recent = (previous?.sentAt ?? []).filter((at) => Date.parse(at) > now.getTime() - HOUR_MS);
+export function sendsInLastHour(sentAt: readonly string[] | undefined, now: Date): string[] {
+  const recent = (sentAt ?? []).filter((at) => Date.parse(at) > now.getTime() - HOUR_MS);
   const [oldest] = recent;
   if (oldest !== undefined && recent.length >= CODES_PER_HOUR) {
     throw new TooManyCodesError(Math.max(1, Math.ceil((Date.parse(oldest) + HOUR_MS - now.getTime()) / 1000)));

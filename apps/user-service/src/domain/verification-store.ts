@@ -22,6 +22,24 @@ export interface Verification {
 }
 
 /**
+ * The codes sent to one address or number in the last hour, whichever account asked for them. A
+ * phone number is not an account's own the way its e-mail is (many accounts may give the same
+ * one), so without this limit each new account could text a stranger's number five more times an
+ * hour, and guess at its codes five times each.
+ */
+export interface DestinationSends {
+  channel: ContactChannel;
+  /** The address or number: only a hash of it is stored. */
+  sentTo: string;
+  /** ISO 8601 UTC, oldest first. */
+  sentAt: string[];
+  /** Unix seconds: when the record may go (TTL). */
+  forgetAt: number;
+  /** Counts every write, for optimistic concurrency. */
+  version: number;
+}
+
+/**
  * Where verifications live. Every write is conditional on the version read, so two requests
  * cannot both spend the same try or the same place in the limit: the loser gets
  * VerificationConflictError.
@@ -30,6 +48,13 @@ export interface VerificationStore {
   get(userId: string, channel: ContactChannel): Promise<Verification | undefined>;
   /** Writes `next` if the stored version is still `next.version - 1` (or there is none, for version 1). */
   save(next: Verification): Promise<void>;
+  /** The codes sent to `sentTo` on the channel, from every account. */
+  sendsTo(channel: ContactChannel, sentTo: string): Promise<DestinationSends | undefined>;
+  /**
+   * A new code's records, in one transaction: the account's verification and the destination's
+   * sends, each written only over the version read (as `save`); VerificationConflictError otherwise.
+   */
+  saveSent(next: Verification, sends: DestinationSends): Promise<void>;
   /**
    * In one transaction: marks the channel verified on the profile, if the profile still has the
    * address the code was sent to, and deletes the verification, if unchanged since it was read.

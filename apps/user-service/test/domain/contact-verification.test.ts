@@ -25,8 +25,8 @@ const START = Date.parse('2026-03-01T10:00:00.000Z');
 const MINUTE = 60_000;
 
 /** The verification use cases on in-memory ports, a clock the test moves, and codes 100001, 100002, ... */
-function setup(profile: User = ADA) {
-  const stores = inMemoryStores([profile]);
+function setup(profile: User = ADA, others: User[] = []) {
+  const stores = inMemoryStores([profile, ...others]);
   const { sent, sender } = recordingSender();
   const clock = { now: START };
   let codes = 100_000;
@@ -43,6 +43,7 @@ function setup(profile: User = ADA) {
     clock,
     deps,
     request: (channel: 'email' | 'sms' = 'email') => requestVerification(deps, profile.userId, channel),
+    requestAs: (userId: string, channel: 'email' | 'sms') => requestVerification(deps, userId, channel),
     confirm: (code: string, channel: 'email' | 'sms' = 'email') => confirmVerification(deps, profile.userId, channel, code),
     /** The code in the last message, as its owner reads it. */
     lastCode: () => /verification code is (\d{6})/.exec(sent.at(-1)?.text ?? '')?.[1] ?? 'none',
@@ -111,6 +112,28 @@ describe('asking for a verification code', () => {
     // Once the first is an hour old, a sixth may go.
     s.clock.now = START + 60 * MINUTE + 1;
     await s.request('email');
+    expect(s.sent).toHaveLength(7);
+  });
+
+  it('sends at most five codes an hour to one number, whichever accounts ask: new accounts cannot text a stranger more', async () => {
+    const BEN: User = { ...ADA, userId: 'sub-ben', email: 'ben@example.com', name: 'Ben' };
+    const s = setup(ADA, [BEN]);
+    for (let i = 0; i < 3; i++) await s.requestAs(ADA.userId, 'sms');
+    for (let i = 0; i < 2; i++) await s.requestAs(BEN.userId, 'sms');
+    s.clock.now += 10 * MINUTE;
+
+    // Ben's account has sent two, but the number has had five.
+    const refused = s.requestAs(BEN.userId, 'sms');
+    await expect(refused).rejects.toBeInstanceOf(TooManyCodesError);
+    await expect(refused).rejects.toMatchObject({ headers: { 'retry-after': String(50 * 60) } });
+    expect(s.sent.filter((m) => m.to === ADA.phone)).toHaveLength(5);
+    // Nothing of the refused request was written: Ben's own count is still two.
+    expect(s.verifications.get('sub-ben#sms')?.sentAt).toHaveLength(2);
+
+    // Other addresses are not held back.
+    await s.requestAs(BEN.userId, 'email');
+    s.clock.now = START + 60 * MINUTE + 1;
+    await s.requestAs(BEN.userId, 'sms');
     expect(s.sent).toHaveLength(7);
   });
 

@@ -3,6 +3,7 @@ import {
   InitiateAuthCommand,
   InvalidPasswordException,
   NotAuthorizedException,
+  PasswordResetRequiredException,
   UserNotConfirmedException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -61,6 +62,7 @@ describe('POST /users/login', () => {
     ['a wrong password (cognito-local)', () => new InvalidPasswordException({ message: 'Invalid password', $metadata: {} })],
     ['an unknown email', () => new UserNotFoundException({ message: 'User does not exist.', $metadata: {} })],
     ['an unconfirmed account', () => new UserNotConfirmedException({ message: 'User is not confirmed.', $metadata: {} })],
+    ['an account whose password an administrator reset', () => new PasswordResetRequiredException({ message: 'Password reset required for the user', $metadata: {} })],
   ] as const;
 
   it.each(failures)('answers 401 with the one sign-in failure message for %s', async (_, failure) => {

@@ -140,6 +140,18 @@ describe('POST /users/register', () => {
     expect(res.headers['retry-after']).toBe('1');
   });
 
+  it.each([
+    ['confirming the account', () => cognito.on(AdminConfirmSignUpCommand).rejects(cognitoError(TooManyRequestsException, 'Rate exceeded'))],
+    ['putting it in its group', () => cognito.on(AdminAddUserToGroupCommand).rejects(cognitoError(TooManyRequestsException, 'Rate exceeded'))],
+  ])('answers 429, not 500, when Cognito throttles %s, and removes the account so that the retry can succeed', async (_step, throttle) => {
+    throttle();
+    const res = await register(ada);
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(1);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
   it('removes the new account when the profile cannot be stored, so that a retry can succeed', async () => {
     // A throttle is an infrastructure failure no table state produces: the fake is armed with it, once.
     db().failNext(PutCommand, Object.assign(new Error('Throughput exceeds the provisioned capacity'), { name: 'ProvisionedThroughputExceededException' }));

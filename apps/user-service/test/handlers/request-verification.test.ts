@@ -1,6 +1,6 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { accessTokenClaims, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -63,7 +63,7 @@ describe('POST /users/me/verification', () => {
   it('stores the code hashed, with its expiry and the send, only if no one wrote the verification meanwhile', async () => {
     await ask({ channel: 'email' });
     const code = codeIn(sentEmail()?.Content?.Simple?.Body?.Text?.Data)!;
-    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    const [put, sendsPut] = (ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? []).map((item) => item.Put);
     expect(put).toMatchObject({
       TableName: VERIFICATIONS_TABLE,
       Item: {
@@ -80,7 +80,14 @@ describe('POST /users/me/verification', () => {
       },
       ConditionExpression: 'attribute_not_exists(userId)',
     });
-    expect(JSON.stringify(put)).not.toContain(code);
+    // In the same transaction, the send counted against the address, whichever account asks; the address itself is not kept.
+    expect(sendsPut).toMatchObject({
+      TableName: VERIFICATIONS_TABLE,
+      Item: { userId: expect.stringMatching(/^sent-to#[0-9a-f]{64}$/), channel: 'email', sentAt: ['2026-03-01T10:00:00.000Z'], forgetAt: NOW.getTime() / 1000 + 3600, version: 1 },
+      ConditionExpression: 'attribute_not_exists(userId)',
+    });
+    expect(JSON.stringify(sendsPut)).not.toContain('ada@example.com');
+    expect(JSON.stringify([put, sendsPut])).not.toContain(code);
     expect(verification()).toEqual(put?.Item);
   });
 
@@ -112,7 +119,7 @@ describe('POST /users/me/verification', () => {
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: { code: 'ALREADY_VERIFIED', message: 'Your e-mail address is verified already' } });
     expect(ses.calls()).toHaveLength(0);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect([...ddb.commandCalls(PutCommand), ...ddb.commandCalls(TransactWriteCommand)]).toHaveLength(0);
     expect(db().items(VERIFICATIONS_TABLE)).toEqual([]);
   });
 
@@ -134,13 +141,13 @@ describe('POST /users/me/verification', () => {
     expect(res.headers['retry-after']).toBe('600');
     expect(res.body).toMatchObject({ error: { code: 'TOO_MANY_REQUESTS' } });
     expect(ses.calls()).toHaveLength(0);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect([...ddb.commandCalls(PutCommand), ...ddb.commandCalls(TransactWriteCommand)]).toHaveLength(0);
     expect(verification()).toEqual(limited);
   });
 
   it('answers 429 and sends nothing when another request wrote the verification meanwhile', async () => {
     const theirs = { userId: USER_ID, channel: 'email', sentTo: 'ada@example.com', codeExpiresAt: '2026-03-01T10:10:00.000Z', wrongTries: 0, sentAt: [NOW.toISOString()], forgetAt: 0, version: 1 };
-    db().beforeNext(PutCommand, () => db().put(VERIFICATIONS_TABLE, theirs));
+    db().beforeNext(TransactWriteCommand, () => db().put(VERIFICATIONS_TABLE, theirs));
     const res = await ask({ channel: 'email' });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('1');
@@ -152,7 +159,7 @@ describe('POST /users/me/verification', () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
     const res = await ask({ channel: 'email' });
     expect(res.status).toBe(500);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(verification()).toMatchObject({ sentAt: [NOW.toISOString()], version: 1 });
   });
 

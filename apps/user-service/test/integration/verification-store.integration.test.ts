@@ -2,8 +2,9 @@ import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from
 import type { User } from '@shop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoProfileRepository } from '../../src/adapters/dynamodb-profile-repository';
-import { dynamoVerificationStore } from '../../src/adapters/dynamodb-verification-store';
-import { AddressChangedError, type Verification, VerificationConflictError } from '../../src/domain/verification-store';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { destinationKey, dynamoVerificationStore } from '../../src/adapters/dynamodb-verification-store';
+import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError } from '../../src/domain/verification-store';
 import { service } from '../../src/service';
 
 /** The verification store's conditions and its transaction on DynamoDB Local, with the tables the manifest declares. */
@@ -61,6 +62,25 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
     await verifications.save(verification('u2', { wrongTries: 1, version: 2 }));
     await expect(verifications.save(verification('u2', { wrongTries: 1, version: 2 }))).rejects.toBeInstanceOf(VerificationConflictError);
     expect((await verifications.get('u2', 'email'))?.version).toBe(2);
+  });
+
+  it('writes a new code and the sends to its number in one transaction, keeping only a hash of the number', async () => {
+    const phone = '+14155550199';
+    const sends = (changes: Partial<DestinationSends> = {}): DestinationSends => ({ channel: 'sms', sentTo: phone, sentAt: ['2026-03-01T10:00:00.000Z'], forgetAt, version: 1, ...changes });
+    await verifications.saveSent(verification('u7', { channel: 'sms', sentTo: phone }), sends());
+    expect(await verifications.sendsTo('sms', phone)).toEqual(sends());
+    expect(await verifications.sendsTo('email', phone)).toBeUndefined();
+    const { Item } = await local.client.send(new GetCommand({ TableName: local.tableName(service.name, 'contact-verifications'), Key: destinationKey('sms', phone) }));
+    expect(Item?.['userId']).toMatch(/^sent-to#[0-9a-f]{64}$/);
+    expect(JSON.stringify(Item)).not.toContain('4155550199');
+
+    // Another account's code to the same number, from a stale read of the number's sends: neither record is written.
+    await expect(verifications.saveSent(verification('u8', { channel: 'sms', sentTo: phone }), sends())).rejects.toBeInstanceOf(VerificationConflictError);
+    expect(await verifications.get('u8', 'sms')).toBeUndefined();
+    await verifications.saveSent(verification('u8', { channel: 'sms', sentTo: phone }), sends({ sentAt: ['2026-03-01T10:00:00.000Z', '2026-03-01T10:01:00.000Z'], version: 2 }));
+    expect((await verifications.sendsTo('sms', phone))?.version).toBe(2);
+    // E-mail addresses count as one whatever their case, as Cognito compares them.
+    expect(destinationKey('email', 'Ada@Example.com')).toEqual(destinationKey('email', 'ada@example.com'));
   });
 
   it('marks the channel verified and removes the verification, in one transaction', async () => {
