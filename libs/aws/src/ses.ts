@@ -1,4 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { clientOptions, memo } from './client-options';
+import { deliveryClientOptions, memo } from './client-options';
 
-export const sesClient = memo(() => new SESv2Client(clientOptions));
+/** SES for e-mail to people: retried only when throttled (deliveryClientOptions). */
+export const sesClient = memo(() => new SESv2Client(deliveryClientOptions()));

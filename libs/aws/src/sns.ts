@@ -1,4 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { clientOptions, memo } from './client-options';
+import { deliveryClientOptions, memo } from './client-options';
 
-export const snsClient = memo(() => new SNSClient(clientOptions));
+/** SNS for SMS to people: retried only when throttled (deliveryClientOptions). */
+export const snsClient = memo(() => new SNSClient(deliveryClientOptions()));
