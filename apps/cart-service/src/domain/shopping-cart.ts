@@ -23,13 +23,23 @@ export interface CartDeps {
  */
 export async function addToCart(userId: string, item: AddToCartRequest, deps: CartDeps): Promise<Cart> {
   const current = await deps.carts.get(userId);
-  const catalog = await lookUp(deps, [item.productId, ...lineProductIds(current)]);
+  let catalog: CatalogView = await lookUp(deps, [item.productId, ...lineProductIds(current)]);
   const product = catalog.get(item.productId);
   if (!product?.listed) throw new ProductNotFoundError(item.productId);
-  const currency = cartCurrency(current?.lines ?? [], catalog);
-  if (currency && product.price.currency !== currency) throw new CurrencyMismatchError(currency, product.price.currency);
 
-  const saved = await change(userId, current, (cart) => withItemAdded(cart, item, deps.now()), deps);
+  const saved = await change(
+    userId,
+    current,
+    async (cart) => {
+      // Checked against the cart as it is at each attempt: a line that another request added
+      // meanwhile may have given an empty cart its currency.
+      catalog = await withMissing(deps, catalog, cart);
+      const currency = cartCurrency(cart.lines, catalog);
+      if (currency && product.price.currency !== currency) throw new CurrencyMismatchError(currency, product.price.currency);
+      return withItemAdded(cart, item, deps.now());
+    },
+    deps,
+  );
   return priceCart(saved, await withMissing(deps, catalog, saved));
 }
 
@@ -54,12 +64,12 @@ export async function removeFromCart(userId: string, productId: string, deps: Ca
 async function change(
   userId: string,
   first: CartRecord | undefined,
-  edit: (cart: CartRecord) => CartRecord,
+  edit: (cart: CartRecord) => CartRecord | Promise<CartRecord>,
   deps: CartDeps,
 ): Promise<CartRecord> {
   let current = first;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-    const next = edit(current ?? emptyCart(userId, deps.newCartId(), deps.now()));
+    const next = await edit(current ?? emptyCart(userId, deps.newCartId(), deps.now()));
     if (await deps.carts.save(next)) return next;
     current = await deps.carts.get(userId);
   }
@@ -83,7 +93,7 @@ async function lookUp(deps: CartDeps, productIds: readonly string[]): Promise<Ma
 }
 
 /** The catalogue view, completed with lines that a concurrent request added after we asked. */
-async function withMissing(deps: CartDeps, catalog: Map<string, CatalogProduct>, cart: CartRecord): Promise<CatalogView> {
+async function withMissing(deps: CartDeps, catalog: CatalogView, cart: CartRecord): Promise<CatalogView> {
   const missing = lineProductIds(cart).filter((id) => !catalog.has(id));
   if (missing.length === 0) return catalog;
   return new Map([...catalog, ...(await lookUp(deps, missing))]);

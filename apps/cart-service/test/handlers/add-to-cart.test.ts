@@ -216,6 +216,20 @@ describe('POST /cart', () => {
     expect(db().items(TABLE)).toEqual([expect.objectContaining({ cartId: CART_ID, version: 2 })]);
   });
 
+  it('answers 409 CURRENCY_MISMATCH when the race for an empty cart was won by a product in another currency, writing nothing', async () => {
+    // Both read no cart; the other request's EUR line gives the cart its currency first.
+    anotherRequestWrites(storedCart([line(CUP, 1)], { version: 1 }));
+    lambda.on(InvokeCommand).resolvesOnce(catalogAnswer([product(MUG)])).resolves(catalogAnswer([product(CUP, { price: { amount: 450, currency: 'EUR' } })]));
+
+    const res = await add({ productId: MUG, quantity: 1 });
+
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'CURRENCY_MISMATCH', message: 'Your cart is priced in EUR; this product is priced in USD' } });
+    expect(puts()).toHaveLength(1);
+    expect(db().get(TABLE, ANN)).toEqual(storedCart([line(CUP, 1)], { version: 1 }));
+    expect(sentPayload(lambda.commandCalls(InvokeCommand)[1]?.args[0].input ?? {})).toMatchObject({ productIds: [CUP] });
+  });
+
   it(`answers 409 CART_BUSY after ${MAX_WRITE_ATTEMPTS} lost races, with nothing half-written`, async () => {
     db().put(TABLE, storedCart([line(MUG, 1)], { version: 3 }));
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) anotherRequestWrites(storedCart([line(CUP, attempt)], { version: 3 + attempt }));
