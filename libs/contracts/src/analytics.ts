@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Id, IsoTimestamp } from './ids';
-import { Money, ProviderMoney } from './money';
+import { Money, MoneySum, ProviderMoney } from './money';
 
 /**
  * What order-service tells analytics-service's stream-processor when a checkout starts, with an
@@ -39,8 +39,8 @@ export const Report = z.object({
   orders: z.object({ started: Count, created: Count, paid: Count, cancelled: Count, paymentFailed: Count }),
   /** Paid orders per checkout started, 0–1; null when none started. */
   conversion: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
-  /** What paid orders brought in, one entry per currency. */
-  revenue: z.array(Money),
+  /** What paid orders brought in, one entry per currency; a period's sum has no upper bound. */
+  revenue: z.array(MoneySum),
   /** Money given back (charges that paid nothing: cancelled or expired orders, double payments), per currency. */
   refunds: z.object({ count: Count, amounts: z.array(ProviderMoney) }),
   /** Units sold per product, most first. */

@@ -4,3 +4,10 @@ export const Id = z.uuid();
 export type Id = z.infer<typeof Id>;
 
 export const IsoTimestamp = z.iso.datetime({ offset: false });
+
+/**
+ * A timestamp exactly as the shop writes it (`Date.toISOString()`: milliseconds, UTC). What a
+ * cursor may carry back as a key: DynamoDB refuses a key over 1,024 bytes, and a timestamp with a
+ * thousand digits of seconds would otherwise reach it as a 500.
+ */
+export const StoredTimestamp = z.iso.datetime({ offset: false, precision: 3 });

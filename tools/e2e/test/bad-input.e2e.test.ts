@@ -82,6 +82,13 @@ describe('bad input gets a 4xx naming what was wrong, and writes nothing', () =>
     const cursor = await api.get('/products?cursor=bm90LWEtY3Vyc29y');
     expect(cursor.status).toBe(400);
     expect(cursor.body.error.details[0].field).toBe('cursor');
+    // A well-formed key whose timestamp is longer than DynamoDB takes as a key.
+    const huge = Buffer.from(
+      JSON.stringify({ productId, listing: 'LISTED', createdAt: `2025-01-02T03:04:05.${'0'.repeat(1400)}Z` }),
+    ).toString('base64url');
+    const tooLong = await api.get(`/products?cursor=${huge}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.details[0].field).toBe('cursor');
   });
 
   it('a body over 64 KB → 413', async () => {

@@ -1,4 +1,4 @@
-import type { Money, Report, ReportPeriod } from '@shop/contracts';
+import type { MoneySum, Report, ReportPeriod } from '@shop/contracts';
 
 /** One day's metric as the store holds it. */
 export interface MetricRow {
@@ -33,7 +33,7 @@ export function buildReport(period: ReportPeriod, days: readonly string[], rows:
     // More paid than started happens when a checkout started before the period: cap at 1.
     conversion: started === 0 ? null : Math.min(1, Math.round((paid / started) * 10_000) / 10_000),
     revenue: byPrefix('revenue#')
-      .map(({ key, value }) => ({ amount: value, currency: key }) as Money)
+      .map(({ key, value }) => ({ amount: value, currency: key }) as MoneySum)
       .sort((a, b) => a.currency.localeCompare(b.currency)),
     refunds: {
       count: count('refunds#count'),

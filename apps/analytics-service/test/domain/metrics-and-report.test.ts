@@ -1,3 +1,4 @@
+import { Report } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { checkoutStartedMetrics, eventMetrics } from '../../src/domain/metrics';
 import { buildReport, type MetricRow } from '../../src/domain/report';
@@ -86,6 +87,12 @@ describe('a report', () => {
     ]);
     expect(buildReport('daily', ['2026-12-02'], rows, now).conversion).toBeNull();
     expect(buildReport('weekly', ['2026-12-01', '2026-12-02'], [...rows, { day: '2026-12-02', metric: 'orders#paid', value: 9 }], now).conversion).toBe(1);
+  });
+
+  it('answers revenue above the most one price may be, as its own schema allows', () => {
+    const report = buildReport('weekly', ['2026-12-01'], [{ day: '2026-12-01', metric: 'revenue#USD', value: 100_000_001 }], now);
+    expect(report.revenue).toEqual([{ amount: 100_000_001, currency: 'USD' }]);
+    expect(Report.safeParse(report).success).toBe(true);
   });
 
   it('is all zeros for days without a sale', () => {

@@ -1,5 +1,5 @@
 import { cursorCodec } from '@shop/common';
-import { Id, IsoTimestamp } from '@shop/contracts';
+import { Id, StoredTimestamp } from '@shop/contracts';
 import * as z from 'zod/mini';
 
 /**
@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 export const ByUserKey = z.strictObject({
   orderId: Id,
   userId: z.string().check(z.minLength(1)),
-  createdAt: IsoTimestamp,
+  createdAt: StoredTimestamp,
 });
 export type ByUserKey = z.infer<typeof ByUserKey>;
 

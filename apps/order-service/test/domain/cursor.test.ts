@@ -25,6 +25,7 @@ describe('order page cursor', () => {
     ['an object missing a key', encode({ orderId: key.orderId, userId: key.userId })],
     ['an order id that is not an id', encode({ ...key, orderId: 'x' })],
     ['a createdAt that is not a timestamp', encode({ ...key, createdAt: 'yesterday' })],
+    ['a createdAt with 1,400 digits of seconds, longer than DynamoDB takes as a key', encode({ ...key, createdAt: `2025-03-01T10:00:00.${'0'.repeat(1400)}Z` })],
   ])('rejects %s', (_, cursor) => {
     expect(ordersCursor.decode(cursor, { userId: ANN_ID })).toBeUndefined();
   });

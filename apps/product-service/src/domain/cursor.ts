@@ -1,5 +1,5 @@
 import { cursorCodec } from '@shop/common';
-import { Id, IsoTimestamp } from '@shop/contracts';
+import { Id, StoredTimestamp } from '@shop/contracts';
 import * as z from 'zod/mini';
 import { LISTED } from './product-record';
 
@@ -10,7 +10,7 @@ import { LISTED } from './product-record';
 export const ListingKey = z.strictObject({
   productId: Id,
   listing: z.literal(LISTED),
-  createdAt: IsoTimestamp,
+  createdAt: StoredTimestamp,
 });
 export type ListingKey = z.infer<typeof ListingKey>;
 

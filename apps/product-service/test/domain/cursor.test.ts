@@ -32,6 +32,9 @@ describe('cursor codec', () => {
     ['another listing value', encode({ ...key, listing: 'DELETED' })],
     ['a product id that is not an id', encode({ ...key, productId: '' })],
     ['a createdAt that is not a timestamp', encode({ ...key, createdAt: 'yesterday' })],
+    // Valid ISO 8601, but longer than DynamoDB takes as a key: it would answer 500, not 400.
+    ['a createdAt with 1,400 digits of seconds', encode({ ...key, createdAt: `2025-01-02T03:04:05.${'0'.repeat(1400)}Z` })],
+    ['a createdAt not as the shop writes it', encode({ ...key, createdAt: '2025-01-02T03:04:05Z' })],
     ['a DynamoDB-typed key', encode({ productId: { S: key.productId }, listing: { S: 'LISTED' }, createdAt: { S: key.createdAt } })],
   ])('rejects %s', (_, cursor) => {
     expect(listingCursor.decode(cursor)).toBeUndefined();
