@@ -131,6 +131,16 @@ describe("the pipeline's permissions", () => {
     expect(pass.condition).toEqual({ StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'scheduler.amazonaws.com', 'states.amazonaws.com'] } });
   });
 
+  it('let Terraform tag the event source mappings and read their tags back, on the mappings\' own ARNs', () => {
+    // The provider (5.70 and later) tags a mapping with the stacks' default tags when it creates it, and reads them at every plan.
+    const onMappings = (access: 'deploy' | 'plan', action: string) =>
+      iamStatements(dev, access).some((s) => s.Action.includes(action) && !s.Condition && s.Resource.some((r) => r.startsWith('arn:aws:lambda:eu-west-1:123456789012:event-source-mapping:')));
+    expect(onMappings('deploy', 'lambda:TagResource')).toBe(true);
+    expect(onMappings('deploy', 'lambda:ListTags')).toBe(true);
+    expect(onMappings('plan', 'lambda:ListTags')).toBe(true);
+    expect(onMappings('plan', 'lambda:TagResource')).toBe(false);
+  });
+
   it('are each listed, with the reason, in docs/deploying.md', () => {
     const docs = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
     for (const statement of dev) expect(docs, statement.sid).toContain(`\`${statement.sid}\``);

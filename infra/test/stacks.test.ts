@@ -221,7 +221,12 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       const queueRef = (id: string) => ref('aws_sqs_queue', id, 'arn');
       const triggerRules = Object.values(manifest.functions).flatMap((def) => def.triggers.flatMap((t) => (t.type === 'event-rule' ? [t.rule] : [])));
       const topicRules = Object.values(manifest.topics ?? {}).flatMap((topic) => Object.keys(topic.rules ?? {}));
-      const deadLetterQueues: string[] = [...Object.keys(manifest.deadLetterQueues ?? {}), ...[...triggerRules, ...topicRules].map((rule) => `${rule}-rule-dlq`)];
+      const schedules = Object.values(manifest.functions).flatMap((def) => def.triggers.flatMap((t) => (t.type === 'schedule' ? [t.schedule] : [])));
+      const deadLetterQueues: string[] = [
+        ...Object.keys(manifest.deadLetterQueues ?? {}),
+        ...[...triggerRules, ...topicRules].map((rule) => `${rule}-rule-dlq`),
+        ...schedules.map((schedule) => `${schedule}-schedule-dlq`),
+      ];
       for (const [queue, def] of Object.entries(manifest.queues ?? {})) {
         const [, block] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, queue));
         const [dlqId] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, `${queue}-dlq`));

@@ -103,9 +103,23 @@ describe('a schedule trigger', () => {
     const role = alpha.resource!['aws_iam_role']![roleId]!;
     expect(JSON.parse(role['assume_role_policy']).Statement[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
     const [, policy] = resourceWith(alpha, 'aws_iam_role_policy', 'role', ref('aws_iam_role', roleId, 'id'));
+    const [dlqId] = resourceWith(alpha, 'aws_sqs_queue', 'name', 'shop-dev-alpha-service-nightly-schedule-dlq');
     expect(JSON.parse(policy['policy']).Statement).toEqual([
       { Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [live(nightly)] },
+      { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [ref('aws_sqs_queue', dlqId, 'arn')] },
     ]);
+  });
+
+  it('retries an invocation it cannot deliver, then puts it in a dead-letter queue of its own that raises an alarm', () => {
+    const [, schedule] = resourceWith(alpha, 'aws_scheduler_schedule', 'name', 'shop-dev-alpha-service-nightly');
+    const [dlqId, dlq] = resourceWith(alpha, 'aws_sqs_queue', 'name', 'shop-dev-alpha-service-nightly-schedule-dlq');
+    expect(schedule['target']).toMatchObject({
+      retry_policy: { maximum_event_age_in_seconds: 14_400, maximum_retry_attempts: 185 },
+      dead_letter_config: { arn: ref('aws_sqs_queue', dlqId, 'arn') },
+    });
+    const [, alarm] = resourceWith(alpha, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-alpha-service-nightly-schedule-dlq-not-empty');
+    expect(alarm).toMatchObject({ namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: ref('aws_sqs_queue', dlqId, 'name') }, threshold: 0 });
+    expect(dlq['sqs_managed_sse_enabled']).toBe(true);
   });
 });
 

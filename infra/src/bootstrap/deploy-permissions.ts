@@ -128,6 +128,14 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
       condition: { ArnLike: { 'lambda:FunctionArn': `arn:aws:lambda:${region}:${account}:function:${prefix}*` } },
     },
     {
+      sid: 'EventSourceMappingTags',
+      why: "The stacks' default tags on the mappings: the provider (5.70 and later) tags a mapping as it creates it and reads its tags back at every plan, and Lambda authorizes both on the mapping's own ARN",
+      scope: "any mapping of the account and region, tags only: a mapping's ARN names no function, so it cannot be confined to the stage's",
+      read: ['lambda:ListTags'],
+      write: ['lambda:TagResource', 'lambda:UntagResource'],
+      resources: [`arn:aws:lambda:${region}:${account}:event-source-mapping:*`],
+    },
+    {
       sid: 'AccountReads',
       why: 'List and describe calls AWS authorizes on "*" only: the provider reads mappings, log groups, parameters and KMS aliases through them',
       scope: 'read-only, account-wide, as AWS requires',

@@ -9,7 +9,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { HttpTrigger, QueueTrigger, ScheduleTrigger, TableStreamTrigger, TopicTrigger, Trigger } from '@shop/platform';
 import { boundedName, fittingName, NAME_LIMITS, slug } from '../stacks/resource-names';
 import { literal, literalJson } from '../terraform/literal';
-import { eventRule } from './event-rules';
+import { eventRule, RULE_RETRY_POLICY } from './event-rules';
+import { deadLetterQueue } from './queues';
 import type { DeployedFunction } from './functions';
 import type { ServiceStack } from './service-stack';
 
@@ -139,13 +140,20 @@ function topicSubscription(stack: ServiceStack, name: string, deployed: Deployed
   new SnsTopicSubscription(stack, `${id}-subscription`, { topicArn, protocol: 'lambda', endpoint: deployed.alias.arn });
 }
 
+/** The suffix of a schedule's own dead-letter queue: `daily-report` → `daily-report-schedule-dlq`. */
+export const SCHEDULE_DLQ_SUFFIX = '-schedule-dlq';
+
 /**
  * An EventBridge Scheduler schedule (UTC, no flexible window) with its own role, which may
- * invoke this one function and nothing else.
+ * invoke this one function and nothing else. An invocation Scheduler cannot deliver (a broken
+ * permission, an alias gone) is retried as event rules are (`RULE_RETRY_POLICY`) and then goes to
+ * a dead-letter queue of the schedule's own, alarmed, rather than being dropped unseen: Lambda's
+ * own failure destination only sees invocations Lambda accepted.
  */
 function schedule(stack: ServiceStack, deployed: DeployedFunction, trigger: ScheduleTrigger): void {
   const id = `schedule-${trigger.schedule}`;
   const scheduleName = fittingName('schedule', stack.physical(trigger.schedule));
+  const dlq = deadLetterQueue(stack, `${trigger.schedule}${SCHEDULE_DLQ_SUFFIX}`, `Invocations the schedule ${trigger.schedule} could not deliver to its function`);
   const role = new IamRole(stack, `${id}-role`, {
     name: boundedName(`${scheduleName}-schedule`, NAME_LIMITS.iamRole),
     description: `EventBridge Scheduler role of ${stack.manifest.name}'s schedule ${trigger.schedule}`,
@@ -166,7 +174,11 @@ function schedule(stack: ServiceStack, deployed: DeployedFunction, trigger: Sche
     name: 'invoke-function',
     policy: JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [deployed.alias.arn] }],
+      Statement: [
+        { Sid: 'Lambda1', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [deployed.alias.arn] },
+        // Scheduler writes to the dead-letter queue with the schedule's own role.
+        { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [dlq.arn] },
+      ],
     }),
   });
   new SchedulerSchedule(stack, id, {
@@ -176,6 +188,12 @@ function schedule(stack: ServiceStack, deployed: DeployedFunction, trigger: Sche
     scheduleExpression: trigger.expression,
     scheduleExpressionTimezone: 'UTC',
     flexibleTimeWindow: { mode: 'OFF' },
-    target: { arn: deployed.alias.arn, roleArn: role.arn, input: literalJson(trigger.input) },
+    target: {
+      arn: deployed.alias.arn,
+      roleArn: role.arn,
+      input: literalJson(trigger.input),
+      retryPolicy: RULE_RETRY_POLICY,
+      deadLetterConfig: { arn: dlq.arn },
+    },
   });
 }
