@@ -61,11 +61,7 @@ export async function requestVerification(deps: VerificationDeps, userId: string
     version: (previous?.version ?? 0) + 1,
   };
   const sends: DestinationSends = { channel, sentTo, sentAt: [...recentToAddress, now.toISOString()], forgetAt, version: (toAddress?.version ?? 0) + 1 };
-  try {
-    await deps.verifications.saveSent(verification, sends);
-  } catch (error) {
-    throw error instanceof VerificationConflictError ? new VerificationBusyError() : error;
-  }
+  await busyOnConflict(deps.verifications.saveSent(verification, sends));
   const message = codeMessage(code);
   if (channel === 'email') await deps.sender.email(sentTo, message.subject, message.text);
   else await deps.sender.sms(sentTo, message.sms);
@@ -99,7 +95,7 @@ export async function confirmVerification(deps: ConfirmationDeps, userId: string
   const burnt = wrongTries >= WRONG_TRIES_ALLOWED;
   const next: Verification = { ...verification, wrongTries, version: verification.version + 1 };
   if (burnt) delete next.code;
-  await save(deps, next);
+  await busyOnConflict(deps.verifications.save(next));
   throw burnt ? new CodeBurntError() : new InvalidCodeError();
 }
 
@@ -152,9 +148,10 @@ async function profileOf(deps: ConfirmationDeps, userId: string): Promise<User> 
   return profile;
 }
 
-async function save(deps: ConfirmationDeps, next: Verification): Promise<void> {
+/** A write that lost to another request made at the same moment: the caller is told to retry (VerificationBusyError). */
+async function busyOnConflict(write: Promise<void>): Promise<void> {
   try {
-    await deps.verifications.save(next);
+    await write;
   } catch (error) {
     throw error instanceof VerificationConflictError ? new VerificationBusyError() : error;
   }
@@ -162,9 +159,8 @@ async function save(deps: ConfirmationDeps, next: Verification): Promise<void> {
 
 async function complete(deps: ConfirmationDeps, verification: Verification): Promise<void> {
   try {
-    await deps.verifications.complete(verification);
+    await busyOnConflict(deps.verifications.complete(verification));
   } catch (error) {
-    if (error instanceof AddressChangedError) throw new InvalidCodeError();
-    throw error instanceof VerificationConflictError ? new VerificationBusyError() : error;
+    throw error instanceof AddressChangedError ? new InvalidCodeError() : error;
   }
 }
