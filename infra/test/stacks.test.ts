@@ -491,7 +491,25 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       const on = (namespace: string, metric: string, dimension: string, value: string) =>
         alarms.filter((a) => a['namespace'] === namespace && a['metric_name'] === metric && a['dimensions']?.[dimension] === value);
       for (const [fn, def] of Object.entries(manifest.functions)) {
-        for (const metric of ['Errors', 'Throttles']) expect(on('AWS/Lambda', metric, 'FunctionName', name(manifest.name, fn)), `${manifest.name}/${fn} ${metric}`).toHaveLength(1);
+        const physical = name(manifest.name, fn);
+        expect(on('AWS/Lambda', 'Throttles', 'FunctionName', physical), `${manifest.name}/${fn} Throttles`).toHaveLength(1);
+        const answersNamedErrors = def.triggers.some((t) => t.type === 'invoke' || t.type === 'state-machine-task');
+        if (!answersNamedErrors) expect(on('AWS/Lambda', 'Errors', 'FunctionName', physical), `${manifest.name}/${fn} Errors`).toHaveLength(1);
+        else {
+          // Errors less the named errors it answers on purpose, which its wrapper counts as ExpectedErrors.
+          const errors = alarms.filter((a) => a['alarm_name'] === `${physical}-errors`);
+          expect(errors, `${manifest.name}/${fn} Errors`).toHaveLength(1);
+          expect(errors[0]).not.toHaveProperty('metric_name');
+          expect(errors[0]).toMatchObject({ threshold: 0, comparison_operator: 'GreaterThanThreshold', treat_missing_data: 'notBreaching' });
+          expect(errors[0]?.['metric_query']).toEqual([
+            { id: 'measured', metric: { namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions: { FunctionName: physical }, stat: 'Sum', period: 300 } },
+            {
+              id: 'expected',
+              metric: { namespace: 'Shop', metric_name: 'ExpectedErrors', dimensions: { service: manifest.name, stage: STAGE, function: physical }, stat: 'Sum', period: 300 },
+            },
+            { id: 'unexpected', expression: 'measured - FILL(expected, 0)', label: 'Errors less ExpectedErrors', return_data: true },
+          ]);
+        }
         const streams = def.triggers.filter((t) => t.type === 'table-stream').length;
         expect(on('AWS/Lambda', 'IteratorAge', 'FunctionName', name(manifest.name, fn)), `${manifest.name}/${fn} IteratorAge`).toHaveLength(streams);
       }
@@ -532,6 +550,15 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       for (const queue of Object.keys(manifest.queues ?? {})) expect(body).toContain(`"${name(manifest.name, `${queue}-dlq`)}"`);
       const titles = (JSON.parse(body) as { widgets: { properties: { title?: string } }[] }).widgets.map((w) => w.properties.title);
       if (Object.keys(manifest.functions).length > 0) expect(titles).toEqual(expect.arrayContaining(['Invocations', 'Errors', 'Duration p99 (ms)', 'Throttles', 'Alarms']));
+      const answering = Object.entries(manifest.functions).filter(([, def]) => def.triggers.some((t) => t.type === 'invoke' || t.type === 'state-machine-task'));
+      const expected = (JSON.parse(body) as { widgets: { properties: { title?: string; metrics?: unknown[][] } }[] }).widgets.find((w) =>
+        w.properties.title?.startsWith('Errors answered on purpose'),
+      );
+      expect(expected?.properties.metrics?.map((row) => row.slice(0, 8)), manifest.name).toEqual(
+        answering.length > 0
+          ? answering.map(([fn]) => ['Shop', 'ExpectedErrors', 'service', manifest.name, 'stage', STAGE, 'function', name(manifest.name, fn)])
+          : undefined,
+      );
     }
   });
 

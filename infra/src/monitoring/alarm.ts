@@ -24,18 +24,41 @@ export interface AlarmSpec {
   /** Datapoints that must breach among the last `evaluationPeriods` (one of one unless set). */
   evaluationPeriods?: number;
   datapointsToAlarm?: number;
+  /**
+   * A metric to take off this one before the threshold: the alarm reads `metric - FILL(less, 0)`
+   * (CloudWatch metric math), with the same statistic and period. For a count of which part is
+   * expected: a function's errors less those it answers on purpose.
+   */
+  less?: { namespace: string; metricName: string; dimensions: Record<string, string> };
 }
 
 export function alarm(stack: ShopStack, alarmsTopicArn: string, spec: AlarmSpec): CloudwatchMetricAlarm {
   const percentile = /^p\d+(\.\d+)?$/.test(spec.statistic);
+  const period = spec.period ?? 60;
+  const measure = spec.less
+    ? {
+        metricQuery: [
+          { id: 'measured', metric: { namespace: spec.namespace, metricName: spec.metricName, dimensions: spec.dimensions, stat: spec.statistic, period } },
+          { id: 'expected', metric: { ...spec.less, stat: spec.statistic, period } },
+          {
+            id: 'unexpected',
+            expression: 'measured - FILL(expected, 0)',
+            label: `${spec.metricName} less ${spec.less.metricName}`,
+            returnData: true,
+          },
+        ],
+      }
+    : {
+        namespace: spec.namespace,
+        metricName: spec.metricName,
+        dimensions: spec.dimensions,
+        ...(percentile ? { extendedStatistic: spec.statistic } : { statistic: spec.statistic }),
+        period,
+      };
   return new CloudwatchMetricAlarm(stack, spec.id, {
     alarmName: spec.name,
     alarmDescription: spec.description.slice(0, 1024),
-    namespace: spec.namespace,
-    metricName: spec.metricName,
-    dimensions: spec.dimensions,
-    ...(percentile ? { extendedStatistic: spec.statistic } : { statistic: spec.statistic }),
-    period: spec.period ?? 60,
+    ...measure,
     evaluationPeriods: spec.evaluationPeriods ?? 1,
     ...(spec.datapointsToAlarm !== undefined && { datapointsToAlarm: spec.datapointsToAlarm }),
     threshold: spec.threshold,

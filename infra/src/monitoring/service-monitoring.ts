@@ -1,5 +1,6 @@
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { EXPECTED_ERRORS_METRIC, NAMED_ERROR_TRIGGERS } from '@shop/platform';
 import type { ServiceStack } from '../service/service-stack';
 import { slug } from '../stacks/resource-names';
 import { alarm } from './alarm';
@@ -11,7 +12,8 @@ import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS
  * A service's alarms and dashboard, from its manifest alone, so that a function, queue, mapping,
  * state machine or incident added to a manifest is watched without anyone remembering to:
  *
- * - every function: Errors and Throttles;
+ * - every function: Errors and Throttles; for a function invoked directly or run as a state
+ *   machine's task, Errors less the named errors it answers on purpose (`ExpectedErrors`);
  * - every stream mapping: IteratorAge (how far behind the stream the function reads);
  * - every dead-letter queue: not empty (queues.ts, next to the queue);
  * - every state machine: executions failed, timed out and aborted; and each Fail state of its
@@ -31,10 +33,10 @@ export function serviceMonitoring(stack: ServiceStack): void {
   const { stage } = stack.config;
 
   for (const name of stack.functions.keys()) {
-    for (const spec of functionAlarms(stack.physical(name))) {
+    const def = stack.manifest.functions[name];
+    for (const spec of functionAlarms(stack.physical(name), { answersNamedErrors: answersNamedErrors(stack, name), service: stack.manifest.name, stage })) {
       alarms.push(alarm(stack, topic, { ...spec, id: `alarm-function-${name}-${spec.id}`, description: `${stack.manifest.name}/${name}: ${spec.description}` }));
     }
-    const def = stack.manifest.functions[name];
     for (const trigger of def?.triggers ?? []) {
       if (trigger.type !== 'table-stream') continue;
       alarms.push(
@@ -105,10 +107,16 @@ export function serviceMonitoring(stack: ServiceStack): void {
   dashboard(stack, 'dashboard', `shop-${stage}-${stack.manifest.name}`, serviceWidgets(stack, alarms));
 }
 
+/** Whether the function's wrapper answers a named error by failing the invocation (libs/common: `directHandler`). */
+function answersNamedErrors(stack: ServiceStack, name: string): boolean {
+  return stack.manifest.functions[name]?.triggers.some((t) => (NAMED_ERROR_TRIGGERS as readonly string[]).includes(t.type)) ?? false;
+}
+
 function serviceWidgets(stack: ServiceStack, alarms: readonly CloudwatchMetricAlarm[]): Widget[] {
   // Names, not Terraform references: they are the physical names, and the dashboard reads them plainly.
   const functions = [...stack.functions.keys()];
   const lambda = (metric: string): MetricRow[] => functions.map((fn) => ['AWS/Lambda', metric, 'FunctionName', stack.physical(fn), { label: fn }]);
+  const answering = functions.filter((name) => answersNamedErrors(stack, name));
   const widgets: Widget[] = [
     { kind: 'text', markdown: `# ${stack.manifest.name} (${stack.config.stage})\n${stack.manifest.description}` },
     { kind: 'alarms', title: 'Alarms', alarmArns: alarms.map((a) => a.arn) },
@@ -117,6 +125,15 @@ function serviceWidgets(stack: ServiceStack, alarms: readonly CloudwatchMetricAl
     widgets.push(
       { kind: 'metric', title: 'Invocations', metrics: lambda('Invocations') },
       { kind: 'metric', title: 'Errors', metrics: lambda('Errors') },
+      ...(answering.length > 0
+        ? [
+            {
+              kind: 'metric' as const,
+              title: 'Errors answered on purpose (OutOfStock, OrderCancelled: not alarmed)',
+              metrics: answering.map((fn): MetricRow => [INCIDENT_NAMESPACE, EXPECTED_ERRORS_METRIC, 'service', stack.manifest.name, 'stage', stack.config.stage, 'function', stack.physical(fn), { label: fn }]),
+            },
+          ]
+        : []),
       { kind: 'metric', title: 'Duration p99 (ms)', metrics: lambda('Duration'), stat: 'p99' },
       { kind: 'metric', title: 'Throttles', metrics: lambda('Throttles') },
     );

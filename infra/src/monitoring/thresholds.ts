@@ -1,3 +1,4 @@
+import { EXPECTED_ERRORS_METRIC } from '@shop/platform';
 import type { AlarmSpec } from './alarm';
 
 /**
@@ -32,9 +33,31 @@ export const FUNCTION_ALARMS: readonly (Threshold & { id: string })[] = [
   },
 ];
 
-/** A function's alarms, named `<physical function name>-errors` and `-throttles`. */
-export function functionAlarms(functionName: string): (AlarmSpec & { id: string })[] {
-  return FUNCTION_ALARMS.map((spec) => ({ ...spec, name: `${functionName}-${spec.id}`, dimensions: { FunctionName: functionName } }));
+/**
+ * A function's alarms, named `<physical function name>-errors` and `-throttles`. A function that a
+ * caller invokes directly or a state machine runs as a task (`answersNamedErrors`) fails on purpose
+ * to answer OutOfStock or OrderCancelled, and Lambda counts that in Errors like a crash; its errors
+ * alarm takes off the `ExpectedErrors` it wrote itself, so a sold-out product pages nobody and a
+ * timeout, a crash or a bug still does.
+ */
+export function functionAlarms(
+  functionName: string,
+  named?: { answersNamedErrors: boolean; service: string; stage: string },
+): (AlarmSpec & { id: string })[] {
+  return FUNCTION_ALARMS.map((spec) => ({
+    ...spec,
+    name: `${functionName}-${spec.id}`,
+    dimensions: { FunctionName: functionName },
+    ...(spec.id === 'errors' &&
+      named?.answersNamedErrors && {
+        description: `${spec.description}; the named errors it answers on purpose (OutOfStock, OrderCancelled) are not counted`,
+        less: {
+          namespace: INCIDENT_NAMESPACE,
+          metricName: EXPECTED_ERRORS_METRIC,
+          dimensions: { service: named.service, stage: named.stage, function: functionName },
+        },
+      }),
+  }));
 }
 
 /** A stream reader more than a minute behind, five minutes running: order events are late to everyone downstream. */

@@ -8,6 +8,7 @@
  * before `flush()` returns, so a metric flushed is a metric written, whatever the handler does next.
  */
 
+import { EXPECTED_ERRORS_METRIC } from '@shop/platform';
 import type { TriggerType } from './triggers/invocation';
 
 export const METRICS_NAMESPACE = 'Shop';
@@ -200,6 +201,28 @@ export function recordError(triggerKind: TriggerKind, options: MetricsOptions = 
   });
   const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'];
   write(JSON.stringify({ ...document, ...(functionName && { function: functionName }) }));
+}
+
+/**
+ * One invocation that ended in a named error of the function's contract (OutOfStock,
+ * OrderCancelled, PaymentWindowClosed), which its caller branches on: `ExpectedErrors` = 1 with
+ * dimensions `service`, `stage` and `function` (the physical name, as `AWS/Lambda` names it in
+ * `FunctionName`), and the error's name as a property. Lambda counts such an invocation in its
+ * Errors like a crash; infra's alarm on a function's errors takes this metric off, so that a
+ * sold-out product pages nobody while a timeout, a crash or a bug still does
+ * (infra/src/monitoring/thresholds.ts). Its timestamp is the invocation's start, the minute in
+ * which Lambda counts the invocation.
+ */
+export function recordExpectedError(outcome: { errorType: string; startedAt: number }, options: MetricsOptions = {}): void {
+  const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'] ?? 'unknown';
+  const dimensions = { ...(options.dimensions ?? functionDimensions()), function: functionName };
+  const write = options.write ?? writeToStdout;
+  const [document] = emfDocuments([{ name: EXPECTED_ERRORS_METRIC, unit: 'Count', value: 1 }], {
+    namespace: options.namespace ?? METRICS_NAMESPACE,
+    dimensions,
+    timestamp: outcome.startedAt,
+  });
+  write(JSON.stringify({ ...document, errorType: outcome.errorType }));
 }
 
 let coldStart = true;

@@ -200,6 +200,48 @@ describe('the technical metrics every wrapper writes', () => {
   });
 });
 
+describe('the errors a task or an invoke answers on purpose', () => {
+  it('counts a named error as ExpectedErrors of the function, at the start of its invocation, and not as an error', async () => {
+    vi.stubEnv('STAGE', 'test');
+    const { taskHandler, NamedError, metricLines, logs } = await freshInstance();
+    const handler = taskHandler(Message, async () => {
+      throw new NamedError('OutOfStock', 'product p-1: 0 left');
+    });
+    const before = Date.now();
+    await expect(handler({ orderId: 'o-1' }, context)).rejects.toMatchObject({ name: 'OutOfStock' });
+
+    const [invocation, expected, ...rest] = metricLines();
+    expect(rest).toEqual([]);
+    expect(invocation).toMatchObject({ trigger: 'state-machine-task', Invocations: 1, Errors: 0 });
+    const { _aws, ...values } = expected ?? {};
+    expect(values).toEqual({
+      service: 'order-service',
+      stage: 'test',
+      function: 'shop-test-order-service-update-order-status',
+      ExpectedErrors: 1,
+      errorType: 'OutOfStock',
+    });
+    expect(_aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'Shop', Dimensions: [['service', 'stage', 'function']], Metrics: [{ Name: 'ExpectedErrors', Unit: 'Count' }] }] });
+    expect((_aws as { Timestamp: number }).Timestamp).toBeGreaterThanOrEqual(before);
+    expect((_aws as { Timestamp: number }).Timestamp).toBeLessThanOrEqual(Date.now());
+    expect(logs().find((l) => l['errorType'] === 'OutOfStock')).toMatchObject({ level: 'info' });
+  });
+
+  it('counts a payload that does not match, and any other failure, as an error and never as expected', async () => {
+    vi.stubEnv('STAGE', 'test');
+    const { taskHandler, metricLines } = await freshInstance();
+    const handler = taskHandler(Message, async () => {
+      throw new Error('connect ECONNREFUSED');
+    });
+    await expect(handler({}, context)).rejects.toMatchObject({ name: 'InvalidRequest' });
+    await expect(handler({ orderId: 'o-1' }, context)).rejects.toThrow(/ECONNREFUSED/);
+
+    const lines = metricLines();
+    expect(lines.filter((l) => 'ExpectedErrors' in l)).toEqual([]);
+    expect(lines.filter((l) => l['Errors'] === 1 && !('Invocations' in l))).toHaveLength(2);
+  });
+});
+
 describe('taskHandler and the marks', () => {
   it('marks what each wrapper returns with the triggers it serves', async () => {
     const { handlerTriggers, httpHandler, httpOrScheduleHandler, invokeHandler, scheduleHandler, sqsHandler, taskHandler } = await freshInstance();

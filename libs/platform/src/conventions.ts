@@ -6,6 +6,20 @@ import type { PlatformResource } from './manifest';
  * libs/aws and the services' adapters read them), and what those resources are called on AWS.
  */
 
+/**
+ * The triggers whose wrapper answers a named error of the function's contract (OutOfStock,
+ * OrderCancelled) by failing the invocation, for the caller to branch on its name: a direct
+ * invoke, and a state machine's task (its `Catch`).
+ */
+export const NAMED_ERROR_TRIGGERS = ['invoke', 'state-machine-task'] as const;
+
+/**
+ * The metric those wrappers write for each invocation that ended in such an error (namespace
+ * `Shop`, dimensions `service`, `stage` and `function`: the physical name), which infra's alarm on
+ * the function's `AWS/Lambda` Errors takes off, so that an answer pages nobody.
+ */
+export const EXPECTED_ERRORS_METRIC = 'ExpectedErrors';
+
 /** `idempotencyKeys` / `order-lines` / `payment-service/payment-events` → `IDEMPOTENCY_KEYS` / `ORDER_LINES` / `PAYMENT_SERVICE_PAYMENT_EVENTS`. */
 function envName(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-/]/g, '_').toUpperCase();

@@ -53,6 +53,7 @@ export default async function setup(project: TestProject) {
     dailyReportSchedule: cloud.scheduler.names().find((name) => name.endsWith('-daily-report')) ?? '',
     sqsEndpoint: cloud.endpoints.sqs,
     stepFunctionsEndpoint: cloud.endpoints.stepFunctions,
+    lambdaEndpoint: cloud.endpoints.lambda,
     checkoutStateMachineArn: cloud.stateMachineArn('checkout-orchestrator', 'checkout'),
     paymentQueueName: cloud.queueName('payment-service', 'payment-events'),
     webhookSecret: cloud.paymentProvider.webhookSecret,
@@ -95,6 +96,8 @@ export interface E2eCloud {
   dailyReportSchedule: string;
   sqsEndpoint: string;
   stepFunctionsEndpoint: string;
+  /** The Lambda API: a test invokes a function by its physical name, as another function would. */
+  lambdaEndpoint: string;
   checkoutStateMachineArn: string;
   paymentQueueName: string;
   webhookSecret: string;

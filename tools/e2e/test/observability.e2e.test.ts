@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts';
+import { EXPECTED_ERRORS_METRIC, physicalName } from '@shop/platform';
 import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FINAL, isStatus, newProduct, orderAwaitingPayment, waitForOrder } from '../src/checkout';
-import { api, cloud } from '../src/cloud';
+import { FINAL, isStatus, newProduct, orderAwaitingPayment, placeOrder, waitForOrder } from '../src/checkout';
+import { api, cloud, injectFaults } from '../src/cloud';
 import { busEvents } from '../src/payments';
 
 /*
@@ -138,4 +140,69 @@ describe('operator incidents are metrics infra alarms on', () => {
     const [series] = await metrics('service=payment-service&name=RefundFailed');
     expect(series?.dimensions).toEqual({ service: 'payment-service', stage: cloud.stage });
   }, 100_000);
+});
+
+/**
+ * Lambda counts every failed invocation in `AWS/Lambda` Errors, the answers a function gives on
+ * purpose (OutOfStock) too; the alarm on a function's errors reads `Errors - FILL(ExpectedErrors, 0)`
+ * (infra/src/monitoring/thresholds.ts). The local cloud writes Lambda's metrics of each invocation
+ * beside the functions' own, so this reads what that alarm would.
+ */
+describe("the alarm on a function's errors", () => {
+  const lambdaSeries = async (name: string) => (await metrics(`namespace=AWS/Lambda&name=${name}`)).filter((s) => s.dimensions['FunctionName']);
+
+  /** Per function, its Errors as Lambda counts them and what the alarm reads of them. */
+  async function errorsByFunction(): Promise<Map<string, { errors: number; unexpected: number }>> {
+    const expected = await metrics(`name=${EXPECTED_ERRORS_METRIC}`);
+    const byFunction = new Map<string, { errors: number; unexpected: number }>();
+    for (const series of await lambdaSeries('Errors')) {
+      const fn = series.dimensions['FunctionName'] ?? '';
+      const answered = total(expected, EXPECTED_ERRORS_METRIC, { function: fn }).sum;
+      byFunction.set(fn, { errors: series.sum, unexpected: series.sum - answered });
+    }
+    return byFunction;
+  }
+
+  function change(before: Map<string, { errors: number; unexpected: number }>, after: Map<string, { errors: number; unexpected: number }>) {
+    return [...after].map(([fn, now]) => ({ fn, errors: now.errors - (before.get(fn)?.errors ?? 0), unexpected: now.unexpected - (before.get(fn)?.unexpected ?? 0) }));
+  }
+
+  it('counts the OutOfStock a checkout is answered with as expected: Lambda sees errors, the alarm none', async () => {
+    const product = await newProduct(admin, 1);
+    const first = await newCustomer(api);
+    const second = await newCustomer(api);
+    expect((await second.api.post('/cart', { productId: product, quantity: 1 })).status).toBe(200);
+    const before = await errorsByFunction();
+
+    await orderAwaitingPayment(first, product);
+    const { orderId } = await placeOrder(second, []);
+    const ended = await waitForOrder(second, orderId, isStatus(...FINAL), 30_000);
+    expect(ended).toMatchObject({ status: 'CANCELLED', reason: expect.stringMatching(/stock/i) });
+
+    const changed = change(before, await errorsByFunction()).filter((c) => c.errors !== 0 || c.unexpected !== 0);
+    // The functions that answered OutOfStock failed their invocations as Lambda counts them...
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.map((c) => c.fn)).toEqual(expect.arrayContaining([physicalName(cloud.stage, 'order-service', 'validate-order')]));
+    // ...and none of those failures reaches the alarm.
+    expect(changed.map(({ fn, unexpected }) => ({ fn, unexpected }))).toEqual(changed.map(({ fn }) => ({ fn, unexpected: 0 })));
+  }, 60_000);
+
+  it('still counts what is no answer: a payload that does not match, and a function that fails', async () => {
+    const fn = physicalName(cloud.stage, 'inventory-service', 'check-availability');
+    const lambda = new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: cloud.lambdaEndpoint });
+    const before = await errorsByFunction();
+    try {
+      const invalid = await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: JSON.stringify({ lines: [] }) }));
+      expect(invalid.FunctionError).toBe('Unhandled');
+      expect(JSON.parse(Buffer.from(invalid.Payload ?? []).toString())).toMatchObject({ errorType: 'InvalidRequest' });
+
+      await injectFaults({ kind: 'function-error', target: 'inventory-service/check-availability' });
+      const failed = await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: JSON.stringify({ lines: [{ productId: randomUUID(), quantity: 1 }] }) }));
+      expect(JSON.parse(Buffer.from(failed.Payload ?? []).toString())).toMatchObject({ errorType: 'InjectedFault' });
+    } finally {
+      lambda.destroy();
+    }
+
+    expect(change(before, await errorsByFunction()).find((c) => c.fn === fn)).toEqual({ fn, errors: 2, unexpected: 2 });
+  }, 30_000);
 });

@@ -435,6 +435,7 @@ function coreParts(options: LocalCloudOptions, plan: ServicePlan, log: (line: st
     onInvoke: ({ functionName, requestId, origin, event, result, segment }) => {
       const carrier = origin ?? originOfEvent(event);
       usage?.invocation(functionName, result.durationMs);
+      metrics.noteInvocation(functionName, result);
       if (carrier?.pattern === 'sqs') usage?.sqsBatchDelivered();
       if (!carrier) return;
       trace.record({

@@ -33,8 +33,9 @@ import { type DeliveryTrace, formatWaterfall, waterfall } from './trace';
  * - `GET /_local/usage` (with `meterUsage`): what the shop used of each billable service since
  *   start: Lambda requests, duration and log bytes per function, DynamoDB capacity units per
  *   table, API requests, SQS sends, SNS publishes, EventBridge events, state transitions;
- * - `GET /_local/metrics[?service=<service>&name=<metric>]`: the metrics the functions wrote (EMF),
- *   added up per namespace, metric and dimensions, as CloudWatch would graph them;
+ * - `GET /_local/metrics[?namespace=<namespace>&service=<service>&name=<metric>]`: the metrics the
+ *   functions wrote (EMF), and Lambda's own of every invocation (`AWS/Lambda`: Invocations, Errors,
+ *   Duration by FunctionName), added up per namespace, metric and dimensions, as CloudWatch would graph them;
  * - `GET /_local/executions?orderId=<id>` or `?name=<execution name>`: a state machine execution's
  *   history (each state entered and exited, with input, output, error and cause) and its path;
  * - `GET /_local/faults`: the faults armed and how many of each kind fired; `POST /_local/faults`
@@ -80,9 +81,10 @@ export function localConsole(parts: {
       return { status: 200, body: { events } };
     }
     if (method === 'GET' && path === '/_local/metrics' && parts.metrics) {
+      const namespace = query.get('namespace');
       const service = query.get('service');
       const name = query.get('name');
-      return { status: 200, body: { metrics: parts.metrics.list({ ...(service && { service }), ...(name && { name }) }) } };
+      return { status: 200, body: { metrics: parts.metrics.list({ ...(namespace && { namespace }), ...(service && { service }), ...(name && { name }) }) } };
     }
     if (method === 'GET' && path === '/_local/usage' && parts.usage) return { status: 200, body: parts.usage.snapshot() };
     if (method === 'GET' && path === '/_local/executions' && parts.stepFunctions) return executionPage(parts.stepFunctions, query);

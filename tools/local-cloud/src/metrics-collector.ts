@@ -4,7 +4,8 @@ import type { RuntimeLogLine } from './lambda-runtime';
  * CloudWatch's part for metrics, on the laptop: the functions write their metrics as Embedded
  * Metric Format lines on stdout (libs/common/src/metrics.ts), and this reads them off the same
  * lines the trace reads, as CloudWatch Logs does when it ingests them, and adds them up per
- * namespace, metric and dimensions (`GET /_local/metrics`).
+ * namespace, metric and dimensions (`GET /_local/metrics`); with Lambda's own metrics of every
+ * invocation beside them (`noteInvocation`).
  */
 
 /** One metric series, as CloudWatch would graph it: its statistics over every value written. */
@@ -22,6 +23,9 @@ export interface MetricSeries {
   p50: number;
   p99: number;
 }
+
+/** Where Lambda writes its own metrics of every function. */
+export const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
 interface Series {
   namespace: string;
@@ -61,10 +65,27 @@ export class MetricsCollector {
     for (const directive of directives as Directive[]) this.take(document, directive);
   }
 
-  /** Every series, by namespace, name and dimensions; `service` and `name` narrow it. */
-  list(filter: { service?: string; name?: string } = {}): MetricSeries[] {
+  /**
+   * Lambda's own metrics of one invocation, as AWS writes them in namespace `AWS/Lambda` with
+   * dimension `FunctionName`: Invocations, Errors (1 for a function error of any kind: a thrown
+   * error, a timeout, a crash) and Duration. What infra's function alarms read beside the shop's own.
+   */
+  noteInvocation(functionName: string, result: { ok: boolean; durationMs: number }): void {
+    const dimensions = { FunctionName: functionName };
+    this.add(LAMBDA_NAMESPACE, 'Invocations', 'Count', dimensions, [1]);
+    this.add(LAMBDA_NAMESPACE, 'Errors', 'Count', dimensions, [result.ok ? 0 : 1]);
+    this.add(LAMBDA_NAMESPACE, 'Duration', 'Milliseconds', dimensions, [result.durationMs]);
+  }
+
+  /** Every series, by namespace, name and dimensions; `namespace`, `service` and `name` narrow it. */
+  list(filter: { namespace?: string; service?: string; name?: string } = {}): MetricSeries[] {
     return [...this.series.values()]
-      .filter((s) => (!filter.service || s.dimensions['service'] === filter.service) && (!filter.name || s.name === filter.name))
+      .filter(
+        (s) =>
+          (!filter.namespace || s.namespace === filter.namespace) &&
+          (!filter.service || s.dimensions['service'] === filter.service) &&
+          (!filter.name || s.name === filter.name),
+      )
       .map(({ values, ...s }) => {
         const sorted = [...values].sort((a, b) => a - b);
         return { ...s, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };

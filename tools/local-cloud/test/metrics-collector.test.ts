@@ -1,4 +1,4 @@
-import { Metrics, recordInvocation } from '@shop/common';
+import { Metrics, recordExpectedError, recordInvocation } from '@shop/common';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector } from '../src/metrics-collector';
 
@@ -56,6 +56,34 @@ describe('the local metrics collector (GET /_local/metrics)', () => {
     const lines: string[] = [];
     recordInvocation({ triggerKind: 'queue', coldStart: true, error: true, retries: 1 }, { write: (l) => lines.push(l), dimensions: { service: 'payment-service', stage: 'local' } });
     expect(collect(lines).list({ name: 'Errors' })).toMatchObject([{ dimensions: { service: 'payment-service', stage: 'local', trigger: 'queue' }, sum: 1 }]);
+  });
+
+  it("keeps Lambda's own metrics of each invocation by function, beside the ExpectedErrors its wrapper wrote, as the errors alarm reads them", () => {
+    const functionName = 'shop-local-inventory-service-reserve-stock';
+    const lines: string[] = [];
+    const previous = process.env['AWS_LAMBDA_FUNCTION_NAME'];
+    process.env['AWS_LAMBDA_FUNCTION_NAME'] = functionName;
+    try {
+      recordExpectedError({ errorType: 'OutOfStock', startedAt: 1 }, { write: (l) => lines.push(l), dimensions: { service: 'inventory-service', stage: 'local' } });
+    } finally {
+      if (previous === undefined) delete process.env['AWS_LAMBDA_FUNCTION_NAME'];
+      else process.env['AWS_LAMBDA_FUNCTION_NAME'] = previous;
+    }
+    const collector = collect(lines);
+    collector.noteInvocation(functionName, { ok: true, durationMs: 12 });
+    collector.noteInvocation(functionName, { ok: false, durationMs: 30 });
+    collector.noteInvocation('shop-local-order-service-get-order', { ok: true, durationMs: 5 });
+
+    expect(collector.list({ namespace: 'AWS/Lambda', name: 'Errors' }).map((s) => [s.dimensions, s.count, s.sum])).toEqual([
+      [{ FunctionName: 'shop-local-inventory-service-reserve-stock' }, 2, 1],
+      [{ FunctionName: 'shop-local-order-service-get-order' }, 1, 0],
+    ]);
+    expect(collector.list({ namespace: 'AWS/Lambda', name: 'Duration' })[0]).toMatchObject({ unit: 'Milliseconds', min: 12, max: 30 });
+    expect(collector.list({ namespace: 'AWS/Lambda', name: 'Invocations' }).map((s) => s.sum)).toEqual([2, 1]);
+    expect(collector.list({ name: 'ExpectedErrors' })).toMatchObject([
+      { namespace: 'Shop', dimensions: { service: 'inventory-service', stage: 'local', function: functionName }, sum: 1 },
+    ]);
+    expect(collector.list({ namespace: 'Shop' }).map((s) => s.name)).toEqual(['ExpectedErrors']);
   });
 
   it('leaves alone log lines that are not EMF, and EMF that CloudWatch would reject (a dimension that is no string member)', () => {

@@ -4,7 +4,7 @@ import type { ErrorDetail } from '../errors';
 import { isSafeCorrelationId } from '../correlation-id';
 import { issuesToDetails } from '../http/validation';
 import type { Logger } from '../logger';
-import { markHandler, reportError, startInvocation, type TriggerType } from '../triggers/invocation';
+import { markHandler, reportError, reportExpectedError, startInvocation, type TriggerType } from '../triggers/invocation';
 
 /**
  * An error that is part of a function's contract: the caller branches on its name. Lambda
@@ -63,10 +63,16 @@ export function directHandler<S extends z.ZodMiniType, R>(
       log.info({ durationMs: Date.now() - invocation.started }, 'invocation completed');
       return result;
     } catch (error) {
-      // A named error is an answer the caller expects (OutOfStock); anything else is a fault.
-      if (error instanceof NamedError) log.info({ errorType: error.name, durationMs: Date.now() - invocation.started }, error.message);
-      else log.error({ err: error, durationMs: Date.now() - invocation.started }, 'invocation failed');
-      if (!(error instanceof NamedError) || error instanceof InvalidRequestError) reportError(trigger, error, error instanceof InvalidRequestError);
+      // A named error is an answer the caller expects (OutOfStock); anything else is a fault. A
+      // payload that does not match is the caller's fault: it counts as an error, not an answer.
+      if (error instanceof NamedError && !(error instanceof InvalidRequestError)) {
+        log.info({ errorType: error.name, durationMs: Date.now() - invocation.started }, error.message);
+        reportExpectedError(trigger, error.name, invocation.started);
+      } else {
+        if (error instanceof InvalidRequestError) log.info({ errorType: error.name, durationMs: Date.now() - invocation.started }, error.message);
+        else log.error({ err: error, durationMs: Date.now() - invocation.started }, 'invocation failed');
+        reportError(trigger, error, error instanceof InvalidRequestError);
+      }
       throw error;
     }
     // Either trigger's caller sends the payload the same way, so one wrapper serves both (release-stock has both).

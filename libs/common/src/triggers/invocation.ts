@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { isSafeCorrelationId } from '../correlation-id';
 import { logger as rootLogger, type Logger } from '../logger';
 import type { Trigger } from '@shop/platform';
-import { recordError, recordInvocation } from '../metrics';
+import { recordError, recordExpectedError, recordInvocation } from '../metrics';
 
 /** The kinds of trigger a manifest declares (`http`, `queue`, `table-stream`, ...): one wrapper each. */
 export type TriggerType = Trigger['type'];
@@ -37,11 +37,14 @@ export interface InvocationHooks {
   onInvocation?(info: { trigger: TriggerType; coldStart: boolean; retries: number }): void;
   /** For every input that failed: a whole invocation, or one record of a batch (`poison` when it did not parse). */
   onError?(info: { trigger: TriggerType; error: unknown; poison: boolean }): void;
+  /** For every invocation that ended in a named error of the function's contract (OutOfStock): an answer, not a fault. */
+  onExpectedError?(info: { trigger: TriggerType; errorType: string; startedAt: number }): void;
 }
 
 export const EMF_INVOCATION_HOOKS: InvocationHooks = {
   onInvocation: ({ trigger, coldStart, retries }) => recordInvocation({ triggerKind: trigger, coldStart, error: false, retries }),
   onError: ({ trigger }) => recordError(trigger),
+  onExpectedError: ({ errorType, startedAt }) => recordExpectedError({ errorType, startedAt }),
 };
 
 let hooks: InvocationHooks = EMF_INVOCATION_HOOKS;
@@ -52,6 +55,10 @@ export function setInvocationHooks(next: InvocationHooks): void {
 
 export function reportError(trigger: TriggerType, error: unknown, poison = false): void {
   hooks.onError?.({ trigger, error, poison });
+}
+
+export function reportExpectedError(trigger: TriggerType, errorType: string, startedAt: number): void {
+  hooks.onExpectedError?.({ trigger, errorType, startedAt });
 }
 
 let initialised = false;
