@@ -26,6 +26,7 @@ declare module '@shop/platform' {
       | 'order-service/await-payment'
       | 'order-service/begin-payment'
       | 'order-service/cancel-order'
+      | 'order-service/close-unstarted-order'
       | 'order-service/create-order'
       | 'order-service/finalize-order'
       | 'order-service/get-order'
@@ -48,6 +49,7 @@ declare module '@shop/platform' {
       | 'user-service/register'
       | 'user-service/request-verification';
     queues:
+      | 'order-service/checkout-start-checks'
       | 'payment-service/payment-events'
       | 'payment-service/refunds';
     deadLetterQueues:

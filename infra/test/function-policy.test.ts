@@ -43,7 +43,7 @@ describe('functionPolicy for hand-checked functions', () => {
     });
   });
 
-  it('lets create-order claim its idempotency key, write its order, invoke three functions, fire one and start the checkout', () => {
+  it("lets create-order claim its idempotency key, send its order's start check, write its order, invoke three functions, fire one and start the checkout", () => {
     expect(functionPolicy(manifest('order-service'), 'create-order', ctx)).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -66,6 +66,7 @@ describe('functionPolicy for hand-checked functions', () => {
           ],
         },
         { Sid: 'Logs1', Effect: 'Allow', Action: LOG_ACTIONS, Resource: [logGroup('order-service-create-order')] },
+        { Sid: 'Sqs1', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [`arn:aws:sqs:${REGION}:${ACCOUNT}:shop-dev-order-service-checkout-start-checks`] },
         {
           Sid: 'States1',
           Effect: 'Allow',

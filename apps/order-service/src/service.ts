@@ -21,6 +21,14 @@ export const service = defineService({
       ttlAttribute: 'expiresAt',
     },
   },
+  queues: {
+    'checkout-start-checks': {
+      description:
+        'One delayed message per order written (CheckoutStartCheck), sent before the order is: after one payment window (at most 15 minutes), close-unstarted-order closes the order if its checkout never started.',
+      visibilityTimeoutSeconds: 60,
+      maxReceiveCount: 5,
+    },
+  },
   functions: {
     'create-order': {
       description: "Checks out the caller's cart: prices it, writes a PENDING order, starts the checkout, empties the ordered lines from the cart and tells analytics; idempotent by key.",
@@ -42,8 +50,15 @@ export const service = defineService({
         invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
         invokesAsync: ['analytics-service/stream-processor'],
         stateMachines: { [CHECKOUT]: ['StartExecution'] },
+        sendsTo: ['order-service/checkout-start-checks'],
       },
       uses: ['checkout'],
+    },
+    'close-unstarted-order': {
+      description:
+        'Cancels an order whose checkout never started (StartExecution failed or create-order died, and no retry came within one payment window): nothing was reserved or charged.',
+      triggers: [{ type: 'queue', queue: 'order-service/checkout-start-checks', batchSize: 10 }],
+      permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
     },
     'get-order': {
       description: 'Answers one order to its owner or an ADMIN.',

@@ -1,5 +1,5 @@
 import type { InvokeCommandInput, InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { functionEnvVar, stateMachineEnvVar, tableEnvVar } from '@shop/platform';
+import { functionEnvVar, queueUrlEnvVar, stateMachineEnvVar, tableEnvVar } from '@shop/platform';
 import type { CatalogProduct, OrderStatus, ReadCartResponse } from '@shop/contracts';
 import { accessTokenClaims } from '@shop/testing';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -10,6 +10,7 @@ export const ORDERS_TABLE = 'shop-test-order-service-orders';
 export const KEYS_TABLE = 'shop-test-order-service-idempotency-keys';
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shop-test-checkout-orchestrator-checkout';
 export const PAYMENT_WINDOW_SECONDS = 900;
+export const START_CHECKS_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/shop-test-order-service-checkout-start-checks';
 /** Which attribute is the partition key of each table, for the fake. */
 export const TABLE_KEYS = { [ORDERS_TABLE]: 'orderId', [KEYS_TABLE]: 'key' };
 /** The index a user's orders are listed from, for FakeDynamoDB. */
@@ -43,6 +44,7 @@ export function withOrderServiceEnv(): void {
     vi.stubEnv(stateMachineEnvVar('checkout-orchestrator/checkout'), STATE_MACHINE_ARN);
     vi.stubEnv('PAYMENT_WINDOW_SECONDS', String(PAYMENT_WINDOW_SECONDS));
     for (const ref of FUNCTIONS) vi.stubEnv(functionEnvVar(ref), functionName(ref));
+    vi.stubEnv(queueUrlEnvVar('order-service/checkout-start-checks'), START_CHECKS_QUEUE_URL);
   });
   afterEach(() => {
     vi.unstubAllEnvs();

@@ -26,6 +26,7 @@ describe('order-service manifest', () => {
       invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
       invokesAsync: ['analytics-service/stream-processor'],
       stateMachines: { [CHECKOUT]: ['StartExecution'] },
+      sendsTo: ['order-service/checkout-start-checks'],
     });
     expect(f['create-order'].uses).toEqual(['checkout']);
     expect(PLATFORM_ENV.checkout).toEqual(['PAYMENT_WINDOW_SECONDS']);
@@ -46,6 +47,16 @@ describe('order-service manifest', () => {
       .flatMap((t) => t.states);
     expect(tasks.sort()).toEqual(['Finalize', 'MarkPaid', 'ValidateOrder', 'WaitForPayment']);
     expect(service.functions['update-order-status'].triggers).toEqual([{ type: 'queue', queue: 'payment-service/payment-events', batchSize: 10 }]);
+  });
+
+  it('closes the orders whose checkout never started from its own queue of delayed checks, which create-order alone sends to', () => {
+    expect(service.queues['checkout-start-checks']).toMatchObject({ maxReceiveCount: 5 });
+    expect(service.functions['close-unstarted-order']).toMatchObject({
+      triggers: [{ type: 'queue', queue: 'order-service/checkout-start-checks', batchSize: 10 }],
+      permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
+    });
+    const senders = Object.entries(service.functions as ServiceManifest['functions']).filter(([, fn]) => fn.permissions.sendsTo?.includes('order-service/checkout-start-checks'));
+    expect(senders.map(([name]) => name)).toEqual(['create-order']);
   });
 
   it('keys orders by id, indexes them by user and creation time, and expires idempotency keys', () => {

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, placeOrder, stockOf, waitForOrder } from '../src/checkout';
-import { api, clearFaults, cloud, executionOf, faultsState, injectFaults } from '../src/cloud';
+import { api, clearFaults, cloud, executionOf, executionsOf, faultsState, injectFaults } from '../src/cloud';
 import { chargeOf, waitForPayment } from '../src/payments';
 
 /*
@@ -120,5 +121,39 @@ describe('what the soak found', () => {
     expect(await stockOf(api, productId)).toBe(0);
     await Promise.all(placed.map(({ orderId }, i) => customers[i]!.api.post(`/orders/${orderId}/cancel`)));
     await expect.poll(() => stockOf(api, productId), { timeout: 30_000 }).toBe(20);
+  }, 120_000);
+});
+
+describe('an order whose checkout cannot start', () => {
+  it('is closed after one payment window when no retry comes: nothing reserved, the cart keeps its lines, and a late retry answers the closed order', async () => {
+    const customer = await newCustomer(api);
+    const productId = await newProduct(admin, 2);
+    expect((await customer.api.post('/cart', { productId, quantity: 1 })).status).toBe(200);
+    const cart = await customer.api.get('/cart');
+    const key = `checkout-${randomUUID()}`;
+    const before = await fired('execution-start-fail');
+    // Every attempt the SDK makes (three) finds Step Functions failing: create-order gives up after writing the order.
+    await injectFaults({ kind: 'execution-start-fail', count: 3 });
+
+    const failed = await customer.api.post('/orders', { cartId: cart.body.cartId }, { headers: { 'idempotency-key': key } });
+    expect(failed.status).toBe(500);
+    expect(await fired('execution-start-fail')).toBe(before + 3);
+    const listed = await customer.api.get('/orders');
+    const [order] = listed.body.items as { orderId: string; status: string }[];
+    expect(order).toMatchObject({ status: 'PENDING' });
+    const orderId = order?.orderId ?? '';
+
+    // The check sent before the order was written comes one payment window later.
+    const closed = await waitForOrder(customer, orderId, isStatus(...FINAL), (cloud.paymentWindowSeconds + 30) * 1000);
+    expect(closed).toMatchObject({ status: 'CANCELLED', reason: expect.stringMatching(/checkout could not start/) });
+    expect(await executionsOf(orderId)).toBe(0);
+    expect(await stockOf(api, productId)).toBe(2);
+    expect((await customer.api.get('/cart')).body.items).toEqual([expect.objectContaining({ productId, quantity: 1 })]);
+
+    // A retry with the key, after the close, answers the order as it is and starts nothing.
+    const retry = await customer.api.post('/orders', { cartId: cart.body.cartId }, { headers: { 'idempotency-key': key } });
+    expect(retry).toMatchObject({ status: 201, body: { orderId, status: 'CANCELLED' } });
+    expect(await executionsOf(orderId)).toBe(0);
+    expect((await customer.api.get('/cart')).body.items).toEqual([expect.objectContaining({ productId, quantity: 1 })]);
   }, 120_000);
 });

@@ -10,6 +10,7 @@
  * | `function-crash` | `service/function` | as a timeout, but the runtime dies: `Runtime.ExitError` |
  * | `queue-send-fail` | `service/queue` | SendMessage to the queue answers 500 (`InternalFailure`) |
  * | `queue-send-hang` | `service/queue` | SendMessage to the queue gets no answer for `delayMs` (the client's timeout ends it) |
+ * | `execution-start-fail` | – | StartExecution answers 500 (`InternalFailure`) and starts nothing; the SDK tries 3 times, so arm 3 to fail a call |
  * | `provider-5xx` | – | the payment provider answers 503 before doing anything |
  * | `provider-timeout` | – | the provider does the request, and answers only after `delayMs` (the client has given up and retries) |
  * | `webhook-duplicate` | – | the provider sends the next webhooks twice |
@@ -23,6 +24,7 @@ export const FAULT_KINDS = [
   'function-crash',
   'queue-send-fail',
   'queue-send-hang',
+  'execution-start-fail',
   'provider-5xx',
   'provider-timeout',
   'webhook-duplicate',

@@ -282,7 +282,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       });
       cleanup.push('Lambda API', () => lambdaApi.close());
       cleanup.push('Step Functions', () => stepFunctions.stop());
-      const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0, authorizer: core.iam });
+      const sfnApi = await startStepFunctionsApi(stepFunctions, { host, port: options.stepFunctionsPort ?? 0, authorizer: core.iam, faults: core.faults });
       cleanup.push('Step Functions API', () => sfnApi.close());
       log(`Step Functions at ${sfnApi.url}: ${stateMachineArns.size} state machine(s)`);
       return { lambdaApi, sfnApi };

@@ -21,6 +21,7 @@ import { localConsole } from '../src/local-console';
 import { Outbox } from '../src/outbox';
 import { DeliveryTrace } from '../src/trace';
 import type { LocalEventBus } from '../src/eventbridge/event-bus';
+import { FaultInjector } from '../src/faults';
 import { DefinitionError, prepareDefinition } from '../src/step-functions/prepare-definition';
 import { startStepFunctionsApi } from '../src/step-functions/sfn-api';
 import { StepFunctions } from '../src/step-functions/step-functions';
@@ -35,6 +36,7 @@ const fixtures = new Fixtures();
 const logs = logCollector();
 const runtime = new LambdaRuntime({ onLog: logs.onLog });
 const stepFunctions = new StepFunctions({ runtime });
+const faults = new FaultInjector();
 let api: ListeningServer;
 let sfn: SFNClient;
 
@@ -140,7 +142,7 @@ beforeAll(async () => {
     prepared: prepareDefinition(VALIDATE_ONLY, 'validate-only.asl.json', resolveFunction),
   });
   tooSlowArn = stepFunctions.addStateMachine({ name: 'shop-test-too-slow', prepared: prepareDefinition(TOO_SLOW, 'too-slow.asl.json', resolveFunction) });
-  api = await startStepFunctionsApi(stepFunctions, { port: 0 });
+  api = await startStepFunctionsApi(stepFunctions, { port: 0, faults });
   sfn = new SFNClient({ ...LOCAL_AWS, endpoint: api.url, maxAttempts: 1 });
 });
 
@@ -263,6 +265,20 @@ describe('Step Functions', () => {
       expect(error).toBeInstanceOf(TaskDoesNotExist);
       expect((error as TaskDoesNotExist).$metadata.httpStatusCode).toBe(400);
     });
+  });
+
+  it('fails StartExecution with a 500 and starts nothing while an execution-start-fail fault is armed', async () => {
+    const input = order();
+    faults.add({ kind: 'execution-start-fail', count: 2 });
+    const attempt = () => sfn.send(new StartExecutionCommand({ stateMachineArn: validateOnlyArn, name: String(input['orderId']), input: JSON.stringify(input) }));
+
+    for (let i = 0; i < 2; i++) await expect(attempt()).rejects.toMatchObject({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+    expect(stepFunctions.listExecutions(validateOnlyArn).filter((e) => e.name === input['orderId'])).toEqual([]);
+
+    // Spent: the next call starts the execution.
+    const started = await attempt();
+    expect(started.executionArn).toContain(String(input['orderId']));
+    await finished(started.executionArn ?? '');
   });
 
   it('StartExecution by name is idempotent while the execution runs with the same input', async () => {

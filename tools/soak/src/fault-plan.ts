@@ -41,6 +41,8 @@ export function faultPlan(orders: number): FaultWave[] {
       { kind: 'function-crash', target: 'order-service/cancel-order', count: 1, delayMs: 5000 },
       { kind: 'queue-send-fail', target: 'payment-service/payment-events', count: 2 },
       { kind: 'queue-send-hang', target: 'payment-service/refunds', count: 1, delayMs: 7000 },
+      // Within the SDK's three attempts: a start that fails twice still starts.
+      { kind: 'execution-start-fail', count: 2 },
       { kind: 'provider-5xx', count: 3 },
       { kind: 'provider-timeout', count: 1, delayMs: 6000 },
       { kind: 'webhook-duplicate', count: 4 },

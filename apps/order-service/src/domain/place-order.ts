@@ -1,5 +1,6 @@
 import type { Logger } from '@shop/common';
 import type { CreateOrderRequest, CreateOrderResponse } from '@shop/contracts';
+import { checkDelaySeconds, type CheckoutStartChecks } from './checkout-start-check';
 import type { CheckoutStateMachine } from './checkout-state-machine';
 import { CartEmptyError, CartNotFoundError } from './errors';
 import { type IdempotencyStore, newIdempotencyRecord, orderIdFor } from './idempotency';
@@ -14,6 +15,7 @@ export interface PlaceOrderDeps {
   idempotencyKeys: IdempotencyStore;
   peers: PeerServices;
   checkout: CheckoutStateMachine;
+  startChecks: CheckoutStartChecks;
   paymentWindowSeconds: () => number;
   newOrderId: () => string;
   now: () => Date;
@@ -33,13 +35,15 @@ export interface PlaceOrderRequest {
  * 1. claim the key for this body (the same body again continues the first request's order;
  *    another body is refused with 422);
  * 2. unless that order exists already: read the caller's cart (only ever their own: the user id
- *    picks it), price it from the catalogue and write the PENDING order;
- * 3. unless it was started already: start the order's checkout execution, named after the order,
- *    take the ordered lines out of the cart, tell analytics (without waiting), and note that the
- *    checkout started.
+ *    picks it), price it, send the order's start check (checkout-start-check.ts: delayed by one
+ *    payment window, it closes the order if no checkout started by then) and write the PENDING order;
+ * 3. unless it was started already, and while the order is PENDING: start the order's checkout
+ *    execution, named after the order, take the ordered lines out of the cart, tell analytics
+ *    (without waiting), and note that the checkout started.
  *
  * Every step is safe to repeat, so a retry after a failure at any point finishes the same work
- * and answers the same order. A retry that finds the order placed does not touch the cart.
+ * and answers the same order. A retry that finds the order placed does not touch the cart, and
+ * one that comes after the order was closed (or cancelled) answers it as it is and starts nothing.
  */
 export async function placeOrder(deps: PlaceOrderDeps, request: PlaceOrderRequest): Promise<CreateOrderResponse> {
   const { userId, body, correlationId } = request;
@@ -53,7 +57,7 @@ export async function placeOrder(deps: PlaceOrderDeps, request: PlaceOrderReques
 
   const order = (await deps.orders.get(orderId)) ?? (await orderFromCart(deps, { ...request, orderId, now }));
 
-  if (!order.checkoutStartedAt) {
+  if (!order.checkoutStartedAt && order.status === 'PENDING') {
     await deps.checkout.start({
       orderId,
       userId,
@@ -83,6 +87,8 @@ async function orderFromCart(deps: PlaceOrderDeps, request: PlaceOrderRequest & 
       correlationId,
     );
     const priced = priceCart(cart.lines, products);
+    // Before the order exists, so that no order can be left without its check.
+    await deps.startChecks.send({ orderId, correlationId }, checkDelaySeconds(deps.paymentWindowSeconds()));
     return await deps.orders.createIfAbsent(newOrder({ orderId, userId, cartId: cart.cartId, ...priced, correlationId, now }));
   } catch (error) {
     // A concurrent request with the same key may have placed the order and emptied the cart

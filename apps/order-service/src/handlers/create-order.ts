@@ -7,6 +7,7 @@ import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';
 import { dynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { lambdaPeerServices } from '../adapters/peer-services';
+import { sqsCheckoutStartChecks } from '../adapters/sqs-checkout-start-checks';
 import { placeOrder } from '../domain/place-order';
 import { service } from '../service';
 
@@ -16,6 +17,7 @@ const deps = {
   idempotencyKeys: dynamoIdempotencyStore(),
   peers: lambdaPeerServices(),
   checkout: sfnCheckoutStateMachine(),
+  startChecks: sqsCheckoutStartChecks(),
   paymentWindowSeconds: () => checkoutConfig().paymentWindowSeconds,
   newOrderId: () => randomUUID(),
   now: () => new Date(),

@@ -1,11 +1,13 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { CheckoutInput, CheckoutStarted, ClearCartRequest, CreateOrderResponse, type ReadCartResponse } from '@shop/contracts';
 import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { checkDelaySeconds } from '../../src/domain/checkout-start-check';
 import { handler } from '../../src/handlers/create-order';
 import { service } from '../../src/service';
 import {
@@ -26,6 +28,7 @@ import {
   plate,
   PLATE_ID,
   sentPayload,
+  START_CHECKS_QUEUE_URL,
   STATE_MACHINE_ARN,
   storedOrder,
   TABLE_KEYS,
@@ -35,6 +38,7 @@ import {
 const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'create-order'] });
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
+const sqs = mockClient(SQSClient);
 const route = httpRoute(service, 'create-order');
 withOrderServiceEnv();
 
@@ -45,6 +49,8 @@ let catalogue = [mug, plate];
 let clearedOrders: Set<string>;
 /** Whether the order was in the table when cart-service was asked to clear it, by order id. */
 let orderWrittenAtClear: Record<string, boolean>;
+/** Whether the order was in the table when its start check was sent, by order id. */
+let orderWrittenAtCheck: Record<string, boolean>;
 
 /** cart-service/clear-cart as it behaves: once per order, on the cart the order was placed from. */
 function clearCart(request: ClearCartRequest): { cleared: boolean } {
@@ -60,6 +66,13 @@ function clearCart(request: ClearCartRequest): { cleared: boolean } {
 beforeEach(() => {
   lambda.reset();
   sfn.reset();
+  sqs.reset();
+  orderWrittenAtCheck = {};
+  sqs.on(SendMessageCommand).callsFake((input: { MessageBody?: string }) => {
+    const { orderId } = JSON.parse(input.MessageBody ?? '{}') as { orderId: string };
+    orderWrittenAtCheck[orderId] = db().get(ORDERS_TABLE, orderId) !== undefined;
+    return { MessageId: `m-${orderId}` };
+  });
   carts = { [ANN_ID]: annsCart() };
   catalogue = [mug, plate];
   clearedOrders = new Set();
@@ -88,6 +101,7 @@ beforeEach(() => {
 afterAll(() => {
   lambda.restore();
   sfn.restore();
+  sqs.restore();
 });
 
 const KEY = 'checkout-key-0001';
@@ -103,6 +117,7 @@ const place = (body: unknown = { cartId: CART_ID }, options: { key?: string | nu
 const invokedFunctions = () => lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input.FunctionName);
 const clearCalls = () => lambda.commandCalls(InvokeCommand).filter((c) => c.args[0].input.FunctionName === functionName('cart-service/clear-cart'));
 const starts = () => sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
+const checks = () => sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
 
 describe('POST /orders', () => {
   it('prices the cart, writes a PENDING order, starts its checkout and answers 201 {orderId, status}', async () => {
@@ -321,6 +336,61 @@ describe('POST /orders', () => {
       expect(retry.body['orderId']).toBe(db().items(ORDERS_TABLE)[0]?.['orderId']);
       expect(starts()).toHaveLength(2);
       expect(db().items(ORDERS_TABLE)[0]?.['checkoutStartedAt']).toEqual(expect.any(String));
+    });
+
+    it("sends the order's start check, delayed by the payment window, before the order is written, and once", async () => {
+      const first = await place({ cartId: CART_ID }, { correlationId: 'web-checkout-9' });
+      await place();
+      const orderId = first.body['orderId'] as string;
+
+      expect(checks()).toEqual([
+        {
+          QueueUrl: START_CHECKS_QUEUE_URL,
+          MessageBody: JSON.stringify({ orderId, correlationId: 'web-checkout-9' }),
+          DelaySeconds: Math.min(PAYMENT_WINDOW_SECONDS, 900),
+          MessageAttributes: { correlationId: { DataType: 'String', StringValue: 'web-checkout-9' } },
+        },
+      ]);
+      expect(orderWrittenAtCheck).toEqual({ [orderId]: false });
+    });
+
+    it('delays the check by a payment window shorter than SQS allows, and by 15 minutes for a longer one', async () => {
+      vi.stubEnv('PAYMENT_WINDOW_SECONDS', '30');
+      vi.resetModules();
+      const { handler: shortWindow } = await import('../../src/handlers/create-order.js');
+      await invokeHandler(shortWindow, routeEvent(route, { body: { cartId: CART_ID }, headers: { 'Idempotency-Key': 'short-window-1' }, claims: ANN() }));
+      expect(checks().map((c) => c.DelaySeconds)).toEqual([30]);
+      expect(checkDelaySeconds(3600)).toBe(900);
+    });
+
+    it('writes no order when its check cannot be sent: the caller is told to retry, and nothing is left to close', async () => {
+      sqs.on(SendMessageCommand).rejectsOnce(new Error('socket hang up'));
+      const first = await place();
+      expect(first.status).toBe(500);
+      expect(db().items(ORDERS_TABLE)).toEqual([]);
+      expect(starts()).toEqual([]);
+
+      const retry = await place();
+      expect(retry.status).toBe(201);
+      expect(db().items(ORDERS_TABLE)).toHaveLength(1);
+      expect(starts()).toHaveLength(1);
+    });
+
+    it('answers a retry that comes after the unstarted order was closed with the closed order: no checkout starts and the cart keeps its lines', async () => {
+      sfn.on(StartExecutionCommand).rejectsOnce(new Error('ServiceUnavailable'));
+      const first = await place();
+      expect(first.status).toBe(500);
+      const [written] = db().items(ORDERS_TABLE);
+      db().put(ORDERS_TABLE, { ...written, status: 'CANCELLED', reason: 'the checkout could not start; nothing was reserved or charged' });
+      const linesBefore = structuredClone(carts[ANN_ID]?.lines);
+
+      const retry = await place();
+
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual({ orderId: written?.['orderId'], status: 'CANCELLED' });
+      expect(starts()).toHaveLength(1);
+      expect(clearCalls()).toEqual([]);
+      expect(carts[ANN_ID]?.lines).toEqual(linesBefore);
     });
 
     it('takes an ExecutionAlreadyExists on start as the retry it is', async () => {

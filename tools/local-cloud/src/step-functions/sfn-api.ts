@@ -1,5 +1,6 @@
 import type { AccessRequest } from '@shop/platform';
 import { startAwsJsonApi } from '../aws-json-api';
+import type { FaultInjector } from '../faults';
 import type { ListeningServer } from '../http-server';
 import type { Authorizer } from '../iam/local-iam';
 import { type ExecutionDescription, type ExecutionStatus, type StepFunctions, StepFunctionsError } from './step-functions';
@@ -15,10 +16,12 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 const ERROR_NAMESPACE = 'com.amazonaws.swf.service.v2.model';
 
 type Request = Record<string, unknown>;
-type Operation = (service: StepFunctions, request: Request) => unknown;
+type Operation = (service: StepFunctions, request: Request, faults?: FaultInjector) => unknown;
 
 const operations: Record<string, Operation> = {
-  StartExecution: (service, request) => {
+  StartExecution: (service, request, faults) => {
+    // An outage of Step Functions: the call fails before anything starts (a 500, which the SDK retries).
+    if (faults?.take('execution-start-fail')) throw new Error('fault injected: StartExecution failed (execution-start-fail)');
     const started = service.startExecution({
       stateMachineArn: required(request, 'stateMachineArn'),
       ...optional(request, 'name'),
@@ -72,12 +75,15 @@ function accessRequests(operation: string, request: Record<string, unknown>): Ac
   return [{ action: `states:${operation}`, resource: typeof arn === 'string' ? arn : '*' }];
 }
 
-export function startStepFunctionsApi(service: StepFunctions, options: { host?: string; port?: number; authorizer?: Authorizer }): Promise<ListeningServer> {
-  const { authorizer, ...listenOn } = options;
+export function startStepFunctionsApi(
+  service: StepFunctions,
+  options: { host?: string; port?: number; authorizer?: Authorizer; faults?: FaultInjector },
+): Promise<ListeningServer> {
+  const { authorizer, faults, ...listenOn } = options;
   return startAwsJsonApi({
     version: '1.0',
     targetPrefix: 'AWSStepFunctions',
-    operations: Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, (request) => operation(service, request)])),
+    operations: Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, (request) => operation(service, request, faults)])),
     apiError: (error) => (error instanceof StepFunctionsError ? { code: error.code, message: error.message } : undefined),
     errorType: (code) => `${ERROR_NAMESPACE}#${code}`,
     maxRequestBytes: MAX_REQUEST_BYTES,
