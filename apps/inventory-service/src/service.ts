@@ -55,7 +55,8 @@ export const service = defineService({
         { type: 'state-machine-task', stateMachine: CHECKOUT, states: ['ReleaseStock'] },
         { type: 'invoke', callers: ['order-service/cancel-order'] },
       ],
-      permissions: { tables: { reservations: ['GetItem', 'UpdateItem'] }, foreignTables: { [PRODUCTS]: { actions: ['UpdateItem'], attributes: STOCK_ATTRIBUTES } } },
+      // PutItem: an order that never reserved is recorded RELEASED, so that a late reserve takes nothing.
+      permissions: { tables: { reservations: ['GetItem', 'PutItem', 'UpdateItem'] }, foreignTables: { [PRODUCTS]: { actions: ['UpdateItem'], attributes: STOCK_ATTRIBUTES } } },
     },
     'adjust-stock': {
       description: "Changes a product's stock by a signed delta and records it in the audit trail, in one transaction; idempotent by key.",

@@ -1,9 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, conditionHeld, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { StockLine } from '@shop/contracts';
 import type { InventoryStore } from '../domain/inventory-store';
 import type { ProductStock, Reservation, Shortage } from '../domain/reservation';
+import { type ConflictDelay, jitteredConflictDelay, retryConflicts } from './transaction-conflicts';
 
 /** A product takes a reservation only while listed (`listing` is removed by a soft delete) and with enough stock. */
 export const TAKE_STOCK_CONDITION = 'attribute_exists(listing) AND stock >= :q';
@@ -14,9 +15,15 @@ interface ProductItem {
   listing?: string;
 }
 
-export function dynamoInventoryStore(options: TableAccessOptions<'productsTable' | 'reservationsTable'> = {}): InventoryStore {
+export interface DynamoInventoryStoreOptions extends TableAccessOptions<'productsTable' | 'reservationsTable'> {
+  /** Wait before attempt `n` (2, 3, …) of a reserve or a release after a transaction conflict. */
+  conflictDelayMs?: ConflictDelay;
+}
+
+export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}): InventoryStore {
   // products is product-service's table, under the name its owner uses.
   const { client, productsTable, reservationsTable } = tableAccess(options, { productsTable: 'products', reservationsTable: 'reservations' });
+  const conflictDelayMs = options.conflictDelayMs ?? jitteredConflictDelay;
 
   const changeStock = (line: StockLine, expression: string, condition: string, onConditionFailure?: 'ALL_OLD') => ({
     Update: {
@@ -43,21 +50,21 @@ export function dynamoInventoryStore(options: TableAccessOptions<'productsTable'
     async reserve(reservation) {
       const { lines } = reservation;
       try {
-        await client().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              // ALL_OLD: the product as it was, to say in OutOfStock why a line could not be served.
-              ...lines.map((line) => changeStock(line, 'SET stock = stock - :q', TAKE_STOCK_CONDITION, 'ALL_OLD')),
-              {
-                Put: {
-                  TableName: reservationsTable(),
-                  Item: { orderId: reservation.orderId, lines, status: 'RESERVED', createdAt: reservation.createdAt },
-                  ConditionExpression: 'attribute_not_exists(orderId)',
-                },
+        const transaction = new TransactWriteCommand({
+          TransactItems: [
+            // ALL_OLD: the product as it was, to say in OutOfStock why a line could not be served.
+            ...lines.map((line) => changeStock(line, 'SET stock = stock - :q', TAKE_STOCK_CONDITION, 'ALL_OLD')),
+            {
+              Put: {
+                TableName: reservationsTable(),
+                Item: { orderId: reservation.orderId, lines, status: 'RESERVED', createdAt: reservation.createdAt },
+                // Also refuses an order whose release came first (`markReleased`): it takes nothing.
+                ConditionExpression: 'attribute_not_exists(orderId)',
               },
-            ],
-          }),
-        );
+            },
+          ],
+        });
+        await retryConflicts(() => client().send(transaction), conflictDelayMs);
         return { kind: 'reserved' };
       } catch (error) {
         const reasons = transactionCancellationReasons(error);
@@ -67,7 +74,7 @@ export function dynamoInventoryStore(options: TableAccessOptions<'productsTable'
           reasons[i]?.Code === 'ConditionalCheckFailed' ? [shortage(line, reasons[i]?.Item)] : [],
         );
         if (shortages.length > 0) return { kind: 'short', shortages };
-        // TransactionConflict and the like: the caller (the state machine) retries.
+        // Conflicts that went on past the attempts, and the like: the caller (the state machine) retries.
         throw error;
       }
     },
@@ -92,11 +99,25 @@ export function dynamoInventoryStore(options: TableAccessOptions<'productsTable'
       );
     },
 
+    async markReleased(orderId, now) {
+      const at = now.toISOString();
+      return conditionHeld(() =>
+        client().send(
+          new PutCommand({
+            TableName: reservationsTable(),
+            Item: { orderId, lines: [], status: 'RELEASED', createdAt: at, releasedAt: at },
+            ConditionExpression: 'attribute_not_exists(orderId)',
+          }),
+        ),
+      );
+    },
+
     async release(reservation, now) {
       try {
-        await client().send(
-          new TransactWriteCommand({
-            TransactItems: [
+        await retryConflicts(() =>
+          client().send(
+            new TransactWriteCommand({
+              TransactItems: [
               {
                 Update: {
                   TableName: reservationsTable(),
@@ -110,7 +131,9 @@ export function dynamoInventoryStore(options: TableAccessOptions<'productsTable'
               // Products are never deleted for real (a soft delete keeps the item); the condition keeps a stray id from creating one.
               ...reservation.lines.map((line) => changeStock(line, 'SET stock = stock + :q', 'attribute_exists(productId)')),
             ],
-          }),
+            }),
+          ),
+          conflictDelayMs,
         );
         return true;
       } catch (error) {

@@ -4,13 +4,11 @@ import { queryPage, tableAccess, type TableAccessOptions, transactionCancellatio
 import type { AdjustmentKeyRecord, StockAdjustmentRecord } from '../domain/stock-adjustment';
 import type { ApplyOutcome, StockAdjustmentStore } from '../domain/stock-adjustment-store';
 import type { TrailKey } from '../domain/trail-cursor';
-
-/** Attempts of a transaction that DynamoDB cancels for a conflict with another one on the same item. */
-export const CONFLICT_ATTEMPTS = 4;
+import { CONFLICT_ATTEMPTS, type ConflictDelay, jitteredConflictDelay } from './transaction-conflicts';
 
 export interface DynamoStockAdjustmentStoreOptions extends TableAccessOptions<'productsTable' | 'adjustmentsTable' | 'keysTable'> {
-  /** Wait before attempt `n` (2, 3, …) after a transaction conflict: jittered, growing. */
-  conflictDelayMs?: (attempt: number) => number;
+  /** Wait before attempt `n` (2, 3, …) after a transaction conflict. */
+  conflictDelayMs?: ConflictDelay;
 }
 
 export function dynamoStockAdjustmentStore(options: DynamoStockAdjustmentStoreOptions = {}): StockAdjustmentStore {
@@ -19,7 +17,7 @@ export function dynamoStockAdjustmentStore(options: DynamoStockAdjustmentStoreOp
     adjustmentsTable: 'stock-adjustments',
     keysTable: 'idempotency-keys',
   });
-  const conflictDelayMs = options.conflictDelayMs ?? ((attempt) => (10 + Math.random() * 20) * 2 ** (attempt - 2));
+  const conflictDelayMs = options.conflictDelayMs ?? jitteredConflictDelay;
 
   const transaction = (adjustment: StockAdjustmentRecord, key: AdjustmentKeyRecord, now: Date) =>
     new TransactWriteCommand({

@@ -16,6 +16,12 @@ export interface InventoryStore {
   getReservation(orderId: string): Promise<Reservation | undefined>;
   /** RESERVED → COMMITTED; `false` (nothing changed) when the reservation is not RESERVED. */
   commit(orderId: string, now: Date): Promise<boolean>;
+  /**
+   * Records an order that never reserved as RELEASED, holding nothing, so that a reservation for it
+   * still on its way cannot take stock after its release; `false` (nothing changed) when the order
+   * has a reservation.
+   */
+  markReleased(orderId: string, now: Date): Promise<boolean>;
   /** RESERVED → RELEASED and every line's stock back, all or none; `false` (nothing changed) when it is not RESERVED. */
   release(reservation: Reservation, now: Date): Promise<boolean>;
 }

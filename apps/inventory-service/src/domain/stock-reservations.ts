@@ -61,11 +61,19 @@ export async function commitStock(orderId: string, store: InventoryStore, now: D
 
 /**
  * Gives the stock back once. A reservation that is not RESERVED (released already, or
- * committed) is answered as it is; an order that never reserved had nothing to give back.
+ * committed) is answered as it is. An order that never reserved had nothing to give back, and is
+ * recorded RELEASED holding nothing: a reserve for it that is still under way (a transaction the
+ * SDK gave up waiting for, which DynamoDB may yet apply) then finds the order taken and takes no
+ * stock, instead of holding it for an order that has ended.
  */
 export async function releaseStock(orderId: string, store: InventoryStore, now: Date): Promise<ReservationResponse> {
-  const reservation = await store.getReservation(orderId);
-  if (!reservation) return { orderId, status: 'RELEASED' };
+  let reservation = await store.getReservation(orderId);
+  if (!reservation) {
+    if (await store.markReleased(orderId, now)) return { orderId, status: 'RELEASED' };
+    // The reservation came in between: release it.
+    reservation = await store.getReservation(orderId);
+    if (!reservation) throw new Error(`order ${orderId} has a reservation that cannot be read`);
+  }
   if (reservation.status !== 'RESERVED') return { orderId, status: reservation.status };
   if (await store.release(reservation, now)) return { orderId, status: 'RELEASED' };
   // Another release (or a commit) came first.

@@ -1,4 +1,4 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handlers/release-stock';
@@ -43,7 +43,10 @@ describe('inventory-service/release-stock', () => {
       { type: 'state-machine-task', stateMachine: 'checkout-orchestrator/checkout', states: ['ReleaseStock'] },
       { type: 'invoke', callers: ['order-service/cancel-order'] },
     ]);
-    expect(fn.permissions).toEqual({ tables: { reservations: ['GetItem', 'UpdateItem'] }, foreignTables: { 'product-service/products': { actions: ['UpdateItem'], attributes: ['productId', 'stock', 'listing'] } } });
+    expect(fn.permissions).toEqual({
+      tables: { reservations: ['GetItem', 'PutItem', 'UpdateItem'] },
+      foreignTables: { 'product-service/products': { actions: ['UpdateItem'], attributes: ['productId', 'stock', 'listing'] } },
+    });
   });
 
   it('marks the reservation RELEASED and gives every line\'s stock back in one transaction', async () => {
@@ -120,17 +123,48 @@ describe('inventory-service/release-stock', () => {
     untouched();
   });
 
-  it('answers RELEASED, changing nothing, for an order that never reserved', async () => {
+  it('answers RELEASED for an order that never reserved, giving back nothing, and records it released so that a late reserve takes nothing', async () => {
     const neverReserved = '0a000000-0000-4000-8000-000000000999';
     await expect(release({ orderId: neverReserved, correlationId: 'cancel-1' })).resolves.toEqual({ orderId: neverReserved, status: 'RELEASED' });
     expect(transactions()).toHaveLength(0);
     untouched();
+    // reserve-stock's Put is conditional on attribute_not_exists(orderId): this record refuses it (reserve-stock.test.ts).
+    expect(db().get(RESERVATIONS_TABLE, neverReserved)).toEqual({
+      orderId: neverReserved,
+      lines: [],
+      status: 'RELEASED',
+      createdAt: expect.any(String),
+      releasedAt: expect.any(String),
+    });
+
+    await expect(release({ orderId: neverReserved })).resolves.toEqual({ orderId: neverReserved, status: 'RELEASED' });
+    untouched();
   });
 
-  it('passes a transaction conflict on, for the caller to retry', async () => {
+  it('releases a reservation that appears between its read and the release record, rather than hide it', async () => {
+    const late = '0a000000-0000-4000-8000-000000000998';
+    db().beforeNext(PutCommand, () => db().put(RESERVATIONS_TABLE, storedReservation({ orderId: late })));
+    await expect(release({ orderId: late })).resolves.toEqual({ orderId: late, status: 'RELEASED' });
+    expect(db().get(RESERVATIONS_TABLE, late)).toMatchObject({ status: 'RELEASED', lines: storedReservation().lines });
+    expect(stock()).not.toEqual([
+      [MUG, 1],
+      [CUP, 0],
+    ]);
+  });
+
+  it('tries a transaction conflict again within the invocation: the stock comes back once', async () => {
     // DynamoDB's own concurrency control cancels it; the fake applies one call at a time, so it is armed with it.
     db().failNext(TransactWriteCommand, cancelled(NONE, CONFLICT, NONE));
+    db().failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
+    await expect(release({ orderId: ORDER_ID })).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
+    expect(transactions()).toHaveLength(3);
+    expect(db().get(RESERVATIONS_TABLE, ORDER_ID)).toMatchObject({ status: 'RELEASED' });
+  });
+
+  it('passes conflicts that go on past its four attempts to the caller, to retry later, having changed nothing', async () => {
+    for (let i = 0; i < 4; i++) db().failNext(TransactWriteCommand, cancelled(NONE, CONFLICT, NONE));
     await expect(release({ orderId: ORDER_ID })).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    expect(transactions()).toHaveLength(4);
     untouched();
   });
 

@@ -148,13 +148,41 @@ describe('inventory-service/reserve-stock', () => {
     ]);
   });
 
-  it('passes a transaction conflict on, for the state machine to retry, rather than call it out of stock', async () => {
+  it('tries a transaction conflict again within the invocation, and takes the stock once', async () => {
     // DynamoDB's own concurrency control cancels it; the fake applies one call at a time, so it is armed with it.
     stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
     db().failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
+    db().failNext(TransactWriteCommand, cancelled(NONE, CONFLICT, NONE));
+    await expect(reserve(request)).resolves.toEqual({ orderId: ORDER_ID, status: 'RESERVED' });
+    expect(transactions()).toHaveLength(3);
+    expect(stock()).toEqual([
+      [MUG, 3],
+      [CUP, 2],
+    ]);
+  });
+
+  it('passes conflicts that go on past its four attempts to the state machine to retry, rather than call them out of stock', async () => {
+    stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
+    for (let i = 0; i < 4; i++) db().failNext(TransactWriteCommand, cancelled(CONFLICT, NONE, NONE));
     const error = await reserve(request).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TransactionCanceledException' });
     expect(error).not.toBeInstanceOf(OutOfStockError);
+    expect(transactions()).toHaveLength(4);
+    expect(stock()).toEqual([
+      [MUG, 5],
+      [CUP, 3],
+    ]);
+  });
+
+  it('takes nothing for an order released before it reserved (a reserve still under way when the checkout gave up on it)', async () => {
+    stocked(stockedProduct(MUG, 5), stockedProduct(CUP, 3));
+    // As release-stock records an order that never reserved.
+    db().put(RESERVATIONS_TABLE, { orderId: ORDER_ID, lines: [], status: 'RELEASED', createdAt: '2026-03-01T10:00:00.000Z', releasedAt: '2026-03-01T10:00:00.000Z' });
+    await expect(reserve(request)).resolves.toEqual({ orderId: ORDER_ID, status: 'RELEASED' });
+    expect(stock()).toEqual([
+      [MUG, 5],
+      [CUP, 3],
+    ]);
   });
 
   it('passes any other failure on', async () => {
