@@ -14,7 +14,8 @@ export function orderItem(overrides: Record<string, unknown> = {}): Record<strin
     status: 'PENDING',
     items: [{ productId: MUG, name: 'Mug', quantity: 2, unitPrice: { amount: 1250, currency: 'USD' }, lineTotal: { amount: 2500, currency: 'USD' } }],
     total: { amount: 2500, currency: 'USD' },
-    correlationId: 'corr-1',
+    // Each order its own flow, as the shop gives it one (its first request's correlation id).
+    correlationId: overrides['orderId'] && overrides['orderId'] !== ORDER_ID ? `corr-${String(overrides['orderId'])}` : 'corr-1',
     createdAt: '2026-12-01T10:00:00.000Z',
     updatedAt: '2026-12-01T10:00:00.000Z',
     ...overrides,

@@ -35,9 +35,10 @@ export interface PublishOutcome {
 
 export interface EventPublisher {
   /**
-   * Puts the events on the bus in order, up to ten and 256 KB per request, retrying each entry the
-   * bus refused. When entries of a request still fail, it stops there: later events are not put, so
-   * that they do not overtake the ones that failed.
+   * Puts the events on the bus in order, up to ten and 256 KB per request and one event of a flow
+   * (`correlationId`) per request, retrying each entry the bus refused. When entries of a request
+   * still fail, it stops there: later events are not put, so that none overtakes an event of its
+   * flow that failed.
    */
   publish(events: readonly EventEnvelope[]): Promise<PublishOutcome>;
 }
@@ -96,21 +97,29 @@ export function eventBridgePublisher(options: EventBridgePublisherOptions = {}):
 }
 
 /**
- * The entries in order, cut into requests of at most ten entries and 256 KB. An entry over 256 KB
- * on its own goes alone, and the bus refuses it: that is an error no split can mend.
+ * The entries in order, cut into requests of at most ten entries and 256 KB, and of at most one
+ * event per flow (`correlationId`: an order's events share it). EventBridge takes or refuses each
+ * entry of a request on its own, so an order's OrderPaid in the same request as its OrderCreated
+ * could be taken while OrderCreated is refused, and reach the customer first; in later requests,
+ * it is not put at all until OrderCreated is. An entry over 256 KB on its own goes alone, and the
+ * bus refuses it: that is an error no split can mend.
  */
-function requests<T extends { entry: PutEventsRequestEntry }>(puts: readonly T[]): T[][] {
+function requests<T extends { event: EventEnvelope; entry: PutEventsRequestEntry }>(puts: readonly T[]): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
+  let flows = new Set<string>();
   let bytes = 0;
   for (const put of puts) {
     const size = putEventsEntrySize(put.entry);
-    if (current.length > 0 && (current.length === MAX_ENTRIES_PER_PUT || bytes + size > MAX_BYTES_PER_PUT)) {
+    const full = current.length === MAX_ENTRIES_PER_PUT || bytes + size > MAX_BYTES_PER_PUT || flows.has(put.event.correlationId);
+    if (current.length > 0 && full) {
       out.push(current);
       current = [];
+      flows = new Set();
       bytes = 0;
     }
     current.push(put);
+    flows.add(put.event.correlationId);
     bytes += size;
   }
   if (current.length > 0) out.push(current);

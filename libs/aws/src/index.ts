@@ -15,6 +15,7 @@ export { sqsClient } from './sqs';
 export { eventBridgeClient } from './eventbridge';
 export { snsClient } from './sns';
 export { sesClient } from './ses';
+export { maskRecipient, sendingTo, withoutRecipient } from './recipient-errors';
 export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './batch-get';
 export { conditionHeld, isConditionalCheckFailed, transactionCancellationReasons, whenConditionHolds } from './conditional-check';
 export { type FunctionInvoker, InvokedFunctionError, type LambdaInvokerOptions, lambdaFunctionInvoker } from './function-invoker';

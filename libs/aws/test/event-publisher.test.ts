@@ -11,14 +11,14 @@ const publisher = eventBridgePublisher({ client: () => client, busName: () => 's
 beforeEach(() => eventBridge.reset());
 afterAll(() => eventBridge.restore());
 
-/** An event whose detail is about `kib` KiB of three-byte characters, as long non-Latin product names make it. */
-const event = (kib: number): EventEnvelope => ({
+/** An event whose detail is about `kib` KiB of three-byte characters, as long non-Latin product names make it; each of its own flow unless one is given. */
+const event = (kib: number, correlationId = `corr-${randomUUID()}`, type = 'OrderCreated'): EventEnvelope => ({
   id: randomUUID(),
-  type: 'OrderCreated',
+  type,
   version: 1,
   source: 'shop.orders',
   time: '2026-03-01T10:00:00.000Z',
-  correlationId: 'corr-1',
+  correlationId,
   detail: { lines: '注'.repeat((kib * 1024) / 3) },
 });
 
@@ -50,6 +50,26 @@ describe('eventBridgePublisher', () => {
     eventBridge.on(PutEventsCommand).callsFake(accepted);
     await publisher.publish(Array.from({ length: 23 }, () => event(1)));
     expect(requests().map((entries) => entries.length)).toEqual([10, 10, 3]);
+  });
+
+  it("puts one event of a flow per request, so that a later one of an order never overtakes its refused OrderCreated", async () => {
+    const created = event(1, 'order-a', 'OrderCreated');
+    const other = event(1, 'order-b', 'OrderCreated');
+    const paid = event(1, 'order-a', 'OrderPaid');
+    // The bus refuses order-a's OrderCreated every time, and takes everything else.
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 1,
+      Entries: (input.Entries ?? []).map((entry) =>
+        JSON.parse(entry.Detail ?? '{}').id === created.id ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: randomUUID() },
+      ),
+    }));
+
+    const outcome = await publisher.publish([created, other, paid]);
+
+    expect(outcome).toEqual({ published: [other.id], failed: [{ id: created.id, reason: 'ThrottlingException: Rate exceeded' }] });
+    const put = requests().flat().map((entry) => JSON.parse(entry.Detail ?? '{}').id);
+    expect(put).not.toContain(paid.id);
+    expect(requests()[0]?.map((entry) => JSON.parse(entry.Detail ?? '{}').id)).toEqual([created.id, other.id]);
   });
 
   it('puts nothing, and needs no bus name, for no events', async () => {

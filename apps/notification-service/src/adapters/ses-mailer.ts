@@ -1,7 +1,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { requireEnv } from '@shop/common';
 import { PLATFORM_ENV } from '@shop/platform';
-import { sesClient } from '@shop/aws';
+import { sendingTo, sesClient } from '@shop/aws';
 import type { Mailer } from '../domain/ports';
 
 const [EMAIL_FROM] = PLATFORM_ENV.email;
@@ -12,12 +12,15 @@ export function sesMailer(options: { client?: () => SESv2Client; from?: () => st
   const from = options.from ?? (() => requireEnv(EMAIL_FROM));
   return {
     async send({ to, subject, text }) {
-      const out = await client().send(
-        new SendEmailCommand({
-          FromEmailAddress: from(),
-          Destination: { ToAddresses: [to] },
-          Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Text: { Data: text, Charset: 'UTF-8' } } } },
-        }),
+      // An error of it never names the address (`sendingTo`): it is logged, and dead-lettered.
+      const out = await sendingTo(to, () =>
+        client().send(
+          new SendEmailCommand({
+            FromEmailAddress: from(),
+            Destination: { ToAddresses: [to] },
+            Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Text: { Data: text, Charset: 'UTF-8' } } } },
+          }),
+        ),
       );
       if (!out.MessageId) throw new Error('SES answered without a message id');
       return { messageId: out.MessageId };

@@ -166,6 +166,38 @@ describe('send-notification', () => {
     expect(sns.calls()).toHaveLength(0);
   });
 
+  it.each([
+    [
+      'SNS refuses the number',
+      () =>
+        sns.on(PublishCommand).rejects(
+          Object.assign(new Error('Invalid parameter: PhoneNumber Reason: +14155550123 is not valid to publish to'), { name: 'InvalidParameterException', $fault: 'client' }),
+        ),
+      'InvalidParameterException',
+    ],
+    [
+      'SES refuses the address',
+      () =>
+        ses.on(SendEmailCommand).rejects(
+          Object.assign(new Error('Email address is not verified. The following identities failed the check in region US-EAST-1: Ann@Example.com'), {
+            name: 'MessageRejected',
+            $fault: 'client',
+          }),
+        ),
+      'MessageRejected',
+    ],
+  ])("never writes the customer's address or number into the logs or the error when %s", async (_case, refuse, name) => {
+    refuse();
+    const logged = captureLogs();
+    const error = await handler(snsEvent(events.paid()), lambdaContext('send-notification')).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name, $fault: 'client' });
+    const written = JSON.stringify(logged()) + String((error as Error).message) + String((error as Error).stack);
+    expect(logged().some((l) => l.level === 'error')).toBe(true);
+    for (const personal of ['4155550123', 'ann@example.com']) expect(written.toLowerCase()).not.toContain(personal);
+    expect(written).toMatch(/\+1415•••0123|a•••@example\.com/);
+  });
+
   it('fails when user-service does not know the customer', async () => {
     lambda.on(InvokeCommand).resolves(contactAnswer({ errorType: 'UserNotFound', errorMessage: 'no user user-ann' }, 'Unhandled'));
     await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).rejects.toThrow(/get-contact failed with UserNotFound/);

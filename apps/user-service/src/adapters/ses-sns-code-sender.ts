@@ -2,7 +2,7 @@ import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { requireEnv } from '@shop/common';
 import { PLATFORM_ENV } from '@shop/platform';
-import { sesClient, snsClient } from '@shop/aws';
+import { sendingTo, sesClient, snsClient } from '@shop/aws';
 import type { CodeSender } from '../domain/code-sender';
 
 const [EMAIL_FROM] = PLATFORM_ENV.email;
@@ -24,22 +24,27 @@ export function sesSnsCodeSender(options: SesSnsCodeSenderOptions = {}): CodeSen
   const sns = options.sns ?? snsClient;
   const from = options.from ?? (() => requireEnv(EMAIL_FROM));
   return {
+    // An error of either never names the address or the number (`sendingTo`): it may be logged.
     async email(to, subject, text) {
-      await ses().send(
-        new SendEmailCommand({
-          FromEmailAddress: from(),
-          Destination: { ToAddresses: [to] },
-          Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Text: { Data: text, Charset: 'UTF-8' } } } },
-        }),
+      await sendingTo(to, () =>
+        ses().send(
+          new SendEmailCommand({
+            FromEmailAddress: from(),
+            Destination: { ToAddresses: [to] },
+            Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Text: { Data: text, Charset: 'UTF-8' } } } },
+          }),
+        ),
       );
     },
     async sms(to, text) {
-      await sns().send(
-        new PublishCommand({
-          PhoneNumber: to,
-          Message: text,
-          MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
-        }),
+      await sendingTo(to, () =>
+        sns().send(
+          new PublishCommand({
+            PhoneNumber: to,
+            Message: text,
+            MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+          }),
+        ),
       );
     },
   };
