@@ -15,6 +15,7 @@ declare module '@shop/platform' {
       | 'cart-service/get-cart'
       | 'cart-service/read-cart'
       | 'cart-service/remove-cart-item'
+      | 'cart-service/set-cart-item'
       | 'inventory-service/adjust-stock'
       | 'inventory-service/check-availability'
       | 'inventory-service/commit-stock'

@@ -41,7 +41,7 @@ describe("the $default route's answers", () => {
     ['POST', '/products/abc'],
     ['GET', '/products/abc/extra'],
     ['GET', '/products/'],
-    ['PUT', '/cart/items/p%201'],
+    ['PATCH', '/cart/items/p%201'],
     ['GET', '/users/login'],
   ])("are the local cloud's for %s %s", (method, path) => {
     const local = localAnswer(method, path);

@@ -1,5 +1,5 @@
 import { defineService } from '@shop/platform';
-import { AddToCartRequest, Cart, CartItemPath } from '@shop/contracts';
+import { AddToCartRequest, Cart, CartItemPath, SetCartItemRequest } from '@shop/contracts';
 
 const GET_PRODUCTS = 'product-service/get-products';
 
@@ -55,6 +55,22 @@ export const service = defineService({
           auth: { kind: 'signed-in' },
           summary: 'Remove a product from your cart',
           request: { path: CartItemPath },
+          response: { status: 200, body: Cart },
+          errors: [404, 409, 503],
+        },
+      ],
+      permissions: { tables: { carts: ['GetItem', 'PutItem'] }, invokes: [GET_PRODUCTS] },
+    },
+    'set-cart-item': {
+      description: "Sets the quantity of a product's line in the caller's cart, in one change.",
+      triggers: [
+        {
+          type: 'http',
+          method: 'PUT',
+          path: '/cart/items/{productId}',
+          auth: { kind: 'signed-in' },
+          summary: "Set a product's quantity in your cart (1–99)",
+          request: { path: CartItemPath, body: SetCartItemRequest },
           response: { status: 200, body: Cart },
           errors: [404, 409, 503],
         },

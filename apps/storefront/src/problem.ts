@@ -136,6 +136,8 @@ function fieldMessage(field: string, message: string): string {
   const label = FIELD_LABELS[field] ?? 'This field';
   // Our own rules are written to be read ("must contain a number"); zod's defaults are not.
   if (/^must /.test(message)) return `${label} ${message}.`;
+  // A limit the shop states with the number that applies to this shopper now ("at most 2 more can be added").
+  if (/^(at most |the line already )/.test(message)) return `${label}: ${message}.`;
   if (message === 'required' || /expected .*, received undefined/i.test(message)) return `${label} is required.`;
   if (message === 'unknown field') return `${label} is not something the shop takes.`;
   return FIELD_HINTS[field] ?? `${label}: ${message}.`;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cartSignature, checkoutAttempt, endCheckoutAttempt } from '../src/shop/checkout-attempt';
+import { cartSignature, checkoutAttempt, endCheckoutAttempt, staleCheckoutAttempt } from '../src/shop/checkout-attempt';
 
 function memoryStorage() {
   const items = new Map<string, string>();
   return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
 }
 
-const cart = { cartId: 'c1', items: [{ productId: 'p1', quantity: 2 }] };
+const cart = { cartId: 'c1', revision: 3, items: [{ productId: 'p1', quantity: 2 }] };
 
 describe('checkoutAttempt', () => {
   it('reuses the Idempotency-Key and correlation id for every retry of the same cart', () => {
@@ -25,5 +25,25 @@ describe('checkoutAttempt', () => {
     expect(changed.idempotencyKey).not.toBe(first.idempotencyKey);
     endCheckoutAttempt(storage);
     expect(checkoutAttempt(cartSignature(cart), storage).idempotencyKey).not.toBe(first.idempotencyKey);
+  });
+
+  it('starts a new attempt for the same lines added back after its order took them out of the cart (a lost answer)', () => {
+    const storage = memoryStorage();
+    const first = checkoutAttempt(cartSignature(cart), storage);
+    // The order was placed and its answer lost: the shop emptied the cart (revision 4), the shopper added the same line (5).
+    const again = { ...cart, revision: 5 };
+    expect(checkoutAttempt(cartSignature(again), storage).idempotencyKey).not.toBe(first.idempotencyKey);
+  });
+
+  it('forgets an attempt left for another cart, and tells of it once; keeps the one for this cart', () => {
+    const storage = memoryStorage();
+    const first = checkoutAttempt(cartSignature(cart), storage);
+    expect(staleCheckoutAttempt(cartSignature(cart), storage)).toBeUndefined();
+    expect(checkoutAttempt(cartSignature(cart), storage)).toEqual(first);
+
+    const emptied = { cartId: 'c1', revision: 4, items: [] };
+    expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toEqual(first);
+    expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toBeUndefined();
+    expect(storage.getItem('shop.checkout-attempt')).toBeNull();
   });
 });

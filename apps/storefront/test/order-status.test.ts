@@ -1,6 +1,6 @@
 import type { Order } from '@shop/api-client';
 import { describe, expect, it } from 'vitest';
-import { describePayment, describeStatus, isSettled, paymentAmounts } from '../src/shop/order-status';
+import { describePayment, describeStatus, isSettled, paymentAmounts, pollDelayMs } from '../src/shop/order-status';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' as const });
 const order = (status: Order['status'], extra: object = {}): Order =>
@@ -22,6 +22,22 @@ describe('order status', () => {
   it('gives the reason an order failed, and what happened to the money', () => {
     expect(describeStatus(order('PAYMENT_FAILED', { reason: 'card declined' })).detail).toBe('The payment did not go through: card declined.');
     expect(describePayment({ status: 'REFUND_FAILED', charged: usd(1000), refunded: usd(0) })).toMatch(/our team is on it/);
+  });
+});
+
+describe('a charge that has not been answered when the order ends', () => {
+  const unanswered = { status: 'PROCESSING' as const, charged: usd(0), refunded: usd(0) };
+
+  it('is still being confirmed while the order waits for it, and refunded if it goes through after the order ended', () => {
+    expect(describePayment(unanswered, 'AWAITING_PAYMENT')).toBe('Your payment is being confirmed.');
+    for (const status of ['PAYMENT_FAILED', 'CANCELLED'] as const) {
+      expect(describePayment(unanswered, status)).toMatch(/have not heard back.*refunded automatically/);
+    }
+  });
+
+  it('keeps the page watching, more and more slowly: every second, then every 3 s, then every 30 s after five minutes', () => {
+    expect(isSettled(order('PAYMENT_FAILED', { payment: unanswered }))).toBe(false);
+    expect([0, 29_999, 30_000, 299_999, 300_000, 6 * 3600_000].map(pollDelayMs)).toEqual([1_000, 1_000, 3_000, 3_000, 30_000, 30_000]);
   });
 });
 

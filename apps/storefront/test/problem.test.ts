@@ -19,6 +19,14 @@ describe('problemFromAnswer', () => {
     expect(problem.fields['email']).toBe('Enter an e-mail address like name@example.com.');
   });
 
+  it("says the cart's own limit with its number for this shopper, not a generic range", () => {
+    const problem = problemFromAnswer(400, apiError('QUANTITY_LIMIT', 'A cart line holds at most 99', [{ field: 'quantity', message: 'at most 1 more can be added' }]), 'cart');
+    expect(problem.fields['quantity']).toBe('Quantity: at most 1 more can be added.');
+    expect(problem.message).toBe('You can have at most 99 of one product in your cart.');
+    const full = problemFromAnswer(400, apiError('QUANTITY_LIMIT', 'x', [{ field: 'quantity', message: 'the line already holds 99' }]), 'cart');
+    expect(full.fields['quantity']).toBe('Quantity: the line already holds 99.');
+  });
+
   it('says what a checkout error means and what to do', () => {
     expect(problemFromAnswer(409, apiError('CART_EMPTY', 'Cart is empty'), 'checkout').message).toMatch(/cart is empty/i);
     expect(problemFromAnswer(409, apiError('ORDER_NOT_PAYABLE', 'Order is CANCELLED'), 'payment').message).toMatch(/can't be paid any more/);

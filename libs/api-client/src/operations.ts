@@ -21,6 +21,7 @@ export const OPERATIONS = {
   register: { method: 'POST', path: '/users/register' },
   removeCartItem: { method: 'DELETE', path: '/cart/items/{productId}' },
   requestVerification: { method: 'POST', path: '/users/me/verification' },
+  setCartItem: { method: 'PUT', path: '/cart/items/{productId}' },
   updateProduct: { method: 'PUT', path: '/products/{id}' },
 } as const;
 

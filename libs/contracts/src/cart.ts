@@ -13,6 +13,12 @@ export type AddToCartRequest = z.infer<typeof AddToCartRequest>;
 
 export const CartItemPath = z.strictObject({ productId: Id });
 
+/** Sets a line's quantity outright (1–99): what a quantity field in a cart means, in one change. */
+export const SetCartItemRequest = z.strictObject({
+  quantity: z.int().check(z.minimum(1), z.maximum(CART_LINE_MAX_QUANTITY)),
+});
+export type SetCartItemRequest = z.infer<typeof SetCartItemRequest>;
+
 /** A cart line priced from the current catalogue; `available` is false once the product is gone. */
 export const CartItem = z.object({
   productId: Id,
@@ -26,6 +32,12 @@ export type CartItem = z.infer<typeof CartItem>;
 
 export const Cart = z.object({
   cartId: Id,
+  /**
+   * Counts the cart's changes (0 before its first): any write makes a new one, the shop's own too
+   * (placing an order takes its lines out). A client that tried to order one revision knows that a
+   * cart with another is not the same cart, even when it holds the same lines again.
+   */
+  revision: z.int().check(z.minimum(0)),
   items: z.array(CartItem),
   totals: z.object({ itemCount: z.int(), subtotal: Money }),
 });

@@ -48,6 +48,31 @@ describe('cart and checkout refuse bad input with a 4xx, and change nothing', ()
     expect((await shopper.api.delete(`/cart/items/${productId}`)).status).toBe(404);
   });
 
+  it('sets a line outright with PUT, keeps it in place, refuses a bad quantity or a line not in the cart, and counts each change in the revision', async () => {
+    const shopper = await newCustomer(api);
+    const other = await newProduct(admin, 10);
+    expect((await shopper.api.post('/cart', { productId, quantity: 5 })).status).toBe(200);
+    const before = (await shopper.api.post('/cart', { productId: other, quantity: 1 })).body;
+
+    const lowered = await shopper.api.put(`/cart/items/${productId}`, { quantity: 2 });
+    expect(lowered.status).toBe(200);
+    expect(lowered.body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])).toEqual([
+      [productId, 2],
+      [other, 1],
+    ]);
+    expect(lowered.body.revision).toBe(before.revision + 1);
+
+    for (const quantity of [0, 100, 1.5]) {
+      const bad = await shopper.api.put(`/cart/items/${productId}`, { quantity });
+      expect(bad.status).toBe(400);
+      expect(fields(bad.body)).toContain('quantity');
+    }
+    const absent = await shopper.api.put('/cart/items/00000000-0000-4000-8000-000000000000', { quantity: 1 });
+    expect(absent).toMatchObject({ status: 404, body: { error: { code: 'CART_ITEM_NOT_FOUND' } } });
+    expect((await shopper.api.get('/cart')).body).toMatchObject({ revision: lowered.body.revision, items: [{ productId, quantity: 2 }, { productId: other, quantity: 1 }] });
+    expect((await api.put(`/cart/items/${productId}`, { quantity: 3 })).status).toBe(401);
+  });
+
   it('POST /orders without an Idempotency-Key, or with a bad cart id → 400, and no order', async () => {
     const shopper = await newCustomer(api);
     await shopper.api.post('/cart', { productId, quantity: 1 });

@@ -41,6 +41,7 @@ export function priceCart(cart: CartRecord, catalog: CatalogView): Cart {
   const counted = items.filter((i) => i.available);
   return {
     cartId: cart.cartId,
+    revision: cart.version,
     items,
     totals: {
       itemCount: counted.reduce((n, i) => n + i.quantity, 0),

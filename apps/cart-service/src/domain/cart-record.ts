@@ -60,6 +60,16 @@ export function withItemAdded(cart: CartRecord, item: AddToCartRequest, now: Dat
   return revised(cart, [...cart.lines, { productId: item.productId, quantity: item.quantity, addedAt: now.toISOString() }], now);
 }
 
+/** The product's line with this quantity (1–99), in its place; the line must be in the cart. */
+export function withQuantity(cart: CartRecord, productId: string, quantity: number, now: Date): CartRecord {
+  if (!cart.lines.some((l) => l.productId === productId)) throw new CartItemNotFoundError(productId);
+  return revised(
+    cart,
+    cart.lines.map((l) => (l.productId === productId ? { ...l, quantity } : l)),
+    now,
+  );
+}
+
 export function withItemRemoved(cart: CartRecord, productId: string, now: Date): CartRecord {
   if (!cart.lines.some((l) => l.productId === productId)) throw new CartItemNotFoundError(productId);
   return revised(

@@ -1,6 +1,6 @@
 import type { AddToCartRequest, Cart, CatalogProduct } from '@shop/contracts';
 import { cartCurrency, type CatalogView, priceCart } from './cart-pricing';
-import { type CartRecord, emptyCart, lineProductIds, revised, withItemAdded, withItemRemoved } from './cart-record';
+import { type CartRecord, emptyCart, lineProductIds, revised, withItemAdded, withItemRemoved, withQuantity } from './cart-record';
 import type { CartRepository } from './cart-repository';
 import type { Catalog } from './catalog';
 import { CartBusyError, CurrencyMismatchError, ProductNotFoundError } from './errors';
@@ -53,6 +53,18 @@ export async function removeFromCart(userId: string, productId: string, deps: Ca
   // Without a cart, the empty one `change` starts from refuses with 404 and nothing is written.
   const current = await deps.carts.get(userId);
   const saved = await change(userId, current, (cart) => withItemRemoved(cart, productId, deps.now()), deps);
+  return priceCart(saved, await lookUp(deps, lineProductIds(saved)));
+}
+
+/**
+ * Sets a line's quantity outright, in one conditional write: the line stays where it is, and a
+ * change to another line that lands meanwhile is kept. The product need not be listed any more: a
+ * line that became unavailable may still be made smaller (or removed).
+ */
+export async function setQuantity(userId: string, productId: string, quantity: number, deps: CartDeps): Promise<Cart> {
+  // Without a cart, the empty one `change` starts from refuses with 404 and nothing is written.
+  const current = await deps.carts.get(userId);
+  const saved = await change(userId, current, (cart) => withQuantity(cart, productId, quantity, deps.now()), deps);
   return priceCart(saved, await lookUp(deps, lineProductIds(saved)));
 }
 

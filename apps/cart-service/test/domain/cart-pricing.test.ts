@@ -13,6 +13,8 @@ describe('cart pricing', () => {
     );
     expect(Cart.parse(cart)).toEqual({
       cartId: CART_ID,
+      // The stored cart's version: it counts every write.
+      revision: 3,
       items: [
         { productId: MUG, name: 'Mug', quantity: 3, unitPrice: { amount: 1299, currency: 'EUR' }, lineTotal: { amount: 3897, currency: 'EUR' }, available: true },
         { productId: CUP, name: 'Cup', quantity: 1, unitPrice: { amount: 450, currency: 'EUR' }, lineTotal: { amount: 450, currency: 'EUR' }, available: true },
@@ -44,6 +46,6 @@ describe('cart pricing', () => {
   });
 
   it('answers an empty cart with zero totals', () => {
-    expect(priceCart(storedCart([]), new Map())).toEqual({ cartId: CART_ID, items: [], totals: { itemCount: 0, subtotal: { amount: 0, currency: 'USD' } } });
+    expect(priceCart(storedCart([]), new Map())).toEqual({ cartId: CART_ID, revision: 3, items: [], totals: { itemCount: 0, subtotal: { amount: 0, currency: 'USD' } } });
   });
 });

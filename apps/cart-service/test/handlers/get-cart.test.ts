@@ -34,6 +34,7 @@ describe('GET /cart', () => {
     expect(res.status).toBe(200);
     expect(Cart.parse(res.body)).toEqual({
       cartId: CART_ID,
+      revision: 3,
       items: [
         { productId: MUG, name: 'Mug', quantity: 2, unitPrice: { amount: 1500, currency: 'USD' }, lineTotal: { amount: 3000, currency: 'USD' }, available: true },
         { productId: CUP, name: 'Cup', quantity: 1, unitPrice: { amount: 450, currency: 'USD' }, lineTotal: { amount: 450, currency: 'USD' }, available: true },
@@ -51,6 +52,7 @@ describe('GET /cart', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
+    expect(res.body.revision).toBe(1);
     expect(res.body.totals).toEqual({ itemCount: 0, subtotal: { amount: 0, currency: 'USD' } });
     expect(Id.safeParse(res.body.cartId).success).toBe(true);
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({

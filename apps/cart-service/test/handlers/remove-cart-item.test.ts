@@ -47,7 +47,7 @@ describe('DELETE /cart/items/{productId}', () => {
     db().put(TABLE, storedCart([line(MUG, 2)]));
     const res = await remove(MUG);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ cartId: CART_ID, items: [], totals: { itemCount: 0, subtotal: { amount: 0, currency: 'USD' } } });
+    expect(res.body).toEqual({ cartId: CART_ID, revision: 4, items: [], totals: { itemCount: 0, subtotal: { amount: 0, currency: 'USD' } } });
     expect(lambda.calls()).toHaveLength(0);
   });
 

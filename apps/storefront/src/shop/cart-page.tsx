@@ -36,16 +36,15 @@ function CartView() {
       setNotice(done);
       shop.cartChanged.dispatchEvent(new Event('change'));
     });
-  const add = (productId: string, quantity: number) => () =>
-    attempt(shop.session, () => shop.client.POST('/cart', { body: { productId, quantity } }), 'cart');
   const remove = (productId: string) => () =>
     attempt(shop.session, () => shop.client.DELETE('/cart/items/{productId}', { params: { path: { productId } } }), 'cart');
 
-  // The API adds to a line or removes it: a smaller quantity is the line removed and added again.
+  // The quantity the shopper chose, set outright in one change: never a line taken out and added back.
   const setQuantity = (line: Line, quantity: number) => {
     if (quantity === line.quantity) return;
-    const steps = quantity > line.quantity ? [add(line.productId, quantity - line.quantity)] : [remove(line.productId), add(line.productId, quantity)];
-    void change(steps, `${line.name}: quantity ${quantity}.`);
+    const set = () =>
+      attempt(shop.session, () => shop.client.PUT('/cart/items/{productId}', { params: { path: { productId: line.productId } }, body: { quantity } }), 'cart');
+    void change([set], `${line.name}: quantity ${quantity}.`);
   };
 
   if (!cart) {

@@ -32,7 +32,28 @@ export function endCheckoutAttempt(storage: Pick<Storage, 'removeItem'> | undefi
   storage?.removeItem(KEY);
 }
 
-/** The cart as an attempt knows it: its id and every line's product and quantity. */
-export function cartSignature(cart: { cartId: string; items: readonly { productId: string; quantity: number }[] }): string {
-  return [cart.cartId, ...cart.items.map((i) => `${i.productId}x${i.quantity}`).sort()].join('|');
+/**
+ * The cart as an attempt knows it: its id, its revision and every line's product and quantity. The
+ * revision tells apart a cart that holds the same lines again: an order whose answer was lost has
+ * taken its lines out of the cart, and the same lines added back are a new order, not a retry of it.
+ */
+export function cartSignature(cart: { cartId: string; revision: number; items: readonly { productId: string; quantity: number }[] }): string {
+  return [cart.cartId, `r${cart.revision}`, ...cart.items.map((i) => `${i.productId}x${i.quantity}`).sort()].join('|');
+}
+
+/**
+ * The attempt left from an earlier visit for a cart that is no longer the same (its order went
+ * through, and its answer was lost, or the cart changed since), which it forgets; undefined when
+ * there is none, or when it is this cart's.
+ */
+export function staleCheckoutAttempt(cartSignature: string, storage: Pick<Storage, 'getItem' | 'removeItem'> | undefined): CheckoutAttempt | undefined {
+  let stored: CheckoutAttempt | null = null;
+  try {
+    stored = JSON.parse(storage?.getItem(KEY) ?? 'null') as CheckoutAttempt | null;
+  } catch {
+    // A damaged entry is no attempt.
+  }
+  if (!stored || stored.cartSignature === cartSignature) return undefined;
+  storage?.removeItem(KEY);
+  return stored;
 }

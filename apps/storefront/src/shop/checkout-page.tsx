@@ -1,6 +1,6 @@
 import type { Cart } from '@shop/api-client';
 import { useLocation } from 'preact-iso';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { attempt } from '../api';
 import { useShop } from '../shop-context';
 import { LoadStatus } from '../ui/load-status';
@@ -9,7 +9,7 @@ import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
 import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-async';
-import { cartSignature, checkoutAttempt, endCheckoutAttempt } from './checkout-attempt';
+import { cartSignature, type CheckoutAttempt, checkoutAttempt, endCheckoutAttempt, staleCheckoutAttempt } from './checkout-attempt';
 import { rememberCorrelationId } from './order-correlation';
 import { payForOrder } from './pay';
 import { PaymentMethodPicker } from './payment-method-picker';
@@ -20,7 +20,13 @@ export const CheckoutPage = signedInPage('Check out', Checkout);
 function Checkout() {
   const shop = useShop();
   const { route } = useLocation();
-  const [loaded] = useLoad<Cart>(() => attempt(shop.session, () => shop.client.GET('/cart'), 'cart'), []);
+  // An attempt left from an earlier visit for a cart that is no longer this one: its order may have gone through.
+  const earlierAttempt = useRef<CheckoutAttempt | undefined>(undefined);
+  const [loaded] = useLoad<Cart>(async () => {
+    const outcome = await attempt(shop.session, () => shop.client.GET('/cart'), 'cart');
+    if (outcome.ok) earlierAttempt.current = staleCheckoutAttempt(cartSignature(outcome.data), shop.storage);
+    return outcome;
+  }, []);
   const [method, setMethod] = useState('pm_card_approve');
   const { busy, problem, onSubmit } = useAction();
   const [progress, setProgress] = useState<string>();
@@ -62,7 +68,7 @@ function Checkout() {
     }
     // The payment travels under the order's correlation id too: the live view follows both.
     const paid = await payForOrder(shop, current.orderId, method, current.correlationId, setProgress);
-    if (paid.ok || 'settled' in paid) return route(`/orders/${current.orderId}`);
+    if (paid.ok || 'notPayable' in paid) return route(`/orders/${current.orderId}`);
     setProgress(undefined);
     return paid.problem;
   });
@@ -73,6 +79,11 @@ function Checkout() {
         <p>
           Your cart is empty. <a href="/">Browse the products</a>.
         </p>
+        {earlierAttempt.current ? (
+          <p>
+            The order you were placing may have gone through before the page heard back: see <a href="/orders">your orders</a>.
+          </p>
+        ) : null}
       </Page>
     );
   }

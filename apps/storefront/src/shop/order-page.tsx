@@ -44,7 +44,7 @@ function OrderView() {
         <p>{status.detail}</p>
         {payment ? (
           <p class="payment">
-            {describePayment(payment)}
+            {describePayment(payment, order.status)}
             {amounts ? ` · ${amounts}` : ''}
           </p>
         ) : null}

@@ -45,8 +45,27 @@ const PAYMENT_WORDS: Record<OrderPayment['status'], string> = {
   REFUND_FAILED: 'The refund has not gone through yet; our team is on it and will contact you.',
 };
 
-export function describePayment(payment: OrderPayment): string {
+/**
+ * What happened to the money. A charge still unanswered when the order has already ended (its
+ * window closed first) is not "being confirmed" for that order any more: if it goes through, the
+ * shop gives it back.
+ */
+export function describePayment(payment: OrderPayment, status?: Order['status']): string {
+  if (payment.status === 'PROCESSING' && status && FINAL.has(status) && status !== 'PAID') {
+    return 'We have not heard back about your payment. If it goes through after all, it will be refunded automatically.';
+  }
   return PAYMENT_WORDS[payment.status];
+}
+
+/**
+ * How long the order page waits before asking again, `elapsedMs` after it started: every second
+ * at first, while a checkout moves fastest; every 3 s for five minutes; then every 30 s, so that a
+ * tab left open on an order waiting for an answer that may take hours costs the API next to nothing.
+ */
+export function pollDelayMs(elapsedMs: number): number {
+  if (elapsedMs < 30_000) return 1_000;
+  if (elapsedMs < 5 * 60_000) return 3_000;
+  return 30_000;
 }
 
 /**

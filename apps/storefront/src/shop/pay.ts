@@ -9,7 +9,9 @@ const PAYABLE_WITHIN_MS = 30_000;
  * Pays for an order: waits until the checkout has set its items aside (AWAITING_PAYMENT, the
  * only state that takes a payment), then asks the API to charge the payment method, under the
  * checkout's correlation id. The outcome comes later, by the provider's webhook: the order page
- * follows it.
+ * follows it. An order that will not take a payment now is answered as it is (`notPayable`): one
+ * that ended before payment (out of stock, cancelled), or one still being set aside after 30 s,
+ * which the order page keeps following and offers to pay once it can.
  */
 export async function payForOrder(
   shop: Shop,
@@ -17,7 +19,7 @@ export async function payForOrder(
   paymentMethod: string,
   correlationId: string,
   onProgress: (words: string) => void,
-): Promise<Outcome<unknown> | { ok: false; settled: Order }> {
+): Promise<Outcome<unknown> | { ok: false; notPayable: Order }> {
   onProgress('Setting your items aside…');
   const deadline = Date.now() + PAYABLE_WITHIN_MS;
   for (let wait = 250; ; wait = Math.min(wait * 1.5, 1500)) {
@@ -25,8 +27,9 @@ export async function payForOrder(
     if (!order.ok) return order;
     if (order.data.status === 'AWAITING_PAYMENT') break;
     // It failed before payment (out of stock, cancelled): nothing to pay.
-    if (order.data.status !== 'PENDING') return { ok: false, settled: order.data };
-    if (Date.now() > deadline) break; // let the API say why it cannot take the payment
+    if (order.data.status !== 'PENDING') return { ok: false, notPayable: order.data };
+    // Slower than usual, not failed: paying now would only be refused as "not payable".
+    if (Date.now() > deadline) return { ok: false, notPayable: order.data };
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
   onProgress('Paying…');

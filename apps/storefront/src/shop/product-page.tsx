@@ -88,7 +88,8 @@ function AddToCart({ product }: { product: Product }) {
       <button type="submit" class="primary" disabled={busy}>
         {busy ? 'Adding…' : 'Add to cart'}
       </button>
-      <ProblemAlert problem={problem && !problem.fields['quantity'] ? problem : undefined} />
+      {/* Always: the alert is what a screen reader announces; the field's own error says what to change. */}
+      <ProblemAlert problem={problem} />
       <Notice text={added} />
       {added ? (
         <p>

@@ -3,9 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { attempt } from '../api';
 import type { Problem } from '../problem';
 import { useShop } from '../shop-context';
-import { isSettled } from './order-status';
+import { isSettled, pollDelayMs } from './order-status';
 
-/** Polls the order until nothing more will change by itself: quickly at first, then more slowly. */
+/** Polls the order until nothing more will change by itself: quickly at first, then more and more slowly (`pollDelayMs`). */
 export function useLiveOrder(orderId: string): { order?: Order; problem?: Problem; refresh: () => void } {
   const shop = useShop();
   const [order, setOrder] = useState<Order>();
@@ -26,7 +26,7 @@ export function useLiveOrder(orderId: string): { order?: Order; problem?: Proble
         setProblem(outcome.problem);
         if (outcome.problem.status >= 400 && outcome.problem.status < 500 && outcome.problem.status !== 429) return;
       }
-      timer = setTimeout(poll, Date.now() - started < 30_000 ? 1000 : 3000);
+      timer = setTimeout(poll, pollDelayMs(Date.now() - started));
     };
     void poll();
     return () => {
