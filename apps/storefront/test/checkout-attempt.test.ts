@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cartSignature, checkoutAttempt, endCheckoutAttempt, staleCheckoutAttempt } from '../src/shop/checkout-attempt';
+import { cartSignature, checkoutAttempt, placedCheckoutAttempt, staleCheckoutAttempt } from '../src/shop/checkout-attempt';
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -23,7 +23,7 @@ describe('checkoutAttempt', () => {
     const first = checkoutAttempt(cartSignature(cart), storage);
     const changed = checkoutAttempt(cartSignature({ ...cart, items: [{ productId: 'p1', quantity: 3 }] }), storage);
     expect(changed.idempotencyKey).not.toBe(first.idempotencyKey);
-    endCheckoutAttempt(storage);
+    placedCheckoutAttempt(storage, 'order-1');
     expect(checkoutAttempt(cartSignature(cart), storage).idempotencyKey).not.toBe(first.idempotencyKey);
   });
 
@@ -45,5 +45,14 @@ describe('checkoutAttempt', () => {
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toEqual(first);
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toBeUndefined();
     expect(storage.getItem('shop.checkout-attempt')).toBeNull();
+  });
+
+  it('remembers the order an attempt placed, for a checkout page that lost it (a reload, a sign-in in between), once', () => {
+    const storage = memoryStorage();
+    const first = checkoutAttempt(cartSignature(cart), storage);
+    placedCheckoutAttempt(storage, 'order-1');
+    const emptied = { cartId: 'c1', revision: 4, items: [] };
+    expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toEqual({ ...first, orderId: 'order-1' });
+    expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toBeUndefined();
   });
 });

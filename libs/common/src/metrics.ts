@@ -165,7 +165,11 @@ export interface InvocationOutcome {
   coldStart: boolean;
   /** The invocation failed (threw, or reported failed records). */
   error: boolean;
-  /** Deliveries in it that are known repeats (an SQS record received before, a retried stream batch): 0 when none. */
+  /**
+   * Deliveries in it that are known repeats: SQS records received before (`ApproximateReceiveCount`
+   * > 1); 0 when none. A stream batch carries no count of its retries, so for streams this stays 0:
+   * their retries show as the Errors of the invocations that asked for them, and in `IteratorAge`.
+   */
   retries?: number;
 }
 

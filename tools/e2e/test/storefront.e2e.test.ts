@@ -69,6 +69,14 @@ describe.skipIf(!web)('the storefront in a real browser', () => {
 
     await page.goto(`${web}/orders`);
     await expect.poll(() => page.getByRole('link', { name: shopper.orderId!.slice(0, 8).toUpperCase() }).count()).toBe(1);
+
+    // Back at checkout, with the cart the order emptied: the page points to the order it placed, once.
+    await page.goto(`${web}/checkout`);
+    await page.getByText('Your cart is empty').waitFor();
+    await expect.poll(() => page.getByRole('link', { name: shopper.orderId!.slice(0, 8).toUpperCase() }).getAttribute('href')).toBe(`/orders/${shopper.orderId}`);
+    await page.reload();
+    await page.getByText('Your cart is empty').waitFor();
+    expect(await page.getByRole('link', { name: shopper.orderId!.slice(0, 8).toUpperCase() }).count()).toBe(0);
   }, 60_000);
 
   it('changes a quantity and removes a line in the cart', async () => {

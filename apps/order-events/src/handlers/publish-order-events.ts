@@ -24,8 +24,8 @@ function orderChange(record: DynamoDBRecord): OrderChange {
  * becomes its domain event on the bus, each charge marked to be refunded becomes a refund request
  * to payment-service, and each refund recorded as done an OrderRefunded event. The answer names the
  * first record whose effects did not all get through (or that cannot make a valid event): Lambda
- * retries from there, so nothing after a failure is skipped, and what keeps failing ends in the
- * dead-letter queue with where it lies. A record retried after its effects went out sends them
+ * retries from there, so nothing after a failure is skipped while it is retried; after 10 retries
+ * the dead-letter queue gets where the rest of the batch lies, for a person to replay it. A record retried after its effects went out sends them
  * again: events under the same ids, refund requests for the same charges; both consumers act once.
  * The checkout's metrics (OrdersPlaced, OrdersPaid, …) are counted here, once a record is done.
  * A record that cannot make a valid event is poison: the batch stops before it and it is retried.

@@ -6,6 +6,8 @@ export interface CheckoutAttempt {
   cartSignature: string;
   idempotencyKey: string;
   correlationId: string;
+  /** The order it placed, once the API answered: the attempt is over, and says where its order is. */
+  orderId?: string;
 }
 
 const KEY = 'shop.checkout-attempt';
@@ -18,7 +20,7 @@ const KEY = 'shop.checkout-attempt';
 export function checkoutAttempt(cartSignature: string, storage: Pick<Storage, 'getItem' | 'setItem'> | undefined): CheckoutAttempt {
   try {
     const stored = JSON.parse(storage?.getItem(KEY) ?? 'null') as CheckoutAttempt | null;
-    if (stored?.cartSignature === cartSignature && stored.idempotencyKey && stored.correlationId) return stored;
+    if (stored?.cartSignature === cartSignature && stored.idempotencyKey && stored.correlationId && !stored.orderId) return stored;
   } catch {
     // A damaged entry is no attempt.
   }
@@ -27,9 +29,18 @@ export function checkoutAttempt(cartSignature: string, storage: Pick<Storage, 'g
   return attempt;
 }
 
-/** The attempt is over (the order exists): the next checkout is a new one. */
-export function endCheckoutAttempt(storage: Pick<Storage, 'removeItem'> | undefined): void {
-  storage?.removeItem(KEY);
+/**
+ * The attempt placed its order: the next checkout is a new one, and until then the attempt says
+ * which order it placed, so that a checkout page that lost it (a reload, a sign-in in between)
+ * can point to it.
+ */
+export function placedCheckoutAttempt(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined, orderId: string): void {
+  try {
+    const stored = JSON.parse(storage?.getItem(KEY) ?? 'null') as CheckoutAttempt | null;
+    if (stored) storage?.setItem(KEY, JSON.stringify({ ...stored, orderId }));
+  } catch {
+    // A damaged entry is no attempt.
+  }
 }
 
 /**

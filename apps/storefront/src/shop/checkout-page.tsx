@@ -9,7 +9,7 @@ import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
 import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-async';
-import { cartSignature, type CheckoutAttempt, checkoutAttempt, endCheckoutAttempt, staleCheckoutAttempt } from './checkout-attempt';
+import { cartSignature, type CheckoutAttempt, checkoutAttempt, placedCheckoutAttempt, staleCheckoutAttempt } from './checkout-attempt';
 import { rememberCorrelationId } from './order-correlation';
 import { payForOrder } from './pay';
 import { PaymentMethodPicker } from './payment-method-picker';
@@ -63,7 +63,7 @@ function Checkout() {
       current = { orderId: order.data.orderId, correlationId: checkout.correlationId };
       setPlaced(current);
       rememberCorrelationId(shop.storage, current.orderId, checkout.correlationId);
-      endCheckoutAttempt(shop.storage);
+      placedCheckoutAttempt(shop.storage, current.orderId);
       shop.cartChanged.dispatchEvent(new Event('change'));
     }
     // The payment travels under the order's correlation id too: the live view follows both.
@@ -79,7 +79,12 @@ function Checkout() {
         <p>
           Your cart is empty. <a href="/">Browse the products</a>.
         </p>
-        {earlierAttempt.current ? (
+        {earlierAttempt.current?.orderId ? (
+          <p>
+            Your order <a href={`/orders/${earlierAttempt.current.orderId}`}>{earlierAttempt.current.orderId.slice(0, 8).toUpperCase()}</a> is placed: its
+            page shows where it stands, and takes the payment while it waits for one.
+          </p>
+        ) : earlierAttempt.current ? (
           <p>
             The order you were placing may have gone through before the page heard back: see <a href="/orders">your orders</a>.
           </p>
