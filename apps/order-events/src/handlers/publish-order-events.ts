@@ -43,9 +43,13 @@ export const handler = streamHandler(
     }
     for (const failure of outcome.failed) itemOf(failure.id)?.log.warn({ eventId: failure.id, reason: failure.reason }, 'event not published');
 
-    // Refund requests go out in stream order, and stop at the first that fails.
+    // Refund requests go out in stream order, and stop at the first that fails, and at the first
+    // record whose events did not all go out: Lambda retries from that record, and whatever comes
+    // after it comes again, its refund requests with it.
+    const unpublished = items.find((item) => item.change.events.some((e) => !published.has(e.id)));
+    const requestable = unpublished ? items.slice(0, items.indexOf(unpublished)) : items;
     let refundsFailedAt: (typeof items)[number] | undefined;
-    sending: for (const item of items) {
+    sending: for (const item of requestable) {
       for (const request of item.change.refunds) {
         try {
           await refundRequests.send(request);
@@ -58,7 +62,6 @@ export const handler = streamHandler(
       }
     }
 
-    const unpublished = items.find((item) => item.change.events.some((e) => !published.has(e.id)));
     const retryFrom = [unpublished, refundsFailedAt]
       .filter((item) => item !== undefined)
       .sort((a, b) => items.indexOf(a) - items.indexOf(b))[0];

@@ -202,4 +202,25 @@ describe('publish-order-events', () => {
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: first.dynamodb?.SequenceNumber }] });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
+
+  it('sends no refund request for a record after one whose event was refused: it comes again from there, and is asked for then, once', async () => {
+    const refused = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(1) }) });
+    const marked = chargeMarkedForRefund(orderId(2));
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 1,
+      Entries: (input.Entries ?? []).map((e) =>
+        JSON.parse(e.Detail ?? '{}').detail.orderId === orderId(1) ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: 'eb' },
+      ),
+    }));
+
+    const answer = await handler({ Records: [refused, marked] });
+
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: refused.dynamodb?.SequenceNumber }] });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    expect(await handler({ Records: [refused, marked] })).toEqual({ batchItemFailures: [] });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
 });
