@@ -40,7 +40,8 @@ describe('the environment of every deployed function', () => {
         ssm: 'http://localhost:10',
       },
       userPool: { id: 'us-east-1_local', clientId: 'client' },
-      queueUrls: refs((m) => m.queues),
+      // As the local cloud gives them: work queues, and the dead-letter queues a stream consumer is told of.
+      queueUrls: new Map([...refs((m) => m.queues), ...refs((m) => m.deadLetterQueues)]),
       stateMachineArns: refs((m) => m.stateMachines),
       paymentProvider: { url: 'http://localhost:9', apiKey: 'key', webhookSecret: 'secret', apiKeyParameter: '/a', webhookSecretParameter: '/w' },
       paymentWindowSeconds: 900,
@@ -52,6 +53,15 @@ describe('the environment of every deployed function', () => {
         expect(Object.keys(deployedEnvironment(stacks, service.name, fn)).sort(), `${service.name}/${fn}`).toEqual(local.sort());
       }
     }
+  });
+
+  it("tells a stream consumer its on-failure queue's URL, where it keeps a record that can never succeed", () => {
+    const stack = stacks['order-events'];
+    if (!stack) throw new Error('no stack order-events');
+    const [queueId] = resourceWith(stack, 'aws_sqs_queue', 'name', physicalName('dev', 'order-events', 'unpublished-changes'));
+    expect(deployedEnvironment(stacks, 'order-events', 'publish-order-events')).toMatchObject({
+      ORDER_EVENTS_UNPUBLISHED_CHANGES_QUEUE_URL: `\${aws_sqs_queue.${queueId}.url}`,
+    });
   });
 
   it("gives create-order its tables, the functions it invokes (and fires), the checkout's ARN and the payment window", () => {

@@ -7,7 +7,8 @@ export const service = defineService({
   tables: {},
   deadLetterQueues: {
     'unpublished-changes': {
-      description: 'Where in the orders stream a batch lies that still failed to publish after its retries (shard and sequence numbers), to replay from there.',
+      description:
+        'Where in the orders stream a batch lies that still failed to publish after its retries (shard and sequence numbers), to replay from there; and, whole, each record that can make no valid event (kind: poison-record).',
     },
   },
   functions: {

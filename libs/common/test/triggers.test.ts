@@ -145,6 +145,35 @@ describe('streamHandler', () => {
     expect(handed).toEqual([['o-1']]);
   });
 
+  it('keeps a poison record aside with onPoison and goes on past it; stops before it when keeping it fails', async () => {
+    const { streamHandler } = await freshInstance();
+    const handed: string[][] = [];
+    const kept: string[] = [];
+    let keeping = true;
+    const handler = streamHandler(
+      Change,
+      async (items) => {
+        handed.push(items.map((item) => item.change.orderId));
+        return {};
+      },
+      {
+        onPoison: async (record) => {
+          if (!keeping) throw new Error('queue unreachable');
+          kept.push(record.dynamodb?.SequenceNumber ?? '');
+        },
+      },
+    );
+    const records = [streamRecord('100', 'o-1'), streamRecord('200', 7), streamRecord('300', 'o-3')];
+
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(kept).toEqual(['200']);
+    expect(handed).toEqual([['o-1', 'o-3']]);
+
+    keeping = false;
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
+    expect(handed.at(-1)).toEqual(['o-1']);
+  });
+
   it('fails the whole batch when the handler throws', async () => {
     const { streamHandler } = await freshInstance();
     const handler = streamHandler(Change, async () => Promise.reject(new Error('connect ECONNREFUSED')));

@@ -81,6 +81,13 @@ export function functionEnvironmentVariables(
     set(stateMachineEnvVar(ref), sources.stateMachineArn(service, name));
   }
   if (permissions.publishes) set(EVENT_BUS_ENV, sources.eventBusName());
+  // A stream consumer's on-failure queue, which its role may send to already: where it keeps whole a
+  // record that can never succeed, rather than let it hold back (and, past the retries, lose) the rest.
+  for (const trigger of fn.triggers) {
+    if (trigger.type !== 'table-stream') continue;
+    const { service, name } = parseRef(trigger.onFailure);
+    set(queueUrlEnvVar(trigger.onFailure), sources.queueUrl(service, name));
+  }
 
   for (const resource of fn.uses ?? []) {
     for (const variable of PLATFORM_ENV[resource]) set(variable, sources.platform(variable));

@@ -50,6 +50,7 @@ export default async function setup(project: TestProject) {
     eventBusName: cloud.eventBusName,
     failedNotificationsQueueUrl: cloud.deadLetterQueueUrl('notification-service', 'failed-notifications'),
     failedEventsQueueUrl: cloud.deadLetterQueueUrl('analytics-service', 'failed-events'),
+    unpublishedChangesQueueUrl: cloud.deadLetterQueueUrl('order-events', 'unpublished-changes'),
     dailyReportSchedule: cloud.scheduler.names().find((name) => name.endsWith('-daily-report')) ?? '',
     sqsEndpoint: cloud.endpoints.sqs,
     stepFunctionsEndpoint: cloud.endpoints.stepFunctions,
@@ -92,6 +93,8 @@ export interface E2eCloud {
   /** notification-service's and analytics-service's on-failure destinations. */
   failedNotificationsQueueUrl: string;
   failedEventsQueueUrl: string;
+  /** order-events' dead-letter queue: where the orders stream's batches, and records that can never make an event, are kept. */
+  unpublishedChangesQueueUrl: string;
   /** The physical name of analytics' daily report schedule. */
   dailyReportSchedule: string;
   sqsEndpoint: string;

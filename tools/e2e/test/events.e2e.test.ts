@@ -6,7 +6,7 @@ import { createEvent, OrderPaid } from '@shop/events';
 import { newCustomer, newVerifiedCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, waitForOrder } from '../src/checkout';
-import { api, cloud } from '../src/cloud';
+import { api, cloud, setAttributes } from '../src/cloud';
 import { markEmailVerifiedInTable, orderMessagesFor } from '../src/contacts';
 import { busEventsOf, deadLetters, eventually, outboxFor, putOnBus, traceOf } from '../src/events';
 
@@ -130,6 +130,33 @@ describe('events, notifications and analytics', () => {
     expect(unitsOf(await dailyReport(), productId)).toBe(0);
     expect(await orderMessagesFor(customer.email)).toEqual([]);
   });
+
+  it('keeps an order change that can make no valid event whole in the dead-letter queue, and goes on publishing the orders after it', async () => {
+    const orderId = randomUUID();
+    // An order no part of the shop would write (a negative total): its INSERT cannot make an OrderCreated.
+    await setAttributes(cloud.tables.orders, { orderId }, {
+      userId: 'poison-user',
+      cartId: randomUUID(),
+      status: 'PENDING',
+      items: [],
+      total: { amount: -1, currency: 'USD' },
+      correlationId: `poison-${orderId}`,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    });
+    type Kept = { kind?: string; reason?: string; record?: { dynamodb?: { Keys?: { orderId?: { S?: string } }; NewImage?: unknown } } };
+    const kept = () => deadLetters(cloud.unpublishedChangesQueueUrl, (m) => (m as unknown as Kept).record?.dynamodb?.Keys?.orderId?.S === orderId) as unknown as Promise<Kept[]>;
+    await expect.poll(async () => (await kept()).length, { timeout: 20_000 }).toBe(1);
+    const [message] = await kept();
+    expect(message).toMatchObject({ kind: 'poison-record', reason: expect.stringMatching(/total/), record: { eventName: 'INSERT', dynamodb: { NewImage: expect.any(Object) } } });
+    expect(await busEventsOf('OrderCreated', orderId)).toEqual([]);
+
+    // The stream goes on: an order placed after it is published as ever.
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 1);
+    const after = await orderAwaitingPayment(customer, product);
+    await expect.poll(async () => (await busEventsOf('OrderCreated', after.orderId)).length, { timeout: 20_000 }).toBe(1);
+  }, 60_000);
 
   it('tells of a declined payment by e-mail, and counts its reason', async () => {
     const customer = await newVerifiedCustomer(api);

@@ -311,7 +311,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           region,
           endpoints,
           userPool,
-          queueUrls: new Map([...sqs.queues].map(([ref, q]) => [ref, q.url])),
+          // Dead-letter queues too: a stream consumer is told its on-failure queue's URL.
+          queueUrls: new Map([...sqs.queues, ...sqs.deadLetterQueues].map(([ref, q]) => [ref, q.url])),
           stateMachineArns,
           paymentProvider: edge.paymentProvider,
           paymentWindowSeconds: options.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,

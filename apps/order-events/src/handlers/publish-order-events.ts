@@ -3,10 +3,12 @@ import { eventBridgePublisher } from '@shop/aws';
 import { metrics, streamHandler } from '@shop/common';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { sqsRefundRequests } from '../adapters/sqs-refund-requests';
+import { sqsPoisonRecords } from '../adapters/sqs-unpublished-changes';
 import { effectsOfChange, type OrderChange } from '../domain/order-change';
 
 const bus = eventBridgePublisher();
 const refundRequests = sqsRefundRequests();
+const poisonRecords = sqsPoisonRecords();
 
 type Image = Parameters<typeof unmarshall>[0];
 
@@ -28,7 +30,8 @@ function orderChange(record: DynamoDBRecord): OrderChange {
  * the dead-letter queue gets where the rest of the batch lies, for a person to replay it. A record retried after its effects went out sends them
  * again: events under the same ids, refund requests for the same charges; both consumers act once.
  * The checkout's metrics (OrdersPlaced, OrdersPaid, …) are counted here, once a record is done.
- * A record that cannot make a valid event is poison: the batch stops before it and it is retried.
+ * A record that cannot make a valid event is poison: it is kept whole in the dead-letter queue and
+ * the batch goes on past it (if it cannot be kept, the batch stops before it and it is retried).
  */
 export const handler = streamHandler(
   (record) => effectsOfChange(orderChange(record as DynamoDBRecord)),
@@ -74,6 +77,12 @@ export const handler = streamHandler(
     metrics.flush();
     return { retryFrom };
   },
-  // A change's events and refund requests carry the order's correlation id.
-  { correlationId: (effects) => effects.events[0]?.correlationId ?? effects.refunds[0]?.correlationId },
+  {
+    // A change's events and refund requests carry the order's correlation id.
+    correlationId: (effects) => effects.events[0]?.correlationId ?? effects.refunds[0]?.correlationId,
+    // A record that cannot make a valid event is kept whole in the dead-letter queue (alarmed), and the
+    // batch goes on: retried, it would hold back every order after it, and, past the retries, take
+    // the rest of its batch (other orders' events and refund requests) down with it.
+    onPoison: (record, error) => poisonRecords.keep(record as DynamoDBRecord, error),
+  },
 );

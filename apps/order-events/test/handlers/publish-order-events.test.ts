@@ -8,6 +8,7 @@ import { ORDER_ID, orderItem, paidCheckout, streamRecord } from '../fixtures';
 const eventBridge = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
 const REFUNDS_QUEUE = 'http://sqs.local/000000000000/shop-test-payment-service-refunds';
+const UNPUBLISHED_CHANGES_QUEUE = 'http://sqs.local/000000000000/shop-test-order-events-unpublished-changes';
 const BUS = 'shop-test-events';
 const orderId = (n: number) => `6f1c3f0e-7d0a-4f0e-9b1a-${String(n).padStart(12, '0')}`;
 
@@ -16,6 +17,7 @@ beforeEach(() => {
   sqs.reset();
   vi.stubEnv('EVENT_BUS_NAME', BUS);
   vi.stubEnv('PAYMENT_SERVICE_REFUNDS_QUEUE_URL', REFUNDS_QUEUE);
+  vi.stubEnv('ORDER_EVENTS_UNPUBLISHED_CHANGES_QUEUE_URL', UNPUBLISHED_CHANGES_QUEUE);
   // The metrics' EMF lines, kept off the test output (metricLines() reads them).
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
@@ -119,8 +121,28 @@ describe('publish-order-events', () => {
     expect(putEntries().map((entries) => entries.map((e) => e.DetailType))).toEqual([['OrderCreated'], ['OrderPaid', 'OrderCreated'], ['OrderPaid'], ['OrderPaid']]);
   });
 
-  it('reports a record that cannot make a valid event and publishes nothing after it', async () => {
+  it('keeps a record that cannot make a valid event whole in the dead-letter queue, and goes on past it', async () => {
     eventBridge.on(PutEventsCommand).callsFake(accepted);
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    const good = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(1) }) });
+    const poison = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(2), total: { amount: -1, currency: 'USD' } }) });
+    const after = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(3) }) });
+
+    const answer = await handler({ Records: [good, poison, after] });
+
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(putEntries().flat().map((e) => JSON.parse(e.Detail ?? '{}').detail.orderId)).toEqual([orderId(1), orderId(3)]);
+    const [kept] = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(kept).toMatchObject({
+      QueueUrl: UNPUBLISHED_CHANGES_QUEUE,
+      MessageAttributes: { kind: { DataType: 'String', StringValue: 'poison-record' }, sequenceNumber: { StringValue: poison.dynamodb?.SequenceNumber } },
+    });
+    expect(JSON.parse(kept?.MessageBody ?? '{}')).toMatchObject({ kind: 'poison-record', reason: expect.stringMatching(/total/), record: JSON.parse(JSON.stringify(poison)) });
+  });
+
+  it('stops before a record that cannot make a valid event when it cannot be kept either: it is retried, and nothing after it is published', async () => {
+    eventBridge.on(PutEventsCommand).callsFake(accepted);
+    sqs.on(SendMessageCommand).rejects(new Error('SQS unreachable'));
     const good = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(1) }) });
     const poison = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(2), total: { amount: -1, currency: 'USD' } }) });
     const after = streamRecord('INSERT', { newImage: orderItem({ orderId: orderId(3) }) });

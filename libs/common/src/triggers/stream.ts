@@ -16,6 +16,13 @@ export interface StreamItem<T> {
 export interface StreamHandlerOptions<T> {
   /** The correlation id a checked record carries; by default its top-level `correlationId`, else its sequence number. */
   correlationId?: (change: T) => string | undefined;
+  /**
+   * Keeps whole, somewhere durable, a record that fails the schema and so can never succeed. Once
+   * it resolves, the batch goes on past the record; if it throws, the batch stops before the record,
+   * which is retried. Without it, a poison record is retried, and after the mapping's retries Lambda
+   * discards it with the rest of its batch.
+   */
+  onPoison?: (record: DynamoDBRecord, error: unknown) => Promise<void>;
 }
 
 /**
@@ -23,9 +30,10 @@ export interface StreamHandlerOptions<T> {
  * order per shard and a failure means "retry from here", so `handle` gets the batch's records,
  * checked and in order, at once (it may group their effects) and answers the first it could not
  * finish; Lambda retries from that one, and what follows it comes again too. A record that fails
- * the schema is poison: logged without its images, and the batch handed to `handle` stops just
- * before it, so it is retried and, after the mapping's retries, sent to its on-failure destination.
- * `handle` throwing fails the whole batch.
+ * the schema is poison: logged without its images, and kept by `onPoison` when given, past which
+ * the batch goes on; otherwise (or when keeping it fails) the batch handed to `handle` stops just
+ * before it, so it is retried and, after the mapping's retries, discarded with the rest of its
+ * batch (the on-failure destination gets where they lay). `handle` throwing fails the whole batch.
  */
 export function streamHandler<S extends InputSchema>(
   schema: S,
@@ -44,7 +52,17 @@ export function streamHandler<S extends InputSchema>(
         const correlationId = (options.correlationId ?? carriedCorrelationId)(change) ?? sequenceNumber;
         items.push({ change, correlationId, log: invocation.logger(correlationId, { sequenceNumber }), record });
       } catch (error) {
-        logItemFailure('table-stream', invocation.logger(sequenceNumber, { sequenceNumber }), error, 'stream record');
+        const log = invocation.logger(sequenceNumber, { sequenceNumber });
+        logItemFailure('table-stream', log, error, 'stream record');
+        if (options.onPoison) {
+          try {
+            await options.onPoison(record, error);
+            log.warn({ eventId: record.eventID }, 'poison stream record kept aside; the batch goes on past it');
+            continue;
+          } catch (keepError) {
+            log.error({ err: keepError }, 'could not keep the poison stream record aside; the batch stops before it');
+          }
+        }
         poison = record;
         break;
       }
