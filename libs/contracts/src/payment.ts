@@ -40,7 +40,11 @@ const ProviderEventBase = {
 const ProviderEventMoney = {
   orderId: Id,
   amount: z.int().check(z.minimum(0)),
-  currency: z.string(),
+  /** ISO 4217, in whichever case the provider writes it (Stripe writes `usd`): read in upper case, as the shop writes codes. */
+  currency: z.pipe(
+    z.string(),
+    z.transform((code) => code.toUpperCase()),
+  ),
   /** What the shop gave the charge, echoed: the order's correlation id travels here. */
   metadata: z.optional(z.record(z.string(), z.string())),
 };

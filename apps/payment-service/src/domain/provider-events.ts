@@ -41,7 +41,8 @@ export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | '
 /**
  * A signed charge event (docs/payments.md): checked against the charge the shop made for its order
  * (amount, currency, charge id). One that matches goes on to order-service as a verified outcome;
- * one that does not pays nothing, is an incident, and if it took money that money is given back.
+ * one that does not pays nothing, is an incident, and if it took money that money is given back
+ * (asked for first: the incident failing never keeps the money).
  * Everything is queued before anything is noted, so a failure here loses nothing: the provider's
  * retry comes through again.
  */
@@ -54,14 +55,23 @@ export async function handleChargeEvent(deps: ProviderEventDeps, event: ChargeEv
   if (!verification.ok || !adopted) {
     const problems = verification.ok ? [`charge ${chargeId} is not the charge the shop recorded for order ${orderId}`] : verification.problems;
     const received = { amount: event.data.amount, currency: event.data.currency };
+    // The money first: the refund is asked for before the incident is raised, so that a bus that
+    // refuses the incident (or an incident that cannot be told) never keeps the money. Either failing
+    // answers 500, and the provider's retry asks again: a refund is made once per charge.
+    let refundNotAsked: unknown;
+    if (event.type === 'charge.succeeded') {
+      await deps.queues
+        .requestRefund({ orderId, chargeId, amount: received, reason: 'the charge did not match the order', attempt: 1, correlationId })
+        .catch((error: unknown) => {
+          refundNotAsked = error;
+        });
+    }
     await deps.incidents.paymentMismatch(
       { orderId, providerEventId: event.id, chargeId, problems, received, ...(record && { expected: record.amount }) },
       correlationId,
       deps.log,
     );
-    if (event.type === 'charge.succeeded') {
-      await deps.queues.requestRefund({ orderId, chargeId, amount: received, reason: 'the charge did not match the order', attempt: 1, correlationId });
-    }
+    if (refundNotAsked !== undefined) throw refundNotAsked;
     return 'mismatch';
   }
 

@@ -19,6 +19,9 @@ export interface RefundPaymentDeps extends Pick<ProviderEventDeps, 'queues' | 'i
   log: Logger;
 }
 
+/** Provider answers that refuse the caller, not the request. */
+const CREDENTIALS_REFUSED: ReadonlySet<number> = new Set([401, 403]);
+
 /** The last attempt's failure is not recorded yet; the request comes back later (SQS redelivers it). */
 export class RefundNotReadyError extends Error {
   override readonly name = 'RefundNotReady';
@@ -57,6 +60,10 @@ export async function refundPayment(deps: RefundPaymentDeps, request: RefundRequ
     );
   } catch (error) {
     if (!(error instanceof PaymentProviderRejectedError)) throw error;
+    // 401 and 403 refuse the shop's credentials, not the refund (a key being rotated: each function
+    // reads it anew within 5 minutes): no attempt was made, so none is spent; the queue asks again
+    // later, and a refusal that lasts past its receives waits in the alarmed dead-letter queue.
+    if (CREDENTIALS_REFUSED.has(error.providerStatus)) throw error;
     const reason = `${error.providerCode ?? error.providerStatus}: ${error.providerMessage}`;
     const key = refundIdempotencyKey(request.chargeId, request.attempt);
     // Settled before it is noted, as the webhook does: if noting fails, the redelivered request is

@@ -139,6 +139,28 @@ describe('POST /payment/webhook: charges', () => {
     expect(db().get(PAYMENTS_TABLE, ORDER_ID)).toEqual(paymentRecord());
   });
 
+  it('asks for the refund of a mismatched charge before the incident: a bus that refuses the incident never keeps the money', async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('bus unavailable'));
+    const event = providerEvent({ amount: 1 });
+
+    const res = await signedDelivery(event);
+
+    // 500: the provider delivers it again, and the incident is raised then; the refund is asked for already.
+    expect(res.status).toBe(500);
+    expect(refundRequests().map((r) => r.request)).toEqual([expect.objectContaining({ chargeId: event.data.chargeId, amount: { amount: 1, currency: 'USD' } })]);
+    expect(results()).toEqual([]);
+  });
+
+  it("reads a provider's lower-case currency as the code it is: usd pays a USD order, and a mismatch is refunded in upper case", async () => {
+    expect((await signedDelivery(providerEvent({ currency: 'usd' }))).status).toBe(202);
+    expect(results()).toEqual([expect.objectContaining({ amount: { amount: 3300, currency: 'USD' } })]);
+
+    db().put(PAYMENTS_TABLE, paymentRecord());
+    const stray = providerEvent({ id: 'evt_stray_eur', currency: 'eur', chargeId: 'ch_stray' });
+    expect((await signedDelivery(stray)).body).toEqual({ received: true, rejected: 'PAYMENT_MISMATCH' });
+    expect(refundRequests().map((r) => r.request.amount)).toEqual([{ amount: 3300, currency: 'EUR' }]);
+  });
+
   it('raises an incident but refunds nothing for a mismatched charge.failed: nothing was taken', async () => {
     const res = await signedDelivery(providerEvent({ type: 'charge.failed', amount: 1 }));
     expect(res.body).toEqual({ received: true, rejected: 'PAYMENT_MISMATCH' });

@@ -122,6 +122,18 @@ describe('refund-payment (refunds queue)', () => {
     expect(incidents()).toEqual([]);
   });
 
+  it.each([401, 403])('spends no attempt when the provider refuses the shop’s key (%i: a key being rotated): the queue asks again, and then it goes through', async (status) => {
+    provider.refund.mockRejectedValueOnce(new PaymentProviderRejectedError(status, 'invalid API key', 1, 'invalid_api_key'));
+    await expect(deliver(request(), request({ chargeId: 'ch_other' }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
+    expect(refund()).toMatchObject({ status: 'REQUESTED', attempt: 1 });
+    expect(refund()).not.toHaveProperty('failureReason');
+    expect(sentTo(REFUNDS_QUEUE_URL)).toEqual([]);
+    expect(incidents()).toEqual([]);
+
+    await deliver(request());
+    expect(refund()).toMatchObject({ status: 'PENDING', attempt: 1 });
+  });
+
   it('raises RefundFailed and tells order-service when the last attempt is refused', async () => {
     db().put(REFUNDS_TABLE, refundRecord({ attempt: 2, status: 'FAILED' }));
     provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge is disputed', 1, 'charge_disputed'));
