@@ -44,8 +44,10 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { users: ['PutItem'] },
-        userPool: ['SignUp', 'AdminConfirmSignUp', 'AdminAddUserToGroup', 'AdminDeleteUser'],
+        // GetItem: whether a half-made account that a retry would take up has its profile (then it is finished).
+        tables: { users: ['GetItem', 'PutItem'] },
+        // InitiateAuth and AdminGetUser: a retry that finds its own half-made account (same password) takes it up.
+        userPool: ['SignUp', 'AdminConfirmSignUp', 'AdminAddUserToGroup', 'AdminDeleteUser', 'InitiateAuth', 'AdminGetUser'],
       },
       uses: ['userPool'],
     },

@@ -37,6 +37,7 @@ export default async function setup(project: TestProject) {
     stage: cloud.stage,
     dynamodbEndpoint: cloud.endpoints.dynamodb,
     userPoolId: cloud.userPool.id,
+    cognitoEndpoint: cloud.endpoints.cognito,
     clientId: cloud.userPool.clientId,
     admin: cloud.seeded.admin,
     manager: cloud.seeded.manager,
@@ -84,6 +85,8 @@ export interface E2eCloud {
   stage: string;
   dynamodbEndpoint: string;
   userPoolId: string;
+  /** cognito-local: a test reaches the user pool as a client would, around the API. */
+  cognitoEndpoint: string;
   clientId: string;
   admin: { email: string; password: string };
   manager: { email: string; password: string };

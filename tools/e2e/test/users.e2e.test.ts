@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { TEST_PASSWORD, uniqueEmail } from '@shop/testing';
 import { describe, expect, it } from 'vitest';
 import { api, cloud, scanAll } from '../src/cloud';
@@ -25,6 +26,31 @@ describe('accounts', () => {
     const again = await api.post('/users/register', { email: email.toUpperCase(), password: TEST_PASSWORD, name: 'Second' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('EMAIL_TAKEN');
+  });
+
+  it('takes up a registration that stopped after sign-up when its own password comes again, and refuses anyone else with 409', async () => {
+    const email = uniqueEmail('halfway');
+    // SignUp done at the pool, and nothing after it: the answer lost, or the function stopped.
+    const pool = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: cloud.cognitoEndpoint });
+    try {
+      await pool.send(new SignUpCommand({ ClientId: cloud.clientId, Username: email, Password: TEST_PASSWORD, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'name', Value: 'Halfway' }] }));
+    } finally {
+      pool.destroy();
+    }
+    expect((await api.post('/users/login', { email, password: TEST_PASSWORD })).status).toBe(401);
+
+    const stranger = await api.post('/users/register', { email, password: `${TEST_PASSWORD}-other`, name: 'Someone else' });
+    expect(stranger).toMatchObject({ status: 409, body: { error: { code: 'EMAIL_TAKEN' } } });
+
+    const retry = await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Halfway' });
+    expect(retry.status).toBe(201);
+    const login = await api.post('/users/login', { email, password: TEST_PASSWORD });
+    expect(login.status).toBe(200);
+    const me = await api.get('/users/me', { headers: { authorization: `Bearer ${login.body.token}` } });
+    expect(me.body).toMatchObject({ userId: retry.body.userId, email, role: 'CUSTOMER' });
+
+    // Finished now: the same password again is a second account for one e-mail.
+    expect((await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Halfway' })).status).toBe(409);
   });
 
   it('refuses a password the pool policy rejects with 400 saying why, and creates nothing', async () => {

@@ -1,4 +1,12 @@
-import { AdminAddUserToGroupCommand, AdminConfirmSignUpCommand, AdminDeleteUserCommand, type CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  type CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { BadRequestError, HttpError, requireEnv, UnauthorizedError } from '@shop/common';
 import { cognitoClient } from '@shop/aws';
 import type { AccountDirectory } from '../domain/account-directory';
@@ -78,6 +86,27 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
 
     async remove(email) {
       await client().send(new AdminDeleteUserCommand({ UserPoolId: userPoolId(), Username: email }));
+    },
+
+    async heldWith(email, password) {
+      let confirmed: boolean;
+      try {
+        await client().send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId(), AuthParameters: { USERNAME: email, PASSWORD: password } }));
+        confirmed = true;
+      } catch (error) {
+        // Cognito says "not confirmed" only once the password is right.
+        if (errorName(error) === 'UserNotConfirmedException') confirmed = false;
+        else if (BAD_CREDENTIALS.has(errorName(error))) return undefined;
+        else throw throttledOr(error);
+      }
+      try {
+        const user = await client().send(new AdminGetUserCommand({ UserPoolId: userPoolId(), Username: email }));
+        const userId = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+        if (!userId) throw new Error('AdminGetUser answered without a sub');
+        return { userId, confirmed };
+      } catch (error) {
+        throw throttledOr(error);
+      }
     },
 
     async signIn(email, password) {

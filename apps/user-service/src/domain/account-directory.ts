@@ -26,6 +26,12 @@ export interface AccountDirectory {
   confirm(email: string): Promise<void>;
   addToGroup(email: string, group: Role): Promise<void>;
   remove(email: string): Promise<void>;
+  /**
+   * The account of `email`, when `password` is its password: its id and whether it is confirmed.
+   * Undefined for a wrong password (or no account). How a registration that stopped halfway is told
+   * from someone else's: only the caller who made it knows the password it was made with.
+   */
+  heldWith(email: string, password: string): Promise<{ userId: string; confirmed: boolean } | undefined>;
   /** Throws InvalidCredentialsError for every kind of wrong email or password. */
   signIn(email: string, password: string): Promise<SessionTokens>;
 }

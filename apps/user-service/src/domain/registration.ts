@@ -1,7 +1,7 @@
 import type { Logger } from '@shop/common';
 import { passwordPolicyViolations, type RegisterRequest, type RegisterResponse } from '@shop/contracts';
 import type { AccountDirectory } from './account-directory';
-import { InvalidPasswordError } from './errors';
+import { EmailTakenError, InvalidPasswordError } from './errors';
 import { newCustomerProfile } from './profile';
 import type { ProfileRepository } from './profile-repository';
 
@@ -17,14 +17,20 @@ export interface RegistrationDeps {
  * every broken rule at once and nothing is created), signs the account up, confirms it, makes
  * it a CUSTOMER and stores its profile. If any step after sign-up fails the account is removed
  * again, so the email is free for the client's retry, and the failure is passed on.
+ *
+ * A registration can also stop between its steps with nothing removed: SignUp done at Cognito
+ * but its answer lost (the SDK's own retry then finds the address taken), or the function timed
+ * out. Such an account has no profile. A retry with the same e-mail and password takes it up
+ * where it stopped, rather than answer EMAIL_TAKEN for an account nobody can sign in to; anyone
+ * else (another password), and any account that has its profile, still gets EMAIL_TAKEN.
  */
 export async function registerCustomer(request: RegisterRequest, deps: RegistrationDeps): Promise<RegisterResponse> {
   const violations = passwordPolicyViolations(request.password);
   if (violations.length > 0) throw new InvalidPasswordError(violations);
 
-  const { userId } = await deps.accounts.signUp(request);
+  const { userId, confirmed } = await signUpOrTakeUp(request, deps);
   try {
-    await deps.accounts.confirm(request.email);
+    if (!confirmed) await deps.accounts.confirm(request.email);
     await deps.accounts.addToGroup(request.email, 'CUSTOMER');
     await deps.profiles.create(newCustomerProfile({ userId, email: request.email, name: request.name, phone: request.phone }, deps.now()));
   } catch (error) {
@@ -37,4 +43,17 @@ export async function registerCustomer(request: RegisterRequest, deps: Registrat
     throw error;
   }
   return { userId, email: request.email };
+}
+
+async function signUpOrTakeUp(request: RegisterRequest, deps: RegistrationDeps): Promise<{ userId: string; confirmed: boolean }> {
+  try {
+    const { userId } = await deps.accounts.signUp(request);
+    return { userId, confirmed: false };
+  } catch (error) {
+    if (!(error instanceof EmailTakenError)) throw error;
+    const held = await deps.accounts.heldWith(request.email, request.password);
+    if (!held || (await deps.profiles.get(held.userId))) throw error;
+    deps.log.warn({ userId: held.userId, confirmed: held.confirmed }, 'taking up a registration that stopped halfway');
+    return held;
+  }
 }

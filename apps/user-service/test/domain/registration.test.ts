@@ -1,7 +1,7 @@
 import type { User } from '@shop/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import type { AccountDirectory } from '../../src/domain/account-directory';
-import { InvalidPasswordError } from '../../src/domain/errors';
+import { EmailTakenError, InvalidPasswordError } from '../../src/domain/errors';
 import type { ProfileRepository } from '../../src/domain/profile-repository';
 import { registerCustomer } from '../../src/domain/registration';
 
@@ -17,6 +17,7 @@ function fakes() {
     addToGroup: vi.fn(async (_email: string, group: string) => void steps.push(`addToGroup:${group}`)),
     remove: vi.fn(async () => void steps.push('remove')),
     signIn: vi.fn(),
+    heldWith: vi.fn(async () => undefined),
   };
   const repository: ProfileRepository = {
     create: vi.fn(async (p: User) => void (steps.push('createProfile'), profiles.push(p))),
@@ -70,5 +71,41 @@ describe('registering a customer', () => {
     f.accounts.signUp = vi.fn(async () => Promise.reject(new Error('email taken')));
     await expect(registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now })).rejects.toThrow('email taken');
     expect(f.accounts.remove).not.toHaveBeenCalled();
+  });
+
+  describe('an address whose account exists', () => {
+    const taken = (f: ReturnType<typeof fakes>) => {
+      f.accounts.signUp = vi.fn(async () => Promise.reject(new EmailTakenError()));
+    };
+
+    it('is EMAIL_TAKEN for anyone without its password, and nothing is touched', async () => {
+      const f = fakes();
+      taken(f);
+      await expect(registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now })).rejects.toBeInstanceOf(EmailTakenError);
+      expect(f.accounts.heldWith).toHaveBeenCalledWith('ada@example.com', 'Analytical1');
+      expect(f.steps).toEqual([]);
+    });
+
+    it('is taken up where it stopped by the caller with its password, when it has no profile: confirmed or not', async () => {
+      for (const confirmed of [false, true]) {
+        const f = fakes();
+        taken(f);
+        f.accounts.heldWith = vi.fn(async () => ({ userId: 'sub-0', confirmed }));
+        f.repository.get = vi.fn(async () => undefined);
+        const answer = await registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now });
+        expect(answer).toEqual({ userId: 'sub-0', email: 'ada@example.com' });
+        expect(f.steps).toEqual([...(confirmed ? [] : ['confirm']), 'addToGroup:CUSTOMER', 'createProfile']);
+        expect(f.log.warn).toHaveBeenCalledOnce();
+      }
+    });
+
+    it('is EMAIL_TAKEN when its registration finished (it has a profile), even for its own password', async () => {
+      const f = fakes();
+      taken(f);
+      f.accounts.heldWith = vi.fn(async () => ({ userId: 'sub-0', confirmed: true }));
+      f.repository.get = vi.fn(async () => ({ userId: 'sub-0' }) as User);
+      await expect(registerCustomer(request, { accounts: f.accounts, profiles: f.repository, log: f.log, now })).rejects.toBeInstanceOf(EmailTakenError);
+      expect(f.steps).toEqual([]);
+    });
   });
 });

@@ -4,8 +4,12 @@ import {
   AdminDeleteUserCommand,
   CognitoIdentityProviderClient,
   InvalidParameterException,
+  AdminGetUserCommand,
+  InitiateAuthCommand,
   InvalidPasswordException,
+  NotAuthorizedException,
   SignUpCommand,
+  UserNotConfirmedException,
   TooManyRequestsException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -98,13 +102,44 @@ describe('POST /users/register', () => {
 
   it('answers 409 EMAIL_TAKEN for an email that has an account, and deletes nothing', async () => {
     cognito.on(SignUpCommand).rejects(cognitoError(UsernameExistsException, 'User already exists'));
+    cognito.on(InitiateAuthCommand).rejects(cognitoError(NotAuthorizedException, 'Incorrect username or password.'));
 
     const res = await register(ada);
 
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: 'An account with this email already exists' } });
     expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
     expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('takes up its own registration that stopped after SignUp (the answer lost, the SDK retried): confirms it, and answers 201', async () => {
+    // The first SignUp went through at Cognito; the retry finds the address taken.
+    cognito.on(SignUpCommand).rejects(cognitoError(UsernameExistsException, 'User already exists'));
+    cognito.on(InitiateAuthCommand).rejects(cognitoError(UserNotConfirmedException, 'User is not confirmed.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'ada@example.com', UserAttributes: [{ Name: 'sub', Value: USER_SUB }] });
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ userId: USER_SUB, email: 'ada@example.com' });
+    expect(cognito.commandCalls(AdminConfirmSignUpCommand)).toHaveLength(1);
+    expect(cognito.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(1);
+    expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
+    expect(db().get(USERS_TABLE, USER_SUB)).toMatchObject({ userId: USER_SUB, email: 'ada@example.com', role: 'CUSTOMER' });
+  });
+
+  it('never takes up an account whose registration finished: 409, even with its own password', async () => {
+    db().put(USERS_TABLE, { userId: USER_SUB, email: 'ada@example.com', emailVerified: false, name: 'Ada', role: 'CUSTOMER', createdAt: '2025-01-01T00:00:00.000Z' });
+    cognito.on(SignUpCommand).rejects(cognitoError(UsernameExistsException, 'User already exists'));
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a', IdToken: 'i', ExpiresIn: 3600 } });
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'ada@example.com', UserAttributes: [{ Name: 'sub', Value: USER_SUB }] });
+
+    const res = await register(ada);
+
+    expect(res.status).toBe(409);
+    expect(cognito.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it("answers 400 INVALID_PASSWORD with the pool's reason when the pool's policy is stricter", async () => {
