@@ -1,4 +1,4 @@
-import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { TEST_PASSWORD, uniqueEmail } from '@shop/testing';
 import { describe, expect, it } from 'vitest';
 import { api, cloud, scanAll } from '../src/cloud';
@@ -51,6 +51,20 @@ describe('accounts', () => {
 
     // Finished now: the same password again is a second account for one e-mail.
     expect((await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Halfway' })).status).toBe(409);
+  });
+
+  it("shows the role of the caller's groups, as the API grants it: a customer made MANAGER in the pool reads MANAGER once signed in again", async () => {
+    const email = uniqueEmail('promoted');
+    expect((await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Promoted' })).status).toBe(201);
+    const pool = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: cloud.cognitoEndpoint });
+    try {
+      await pool.send(new AdminAddUserToGroupCommand({ UserPoolId: cloud.userPoolId, Username: email, GroupName: 'MANAGER' }));
+    } finally {
+      pool.destroy();
+    }
+    const login = await api.post('/users/login', { email, password: TEST_PASSWORD });
+    const me = await api.get('/users/me', { headers: { authorization: `Bearer ${login.body.token}` } });
+    expect(me.body).toMatchObject({ email, role: 'MANAGER' });
   });
 
   it('refuses a password the pool policy rejects with 400 saying why, and creates nothing', async () => {

@@ -1,4 +1,4 @@
-import type { Contact, User } from '@shop/contracts';
+import type { Contact, Role, User } from '@shop/contracts';
 
 /**
  * Every self-registered account is a customer; other roles are granted by an administrator.
@@ -43,4 +43,17 @@ export function toContact(item: User): Contact {
     name: user.name,
     ...(user.phone && { phone: user.phone, phoneVerified: user.phoneVerified === true }),
   };
+}
+
+/** The roles by what they may do, most first: a user in several groups is shown the one that may do most. */
+const ROLES_BY_REACH: readonly Role[] = ['ADMIN', 'MANAGER', 'CUSTOMER'];
+
+/**
+ * The profile with the role the API gives its caller: that of the token's groups (`cognito:groups`),
+ * which every route checks, rather than the one stored at registration, which a change of groups
+ * outside the shop's own tools leaves as it was. A caller in no group keeps the stored one.
+ */
+export function withCallersRole(user: User, roles: readonly Role[]): User {
+  const role = ROLES_BY_REACH.find((r) => roles.includes(r));
+  return role ? { ...user, role } : user;
 }

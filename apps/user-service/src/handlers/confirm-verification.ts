@@ -4,6 +4,7 @@ import { authorizeRoute } from '@shop/auth';
 import { dynamoProfileRepository } from '../adapters/dynamodb-profile-repository';
 import { dynamoVerificationStore } from '../adapters/dynamodb-verification-store';
 import { confirmVerification } from '../domain/contact-verification';
+import { withCallersRole } from '../domain/profile';
 import { service } from '../service';
 
 const route = httpRoute(service, 'confirm-verification');
@@ -17,5 +18,5 @@ const deps = {
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, log }) => {
   const profile = await confirmVerification(deps, principal.userId, body.channel, body.code);
   log.info({ channel: body.channel }, 'contact verified');
-  return { status: 200, body: profile };
+  return { status: 200, body: withCallersRole(profile, principal.roles) };
 });

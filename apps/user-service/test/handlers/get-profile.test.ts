@@ -32,10 +32,20 @@ describe('GET /users/me', () => {
     expect(res.body).toMatchObject({ emailVerified: true, phone: '+14155550123', phoneVerified: false });
   });
 
-  it('answers a user in no group too', async () => {
+  it('answers a user in no group too, with the role stored for them', async () => {
     db().put(USERS_TABLE, profile);
     const res = await getProfile(accessTokenClaims({ userId: USER_ID }));
     expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ role: 'CUSTOMER' });
+  });
+
+  it("shows the role the API gives the caller (the token's groups), not one stored before the groups changed", async () => {
+    db().put(USERS_TABLE, profile);
+    expect((await getProfile(accessTokenClaims({ userId: USER_ID, roles: ['MANAGER'] }))).body).toMatchObject({ role: 'MANAGER' });
+    expect((await getProfile(accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER', 'ADMIN'] }))).body).toMatchObject({ role: 'ADMIN' });
+
+    db().put(USERS_TABLE, { ...profile, role: 'ADMIN' });
+    expect((await getProfile(accessTokenClaims({ userId: USER_ID, roles: ['CUSTOMER'] }))).body).toMatchObject({ role: 'CUSTOMER' });
   });
 
   it('answers 404 when the user has no profile', async () => {
