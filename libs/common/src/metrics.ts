@@ -188,23 +188,13 @@ export function recordInvocation(outcome: InvocationOutcome, options: MetricsOpt
     { name: INVOCATION_METRICS.errors, unit: 'Count', value: outcome.error ? 1 : 0 },
     { name: INVOCATION_METRICS.retries, unit: 'Count', value: outcome.retries ?? 0 },
   ];
-  const write = options.write ?? writeToStdout;
-  const [document] = emfDocuments(values, { namespace: options.namespace ?? METRICS_NAMESPACE, dimensions, timestamp: (options.now ?? Date.now)() });
-  const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'];
-  write(JSON.stringify({ ...document, ...(functionName && { function: functionName }) }));
+  writeLine(values, dimensions, options, withFunctionName());
 }
 
 /** One more error of a trigger kind: a failed invocation, or one failed record of a batch. */
 export function recordError(triggerKind: TriggerKind, options: MetricsOptions = {}): void {
   const dimensions = { ...(options.dimensions ?? functionDimensions()), trigger: triggerKind };
-  const write = options.write ?? writeToStdout;
-  const [document] = emfDocuments([{ name: INVOCATION_METRICS.errors, unit: 'Count', value: 1 }], {
-    namespace: options.namespace ?? METRICS_NAMESPACE,
-    dimensions,
-    timestamp: (options.now ?? Date.now)(),
-  });
-  const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'];
-  write(JSON.stringify({ ...document, ...(functionName && { function: functionName }) }));
+  writeLine([{ name: INVOCATION_METRICS.errors, unit: 'Count', value: 1 }], dimensions, options, withFunctionName());
 }
 
 /**
@@ -218,15 +208,20 @@ export function recordError(triggerKind: TriggerKind, options: MetricsOptions = 
  * which Lambda counts the invocation.
  */
 export function recordExpectedError(outcome: { errorType: string; startedAt: number }, options: MetricsOptions = {}): void {
-  const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'] ?? 'unknown';
-  const dimensions = { ...(options.dimensions ?? functionDimensions()), function: functionName };
-  const write = options.write ?? writeToStdout;
-  const [document] = emfDocuments([{ name: EXPECTED_ERRORS_METRIC, unit: 'Count', value: 1 }], {
-    namespace: options.namespace ?? METRICS_NAMESPACE,
-    dimensions,
-    timestamp: outcome.startedAt,
-  });
-  write(JSON.stringify({ ...document, errorType: outcome.errorType }));
+  const dimensions = { ...(options.dimensions ?? functionDimensions()), function: process.env['AWS_LAMBDA_FUNCTION_NAME'] ?? 'unknown' };
+  writeLine([{ name: EXPECTED_ERRORS_METRIC, unit: 'Count', value: 1 }], dimensions, { ...options, now: () => outcome.startedAt }, { errorType: outcome.errorType });
+}
+
+/** The function's name as a property of a line (not a dimension), when Lambda gave one. */
+function withFunctionName(): Record<string, string> {
+  const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'];
+  return functionName ? { function: functionName } : {};
+}
+
+/** One EMF line of a few values that share their dimensions (they fit one document), with properties beside them. */
+function writeLine(values: readonly MetricValue[], dimensions: Record<string, string>, options: MetricsOptions, properties: Record<string, string>): void {
+  const [document] = emfDocuments(values, { namespace: options.namespace ?? METRICS_NAMESPACE, dimensions, timestamp: (options.now ?? Date.now)() });
+  (options.write ?? writeToStdout)(JSON.stringify({ ...document, ...properties }));
 }
 
 let coldStart = true;

@@ -65,14 +65,10 @@ export function directHandler<S extends z.ZodMiniType, R>(
     } catch (error) {
       // A named error is an answer the caller expects (OutOfStock); anything else is a fault. A
       // payload that does not match is the caller's fault: it counts as an error, not an answer.
-      if (error instanceof NamedError && !(error instanceof InvalidRequestError)) {
-        log.info({ errorType: error.name, durationMs: Date.now() - invocation.started }, error.message);
-        reportExpectedError(trigger, error.name, invocation.started);
-      } else {
-        if (error instanceof InvalidRequestError) log.info({ errorType: error.name, durationMs: Date.now() - invocation.started }, error.message);
-        else log.error({ err: error, durationMs: Date.now() - invocation.started }, 'invocation failed');
-        reportError(trigger, error, error instanceof InvalidRequestError);
-      }
+      if (error instanceof NamedError) log.info({ errorType: error.name, durationMs: Date.now() - invocation.started }, error.message);
+      else log.error({ err: error, durationMs: Date.now() - invocation.started }, 'invocation failed');
+      if (error instanceof NamedError && !(error instanceof InvalidRequestError)) reportExpectedError(trigger, error.name, invocation.started);
+      else reportError(trigger, error, error instanceof InvalidRequestError);
       throw error;
     }
     // Either trigger's caller sends the payload the same way, so one wrapper serves both (release-stock has both).
