@@ -114,27 +114,23 @@ export function dynamoInventoryStore(options: DynamoInventoryStoreOptions = {}):
 
     async release(reservation, now) {
       try {
-        await retryConflicts(() =>
-          client().send(
-            new TransactWriteCommand({
-              TransactItems: [
-              {
-                Update: {
-                  TableName: reservationsTable(),
-                  Key: { orderId: reservation.orderId },
-                  UpdateExpression: 'SET #status = :released, releasedAt = :now',
-                  ConditionExpression: '#status = :reserved',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':now': now.toISOString() },
-                },
+        const transaction = new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: reservationsTable(),
+                Key: { orderId: reservation.orderId },
+                UpdateExpression: 'SET #status = :released, releasedAt = :now',
+                ConditionExpression: '#status = :reserved',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':now': now.toISOString() },
               },
-              // Products are never deleted for real (a soft delete keeps the item); the condition keeps a stray id from creating one.
-              ...reservation.lines.map((line) => changeStock(line, 'SET stock = stock + :q', 'attribute_exists(productId)')),
-            ],
-            }),
-          ),
-          conflictDelayMs,
-        );
+            },
+            // Products are never deleted for real (a soft delete keeps the item); the condition keeps a stray id from creating one.
+            ...reservation.lines.map((line) => changeStock(line, 'SET stock = stock + :q', 'attribute_exists(productId)')),
+          ],
+        });
+        await retryConflicts(() => client().send(transaction), conflictDelayMs);
         return true;
       } catch (error) {
         const reasons = transactionCancellationReasons(error);

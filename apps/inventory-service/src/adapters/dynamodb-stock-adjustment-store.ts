@@ -4,7 +4,7 @@ import { queryPage, tableAccess, type TableAccessOptions, transactionCancellatio
 import type { AdjustmentKeyRecord, StockAdjustmentRecord } from '../domain/stock-adjustment';
 import type { ApplyOutcome, StockAdjustmentStore } from '../domain/stock-adjustment-store';
 import type { TrailKey } from '../domain/trail-cursor';
-import { CONFLICT_ATTEMPTS, type ConflictDelay, jitteredConflictDelay } from './transaction-conflicts';
+import { type ConflictDelay, isTransactionConflict, jitteredConflictDelay, retryConflicts } from './transaction-conflicts';
 
 export interface DynamoStockAdjustmentStoreOptions extends TableAccessOptions<'productsTable' | 'adjustmentsTable' | 'keysTable'> {
   /** Wait before attempt `n` (2, 3, …) after a transaction conflict. */
@@ -52,22 +52,20 @@ export function dynamoStockAdjustmentStore(options: DynamoStockAdjustmentStoreOp
 
   return {
     async apply(adjustment, key, now) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client().send(transaction(adjustment, key, now));
-          return { kind: 'applied' };
-        } catch (error) {
-          const reasons = transactionCancellationReasons(error);
-          if (!reasons) throw error;
-          const [product, entry, heldKey] = reasons;
-          // The key first: a repeated request may find the stock changed by its own first attempt.
-          if (heldKey?.Code === 'ConditionalCheckFailed') return { kind: 'key-taken' };
-          if (product?.Code === 'ConditionalCheckFailed') return refusal(product.Item);
-          if (entry?.Code === 'ConditionalCheckFailed') throw new Error(`adjustment ${adjustment.adjustmentKey} exists already`);
-          if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw error;
-          if (attempt === CONFLICT_ATTEMPTS) return { kind: 'busy' };
-          await new Promise((resolve) => setTimeout(resolve, conflictDelayMs(attempt + 1)));
-        }
+      try {
+        await retryConflicts(() => client().send(transaction(adjustment, key, now)), conflictDelayMs);
+        return { kind: 'applied' };
+      } catch (error) {
+        const reasons = transactionCancellationReasons(error);
+        if (!reasons) throw error;
+        const [product, entry, heldKey] = reasons;
+        // The key first: a repeated request may find the stock changed by its own first attempt.
+        if (heldKey?.Code === 'ConditionalCheckFailed') return { kind: 'key-taken' };
+        if (product?.Code === 'ConditionalCheckFailed') return refusal(product.Item);
+        if (entry?.Code === 'ConditionalCheckFailed') throw new Error(`adjustment ${adjustment.adjustmentKey} exists already`);
+        // Conflicts that went on through every attempt (`retryConflicts`): the caller is told to come back.
+        if (isTransactionConflict(error)) return { kind: 'busy' };
+        throw error;
       }
     },
 
