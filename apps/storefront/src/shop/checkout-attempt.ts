@@ -18,12 +18,8 @@ const KEY = 'shop.checkout-attempt';
  * two; a new one once the cart changed or the order was placed.
  */
 export function checkoutAttempt(cartSignature: string, storage: Pick<Storage, 'getItem' | 'setItem'> | undefined): CheckoutAttempt {
-  try {
-    const stored = JSON.parse(storage?.getItem(KEY) ?? 'null') as CheckoutAttempt | null;
-    if (stored?.cartSignature === cartSignature && stored.idempotencyKey && stored.correlationId && !stored.orderId) return stored;
-  } catch {
-    // A damaged entry is no attempt.
-  }
+  const stored = storedAttempt(storage);
+  if (stored?.cartSignature === cartSignature && stored.idempotencyKey && stored.correlationId && !stored.orderId) return stored;
   const attempt = { cartSignature, idempotencyKey: newIdempotencyKey(), correlationId: newCorrelationId() };
   storage?.setItem(KEY, JSON.stringify(attempt));
   return attempt;
@@ -35,12 +31,8 @@ export function checkoutAttempt(cartSignature: string, storage: Pick<Storage, 'g
  * can point to it.
  */
 export function placedCheckoutAttempt(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined, orderId: string): void {
-  try {
-    const stored = JSON.parse(storage?.getItem(KEY) ?? 'null') as CheckoutAttempt | null;
-    if (stored) storage?.setItem(KEY, JSON.stringify({ ...stored, orderId }));
-  } catch {
-    // A damaged entry is no attempt.
-  }
+  const stored = storedAttempt(storage);
+  if (stored) storage?.setItem(KEY, JSON.stringify({ ...stored, orderId }));
 }
 
 /**
@@ -58,13 +50,17 @@ export function cartSignature(cart: { cartId: string; revision: number; items: r
  * there is none, or when it is this cart's.
  */
 export function staleCheckoutAttempt(cartSignature: string, storage: Pick<Storage, 'getItem' | 'removeItem'> | undefined): CheckoutAttempt | undefined {
-  let stored: CheckoutAttempt | null = null;
-  try {
-    stored = JSON.parse(storage?.getItem(KEY) ?? 'null') as CheckoutAttempt | null;
-  } catch {
-    // A damaged entry is no attempt.
-  }
+  const stored = storedAttempt(storage);
   if (!stored || stored.cartSignature === cartSignature) return undefined;
   storage?.removeItem(KEY);
   return stored;
+}
+
+/** The attempt kept in `storage`, if any; a damaged entry is no attempt. */
+function storedAttempt(storage: Pick<Storage, 'getItem'> | undefined): CheckoutAttempt | undefined {
+  try {
+    return (JSON.parse(storage?.getItem(KEY) ?? 'null') as CheckoutAttempt | null) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
