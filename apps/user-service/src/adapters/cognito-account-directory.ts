@@ -36,6 +36,9 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
   const client = options.client ?? cognitoClient;
   const userPoolId = options.userPoolId ?? (() => requireEnv('USER_POOL_ID'));
   const clientId = options.clientId ?? (() => requireEnv('USER_POOL_CLIENT_ID'));
+  /** Signs in with a password, as the app client's users do. */
+  const passwordAuth = (email: string, password: string) =>
+    client().send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId(), AuthParameters: { USERNAME: email, PASSWORD: password } }));
 
   return {
     async signUp({ email, password, name }) {
@@ -91,7 +94,7 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
     async heldWith(email, password) {
       let confirmed: boolean;
       try {
-        await client().send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId(), AuthParameters: { USERNAME: email, PASSWORD: password } }));
+        await passwordAuth(email, password);
         confirmed = true;
       } catch (error) {
         // Cognito says "not confirmed" only once the password is right.
@@ -112,13 +115,7 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
     async signIn(email, password) {
       let result;
       try {
-        const out = await client().send(
-          new InitiateAuthCommand({
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            ClientId: clientId(),
-            AuthParameters: { USERNAME: email, PASSWORD: password },
-          }),
-        );
+        const out = await passwordAuth(email, password);
         if (out.ChallengeName) {
           throw new UnauthorizedError(`Sign-in needs a further step (${out.ChallengeName}) that this API does not offer`, 'AUTH_CHALLENGE');
         }
