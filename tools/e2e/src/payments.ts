@@ -11,7 +11,7 @@ export interface ProviderCharge {
   currency: string;
   paymentMethod: string;
   status: 'pending' | 'succeeded' | 'declined';
-  refunds: { id: string; amount: number; status: 'pending' | 'succeeded' | 'failed' }[];
+  refunds: { id: string; amount: number; status: 'pending' | 'succeeded' | 'failed'; byHand?: boolean }[];
   webhooks: { event: { id: string; type: string; data: Record<string, unknown> }; state: string; attempts: number }[];
 }
 
@@ -40,6 +40,13 @@ export async function settleCharge(chargeId: string): Promise<void> {
   expect((await api.post(`/_local/payments/charges/${chargeId}/settle`, {})).status).toBe(202);
 }
 
+/** An operator refunds a charge in the provider's dashboard, all that is left or `amount`; it succeeds. Answers the refund's id. */
+export async function refundByHand(chargeId: string, amount?: number): Promise<string> {
+  const res = await api.post(`/_local/payments/charges/${chargeId}/refunds`, amount === undefined ? {} : { amount });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return (res.body as { id: string }).id;
+}
+
 /** The provider sends a webhook event again: a duplicate, or an old event out of order. */
 export async function redeliverWebhook(eventId: string): Promise<void> {
   expect((await api.post(`/_local/payments/events/${eventId}/redeliver`, {})).status).toBe(202);
@@ -49,11 +56,11 @@ export async function redeliverWebhook(eventId: string): Promise<void> {
  * A charge the shop did not make, made with the shop's own key straight at the provider (a leaked
  * key, a provider fault): the provider confirms it with a genuine signed webhook, as for any other.
  */
-export async function strayCharge(orderId: string, amount: { amount: number; currency: string }): Promise<string> {
+export async function strayCharge(orderId: string, amount: { amount: number; currency: string }, paymentMethod = 'pm_card_approve'): Promise<string> {
   const res = await fetch(`${cloud.paymentProviderUrl}/v1/charges`, {
     method: 'POST',
     headers: { authorization: `Bearer ${cloud.paymentProviderApiKey}`, 'content-type': 'application/json', 'idempotency-key': `stray-${randomUUID()}` },
-    body: JSON.stringify({ ...amount, paymentMethod: 'pm_card_approve', metadata: { orderId } }),
+    body: JSON.stringify({ ...amount, paymentMethod, metadata: { orderId } }),
   });
   expect(res.status).toBe(200);
   return ((await res.json()) as { id: string }).id;

@@ -3,13 +3,14 @@ import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, stockOf, waitForOrder } from '../src/checkout';
-import { api, cloud, setAttributes } from '../src/cloud';
+import { api, clearFaults, cloud, injectFaults, setAttributes } from '../src/cloud';
 import {
   busEvents,
   chargeOf,
   deliverWebhook,
   providerCharges,
   redeliverWebhook,
+  refundByHand,
   settleCharge,
   strayCharge,
   waitForPayment,
@@ -131,6 +132,71 @@ describe('money that cannot pay its order goes back', () => {
       const refunds = (await providerCharges(orderId)).charges.find((c) => c.id === charge.id)?.refunds ?? [];
       expect(refunds.map((r) => r.status)).toEqual(['failed', 'succeeded']);
     }
+  }, 60_000);
+});
+
+describe('a refund the shop could not make is settled when an operator makes it by hand (docs/payments.md)', () => {
+  /** An order awaiting payment, and a $5.00 charge on it the shop did not make, with a card whose refunds through the API always fail. */
+  async function strayChargeWhoseRefundsFail() {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 1500);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const stray = await strayCharge(orderId, USD(500), TEST_PAYMENT_METHODS.refundFails);
+    const refundsOfStray = async () => (await providerCharges(orderId)).charges.find((c) => c.id === stray)?.refunds ?? [];
+    return { customer, orderId, stray, refundsOfStray };
+  }
+
+  it('REFUND_FAILED, then an operator refunds by hand: part of it leaves the incident standing; all of it makes the order REFUNDED, and OrderRefunded tells the customer', async () => {
+    const { customer, orderId, stray, refundsOfStray } = await strayChargeWhoseRefundsFail();
+    // Three attempts, 5 s then 30 s apart, all refused: the incident.
+    await expect.poll(async () => (await busEvents('RefundFailed', orderId)).length, { timeout: 75_000, interval: 1_000 }).toBe(1);
+    await waitForPayment(customer, orderId, 'REFUND_FAILED', 15_000);
+
+    await refundByHand(stray, 200);
+    await expect.poll(async () => (await refundsOfStray()).filter((r) => r.byHand).map((r) => r.status), { timeout: 10_000 }).toEqual(['succeeded']);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toMatchObject({ status: 'REFUND_FAILED', refunded: USD(0) });
+    expect(await busEvents('OrderRefunded', orderId)).toHaveLength(0);
+
+    await refundByHand(stray);
+    const order = await waitForPayment(customer, orderId, 'REFUNDED', 20_000);
+    expect(order.payment.refunded).toEqual(USD(500));
+    await expect.poll(async () => (await busEvents('OrderRefunded', orderId)).length, { timeout: 15_000 }).toBe(1);
+    const [refunded] = await busEvents('OrderRefunded', orderId);
+    expect(refunded?.detail.detail).toMatchObject({ chargeId: stray, amount: USD(500) });
+    // Every cent back, once: three failed attempts, two refunds by hand, nothing more.
+    expect((await refundsOfStray()).map((r) => [r.amount, r.status])).toEqual([
+      [500, 'failed'],
+      [500, 'failed'],
+      [500, 'failed'],
+      [200, 'succeeded'],
+      [300, 'succeeded'],
+    ]);
+  }, 120_000);
+
+  it('the provider answers the next attempt that the charge is refunded already (an operator was first, and its webhook is late): the order is REFUNDED at once', async () => {
+    const { customer, orderId, stray, refundsOfStray } = await strayChargeWhoseRefundsFail();
+    await expect.poll(async () => (await refundsOfStray()).map((r) => r.status), { timeout: 15_000, interval: 250 }).toEqual(['failed']);
+    // The second attempt is 5 s away. The operator refunds now, and the provider holds that refund's webhook back for a minute.
+    try {
+      await injectFaults({ kind: 'webhook-late', count: 1, delayMs: 60_000 });
+      await refundByHand(stray);
+      await waitForPayment(customer, orderId, 'REFUNDED', 20_000);
+    } finally {
+      await clearFaults();
+    }
+    const charge = (await providerCharges(orderId)).charges.find((c) => c.id === stray);
+    expect(charge?.refunds.map((r) => [r.status, r.byHand ?? false])).toEqual([
+      ['failed', false],
+      ['succeeded', true],
+    ]);
+    // The shop learnt it from the provider's answer to its second attempt, not from the late webhook.
+    const handRefund = charge?.refunds[1]?.id;
+    expect(charge?.webhooks.find((w) => w.event.data['refundId'] === handRefund)?.state).not.toBe('delivered');
+    expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toMatchObject({ status: 'REFUNDED', refunded: USD(500) });
+    await expect.poll(async () => (await busEvents('OrderRefunded', orderId)).length, { timeout: 15_000 }).toBe(1);
+    expect(await busEvents('RefundFailed', orderId)).toHaveLength(0);
   }, 60_000);
 });
 

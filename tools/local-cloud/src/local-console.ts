@@ -25,6 +25,9 @@ import { type DeliveryTrace, formatWaterfall, waterfall } from './trace';
  *   sends its webhook (a late confirmation of a `pm_card_no_answer` charge);
  * - `POST /_local/payments/events/<eventId>/redeliver`: the provider sends a webhook again (a
  *   duplicate, or an old event out of order);
+ * - `POST /_local/payments/charges/<chargeId>/refunds` `{amount?}`: an operator refunds the charge
+ *   in the provider's dashboard (all that is left, or `amount`); it succeeds, and its webhook goes
+ *   to the shop like any other (how a REFUND_FAILED incident is settled);
  * - `POST /_local/schedules/<name>/run`: fires a schedule now (the daily report, say);
  * - `GET /_local/functions`: every function with the environment it is given, as the Lambda
  *   console shows it (names and endpoints; secrets are read at run time, never put there);
@@ -109,6 +112,20 @@ export function localConsole(parts: {
       return provider.redeliver(decodeURIComponent(redeliver[1]))
         ? { status: 202, body: { redelivered: redeliver[1] } }
         : { status: 404, body: { error: { code: 'EVENT_NOT_FOUND', message: `No webhook event ${redeliver[1]}` } } };
+    }
+    const byHand = /^\/_local\/payments\/charges\/([^/]+)\/refunds$/.exec(path);
+    if (method === 'POST' && byHand?.[1] && provider) {
+      let asked: unknown;
+      try {
+        asked = JSON.parse(body || '{}');
+      } catch {
+        return badRequest('body', 'not JSON');
+      }
+      const amount = (asked as { amount?: unknown } | null)?.amount;
+      if (amount !== undefined && !(typeof amount === 'number' && Number.isInteger(amount) && amount > 0)) {
+        return badRequest('amount', 'a positive whole number of minor units, or absent for all that is left');
+      }
+      return provider.refundByHand(decodeURIComponent(byHand[1]), amount);
     }
     const schedule = /^\/_local\/schedules\/([^/]+)\/run$/.exec(path);
     const scheduler = parts.scheduler();

@@ -340,6 +340,29 @@ describe('payment provider simulator: refunds, settling and the ledger', () => {
     await expect.poll(() => receiver.events(orderId).filter((e) => e.type === 'refund.failed').length).toBe(3);
   });
 
+  it('lets an operator refund by hand (the dashboard) a charge whose refunds fail: it succeeds, webhook and all, and GET /v1/charges/{id} counts it in amountRefunded', async () => {
+    const chargeId = (await succeeded(TEST_PAYMENT_METHODS.refundFails)) ?? '';
+    const amountRefunded = async () =>
+      ((await (await fetch(`${provider.url}/v1/charges/${chargeId}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { amountRefunded: number }).amountRefunded;
+    await refund(chargeId);
+    await expect.poll(() => chargeById(chargeId)?.refunds.map((r) => r.status)).toEqual(['failed']);
+    expect(await amountRefunded()).toBe(0);
+
+    expect(provider.refundByHand(chargeId, 500)).toMatchObject({ status: 200, body: { status: 'pending', amount: 500 } });
+    await expect.poll(amountRefunded).toBe(500);
+    expect(provider.refundByHand(chargeId)).toMatchObject({ status: 200, body: { amount: (chargeById(chargeId)?.amount ?? 0) - 500 } });
+    await expect.poll(() => chargeById(chargeId)?.refunds.map((r) => [r.status, r.byHand ?? false])).toEqual([
+      ['failed', false],
+      ['succeeded', true],
+      ['succeeded', true],
+    ]);
+    expect(await amountRefunded()).toBe(chargeById(chargeId)?.amount);
+    const orderId = chargeById(chargeId)?.orderId ?? '';
+    await expect.poll(() => receiver.events(orderId).filter((e) => e.type === 'refund.succeeded').length).toBe(2);
+    expect(provider.refundByHand(chargeId)).toMatchObject({ status: 400, body: { error: { code: 'charge_already_refunded' } } });
+    expect(provider.refundByHand('ch_nope')).toMatchObject({ status: 404 });
+  });
+
   it('refuses to refund a charge that is not succeeded, or that does not exist', async () => {
     const declined = await charge(TEST_PAYMENT_METHODS.decline);
     expect(await refund(declined.body.id)).toMatchObject({ status: 400, body: { error: { code: 'charge_not_refundable' } } });

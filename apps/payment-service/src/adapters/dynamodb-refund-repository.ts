@@ -20,6 +20,11 @@ export interface RefundRepository {
    * attempt, before its id was noted) and not SUCCEEDED already. `false` when it changed nothing.
    */
   decide(chargeId: string, outcome: { refundId: string; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
+  /**
+   * The provider has given all of the charge back, by `refundId` or together with other refunds:
+   * SUCCEEDED whatever the attempt was at. `false` when it was SUCCEEDED already (or is not there).
+   */
+  settle(chargeId: string, outcome: { refundId: string; now: Date }): Promise<boolean>;
 }
 
 /** The refunds table (pk chargeId): one item per charge to give back. */
@@ -114,6 +119,21 @@ export function dynamoRefundRepository(options: TableAccessOptions = {}): Refund
         ),
       );
       return out?.Attributes as RefundRecord | undefined;
+    },
+
+    settle(chargeId, { refundId, now }) {
+      return conditionHeld(() =>
+        client().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { chargeId },
+            UpdateExpression: 'SET #status = :succeeded, refundId = :refundId, updatedAt = :now REMOVE failureReason',
+            ConditionExpression: 'attribute_exists(chargeId) AND #status <> :succeeded',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':refundId': refundId, ':now': now.toISOString() },
+          }),
+        ),
+      );
     },
   };
   return repository;

@@ -4,6 +4,7 @@ import { backoffDelayMs } from '../domain/backoff';
 import {
   type ChargeOptions,
   type ChargeRequest,
+  type ChargeRefunds,
   type ChargeResult,
   type PaymentProvider,
   PaymentProviderRejectedError,
@@ -27,6 +28,13 @@ const RefundAnswerBody = z.object({
   amount: z.int(),
   currency: z.string(),
   failureReason: z.optional(z.string()),
+});
+
+/** What the shop reads of a charge: what it took and what its succeeded refunds gave back (Stripe's `amount_refunded`). */
+const ChargeBody = z.object({
+  amount: z.int(),
+  currency: z.string().check(z.minLength(1)),
+  amountRefunded: z.int(),
 });
 
 export interface ProviderConfig {
@@ -76,10 +84,14 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 5000;
 
   /**
-   * One POST, retried while it may pass on a second try and time allows. The idempotency key makes
-   * every retry the same request to the provider.
+   * One request, retried while it may pass on a second try and time allows. A POST's idempotency
+   * key makes every retry the same request to the provider; a GET changes nothing.
    */
-  async function post(path: string, body: string, idempotencyKey: string, { deadline, log }: ChargeOptions): Promise<{ response: Response; attempts: number }> {
+  async function call(
+    path: string,
+    request: { body: string; idempotencyKey: string } | undefined,
+    { deadline, log }: ChargeOptions,
+  ): Promise<{ response: Response; attempts: number }> {
     // A key that cannot be read fails before the provider is asked (PaymentSecretUnavailableError, 503).
     const { url, apiKey } = await config();
     let attempts = 0;
@@ -89,9 +101,13 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
       if (timeLeft < MIN_ATTEMPT_MS) break;
       attempts += 1;
       const response = await send(`${url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body,
+        ...(request
+          ? {
+              method: 'POST',
+              headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey },
+              body: request.body,
+            }
+          : { method: 'GET', headers: { authorization: `Bearer ${apiKey}` } }),
         signal: AbortSignal.timeout(Math.min(attemptTimeoutMs, timeLeft)),
       }).catch((error: unknown) => describeNetworkError(error));
 
@@ -121,7 +137,7 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
         paymentMethod: request.paymentMethod,
         metadata: { orderId: request.orderId, ...(request.correlationId && { correlationId: request.correlationId }) },
       });
-      const { response, attempts } = await post('/v1/charges', body, request.orderId, chargeOptions);
+      const { response, attempts } = await call('/v1/charges', { body, idempotencyKey: request.orderId }, chargeOptions);
       return { ...(await readCharge(response, attempts)), attempts };
     },
 
@@ -131,12 +147,20 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
         reason: request.reason,
         metadata: { orderId: request.orderId, ...(request.correlationId && { correlationId: request.correlationId }) },
       });
-      const { response, attempts } = await post('/v1/refunds', body, request.idempotencyKey, refundOptions);
+      const { response, attempts } = await call('/v1/refunds', { body, idempotencyKey: request.idempotencyKey }, refundOptions);
       const parsed = RefundAnswerBody.safeParse(await response.json().catch(() => undefined));
       // The refund may exist, but we cannot tell: the retry (same key) will find out.
       if (!parsed.success) throw new PaymentProviderUnavailableError(attempts, `unexpected answer to a refund (HTTP ${response.status})`);
       const { id, status, amount, currency, failureReason } = parsed.data;
       return { refundId: id, status, amount, currency, ...(failureReason ? { failureReason } : {}) };
+    },
+
+    async chargeRefunds(chargeId, readOptions): Promise<ChargeRefunds> {
+      const { response, attempts } = await call(`/v1/charges/${encodeURIComponent(chargeId)}`, undefined, readOptions);
+      const parsed = ChargeBody.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) throw new PaymentProviderUnavailableError(attempts, `unexpected answer for a charge (HTTP ${response.status})`);
+      const { amount, currency, amountRefunded } = parsed.data;
+      return { chargeId, amount: { amount, currency: currency.toUpperCase() }, refunded: { amount: amountRefunded, currency: currency.toUpperCase() } };
     },
   };
 }

@@ -14,6 +14,19 @@ export interface PaymentProvider {
    * webhook); rejects with one of the errors below.
    */
   refund(request: RefundAsk, options: ChargeOptions): Promise<RefundAnswer>;
+  /**
+   * The provider's own account of a charge's money: what it took, and what its succeeded refunds
+   * gave back, however they were made (the shop's, or an operator's in the dashboard). Rejects
+   * with one of the errors below.
+   */
+  chargeRefunds(chargeId: string, options: ChargeOptions): Promise<ChargeRefunds>;
+}
+
+export interface ChargeRefunds {
+  chargeId: string;
+  /** Currency in upper case, as the shop writes it. */
+  amount: { amount: number; currency: string };
+  refunded: { amount: number; currency: string };
 }
 
 export interface RefundAsk {

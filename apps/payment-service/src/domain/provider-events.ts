@@ -1,6 +1,7 @@
 import type { Logger } from '@shop/common';
 import type { ChargeEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/contracts';
 import { verifyChargeEvent } from './charge-verification';
+import type { PaymentProvider } from './payment-provider';
 import { chargeResultMessage, type PaymentRecord, statusOfEvent } from './payment-record';
 import { afterFailedRefund, type RefundRecord } from './refund-record';
 
@@ -14,7 +15,13 @@ export interface ProviderEventDeps {
   refunds: {
     get(chargeId: string): Promise<RefundRecord | undefined>;
     decide(chargeId: string, outcome: { refundId: string; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
+    /** The provider has given all of the charge back, by whatever refund: SUCCEEDED, unless it is already. */
+    settle(chargeId: string, outcome: { refundId: string; now: Date }): Promise<boolean>;
   };
+  /** Asked only when a refund cannot be followed by its own id (see `settleFromCharge`). */
+  provider: Pick<PaymentProvider, 'chargeRefunds'>;
+  /** Epoch ms by which a provider call must be over. */
+  deadline: () => number;
   queues: {
     sendResult(message: PaymentResultMessage): Promise<void>;
     requestRefund(request: RefundRequest, delaySeconds?: number): Promise<void>;
@@ -34,9 +41,11 @@ export interface ProviderEventDeps {
 /**
  * `queued`: the outcome went on to order-service (or a failed refund was asked again);
  * `mismatch`: the event did not describe the charge the shop made: an incident, and a refund of
- * what it took; `unknown-refund`: a refund the shop never asked for; `duplicate`: already decided.
+ * what it took; `unknown-refund`: a refund of a charge the shop never asked to refund;
+ * `partly-refunded`: a refund made outside the shop that left some of the charge with the shop:
+ * nothing changes until the rest is back; `duplicate`: already decided.
  */
-export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'duplicate';
+export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'partly-refunded' | 'duplicate';
 
 /**
  * A signed charge event (docs/payments.md): checked against the charge the shop made for its order
@@ -91,9 +100,12 @@ export async function handleChargeEvent(deps: ProviderEventDeps, event: ChargeEv
 }
 
 /**
- * A signed refund event: only for a refund the shop asked for, and only once per attempt. A
- * success goes on to order-service; a failure is asked again later with the next attempt, until
- * the attempts are spent: then it is an incident, and order-service records the refund as FAILED.
+ * A signed refund event, for a charge the shop asked to refund. The attempt under way is decided by
+ * its own event, once: a success goes on to order-service; a failure is asked again later with the
+ * next attempt, until the attempts are spent: then it is an incident, and order-service records the
+ * refund as FAILED. A success the shop cannot count as its attempt's (an operator's refund in the
+ * dashboard after the attempts were spent, or a refund for less than the charge) is taken on the
+ * provider's own account of the charge: the refund is done when all of the charge is back.
  * As with charges, what must go on is sent before the refund's record changes.
  */
 export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEvent, correlationId: string): Promise<ProviderEventHandling> {
@@ -103,33 +115,71 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
     deps.log.error({ chargeId, refundId, orderId: event.data.orderId }, 'the provider reports a refund the shop never asked for');
     return 'unknown-refund';
   }
-  const ours = (record.refundId === refundId || (record.status === 'REQUESTED' && record.refundId === undefined)) && record.status !== 'SUCCEEDED' && record.status !== 'FAILED';
-  if (!ours) {
+  if (record.status === 'SUCCEEDED') {
     deps.log.info({ chargeId, refundId, status: record.status }, 'refund already decided; duplicate dropped');
     return 'duplicate';
   }
+  // The webhook may overtake refund-payment's note of the refund id: a REQUESTED record without one is this attempt's.
+  const attemptUnderWay = record.status !== 'FAILED' && (record.refundId === refundId || (record.status === 'REQUESTED' && record.refundId === undefined));
+  if (event.type === 'refund.failed') {
+    if (!attemptUnderWay) {
+      deps.log.info({ chargeId, refundId, status: record.status }, 'a refund that is not the attempt under way failed; nothing changes');
+      return 'duplicate';
+    }
+    await settleFailedAttempt(deps, record, { refundId, why: event.data.failureReason ?? 'refund failed', providerEventId: event.id }, correlationId);
+    await deps.refunds.decide(chargeId, { refundId, status: 'FAILED', ...(event.data.failureReason ? { failureReason: event.data.failureReason } : {}), now: deps.now() });
+    return 'queued';
+  }
 
-  const result: PaymentResultMessage = {
-    kind: 'refund',
-    providerEventId: event.id,
-    orderId: record.orderId,
-    chargeId,
-    refundId,
-    outcome: 'SUCCEEDED',
-    amount: { amount: event.data.amount, currency: event.data.currency },
-    reason: record.reason,
-    correlationId,
-  };
+  const given = { amount: event.data.amount, currency: event.data.currency.toUpperCase() };
+  if (attemptUnderWay && given.amount === record.amount.amount && given.currency === record.amount.currency) {
+    await deps.queues.sendResult(refundResult(record, { refundId, providerEventId: event.id, amount: given, correlationId }));
+    await deps.refunds.decide(chargeId, { refundId, status: 'SUCCEEDED', now: deps.now() });
+    return 'queued';
+  }
+  const settled = await settleFromCharge(deps, record, { refundId, providerEventId: event.id }, correlationId);
+  if (settled.kind === 'settled') return 'queued';
+  const short = `${settled.refunded.amount} of ${settled.charged.amount} ${settled.charged.currency} given back`;
+  if (attemptUnderWay) {
+    // The shop's attempt gave back less than the charge (a part was refunded by hand before it
+    // began, and that refund then failed): the attempt failed to finish the job; the next one asks
+    // for what is left.
+    await settleFailedAttempt(deps, record, { refundId, why: `partial refund: ${short}`, providerEventId: event.id }, correlationId);
+    await deps.refunds.decide(chargeId, { refundId, status: 'FAILED', failureReason: `partial refund: ${short}`, now: deps.now() });
+    return 'queued';
+  }
+  deps.log.warn({ chargeId, refundId, status: record.status, refunded: settled.refunded, charged: settled.charged }, `a refund made outside the shop left part of the charge: ${short}`);
+  return 'partly-refunded';
+}
 
-  if (event.type === 'refund.succeeded') await deps.queues.sendResult(result);
-  else await settleFailedAttempt(deps, record, { refundId, why: event.data.failureReason ?? 'refund failed', providerEventId: event.id }, correlationId);
-  await deps.refunds.decide(chargeId, {
-    refundId,
-    status: event.type === 'refund.succeeded' ? 'SUCCEEDED' : 'FAILED',
-    ...(event.data.failureReason ? { failureReason: event.data.failureReason } : {}),
-    now: deps.now(),
-  });
-  return 'queued';
+/**
+ * Settles a charge's refund on the provider's own account of the charge: when its succeeded
+ * refunds, whoever made them, add up to all it took, order-service hears that the refund
+ * SUCCEEDED (for what came back) and the record says so. For the refunds the shop cannot follow
+ * by its attempt's id: an operator's refund in the dashboard, or the provider answering that the
+ * charge has been refunded already. `short` changes nothing: some of the money is still with the
+ * shop, or on its way back.
+ */
+export async function settleFromCharge(
+  deps: Pick<ProviderEventDeps, 'provider' | 'queues' | 'deadline' | 'now' | 'log'> & { refunds: Pick<ProviderEventDeps['refunds'], 'settle'> },
+  record: RefundRecord,
+  found: { refundId: string; providerEventId: string },
+  correlationId: string,
+): Promise<{ kind: 'settled' } | { kind: 'short'; charged: { amount: number; currency: string }; refunded: { amount: number; currency: string } }> {
+  const charge = await deps.provider.chargeRefunds(record.chargeId, { deadline: deps.deadline(), log: deps.log });
+  if (charge.refunded.amount < charge.amount.amount) return { kind: 'short', charged: charge.amount, refunded: charge.refunded };
+  await deps.queues.sendResult(refundResult(record, { ...found, amount: charge.refunded, correlationId }));
+  await deps.refunds.settle(record.chargeId, { refundId: found.refundId, now: deps.now() });
+  deps.log.info({ chargeId: record.chargeId, refundId: found.refundId, refunded: charge.refunded }, 'the provider has given all of the charge back: refund settled');
+  return { kind: 'settled' };
+}
+
+function refundResult(
+  record: RefundRecord,
+  { refundId, providerEventId, amount, correlationId }: { refundId: string; providerEventId: string; amount: { amount: number; currency: string }; correlationId: string },
+): PaymentResultMessage {
+  const { orderId, chargeId, reason } = record;
+  return { kind: 'refund', providerEventId, orderId, chargeId, refundId, outcome: 'SUCCEEDED', amount, reason, correlationId };
 }
 
 /**

@@ -2,17 +2,17 @@ import type { Logger } from '@shop/common';
 import type { RefundRequest } from '@shop/contracts';
 import type { PaymentProvider, RefundAnswer } from './payment-provider';
 import { PaymentProviderRejectedError } from './payment-provider';
-import { type ProviderEventDeps, settleFailedAttempt } from './provider-events';
+import { type ProviderEventDeps, settleFailedAttempt, settleFromCharge } from './provider-events';
 import { planRefund, type RefundRecord, refundIdempotencyKey } from './refund-record';
 
 export interface RefundPaymentDeps extends Pick<ProviderEventDeps, 'queues' | 'incidents'> {
-  refunds: {
+  refunds: Pick<ProviderEventDeps['refunds'], 'settle'> & {
     open(request: RefundRequest, now: Date): Promise<RefundRecord>;
     markPending(chargeId: string, attempt: number, refundId: string, now: Date): Promise<boolean>;
     /** This attempt was refused outright: REQUESTED → FAILED, so that the next attempt may begin. */
     refuse(chargeId: string, attempt: number, failureReason: string, now: Date): Promise<boolean>;
   };
-  provider: Pick<PaymentProvider, 'refund'>;
+  provider: Pick<PaymentProvider, 'refund' | 'chargeRefunds'>;
   /** Epoch ms by which the provider call must be over. */
   deadline: () => number;
   now: () => Date;
@@ -27,9 +27,12 @@ export class RefundNotReadyError extends Error {
   override readonly name = 'RefundNotReady';
 }
 
+/** The provider's answer when nothing is left of the charge to refund (its refunds, whoever made them, hold all of it). */
+const ALREADY_REFUNDED = 'charge_already_refunded';
+
 /**
  * `asked`: the provider took this attempt (its webhook decides it); `done`: nothing to ask
- * (refunded already, under way, or a stale request); `refused`: the provider refused the attempt
+ * (refunded already, by the provider's account too, under way, or a stale request); `refused`: the provider refused the attempt
  * outright, so no webhook will come: it counts as a failed attempt (asked again later, or an
  * incident once the attempts are spent).
  */
@@ -64,8 +67,18 @@ export async function refundPayment(deps: RefundPaymentDeps, request: RefundRequ
     // reads it anew within 5 minutes): no attempt was made, so none is spent; the queue asks again
     // later, and a refusal that lasts past its receives waits in the alarmed dead-letter queue.
     if (CREDENTIALS_REFUSED.has(error.providerStatus)) throw error;
-    const reason = `${error.providerCode ?? error.providerStatus}: ${error.providerMessage}`;
     const key = refundIdempotencyKey(request.chargeId, request.attempt);
+    if (error.providerCode === ALREADY_REFUNDED) {
+      // Someone gave the money back first (an operator, in the dashboard). Done when the provider's
+      // account of the charge says all of it is back; while a refund is still pending there, the
+      // request comes back later, when that refund is decided (and, if it failed, is asked for).
+      const settled = await settleFromCharge(deps, record, { refundId: key, providerEventId: key }, request.correlationId ?? request.chargeId);
+      if (settled.kind === 'settled') return { kind: 'done', status: 'SUCCEEDED' };
+      throw new RefundNotReadyError(
+        `the provider has nothing left to refund of ${request.chargeId}, but only ${settled.refunded.amount} of ${settled.charged.amount} is back: a refund is pending there`,
+      );
+    }
+    const reason = `${error.providerCode ?? error.providerStatus}: ${error.providerMessage}`;
     // Settled before it is noted, as the webhook does: if noting fails, the redelivered request is
     // refused again and settles again, and the next attempt waits until this one is noted.
     await settleFailedAttempt(deps, record, { refundId: key, why: reason, providerEventId: key }, request.correlationId ?? request.chargeId);

@@ -14,6 +14,7 @@ import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository
 import { dynamoRefundRepository } from '../adapters/dynamodb-refund-repository';
 import { dynamoWebhookEventStore } from '../adapters/dynamodb-webhook-event-store';
 import { busIncidents } from '../adapters/incidents';
+import { paymentProviderClient } from '../adapters/payment-provider-client';
 import { sqsPaymentQueues } from '../adapters/sqs-payment-queues';
 import { ssmPaymentSecrets } from '../adapters/ssm-payment-secrets';
 import { handleChargeEvent, handleRefundEvent, type ProviderEventHandling } from '../domain/provider-events';
@@ -29,8 +30,13 @@ const ports = {
   refunds: dynamoRefundRepository(),
   queues: sqsPaymentQueues(),
   incidents: busIncidents(),
+  // Asked only to settle a refund made outside the shop (docs/payments.md), with the same cached key.
+  provider: paymentProviderClient({ secrets }),
   now: () => new Date(),
 };
+
+/** Kept back from the function's remaining time for answering the provider. */
+const ANSWER_RESERVE_MS = 1000;
 
 /**
  * The provider's word on a charge or a refund (docs/payments.md). Nothing happens before the
@@ -39,7 +45,7 @@ const ports = {
  * failure answers 500 and the provider's retry comes through again. An event that does not match
  * is an incident, answered 2xx: the provider must not send it forever.
  */
-export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ event, headers, correlationId, log }) => {
+export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ event, headers, correlationId, log, context }) => {
   const rawBody = rawBodyOf(event);
   const signature = checkWebhookSignature({
     header: headers[SIGNATURE_HEADER],
@@ -59,7 +65,7 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
     orderLog.info(received, 'duplicate provider event ignored');
     return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
   }
-  const deps = { ...ports, log: orderLog };
+  const deps = { ...ports, deadline: () => Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, log: orderLog };
   const handling: ProviderEventHandling = isChargeEvent(providerEvent)
     ? await handleChargeEvent(deps, providerEvent, orderCorrelationId)
     : await handleRefundEvent(deps, providerEvent as RefundEvent, orderCorrelationId);
@@ -73,6 +79,8 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
       return { status: 202, body: { received: true } satisfies WebhookReceipt };
     case 'duplicate':
       return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
+    case 'partly-refunded':
+      return { status: 200, body: { received: true } satisfies WebhookReceipt };
     case 'mismatch':
       return { status: 200, body: { received: true, rejected: 'PAYMENT_MISMATCH' } satisfies WebhookReceipt };
     case 'unknown-refund':

@@ -242,6 +242,22 @@ describe('payment provider client against the simulator', () => {
     expect(simulator.charges().find((c) => c.id === chargeId)?.refunds.map((r) => r.status)).toEqual(['failed', 'succeeded']);
   });
 
+  it('reads the provider’s account of a charge: what it took, and what succeeded refunds gave back, an operator’s by hand too', async () => {
+    const { orderId, chargeId } = await succeededCharge(TEST_PAYMENT_METHODS.refundFails);
+    expect(await client().chargeRefunds(chargeId, inTenSeconds())).toEqual({ chargeId, amount: { amount: 3300, currency: 'USD' }, refunded: { amount: 0, currency: 'USD' } });
+
+    // The shop's refund fails (this card's refunds do); an operator's, by hand, of part and then of the rest, succeed.
+    const ours = await refund(chargeId, orderId, `refund-${chargeId}-1`);
+    await expect.poll(() => simulator.charges().find((c) => c.id === chargeId)?.refunds.find((r) => r.id === ours.refundId)?.status).toBe('failed');
+    expect(simulator.refundByHand(chargeId, 1000)).toMatchObject({ status: 200, body: { status: 'pending', amount: 1000 } });
+    await expect.poll(async () => (await client().chargeRefunds(chargeId, inTenSeconds())).refunded).toEqual({ amount: 1000, currency: 'USD' });
+    simulator.refundByHand(chargeId);
+    await expect.poll(async () => (await client().chargeRefunds(chargeId, inTenSeconds())).refunded).toEqual({ amount: 3300, currency: 'USD' });
+
+    await expect(refund(chargeId, orderId, `refund-${chargeId}-2`)).rejects.toMatchObject({ providerStatus: 400, providerCode: 'charge_already_refunded' });
+    await expect(client().chargeRefunds('ch_nope', inTenSeconds())).rejects.toMatchObject({ providerStatus: 404 });
+  });
+
   it('is refused a refund of a charge that does not exist, or has not succeeded', async () => {
     await expect(refund('ch_nope', randomUUID(), 'refund-nope-1')).rejects.toMatchObject({ providerStatus: 404 });
     const declined = await client().charge({ ...request, orderId: randomUUID(), paymentMethod: TEST_PAYMENT_METHODS.decline }, inTenSeconds());

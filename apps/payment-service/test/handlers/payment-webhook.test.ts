@@ -30,6 +30,10 @@ import {
   withPaymentEnvironment,
 } from '../fixtures';
 
+// The provider's account of a charge is stubbed at its port; the real client reads it from the simulator in test/adapters.
+const provider = vi.hoisted(() => ({ charge: vi.fn(), refund: vi.fn(), chargeRefunds: vi.fn() }));
+vi.mock('../../src/adapters/payment-provider-client', () => ({ paymentProviderClient: () => provider }));
+
 const { ddb, db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'payment-webhook'] });
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -47,6 +51,7 @@ beforeEach(() => {
     FailedEntryCount: 0,
     Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })),
   }));
+  provider.chargeRefunds.mockReset();
 });
 afterAll(() => {
   sqs.restore();
@@ -277,6 +282,76 @@ describe('POST /payment/webhook: refunds', () => {
     expect(late.body).toEqual({ received: true, duplicate: true });
     expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED' });
     expect(results()).toHaveLength(1);
+  });
+
+  it('asks the provider nothing when the attempt’s own refund gives back all of the charge', async () => {
+    await signedDelivery(refundEvent());
+    expect(provider.chargeRefunds).not.toHaveBeenCalled();
+  });
+
+  it('drops the failure of a refund that is not the attempt under way (an operator’s, say): nothing changes', async () => {
+    const res = await signedDelivery(refundEvent({ type: 'refund.failed', refundId: 're_hand', failureReason: 'expired_or_canceled_card' }));
+    expect(res.body).toEqual({ received: true, duplicate: true });
+    expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'PENDING', refundId: 're_1' });
+    expect(sqs.calls()).toHaveLength(0);
+  });
+
+  describe('a refund the shop did not make, or one for less than the charge, is taken on the provider’s account of the charge', () => {
+    const spent = () => db().put(REFUNDS_TABLE, refundRecord({ attempt: 3, status: 'FAILED', refundId: 're_3', failureReason: 'expired_or_canceled_card' }));
+
+    it('an operator’s refund after the attempts were spent, that brings all of the charge back: order-service hears SUCCEEDED, and the record says so', async () => {
+      spent();
+      provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: TOTAL });
+      const res = await signedDelivery(refundEvent({ id: 'evt_hand', refundId: 're_hand' }));
+      expect(res.status).toBe(202);
+      expect(provider.chargeRefunds).toHaveBeenCalledWith(CHARGE_ID, expect.objectContaining({ deadline: expect.any(Number) }));
+      expect(results()).toEqual([
+        { kind: 'refund', providerEventId: 'evt_hand', orderId: ORDER_ID, chargeId: CHARGE_ID, refundId: 're_hand', outcome: 'SUCCEEDED', amount: TOTAL, reason: 'order cancelled', correlationId: 'order-corr-1' },
+      ]);
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED', refundId: 're_hand', attempt: 3 });
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).not.toHaveProperty('failureReason');
+      expect(incidents()).toEqual([]);
+    });
+
+    it('an operator’s refund of part of the charge changes nothing: the incident stands until the rest is back', async () => {
+      spent();
+      provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: { amount: 1000, currency: 'USD' } });
+      const res = await signedDelivery(refundEvent({ id: 'evt_hand', refundId: 're_hand', amount: 1000 }));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ received: true });
+      expect(results()).toEqual([]);
+      expect(refundRequests()).toEqual([]);
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED', refundId: 're_3' });
+
+      provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: TOTAL });
+      expect((await signedDelivery(refundEvent({ id: 'evt_hand_2', refundId: 're_hand_2', amount: TOTAL.amount - 1000 }))).status).toBe(202);
+      expect(results()).toEqual([expect.objectContaining({ outcome: 'SUCCEEDED', refundId: 're_hand_2', amount: TOTAL })]);
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED' });
+    });
+
+    it('the attempt’s own refund for less than the charge, with the rest back already: SUCCEEDED for what the charge got back', async () => {
+      provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: TOTAL });
+      expect((await signedDelivery(refundEvent({ amount: 1000 }))).status).toBe(202);
+      expect(results()).toEqual([expect.objectContaining({ outcome: 'SUCCEEDED', refundId: 're_1', amount: TOTAL })]);
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED', refundId: 're_1' });
+    });
+
+    it('the attempt’s own refund for less than the charge, the rest not back: a failed attempt; the next asks for what is left', async () => {
+      provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: { amount: 1000, currency: 'USD' } });
+      expect((await signedDelivery(refundEvent({ amount: 1000 }))).status).toBe(202);
+      expect(results()).toEqual([]);
+      expect(refundRequests()).toEqual([{ request: expect.objectContaining({ chargeId: CHARGE_ID, attempt: 2 }), delay: 5 }]);
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED', failureReason: `partial refund: 1000 of ${TOTAL.amount} USD given back` });
+    });
+
+    it('answers 500 and changes nothing when the provider cannot say: its retry of the webhook asks again', async () => {
+      spent();
+      provider.chargeRefunds.mockRejectedValue(new Error('no answer in time'));
+      expect((await signedDelivery(refundEvent({ id: 'evt_hand', refundId: 're_hand' }))).status).toBe(500);
+      expect(results()).toEqual([]);
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED' });
+      expect(db().get(WEBHOOK_EVENTS_TABLE, 'evt_hand')).toBeUndefined();
+    });
   });
 
   it('refuses, with 200 and without queueing, a refund the shop never asked for', async () => {

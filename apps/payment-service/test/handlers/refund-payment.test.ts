@@ -11,7 +11,7 @@ import { service } from '../../src/service';
 import { CHARGE_ID, ORDER_ID, QUEUE_URL, REFUNDS_QUEUE_URL, REFUNDS_TABLE, refundRecord, TABLE_KEYS, TOTAL, withPaymentEnvironment } from '../fixtures';
 
 // The provider is stubbed at its port; the real client's refunds are tested against the simulator in test/adapters.
-const provider = vi.hoisted(() => ({ charge: vi.fn(), refund: vi.fn() }));
+const provider = vi.hoisted(() => ({ charge: vi.fn(), refund: vi.fn(), chargeRefunds: vi.fn() }));
 vi.mock('../../src/adapters/payment-provider-client', () => ({ paymentProviderClient: () => provider }));
 
 const { db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'refund-payment'] });
@@ -28,6 +28,7 @@ beforeEach(() => {
   }));
   provider.refund.mockReset();
   provider.refund.mockResolvedValue({ refundId: 're_1', status: 'pending', amount: 3300, currency: 'USD' });
+  provider.chargeRefunds.mockReset();
 });
 afterAll(() => {
   sqs.restore();
@@ -113,13 +114,46 @@ describe('refund-payment (refunds queue)', () => {
   });
 
   it('counts a refund the provider refuses outright as a failed attempt, and asks again later', async () => {
-    provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge ch_1 has already been refunded', 1, 'charge_already_refunded'));
+    provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge ch_1 is disputed', 1, 'charge_disputed'));
     await expect(deliver(request())).resolves.toEqual({ batchItemFailures: [] });
-    expect(refund()).toMatchObject({ status: 'FAILED', failureReason: 'charge_already_refunded: charge ch_1 has already been refunded' });
+    expect(refund()).toMatchObject({ status: 'FAILED', failureReason: 'charge_disputed: charge ch_1 is disputed' });
     const [retry] = sentTo(REFUNDS_QUEUE_URL);
     expect(RefundRequest.parse(JSON.parse(retry?.MessageBody ?? ''))).toMatchObject({ attempt: 2 });
     expect(retry?.DelaySeconds).toBe(5);
     expect(incidents()).toEqual([]);
+  });
+
+  describe('when the provider answers that the charge has been refunded already (an operator refunded it by hand)', () => {
+    const alreadyRefunded = () => new PaymentProviderRejectedError(400, `charge ${CHARGE_ID} has already been refunded`, 1, 'charge_already_refunded');
+
+    it('settles the refund on the provider’s account of the charge: all of it is back, so order-service hears SUCCEEDED; no attempt is spent, no incident', async () => {
+      db().put(REFUNDS_TABLE, refundRecord({ attempt: 1, status: 'FAILED', failureReason: 'expired_or_canceled_card' }));
+      provider.refund.mockRejectedValue(alreadyRefunded());
+      provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: TOTAL });
+      await expect(deliver(request({ attempt: 2 }))).resolves.toEqual({ batchItemFailures: [] });
+
+      expect(provider.chargeRefunds).toHaveBeenCalledWith(CHARGE_ID, expect.objectContaining({ deadline: expect.any(Number) }));
+      const [result] = sentTo(QUEUE_URL).map((i) => PaymentResultMessage.parse(JSON.parse(i.MessageBody ?? '')));
+      expect(result).toMatchObject({ kind: 'refund', outcome: 'SUCCEEDED', chargeId: CHARGE_ID, orderId: ORDER_ID, amount: TOTAL, reason: 'order cancelled' });
+      expect(refund()).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
+      expect(refund()).not.toHaveProperty('failureReason');
+      expect(sentTo(REFUNDS_QUEUE_URL)).toEqual([]);
+      expect(incidents()).toEqual([]);
+    });
+
+    it('waits (the message comes back) while a refund at the provider is still pending: only part of the charge is back yet', async () => {
+      provider.refund.mockRejectedValueOnce(alreadyRefunded());
+      provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: { amount: 1000, currency: 'USD' } });
+      await expect(deliver(request(), request({ chargeId: 'ch_other' }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
+      expect(refund()).toMatchObject({ status: 'REQUESTED', attempt: 1 });
+      expect(sentTo(QUEUE_URL)).toEqual([]);
+      expect(sentTo(REFUNDS_QUEUE_URL)).toEqual([]);
+      expect(incidents()).toEqual([]);
+
+      // That refund failed: the request, back, asks for what is left.
+      await expect(deliver(request())).resolves.toEqual({ batchItemFailures: [] });
+      expect(refund()).toMatchObject({ status: 'PENDING', attempt: 1, refundId: 're_1' });
+    });
   });
 
   it.each([401, 403])('spends no attempt when the provider refuses the shop’s key (%i: a key being rotated): the queue asks again, and then it goes through', async (status) => {

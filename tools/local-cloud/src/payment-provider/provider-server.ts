@@ -68,6 +68,8 @@ export interface Refund {
   metadata: Record<string, string>;
   status: RefundStatus;
   failureReason?: string;
+  /** Made in the dashboard by an operator (`refundByHand`), not through the API: it succeeds. */
+  byHand?: boolean;
   createdAt: string;
 }
 
@@ -99,6 +101,13 @@ export interface PaymentProvider {
   settle(chargeId: string): boolean;
   /** Sends a webhook event again, signed afresh: a duplicate delivery, or an old event out of order. `false` for an unknown event. */
   redeliver(eventId: string): boolean;
+  /**
+   * A refund an operator makes in the provider's dashboard, of `amount` or of all that is left,
+   * once what made the shop's refunds fail is dealt with (a card replaced, the balance topped up):
+   * it succeeds whatever the charge's test payment method, and its webhook goes to the shop as any
+   * other. The provider's answer, as `POST /v1/refunds` gives it.
+   */
+  refundByHand(chargeId: string, amount?: number): { status: number; body: unknown };
 }
 
 const DEFAULT_WEBHOOK_DELAY_MS = 300;
@@ -244,8 +253,18 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
     }
     if (seen?.answer) return { ...seen.answer, headers: { 'idempotent-replayed': 'true' } };
 
-    const charge = charges.get(asked.charge);
-    if (!charge) return error(404, 'resource_missing', `no charge ${asked.charge}`);
+    const answer = refundCharge(asked.charge, { key, ...(asked.amount !== undefined && { amount: asked.amount }), ...(asked.reason && { reason: asked.reason }), metadata: asked.metadata });
+    if (answer.status === 200) refundKeys.set(key, { fingerprint: refundFingerprint(asked), answer });
+    return answer;
+  }
+
+  /**
+   * A refund of a succeeded charge, never for more than is left of it (refunds still pending
+   * count), `pending` until its webhook decides it.
+   */
+  function refundCharge(chargeId: string, asked: { key: string; amount?: number; reason?: string; metadata: Record<string, string>; byHand?: boolean }): Answer {
+    const charge = charges.get(chargeId);
+    if (!charge) return error(404, 'resource_missing', `no charge ${chargeId}`);
     if (charge.status !== 'succeeded') return error(400, 'charge_not_refundable', `charge ${charge.id} is ${charge.status}; only a succeeded charge can be refunded`);
     const held = charge.refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
     const left = charge.amount - held;
@@ -256,27 +275,33 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
     const refund: Refund = {
       id: `re_${randomBytes(12).toString('hex')}`,
       chargeId: charge.id,
-      idempotencyKey: key,
+      idempotencyKey: asked.key,
       amount,
       currency: charge.currency,
       ...(asked.reason ? { reason: asked.reason } : {}),
       metadata: { ...charge.metadata, ...asked.metadata },
       status: 'pending',
+      ...(asked.byHand && { byHand: true }),
       createdAt: new Date().toISOString(),
     };
     charge.refunds.push(refund);
     refunds.set(refund.id, { refund, charge });
-    const answer: Answer = { status: 200, body: refundBody(refund, charge) };
-    refundKeys.set(key, { fingerprint: refundFingerprint(asked), answer });
-    log(`refund ${refund.id} of charge ${charge.id} (order ${charge.orderId}): ${amount} ${charge.currency} → pending`);
+    log(`refund ${refund.id} of charge ${charge.id} (order ${charge.orderId})${asked.byHand ? ' by hand' : ''}: ${amount} ${charge.currency} → pending`);
     sender.later(webhookDelayMs, () => decideRefund(refund, charge));
-    return answer;
+    return { status: 200, body: refundBody(refund, charge) };
   }
 
-  /** A refund's outcome: the first refund of a `refundFailsOnce` charge fails, every refund of a `refundFails` one; every other succeeds. */
+  function refundByHand(chargeId: string, amount?: number): Answer {
+    return refundCharge(chargeId, { key: `dashboard-${randomUUID()}`, ...(amount !== undefined && { amount }), reason: 'refunded by an operator', metadata: {}, byHand: true });
+  }
+
+  /**
+   * A refund's outcome: the first refund of a `refundFailsOnce` charge fails, every refund of a
+   * `refundFails` one, but never one made by hand; every other succeeds.
+   */
   function decideRefund(refund: Refund, charge: Charge): void {
     const behaviour = behaviourOf(charge.paymentMethod);
-    const fails = behaviour === 'refundFails' || (behaviour === 'refundFailsOnce' && charge.refunds[0] === refund);
+    const fails = !refund.byHand && (behaviour === 'refundFails' || (behaviour === 'refundFailsOnce' && charge.refunds[0] === refund));
     refund.status = fails ? 'failed' : 'succeeded';
     if (fails) refund.failureReason = REFUND_FAILURE_REASON;
     log(`refund ${refund.id} of charge ${charge.id} → ${refund.status}`);
@@ -298,7 +323,10 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
 
   function getCharge(id: string): Answer {
     const charge = charges.get(id);
-    return charge ? { status: 200, body: structuredClone(charge) } : error(404, 'resource_missing', `no charge ${id}`);
+    if (!charge) return error(404, 'resource_missing', `no charge ${id}`);
+    // As Stripe's `amount_refunded`: what succeeded refunds gave back.
+    const amountRefunded = charge.refunds.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0);
+    return { status: 200, body: { ...structuredClone(charge), amountRefunded } };
   }
 
   function getRefund(id: string): Answer {
@@ -386,6 +414,7 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
     ledger,
     settle,
     redeliver,
+    refundByHand,
     stop: () =>
       (stopping ??= (async () => {
         await sender.stop();
