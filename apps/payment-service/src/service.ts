@@ -5,13 +5,14 @@ import * as z from 'zod/mini';
 
 /**
  * What payment-webhook answers the provider: `duplicate` when the event was already received;
- * `rejected` when it does not match the charge the shop made (recorded as an incident, and answered
- * 2xx all the same, so that the provider does not send it forever).
+ * `rejected` when it does not match the charge the shop made, or names no order of the shop
+ * (recorded as an incident when it took money, and answered 2xx all the same, so that the provider
+ * does not send it forever).
  */
 export const WebhookReceipt = z.object({
   received: z.literal(true),
   duplicate: z.optional(z.literal(true)),
-  rejected: z.optional(z.enum(['PAYMENT_MISMATCH', 'UNKNOWN_REFUND'])),
+  rejected: z.optional(z.enum(['PAYMENT_MISMATCH', 'UNKNOWN_REFUND', 'UNKNOWN_ORDER'])),
 });
 export type WebhookReceipt = z.infer<typeof WebhookReceipt>;
 

@@ -7,7 +7,7 @@ import type { ShopStack } from '../stacks/shop-stack';
 import { topicKey } from '../stacks/topic-key';
 import { alarm } from './alarm';
 import { dashboard, type MetricRow } from './dashboard';
-import { functionAlarms, INCIDENT_NAMESPACE } from './thresholds';
+import { functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS } from './thresholds';
 
 /**
  * The topic every alarm of the stage tells, e-mailed to `SHOP_ALARM_EMAIL` (the address confirms
@@ -111,7 +111,10 @@ function checkoutDashboard(stack: ShopStack, alarms: readonly CloudwatchMetricAl
     {
       kind: 'metric',
       title: 'Incidents',
-      metrics: [search('RefundFailed', 'Sum', 'refundFailed', 'refund failed'), search('PaymentMismatch', 'Sum', 'mismatch', 'payment mismatch')],
+      // One line per operator incident, so that a new incident is on the dashboard as it is alarmed.
+      metrics: OPERATOR_INCIDENTS.map(({ name }) =>
+        search(name, 'Sum', name.charAt(0).toLowerCase() + name.slice(1), name.replace(/(?<=.)([A-Z])/g, ' $1').toLowerCase()),
+      ),
     },
   ]);
 }

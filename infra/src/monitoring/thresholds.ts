@@ -90,6 +90,7 @@ export const INCIDENT_NAMESPACE = 'Shop';
 export const OPERATOR_INCIDENTS = [
   { name: 'RefundFailed', description: 'a refund kept failing: the money is still with the shop and a person must give it back' },
   { name: 'PaymentMismatch', description: 'a provider event did not match the charge the shop made: it paid nothing; a person must look' },
+  { name: 'UnknownCharge', description: "a charge that names no order of the shop was taken with the shop's key: it paid nothing, nothing was refunded; a person must look" },
 ] as const;
 
 /**

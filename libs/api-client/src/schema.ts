@@ -1561,7 +1561,7 @@ export interface operations {
                         /** @constant */
                         duplicate?: true;
                         /** @enum {string} */
-                        rejected?: "PAYMENT_MISMATCH" | "UNKNOWN_REFUND";
+                        rejected?: "PAYMENT_MISMATCH" | "UNKNOWN_REFUND" | "UNKNOWN_ORDER";
                     };
                 };
             };
@@ -1579,7 +1579,7 @@ export interface operations {
                         /** @constant */
                         duplicate?: true;
                         /** @enum {string} */
-                        rejected?: "PAYMENT_MISMATCH" | "UNKNOWN_REFUND";
+                        rejected?: "PAYMENT_MISMATCH" | "UNKNOWN_REFUND" | "UNKNOWN_ORDER";
                     };
                 };
             };

@@ -37,36 +37,49 @@ const ProviderEventBase = {
   /** Unix seconds. */
   created: z.int(),
 };
-const ProviderEventMoney = {
-  orderId: Id,
-  amount: z.int().check(z.minimum(0)),
-  /** ISO 4217, in whichever case the provider writes it (Stripe writes `usd`): read in upper case, as the shop writes codes. */
-  currency: z.pipe(
-    z.string(),
-    z.transform((code) => code.toUpperCase()),
-  ),
-  /** What the shop gave the charge, echoed: the order's correlation id travels here. */
-  metadata: z.optional(z.record(z.string(), z.string())),
-};
 
-/** A provider webhook event, as signed and sent by the provider: a charge's outcome, or a refund's. */
-export const ProviderEvent = z.discriminatedUnion('type', [
-  z.object({
-    ...ProviderEventBase,
-    type: z.enum(['charge.succeeded', 'charge.failed']),
-    data: z.object({ chargeId: z.string().check(z.minLength(1)), ...ProviderEventMoney, failureReason: z.optional(z.string()) }),
-  }),
-  z.object({
-    ...ProviderEventBase,
-    type: z.enum(['refund.succeeded', 'refund.failed']),
-    data: z.object({
-      refundId: z.string().check(z.minLength(1)),
-      chargeId: z.string().check(z.minLength(1)),
-      ...ProviderEventMoney,
-      failureReason: z.optional(z.string()),
+/** A provider webhook event, with the order reference its charge's metadata gave, read by `orderId`. */
+function providerEventWith<OrderId extends z.ZodMiniType>(orderId: OrderId) {
+  const money = {
+    orderId,
+    amount: z.int().check(z.minimum(0)),
+    /** ISO 4217, in whichever case the provider writes it (Stripe writes `usd`): read in upper case, as the shop writes codes. */
+    currency: z.pipe(
+      z.string(),
+      z.transform((code) => code.toUpperCase()),
+    ),
+    /** What the shop gave the charge, echoed: the order's correlation id travels here. */
+    metadata: z.optional(z.record(z.string(), z.string())),
+  };
+  return z.discriminatedUnion('type', [
+    z.object({
+      ...ProviderEventBase,
+      type: z.enum(['charge.succeeded', 'charge.failed']),
+      data: z.object({ chargeId: z.string().check(z.minLength(1)), ...money, failureReason: z.optional(z.string()) }),
     }),
-  }),
-]);
+    z.object({
+      ...ProviderEventBase,
+      type: z.enum(['refund.succeeded', 'refund.failed']),
+      data: z.object({
+        refundId: z.string().check(z.minLength(1)),
+        chargeId: z.string().check(z.minLength(1)),
+        ...money,
+        failureReason: z.optional(z.string()),
+      }),
+    }),
+  ]);
+}
+
+/** A provider webhook event, as signed and sent by the provider: a charge's outcome, or a refund's, for one of the shop's orders. */
+export const ProviderEvent = providerEventWith(Id);
+
+/**
+ * A well-formed provider event that names no order of the shop (no order id in its charge's
+ * metadata, or one that is not the shop's): a charge made with the shop's key outside the checkout.
+ */
+export const ForeignProviderEvent = providerEventWith(z.optional(z.unknown()));
+export type ForeignProviderEvent = z.infer<typeof ForeignProviderEvent>;
+
 export type ProviderEvent = z.infer<typeof ProviderEvent>;
 export type ChargeEvent = Extract<ProviderEvent, { type: 'charge.succeeded' | 'charge.failed' }>;
 export type RefundEvent = Extract<ProviderEvent, { type: 'refund.succeeded' | 'refund.failed' }>;

@@ -74,7 +74,7 @@ export const ORDER_EVENTS = [OrderCreated, OrderPaid, OrderCancelled, OrderPayme
 
 /**
  * Operator incidents of the payment: money that needs a person. Raised by payment-service, alarmed
- * in infra (metric `RefundFailed` / `PaymentMismatch` in namespace `Shop`).
+ * in infra (metric `RefundFailed` / `PaymentMismatch` / `UnknownCharge` in namespace `Shop`).
  */
 export const RefundFailed = defineEvent({
   type: 'RefundFailed',
@@ -100,6 +100,20 @@ export const PaymentMismatch = defineEvent({
   }),
 });
 
-export const PAYMENT_INCIDENTS = [RefundFailed, PaymentMismatch] as const;
+export const UnknownCharge = defineEvent({
+  type: 'UnknownCharge',
+  version: 1,
+  source: 'shop.payments',
+  description:
+    "A signed charge that names no order of the shop: taken with the shop's key outside the checkout (a leaked key, or another system on the same account). It pays nothing and is not refunded, since it may not be the shop's to give back: a person must look.",
+  detail: z.object({
+    providerEventId: z.string(),
+    chargeId: z.string(),
+    /** What the charge took. */
+    received: ProviderMoney,
+  }),
+});
+
+export const PAYMENT_INCIDENTS = [RefundFailed, PaymentMismatch, UnknownCharge] as const;
 
 export const EVENT_CATALOG = [UserRegistered, ...ORDER_EVENTS, ...PAYMENT_INCIDENTS] as const satisfies readonly EventDefinition[];

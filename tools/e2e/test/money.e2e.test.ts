@@ -249,6 +249,29 @@ describe('a signed webhook that does not match the charge the shop made never pa
     await expect.poll(async () => (await customer.api.get(`/orders/${orderId}`)).body.payment, { timeout: 15_000 }).toEqual(expected);
   }, 60_000);
 
+  it('a charge made with the shop’s key for no order of the shop is acknowledged (the provider stops sending it), raised as UnknownCharge, and neither pays nor is refunded', async () => {
+    const reference = `pos-${randomUUID()}`;
+    const stray = await fetch(`${cloud.paymentProviderUrl}/v1/charges`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cloud.paymentProviderApiKey}`, 'content-type': 'application/json', 'idempotency-key': `foreign-${randomUUID()}` },
+      body: JSON.stringify({ amount: 4200, currency: 'USD', paymentMethod: TEST_PAYMENT_METHODS.approve, metadata: { orderId: reference } }),
+    });
+    expect(stray.status).toBe(200);
+    const chargeId = ((await stray.json()) as { id: string }).id;
+
+    const incidents = async () =>
+      ((await api.get('/_local/events?detailType=UnknownCharge')).body.events as { event: { detail: { detail: Record<string, unknown> } } }[])
+        .map((e) => e.event.detail.detail)
+        .filter((d) => d['chargeId'] === chargeId);
+    await expect.poll(incidents, { timeout: 15_000 }).toEqual([expect.objectContaining({ chargeId, received: USD(4200) })]);
+    // Taken at the first delivery: no retries, and nothing given back.
+    await expect
+      .poll(async () => (await providerCharges(reference)).charges[0]?.webhooks.map((w) => [w.event.type, w.state, w.attempts]), { timeout: 10_000 })
+      .toEqual([['charge.succeeded', 'delivered', 1]]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await providerCharges(reference)).charges[0]?.refunds).toEqual([]);
+  }, 30_000);
+
   it('a webhook forged for a charge the provider never made is refused and pays nothing', async () => {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 2, 700);

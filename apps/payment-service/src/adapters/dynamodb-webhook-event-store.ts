@@ -12,7 +12,8 @@ export const WEBHOOK_EVENT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
  */
 export interface WebhookEventStore {
   handled(eventId: string): Promise<boolean>;
-  remember(event: { eventId: string; orderId: string; now: Date }): Promise<void>;
+  /** `orderId` absent for an event that names no order of the shop. */
+  remember(event: { eventId: string; orderId?: string; now: Date }): Promise<void>;
 }
 
 /** The webhook-events table (pk eventId, TTL expiresAt). */
@@ -29,7 +30,7 @@ export function dynamoWebhookEventStore(options: TableAccessOptions = {}): Webho
       await client().send(
         new PutCommand({
           TableName: tableName(),
-          Item: { eventId, orderId, handledAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_EVENT_RETENTION_SECONDS },
+          Item: { eventId, ...(orderId && { orderId }), handledAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_EVENT_RETENTION_SECONDS },
         }),
       );
     },

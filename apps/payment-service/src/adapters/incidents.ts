@@ -1,6 +1,6 @@
 import { type EventPublisher, eventBridgePublisher } from '@shop/aws';
 import { type Logger, Metrics } from '@shop/common';
-import { createEvent, PaymentMismatch, RefundFailed } from '@shop/events';
+import { createEvent, PaymentMismatch, RefundFailed, UnknownCharge } from '@shop/events';
 import type * as z from 'zod/mini';
 
 /**
@@ -12,6 +12,7 @@ import type * as z from 'zod/mini';
 export interface Incidents {
   paymentMismatch(detail: z.input<typeof PaymentMismatch.detail>, correlationId: string, log: Logger): Promise<void>;
   refundFailed(detail: z.input<typeof RefundFailed.detail>, correlationId: string, log: Logger): Promise<void>;
+  unknownCharge(detail: z.input<typeof UnknownCharge.detail>, correlationId: string, log: Logger): Promise<void>;
 }
 
 export function busIncidents(bus: EventPublisher = eventBridgePublisher(), metrics: Metrics = new Metrics()): Incidents {
@@ -25,6 +26,11 @@ export function busIncidents(bus: EventPublisher = eventBridgePublisher(), metri
       log.error({ incident: RefundFailed.type, ...detail }, 'a refund kept failing: a person must give the money back');
       count(metrics, RefundFailed.type);
       await publish(bus, createEvent(RefundFailed, detail, { correlationId }));
+    },
+    async unknownCharge(detail, correlationId, log) {
+      log.error({ incident: UnknownCharge.type, ...detail }, "a charge that names no order of the shop was taken with the shop's key: a person must look");
+      count(metrics, UnknownCharge.type);
+      await publish(bus, createEvent(UnknownCharge, detail, { correlationId }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import type { ChargeEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/contracts';
+import type { ChargeEvent, ForeignProviderEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/contracts';
 import { verifyChargeEvent } from './charge-verification';
 import type { PaymentProvider } from './payment-provider';
 import { chargeResultMessage, type PaymentRecord, statusOfEvent } from './payment-record';
@@ -33,6 +33,7 @@ export interface ProviderEventDeps {
       log: Logger,
     ): Promise<void>;
     refundFailed(detail: { orderId: string; chargeId: string; amount: { amount: number; currency: string }; attempts: number; reason: string }, correlationId: string, log: Logger): Promise<void>;
+    unknownCharge(detail: { providerEventId: string; chargeId: string; received: { amount: number; currency: string } }, correlationId: string, log: Logger): Promise<void>;
   };
   now: () => Date;
   log: Logger;
@@ -43,9 +44,27 @@ export interface ProviderEventDeps {
  * `mismatch`: the event did not describe the charge the shop made: an incident, and a refund of
  * what it took; `unknown-refund`: a refund of a charge the shop never asked to refund;
  * `partly-refunded`: a refund made outside the shop that left some of the charge with the shop:
- * nothing changes until the rest is back; `duplicate`: already decided.
+ * nothing changes until the rest is back; `unknown-order`: the event names no order of the shop;
+ * `duplicate`: already decided.
  */
-export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'partly-refunded' | 'duplicate';
+export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'partly-refunded' | 'unknown-order' | 'duplicate';
+
+/**
+ * A signed event that names no order of the shop: its charge was made with the shop's key outside
+ * the checkout (a leaked key, or another system on the same provider account). It pays nothing.
+ * A charge that took money is an incident, and is not refunded: it may be another system's money
+ * to keep, so a person decides. Anything else about it (its failure, its refunds) is not the
+ * shop's business. Acknowledged either way: a provider disables an endpoint that keeps refusing.
+ */
+export async function handleForeignEvent(deps: Pick<ProviderEventDeps, 'incidents' | 'log'>, event: ForeignProviderEvent, correlationId: string): Promise<ProviderEventHandling> {
+  const { chargeId } = event.data;
+  if (event.type === 'charge.succeeded') {
+    await deps.incidents.unknownCharge({ providerEventId: event.id, chargeId, received: { amount: event.data.amount, currency: event.data.currency } }, correlationId, deps.log);
+  } else {
+    deps.log.warn({ providerEventId: event.id, type: event.type, chargeId }, 'a provider event that names no order of the shop; nothing to do');
+  }
+  return 'unknown-order';
+}
 
 /**
  * A signed charge event (docs/payments.md): checked against the charge the shop made for its order

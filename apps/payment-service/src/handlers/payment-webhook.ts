@@ -9,7 +9,7 @@ import {
 } from '@shop/common';
 import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import { isChargeEvent, ProviderEvent, type RefundEvent } from '@shop/contracts';
+import { ForeignProviderEvent, isChargeEvent, ProviderEvent, type RefundEvent } from '@shop/contracts';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
 import { dynamoRefundRepository } from '../adapters/dynamodb-refund-repository';
 import { dynamoWebhookEventStore } from '../adapters/dynamodb-webhook-event-store';
@@ -17,7 +17,7 @@ import { busIncidents } from '../adapters/incidents';
 import { paymentProviderClient } from '../adapters/payment-provider-client';
 import { sqsPaymentQueues } from '../adapters/sqs-payment-queues';
 import { ssmPaymentSecrets } from '../adapters/ssm-payment-secrets';
-import { handleChargeEvent, handleRefundEvent, type ProviderEventHandling } from '../domain/provider-events';
+import { handleChargeEvent, handleForeignEvent, handleRefundEvent, type ProviderEventHandling } from '../domain/provider-events';
 import { checkWebhookSignature, SIGNATURE_HEADER } from '../domain/webhook-signature';
 import { service, type WebhookReceipt } from '../service';
 
@@ -54,22 +54,28 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
     nowSeconds: Math.floor(Date.now() / 1000),
   });
   if (!signature.valid) throw new UnauthorizedError(signature.message, signature.code);
-  const providerEvent = parseRequestPart('body', ProviderEvent, parseJson(rawBody));
-  const { orderId } = providerEvent.data;
-  const received = { eventId: providerEvent.id, type: providerEvent.type, orderId };
+  const json = parseJson(rawBody);
+  const ours = ProviderEvent.safeParse(json);
+  // Well formed but naming no order of the shop: acknowledged (below), never a 400 the provider would retry.
+  const foreign = ours.success ? undefined : ForeignProviderEvent.safeParse(json).data;
+  const providerEvent = ours.success ? ours.data : (foreign ?? parseRequestPart('body', ProviderEvent, json));
+  const orderId = ours.success ? ours.data.data.orderId : undefined;
+  const received = { eventId: providerEvent.id, type: providerEvent.type, ...(orderId && { orderId }) };
   // The order's own correlation id, which process-payment gave the charge, rather than this request's.
-  const orderCorrelationId = providerEvent.data.metadata?.['correlationId'] ?? correlationId;
-  const orderLog = log.child({ correlationId: orderCorrelationId, orderId });
+  const orderCorrelationId = (ours.success && providerEvent.data.metadata?.['correlationId']) || correlationId;
+  const orderLog = log.child({ correlationId: orderCorrelationId, ...(orderId && { orderId }) });
 
   if (await handledEvents.handled(providerEvent.id)) {
     orderLog.info(received, 'duplicate provider event ignored');
     return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
   }
   const deps = { ...ports, deadline: () => Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, log: orderLog };
-  const handling: ProviderEventHandling = isChargeEvent(providerEvent)
-    ? await handleChargeEvent(deps, providerEvent, orderCorrelationId)
-    : await handleRefundEvent(deps, providerEvent as RefundEvent, orderCorrelationId);
-  await handledEvents.remember({ eventId: providerEvent.id, orderId, now: new Date() }).catch((error: unknown) => {
+  const handling: ProviderEventHandling = !ours.success
+    ? await handleForeignEvent(deps, providerEvent, orderCorrelationId)
+    : isChargeEvent(ours.data)
+      ? await handleChargeEvent(deps, ours.data, orderCorrelationId)
+      : await handleRefundEvent(deps, ours.data as RefundEvent, orderCorrelationId);
+  await handledEvents.remember({ eventId: providerEvent.id, ...(orderId && { orderId }), now: new Date() }).catch((error: unknown) => {
     orderLog.warn({ ...received, err: error }, 'could not note the event as handled; a redelivery is handled again, harmlessly');
   });
   orderLog.info({ ...received, handling }, 'provider event handled');
@@ -85,6 +91,8 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
       return { status: 200, body: { received: true, rejected: 'PAYMENT_MISMATCH' } satisfies WebhookReceipt };
     case 'unknown-refund':
       return { status: 200, body: { received: true, rejected: 'UNKNOWN_REFUND' } satisfies WebhookReceipt };
+    case 'unknown-order':
+      return { status: 200, body: { received: true, rejected: 'UNKNOWN_ORDER' } satisfies WebhookReceipt };
   }
 });
 

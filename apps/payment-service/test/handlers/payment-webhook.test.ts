@@ -180,6 +180,45 @@ describe('POST /payment/webhook: charges', () => {
     expect(refundRequests().map((r) => r.request.orderId)).toEqual([other]);
   });
 
+  describe('a genuine event that names no order of the shop (a charge made with the shop’s key outside the checkout)', () => {
+    it.each([
+      ['an order reference that is not the shop’s', { orderId: 'pos-1234' }],
+      ['no order reference at all', { orderId: undefined }],
+    ])('a charge.succeeded with %s: acknowledged with 200, the UnknownCharge incident raised, nothing paid or refunded', async (_, data) => {
+      const event = providerEvent({ id: 'evt_foreign', chargeId: 'ch_pos' });
+      const res = await signedDelivery({ ...event, data: { ...event.data, ...data } });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ received: true, rejected: 'UNKNOWN_ORDER' });
+      expect(incidents()).toEqual([{ type: 'UnknownCharge', detail: { providerEventId: 'evt_foreign', chargeId: 'ch_pos', received: TOTAL } }]);
+      expect(results()).toEqual([]);
+      expect(refundRequests()).toEqual([]);
+      expect(db().get(PAYMENTS_TABLE, ORDER_ID)).toEqual(paymentRecord());
+
+      // Noted as handled: the provider's retry is a duplicate, and raises nothing more.
+      expect(db().get(WEBHOOK_EVENTS_TABLE, 'evt_foreign')).toMatchObject({ eventId: 'evt_foreign' });
+      expect(db().get(WEBHOOK_EVENTS_TABLE, 'evt_foreign')).not.toHaveProperty('orderId');
+      expect((await signedDelivery({ ...event, data: { ...event.data, ...data } })).body).toEqual({ received: true, duplicate: true });
+      expect(incidents()).toHaveLength(1);
+    });
+
+    it('a charge.failed or a refund of such a charge: acknowledged, no incident (nothing was taken from the shop’s orders)', async () => {
+      const failed = providerEvent({ id: 'evt_foreign_failed', type: 'charge.failed', orderId: 'pos-1234' });
+      expect((await signedDelivery(failed)).body).toEqual({ received: true, rejected: 'UNKNOWN_ORDER' });
+      const refund = refundEvent({ id: 'evt_foreign_refund', chargeId: 'ch_pos' });
+      expect((await signedDelivery({ ...refund, data: { ...refund.data, orderId: 'pos-1234' } })).body).toEqual({ received: true, rejected: 'UNKNOWN_ORDER' });
+      expect(incidents()).toEqual([]);
+      expect(sqs.calls()).toHaveLength(0);
+    });
+
+    it('still answers 400 to an event that is malformed in another way, naming the field', async () => {
+      const event = providerEvent({ orderId: 'pos-1234', amount: -5 });
+      const res = await signedDelivery(event);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain('amount');
+      expect(incidents()).toEqual([]);
+    });
+  });
+
   it('verifies a base64-encoded body on its decoded bytes', async () => {
     const res = await signedDelivery(providerEvent(), { isBase64Encoded: true });
     expect(res.status).toBe(202);
@@ -393,7 +432,9 @@ describe('POST /payment/webhook: what it refuses', () => {
   it.each([
     ['signed JSON that is not a provider event', JSON.stringify({ hello: 'world' }), 'VALIDATION_FAILED'],
     ['an unknown event type', JSON.stringify({ ...providerEvent(), type: 'charge.refunded' }), 'VALIDATION_FAILED'],
-    ['an order id that is not a UUID', JSON.stringify(providerEvent({ orderId: 'order-1' })), 'VALIDATION_FAILED'],
+    // An order id that is not the shop's is not malformed: it is acknowledged (see 'names no order of the shop' above).
+    ['an amount that is not a whole number of minor units', JSON.stringify(providerEvent({ amount: 15.5 })), 'VALIDATION_FAILED'],
+    ['an amount that is not a whole number, on an event naming no order of the shop', JSON.stringify(providerEvent({ orderId: 'order-1', amount: 15.5 })), 'VALIDATION_FAILED'],
     ['signed text that is not JSON', 'not json', 'INVALID_JSON'],
   ])('answers 400 to %s (after the signature check), and writes nothing', async (_, raw, code) => {
     const res = await deliver(raw, sign(raw));
