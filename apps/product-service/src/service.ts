@@ -1,6 +1,7 @@
 import { defineService } from '@shop/platform';
 import {
   CreateProductRequest,
+  DeleteProductHeaders,
   PageQuery,
   Product,
   ProductIdPath,
@@ -69,10 +70,10 @@ export const service = defineService({
           method: 'DELETE',
           path: '/products/{id}',
           auth: { kind: 'signed-in', roles: ['ADMIN'] },
-          summary: 'Delete a product (ADMIN)',
-          request: { path: ProductIdPath },
+          summary: 'Delete a product (ADMIN), optionally only at the version the caller read (If-Match)',
+          request: { path: ProductIdPath, headers: DeleteProductHeaders },
           response: { status: 204 },
-          errors: [403, 404],
+          errors: [403, 404, 412],
         },
       ],
       permissions: { tables: { products: ['UpdateItem'] } },

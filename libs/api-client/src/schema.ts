@@ -163,7 +163,7 @@ export interface paths {
         put: operations["updateProduct"];
         post?: never;
         /**
-         * Delete a product (ADMIN)
+         * Delete a product (ADMIN), optionally only at the version the caller read (If-Match)
          * @description Roles: ADMIN
          */
         delete: operations["deleteProduct"];
@@ -2016,6 +2016,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The product's ETag from GET /products/{id}: the product is deleted only if it is still at that version (nobody changed it since the caller decided to delete it), else 412 PRECONDITION_FAILED and nothing changes. Without it the product is deleted whatever its version. */
+                "if-match"?: string;
                 /** @description Ties every log line, invocation, event and message the request causes to one id of the caller's choosing; without it (or when it is not of this form) the request id is used. Answered back in `x-correlation-id`. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
             };
@@ -2080,6 +2082,17 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             /** @description Internal Server Error */
             500: {

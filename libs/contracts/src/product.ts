@@ -56,7 +56,7 @@ export const UpdateProductRequest = z
 export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
 
 /**
- * `If-Match` of PUT /products/{id}: `*`, or one or more `ETag`s that GET /products/{id} answered
+ * `If-Match` of PUT and DELETE /products/{id}: `*`, or one or more `ETag`s that GET /products/{id} answered
  * (a quoted version number, `"3"`), at most 20. Only strong tags of that form can ever match; anything else is bad input.
  */
 export const IfMatch = z
@@ -69,6 +69,15 @@ export const UpdateProductHeaders = z.looseObject({
     "The product's ETag from GET /products/{id}: the update is made only if the product is still at that version, " +
       'else 412 PRECONDITION_FAILED and nothing changes. Without it the update is made whatever changed since (last write wins). ' +
         'The version counts changes made with PUT /products/{id}; stock changes do not move it.',
+    ),
+  ),
+});
+
+export const DeleteProductHeaders = z.looseObject({
+  'if-match': z.optional(IfMatch).check(
+    z.describe(
+      "The product's ETag from GET /products/{id}: the product is deleted only if it is still at that version (nobody changed " +
+        'it since the caller decided to delete it), else 412 PRECONDITION_FAILED and nothing changes. Without it the product is deleted whatever its version.',
     ),
   ),
 });

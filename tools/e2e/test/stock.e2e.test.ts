@@ -131,6 +131,21 @@ describe('PUT /products/{id}', () => {
     // Without If-Match the update is made (last write wins).
     expect((await admin.api.put(`/products/${productId}`, { description: 'No precondition' })).status).toBe(200);
   });
+
+  it('deletes at the ETag the admin read: a delete decided on a copy someone changed since is 412 and keeps the product', async () => {
+    const productId = await newProduct(admin, 3);
+    const seen = (await api.get(`/products/${productId}`)).headers.get('etag') as string;
+    const repriced = await manager.api.put(`/products/${productId}`, { price: { amount: 1, currency: 'USD' } }, { headers: { 'if-match': seen } });
+    expect(repriced.status).toBe(200);
+
+    const stale = await admin.api.delete(`/products/${productId}`, { headers: { 'if-match': seen } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error).toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining(`ETag ${repriced.headers.get('etag')}`) });
+    expect((await api.get(`/products/${productId}`)).body).toEqual(repriced.body);
+
+    expect((await admin.api.delete(`/products/${productId}`, { headers: { 'if-match': repriced.headers.get('etag') as string } })).status).toBe(204);
+    expect((await api.get(`/products/${productId}`)).status).toBe(404);
+  });
 });
 
 describe('the stock ledger', () => {

@@ -1,11 +1,11 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '@shop/common';
 import { batchGetAll, conditionHeld, isConditionalCheckFailed, queryPage, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';
-import type { ProductRepository } from '../domain/product-repository';
-import { versionOf } from '../domain/product-version';
+import type { ProductRepository, UpdateOutcome } from '../domain/product-repository';
+import { type VersionPrecondition, versionOf } from '../domain/product-version';
 
 export const LISTING_INDEX = 'by-listing';
 
@@ -29,48 +29,41 @@ export function dynamoProductRepository(options: TableAccessOptions = {}): Produ
 
     async update(productId, update, now, precondition) {
       const changes = Object.entries(changedAttributes(update, now));
-      const version = precondition?.kind === 'one-of' ? versionCondition(precondition.versions) : undefined;
-      try {
-        const out = await client().send(
+      const outcome = await versionedWrite(
+        client(),
+        precondition,
+        (condition) =>
           new UpdateCommand({
             TableName: tableName(),
             Key: { productId },
             UpdateExpression: `SET ${changes.map((_, i) => `#a${i} = :v${i}`).join(', ')} ${BUMP_VERSION}`,
             ExpressionAttributeNames: Object.fromEntries(changes.map(([name], i) => [`#a${i}`, name])),
-            ExpressionAttributeValues: {
-              ...Object.fromEntries(changes.map(([, value], i) => [`:v${i}`, value])),
-              ':one': 1,
-              ...version?.values,
-            },
-            // The version is checked in the write itself: a change landing between a read and this write cannot be lost.
-            ConditionExpression: version ? `${LISTED_PRODUCT} AND ${version.expression}` : LISTED_PRODUCT,
+            ExpressionAttributeValues: { ...Object.fromEntries(changes.map(([, value], i) => [`:v${i}`, value])), ':one': 1, ...condition.values },
+            ConditionExpression: condition.expression,
             ReturnValues: 'ALL_NEW',
-            // The item as it was, to tell an unknown product (404) from a stale version (412).
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
-        );
-        const record = out.Attributes as ProductRecord;
-        return { kind: 'updated', product: toProduct(record), version: versionOf(record) };
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        const old = (error as { Item?: Record<string, AttributeValue> }).Item;
-        return old?.['listing'] ? { kind: 'version-mismatch', version: Number(old['version']?.N ?? 0) } : { kind: 'not-found' };
-      }
+      );
+      if (outcome.kind !== 'written') return outcome;
+      return { kind: 'updated', product: toProduct(outcome.record), version: versionOf(outcome.record) };
     },
 
-    softDelete(productId, now) {
-      return conditionHeld(() =>
-        client().send(
+    async softDelete(productId, now, precondition) {
+      const outcome = await versionedWrite(
+        client(),
+        precondition,
+        (condition) =>
           new UpdateCommand({
             TableName: tableName(),
             Key: { productId },
             // Removing `listing` takes the product out of the sparse index, so pages never hold it.
             UpdateExpression: `SET deletedAt = :now, updatedAt = :now REMOVE listing ${BUMP_VERSION}`,
-            ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
-            ConditionExpression: LISTED_PRODUCT,
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1, ...condition.values },
+            ConditionExpression: condition.expression,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
-        ),
       );
+      return outcome.kind === 'written' ? { kind: 'deleted' } : outcome;
     },
 
     async get(productId) {
@@ -98,6 +91,30 @@ export function dynamoProductRepository(options: TableAccessOptions = {}): Produ
       return { items: items.map(toProduct), ...(lastKey ? { lastKey } : {}) };
     },
   };
+}
+
+type VersionedWriteOutcome = { kind: 'written'; record: ProductRecord } | Exclude<UpdateOutcome, { kind: 'updated' }>;
+
+/**
+ * A change to a listed product, at one of the versions the precondition names when there is one.
+ * The version is checked in the write itself: a change landing between the editor's read and this
+ * write cannot be lost. The command asks for the item as it was when the condition fails, to tell
+ * an unknown product (404) from a stale version (412).
+ */
+async function versionedWrite(
+  client: DynamoDBDocumentClient,
+  precondition: VersionPrecondition | undefined,
+  command: (condition: { expression: string; values: Record<string, number> }) => UpdateCommand,
+): Promise<VersionedWriteOutcome> {
+  const version = precondition?.kind === 'one-of' ? versionCondition(precondition.versions) : undefined;
+  try {
+    const out = await client.send(command({ expression: version ? `${LISTED_PRODUCT} AND ${version.expression}` : LISTED_PRODUCT, values: version?.values ?? {} }));
+    return { kind: 'written', record: out.Attributes as ProductRecord };
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+    return old?.['listing'] ? { kind: 'version-mismatch', version: Number(old['version']?.N ?? 0) } : { kind: 'not-found' };
+  }
 }
 
 /**

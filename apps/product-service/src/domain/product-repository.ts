@@ -22,14 +22,16 @@ export type UpdateOutcome =
   /** The product is at another version than the precondition names; nothing changed. */
   | { kind: 'version-mismatch'; version: number };
 
+export type DeleteOutcome = { kind: 'deleted' } | Exclude<UpdateOutcome, { kind: 'updated' }>;
+
 /** Where products live. Unknown and soft-deleted products are alike: absent. */
 export interface ProductRepository {
   /** Stores a new product; throws ConflictError if its id is taken. */
   create(product: Product): Promise<void>;
   /** Applies a partial update to a listed product, at one of the versions the precondition names when there is one; bumps the version. */
   update(productId: string, update: UpdateProductRequest, now: Date, precondition?: VersionPrecondition): Promise<UpdateOutcome>;
-  /** Soft-deletes a listed product; `false` when there is none with that id. */
-  softDelete(productId: string, now: Date): Promise<boolean>;
+  /** Soft-deletes a listed product, at one of the versions the precondition names when there is one; bumps the version. */
+  softDelete(productId: string, now: Date, precondition?: VersionPrecondition): Promise<DeleteOutcome>;
   get(productId: string): Promise<VersionedProduct | undefined>;
   /**
    * The stored items of these products, listed or soft-deleted, in no particular order;

@@ -1,3 +1,5 @@
+import { NotFoundError, PreconditionFailedError } from '@shop/common';
+
 /**
  * A product item's `version`: 1 when created, one more with every change product-service makes
  * (PUT, soft delete). Stock changes (checkouts, stock adjustments) leave it alone, so a
@@ -25,4 +27,14 @@ export function preconditionOf(ifMatch: string | undefined): VersionPrecondition
   if (ifMatch.trim() === '*') return { kind: 'any' };
   const versions = [...ifMatch.matchAll(/"(\d+)"/g)].map((m) => Number(m[1]));
   return { kind: 'one-of', versions: [...new Set(versions)] };
+}
+
+/**
+ * Why a conditional change of a product was not made: no listed product with that id (404), or
+ * one at another version than `If-Match` named (412, naming its ETag so that the editor sees it moved on).
+ */
+export function refusedChange(outcome: { kind: 'not-found' } | { kind: 'version-mismatch'; version: number }, ifMatch: string | undefined): Error {
+  return outcome.kind === 'not-found'
+    ? new NotFoundError('Product not found')
+    : new PreconditionFailedError(`The product changed since you read it: it is at ETag ${etagOf(outcome.version)}, not ${ifMatch}. Read it again, then retry.`);
 }

@@ -13,8 +13,8 @@ beforeEach(() => {
   db().put(TABLE, storedProduct({ version: 3 }));
 });
 
-const remove = (claims: JwtClaims | null = ADMIN(), id = PRODUCT_ID) =>
-  invokeHandler(handler, routeEvent(route, { pathParameters: { id }, ...(claims ? { claims } : {}) }));
+const remove = (claims: JwtClaims | null = ADMIN(), id = PRODUCT_ID, ifMatch?: string) =>
+  invokeHandler(handler, routeEvent(route, { pathParameters: { id }, ...(claims ? { claims } : {}), ...(ifMatch === undefined ? {} : { headers: { 'If-Match': ifMatch } }) }));
 
 describe('DELETE /products/{id}', () => {
   it('soft-deletes for an ADMIN: marks it deleted, takes it out of the listing, moves its version on, answers 204 with no body', async () => {
@@ -34,6 +34,43 @@ describe('DELETE /products/{id}', () => {
     const stored = db().get(TABLE, PRODUCT_ID);
     expect(stored).toMatchObject({ deletedAt: input?.ExpressionAttributeValues?.[':now'], updatedAt: input?.ExpressionAttributeValues?.[':now'], version: 4 });
     expect(stored).not.toHaveProperty('listing');
+  });
+
+  it('deletes only at the version If-Match names, checked in the write itself', async () => {
+    const res = await remove(ADMIN(), PRODUCT_ID, '"2", "3"');
+
+    expect(res.status).toBe(204);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      ConditionExpression: 'attribute_exists(productId) AND attribute_not_exists(deletedAt) AND (version IN (:version0, :version1))',
+      ExpressionAttributeValues: { ':version0': 2, ':version1': 3 },
+    });
+    expect(db().get(TABLE, PRODUCT_ID)).toMatchObject({ version: 4, deletedAt: expect.any(String) });
+  });
+
+  it('answers 412 PRECONDITION_FAILED, naming the current ETag, when the product changed since the caller read it, and deletes nothing', async () => {
+    db().put(TABLE, storedProduct({ version: 5, price: { amount: 100, currency: 'EUR' } }));
+
+    const res = await remove(ADMIN(), PRODUCT_ID, '"3"');
+
+    expect(res.status).toBe(412);
+    expect(res.body).toEqual({
+      error: { code: 'PRECONDITION_FAILED', message: 'The product changed since you read it: it is at ETag "5", not "3". Read it again, then retry.' },
+    });
+    expect(db().get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 5, price: { amount: 100, currency: 'EUR' } }));
+  });
+
+  it('answers 404, not 412, for an unknown or deleted product with If-Match', async () => {
+    expect((await remove(ADMIN(), '9b0c7d3e-9f1a-4b2c-8d4e-6f7a8b9c0d1e', '"3"')).status).toBe(404);
+    const { listing: _listing, ...unlisted } = storedProduct({ version: 4 });
+    db().put(TABLE, { ...unlisted, deletedAt: '2025-02-02T00:00:00.000Z' });
+    expect((await remove(ADMIN(), PRODUCT_ID, '"3"')).status).toBe(404);
+  });
+
+  it('answers 400 naming if-match for a tag the product could never have, and deletes nothing', async () => {
+    const res = await remove(ADMIN(), PRODUCT_ID, 'W/"3"');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { details: [{ field: 'if-match' }] } });
+    expect(ddb.calls()).toHaveLength(0);
   });
 
   it.each([

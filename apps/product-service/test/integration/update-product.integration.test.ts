@@ -4,6 +4,7 @@ import { invokeHandler, routeEvent } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as createProduct } from '../../src/handlers/create-product';
 import { handler as getProduct } from '../../src/handlers/get-product';
+import { handler as deleteProduct } from '../../src/handlers/delete-product';
 import { handler as updateProduct } from '../../src/handlers/update-product';
 import { service } from '../../src/service';
 import { ADMIN, storedProduct } from '../fixtures';
@@ -38,6 +39,8 @@ const put = (id: string, body: unknown, ifMatch?: string) =>
     updateProduct,
     routeEvent(httpRoute(service, 'update-product'), { pathParameters: { id }, body, claims: ADMIN(), ...(ifMatch ? { headers: { 'if-match': ifMatch } } : {}) }),
   );
+const remove = (id: string, ifMatch: string) =>
+  invokeHandler(deleteProduct, routeEvent(httpRoute(service, 'delete-product'), { pathParameters: { id }, claims: ADMIN(), headers: { 'if-match': ifMatch } }));
 const item = async (productId: string) => (await local.client.send(new GetCommand({ TableName: table, Key: { productId }, ConsistentRead: true }))).Item;
 
 describe('product versions on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }, () => {
@@ -84,5 +87,20 @@ describe('product versions on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIME
     const { listing: _listing, ...deleted } = storedProduct({ productId: '0e000000-0000-4000-8000-000000000002', deletedAt: '2025-02-02T00:00:00.000Z' });
     await local.client.send(new PutCommand({ TableName: table, Item: deleted }));
     expect((await put(deleted.productId, { name: 'Renamed' }, '"1"')).status).toBe(404);
+  });
+
+  it('deletes only at the version If-Match names: a delete decided on a copy an editor has since changed is 412', async () => {
+    const id = await create();
+    await put(id, { price: { amount: 1, currency: 'EUR' } }, '"1"');
+    const before = await item(id);
+
+    const stale = await remove(id, '"1"');
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ error: { code: 'PRECONDITION_FAILED', message: expect.stringContaining('ETag "2"') } });
+    expect(await item(id)).toEqual(before);
+
+    expect((await remove(id, '"2"')).status).toBe(204);
+    expect(await item(id)).toMatchObject({ version: 3, deletedAt: expect.any(String) });
+    expect((await remove(id, '"3"')).status).toBe(404);
   });
 });

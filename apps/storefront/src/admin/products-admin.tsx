@@ -77,6 +77,7 @@ const FORM_FIELDS = ['name', 'description', 'price.amount', 'price.currency', 'p
 /**
  * Creates a product, or edits one. An edit sends only what changed, with `If-Match` when the API
  * gave the product an ETag: a change made meanwhile by someone else is refused (412), not lost.
+ * A removal sends it too: an admin removes the product they looked at, not one changed since.
  */
 function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable<Editing>; role: Profile['role']; onDone: (words: string) => void; onCancel: () => void }) {
   const shop = useShop();
@@ -133,7 +134,12 @@ function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable
 
   const remove = (removed: Product) =>
     run(async () => {
-      const deleted = await attempt(shop.session, () => shop.client.DELETE('/products/{id}', { params: { path: { id: removed.productId } } }), 'admin');
+      const deleted = await attempt(
+        shop.session,
+        // The product the admin looked at, not one changed since: else 412, and they see the change first.
+        () => shop.client.DELETE('/products/{id}', { params: { path: { id: removed.productId }, ...(original?.etag ? { header: { 'if-match': original.etag } } : {}) } }),
+        'admin',
+      );
       return deleted.ok ? onDone(`${removed.name} left the catalogue.`) : deleted.problem;
     });
 
