@@ -47,6 +47,8 @@ declare module '@shop/platform' {
       | 'user-service/get-contact'
       | 'user-service/get-profile'
       | 'user-service/login'
+      | 'user-service/logout'
+      | 'user-service/refresh-session'
       | 'user-service/register'
       | 'user-service/request-verification';
     queues:

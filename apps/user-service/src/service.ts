@@ -3,6 +3,8 @@ import {
   ConfirmVerificationRequest,
   LoginRequest,
   LoginResponse,
+  LogoutRequest,
+  RefreshRequest,
   RegisterRequest,
   RegisterResponse,
   User,
@@ -66,6 +68,42 @@ export const service = defineService({
         },
       ],
       permissions: { userPool: ['InitiateAuth'] },
+      uses: ['userPool'],
+    },
+    'refresh-session': {
+      description: 'Answers new tokens for the refresh token of a session, with the roles the account has now.',
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/users/refresh',
+          // The refresh token is the credential: the access token it renews may have expired.
+          auth: { kind: 'public' },
+          summary: 'New tokens for a refresh token',
+          request: { body: RefreshRequest },
+          response: { status: 200, body: LoginResponse },
+          errors: [401, 429],
+        },
+      ],
+      permissions: { userPool: ['InitiateAuth'] },
+      uses: ['userPool'],
+    },
+    logout: {
+      description: 'Ends a session: revokes its refresh token, and with it the access tokens made from it.',
+      triggers: [
+        {
+          type: 'http',
+          method: 'POST',
+          path: '/users/logout',
+          // Whoever holds the refresh token may end its session, as RFC 7009 lets them revoke it.
+          auth: { kind: 'public' },
+          summary: 'Sign out: revoke a refresh token',
+          request: { body: LogoutRequest },
+          response: { status: 204 },
+          errors: [429],
+        },
+      ],
+      permissions: { userPool: ['RevokeToken'] },
       uses: ['userPool'],
     },
     'get-profile': {

@@ -8,10 +8,11 @@ import type { ShopStack } from '../stacks/shop-stack';
  * The shop's Cognito user pool: email addresses as usernames, the password policy user-service
  * checks first (libs/contracts, docs/decisions.md #2), one group per role, and the client the API
  * and the storefront sign in with. user-service signs up with `SignUp` and confirms with
- * `AdminConfirmSignUp`, and signs in with `InitiateAuth` / `USER_PASSWORD_AUTH`; the storefront
- * refreshes with `REFRESH_TOKEN_AUTH` from the browser. So the client has no secret (a browser
- * cannot keep one, and SignUp and InitiateAuth would need its hash), allows exactly those two
- * flows, and gives the stage's token lifetimes; revoking a refresh token (sign-out) is on.
+ * `AdminConfirmSignUp`, signs in with `InitiateAuth` / `USER_PASSWORD_AUTH`, renews sessions
+ * with `REFRESH_TOKEN_AUTH` (`POST /users/refresh`) and ends them with `RevokeToken`
+ * (`POST /users/logout`). So the client has no secret (the API's callers are browsers and apps,
+ * which cannot keep one, and SignUp and InitiateAuth would need its hash), allows exactly those
+ * two flows, and gives the stage's token lifetimes; revoking a refresh token (sign-out) is on.
  */
 export interface UserPool {
   pool: CognitoUserPool;

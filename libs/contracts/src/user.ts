@@ -108,11 +108,27 @@ export const LoginResponse = z.object({
   token: z.string(),
   tokenType: z.literal('Bearer'),
   idToken: z.string(),
-  refreshToken: z.optional(z.string()),
+  refreshToken: z.optional(z.string()).check(
+    z.describe(
+      'For new access tokens without the password (POST /users/refresh) until it expires or is revoked (POST /users/logout). ' +
+        'Only sign-in answers one; a refresh leaves the one you have in force. Keep it as secret as the password.',
+    ),
+  ),
   expiresIn: z.int().check(z.describe('seconds until the token expires')),
   expiresAt: IsoTimestamp,
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/** A refresh token from POST /users/login. Cognito's are about 1.8 KB; this only bounds what is passed on. */
+const RefreshToken = z.string().check(z.minLength(1), z.maxLength(8192));
+
+/** POST /users/refresh: new tokens for the refresh token of a session. */
+export const RefreshRequest = z.strictObject({ refreshToken: RefreshToken });
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+/** POST /users/logout: ends the session of this refresh token. */
+export const LogoutRequest = z.strictObject({ refreshToken: RefreshToken });
+export type LogoutRequest = z.infer<typeof LogoutRequest>;
 
 /** user-service's get-contact (invoked by notification-service): where to reach a user. */
 export const GetContactRequest = z.strictObject({ userId: z.string().check(z.minLength(1), z.maxLength(128)) });

@@ -321,7 +321,8 @@ export type UserPoolAction =
   | 'AdminGetUser'
   | 'AdminDeleteUser'
   | 'InitiateAuth'
-  | 'AdminInitiateAuth';
+  | 'AdminInitiateAuth'
+  | 'RevokeToken';
 
 export type StateMachineAction = 'StartExecution' | 'DescribeExecution' | 'SendTaskSuccess' | 'SendTaskFailure';
 

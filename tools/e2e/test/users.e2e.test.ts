@@ -67,6 +67,40 @@ describe('accounts', () => {
     expect(me.body).toMatchObject({ email, role: 'MANAGER' });
   });
 
+  it("renews a session with its refresh token, with the account's groups as they are now, until sign-out revokes it", async () => {
+    const email = uniqueEmail('session');
+    expect((await api.post('/users/register', { email, password: TEST_PASSWORD, name: 'Session' })).status).toBe(201);
+    const login = await api.post('/users/login', { email, password: TEST_PASSWORD });
+    const { refreshToken } = login.body as { refreshToken: string };
+    expect(refreshToken).toEqual(expect.any(String));
+
+    // Promoted while signed in: the renewed token carries the new group, without the password.
+    const pool = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: cloud.cognitoEndpoint });
+    try {
+      await pool.send(new AdminAddUserToGroupCommand({ UserPoolId: cloud.userPoolId, Username: email, GroupName: 'MANAGER' }));
+    } finally {
+      pool.destroy();
+    }
+    const renewed = await api.post('/users/refresh', { refreshToken });
+    expect(renewed.status).toBe(200);
+    expect(renewed.headers.get('cache-control')).toBe('no-store');
+    expect(renewed.body).toEqual({ token: expect.any(String), tokenType: 'Bearer', idToken: expect.any(String), expiresIn: expect.any(Number), expiresAt: expect.any(String) });
+    expect(renewed.body.token).not.toBe(login.body.token);
+    expect((await api.get('/users/me', { token: renewed.body.token })).body).toMatchObject({ email, role: 'MANAGER' });
+
+    const out = await api.post('/users/logout', { refreshToken });
+    expect(out.status).toBe(204);
+    expect(await api.post('/users/refresh', { refreshToken })).toMatchObject({ status: 401, body: { error: { code: 'INVALID_REFRESH_TOKEN' } } });
+    // Signing out twice (a retry, a second tab) is no error.
+    expect((await api.post('/users/logout', { refreshToken })).status).toBe(204);
+  });
+
+  it('answers a refresh token it never issued with 401, and a missing one with 400', async () => {
+    expect(await api.post('/users/refresh', { refreshToken: 'not-a-refresh-token' })).toMatchObject({ status: 401, body: { error: { code: 'INVALID_REFRESH_TOKEN' } } });
+    expect(await api.post('/users/refresh', {})).toMatchObject({ status: 400, body: { error: { details: [{ field: 'refreshToken' }] } } });
+    expect((await api.post('/users/logout', { refreshToken: 'not-a-refresh-token' })).status).toBe(204);
+  });
+
   it('refuses a password the pool policy rejects with 400 saying why, and creates nothing', async () => {
     const email = uniqueEmail();
     const before = (await scanAll(cloud.tables.users)).length;

@@ -4,13 +4,15 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
+  type InitiateAuthCommandOutput,
   InitiateAuthCommand,
+  RevokeTokenCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { BadRequestError, HttpError, requireEnv, UnauthorizedError } from '@shop/common';
 import { cognitoClient } from '@shop/aws';
-import type { AccountDirectory } from '../domain/account-directory';
-import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError } from '../domain/errors';
+import type { AccountDirectory, SessionTokens } from '../domain/account-directory';
+import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError, InvalidRefreshTokenError } from '../domain/errors';
 
 /** What Cognito answers for each way a sign-in can fail; all of them are "wrong email or password". */
 const BAD_CREDENTIALS = new Set([
@@ -124,16 +126,47 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
         if (BAD_CREDENTIALS.has(errorName(error))) throw new InvalidCredentialsError();
         throw throttledOr(error);
       }
-      if (!result?.AccessToken || !result.IdToken || result.ExpiresIn === undefined) {
-        throw new Error('InitiateAuth answered without tokens');
-      }
-      return {
-        accessToken: result.AccessToken,
-        idToken: result.IdToken,
-        ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
-        expiresIn: result.ExpiresIn,
-      };
+      return sessionTokens(result);
     },
+
+    async refresh(refreshToken) {
+      let result;
+      try {
+        const out = await client().send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId(), AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+        result = out.AuthenticationResult;
+      } catch (error) {
+        // Expired, revoked, never issued, or its account deleted or disabled.
+        if (BAD_REFRESH_TOKEN.has(errorName(error))) throw new InvalidRefreshTokenError();
+        throw throttledOr(error);
+      }
+      // A refresh answers no refresh token: the caller's stays in force (Cognito rotates none here).
+      const { refreshToken: _none, ...tokens } = sessionTokens(result);
+      return tokens;
+    },
+
+    async revoke(refreshToken) {
+      try {
+        await client().send(new RevokeTokenCommand({ ClientId: clientId(), Token: refreshToken }));
+      } catch (error) {
+        if (BAD_REFRESH_TOKEN.has(errorName(error))) return;
+        throw throttledOr(error);
+      }
+    },
+  };
+}
+
+/** What Cognito answers for a refresh token it will not honour (cognito-local: NotAuthorizedException for all). */
+const BAD_REFRESH_TOKEN = new Set(['NotAuthorizedException', 'UnauthorizedException', 'UserNotFoundException']);
+
+function sessionTokens(result: InitiateAuthCommandOutput['AuthenticationResult']): SessionTokens {
+  if (!result?.AccessToken || !result.IdToken || result.ExpiresIn === undefined) {
+    throw new Error('InitiateAuth answered without tokens');
+  }
+  return {
+    accessToken: result.AccessToken,
+    idToken: result.IdToken,
+    ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+    expiresIn: result.ExpiresIn,
   };
 }
 

@@ -34,4 +34,14 @@ export interface AccountDirectory {
   heldWith(email: string, password: string): Promise<{ userId: string; confirmed: boolean } | undefined>;
   /** Throws InvalidCredentialsError for every kind of wrong email or password. */
   signIn(email: string, password: string): Promise<SessionTokens>;
+  /**
+   * New access and ID tokens for a refresh token, with the account's groups as they are now; no
+   * new refresh token. Throws InvalidRefreshTokenError for one that is expired, revoked or unknown.
+   */
+  refresh(refreshToken: string): Promise<SessionTokens>;
+  /**
+   * Revokes a refresh token, and with it the access tokens made from it. A token that is unknown
+   * or revoked already counts as revoked (RFC 7009, section 2.2).
+   */
+  revoke(refreshToken: string): Promise<void>;
 }

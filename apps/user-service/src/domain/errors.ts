@@ -28,6 +28,13 @@ export class InvalidCredentialsError extends UnauthorizedError {
   }
 }
 
+/** A refresh token that is expired, revoked or was never issued: one answer for all. */
+export class InvalidRefreshTokenError extends UnauthorizedError {
+  constructor() {
+    super('The session has ended: sign in again', 'INVALID_REFRESH_TOKEN');
+  }
+}
+
 /** The channel asked to verify is verified already. */
 export class AlreadyVerifiedError extends ConflictError {
   constructor(channel: ContactChannel) {

@@ -18,6 +18,8 @@ function fakes() {
     remove: vi.fn(async () => void steps.push('remove')),
     signIn: vi.fn(),
     heldWith: vi.fn(async () => undefined),
+    refresh: vi.fn(),
+    revoke: vi.fn(),
   };
   const repository: ProfileRepository = {
     create: vi.fn(async (p: User) => void (steps.push('createProfile'), profiles.push(p))),
