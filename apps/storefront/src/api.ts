@@ -25,6 +25,22 @@ export async function attempt<T>(
   return { ok: false, problem: problemFromAnswer(response.status, result.error, context, response.headers.get('x-request-id') ?? undefined) };
 }
 
-export function shopClient(apiUrl: string, session: SessionStore): ShopClient {
-  return createShopClient({ baseUrl: apiUrl, accessToken: () => session.token() });
+/**
+ * The app's client: every request signed with the session's access token, which the session
+ * renews through a client of its own (unsigned: a renewal must not wait for itself).
+ */
+export function shopClient(apiUrl: string, session: SessionStore, fetch?: (request: Request) => Promise<Response>): ShopClient {
+  const unsigned = createShopClient({ baseUrl: apiUrl, ...(fetch ? { fetch } : {}) });
+  session.useAuthority({
+    async renew(refreshToken) {
+      const { data, response } = await unsigned.POST('/users/refresh', { body: { refreshToken } });
+      if (data) return data;
+      if (response.status === 401 || response.status === 400) return 'ended';
+      throw new Error(`POST /users/refresh answered ${response.status}`);
+    },
+    async revoke(refreshToken) {
+      await unsigned.POST('/users/logout', { body: { refreshToken } });
+    },
+  });
+  return createShopClient({ baseUrl: apiUrl, accessToken: () => session.token(), ...(fetch ? { fetch } : {}) });
 }

@@ -129,7 +129,7 @@ function Header() {
                   type="button"
                   class="link-button"
                   onClick={() => {
-                    shop.session.clear();
+                    void shop.session.signOut();
                     route('/');
                   }}
                 >

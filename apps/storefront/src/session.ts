@@ -1,21 +1,39 @@
 import type { Session } from '@shop/api-client';
 
-/** What the app keeps of a sign-in: the access token and when it expires. Never the refresh or ID token. */
+/** What the app keeps of a sign-in: the access token, when it expires, and the refresh token that renews it. Never the ID token. */
 export interface SignedIn {
   token: string;
   expiresAt: string;
   email: string;
+  refreshToken?: string;
+}
+
+/**
+ * How the store reaches the API for its session (user-service): `renew` answers new tokens for a
+ * refresh token, `'ended'` when the API refused it (revoked, expired), and throws when it could
+ * not ask; `revoke` ends the session of a refresh token.
+ */
+export interface SessionAuthority {
+  renew(refreshToken: string): Promise<Session | 'ended'>;
+  revoke(refreshToken: string): Promise<void>;
 }
 
 const KEY = 'shop.session';
 
+/** Renew this long before the access token expires, so that no request goes out with a token about to lapse. */
+export const RENEW_BEFORE_MS = 60_000;
+
 /**
- * The signed-in shopper's access token: in memory, and in sessionStorage so that a reload of the
- * tab keeps the shopper signed in. Never localStorage: the token dies with the tab, and another
- * tab or a later visit signs in again. Signing out forgets it everywhere.
+ * The signed-in shopper's tokens: in memory, and in sessionStorage so that a reload of the tab
+ * keeps the shopper signed in. Never localStorage: the session dies with the tab, and another tab
+ * or a later visit signs in again. The access token is renewed with the refresh token shortly
+ * before it expires, so a tab stays signed in while it is open; signing out revokes the refresh
+ * token (`POST /users/logout`) and forgets both everywhere.
  */
 export class SessionStore {
   private current: SignedIn | undefined;
+  private renewal: Promise<string | undefined> | undefined;
+  private authority: SessionAuthority | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -25,22 +43,37 @@ export class SessionStore {
     this.current = this.read();
   }
 
-  /** The session, while its token is valid. */
+  /** Where renewals and sign-outs go; without one, a session ends when its access token expires. */
+  useAuthority(authority: SessionAuthority): void {
+    this.authority = authority;
+  }
+
+  /** The session, while its access token is valid or it can be renewed. */
   get(): SignedIn | undefined {
-    if (this.current && Date.parse(this.current.expiresAt) <= this.now()) this.clear();
+    if (this.current && this.expired(this.current, 0) && !this.renewable(this.current)) this.clear();
     return this.current;
   }
 
-  token(): string | undefined {
-    return this.get()?.token;
+  /** The access token for a request: renewed first when it is about to expire (one renewal for all who ask at once). */
+  token(): string | undefined | Promise<string | undefined> {
+    const current = this.get();
+    if (!current || !this.expired(current, RENEW_BEFORE_MS) || !this.renewable(current)) return current?.token;
+    this.renewal ??= this.renew(current).finally(() => (this.renewal = undefined));
+    return this.renewal;
   }
 
   signIn(session: Session, email: string): void {
-    this.current = { token: session.token, expiresAt: session.expiresAt, email };
-    this.storage?.setItem(KEY, JSON.stringify(this.current));
-    this.notify();
+    this.keep({ token: session.token, expiresAt: session.expiresAt, email, ...(session.refreshToken ? { refreshToken: session.refreshToken } : {}) });
   }
 
+  /** Forgets the session here at once, then revokes its refresh token, so that a copy of it is worth nothing. */
+  async signOut(): Promise<void> {
+    const refreshToken = this.current?.refreshToken;
+    this.clear();
+    if (refreshToken && this.authority) await this.authority.revoke(refreshToken).catch(() => undefined);
+  }
+
+  /** Forgets the session here (the API refused its token); nothing is revoked. */
   clear(): void {
     const had = this.current !== undefined;
     this.current = undefined;
@@ -53,6 +86,38 @@ export class SessionStore {
     return () => this.listeners.delete(listener);
   }
 
+  private async renew(session: SignedIn): Promise<string | undefined> {
+    let renewed: Session | 'ended';
+    try {
+      renewed = await this.authority!.renew(session.refreshToken!);
+    } catch {
+      // Could not ask (offline): the token as it is while it lasts; the next request asks again.
+      return this.expired(session, 0) ? undefined : session.token;
+    }
+    // Signed out, or signed in afresh, while the renewal was under way: that stands.
+    if (this.current !== session) return this.current?.token;
+    if (renewed === 'ended') {
+      this.clear();
+      return undefined;
+    }
+    this.keep({ ...session, token: renewed.token, expiresAt: renewed.expiresAt });
+    return renewed.token;
+  }
+
+  private keep(session: SignedIn): void {
+    this.current = session;
+    this.storage?.setItem(KEY, JSON.stringify(session));
+    this.notify();
+  }
+
+  private expired(session: SignedIn, withinMs: number): boolean {
+    return Date.parse(session.expiresAt) - withinMs <= this.now();
+  }
+
+  private renewable(session: SignedIn): boolean {
+    return session.refreshToken !== undefined && this.authority !== undefined;
+  }
+
   private notify(): void {
     for (const listener of this.listeners) listener();
   }
@@ -61,7 +126,8 @@ export class SessionStore {
     try {
       const stored = JSON.parse(this.storage?.getItem(KEY) ?? 'null') as Partial<SignedIn> | null;
       if (stored && typeof stored.token === 'string' && typeof stored.expiresAt === 'string' && typeof stored.email === 'string') {
-        return { token: stored.token, expiresAt: stored.expiresAt, email: stored.email };
+        const refreshToken = typeof stored.refreshToken === 'string' ? { refreshToken: stored.refreshToken } : {};
+        return { token: stored.token, expiresAt: stored.expiresAt, email: stored.email, ...refreshToken };
       }
     } catch {
       // A damaged entry is no session.

@@ -15,9 +15,10 @@ export interface ShopClientOptions {
   baseUrl: string;
   /**
    * The access token (the `token` of `POST /users/login`), asked for before every request, so
-   * that signing in or out needs no new client. Absent or undefined: the request goes unsigned.
+   * that signing in or out needs no new client; a promise when it may first be renewed
+   * (`POST /users/refresh`). Absent or undefined: the request goes unsigned.
    */
-  accessToken?: () => string | undefined;
+  accessToken?: () => string | undefined | Promise<string | undefined>;
   /** Another fetch: a test's, or one that adds retries. */
   fetch?: (request: Request) => Promise<Response>;
 }
@@ -32,10 +33,10 @@ export function createShopClient(options: ShopClientOptions): ShopClient {
   return client;
 }
 
-function bearerToken(token: () => string | undefined): Middleware {
+function bearerToken(token: NonNullable<ShopClientOptions['accessToken']>): Middleware {
   return {
-    onRequest({ request }) {
-      const value = token();
+    async onRequest({ request }) {
+      const value = await token();
       if (value && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${value}`);
       return request;
     },

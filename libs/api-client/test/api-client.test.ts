@@ -40,6 +40,21 @@ describe('createShopClient', () => {
     expect(api.requests[1]?.headers.has('authorization')).toBe(false);
   });
 
+  it('waits for an access token that is being renewed before it sends the request', async () => {
+    let renewed: (token: string) => void = () => undefined;
+    const renewal = new Promise<string>((resolve) => (renewed = resolve));
+    const api = fakeFetch(() => json(200, {}));
+    const client = createShopClient({ baseUrl: 'http://shop.test', accessToken: () => renewal, fetch: api.fetch });
+
+    const call = client.GET('/users/me');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(api.requests).toHaveLength(0);
+    renewed('access-2');
+    await call;
+
+    expect(api.requests[0]?.headers.get('authorization')).toBe('Bearer access-2');
+  });
+
   it('sends the idempotency key and the correlation id as the document declares them', async () => {
     const api = fakeFetch(() => json(201, { orderId: '0f8c3d0e-7b1a-4f5e-9c2d-1a2b3c4d5e6f', status: 'PENDING' }));
     const client = createShopClient({ baseUrl: 'http://shop.test', fetch: api.fetch });

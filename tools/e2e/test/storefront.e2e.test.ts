@@ -200,4 +200,33 @@ describe.skipIf(!web)('the storefront in a real browser', () => {
     await admin.context.close();
     await anonymous.context.close();
   }, 90_000);
+
+  it('keeps a shopper signed in past her access token’s expiry by renewing it, and revokes her session when she signs out', async () => {
+    const { page } = shopper;
+    await page.goto(`${web}/orders`);
+    await page.getByRole('heading', { level: 1, name: 'Your orders' }).waitFor();
+    // As an hour after signing in: the access token about to lapse.
+    const before = await page.evaluate(() => {
+      const stored = JSON.parse(sessionStorage.getItem('shop.session') ?? 'null') as { token: string; expiresAt: string; refreshToken?: string };
+      sessionStorage.setItem('shop.session', JSON.stringify({ ...stored, expiresAt: new Date(Date.now() + 5_000).toISOString() }));
+      return stored;
+    });
+    expect(before.refreshToken).toEqual(expect.any(String));
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Your orders' }).waitFor();
+    await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const after = await page.evaluate(() => JSON.parse(sessionStorage.getItem('shop.session') ?? 'null') as { token: string; refreshToken?: string });
+    expect(after.token).not.toBe(before.token);
+    expect(after.refreshToken).toBe(before.refreshToken);
+
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('shop.session'))).toBeNull();
+    // A copy of the refresh token taken before the sign-out renews nothing.
+    await expect
+      .poll(async () => (await api.POST('/users/refresh', { body: { refreshToken: before.refreshToken as string } })).response.status, { timeout: 10_000 })
+      .toBe(401);
+  }, 45_000);
 });
