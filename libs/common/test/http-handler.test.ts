@@ -108,6 +108,26 @@ describe('httpHandler', () => {
     expect(handle).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['a string', String.raw`{"name":"a\ud800","count":1}`, 'name'],
+    ['a trailing low surrogate', String.raw`{"name":"\udc00a","count":1}`, 'name'],
+    ['a key', String.raw`{"name":"ab","count":1,"\udfff":1}`, '\udfff'],
+    ['a nested string', String.raw`{"name":"ab","count":1,"tags":[{"x":"\ud83d"}]}`, 'tags.0.x'],
+  ])('answers 400 INVALID_ENCODING naming the field for a lone surrogate in %s: valid JSON, but not text', async (_, body, field) => {
+    handle.mockClear();
+    const res = parse(await handler(event({ body }), context));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_ENCODING', details: [{ field, message: 'not valid Unicode (a lone surrogate)' }] });
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('takes a character outside the BMP, escaped as a surrogate pair or sent as it is, and a backslash before "ud8"', async () => {
+    for (const body of [String.raw`{"name":"a\ud83d\ude00","count":1}`, '{"name":"a😀","count":1}', String.raw`{"name":"\\ud8","count":1}`]) {
+      const res = parse(await handler(event({ body }), context));
+      expect(res.status, body).toBe(201);
+    }
+  });
+
   it('never quotes a malformed body, in its answer or its log: it may hold a password', async () => {
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);

@@ -40,6 +40,7 @@ describe('bad input gets a 4xx naming what was wrong, and writes nothing', () =>
     ['a negative price', { ...valid, price: { amount: -100, currency: 'USD' } }, 'VALIDATION_FAILED', 'price.amount'],
     ['a fractional price', { ...valid, price: { amount: 19.99, currency: 'USD' } }, 'VALIDATION_FAILED', 'price.amount'],
     ['an empty body', '', 'BODY_REQUIRED', 'body'],
+    ['half a character in the name (a lone surrogate: valid JSON, not text)', JSON.stringify(valid).replace('Teapot', String.raw`Tea\ud83d`), 'INVALID_ENCODING', 'name'],
   ])('POST /products with %s → 400', async (_case, body, code, field) => {
     const res = await expectNothingWritten(() => admin.api.post('/products', body));
     expect(res.status).toBe(400);

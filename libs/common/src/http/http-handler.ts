@@ -148,8 +148,9 @@ function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
     // Not silently replaced by U+FFFD: a name would be stored other than it was sent.
     throw new BadRequestError('Request body is not valid UTF-8', [{ field: 'body', message: 'not valid UTF-8' }], 'INVALID_ENCODING');
   }
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     // Where the JSON broke, never V8's own message: it quotes the body around the fault, and the
     // body may hold a password or a code, which would then be logged with the 400.
@@ -160,9 +161,34 @@ function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
       'INVALID_JSON',
     );
   }
+  // JSON can spell half a character (`"\ud800"`): well-formed JSON, but no text. Stored, it would
+  // come back as U+FFFD or be refused by a store or a mail server later, far from the request. Only
+  // an escape can make one (the bytes were valid UTF-8), so a body without one is not walked.
+  if (SURROGATE_ESCAPE.test(text)) {
+    const field = illFormedStringAt(body, []);
+    if (field !== undefined) {
+      throw new BadRequestError('Request body holds text that is not valid Unicode', [{ field, message: 'not valid Unicode (a lone surrogate)' }], 'INVALID_ENCODING');
+    }
+  }
+  return body;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** With the `u` flag a pair is one code point, so this matches a surrogate only when it is alone. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The dotted path of the first string (or key) in a parsed body that holds a lone surrogate; `body` for the body itself. */
+function illFormedStringAt(value: unknown, path: readonly string[]): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path.join('.') || 'body' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return [...path, key].join('.');
+    const found = illFormedStringAt(inner, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 function errorResult(error: unknown, log: Logger, idHeaders: Record<string, string>): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpError) {
