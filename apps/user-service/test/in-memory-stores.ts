@@ -1,4 +1,5 @@
 import type { ContactChannel, User } from '@shop/contracts';
+import { mailboxOf } from '../src/domain/contact-verification';
 import type { CodeSender } from '../src/domain/code-sender';
 import type { ProfileRepository } from '../src/domain/profile-repository';
 import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError, type VerificationStore } from '../src/domain/verification-store';
@@ -12,6 +13,8 @@ export function inMemoryStores(profiles: User[] = []) {
   const verifications = new Map<string, Verification>();
   const destinations = new Map<string, DestinationSends>();
   const key = (userId: string, channel: ContactChannel) => `${userId}#${channel}`;
+  /** A destination as the DynamoDB store keys it: an e-mail address by its mailbox. */
+  const destination = (sentTo: string, channel: ContactChannel) => key(channel === 'email' ? mailboxOf(sentTo) : sentTo, channel);
 
   const profileRepository: ProfileRepository = {
     async create(profile) {
@@ -32,14 +35,14 @@ export function inMemoryStores(profiles: User[] = []) {
       verifications.set(key(next.userId, next.channel), structuredClone(next));
     },
     async sendsTo(channel, sentTo) {
-      return structuredClone(destinations.get(key(sentTo, channel)));
+      return structuredClone(destinations.get(destination(sentTo, channel)));
     },
     async saveSent(next, sends) {
       const stored = verifications.get(key(next.userId, next.channel));
-      const storedSends = destinations.get(key(sends.sentTo, sends.channel));
+      const storedSends = destinations.get(destination(sends.sentTo, sends.channel));
       if ((stored?.version ?? 0) !== next.version - 1 || (storedSends?.version ?? 0) !== sends.version - 1) throw new VerificationConflictError('changed meanwhile');
       verifications.set(key(next.userId, next.channel), structuredClone(next));
-      destinations.set(key(sends.sentTo, sends.channel), structuredClone(sends));
+      destinations.set(destination(sends.sentTo, sends.channel), structuredClone(sends));
     },
     async complete(verification) {
       const profile = users.get(verification.userId);

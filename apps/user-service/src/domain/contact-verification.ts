@@ -110,6 +110,27 @@ export function addressToVerify(profile: User, channel: ContactChannel): string 
   return profile.phone;
 }
 
+/** Mail domains that ignore dots in the local part (Gmail's), as their one canonical domain. */
+const DOTLESS_DOMAINS: Readonly<Record<string, string>> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
+
+/**
+ * The mailbox an address delivers to, as far as a limit on what is sent there must see it: without
+ * case, without a `+tag` (`ann+1@example.com` reaches `ann@example.com` at nearly every provider),
+ * and at Gmail without dots. Many addresses of one mailbox are then one destination, so new
+ * accounts with aliases cannot mail a stranger more. Only for counting: the code still goes to the
+ * address as the account gave it, and an account's identity is that address.
+ */
+export function mailboxOf(address: string): string {
+  const lower = address.toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at < 1) return lower;
+  const domain = lower.slice(at + 1);
+  let local = lower.slice(0, at).split('+')[0] || lower.slice(0, at);
+  const canonical = DOTLESS_DOMAINS[domain];
+  if (canonical) local = local.replaceAll('.', '');
+  return `${local}@${canonical ?? domain}`;
+}
+
 /** When the codes of the last hour were sent, oldest first; TooManyCodesError, saying when the next may go, when that is five. */
 export function sendsInLastHour(sentAt: readonly string[] | undefined, now: Date): string[] {
   const recent = (sentAt ?? []).filter((at) => Date.parse(at) > now.getTime() - HOUR_MS);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CODE_LIFETIME_MS,
   confirmVerification,
+  mailboxOf,
   maskAddress,
   requestVerification,
   type VerificationDeps,
@@ -137,6 +138,19 @@ describe('asking for a verification code', () => {
     expect(s.sent).toHaveLength(7);
   });
 
+  it('counts the aliases of one mailbox as one address: new accounts with +tags cannot mail a stranger more', async () => {
+    const aliases = ['ada+1@example.com', 'Ada+shop@Example.com', 'ada+2@example.com'].map((email, i): User => ({ ...ADA, userId: `sub-alias-${i}`, email }));
+    const s = setup(ADA, aliases);
+    for (let i = 0; i < 2; i++) await s.requestAs(ADA.userId, 'email');
+    for (const alias of aliases.slice(0, 2)) await s.requestAs(alias.userId, 'email');
+    await s.requestAs(aliases[2]!.userId, 'email');
+
+    await expect(s.requestAs(aliases[2]!.userId, 'email')).rejects.toBeInstanceOf(TooManyCodesError);
+    expect(s.sent).toHaveLength(5);
+    // The code still goes to the address as the account gave it.
+    expect(s.sent.map((m) => m.to)).toEqual(['ada@example.com', 'ada@example.com', 'ada+1@example.com', 'Ada+shop@Example.com', 'ada+2@example.com']);
+  });
+
   it('lets only one of two requests at once through: the other may retry', async () => {
     const s = setup();
     const outcomes = await Promise.allSettled([s.request('email'), s.request('email')]);
@@ -245,6 +259,20 @@ describe('confirming a code', () => {
     await s.request('email');
     s.deps.verifications.complete = async () => Promise.reject(new AddressChangedError('changed'));
     await expect(s.confirm(s.lastCode())).rejects.toBeInstanceOf(InvalidCodeError);
+  });
+});
+
+describe('the mailbox an address delivers to', () => {
+  it.each([
+    ['Ada@Example.com', 'ada@example.com'],
+    ['ada+shop@example.com', 'ada@example.com'],
+    ['ada+a+b@example.com', 'ada@example.com'],
+    ['a.da+x@Gmail.com', 'ada@gmail.com'],
+    ['a.d.a@googlemail.com', 'ada@gmail.com'],
+    ['a.da@example.com', 'a.da@example.com'],
+    ['+ada@example.com', '+ada@example.com'],
+  ])('%s reaches %s', (address, mailbox) => {
+    expect(mailboxOf(address)).toBe(mailbox);
   });
 });
 
