@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAYERS } from '@shop/platform';
+import { BROWSER_CORS, findRepoRoot, LAYERS, loadManifests } from '@shop/platform';
 import { PASSWORD_POLICY, ROLES } from '@shop/contracts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readZip, zipEntries } from './support/zip-entries';
@@ -124,6 +124,24 @@ describe('the platform stack', () => {
       allow_credentials: false,
       allow_headers: expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),
     });
+  });
+
+  it('lets a browser send every header a route declares, and read the ETag and Location the API answers', async () => {
+    const [, api] = only('aws_apigatewayv2_api');
+    const cors = api['cors_configuration'] as { allow_headers: string[]; expose_headers: string[] };
+    const declared = new Set<string>();
+    for (const manifest of await loadManifests(findRepoRoot(__dirname))) {
+      for (const fn of Object.values(manifest.functions)) {
+        for (const trigger of fn.triggers) {
+          const headers = trigger.type === 'http' ? trigger.request?.headers : undefined;
+          for (const name of Object.keys((headers?._zod.def as { shape?: object } | undefined)?.shape ?? {})) declared.add(name.toLowerCase());
+        }
+      }
+    }
+    expect([...declared].sort()).toEqual(expect.arrayContaining(['idempotency-key', 'if-match']));
+    expect(cors.allow_headers).toEqual(expect.arrayContaining([...declared, 'authorization', 'content-type']));
+    expect(cors.expose_headers).toEqual(expect.arrayContaining(['etag', 'location', 'retry-after', 'x-request-id']));
+    expect(cors).toMatchObject({ allow_headers: [...BROWSER_CORS.requestHeaders], expose_headers: [...BROWSER_CORS.responseHeaders] });
   });
 
   it('serves the storefront from a private bucket that only its CloudFront distribution reads, with SPA fallback and security headers', () => {

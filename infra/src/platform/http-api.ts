@@ -2,6 +2,7 @@ import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
 import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-authorizer';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { BROWSER_CORS } from '@shop/platform';
 import type { ShopStack } from '../stacks/shop-stack';
 import type { UserPool } from './user-pool';
 
@@ -12,11 +13,6 @@ import type { UserPool } from './user-pool';
  * storefront's origin (plus, outside prod, a storefront served from localhost: stage-config.ts).
  * Browsers send the bearer token in a header, never a cookie, so credentials stay off.
  */
-
-/** What the storefront sends besides the CORS-safelisted headers, and what it may read back. */
-export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id'];
-export const CORS_EXPOSE_HEADERS = ['allow', 'retry-after', 'x-correlation-id'];
-
 
 /** One JSON line per request: what an operator needs to find a failing route and its request id. */
 export const ACCESS_LOG_FORMAT = {
@@ -51,9 +47,9 @@ export function httpApi(stack: ShopStack, users: UserPool, webOrigin: string): H
     description: 'The shop HTTP API: every service route, behind the Cognito JWT authorizer where a route needs a signed-in user',
     corsConfiguration: {
       allowOrigins: [webOrigin, ...extraWebOrigins],
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowHeaders: CORS_ALLOW_HEADERS,
-      exposeHeaders: CORS_EXPOSE_HEADERS,
+      allowMethods: [...BROWSER_CORS.methods],
+      allowHeaders: [...BROWSER_CORS.requestHeaders],
+      exposeHeaders: [...BROWSER_CORS.responseHeaders],
       allowCredentials: false,
       maxAge: 600,
     },

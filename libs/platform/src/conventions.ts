@@ -50,6 +50,19 @@ export const PLATFORM_ENV = {
 /** The environment variable holding the shop's event bus name, set for every function that `publishes`. */
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
 
+/**
+ * CORS for the API's browser clients, deployed (infra's HTTP API) and local (the local gateway)
+ * from these lists, so that what works on a laptop works on AWS. `requestHeaders`: what a browser app
+ * sends besides the safelisted headers (every header a route declares must be here: infra's tests
+ * check it); `responseHeaders`: what it may read of an answer besides the safelisted ones (an ETag for
+ * If-Match, where a created resource is, how long to wait, which request to quote to support).
+ */
+export const BROWSER_CORS = {
+  methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  requestHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-correlation-id'],
+  responseHeaders: ['allow', 'etag', 'location', 'retry-after', 'x-correlation-id', 'x-request-id'],
+} as const;
+
 /** The shop's one event bus (a platform resource): `shop-dev-events`. */
 export function eventBusName(stage: string): string {
   return `shop-${stage}-events`;

@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BROWSER_CORS } from '@shop/platform';
 
 /** Which browser origins may call the local API: the storefront's, and nothing else. */
 export interface CorsPolicy {
   origins: readonly string[];
 }
 
-/** What a browser app may send: the token, JSON, the idempotency key, its correlation id, an ETag to match. */
-const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, x-correlation-id, if-match';
-const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
-/** What a browser app may read of an answer besides the simple headers. */
-const EXPOSED_HEADERS = 'etag, location, allow, retry-after, x-correlation-id, x-request-id';
+/** What a browser app may send and read: the deployed API's lists (`BROWSER_CORS`). */
+const ALLOWED_HEADERS = BROWSER_CORS.requestHeaders.join(', ');
+const ALLOWED_METHODS = BROWSER_CORS.methods.join(', ');
+const EXPOSED_HEADERS = BROWSER_CORS.responseHeaders.join(', ');
 
 /**
  * CORS for the local API gateway, as an HTTP API's CORS configuration does it on AWS: for an
