@@ -39,6 +39,13 @@ describe('stock adjustments', () => {
       [broken.body.adjustmentId, -2],
       [received.body.adjustmentId, 5],
     ]);
+    // A page the limit fills exactly is the last when nothing follows: no cursor to an empty page.
+    const full = await admin.api.get(`/products/${productId}/stock-adjustments?limit=2`);
+    expect(full.body).toMatchObject({ items: [{ delta: -2 }, { delta: 5 }], nextCursor: null });
+    const first = await admin.api.get(`/products/${productId}/stock-adjustments?limit=1`);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await admin.api.get(`/products/${productId}/stock-adjustments?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(second.body).toMatchObject({ items: [{ delta: 5 }], nextCursor: null });
   });
 
   it('apply once per Idempotency-Key: a repeat answers the same adjustment, another body under the key is 422', async () => {

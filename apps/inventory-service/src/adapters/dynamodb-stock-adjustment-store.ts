@@ -102,6 +102,7 @@ export function dynamoStockAdjustmentStore(options: DynamoStockAdjustmentStoreOp
           ConsistentRead: true,
         },
         page,
+        ['productId', 'adjustmentKey'],
       );
     },
   };

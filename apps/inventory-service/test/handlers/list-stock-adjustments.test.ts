@@ -42,7 +42,7 @@ describe('GET /products/{id}/stock-adjustments', () => {
       KeyConditionExpression: 'productId = :productId',
       ExpressionAttributeValues: { ':productId': MUG },
       ScanIndexForward: false,
-      Limit: 2,
+      Limit: 3,
       ConsistentRead: true,
     });
   });
@@ -52,7 +52,7 @@ describe('GET /products/{id}/stock-adjustments', () => {
     const res = await list({ cursor }, { claims: ADMIN() });
 
     expect(res.body).toMatchObject({ items: [{ delta: 1 }], nextCursor: null });
-    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ Limit: 20, ExclusiveStartKey: { productId: MUG, adjustmentKey: entry(2).adjustmentKey } });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ Limit: 21, ExclusiveStartKey: { productId: MUG, adjustmentKey: entry(2).adjustmentKey } });
   });
 
   it('answers the trail of a soft-deleted product: it is history', async () => {

@@ -195,6 +195,7 @@ export function dynamoOrderRepository(options: TableAccessOptions = {}): OrderRe
         client(),
         { TableName: tableName(), IndexName: BY_USER_INDEX, KeyConditionExpression: 'userId = :user', ExpressionAttributeValues: { ':user': userId }, ScanIndexForward: false },
         page,
+        ['orderId', 'userId', 'createdAt'],
       );
     },
   };

@@ -87,6 +87,7 @@ export function dynamoProductRepository(options: TableAccessOptions = {}): Produ
         client(),
         { TableName: tableName(), IndexName: LISTING_INDEX, KeyConditionExpression: 'listing = :listed', ExpressionAttributeValues: { ':listed': LISTED }, ScanIndexForward: false },
         page,
+        ['productId', 'listing', 'createdAt'],
       );
       return { items: items.map(toProduct), ...(lastKey ? { lastKey } : {}) };
     },
