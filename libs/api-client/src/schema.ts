@@ -447,6 +447,7 @@ export interface operations {
                         }[];
                         totals: {
                             itemCount: number;
+                            /** @description Not bounded by the most one order may total (100000000 cents): a cart over it is answered as it is, and ordering it is 409 ORDER_TOO_LARGE. */
                             subtotal: {
                                 amount: number;
                                 /** @enum {string} */
@@ -555,6 +556,7 @@ export interface operations {
                         }[];
                         totals: {
                             itemCount: number;
+                            /** @description Not bounded by the most one order may total (100000000 cents): a cart over it is answered as it is, and ordering it is 409 ORDER_TOO_LARGE. */
                             subtotal: {
                                 amount: number;
                                 /** @enum {string} */
@@ -686,6 +688,7 @@ export interface operations {
                         }[];
                         totals: {
                             itemCount: number;
+                            /** @description Not bounded by the most one order may total (100000000 cents): a cart over it is answered as it is, and ordering it is 409 ORDER_TOO_LARGE. */
                             subtotal: {
                                 amount: number;
                                 /** @enum {string} */
@@ -811,6 +814,7 @@ export interface operations {
                         }[];
                         totals: {
                             itemCount: number;
+                            /** @description Not bounded by the most one order may total (100000000 cents): a cart over it is answered as it is, and ordering it is 409 ORDER_TOO_LARGE. */
                             subtotal: {
                                 amount: number;
                                 /** @enum {string} */

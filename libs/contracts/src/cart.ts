@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Id } from './ids';
-import { Money } from './money';
+import { MAX_AMOUNT_CENTS, Money, MoneySum } from './money';
 
 export const CART_MAX_LINES = 50;
 export const CART_LINE_MAX_QUANTITY = 99;
@@ -25,7 +25,8 @@ export const CartItem = z.object({
   name: z.string(),
   quantity: z.int().check(z.minimum(1)),
   unitPrice: Money,
-  lineTotal: Money,
+  /** Unbounded, like the subtotal: 99 of a dear product may pass the most one order may total. */
+  lineTotal: MoneySum,
   available: z.boolean(),
 });
 export type CartItem = z.infer<typeof CartItem>;
@@ -39,7 +40,12 @@ export const Cart = z.object({
    */
   revision: z.int().check(z.minimum(0)),
   items: z.array(CartItem),
-  totals: z.object({ itemCount: z.int(), subtotal: Money }),
+  totals: z.object({
+    itemCount: z.int(),
+    subtotal: MoneySum.check(
+      z.describe(`Not bounded by the most one order may total (${MAX_AMOUNT_CENTS} cents): a cart over it is answered as it is, and ordering it is 409 ORDER_TOO_LARGE.`),
+    ),
+  }),
 });
 export type Cart = z.infer<typeof Cart>;
 

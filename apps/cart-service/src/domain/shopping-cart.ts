@@ -23,8 +23,8 @@ export interface CartDeps {
  */
 export async function addToCart(userId: string, item: AddToCartRequest, deps: CartDeps): Promise<Cart> {
   const current = await deps.carts.get(userId);
-  let catalog: CatalogView = await lookUp(deps, [item.productId, ...lineProductIds(current)]);
-  const product = catalog.get(item.productId);
+  const catalog = pricing(deps, await lookUp(deps, [item.productId, ...lineProductIds(current)]));
+  const product = catalog.view().get(item.productId);
   if (!product?.listed) throw new ProductNotFoundError(item.productId);
 
   const saved = await change(
@@ -33,14 +33,13 @@ export async function addToCart(userId: string, item: AddToCartRequest, deps: Ca
     async (cart) => {
       // Checked against the cart as it is at each attempt: a line that another request added
       // meanwhile may have given an empty cart its currency.
-      catalog = await withMissing(deps, catalog, cart);
-      const currency = cartCurrency(cart.lines, catalog);
+      const currency = cartCurrency(cart.lines, await catalog.complete(cart));
       if (currency && product.price.currency !== currency) throw new CurrencyMismatchError(currency, product.price.currency);
       return withItemAdded(cart, item, deps.now());
     },
     deps,
   );
-  return priceCart(saved, await withMissing(deps, catalog, saved));
+  return catalog.price(saved);
 }
 
 /** The user's cart, priced; a user's first look creates their (empty) cart, so its cartId is stable from then on. */
@@ -51,9 +50,7 @@ export async function viewCart(userId: string, deps: CartDeps): Promise<Cart> {
 
 export async function removeFromCart(userId: string, productId: string, deps: CartDeps): Promise<Cart> {
   // Without a cart, the empty one `change` starts from refuses with 404 and nothing is written.
-  const current = await deps.carts.get(userId);
-  const saved = await change(userId, current, (cart) => withItemRemoved(cart, productId, deps.now()), deps);
-  return priceCart(saved, await lookUp(deps, lineProductIds(saved)));
+  return changePriced(userId, deps, (cart) => withItemRemoved(cart, productId, deps.now()));
 }
 
 /**
@@ -63,9 +60,43 @@ export async function removeFromCart(userId: string, productId: string, deps: Ca
  */
 export async function setQuantity(userId: string, productId: string, quantity: number, deps: CartDeps): Promise<Cart> {
   // Without a cart, the empty one `change` starts from refuses with 404 and nothing is written.
-  const current = await deps.carts.get(userId);
-  const saved = await change(userId, current, (cart) => withQuantity(cart, productId, quantity, deps.now()), deps);
-  return priceCart(saved, await lookUp(deps, lineProductIds(saved)));
+  return changePriced(userId, deps, (cart) => withQuantity(cart, productId, quantity, deps.now()));
+}
+
+/**
+ * `change` of a line that needs nothing from the catalogue to decide, priced: the catalogue is
+ * asked for the lines of the changed cart *before* it is written, so that a catalogue that cannot
+ * answer fails the request with nothing written, not after a change the client would then retry.
+ */
+async function changePriced(userId: string, deps: CartDeps, edit: (cart: CartRecord) => CartRecord): Promise<Cart> {
+  const catalog = pricing(deps, new Map());
+  const saved = await change(
+    userId,
+    await deps.carts.get(userId),
+    async (cart) => {
+      const next = edit(cart);
+      await catalog.complete(next);
+      return next;
+    },
+    deps,
+  );
+  return catalog.price(saved);
+}
+
+/**
+ * What the catalogue said of the products a change has seen, completed as the cart it works on
+ * gains lines (another request's, meanwhile); `price` prices a cart whose lines were all completed.
+ */
+function pricing(deps: CartDeps, initial: CatalogView) {
+  let view = initial;
+  return {
+    view: () => view,
+    async complete(cart: CartRecord): Promise<CatalogView> {
+      view = await withMissing(deps, view, cart);
+      return view;
+    },
+    price: (cart: CartRecord): Cart => priceCart(cart, view),
+  };
 }
 
 /**

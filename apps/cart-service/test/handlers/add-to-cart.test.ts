@@ -121,6 +121,13 @@ describe('POST /cart', () => {
     expect(puts()[0]?.Item?.['lines']).toEqual([line(MUG, 99)]);
   });
 
+  it('answers a cart dearer than one order may be as it is, within its own contract: ordering it is what is refused', async () => {
+    lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG, { price: { amount: 2_000_000, currency: 'USD' } })]));
+    const res = await add({ productId: MUG, quantity: 99 });
+    expect(res.status).toBe(200);
+    expect(Cart.parse(res.body)).toMatchObject({ items: [{ lineTotal: { amount: 198_000_000, currency: 'USD' } }], totals: { subtotal: { amount: 198_000_000, currency: 'USD' } } });
+  });
+
   it('answers 400 naming quantity when the line would pass 99, and writes nothing', async () => {
     db().put(TABLE, storedCart([line(MUG, 60)]));
     const res = await add({ productId: MUG, quantity: 40 });

@@ -63,6 +63,19 @@ describe('DELETE /cart/items/{productId}', () => {
     expect(db().items(TABLE)).toEqual(stored);
   });
 
+  it('answers 503 CATALOG_UNAVAILABLE with nothing written when the catalogue cannot price the changed cart: a retry then finds the cart as it was', async () => {
+    db().put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)], { version: 6 }));
+    lambda.reset();
+    lambda.on(InvokeCommand).rejects(new Error('get-products is down'));
+
+    const res = await remove(MUG);
+
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error: { code: 'CATALOG_UNAVAILABLE' } });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db().get(TABLE, ANN)).toEqual(storedCart([line(MUG, 2), line(CUP, 1)], { version: 6 }));
+  });
+
   it('only ever touches the cart keyed by the token\'s user', async () => {
     db().put(TABLE, storedCart([line(MUG, 1)], { userId: BOB }));
     await remove(MUG, customer(BOB));
