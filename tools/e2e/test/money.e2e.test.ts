@@ -61,6 +61,26 @@ describe('money that cannot pay its order goes back', () => {
     expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toEqual({ status: 'REFUNDED', charged: USD(2500), refunded: USD(2500) });
   }, 60_000);
 
+  it('cancel while the charge is in flight, then the provider declines it: the order’s payment reads DECLINED, not PROCESSING for good', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3, 700);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    expect((await customer.api.post(`/orders/${orderId}/cancel`)).status).toBe(200);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('CANCELLED');
+
+    const charge = await chargeOf(orderId);
+    const declined = await deliverWebhook({
+      id: `evt_${randomUUID()}`,
+      type: 'charge.failed',
+      created: Math.floor(Date.now() / 1000),
+      data: { chargeId: charge.id, orderId, amount: 700, currency: 'USD', failureReason: 'card_declined' },
+    });
+    expect(declined.status).toBe(202);
+    const order = await waitForPayment(customer, orderId, 'DECLINED');
+    expect(order).toMatchObject({ status: 'CANCELLED', payment: { status: 'DECLINED', charged: USD(0), refunded: USD(0) } });
+  }, 30_000);
+
   it('cancel, then pay: the payment is refused with 409 and the provider is never asked', async () => {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 3);

@@ -146,6 +146,26 @@ export function dynamoOrderRepository(options: TableAccessOptions = {}): OrderRe
       );
     },
 
+    recordLateDecline(orderId, { eventId, chargeId, messageId, failureReason, now }) {
+      return conditionalUpdate({
+        Key: { orderId },
+        UpdateExpression:
+          'SET paymentEventId = :event, paymentOutcome = :failed, paymentMessageId = :message, chargeId = :charge, paymentFailureReason = :reason, updatedAt = :now',
+        ConditionExpression: '#status IN (:cancelled, :paymentFailed) AND attribute_exists(paymentAttempt) AND attribute_not_exists(paymentEventId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':cancelled': 'CANCELLED',
+          ':paymentFailed': 'PAYMENT_FAILED',
+          ':event': eventId,
+          ':failed': 'FAILED',
+          ':message': messageId,
+          ':charge': chargeId,
+          ':reason': failureReason,
+          ':now': now.toISOString(),
+        },
+      });
+    },
+
     async recordChargeToRefund(orderId, { chargeId, amount, reason, now }) {
       const at = now.toISOString();
       return addCharge(orderId, chargeId, { amount, pays: false, refund: { status: 'PENDING', reason, requestedAt: at }, at });

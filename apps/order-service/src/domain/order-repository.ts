@@ -60,6 +60,12 @@ export interface OrderRepository {
    */
   recordPayment(orderId: string, payment: RecordedPayment): Promise<OrderRecord | undefined>;
   /**
+   * Records the decline of the charge an order that ended unpaid (CANCELLED, PAYMENT_FAILED) had
+   * under way, so that its payment reads DECLINED rather than PROCESSING for good. Only when no
+   * outcome was recorded; `undefined` when that condition does not hold. Moves no status.
+   */
+  recordLateDecline(orderId: string, decline: { eventId: string; chargeId: string; messageId: string; failureReason: string; now: Date }): Promise<OrderRecord | undefined>;
+  /**
    * Records a succeeded charge that cannot pay the order, with its refund PENDING (order-events
    * then asks payment-service for the refund). A charge already recorded is left as it is.
    */

@@ -84,7 +84,18 @@ async function applyChargeResult(deps: PaymentResultDeps, message: ChargeResultM
     } else {
       if (current.status === 'PENDING') throw new NotAwaitingPaymentYetError(`order ${current.orderId} is not awaiting payment yet`);
       if (!succeeded) {
-        log.info({ status: current.status, recordedEventId: current.paymentEventId }, 'failed charge for an order that no longer waits for one; nothing was taken');
+        // The charge an ended order had under way was declined: its payment reads DECLINED, not PROCESSING for good.
+        const noted =
+          isFinal(current.status) && current.paymentEventId === undefined
+            ? await orders.recordLateDecline(current.orderId, {
+                eventId: message.providerEventId,
+                chargeId: message.chargeId,
+                messageId,
+                failureReason: declineReason(message.reason),
+                now: deps.now(),
+              })
+            : undefined;
+        log.info({ status: current.status, recordedEventId: current.paymentEventId, noted: noted !== undefined }, 'failed charge for an order that no longer waits for one; nothing was taken');
         return 'dropped';
       }
       // The charge's success is on the order already. A success of the charge whose failure was

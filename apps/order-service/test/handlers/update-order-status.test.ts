@@ -1,6 +1,7 @@
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '@shop/common';
+import { orderPayment } from '@shop/contracts';
 import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -155,6 +156,24 @@ describe('update-order-status (payment-events queue)', () => {
     db().put(ORDERS_TABLE, before);
     await expect(deliver(message({ outcome: 'FAILED', reason: 'card_declined' }))).resolves.toEqual({ batchItemFailures: [] });
     expect(order()).toEqual(before);
+  });
+
+  it.each([
+    ['CANCELLED', 'cancelled by customer'],
+    ['PAYMENT_FAILED', 'payment window expired'],
+  ] as const)('records the decline of the charge a %s order had under way, so its payment reads DECLINED, not PROCESSING for good', async (status, reason) => {
+    const attempt = { paymentMethod: 'pm_card_decline', startedAt: '2025-01-01T00:00:00.000Z', expiresAt: '2025-01-01T00:00:30.000Z' };
+    db().put(ORDERS_TABLE, storedOrder({ status, reason, paymentAttempt: attempt }));
+    expect(orderPayment(order() as never)?.status).toBe('PROCESSING');
+
+    await expect(deliver(message({ outcome: 'FAILED', reason: 'card_declined' }))).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(order()).toMatchObject({ status, reason, paymentEventId: 'evt_1', paymentOutcome: 'FAILED', paymentFailureReason: 'card_declined', chargeId: 'ch_1' });
+    expect(orderPayment(order() as never)?.status).toBe('DECLINED');
+    expect(sfn.calls()).toHaveLength(0);
+    // A later success of that very charge is still money to give back.
+    await deliver(message({ providerEventId: 'evt_2' }));
+    expect(order()).toMatchObject({ status, paymentOutcome: 'FAILED', charges: { ch_1: { pays: false, refund: { status: 'PENDING' } } } });
   });
 
   it('keeps the first outcome: a success after a recorded decline is money to give back, not a payment', async () => {
