@@ -77,6 +77,16 @@ export function deliverWebhook(event: object) {
   return api.post('/payment/webhook', body, { headers: { 'provider-signature': signature } });
 }
 
+/** The provider's signed word that a charge of `amount` US cents for the order was declined (`card_declined`). */
+export function deliverDecline(chargeId: string, orderId: string, amount: number) {
+  return deliverWebhook({
+    id: `evt_${randomUUID()}`,
+    type: 'charge.failed',
+    created: Math.floor(Date.now() / 1000),
+    data: { chargeId, orderId, amount, currency: 'USD', failureReason: 'card_declined' },
+  });
+}
+
 /** The order's money as the API answers it. */
 export interface OrderPayment {
   status: string;

@@ -7,6 +7,7 @@ import { api, clearFaults, cloud, injectFaults, setAttributes } from '../src/clo
 import {
   busEvents,
   chargeOf,
+  deliverDecline,
   deliverWebhook,
   providerCharges,
   redeliverWebhook,
@@ -70,12 +71,7 @@ describe('money that cannot pay its order goes back', () => {
     expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('CANCELLED');
 
     const charge = await chargeOf(orderId);
-    const declined = await deliverWebhook({
-      id: `evt_${randomUUID()}`,
-      type: 'charge.failed',
-      created: Math.floor(Date.now() / 1000),
-      data: { chargeId: charge.id, orderId, amount: 700, currency: 'USD', failureReason: 'card_declined' },
-    });
+    const declined = await deliverDecline(charge.id, orderId, 700);
     expect(declined.status).toBe(202);
     const order = await waitForPayment(customer, orderId, 'DECLINED');
     expect(order).toMatchObject({ status: 'CANCELLED', payment: { status: 'DECLINED', charged: USD(0), refunded: USD(0) } });
@@ -342,12 +338,7 @@ describe('the first outcome of a payment stands', () => {
     const charge = await chargeOf(orderId);
 
     // The provider's signed word that the charge failed...
-    const declined = await deliverWebhook({
-      id: `evt_${randomUUID()}`,
-      type: 'charge.failed',
-      created: Math.floor(Date.now() / 1000),
-      data: { chargeId: charge.id, orderId, amount: 700, currency: 'USD', failureReason: 'card_declined' },
-    });
+    const declined = await deliverDecline(charge.id, orderId, 700);
     expect(declined.status).toBe(202);
     expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAYMENT_FAILED');
     expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toEqual({ status: 'DECLINED', charged: USD(0), refunded: USD(0) });
