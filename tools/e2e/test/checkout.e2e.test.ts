@@ -87,6 +87,9 @@ describe('checkout', () => {
     expect(cancelled.body.status).toBe('CANCELLED');
     expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('CANCELLED');
     await expect.poll(() => stockOf(api, product), { timeout: 15_000 }).toBe(6);
+    // A retried cancel (the first answer lost) is answered the same, and releases nothing twice.
+    expect((await customer.api.post(`/orders/${orderId}/cancel`)).body).toMatchObject({ orderId, status: 'CANCELLED' });
+    expect(await stockOf(api, product)).toBe(6);
     // Paying a cancelled order is refused.
     expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve })).status).toBe(409);
 

@@ -23,7 +23,9 @@ export interface CancelOrderDeps {
  * conditional write; then the checkout is told (SendTaskFailure `OrderCancelled`, when it waits
  * for the payment) so that it releases the stock and ends, and the stock is also released
  * directly, in case no execution is left to do it. Both are idempotent, and neither failing
- * undoes the cancel: the order is cancelled once the write is done.
+ * undoes the cancel: the order is cancelled once the write is done. A cancel the customer made
+ * already is answered as this one (a retry after a lost answer), and its two steps are taken again,
+ * in case the first request stopped before them.
  */
 export async function cancelOrder(deps: CancelOrderDeps, request: { orderId: string; userId: string; correlationId: string }): Promise<Order> {
   const { orders, log } = deps;
@@ -35,14 +37,15 @@ export async function cancelOrder(deps: CancelOrderDeps, request: { orderId: str
     plan: (order) => {
       // Only the owner may cancel; to anyone else the order does not exist.
       if (order.userId !== request.userId) throw new OrderNotFoundError();
+      if (order.status === 'CANCELLED' && order.reason === CANCELLED_BY_CUSTOMER) return 'already';
       return isCancellableByCustomer(transitionSubject(order)) ? 'move' : 'illegal';
     },
   }).catch((error: unknown) => {
     throw error instanceof OrderMissingError ? new OrderNotFoundError() : error;
   });
-  if (result.plan !== 'move') throw new OrderNotCancellableError(result.order.status);
+  if (result.plan === 'illegal') throw new OrderNotCancellableError(result.order.status);
   const order = result.order;
-  log.info({ orderId: order.orderId }, 'order cancelled by the customer');
+  log.info({ orderId: order.orderId, again: result.plan === 'already' }, 'order cancelled by the customer');
 
   if (order.taskToken) {
     try {

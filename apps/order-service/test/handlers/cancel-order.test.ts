@@ -67,6 +67,21 @@ describe('POST /orders/{orderId}/cancel', () => {
     expect(status()).toBe('CANCELLED');
   });
 
+  it('answers a retried cancel (its first answer lost) as the first, takes its steps again, and writes nothing', async () => {
+    const before = storedOrder({ status: 'CANCELLED', reason: 'cancelled by customer', taskToken: TASK_TOKEN });
+    db().put(ORDERS_TABLE, before);
+    sfn.on(SendTaskFailureCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+
+    const res = await cancel();
+
+    expect(res.status).toBe(200);
+    expect(Order.parse(res.body)).toMatchObject({ orderId: ORDER_ID, status: 'CANCELLED', reason: 'cancelled by customer' });
+    expect(db().get(ORDERS_TABLE, ORDER_ID)).toEqual(before);
+    // The first request may have stopped before telling the checkout or releasing the stock: both again, both idempotent.
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(1);
+    expect(lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input.FunctionName)).toEqual([functionName('inventory-service/release-stock')]);
+  });
+
   it.each<[string, Parameters<typeof storedOrder>[0]]>([
     ['PAID', { status: 'PAID', paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED' }],
     ['CANCELLED', { status: 'CANCELLED', reason: 'out of stock' }],
