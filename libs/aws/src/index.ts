@@ -18,6 +18,7 @@ export { sesClient } from './ses';
 export { maskRecipient, sendingTo, withoutRecipient } from './recipient-errors';
 export { batchGetAll, BATCH_GET_MAX_KEYS, type BatchGetAllRequest, type BatchGetAllOptions } from './batch-get';
 export { conditionHeld, isConditionalCheckFailed, transactionCancellationReasons, whenConditionHolds } from './conditional-check';
+export { CONFLICT_ATTEMPTS, type ConflictDelay, isTransactionConflict, jitteredConflictDelay, retryConflicts } from './transaction-conflicts';
 export { type FunctionInvoker, InvokedFunctionError, type LambdaInvokerOptions, lambdaFunctionInvoker } from './function-invoker';
 export {
   type EventBridgePublisherOptions,

@@ -1,5 +1,5 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
+import { type ConflictDelay, jitteredConflictDelay, retryConflicts, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { MetricIncrement } from '../domain/metrics';
 import type { MetricsStore } from '../domain/ports';
 import type { MetricRow } from '../domain/report';
@@ -15,6 +15,8 @@ export class TooManyMetricsError extends Error {
 
 export interface DynamoMetricsStoreOptions extends TableAccessOptions<'metricsTable' | 'processedTable'> {
   now?: () => Date;
+  /** The wait before each retry of a transaction that conflicted with another (tests make it 0). */
+  conflictDelayMs?: ConflictDelay;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface DynamoMetricsStoreOptions extends TableAccessOptions<'metricsTa
 export function dynamoMetricsStore(options: DynamoMetricsStoreOptions = {}): MetricsStore {
   const { client, metricsTable, processedTable } = tableAccess(options, { metricsTable: 'daily-metrics', processedTable: 'processed-events' });
   const now = options.now ?? (() => new Date());
+  const conflictDelayMs = options.conflictDelayMs ?? jitteredConflictDelay;
 
   return {
     async record(sourceId, increments) {
@@ -32,29 +35,30 @@ export function dynamoMetricsStore(options: DynamoMetricsStoreOptions = {}): Met
       if (merged.length + 1 > MAX_TRANSACTION_ITEMS) {
         throw new TooManyMetricsError(`${sourceId} adds ${merged.length} metrics; one transaction takes ${MAX_TRANSACTION_ITEMS - 1}`);
       }
+      const transaction = new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: processedTable(),
+              Item: { eventId: sourceId, countedAt: now().toISOString(), expiresAt: Math.floor(now().getTime() / 1000) + REMEMBER_SECONDS },
+              ConditionExpression: 'attribute_not_exists(eventId)',
+            },
+          },
+          ...merged.map((m) => ({
+            Update: {
+              TableName: metricsTable(),
+              Key: { day: m.day, metric: m.metric },
+              UpdateExpression: m.label === undefined ? 'ADD #value :by' : 'ADD #value :by SET #label = :label',
+              ExpressionAttributeNames: { '#value': 'value', ...(m.label === undefined ? {} : { '#label': 'label' }) },
+              ExpressionAttributeValues: { ':by': m.by, ...(m.label === undefined ? {} : { ':label': m.label }) },
+            },
+          })),
+        ],
+      });
       try {
-        await client().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: processedTable(),
-                  Item: { eventId: sourceId, countedAt: now().toISOString(), expiresAt: Math.floor(now().getTime() / 1000) + REMEMBER_SECONDS },
-                  ConditionExpression: 'attribute_not_exists(eventId)',
-                },
-              },
-              ...merged.map((m) => ({
-                Update: {
-                  TableName: metricsTable(),
-                  Key: { day: m.day, metric: m.metric },
-                  UpdateExpression: m.label === undefined ? 'ADD #value :by' : 'ADD #value :by SET #label = :label',
-                  ExpressionAttributeNames: { '#value': 'value', ...(m.label === undefined ? {} : { '#label': 'label' }) },
-                  ExpressionAttributeValues: { ':by': m.by, ...(m.label === undefined ? {} : { ':label': m.label }) },
-                },
-              })),
-            ],
-          }),
-        );
+        // A day's counters are few, and every order event adds to them: two events at once conflict,
+        // and the loser is tried again here rather than sent back through Lambda's retries.
+        await retryConflicts(() => client().send(transaction), conflictDelayMs);
         return 'recorded';
       } catch (error) {
         if (transactionCancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';

@@ -1,10 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, conditionHeld, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
+import { batchGetAll, conditionHeld, type ConflictDelay, jitteredConflictDelay, retryConflicts, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { StockLine } from '@shop/contracts';
 import type { InventoryStore } from '../domain/inventory-store';
 import type { ProductStock, Reservation, Shortage } from '../domain/reservation';
-import { type ConflictDelay, jitteredConflictDelay, retryConflicts } from './transaction-conflicts';
 
 /** A product takes a reservation only while listed (`listing` is removed by a soft delete) and with enough stock. */
 export const TAKE_STOCK_CONDITION = 'attribute_exists(listing) AND stock >= :q';

@@ -1,10 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { queryPage, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
+import { type ConflictDelay, isTransactionConflict, jitteredConflictDelay, queryPage, retryConflicts, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { AdjustmentKeyRecord, StockAdjustmentRecord } from '../domain/stock-adjustment';
 import type { ApplyOutcome, StockAdjustmentStore } from '../domain/stock-adjustment-store';
 import type { TrailKey } from '../domain/trail-cursor';
-import { type ConflictDelay, isTransactionConflict, jitteredConflictDelay, retryConflicts } from './transaction-conflicts';
 
 export interface DynamoStockAdjustmentStoreOptions extends TableAccessOptions<'productsTable' | 'adjustmentsTable' | 'keysTable'> {
   /** Wait before attempt `n` (2, 3, …) after a transaction conflict. */

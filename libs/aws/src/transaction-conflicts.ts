@@ -1,10 +1,12 @@
-import { transactionCancellationReasons } from '@shop/aws';
+import { transactionCancellationReasons } from './conditional-check';
 
 /**
  * DynamoDB cancels a transaction that touches an item another transaction holds at that moment
- * (`TransactionConflict`), without checking its conditions. On a product many checkouts buy at
- * once that is routine, and says nothing about the stock: the transaction is tried again here,
- * a few times within the invocation, before its caller (the state machine, an admin) is told.
+ * (`TransactionConflict`), without checking its conditions. On an item many requests write at
+ * once (a product many checkouts buy, a day's counter of orders) that is routine, and says
+ * nothing about the data: the transaction is tried again here, a few times within the
+ * invocation, before its caller (the state machine, an admin, a queue) is told. The SDK does not
+ * retry it: TransactionCanceledException is not among its throttling errors.
  */
 
 /** Attempts of a transaction that DynamoDB cancels for a conflict with another one on the same item. */
