@@ -24,25 +24,37 @@ export type ChannelOutcome =
  * Tells the customer about an order event: an e-mail, and an SMS when the event warrants one and
  * they gave a phone number, each only to a channel the customer verified (a channel nobody proved
  * is theirs may be someone else's: the shop does not write to it). Each message is named by the
- * event and its channel, so a redelivered event sends nothing twice, and a retry after the SMS
- * failed sends the SMS but not the e-mail again. A skipped message is logged (at warn when the
- * account's limit stopped it) and is not an error; a failure is thrown, for Lambda to retry.
+ * event and its channel, so a redelivered event sends nothing twice, and a retry after one channel
+ * failed sends that channel's message and not the other's again. Each channel is tried whatever
+ * became of the other: an address SES refuses for good must not cost the customer the text that
+ * says their payment failed. A skipped message is logged (at warn when the account's limit stopped
+ * it) and is not an error; a failure is thrown once both were tried, for Lambda to retry.
  */
 export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: Pick<Logger, 'info' | 'warn'>): Promise<ChannelOutcome[]> {
   const contact = await deps.contacts.get(event.detail.userId, event.correlationId);
   const message = renderMessage(event, contact);
   const { userId } = contact;
   const outcomes: ChannelOutcome[] = [];
+  const failures: unknown[] = [];
+  const attempt = async (send: () => Promise<ChannelOutcome>) => {
+    try {
+      outcomes.push(await send());
+    } catch (error) {
+      failures.push(error);
+    }
+  };
 
-  outcomes.push(
+  await attempt(async () =>
     contact.emailVerified
       ? outcome('email', await deps.email({ notificationId: `${event.id}#email`, userId, to: contact.email, subject: message.subject, text: message.text }))
       : { channel: 'email', outcome: 'skipped', reason: 'unverified' },
   );
-  if (message.sms && contact.phone) {
-    outcomes.push(
+  const { sms } = message;
+  const { phone } = contact;
+  if (sms && phone) {
+    await attempt(async () =>
       contact.phoneVerified
-        ? outcome('sms', await deps.sms({ notificationId: `${event.id}#sms`, userId, to: contact.phone, text: message.sms }))
+        ? outcome('sms', await deps.sms({ notificationId: `${event.id}#sms`, userId, to: phone, text: sms }))
         : { channel: 'sms', outcome: 'skipped', reason: 'unverified' },
     );
   }
@@ -52,6 +64,8 @@ export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: P
     if (skipped.reason === 'over-limit') log.warn(skipped, "message skipped: the account's hourly limit on this channel is spent");
     else log.info(skipped, 'message skipped: the customer has not verified this channel');
   }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, 'neither the e-mail nor the SMS could be sent');
   return outcomes;
 }
 

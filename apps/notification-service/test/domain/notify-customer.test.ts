@@ -87,9 +87,16 @@ describe('notifying a customer', () => {
     );
   });
 
-  it('fails when the e-mail cannot be sent, and sends no SMS then', async () => {
+  it('fails when the e-mail cannot be sent, but sends the SMS all the same: a refused address must not cost the customer the text', async () => {
     const failing = { ...deps(), email: async () => Promise.reject(new Error('MessageRejected')) };
     await expect(notifyCustomer(failing, events.paid(), log)).rejects.toThrow('MessageRejected');
-    expect(texts).toEqual([]);
+    expect(texts).toHaveLength(1);
+  });
+
+  it('fails with both errors when neither channel could be sent', async () => {
+    const failing = { ...deps(), email: async () => Promise.reject(new Error('MessageRejected')), sms: async () => Promise.reject(new Error('Throttling')) };
+    const failure = await notifyCustomer(failing, events.paid(), log).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AggregateError);
+    expect((failure as AggregateError).errors.map((e: Error) => e.message)).toEqual(['MessageRejected', 'Throttling']);
   });
 });

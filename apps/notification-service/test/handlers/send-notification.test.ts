@@ -157,13 +157,14 @@ describe('send-notification', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
-  it('fails, and forgets the send, when SES refuses the e-mail, so that Lambda retries it', async () => {
+  it('fails, and forgets the send, when SES refuses the e-mail, so that Lambda retries it; the SMS goes all the same, once', async () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
     await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).rejects.toMatchObject({ name: 'MessageRejected' });
     // The record of the failed send is deleted, so that Lambda's retry sends it.
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
-    expect(sns.calls()).toHaveLength(0);
+    // The SMS was sent and its send remembered, so that the retry does not send it again.
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(1);
   });
 
   it.each([
