@@ -50,6 +50,10 @@ describe("the $default route's answers", () => {
     expect({ status: answer.status, headers: answer.headers, body: answer.body }).toEqual(local);
   });
 
+  it.each(['/users/login', '/products/123', '/nowhere'])('answer a CORS preflight of %s 204 with no body, which API Gateway gives its CORS headers', (path) => {
+    expect(fallbackAnswer(routes, 'OPTIONS', path)).toEqual({ status: 204, headers: {} });
+  });
+
   it('answer 404 ROUTE_NOT_FOUND in the shop error shape, and 405 with Allow', () => {
     expect(fallbackAnswer({ '/a/{id}': ['GET', 'DELETE'] }, 'GET', '/b')).toEqual({
       status: 404,

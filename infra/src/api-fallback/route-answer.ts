@@ -5,16 +5,19 @@
  * shape. Pure and dependency-free: it is bundled on its own into the `$default` route's function.
  */
 
-export interface FallbackAnswer {
-  status: 404 | 405;
-  headers: Record<string, string>;
-  body: { error: { code: string; message: string } };
-}
+export type FallbackAnswer =
+  | { status: 404 | 405; headers: Record<string, string>; body: { error: { code: string; message: string } } }
+  /** A CORS preflight: no body; API Gateway adds the configured CORS headers to it. */
+  | { status: 204; headers: Record<string, string>; body?: undefined };
 
 /** `{paths: methods}`, as known-routes.ts writes it into the function's zip. */
 export type RouteList = Record<string, readonly string[]>;
 
 export function fallbackAnswer(routes: RouteList, method: string, rawPath: string): FallbackAnswer {
+  // `$default` takes every method no route declares, OPTIONS too, ahead of API Gateway's own
+  // preflight answer: a browser's preflight must be answered OK, or no cross-origin call is made
+  // at all. The request that follows gets its 404 or 405, which the browser can then read.
+  if (method === 'OPTIONS') return { status: 204, headers: {} };
   const parts = rawPath.split('/').slice(1).map(decodeSegment);
   const allowed = new Set<string>();
   for (const [path, methods] of Object.entries(routes)) {
