@@ -214,10 +214,11 @@ describe('the prod stage', () => {
     expect(api['cors_configuration'].allow_origins).toEqual([expect.stringMatching(/^https:\/\/\$\{aws_cloudfront_distribution\./)]);
   });
 
-  it('keeps each stack in its own key of the S3 state bucket, encrypted and locked', () => {
+  it("keeps each stack in its own key of the S3 state bucket, locked, and encrypted by the bucket's default (the state key), not SSE-S3", () => {
     for (const [name, stack] of Object.entries(prod.stacks)) {
+      // `encrypt: true` without a key id would make every write SSE-S3 (AES256), overriding the bucket's SSE-KMS default.
       expect(stack.terraform.backend).toEqual({
-        s3: { bucket: 'shop-terraform-state', key: `shop/prod/${name}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true },
+        s3: { bucket: 'shop-terraform-state', key: `shop/prod/${name}.tfstate`, region: 'us-east-1', use_lockfile: true },
       });
     }
   });

@@ -37,7 +37,10 @@ export class ShopStack extends TerraformStack {
     });
     if (config.backend === 's3') {
       if (!config.stateBucket) throw new Error(`${name}: the S3 backend needs a state bucket`);
-      new S3Backend(this, { bucket: config.stateBucket, key: `shop/${config.stage}/${name}.tfstate`, region: config.region, encrypt: true });
+      // No `encrypt`: with it and no key id, the backend asks S3 for SSE-S3 (AES256) on every write,
+      // overriding the bucket's default of SSE-KMS with the bootstrap's state key. Without it the
+      // default applies, so reading any state needs a grant on that key as well as on the bucket.
+      new S3Backend(this, { bucket: config.stateBucket, key: `shop/${config.stage}/${name}.tfstate`, region: config.region });
       // S3's own lock file (Terraform 1.10+): no DynamoDB lock table to keep.
       this.addOverride('terraform.backend.s3.use_lockfile', true);
     } else {
