@@ -58,6 +58,18 @@ describe('the bootstrap stack', () => {
       expect.objectContaining({ Sid: 'TlsOnly', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]);
     expect(resources(stack, 'aws_dynamodb_table')).toEqual([]);
+    // A stage tag of its own, so that no deploy role can tag it into a stage (TopicKeyCreation).
+    expect(resources(stack, 'aws_kms_key').find(([id]) => id === 'state-key')?.[1]['tags']).toEqual({ stage: 'bootstrap' });
+  });
+
+  it("makes each stage's workload boundary, the managed policy every role of the stage's stacks carries", () => {
+    for (const stage of ['dev', 'prod']) {
+      const [, policy] = resourceWith(stack, 'aws_iam_policy', 'name', `shop-${stage}-workload-boundary`);
+      const document = JSON.parse(policy['policy']) as { Statement: { Resource: string[] }[] };
+      expect(document.Statement.length).toBeGreaterThan(10);
+      const named = document.Statement.flatMap((s) => s.Resource).filter((r) => r.includes('shop-'));
+      expect(named.every((r) => r.includes(`shop-${stage}-`) || r.includes(`/shop/${stage}/`))).toBe(true);
+    }
   });
 
   it("trusts GitHub's OIDC provider, and each role only for its environment of this repository", () => {
@@ -124,6 +136,24 @@ describe("the pipeline's permissions", () => {
     // Reads, and the data key that encrypts the saved plans (deploy.yml).
     expect(plan.filter((action) => !/:(Get|List|Describe)/.test(action) && !['kms:Decrypt', 'kms:GenerateDataKey', 'apigateway:GET'].includes(action))).toEqual([]);
     expect(iamStatements(dev, 'deploy').flatMap((s) => s.Action)).not.toContain('*');
+  });
+
+  it('let the deploy role make a role, or set what it may do, only with the stage’s workload boundary on it', () => {
+    const roleWrites = dev.filter((s) => s.write.some((a) => a.startsWith('iam:')));
+    const permissionWrites = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy'];
+    for (const statement of roleWrites) {
+      const grants = statement.write.filter((a) => permissionWrites.includes(a));
+      if (grants.length === 0) continue;
+      expect(statement.condition, statement.sid).toEqual({ StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/shop-dev-workload-boundary' } });
+    }
+    expect(roleWrites.flatMap((s) => s.write)).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:PutRolePolicy']));
+    expect(roleWrites.flatMap((s) => s.write)).not.toContain('iam:DeleteRolePermissionsBoundary');
+    expect(JSON.stringify(dev)).not.toMatch(/iam:(CreatePolicy|CreatePolicyVersion|SetDefaultPolicyVersion|AttachRolePolicy)/);
+  });
+
+  it('let the deploy role tag a key into its stage only while the key has no stage tag (a new one)', () => {
+    const creation = dev.find((s) => s.sid === 'TopicKeyCreation')!;
+    expect(creation.condition).toEqual({ StringEquals: { 'aws:RequestTag/stage': 'dev' }, Null: { 'aws:ResourceTag/stage': 'true' } });
   });
 
   it('let the deploy role pass the roles it makes to Lambda, Step Functions and the scheduler only', () => {

@@ -19,6 +19,7 @@ import type { Stage } from '../config/stage-config';
 import { TERRAFORM_VERSION } from '../stacks/shop-stack';
 import type { BootstrapConfig } from './bootstrap-config';
 import { deployPermissions, type DeployScope, iamStatements, packPolicies } from './deploy-permissions';
+import { workloadBoundary, workloadBoundaryName } from './workload-boundary';
 
 const SAMPLE_ACCOUNT = '123456789012';
 const SAMPLE_KEY_ARN = `arn:aws:kms:us-east-1:${SAMPLE_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
@@ -78,9 +79,11 @@ export class BootstrapStack extends TerraformStack {
     const account = new DataAwsCallerIdentity(this, 'current').accountId;
 
     const stateKey = new KmsKey(this, 'state-key', {
-      description: 'Encrypts the shop Terraform state, which holds the payment provider secrets',
+      description: 'Encrypts the shop Terraform state and the saved plans',
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // A stage tag of its own: the deploy roles may tag a key into their stage only while it has none.
+      tags: { stage: 'bootstrap' },
     });
     new KmsAlias(this, 'state-key-alias', { name: 'alias/shop-terraform-state', targetKeyId: stateKey.keyId });
 
@@ -133,6 +136,14 @@ export class BootstrapStack extends TerraformStack {
     });
 
     const scopeOf = (stage: Stage): DeployScope => ({ stage, region: config.region, accountId: account, stateBucket: config.stateBucket, stateKeyArn: stateKey.arn });
+    // The most any role a stage's stacks make may do; the deploy roles may make roles only with it.
+    for (const stage of [...new Set(PIPELINE_ROLES.map((role) => role.stage))]) {
+      new IamPolicy(this, `workload-boundary-${stage}`, {
+        name: workloadBoundaryName(stage),
+        description: `Permissions boundary of every role the ${stage} stacks make: see infra/src/bootstrap/workload-boundary.ts`,
+        policy: JSON.stringify(workloadBoundary({ stage, region: config.region, accountId: account })),
+      });
+    }
     for (const role of PIPELINE_ROLES) {
       const iamRole = new IamRole(this, `role-${role.name}`, {
         name: role.name,

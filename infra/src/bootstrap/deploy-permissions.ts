@@ -1,3 +1,5 @@
+import { workloadBoundaryArn } from './workload-boundary';
+
 /**
  * What the pipeline's roles may do in the account, statement by statement, each with the reason
  * it exists: the deploy role of a stage gets every statement (`read` and `write` actions), the
@@ -67,18 +69,19 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
       sid: 'Roles',
       why: 'Each function, state machine and schedule has its own role with an inline policy',
       read: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRoleTags'],
-      write: [
-        'iam:CreateRole',
-        'iam:DeleteRole',
-        'iam:UpdateRole',
-        'iam:UpdateRoleDescription',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:TagRole',
-        'iam:UntagRole',
-      ],
+      write: ['iam:DeleteRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole'],
       resources: [`arn:aws:iam::${account}:role/${prefix}*`],
+    },
+    {
+      sid: 'RolePermissions',
+      why:
+        "What a role may do is set only on roles that carry the stage's workload boundary (made by the bootstrap): without it the deploy role could make a role " +
+        'with any permission, pass it to a function of its own, and so act as the account administrator',
+      scope: 'on condition that the role has, or is given, the permissions boundary shop-<stage>-workload-boundary',
+      read: [],
+      write: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
+      resources: [`arn:aws:iam::${account}:role/${prefix}*`],
+      condition: { StringEquals: { 'iam:PermissionsBoundary': workloadBoundaryArn(account, stage) } },
     },
     {
       sid: 'PassRoles',
@@ -264,11 +267,13 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
     {
       sid: 'TopicKeyCreation',
       why: 'A new topic key is created with the stage tag, which TopicKeys then requires',
-      scope: 'CreateKey has no resource: on condition that the request tags the key with the stage',
+      scope:
+        'CreateKey has no resource: on condition that the request tags the key with the stage, and that the key has no stage tag yet ' +
+        "(a new one), so that no key of another stage, nor the bootstrap's state key, can be tagged into this one",
       read: [],
       write: ['kms:CreateKey', 'kms:TagResource'],
       resources: ['*'],
-      condition: { StringEquals: { 'aws:RequestTag/stage': stage } },
+      condition: { StringEquals: { 'aws:RequestTag/stage': stage }, Null: { 'aws:ResourceTag/stage': 'true' } },
     },
     {
       sid: 'TopicKeyAliases',

@@ -34,6 +34,7 @@ export function apiFallbackFunction(stack: ShopStack, api: HttpApi, manifests: r
   const role = new IamRole(stack, 'api-fallback-role', {
     name: functionName,
     description: 'Role of the HTTP API $default route function: writes its own logs, nothing else',
+    permissionsBoundary: stack.workloadBoundaryArn,
     assumeRolePolicy: JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],

@@ -112,6 +112,7 @@ export function serviceFunctions(stack: ServiceStack): void {
     const role = new IamRole(stack, `function-${name}-role`, {
       name: fittingName('iamRole', functionName),
       description: `Role of ${stack.manifest.name}/${name}: exactly what its manifest names`,
+      permissionsBoundary: stack.workloadBoundaryArn,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],

@@ -44,6 +44,7 @@ export function serviceStateMachines(stack: ServiceStack): void {
     const role = new IamRole(stack, `state-machine-${name}-role`, {
       name: boundedName(`${machineName}-state-machine`, NAME_LIMITS.iamRole),
       description: `Role of the state machine ${stack.manifest.name}/${name}: invokes its task functions`,
+      permissionsBoundary: stack.workloadBoundaryArn,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [

@@ -157,6 +157,7 @@ function schedule(stack: ServiceStack, deployed: DeployedFunction, trigger: Sche
   const role = new IamRole(stack, `${id}-role`, {
     name: boundedName(`${scheduleName}-schedule`, NAME_LIMITS.iamRole),
     description: `EventBridge Scheduler role of ${stack.manifest.name}'s schedule ${trigger.schedule}`,
+    permissionsBoundary: stack.workloadBoundaryArn,
     assumeRolePolicy: JSON.stringify({
       Version: '2012-10-17',
       Statement: [

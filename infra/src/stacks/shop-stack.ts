@@ -5,6 +5,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf'
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config';
 import { ShopArns } from './shop-arns';
+import { workloadBoundaryArn } from '../bootstrap/workload-boundary';
 
 /**
  * The Terraform CLI every stack accepts: 1.11 for S3's own lock file (`use_lockfile`) and the
@@ -52,6 +53,14 @@ export class ShopStack extends TerraformStack {
   /** A stack output (`terraform output -json` names it), for people and the pipeline's next steps. */
   output(id: string, value: string | string[], description: string, sensitive = false): TerraformOutput {
     return new TerraformOutput(this, id, { value, description, sensitive });
+  }
+
+  /**
+   * The permissions boundary every role of the stage's stacks carries (made by the bootstrap,
+   * infra/src/bootstrap/workload-boundary.ts): the deploy role may make a role only with it.
+   */
+  get workloadBoundaryArn(): string {
+    return workloadBoundaryArn(this.accountId, this.config.stage);
   }
 
   /** The account id, known once Terraform runs. */
