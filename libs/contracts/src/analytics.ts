@@ -51,5 +51,12 @@ export const Report = z.object({
 export type Report = z.infer<typeof Report>;
 
 /** What the schedule hands generate-report: the period to report on, the last complete one. */
-export const ScheduledReportRequest = z.strictObject({ period: ReportPeriod });
+export const ScheduledReportRequest = z.strictObject({
+  period: ReportPeriod,
+  /**
+   * When the schedule was due (`<aws.scheduler.scheduled-time>`): the report is of the last complete
+   * period before it, so a run replayed from the dead-letter queue a day later makes the day it missed.
+   */
+  scheduledAt: z.optional(IsoTimestamp),
+});
 export type ScheduledReportRequest = z.infer<typeof ScheduledReportRequest>;

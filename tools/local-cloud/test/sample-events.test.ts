@@ -135,8 +135,13 @@ function problemsFor(sample: Sample, trigger: Trigger, services: readonly Servic
         ...keys.filter((k) => r.eventName !== 'REMOVE' && !(k in (r.dynamodb?.NewImage ?? {}))).map((k) => `NewImage lacks the key ${k}`),
       ]);
     }
-    case 'schedule':
-      return JSON.stringify(event) === JSON.stringify(trigger.input) ? [] : [`not the input of the schedule ${trigger.schedule}`];
+    case 'schedule': {
+      // As Scheduler hands it over: its context attribute `<aws.scheduler.scheduled-time>` is a time.
+      const input = JSON.stringify(trigger.input)
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replaceAll('<aws\\.scheduler\\.scheduled-time>', '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ');
+      return new RegExp(`^${input}$`).test(JSON.stringify(event)) ? [] : [`not the input of the schedule ${trigger.schedule}`];
+    }
     case 'invoke':
     case 'state-machine-task': {
       const schema = PAYLOAD_SCHEMAS[`${sample.service.name}/${sample.fn}`];

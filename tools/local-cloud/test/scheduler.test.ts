@@ -154,6 +154,20 @@ describe('LocalScheduler', () => {
     local.stop();
   });
 
+  it("hands the function the time the schedule was due, as Scheduler's <aws.scheduler.scheduled-time> does", () => {
+    vi.useFakeTimers({ now: new Date('2025-03-06T05:59:00Z') });
+    const due = { ...DAILY_REPORT, input: { period: 'daily', scheduledAt: '<aws.scheduler.scheduled-time>' } };
+    const { local, invoked } = scheduler([due], () => new Date());
+    local.start();
+    vi.advanceTimersByTime(60_000);
+    expect(invoked).toEqual([{ functionName: DAILY_REPORT.functionName, event: { period: 'daily', scheduledAt: '2025-03-06T06:00:00Z' } }]);
+    // Fired by hand, it was due now.
+    vi.advanceTimersByTime(1_234);
+    local.fire(due.name);
+    expect(invoked[1]?.event).toEqual({ period: 'daily', scheduledAt: '2025-03-06T06:00:01Z' });
+    local.stop();
+  });
+
   it('fires a rate schedule once per period from start()', () => {
     vi.useFakeTimers({ now: WEDNESDAY });
     const { local, invoked } = scheduler([RELEASE_HOLDS], () => new Date());

@@ -19,10 +19,11 @@ const onRequest = httpHandler(route, { authorize: authorizeRoute(route.auth) }, 
   return { status: 200, body: buildReport(query.period, days, await metrics.read(days), now) };
 });
 
-/** The schedule: the last complete day or week, made and kept in the reports table. */
+/** The schedule: the last complete day or week before the schedule was due, made and kept in the reports table. */
 const onSchedule = scheduleHandler(ScheduledReportRequest, async ({ input: payload, log }) => {
   const now = new Date();
-  const days = periodDays(payload.period, lastCompletePeriod(payload.period, now));
+  const due = payload.scheduledAt ? new Date(payload.scheduledAt) : now;
+  const days = periodDays(payload.period, lastCompletePeriod(payload.period, due));
   const report = buildReport(payload.period, days, await metrics.read(days), now);
   await reports.save(report);
   log.info({ period: report.period, from: report.from, to: report.to, orders: report.orders, revenue: report.revenue }, 'report made');

@@ -71,6 +71,12 @@ describe('analytics on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS 
     const scheduled = (await generateReport({ period: 'daily' }, lambdaContext())) as Report;
     const kept = await local.client.send(new ScanCommand({ TableName: local.tableName('analytics-service', 'reports') }));
     expect(kept.Items).toEqual([scheduled]);
+
+    // A run due on 2026-12-04 at 00:15 that failed, replayed from the dead-letter queue days later, makes the day it missed.
+    const replayed = (await generateReport({ period: 'daily', scheduledAt: '2026-12-04T00:15:00Z' }, lambdaContext())) as Report;
+    expect(replayed).toMatchObject({ period: 'daily', from: '2026-12-03', to: '2026-12-03', orders: { cancelled: 1 } });
+    const lastWeek = (await generateReport({ period: 'weekly', scheduledAt: '2026-11-30T00:30:00Z' }, lambdaContext())) as Report;
+    expect(lastWeek).toMatchObject({ period: 'weekly', from: '2026-11-23', to: '2026-11-29' });
   });
 
   it('answers 403 to a customer, and 400 naming a bad period or date', async () => {

@@ -91,12 +91,15 @@ export class LocalScheduler {
     return [...this.schedules.keys()];
   }
 
-  /** Runs the schedule now, whatever its expression says (tests, the demo); its timer is left as it is. */
-  fire(name: string): void {
+  /**
+   * Runs the schedule now, whatever its expression says (tests, the demo); its timer is left as it
+   * is. `scheduledAt`: the time it was due, which `<aws.scheduler.scheduled-time>` in its input reads.
+   */
+  fire(name: string, scheduledAt: Date = this.now()): void {
     const { schedule } = this.get(name);
     this.log(`schedule ${schedule.name} (${schedule.expression}): invoking ${schedule.functionName}`);
     try {
-      this.options.invoke(schedule.functionName, schedule.input, schedule.name);
+      this.options.invoke(schedule.functionName, withContextAttributes(schedule.input, scheduledAt), schedule.name);
     } catch (error) {
       this.log(`schedule ${schedule.name}: invoking ${schedule.functionName} failed: ${(error as Error).message}`);
     }
@@ -123,8 +126,20 @@ export class LocalScheduler {
       if (!this.running) return;
       // Woken early (a long wait taken in parts): wait for the rest.
       if (this.now().getTime() < at.getTime()) return this.wait(armed, at);
-      this.fire(armed.schedule.name);
+      this.fire(armed.schedule.name, at);
       this.arm(armed);
     }, delay).unref();
   }
+}
+
+/**
+ * The input as EventBridge Scheduler hands it over: its context attribute
+ * `<aws.scheduler.scheduled-time>` (the time the schedule was due, ISO 8601 in UTC to the second)
+ * replaced wherever a string holds it.
+ */
+function withContextAttributes(input: unknown, scheduledAt: Date): unknown {
+  const text = JSON.stringify(input);
+  if (text === undefined || !text.includes('<aws.scheduler.scheduled-time>')) return input;
+  const due = scheduledAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return JSON.parse(text.replaceAll('<aws.scheduler.scheduled-time>', due)) as unknown;
 }
