@@ -165,7 +165,7 @@ function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
   // come back as U+FFFD or be refused by a store or a mail server later, far from the request. Only
   // an escape can make one (the bytes were valid UTF-8), so a body without one is not walked.
   if (SURROGATE_ESCAPE.test(text)) {
-    const field = illFormedStringAt(body, []);
+    const field = illFormedStringAt(body);
     if (field !== undefined) {
       throw new BadRequestError('Request body holds text that is not valid Unicode', [{ field, message: 'not valid Unicode (a lone surrogate)' }], 'INVALID_ENCODING');
     }
@@ -174,18 +174,35 @@ function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** An escaped surrogate that is not half of an escaped pair; a backslash escaped before `u` may match too, which costs only a walk. */
+const SURROGATE_ESCAPE = /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<![dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 /** With the `u` flag a pair is one code point, so this matches a surrogate only when it is alone. */
 const LONE_SURROGATE = /\p{Cs}/u;
+const MAX_PATH_PARTS = 8;
 
-/** The dotted path of the first string (or key) in a parsed body that holds a lone surrogate; `body` for the body itself. */
-function illFormedStringAt(value: unknown, path: readonly string[]): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path.join('.') || 'body' : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    if (LONE_SURROGATE.test(key)) return [...path, key].join('.');
-    const found = illFormedStringAt(inner, [...path, key]);
-    if (found !== undefined) return found;
+/**
+ * The dotted path of the first string (or key) in a parsed body that holds a lone surrogate;
+ * `body` for the body itself. Iterative, and the path is made only for what it finds: a body
+ * nested thousands deep (which JSON.parse takes) must cost neither the stack nor a copy per level.
+ */
+function illFormedStringAt(body: unknown): string | undefined {
+  type Visit = { value: unknown; key?: string; parent?: Visit };
+  const pathOf = (visit: Visit, key?: string): string => {
+    const parts = key === undefined ? [] : [key];
+    for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) parts.unshift(at.key);
+    // A path thousands deep is named by its start.
+    return (parts.length > MAX_PATH_PARTS ? [...parts.slice(0, MAX_PATH_PARTS), '…'] : parts).join('.') || 'body';
+  };
+  const stack: Visit[] = [{ value: body }];
+  for (let visit = stack.pop(); visit; visit = stack.pop()) {
+    const { value } = visit;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return pathOf(visit);
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (const [key] of entries) if (LONE_SURROGATE.test(key)) return pathOf(visit, key);
+      for (const [key, inner] of entries.reverse()) stack.push({ value: inner, key, parent: visit });
+    }
   }
   return undefined;
 }
