@@ -119,8 +119,13 @@ export const LoginResponse = z.object({
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
-/** A refresh token from POST /users/login. Cognito's are about 1.8 KB; this only bounds what is passed on. */
-const RefreshToken = z.string().check(z.minLength(1), z.maxLength(8192));
+/**
+ * A refresh token from POST /users/login: Cognito's are about 1.8 KB of the characters its RevokeToken
+ * accepts, so anything else (`Bearer …`, a space, a quote) is a client's mistake, answered 400.
+ */
+const RefreshToken = z
+  .string()
+  .check(z.minLength(1), z.maxLength(8192), z.regex(/^[A-Za-z0-9_=.-]+$/, 'must be the refreshToken that POST /users/login answered, as it is'));
 
 /** POST /users/refresh: new tokens for the refresh token of a session. */
 export const RefreshRequest = z.strictObject({ refreshToken: RefreshToken });

@@ -12,7 +12,7 @@ import {
 import { BadRequestError, HttpError, requireEnv, UnauthorizedError } from '@shop/common';
 import { cognitoClient } from '@shop/aws';
 import type { AccountDirectory, SessionTokens } from '../domain/account-directory';
-import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError, InvalidRefreshTokenError } from '../domain/errors';
+import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError, InvalidRefreshTokenError, NotARefreshTokenError } from '../domain/errors';
 
 /** What Cognito answers for each way a sign-in can fail; all of them are "wrong email or password". */
 const BAD_CREDENTIALS = new Set([
@@ -41,6 +41,8 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
   /** Signs in with a password, as the app client's users do. */
   const passwordAuth = (email: string, password: string) =>
     client().send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId(), AuthParameters: { USERNAME: email, PASSWORD: password } }));
+
+  const statusOf = async (email: string) => (await client().send(new AdminGetUserCommand({ UserPoolId: userPoolId(), Username: email }))).UserStatus;
 
   return {
     async signUp({ email, password, name }) {
@@ -77,6 +79,9 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
       try {
         await client().send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId(), Username: email }));
       } catch (error) {
+        // Cognito refuses to confirm a confirmed account (NotAuthorizedException): another
+        // registration of the same address got there first, which is what this step wanted.
+        if (errorName(error) === 'NotAuthorizedException' && (await statusOf(email).catch(() => undefined)) === 'CONFIRMED') return;
         throw throttledOr(error);
       }
     },
@@ -149,6 +154,8 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
         await client().send(new RevokeTokenCommand({ ClientId: clientId(), Token: refreshToken }));
       } catch (error) {
         if (BAD_REFRESH_TOKEN.has(errorName(error))) return;
+        // An access or ID token where the refresh token belongs: nothing was ended, and the caller must know.
+        if (errorName(error) === 'UnsupportedTokenTypeException' || errorName(error) === 'InvalidParameterException') throw new NotARefreshTokenError();
         throw throttledOr(error);
       }
     },

@@ -35,6 +35,13 @@ export class InvalidRefreshTokenError extends UnauthorizedError {
   }
 }
 
+/** Sign-out was given a token that is not a refresh token (an access or ID token): nothing was ended. */
+export class NotARefreshTokenError extends BadRequestError {
+  constructor() {
+    super('This is not a refresh token: send the refreshToken that POST /users/login answered', [{ field: 'refreshToken', message: 'not a refresh token' }], 'NOT_A_REFRESH_TOKEN');
+  }
+}
+
 /** The channel asked to verify is verified already. */
 export class AlreadyVerifiedError extends ConflictError {
   constructor(channel: ContactChannel) {

@@ -111,3 +111,72 @@ describe('registering a customer', () => {
     });
   });
 });
+
+describe('two registrations of one address with its password at once (a double click, a retry after the gateway timed out)', () => {
+  /** A directory and profile store that keep Cognito's and DynamoDB's rules; the first profile write waits until it is let go. */
+  function stores() {
+    let account: { userId: string; password: string; status: 'UNCONFIRMED' | 'CONFIRMED'; groups: Set<string> } | undefined;
+    const profiles = new Map<string, User>();
+    let removed = 0;
+    let letFirstWriteGo: () => void = () => undefined;
+    const firstWrite = new Promise<void>((resolve) => (letFirstWriteGo = resolve));
+    let writes = 0;
+    let firstWriting: () => void = () => undefined;
+    const firstWriteStarted = new Promise<void>((resolve) => (firstWriting = resolve));
+    const accounts: AccountDirectory = {
+      async signUp({ password }) {
+        if (account) throw new EmailTakenError();
+        account = { userId: 'sub-1', password, status: 'UNCONFIRMED', groups: new Set() };
+        return { userId: 'sub-1' };
+      },
+      async confirm() {
+        if (!account) throw new Error('UserNotFoundException');
+        // The adapter answers a confirmed account as confirmed (Cognito's NotAuthorizedException, read back).
+        account.status = 'CONFIRMED';
+      },
+      async addToGroup(_email, group) {
+        if (!account) throw new Error('UserNotFoundException');
+        account.groups.add(group);
+      },
+      async remove() {
+        account = undefined;
+        removed++;
+      },
+      async heldWith(_email, password) {
+        return account && account.password === password ? { userId: account.userId, confirmed: account.status === 'CONFIRMED' } : undefined;
+      },
+      signIn: vi.fn(),
+      refresh: vi.fn(),
+      revoke: vi.fn(),
+    };
+    const repository: ProfileRepository = {
+      async create(profile) {
+        if (++writes === 1) {
+          firstWriting();
+          await firstWrite;
+        }
+        if (profiles.has(profile.userId)) throw Object.assign(new Error('This user already has a profile'), { code: 'PROFILE_EXISTS' });
+        profiles.set(profile.userId, profile);
+      },
+      async get(userId) {
+        return profiles.get(userId);
+      },
+    };
+    return { accounts, repository, profiles, account: () => account, removed: () => removed, firstWriteStarted, letFirstWriteGo };
+  }
+
+  it('the second takes the account up and finishes it; the first then finds it finished: both answer it, and it stays, whole', async () => {
+    const s = stores();
+    const deps = { accounts: s.accounts, profiles: s.repository, log: { warn: vi.fn(), error: vi.fn() }, now };
+    const first = registerCustomer(request, deps);
+    await s.firstWriteStarted;
+    // The first is writing its profile when the second comes, takes its account up and finishes it.
+    await expect(registerCustomer(request, deps)).resolves.toEqual({ userId: 'sub-1', email: request.email });
+    s.letFirstWriteGo();
+
+    await expect(first).resolves.toEqual({ userId: 'sub-1', email: request.email });
+    expect(s.removed()).toBe(0);
+    expect(s.account()).toMatchObject({ status: 'CONFIRMED', groups: new Set(['CUSTOMER']) });
+    expect([...s.profiles.keys()]).toEqual(['sub-1']);
+  });
+});

@@ -7,6 +7,7 @@ import {
   RevokeTokenCommand,
   TooManyRequestsException,
   UnauthorizedException,
+  UnsupportedTokenTypeException,
   UserNotConfirmedException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -178,6 +179,25 @@ describe('POST /users/logout', () => {
   ])('answers 204 for a token %s: it is no more in force than one just revoked (RFC 7009)', async (_, failure) => {
     cognito.on(RevokeTokenCommand).rejects(failure());
     expect((await callLogout({ refreshToken: REFRESH_TOKEN })).status).toBe(204);
+  });
+
+  it('answers 400 NOT_A_REFRESH_TOKEN when Cognito says the token is of another kind (an access or ID token): nothing was ended', async () => {
+    cognito.on(RevokeTokenCommand).rejects(new UnsupportedTokenTypeException({ message: 'Unsupported token type', $metadata: {} }));
+    const res = await callLogout({ refreshToken: 'eyJraWQiOiJ.access.token' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'NOT_A_REFRESH_TOKEN', details: [{ field: 'refreshToken' }] } });
+  });
+
+  it.each([
+    ['a token with its scheme', 'Bearer eyJabc.def'],
+    ['a quoted token', '"abc"'],
+  ])('answers 400 naming refreshToken for %s, without calling Cognito', async (_, refreshToken) => {
+    for (const call of [callLogout, callRefresh]) {
+      const res = await call({ refreshToken });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { details: [{ field: 'refreshToken' }] } });
+    }
+    expect(cognito.calls()).toHaveLength(0);
   });
 
   it('answers 429 when Cognito throttles: the token may still be in force, so the client must try again', async () => {

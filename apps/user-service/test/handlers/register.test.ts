@@ -184,7 +184,9 @@ describe('POST /users/register', () => {
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('1');
     expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(1);
-    expect(ddb.calls()).toHaveLength(0);
+    // Nothing written: the one read is whether another registration finished the account.
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db().items(USERS_TABLE)).toEqual([]);
   });
 
   it('removes the new account when the profile cannot be stored, so that a retry can succeed', async () => {
@@ -203,6 +205,22 @@ describe('POST /users/register', () => {
     expect(db().items(USERS_TABLE)).toEqual([expect.objectContaining({ userId: USER_SUB })]);
   });
 
+  it('takes an account another registration confirmed meanwhile as confirmed (Cognito refuses to confirm it again), and goes on', async () => {
+    cognito.on(AdminConfirmSignUpCommand).rejects(cognitoError(NotAuthorizedException, 'User cannot be confirmed. Current status is CONFIRMED'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'ada@example.com', UserStatus: 'CONFIRMED', UserAttributes: [{ Name: 'sub', Value: USER_SUB }] });
+    const res = await register(ada);
+    expect(res.status).toBe(201);
+    expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
+    expect(db().items(USERS_TABLE)).toEqual([expect.objectContaining({ userId: USER_SUB })]);
+  });
+
+  it('removes the new account when Cognito refuses to confirm it and it is not confirmed', async () => {
+    cognito.on(AdminConfirmSignUpCommand).rejects(cognitoError(NotAuthorizedException, 'User cannot be confirmed.'));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'ada@example.com', UserStatus: 'UNCONFIRMED' });
+    expect((await register(ada)).status).toBe(500);
+    expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(1);
+  });
+
   it('removes the new account when it cannot be confirmed or put in its group', async () => {
     cognito.on(AdminAddUserToGroupCommand).rejects(new Error('ResourceNotFoundException: group CUSTOMER'));
 
@@ -210,7 +228,9 @@ describe('POST /users/register', () => {
 
     expect(res.status).toBe(500);
     expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(1);
-    expect(ddb.calls()).toHaveLength(0);
+    // Nothing written: the one read is whether another registration finished the account.
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db().items(USERS_TABLE)).toEqual([]);
   });
 
   it('logs a failed clean-up and still answers the original failure', async () => {
