@@ -1,5 +1,5 @@
 import type { ContactChannel, User } from '@shop/contracts';
-import { mailboxOf } from '../src/domain/contact-verification';
+import { destinationOf } from '../src/domain/contact-verification';
 import type { CodeSender } from '../src/domain/code-sender';
 import type { ProfileRepository } from '../src/domain/profile-repository';
 import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError, type VerificationStore } from '../src/domain/verification-store';
@@ -14,7 +14,7 @@ export function inMemoryStores(profiles: User[] = []) {
   const destinations = new Map<string, DestinationSends>();
   const key = (userId: string, channel: ContactChannel) => `${userId}#${channel}`;
   /** A destination as the DynamoDB store keys it: an e-mail address by its mailbox. */
-  const destination = (sentTo: string, channel: ContactChannel) => key(channel === 'email' ? mailboxOf(sentTo) : sentTo, channel);
+  const destination = (sentTo: string, channel: ContactChannel) => key(destinationOf(channel, sentTo), channel);
 
   const profileRepository: ProfileRepository = {
     async create(profile) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { ContactChannel } from '@shop/contracts';
-import { mailboxOf } from '../domain/contact-verification';
+import { destinationOf } from '../domain/contact-verification';
 import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../domain/verification-store';
 
 /** The profile attributes a channel's address and its flag live in. */
@@ -30,9 +30,9 @@ interface DestinationItem {
   version: number;
 }
 
-/** The key of the sends to one address or number: an e-mail address counts as the mailbox it delivers to (`mailboxOf`). */
+/** The key of the sends to one address or number, as the limit counts them (`destinationOf`). */
 export function destinationKey(channel: ContactChannel, sentTo: string): { userId: string; channel: ContactChannel } {
-  const address = channel === 'email' ? mailboxOf(sentTo) : sentTo;
+  const address = destinationOf(channel, sentTo);
   return { userId: `sent-to#${createHash('sha256').update(address).digest('hex')}`, channel };
 }
 

@@ -131,6 +131,19 @@ export function mailboxOf(address: string): string {
   return `${local}@${canonical ?? domain}`;
 }
 
+/**
+ * What the per-destination limit counts a send to: a phone number as it is; an e-mail address
+ * that is its mailbox's own spelling as itself, and any other spelling (a `+tag`, dots at Gmail,
+ * capitals) with the mailbox's other spellings. Only one account can have an address (they are
+ * unique, without case), and its sends are held by its own limit: so new accounts with aliases
+ * share five codes an hour to the mailbox, and cannot use them up for the owner of the address.
+ */
+export function destinationOf(channel: ContactChannel, sentTo: string): string {
+  if (channel === 'sms') return sentTo;
+  const mailbox = mailboxOf(sentTo);
+  return sentTo === mailbox ? mailbox : `aliases of ${mailbox}`;
+}
+
 /** When the codes of the last hour were sent, oldest first; TooManyCodesError, saying when the next may go, when that is five. */
 export function sendsInLastHour(sentAt: readonly string[] | undefined, now: Date): string[] {
   const recent = (sentAt ?? []).filter((at) => Date.parse(at) > now.getTime() - HOUR_MS);

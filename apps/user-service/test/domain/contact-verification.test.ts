@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CODE_LIFETIME_MS,
   confirmVerification,
+  destinationOf,
   mailboxOf,
   maskAddress,
   requestVerification,
@@ -138,17 +139,19 @@ describe('asking for a verification code', () => {
     expect(s.sent).toHaveLength(7);
   });
 
-  it('counts the aliases of one mailbox as one address: new accounts with +tags cannot mail a stranger more', async () => {
-    const aliases = ['ada+1@example.com', 'Ada+shop@Example.com', 'ada+2@example.com'].map((email, i): User => ({ ...ADA, userId: `sub-alias-${i}`, email }));
+  it('counts the aliases of one mailbox as one address: new accounts with +tags cannot mail a stranger more, nor use up the owner’s codes', async () => {
+    const aliases = ['ada+1@example.com', 'Ada+shop@Example.com', 'ADA+2@example.com'].map((email, i): User => ({ ...ADA, userId: `sub-alias-${i}`, email }));
     const s = setup(ADA, aliases);
-    for (let i = 0; i < 2; i++) await s.requestAs(ADA.userId, 'email');
-    for (const alias of aliases.slice(0, 2)) await s.requestAs(alias.userId, 'email');
+    for (const alias of aliases.slice(0, 2)) for (let i = 0; i < 2; i++) await s.requestAs(alias.userId, 'email');
     await s.requestAs(aliases[2]!.userId, 'email');
 
     await expect(s.requestAs(aliases[2]!.userId, 'email')).rejects.toBeInstanceOf(TooManyCodesError);
     expect(s.sent).toHaveLength(5);
-    // The code still goes to the address as the account gave it.
-    expect(s.sent.map((m) => m.to)).toEqual(['ada@example.com', 'ada@example.com', 'ada+1@example.com', 'Ada+shop@Example.com', 'ada+2@example.com']);
+    // The code goes to the address as the account gave it.
+    expect(s.sent.map((m) => m.to)).toEqual(['ada+1@example.com', 'ada+1@example.com', 'Ada+shop@Example.com', 'Ada+shop@Example.com', 'ADA+2@example.com']);
+    // The owner of ada@example.com still gets theirs.
+    await s.requestAs(ADA.userId, 'email');
+    expect(s.sent.at(-1)?.to).toBe('ada@example.com');
   });
 
   it('lets only one of two requests at once through: the other may retry', async () => {
@@ -273,6 +276,18 @@ describe('the mailbox an address delivers to', () => {
     ['+ada@example.com', '+ada@example.com'],
   ])('%s reaches %s', (address, mailbox) => {
     expect(mailboxOf(address)).toBe(mailbox);
+  });
+});
+
+describe('what the per-destination limit counts', () => {
+  it.each([
+    ['email', 'ada@example.com', 'ada@example.com'],
+    ['email', 'Ada@Example.com', 'aliases of ada@example.com'],
+    ['email', 'ada+x@example.com', 'aliases of ada@example.com'],
+    ['email', 'a.da@gmail.com', 'aliases of ada@gmail.com'],
+    ['sms', '+14155550123', '+14155550123'],
+  ] as const)('%s %s as %s', (channel, address, counted) => {
+    expect(destinationOf(channel, address)).toBe(counted);
   });
 });
 
