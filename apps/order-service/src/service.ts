@@ -58,7 +58,8 @@ export const service = defineService({
       description:
         'Cancels an order whose checkout never started (StartExecution failed or create-order died, and no retry came within one payment window): nothing was reserved or charged.',
       triggers: [{ type: 'queue', queue: 'order-service/checkout-start-checks', batchSize: 10 }],
-      permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
+      // DescribeExecution: whether a retry of create-order started the order's execution before it noted so.
+      permissions: { tables: { orders: ['GetItem', 'UpdateItem'] }, stateMachines: { [CHECKOUT]: ['DescribeExecution'] } },
     },
     'get-order': {
       description: 'Answers one order to its owner or an ADMIN.',

@@ -1,4 +1,4 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { requireEnv } from '@shop/common';
 import { stateMachineEnvVar, type StateMachinesOf } from '@shop/platform';
 import { sfnClient } from '@shop/aws';
@@ -43,6 +43,17 @@ export function sfnCheckoutStateMachine(options: SfnCheckoutOptions = {}): Check
         return 'started';
       } catch (error) {
         if ((error as { name?: string }).name === 'ExecutionAlreadyExists') return 'already-started';
+        throw error;
+      }
+    },
+    async started(orderId) {
+      // The execution's ARN is the machine's with `execution` for `stateMachine` and the order id as its name.
+      const executionArn = `${requireEnv(CHECKOUT_STATE_MACHINE_ENV).replace(':stateMachine:', ':execution:')}:${orderId}`;
+      try {
+        await client().send(new DescribeExecutionCommand({ executionArn }));
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return false;
         throw error;
       }
     },

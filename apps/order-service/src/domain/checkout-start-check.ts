@@ -2,6 +2,7 @@ import type { Logger } from '@shop/common';
 import { Id } from '@shop/contracts';
 import * as z from 'zod/mini';
 import { OrderMissingError } from './errors';
+import type { CheckoutStateMachine } from './checkout-state-machine';
 import type { OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';
 import { changeStatus } from './status-change';
@@ -38,12 +39,19 @@ export interface CheckoutStartChecks {
 export type CheckOutcome = 'closed' | 'started' | 'ended' | 'missing';
 
 /**
- * Cancels the order if its checkout never started. The write is conditional on the PENDING status
- * it read, and is the same move a customer's cancel makes on a PENDING order: should the checkout
- * start in between (a late retry), its first steps find the order CANCELLED and end it with its
- * stock released, as they do after a customer's cancel.
+ * Cancels the order if its checkout never started: neither noted on the order nor an execution of
+ * the state machine. The write is conditional on the PENDING status it read, and is the same move
+ * a customer's cancel makes on a PENDING order: should the checkout start in the moment between
+ * (a late retry), its first steps find the order CANCELLED and end it with its stock released, as
+ * they do after a customer's cancel.
  */
-export async function closeUnstartedOrder(deps: { orders: OrderRepository; now: () => Date; log: Logger }, check: CheckoutStartCheck): Promise<CheckOutcome> {
+export async function closeUnstartedOrder(
+  deps: { orders: OrderRepository; checkout: Pick<CheckoutStateMachine, 'started'>; now: () => Date; log: Logger },
+  check: CheckoutStartCheck,
+): Promise<CheckOutcome> {
+  // create-order notes the start only after it has emptied the cart and told analytics: a retry of it
+  // may have started the execution a moment ago. The execution, named by the order, is the proof.
+  if (await deps.checkout.started(check.orderId)) return 'started';
   let outcome: CheckOutcome = 'closed';
   try {
     await changeStatus(deps.orders, check.orderId, {

@@ -7,6 +7,8 @@ export type TaskReport = 'reported' | 'gone';
 export interface CheckoutStateMachine {
   /** Starts the order's execution, named after the order; `already-started` when a retry finds it running or done. */
   start(input: CheckoutInput): Promise<'started' | 'already-started'>;
+  /** Whether the order's execution exists (running or ended): its checkout started, whatever the order says yet. */
+  started(orderId: string): Promise<boolean>;
   succeedTask(taskToken: string, output: unknown): Promise<TaskReport>;
   failTask(taskToken: string, error: string, cause: string): Promise<TaskReport>;
 }

@@ -1,8 +1,10 @@
 import { sqsHandler } from '@shop/common';
+import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { CheckoutStartCheck, closeUnstartedOrder } from '../domain/checkout-start-check';
 
 const orders = dynamoOrderRepository();
+const checkout = sfnCheckoutStateMachine();
 
 /**
  * Consumes the checkout-start-checks queue: each message comes one payment window after its order
@@ -11,6 +13,6 @@ const orders = dynamoOrderRepository();
  */
 export const handler = sqsHandler(CheckoutStartCheck, async ({ message, log: recordLog }) => {
   const log = recordLog.child({ orderId: message.orderId });
-  const outcome = await closeUnstartedOrder({ orders, now: () => new Date(), log }, message);
+  const outcome = await closeUnstartedOrder({ orders, checkout, now: () => new Date(), log }, message);
   log.info({ outcome }, 'checkout start checked');
 });

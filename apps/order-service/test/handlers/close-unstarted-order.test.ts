@@ -1,13 +1,24 @@
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
-import { describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKOUT_NOT_STARTED } from '../../src/domain/checkout-start-check';
 import { handler } from '../../src/handlers/close-unstarted-order';
 import { service } from '../../src/service';
 import { ORDER_ID, ORDERS_TABLE, sqsEvent, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
 
 const { db } = useFakeDynamoDB(TABLE_KEYS, {}, { grantedTo: [service, 'close-unstarted-order'] });
+const sfn = mockClient(SFNClient);
 withOrderServiceEnv();
+beforeEach(() => {
+  sfn.reset();
+  // No execution of the order: create-order never started its checkout.
+  sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+});
+afterAll(() => {
+  sfn.restore();
+});
 
 const check = (orderId = ORDER_ID) => JSON.stringify({ orderId, correlationId: 'checkout-corr-1' });
 const deliver = (...bodies: string[]) => handler(sqsEvent(bodies), lambdaContext('close-unstarted-order'));
@@ -27,6 +38,16 @@ describe('close-unstarted-order (checkout-start-checks queue)', () => {
 
     expect(order()).toMatchObject({ status: 'CANCELLED', reason: CHECKOUT_NOT_STARTED, items: pending.items, total: pending.total });
     expect(order()?.['updatedAt']).not.toBe(pending.updatedAt);
+  });
+
+  it('leaves alone a PENDING order whose execution a retry of create-order started before it noted so, asking Step Functions by the order id', async () => {
+    db().put(ORDERS_TABLE, unstarted());
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+
+    await expect(deliver(check())).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(order()).toMatchObject({ status: 'PENDING' });
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input.executionArn).toMatch(new RegExp(`:execution:shop-[a-z]+-checkout-orchestrator-checkout:${ORDER_ID}$`));
   });
 
   it('leaves alone an order whose checkout started, whatever its status', async () => {
