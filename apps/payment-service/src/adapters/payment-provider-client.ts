@@ -195,5 +195,8 @@ async function errorOf(response: Response): Promise<{ code?: string; message: st
 function describeNetworkError(error: unknown): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'no answer in time';
+  // A TypeError without a cause is fetch refusing to build the request (a header value it will not
+  // send): its message quotes the value, and the Authorization header holds the API key.
+  if (e.name === 'TypeError' && !e.cause) return 'the request could not be built';
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
 }

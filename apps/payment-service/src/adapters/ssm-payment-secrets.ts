@@ -11,6 +11,9 @@ import { type PaymentSecrets, PaymentSecretUnavailableError } from '../domain/pa
  */
 export const SECRET_MAX_AGE_SECONDS = 300;
 
+/** What a provider's key or signing secret is made of: printable ASCII, no space (Stripe's `sk_…`, `whsec_…`). */
+const SECRET_SHAPE = /^[\x21-\x7e]+$/;
+
 /** One provider (and its cache and SSM client) per warm instance, made on first use: not at load. */
 const parameterStore = memo(() => new SSMProvider({ awsSdkV3Client: new SSMClient(clientOptions) }));
 
@@ -41,6 +44,9 @@ export function ssmPaymentSecrets(options: SsmPaymentSecretsOptions = {}): Payme
     }
     // An empty parameter is no key: better a 503 now than every signature refused.
     if (typeof value !== 'string' || value === '') throw new PaymentSecretUnavailableError(name, new Error('the parameter is empty'));
+    // Two keys on two lines (a rotation pasted whole), a stray control character: no such value is a
+    // key, and fetch would refuse it in a header with a message that quotes it into the logs.
+    if (!SECRET_SHAPE.test(value)) throw new PaymentSecretUnavailableError(name, new Error('the parameter is not one secret: it holds whitespace or control characters'));
     return value;
   }
 

@@ -142,6 +142,14 @@ describe('payment provider client', () => {
     const error = (await client.charge(request, inTenSeconds()).catch((e: unknown) => e)) as Error;
     expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(API_KEY);
   });
+
+  it('never quotes the header fetch refused to build: its message holds the Authorization value, the API key', async () => {
+    const unbuildable = () => new TypeError(`Headers.append: "Bearer ${API_KEY}" is an invalid header value.`);
+    const { client } = scripted(unbuildable(), unbuildable(), unbuildable());
+    const error = (await client.charge(request, inTenSeconds()).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain('the request could not be built');
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(API_KEY);
+  });
 });
 
 describe('payment provider client against the simulator', () => {

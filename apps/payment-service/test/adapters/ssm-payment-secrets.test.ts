@@ -80,6 +80,18 @@ describe('the payment secrets from Parameter Store', () => {
     await expect(secrets.webhookSecret()).rejects.toMatchObject({ status: 503, parameterName: WEBHOOK_SECRET_PARAMETER });
   });
 
+  it.each([
+    ['two keys on two lines (a rotation pasted whole)', `${API_KEY}\nsk_test_NEXT`],
+    ['a space inside', 'sk_test_one two'],
+    ['a control character', `${API_KEY}\u0000`],
+  ])('fails with a 503, quoting nothing of it, for a parameter holding %s: fetch would refuse it in a header and quote it into the logs', async (_, value) => {
+    ssm.reset();
+    fakeParameterStore(ssm, { [API_KEY_PARAMETER]: value });
+    const failure = await secrets.apiKey().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 503, parameterName: API_KEY_PARAMETER });
+    expect(JSON.stringify(failure) + String((failure as Error).cause) + String(((failure as Error).cause as Error).cause)).not.toContain('sk_test');
+  });
+
   it('fails, naming the variable, when the environment does not say which parameter', async () => {
     vi.stubEnv('PAYMENT_WEBHOOK_SECRET_PARAMETER', '');
     await expect(secrets.webhookSecret()).rejects.toThrow(/PAYMENT_WEBHOOK_SECRET_PARAMETER/);
