@@ -47,6 +47,12 @@ export async function refundByHand(chargeId: string, amount?: number): Promise<s
   return (res.body as { id: string }).id;
 }
 
+/** A refund that succeeded fails after all (a closed card account): the provider sends `refund.failed`. */
+export async function failRefundAfterItSucceeded(refundId: string): Promise<void> {
+  const res = await api.post(`/_local/payments/refunds/${refundId}/fail`);
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+}
+
 /** The provider sends a webhook event again: a duplicate, or an old event out of order. */
 export async function redeliverWebhook(eventId: string): Promise<void> {
   expect((await api.post(`/_local/payments/events/${eventId}/redeliver`, {})).status).toBe(202);

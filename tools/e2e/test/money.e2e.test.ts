@@ -9,6 +9,7 @@ import {
   chargeOf,
   deliverDecline,
   deliverWebhook,
+  failRefundAfterItSucceeded,
   providerCharges,
   redeliverWebhook,
   refundByHand,
@@ -76,6 +77,26 @@ describe('money that cannot pay its order goes back', () => {
     const order = await waitForPayment(customer, orderId, 'DECLINED');
     expect(order).toMatchObject({ status: 'CANCELLED', payment: { status: 'DECLINED', charged: USD(0), refunded: USD(0) } });
   }, 30_000);
+
+  it('a refund that succeeded fails afterwards (the card’s account closed): the RefundFailed incident names the money held again', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 900);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    expect((await customer.api.post(`/orders/${orderId}/cancel`)).status).toBe(200);
+    await settleCharge((await chargeOf(orderId)).id);
+    await waitForPayment(customer, orderId, 'REFUNDED');
+    const [refund] = (await providerCharges(orderId)).charges[0]?.refunds ?? [];
+    expect(refund?.status).toBe('succeeded');
+
+    await failRefundAfterItSucceeded(refund!.id);
+
+    await expect
+      .poll(async () => (await busEvents('RefundFailed', orderId)).map((e) => e.detail.detail), { timeout: 15_000 })
+      .toEqual([expect.objectContaining({ orderId, amount: USD(900), reason: expect.stringContaining('failed after it had succeeded') })]);
+    // The order keeps what it told the customer; the incident is what makes a person give the money back.
+    expect((await customer.api.get(`/orders/${orderId}`)).body.payment.status).toBe('REFUNDED');
+  }, 45_000);
 
   it('cancel, then pay: the payment is refused with 409 and the provider is never asked', async () => {
     const customer = await newCustomer(api);
@@ -265,8 +286,11 @@ describe('a signed webhook that does not match the charge the shop made never pa
     await expect.poll(async () => (await customer.api.get(`/orders/${orderId}`)).body.payment, { timeout: 15_000 }).toEqual(expected);
   }, 60_000);
 
-  it('a charge made with the shop’s key for no order of the shop is acknowledged (the provider stops sending it), raised as UnknownCharge, and neither pays nor is refunded', async () => {
-    const reference = `pos-${randomUUID()}`;
+  it.each([
+    ['no order of the shop', () => `pos-${randomUUID()}`],
+    ['an order id the shop never began a payment for (another stage on the same provider account)', () => randomUUID()],
+  ])('a charge made with the shop’s key for %s is acknowledged (the provider stops sending it), raised as UnknownCharge, and neither pays nor is refunded', async (_, newReference) => {
+    const reference = newReference();
     const stray = await fetch(`${cloud.paymentProviderUrl}/v1/charges`, {
       method: 'POST',
       headers: { authorization: `Bearer ${cloud.paymentProviderApiKey}`, 'content-type': 'application/json', 'idempotency-key': `foreign-${randomUUID()}` },

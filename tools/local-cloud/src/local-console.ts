@@ -25,6 +25,8 @@ import { type DeliveryTrace, formatWaterfall, waterfall } from './trace';
  *   sends its webhook (a late confirmation of a `pm_card_no_answer` charge);
  * - `POST /_local/payments/events/<eventId>/redeliver`: the provider sends a webhook again (a
  *   duplicate, or an old event out of order);
+ * - `POST /_local/payments/refunds/<refundId>/fail`: a refund that succeeded fails after all (a closed
+ *   card account), and its `refund.failed` webhook goes to the shop.
  * - `POST /_local/payments/charges/<chargeId>/refunds` `{amount?}`: an operator refunds the charge
  *   in the provider's dashboard (all that is left, or `amount`); it succeeds, and its webhook goes
  *   to the shop like any other (how a REFUND_FAILED incident is settled);
@@ -126,6 +128,13 @@ export function localConsole(parts: {
         return badRequest('amount', 'a positive whole number of minor units, or absent for all that is left');
       }
       return provider.refundByHand(decodeURIComponent(byHand[1]), amount);
+    }
+    const reversed = /^\/_local\/payments\/refunds\/([^/]+)\/fail$/.exec(path);
+    if (method === 'POST' && reversed?.[1] && provider) {
+      const refundId = decodeURIComponent(reversed[1]);
+      return provider.failRefund(refundId)
+        ? { status: 202, body: { failed: refundId } }
+        : { status: 404, body: { error: { code: 'REFUND_NOT_FOUND', message: `No succeeded refund ${refundId}` } } };
     }
     const schedule = /^\/_local\/schedules\/([^/]+)\/run$/.exec(path);
     const scheduler = parts.scheduler();

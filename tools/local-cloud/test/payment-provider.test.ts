@@ -363,6 +363,22 @@ describe('payment provider simulator: refunds, settling and the ledger', () => {
     expect(provider.refundByHand('ch_nope')).toMatchObject({ status: 404 });
   });
 
+  it('fails a refund that succeeded, on demand (a closed card account): refund.failed goes out, amountRefunded drops, and it may be refunded again', async () => {
+    const chargeId = (await succeeded(TEST_PAYMENT_METHODS.approve)) ?? '';
+    await refund(chargeId);
+    await expect.poll(() => chargeById(chargeId)?.refunds.map((r) => r.status)).toEqual(['succeeded']);
+    const refundId = chargeById(chargeId)?.refunds[0]?.id ?? '';
+
+    expect(provider.failRefund(refundId)).toBe(true);
+    expect(chargeById(chargeId)?.refunds[0]).toMatchObject({ status: 'failed', failureReason: 'account_closed' });
+    const orderId = chargeById(chargeId)?.orderId ?? '';
+    await expect.poll(() => receiver.events(orderId).filter((e) => e.type === 'refund.failed').map((e) => (e.data as { refundId: string }).refundId)).toEqual([refundId]);
+    expect(provider.failRefund(refundId)).toBe(false);
+    expect(provider.failRefund('re_nope')).toBe(false);
+    // The money is the merchant's again: all of it may be refunded once more.
+    expect(provider.refundByHand(chargeId)).toMatchObject({ status: 200, body: { amount: chargeById(chargeId)?.amount } });
+  });
+
   it('refuses to refund a charge that is not succeeded, or that does not exist', async () => {
     const declined = await charge(TEST_PAYMENT_METHODS.decline);
     expect(await refund(declined.body.id)).toMatchObject({ status: 400, body: { error: { code: 'charge_not_refundable' } } });

@@ -44,14 +44,17 @@ export interface ProviderEventDeps {
  * `mismatch`: the event did not describe the charge the shop made: an incident, and a refund of
  * what it took; `unknown-refund`: a refund of a charge the shop never asked to refund;
  * `partly-refunded`: a refund made outside the shop that left some of the charge with the shop:
- * nothing changes until the rest is back; `unknown-order`: the event names no order of the shop;
+ * nothing changes until the rest is back; `refund-reversed`: a refund the shop took as done failed
+ * afterwards and the money is with the shop again: an incident; `unknown-order`: the event names no
+ * order of the shop;
  * `duplicate`: already decided.
  */
-export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'partly-refunded' | 'unknown-order' | 'duplicate';
+export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'partly-refunded' | 'refund-reversed' | 'unknown-order' | 'duplicate';
 
 /**
- * A signed event that names no order of the shop: its charge was made with the shop's key outside
- * the checkout (a leaked key, or another system on the same provider account). It pays nothing.
+ * A signed event that names no order of the shop, or an order the shop never began a payment for:
+ * its charge was made outside the checkout (a leaked key, or another system on the same provider
+ * account, which the provider tells every webhook endpoint about). It pays nothing.
  * A charge that took money is an incident, and is not refunded: it may be another system's money
  * to keep, so a person decides. Anything else about it (its failure, its refunds) is not the
  * shop's business. Acknowledged either way: a provider disables an endpoint that keeps refusing.
@@ -78,6 +81,10 @@ export async function handleChargeEvent(deps: ProviderEventDeps, event: ChargeEv
   const { orderId, chargeId } = event.data;
   const now = deps.now();
   const record = await deps.payments.get(orderId);
+  // No payment was begun for that order id: the shop never asked for this charge (its record is
+  // written before the provider is asked). Another system on the provider account (another stage of
+  // the shop, even), which the provider tells every endpoint about: not the shop's money to give back.
+  if (!record) return handleForeignEvent(deps, event, correlationId);
   const verification = verifyChargeEvent(record, event);
   const adopted = verification.ok && (!verification.adoptChargeId || (await deps.payments.adoptChargeId(orderId, chargeId, now)));
   if (!verification.ok || !adopted) {
@@ -135,6 +142,7 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
     return 'unknown-refund';
   }
   if (record.status === 'SUCCEEDED') {
+    if (event.type === 'refund.failed') return reversedRefund(deps, record, event, correlationId);
     deps.log.info({ chargeId, refundId, status: record.status }, 'refund already decided; duplicate dropped');
     return 'duplicate';
   }
@@ -169,6 +177,35 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
   }
   deps.log.warn({ chargeId, refundId, status: record.status, refunded: settled.refunded, charged: settled.charged }, `a refund made outside the shop left part of the charge: ${short}`);
   return 'partly-refunded';
+}
+
+/**
+ * A refund failed after the shop took the charge's refund as done (a provider moves a refund from
+ * succeeded to failed when the card's account turns out closed): the order says REFUNDED and the
+ * customer was told so, but the money may be with the shop again. The provider's own account of
+ * the charge decides: while all of it is still given back (the failed refund was not the one that
+ * counted), nothing changes; otherwise a person must return what is held, the RefundFailed incident.
+ */
+async function reversedRefund(deps: ProviderEventDeps, record: RefundRecord, event: RefundEvent, correlationId: string): Promise<ProviderEventHandling> {
+  const { chargeId, refundId } = event.data;
+  const charge = await deps.provider.chargeRefunds(chargeId, { deadline: deps.deadline(), log: deps.log });
+  if (charge.refunded.amount >= charge.amount.amount) {
+    deps.log.info({ chargeId, refundId }, 'a refund failed, but all of the charge is still given back; nothing changes');
+    return 'duplicate';
+  }
+  const held = { amount: charge.amount.amount - charge.refunded.amount, currency: charge.amount.currency };
+  await deps.incidents.refundFailed(
+    {
+      orderId: record.orderId,
+      chargeId,
+      amount: held,
+      attempts: record.attempt,
+      reason: `refund ${refundId} failed after it had succeeded (${event.data.failureReason ?? 'no reason given'}): ${charge.refunded.amount} of ${charge.amount.amount} ${charge.amount.currency} given back`,
+    },
+    correlationId,
+    deps.log,
+  );
+  return 'refund-reversed';
 }
 
 /**

@@ -86,6 +86,7 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
     case 'duplicate':
       return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
     case 'partly-refunded':
+    case 'refund-reversed':
       return { status: 200, body: { received: true } satisfies WebhookReceipt };
     case 'mismatch':
       return { status: 200, body: { received: true, rejected: 'PAYMENT_MISMATCH' } satisfies WebhookReceipt };

@@ -173,11 +173,14 @@ describe('POST /payment/webhook: charges', () => {
     expect(refundRequests()).toEqual([]);
   });
 
-  it('treats a charge for an order the shop never began a payment for as a mismatch', async () => {
+  it('takes a charge for an order id the shop never began a payment for as another system’s: UnknownCharge, nothing refunded', async () => {
+    // Another stage of the shop on the same provider account: the provider tells every endpoint of its charges.
     const other = '99999999-9999-4999-8999-999999999999';
-    const res = await signedDelivery(providerEvent({ orderId: other }));
-    expect(res.body).toEqual({ received: true, rejected: 'PAYMENT_MISMATCH' });
-    expect(refundRequests().map((r) => r.request.orderId)).toEqual([other]);
+    const res = await signedDelivery(providerEvent({ id: 'evt_other_stage', orderId: other, chargeId: 'ch_other' }));
+    expect(res.body).toEqual({ received: true, rejected: 'UNKNOWN_ORDER' });
+    expect(incidents()).toEqual([{ type: 'UnknownCharge', detail: { providerEventId: 'evt_other_stage', chargeId: 'ch_other', received: TOTAL } }]);
+    expect(refundRequests()).toEqual([]);
+    expect(results()).toEqual([]);
   });
 
   describe('a genuine event that names no order of the shop (a charge made with the shop’s key outside the checkout)', () => {
@@ -316,11 +319,45 @@ describe('POST /payment/webhook: refunds', () => {
 
   it('drops a refund event for a refund already decided: the first final word stands', async () => {
     await signedDelivery(refundEvent());
-    const late = await signedDelivery(refundEvent({ id: 'evt_refund_late', type: 'refund.failed' }));
+    const late = await signedDelivery(refundEvent({ id: 'evt_refund_late' }));
     expect(late.status).toBe(200);
     expect(late.body).toEqual({ received: true, duplicate: true });
     expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED' });
     expect(results()).toHaveLength(1);
+    expect(provider.chargeRefunds).not.toHaveBeenCalled();
+  });
+
+  it('asks the provider when a refund fails after it succeeded: nothing changes while all of the charge is still given back', async () => {
+    await signedDelivery(refundEvent());
+    provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: TOTAL });
+    const late = await signedDelivery(refundEvent({ id: 'evt_refund_late', type: 'refund.failed' }));
+    expect(late.body).toEqual({ received: true, duplicate: true });
+    expect(incidents()).toEqual([]);
+    expect(results()).toHaveLength(1);
+  });
+
+  it('raises RefundFailed for the money held again when a refund fails after it succeeded (the card’s account closed): the order said REFUNDED', async () => {
+    await signedDelivery(refundEvent());
+    provider.chargeRefunds.mockResolvedValue({ chargeId: CHARGE_ID, amount: TOTAL, refunded: { amount: 0, currency: TOTAL.currency } });
+    const late = await signedDelivery(refundEvent({ id: 'evt_refund_reversed', type: 'refund.failed', failureReason: 'account_closed' }));
+    expect(late.status).toBe(200);
+    expect(late.body).toEqual({ received: true });
+    expect(incidents()).toEqual([
+      {
+        type: 'RefundFailed',
+        detail: {
+          orderId: ORDER_ID,
+          chargeId: CHARGE_ID,
+          amount: TOTAL,
+          attempts: 1,
+          reason: `refund re_1 failed after it had succeeded (account_closed): 0 of ${TOTAL.amount} ${TOTAL.currency} given back`,
+        },
+      },
+    ]);
+    // Order-service's SUCCEEDED is final: the incident is what lets a person act. A redelivery raises nothing more.
+    expect(results()).toHaveLength(1);
+    expect((await signedDelivery(refundEvent({ id: 'evt_refund_reversed', type: 'refund.failed', failureReason: 'account_closed' }))).body).toEqual({ received: true, duplicate: true });
+    expect(incidents()).toHaveLength(1);
   });
 
   it('asks the provider nothing when the attempt’s own refund gives back all of the charge', async () => {

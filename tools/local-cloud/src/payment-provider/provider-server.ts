@@ -108,6 +108,12 @@ export interface PaymentProvider {
    * other. The provider's answer, as `POST /v1/refunds` gives it.
    */
   refundByHand(chargeId: string, amount?: number): { status: number; body: unknown };
+  /**
+   * A refund that succeeded fails after all (Stripe moves a refund from succeeded to failed when the
+   * card's account turns out closed): the money is the merchant's again, and `refund.failed` goes to
+   * the shop. `false` for an unknown refund, or one that has not succeeded.
+   */
+  failRefund(refundId: string, reason?: string): boolean;
 }
 
 const DEFAULT_WEBHOOK_DELAY_MS = 300;
@@ -305,6 +311,21 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
     refund.status = fails ? 'failed' : 'succeeded';
     if (fails) refund.failureReason = REFUND_FAILURE_REASON;
     log(`refund ${refund.id} of charge ${charge.id} → ${refund.status}`);
+    notifyRefund(refund, charge);
+  }
+
+  function failRefund(refundId: string, reason = 'account_closed'): boolean {
+    const found = refunds.get(refundId);
+    if (!found || found.refund.status !== 'succeeded') return false;
+    found.refund.status = 'failed';
+    found.refund.failureReason = reason;
+    log(`refund ${refundId} of charge ${found.charge.id} → failed after it had succeeded (${reason})`);
+    notifyRefund(found.refund, found.charge);
+    return true;
+  }
+
+  /** The refund's outcome as its webhook tells it. */
+  function notifyRefund(refund: Refund, charge: Charge): void {
     notify(charge, {
       id: eventId(),
       type: refund.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
@@ -415,6 +436,7 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
     settle,
     redeliver,
     refundByHand,
+    failRefund,
     stop: () =>
       (stopping ??= (async () => {
         await sender.stop();
