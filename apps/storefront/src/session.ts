@@ -63,7 +63,7 @@ export class SessionStore {
   }
 
   signIn(session: Session, email: string): void {
-    this.keep({ token: session.token, expiresAt: session.expiresAt, email, ...(session.refreshToken ? { refreshToken: session.refreshToken } : {}) });
+    this.keep({ token: session.token, expiresAt: this.expiryOf(session), email, ...(session.refreshToken ? { refreshToken: session.refreshToken } : {}) });
   }
 
   /** Forgets the session here at once, then revokes its refresh token, so that a copy of it is worth nothing. */
@@ -91,17 +91,29 @@ export class SessionStore {
     try {
       renewed = await this.authority!.renew(session.refreshToken!);
     } catch {
+      // Signed out, or in as someone else, meanwhile: no token of this session goes out any more.
+      if (this.current !== session) return undefined;
       // Could not ask (offline): the token as it is while it lasts; the next request asks again.
       return this.expired(session, 0) ? undefined : session.token;
     }
-    // Signed out, or signed in afresh, while the renewal was under way: that stands.
-    if (this.current !== session) return this.current?.token;
+    // Signed out, or signed in afresh, while the renewal was under way: that stands, and a request
+    // made for the session that ended goes out unsigned rather than as someone else.
+    if (this.current !== session) return undefined;
     if (renewed === 'ended') {
       this.clear();
       return undefined;
     }
-    this.keep({ ...session, token: renewed.token, expiresAt: renewed.expiresAt });
+    this.keep({ ...session, token: renewed.token, expiresAt: this.expiryOf(renewed) });
     return renewed.token;
+  }
+
+  /**
+   * When the token expires by this browser's clock: `expiresIn` from now, not the server's
+   * `expiresAt`, so that a clock set wrong (an hour fast, a few minutes slow) neither renews in a
+   * loop nor lets the token lapse before its renewal.
+   */
+  private expiryOf(session: Pick<Session, 'expiresIn'>): string {
+    return new Date(this.now() + session.expiresIn * 1000).toISOString();
   }
 
   private keep(session: SignedIn): void {

@@ -8,64 +8,92 @@ function memoryStorage() {
   return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k), items };
 }
 
-const EXPIRES = Date.parse('2030-01-01T00:00:00.000Z');
-const login = { token: 'access', tokenType: 'Bearer' as const, idToken: 'id', refreshToken: 'refresh', expiresIn: 3600, expiresAt: new Date(EXPIRES).toISOString() };
-const renewed = (token: string): Session => ({ token, tokenType: 'Bearer', idToken: 'id2', expiresIn: 3600, expiresAt: new Date(EXPIRES + 3_600_000).toISOString() });
+/** The browser's clock, which the test moves; sign-ins happen at SIGNED_IN. */
+const SIGNED_IN = Date.parse('2030-01-01T00:00:00.000Z');
+const HOUR = 3_600_000;
+/** What the API answers; its `expiresAt` is by the server's clock, which the store does not trust. */
+const login = { token: 'access', tokenType: 'Bearer' as const, idToken: 'id', refreshToken: 'refresh', expiresIn: 3600, expiresAt: new Date(SIGNED_IN + HOUR).toISOString() };
+const renewed = (token: string): Session => ({ token, tokenType: 'Bearer', idToken: 'id2', expiresIn: 3600, expiresAt: new Date(SIGNED_IN + 2 * HOUR).toISOString() });
 
 function authority(renew: SessionAuthority['renew'] = async () => renewed('access-2')) {
   return { renew: vi.fn(renew), revoke: vi.fn(async () => undefined) };
 }
 
+/** A store on a clock at SIGNED_IN, signed in, with `authority` to renew through (none: `null`). */
+function signedIn(options: { storage?: ReturnType<typeof memoryStorage>; api?: ReturnType<typeof authority> | null } = {}) {
+  const clock = { now: SIGNED_IN };
+  const session = new SessionStore(options.storage, () => clock.now);
+  const api = options.api === undefined ? authority() : options.api;
+  if (api) session.useAuthority(api);
+  session.signIn(login, 'ann@example.com');
+  return { session, clock, api };
+}
+
 describe('SessionStore', () => {
   it('keeps the access and refresh tokens for the tab, and never the ID token', () => {
     const storage = memoryStorage();
-    new SessionStore(storage).signIn(login, 'ann@example.com');
-    const again = new SessionStore(storage);
+    signedIn({ storage });
+    const again = new SessionStore(storage, () => SIGNED_IN);
     expect(again.token()).toBe('access');
-    expect(again.get()).toEqual({ token: 'access', expiresAt: login.expiresAt, email: 'ann@example.com', refreshToken: 'refresh' });
+    expect(again.get()).toEqual({ token: 'access', expiresAt: new Date(SIGNED_IN + HOUR).toISOString(), email: 'ann@example.com', refreshToken: 'refresh' });
     expect([...storage.items.values()].join()).not.toContain('"id"');
   });
 
   it('uses the access token as it is until shortly before it expires', () => {
-    const session = new SessionStore(undefined, () => EXPIRES - RENEW_BEFORE_MS - 1);
-    const api = authority();
-    session.useAuthority(api);
-    session.signIn(login, 'ann@example.com');
+    const { session, clock, api } = signedIn();
+    clock.now = SIGNED_IN + HOUR - RENEW_BEFORE_MS - 1;
     expect(session.token()).toBe('access');
-    expect(api.renew).not.toHaveBeenCalled();
+    expect(api?.renew).not.toHaveBeenCalled();
   });
 
   it('renews the access token with the refresh token shortly before it expires: once for all who ask, kept for the tab', async () => {
     const storage = memoryStorage();
-    const session = new SessionStore(storage, () => EXPIRES - 1000);
-    const api = authority();
-    session.useAuthority(api);
-    session.signIn(login, 'ann@example.com');
+    const { session, clock, api } = signedIn({ storage });
+    clock.now = SIGNED_IN + HOUR - 1000;
     const heard = vi.fn();
     session.subscribe(heard);
 
     const [first, second] = await Promise.all([session.token(), session.token()]);
 
     expect([first, second]).toEqual(['access-2', 'access-2']);
-    expect(api.renew).toHaveBeenCalledTimes(1);
-    expect(api.renew).toHaveBeenCalledWith('refresh');
+    expect(api?.renew).toHaveBeenCalledTimes(1);
+    expect(api?.renew).toHaveBeenCalledWith('refresh');
     expect(heard).toHaveBeenCalledTimes(1);
-    expect(new SessionStore(storage).get()).toMatchObject({ token: 'access-2', refreshToken: 'refresh', email: 'ann@example.com' });
+    expect(new SessionStore(storage, () => clock.now).get()).toMatchObject({ token: 'access-2', refreshToken: 'refresh', email: 'ann@example.com' });
+    // The renewed token lives its own hour from now: no second renewal for the next requests.
+    expect(session.token()).toBe('access-2');
+    expect(api?.renew).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['an hour fast', HOUR + 60_000],
+    ['three minutes slow', -180_000],
+  ])('times the token by this browser’s clock, not the server’s expiresAt: a clock %s neither renews in a loop nor lets the token lapse', async (_, skew) => {
+    const clock = { now: SIGNED_IN + skew };
+    const session = new SessionStore(undefined, () => clock.now);
+    const api = authority();
+    session.useAuthority(api);
+    session.signIn(login, 'ann@example.com');
+
+    expect(session.token()).toBe('access');
+    expect(api.renew).not.toHaveBeenCalled();
+    clock.now += HOUR - 1000;
+    expect(await session.token()).toBe('access-2');
+    expect(session.token()).toBe('access-2');
+    expect(api.renew).toHaveBeenCalledTimes(1);
   });
 
   it('stays signed in past the access token’s expiry while it can renew, and renews then', async () => {
-    const session = new SessionStore(undefined, () => EXPIRES + 60_000);
-    session.useAuthority(authority());
-    session.signIn(login, 'ann@example.com');
+    const { session, clock } = signedIn();
+    clock.now = SIGNED_IN + HOUR + 60_000;
     expect(session.get()).toBeDefined();
     expect(await session.token()).toBe('access-2');
   });
 
   it('ends the session when the API refuses the refresh token (revoked elsewhere, or expired)', async () => {
     const storage = memoryStorage();
-    const session = new SessionStore(storage, () => EXPIRES - 1000);
-    session.useAuthority(authority(async () => 'ended'));
-    session.signIn(login, 'ann@example.com');
+    const { session, clock } = signedIn({ storage, api: authority(async () => 'ended') });
+    clock.now = SIGNED_IN + HOUR - 1000;
 
     expect(await session.token()).toBeUndefined();
     expect(session.get()).toBeUndefined();
@@ -73,30 +101,31 @@ describe('SessionStore', () => {
   });
 
   it('keeps the session when the renewal could not be asked (offline): the token while it lasts, and a new try next time', async () => {
-    let now = EXPIRES - 1000;
-    const session = new SessionStore(undefined, () => now);
     const api = authority(async () => {
       throw new TypeError('Failed to fetch');
     });
-    session.useAuthority(api);
-    session.signIn(login, 'ann@example.com');
+    const { session, clock } = signedIn({ api });
+    clock.now = SIGNED_IN + HOUR - 1000;
 
     expect(await session.token()).toBe('access');
-    now = EXPIRES + 1;
+    clock.now = SIGNED_IN + HOUR + 1;
     expect(await session.token()).toBeUndefined();
     expect(session.get()).toBeDefined();
     expect(api.renew).toHaveBeenCalledTimes(2);
   });
 
-  it('does not bring back a session signed out while its renewal was under way', async () => {
+  it.each([
+    ['answered', (answer: (s: Session) => void) => answer(renewed('access-2'))],
+    ['could not be asked', (_: unknown, fail: (e: Error) => void) => fail(new TypeError('Failed to fetch'))],
+  ])('signs no request made for a session signed out while its renewal was under way (the renewal %s)', async (_, settle) => {
     let answer: (s: Session) => void = () => undefined;
-    const session = new SessionStore(undefined, () => EXPIRES - 1000);
-    session.useAuthority(authority(() => new Promise((resolve) => (answer = resolve))));
-    session.signIn(login, 'ann@example.com');
+    let fail: (e: Error) => void = () => undefined;
+    const { session, clock } = signedIn({ api: authority(() => new Promise((resolve, reject) => ((answer = resolve), (fail = reject)))) });
+    clock.now = SIGNED_IN + HOUR - 1000;
 
     const pending = session.token();
     await session.signOut();
-    answer(renewed('access-2'));
+    settle(answer, fail);
 
     expect(await pending).toBeUndefined();
     expect(session.get()).toBeUndefined();
@@ -104,23 +133,20 @@ describe('SessionStore', () => {
 
   it('signs out by forgetting the session at once and revoking its refresh token', async () => {
     const storage = memoryStorage();
-    const session = new SessionStore(storage);
-    const api = authority();
-    session.useAuthority(api);
-    session.signIn(login, 'ann@example.com');
+    const { session, api } = signedIn({ storage });
 
     const out = session.signOut();
     expect(session.get()).toBeUndefined();
     expect(storage.items.size).toBe(0);
     await out;
-    expect(api.revoke).toHaveBeenCalledWith('refresh');
+    expect(api?.revoke).toHaveBeenCalledWith('refresh');
   });
 
   it('forgets a session that has expired and cannot be renewed', () => {
     const storage = memoryStorage();
-    const late = new SessionStore(storage, () => EXPIRES + 1);
-    late.signIn({ ...login, refreshToken: undefined as unknown as string }, 'ann@example.com');
-    expect(late.token()).toBeUndefined();
+    const { session, clock } = signedIn({ storage, api: null });
+    clock.now = SIGNED_IN + HOUR + 1;
+    expect(session.token()).toBeUndefined();
     expect(storage.items.size).toBe(0);
   });
 
@@ -145,9 +171,11 @@ describe('the app’s client and its session', () => {
       if (request.url.endsWith('/users/logout')) return answer(204);
       return answer(200, {});
     };
-    const session = new SessionStore(undefined, () => EXPIRES - 1000);
+    const clock = { now: SIGNED_IN };
+    const session = new SessionStore(undefined, () => clock.now);
     const client = shopClient('http://shop.test', session, fetch);
     session.signIn(login, 'ann@example.com');
+    clock.now = SIGNED_IN + HOUR - 1000;
 
     await client.GET('/users/me');
     await session.signOut();
@@ -160,13 +188,15 @@ describe('the app’s client and its session', () => {
   });
 
   it.each([
-    [401, 'ended'],
-    [503, 'could not ask'],
-  ])('reads a renewal answered %i as %s', async (status) => {
-    const session = new SessionStore(undefined, () => EXPIRES - 1000);
+    [401, true],
+    [503, false],
+  ])('reads a renewal answered %i as the session ended: %s', async (status, ended) => {
+    const clock = { now: SIGNED_IN };
+    const session = new SessionStore(undefined, () => clock.now);
     shopClient('http://shop.test', session, async () => answer(status, { error: { code: 'X', message: 'x' } }));
     session.signIn(login, 'ann@example.com');
+    clock.now = SIGNED_IN + HOUR - 1000;
     await session.token();
-    expect(session.get() === undefined).toBe(status === 401);
+    expect(session.get() === undefined).toBe(ended);
   });
 });
