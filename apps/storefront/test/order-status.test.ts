@@ -1,6 +1,6 @@
 import type { Order } from '@shop/api-client';
 import { describe, expect, it } from 'vitest';
-import { describePayment, describeStatus, isSettled, paymentAmounts, pollDelayMs } from '../src/shop/order-status';
+import { describeNoPayment, describePayment, describeStatus, isSettled, paymentAmounts, pollDelayMs } from '../src/shop/order-status';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' as const });
 const order = (status: Order['status'], extra: object = {}): Order =>
@@ -22,6 +22,29 @@ describe('order status', () => {
   it('gives the reason an order failed, and what happened to the money', () => {
     expect(describeStatus(order('PAYMENT_FAILED', { reason: 'card declined' })).detail).toBe('The payment did not go through: card declined.');
     expect(describePayment({ status: 'REFUND_FAILED', charged: usd(1000), refunded: usd(0) })).toMatch(/our team is on it/);
+  });
+
+  it('never says a payment did not go through when money was taken, or is in flight: the order was not paid in time', () => {
+    for (const status of ['PROCESSING', 'CHARGED', 'REFUND_PENDING', 'REFUNDED', 'REFUND_FAILED'] as const) {
+      const detail = describeStatus(order('PAYMENT_FAILED', { reason: 'payment window expired', payment: { status, charged: usd(1000), refunded: usd(0) } })).detail;
+      expect(detail, status).toBe('The order was not paid in time: payment window expired.');
+    }
+    expect(describeStatus(order('PAYMENT_FAILED', { reason: 'card_declined', payment: { status: 'DECLINED', charged: usd(0), refunded: usd(0) } })).detail).toBe(
+      'The payment did not go through: card_declined.',
+    );
+  });
+
+  it('says nothing was charged for an order that ended with no payment attempted, and nothing of the kind for any other', () => {
+    expect(describeNoPayment(order('CANCELLED'))).toBe('Nothing was charged.');
+    expect(describeNoPayment(order('PAYMENT_FAILED'))).toBe('Nothing was charged.');
+    expect(describeNoPayment(order('AWAITING_PAYMENT'))).toBeUndefined();
+    expect(describeNoPayment(order('CANCELLED', { payment: { status: 'REFUNDED', charged: usd(1000), refunded: usd(1000) } }))).toBeUndefined();
+  });
+
+  it('keeps watching an order that ended unpaid while its charge is not yet marked for its refund', () => {
+    expect(isSettled(order('PAYMENT_FAILED', { payment: { status: 'CHARGED', charged: usd(1000), refunded: usd(0) } }))).toBe(false);
+    expect(isSettled(order('CANCELLED', { payment: { status: 'CHARGED', charged: usd(1000), refunded: usd(0) } }))).toBe(false);
+    expect(isSettled(order('PAID', { payment: { status: 'CHARGED', charged: usd(1000), refunded: usd(0) } }))).toBe(true);
   });
 });
 

@@ -11,7 +11,7 @@ import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
 import { useAction } from '../ui/use-action';
 import { correlationIdOf, rememberCorrelationId } from './order-correlation';
-import { describePayment, describeStatus, isSettled, paymentAmounts, paymentOf } from './order-status';
+import { describeNoPayment, describePayment, describeStatus, isSettled, paymentAmounts, paymentOf } from './order-status';
 import { payForOrder } from './pay';
 import { PaymentMethodPicker } from './payment-method-picker';
 import { signedInPage } from './require-sign-in';
@@ -47,6 +47,8 @@ function OrderView() {
             {describePayment(payment, order.status)}
             {amounts ? ` · ${amounts}` : ''}
           </p>
+        ) : describeNoPayment(order) ? (
+          <p class="payment">{describeNoPayment(order)}</p>
         ) : null}
         {settled ? null : <p class="small">This page updates by itself.</p>}
       </div>

@@ -8,10 +8,15 @@ export type OrderPayment = NonNullable<Order extends { payment?: infer P } ? P :
 
 const FINAL = new Set<Order['status']>(['PAID', 'CANCELLED', 'PAYMENT_FAILED']);
 
-/** Nothing more will change by itself: a final status, and no charge or refund still under way. */
+/**
+ * Nothing more will change by itself: a final status, and no charge or refund still under way. A
+ * charge that pays an order which ended unpaid is one step from being marked for its refund (the
+ * order's end and its refund are two writes): the page keeps watching until it is.
+ */
 export function isSettled(order: Order): boolean {
-  const payment = paymentOf(order);
-  return FINAL.has(order.status) && payment?.status !== 'PROCESSING' && payment?.status !== 'REFUND_PENDING';
+  const payment = paymentOf(order)?.status;
+  if (payment === 'CHARGED' && order.status !== 'PAID') return false;
+  return FINAL.has(order.status) && payment !== 'PROCESSING' && payment !== 'REFUND_PENDING';
 }
 
 export function paymentOf(order: Order): OrderPayment | undefined {
@@ -31,9 +36,18 @@ export function describeStatus(order: Order): { title: string; detail: string; t
       return { title: 'Paid', detail: 'Thank you! Your order is paid.', tone: 'good' };
     case 'CANCELLED':
       return { title: 'Cancelled', detail: reasonText(order.reason, 'The order was cancelled.'), tone: 'bad' };
-    case 'PAYMENT_FAILED':
-      return { title: 'Payment failed', detail: reasonText(order.reason, 'The payment did not go through.'), tone: 'bad' };
+    case 'PAYMENT_FAILED': {
+      // "Did not go through" only when it did not: a charge in flight or being given back is told apart (describePayment).
+      const payment = paymentOf(order)?.status;
+      const declined = payment === undefined || payment === 'DECLINED';
+      return { title: 'Payment failed', detail: reasonText(order.reason, declined ? 'The payment did not go through.' : 'The order was not paid in time.'), tone: 'bad' };
+    }
   }
+}
+
+/** What an order that ended unpaid, with no payment ever attempted, says of the money (docs/payments.md); nothing for any other. */
+export function describeNoPayment(order: Order): string | undefined {
+  return paymentOf(order) === undefined && (order.status === 'CANCELLED' || order.status === 'PAYMENT_FAILED') ? 'Nothing was charged.' : undefined;
 }
 
 const PAYMENT_WORDS: Record<OrderPayment['status'], string> = {
