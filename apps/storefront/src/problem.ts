@@ -56,7 +56,7 @@ const BY_STATUS: Record<number, string> = {
   404: "We couldn't find that. It may have been removed.",
   405: "The shop doesn't support that action.",
   409: 'That clashes with a change made in the meantime. Reload and try again.',
-  412: 'Someone changed this since you opened it. Reload it to see their changes, then make yours again.',
+  412: 'Someone changed this since you opened it. It now shows their changes: make yours again.',
   413: "That's more than the shop can take at once. Shorten the text and try again.",
   422: 'That request was already made with different details. Start again.',
   429: 'The shop is very busy right now. Wait a moment and try again.',

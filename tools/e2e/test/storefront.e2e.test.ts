@@ -166,6 +166,38 @@ describe.skipIf(!web)('the storefront in a real browser', () => {
     expect(await shopper.page.getByText('$18.50').count()).toBeGreaterThan(0);
   }, 45_000);
 
+  it('shows an admin the product as someone else changed it when their save is refused (412), and saves their change on it then', async () => {
+    const staff = createShopClient({ baseUrl: cloud.apiUrl });
+    const { data: session } = await staff.POST('/users/login', { body: { email: cloud.manager.email, password: cloud.manager.password } });
+    const manager = createShopClient({ baseUrl: cloud.apiUrl, accessToken: () => session?.token });
+    const name = `Teapot ${Date.now()}`;
+    const { data: created } = await manager.POST('/products', { body: { name, description: 'Glazed', price: { amount: 2000, currency: 'USD' }, stock: 3 } });
+
+    const { context, page } = await newPage(chromium.browser);
+    await page.goto(`${web}/sign-in`);
+    await page.getByLabel('E-mail address').fill(cloud.admin.email);
+    await page.getByLabel('Password').fill(cloud.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: `Edit ${name}` }).click();
+    await page.getByLabel('Price').waitFor();
+
+    // Meanwhile a manager reprices it.
+    await manager.PUT('/products/{id}', { params: { path: { id: created!.productId } }, body: { price: { amount: 2500, currency: 'USD' } } });
+    await page.getByLabel('Description').fill('Glazed, 1 l');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    await page.getByRole('alert').filter({ hasText: 'Someone changed this' }).waitFor();
+    await expect.poll(() => page.getByLabel('Price').inputValue()).toBe('25.00');
+    await page.getByLabel('Description').fill('Glazed, 1 l');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: `${name} is saved` }).waitFor();
+    await context.close();
+
+    const { data: saved } = await api.GET('/products/{id}', { params: { path: { id: created!.productId } } });
+    expect(saved).toMatchObject({ description: 'Glazed, 1 l', price: { amount: 2500, currency: 'USD' } });
+  }, 45_000);
+
   it('has no serious or critical accessibility violation on any page', async () => {
     const admin = await newPage(chromium.browser);
     await admin.page.goto(`${web}/sign-in`);

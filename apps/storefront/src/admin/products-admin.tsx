@@ -37,7 +37,17 @@ export function ProductsAdmin({ role }: { role: Profile['role'] }) {
       <h2 id="products-heading">Products</h2>
       <Notice text={notice} />
       {editing ? (
-        <ProductForm key={editing.kind === 'edit' ? editing.productId : 'new'} editing={editing} role={role} onDone={done} onCancel={() => setEditing(undefined)} />
+        <ProductForm
+          key={editing.kind === 'edit' ? editing.productId : 'new'}
+          editing={editing}
+          role={role}
+          onDone={done}
+          onCancel={() => {
+            setEditing(undefined);
+            reload();
+          }}
+          onStale={reload}
+        />
       ) : (
         <p>
           <button type="button" class="primary" onClick={() => setEditing({ kind: 'new' })}>
@@ -79,7 +89,20 @@ const FORM_FIELDS = ['name', 'description', 'price.amount', 'price.currency', 'p
  * gave the product an ETag: a change made meanwhile by someone else is refused (412), not lost.
  * A removal sends it too: an admin removes the product they looked at, not one changed since.
  */
-function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable<Editing>; role: Profile['role']; onDone: (words: string) => void; onCancel: () => void }) {
+function ProductForm({
+  editing,
+  role,
+  onDone,
+  onCancel,
+  onStale,
+}: {
+  editing: NonNullable<Editing>;
+  role: Profile['role'];
+  onDone: (words: string) => void;
+  onCancel: () => void;
+  /** The list may be out of date: someone else changed a product. */
+  onStale: () => void;
+}) {
   const shop = useShop();
   const [original, setOriginal] = useState<{ product: Product; etag?: string }>();
   const [loadProblem, setLoadProblem] = useState<Problem>();
@@ -89,13 +112,24 @@ function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable
   // Stock is set once, on creation; afterwards it changes only by adjustments (below the form).
   const editsStock = editing.kind === 'new';
 
-  useEffect(() => {
-    if (!productId) return;
-    void attempt(shop.session, () => shop.client.GET('/products/{id}', { params: { path: { id: productId } } }), 'product').then((outcome) => {
+  /** The product as it is now, and its ETag: on opening, and again after a 412 (someone changed it meanwhile). */
+  const load = (id: string) =>
+    attempt(shop.session, () => shop.client.GET('/products/{id}', { params: { path: { id } } }), 'product').then((outcome) => {
       if (!outcome.ok) return setLoadProblem(outcome.problem);
       const etag = outcome.response.headers.get('etag');
       setOriginal({ product: outcome.data, ...(etag ? { etag } : {}) });
     });
+  /** A change refused because the product moved on (412): the form shows it as it is now, and the list too. */
+  const afterRefusal = (problem: Problem) => {
+    if (problem.status === 412 && productId) {
+      void load(productId);
+      onStale();
+    }
+    return problem;
+  };
+
+  useEffect(() => {
+    if (productId) void load(productId);
   }, [productId]);
 
   if (productId && !original) return loadProblem ? <ProblemAlert problem={loadProblem} /> : <p aria-busy="true">Loading the product…</p>;
@@ -129,7 +163,7 @@ function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable
         }),
       'admin',
     );
-    return updated.ok ? onDone(`${updated.data.name} is saved.`) : updated.problem;
+    return updated.ok ? onDone(`${updated.data.name} is saved.`) : afterRefusal(updated.problem);
   });
 
   const remove = (removed: Product) =>
@@ -140,12 +174,13 @@ function ProductForm({ editing, role, onDone, onCancel }: { editing: NonNullable
         () => shop.client.DELETE('/products/{id}', { params: { path: { id: removed.productId }, ...(original?.etag ? { header: { 'if-match': original.etag } } : {}) } }),
         'admin',
       );
-      return deleted.ok ? onDone(`${removed.name} left the catalogue.`) : deleted.problem;
+      return deleted.ok ? onDone(`${removed.name} left the catalogue.`) : afterRefusal(deleted.problem);
     });
 
   return (
     <div class="panel">
-      <form class="stack-form" onSubmit={submit} noValidate aria-labelledby="product-form-heading">
+      {/* Keyed by the version it shows: after a 412 the fields show the product as it is now. */}
+      <form key={original?.etag ?? 'new'} class="stack-form" onSubmit={submit} noValidate aria-labelledby="product-form-heading">
         <h3 id="product-form-heading">{product ? `Edit ${product.name}` : 'New product'}</h3>
         <ProblemAlert problem={problem} />
         <Field name="name" label="Name" required maxLength={200} defaultValue={product?.name} error={problem?.fields['name']} />
