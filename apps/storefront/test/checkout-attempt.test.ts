@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cartSignature, checkoutAttempt, placedCheckoutAttempt, staleCheckoutAttempt } from '../src/shop/checkout-attempt';
+import { cartSignature, checkoutAttempt, orderPlacedForCart, placedCheckoutAttempt, staleCheckoutAttempt } from '../src/shop/checkout-attempt';
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -54,5 +54,15 @@ describe('checkoutAttempt', () => {
     const emptied = { cartId: 'c1', revision: 4, items: [] };
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toEqual({ ...first, orderId: 'order-1' });
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toBeUndefined();
+  });
+
+  it('tells of the order placed for exactly this cart when the API could not take its lines out (a reload would place it twice)', () => {
+    const storage = memoryStorage();
+    checkoutAttempt(cartSignature(cart), storage);
+    expect(orderPlacedForCart(cartSignature(cart), storage)).toBeUndefined();
+    placedCheckoutAttempt(storage, 'order-1');
+    // The cart is the very same: same revision, same lines.
+    expect(orderPlacedForCart(cartSignature(cart), storage)).toBe('order-1');
+    expect(orderPlacedForCart(cartSignature({ ...cart, revision: 4 }), storage)).toBeUndefined();
   });
 });

@@ -56,4 +56,16 @@ describe('payForOrder', () => {
     await expect(payForOrder(shop, ORDER_ID, 'pm_card_approve', 'web-1', () => undefined)).resolves.toEqual({ ok: false, notPayable: order('CANCELLED') });
     expect(payments).toEqual([]);
   });
+
+  it('stops waiting, and pays nothing, once the shopper has left the page', async () => {
+    vi.useFakeTimers();
+    const { shop, payments } = shopAnswering('PENDING', 'PENDING', 'AWAITING_PAYMENT');
+    let gone = false;
+    const paying = payForOrder(shop, ORDER_ID, 'pm_card_approve', 'web-1', () => undefined, () => gone);
+    gone = true;
+    await vi.runAllTimersAsync();
+    await expect(paying).resolves.toEqual({ ok: false, left: true });
+    expect(payments).toEqual([]);
+  });
 });
+

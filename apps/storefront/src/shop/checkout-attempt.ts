@@ -36,6 +36,15 @@ export function placedCheckoutAttempt(storage: Pick<Storage, 'getItem' | 'setIte
 }
 
 /**
+ * The order already placed for exactly this cart, as it is now: the cart still holds its lines
+ * (taking them out is the API's best effort, and can fail). Placing again would order them twice.
+ */
+export function orderPlacedForCart(cartSignature: string, storage: Pick<Storage, 'getItem'> | undefined): string | undefined {
+  const stored = storedAttempt(storage);
+  return stored?.cartSignature === cartSignature ? stored.orderId : undefined;
+}
+
+/**
  * The cart as an attempt knows it: its id, its revision and every line's product and quantity. The
  * revision tells apart a cart that holds the same lines again: an order whose answer was lost has
  * taken its lines out of the cart, and the same lines added back are a new order, not a retry of it.

@@ -1,6 +1,6 @@
 import type { Cart } from '@shop/api-client';
 import { useLocation } from 'preact-iso';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { attempt } from '../api';
 import { useShop } from '../shop-context';
 import { LoadStatus } from '../ui/load-status';
@@ -9,7 +9,7 @@ import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
 import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-async';
-import { cartSignature, type CheckoutAttempt, checkoutAttempt, placedCheckoutAttempt, staleCheckoutAttempt } from './checkout-attempt';
+import { cartSignature, type CheckoutAttempt, checkoutAttempt, orderPlacedForCart, placedCheckoutAttempt, staleCheckoutAttempt } from './checkout-attempt';
 import { rememberCorrelationId } from './order-correlation';
 import { payForOrder } from './pay';
 import { PaymentMethodPicker } from './payment-method-picker';
@@ -22,11 +22,24 @@ function Checkout() {
   const { route } = useLocation();
   // An attempt left from an earlier visit for a cart that is no longer this one: its order may have gone through.
   const earlierAttempt = useRef<CheckoutAttempt | undefined>(undefined);
+  // The order already placed for this very cart, whose lines the API could not take out of it.
+  const placedForThisCart = useRef<string | undefined>(undefined);
   const [loaded] = useLoad<Cart>(async () => {
     const outcome = await attempt(shop.session, () => shop.client.GET('/cart'), 'cart');
-    if (outcome.ok) earlierAttempt.current = staleCheckoutAttempt(cartSignature(outcome.data), shop.storage);
+    if (outcome.ok) {
+      earlierAttempt.current = staleCheckoutAttempt(cartSignature(outcome.data), shop.storage);
+      placedForThisCart.current = orderPlacedForCart(cartSignature(outcome.data), shop.storage);
+    }
     return outcome;
   }, []);
+  // Set when the shopper leaves the page: a checkout under way stops, pays nothing and takes them nowhere.
+  const left = useRef(false);
+  useEffect(
+    () => () => {
+      left.current = true;
+    },
+    [],
+  );
   const [method, setMethod] = useState('pm_card_approve');
   const { busy, problem, onSubmit } = useAction();
   const [progress, setProgress] = useState<string>();
@@ -67,7 +80,8 @@ function Checkout() {
       shop.cartChanged.dispatchEvent(new Event('change'));
     }
     // The payment travels under the order's correlation id too: the live view follows both.
-    const paid = await payForOrder(shop, current.orderId, method, current.correlationId, setProgress);
+    const paid = await payForOrder(shop, current.orderId, method, current.correlationId, setProgress, () => left.current);
+    if (left.current || 'left' in paid) return;
     if (paid.ok || 'notPayable' in paid) return route(`/orders/${current.orderId}`);
     setProgress(undefined);
     return paid.problem;
@@ -94,6 +108,13 @@ function Checkout() {
   }
   return (
     <Page title="Check out">
+      {placedForThisCart.current && !placed ? (
+        <p class="notice">
+          You placed order{' '}
+          <a href={`/orders/${placedForThisCart.current}`}>{placedForThisCart.current.slice(0, 8).toUpperCase()}</a> for exactly these items: its page
+          shows where it stands and takes its payment. Placing the order again orders them a second time.
+        </p>
+      ) : null}
       <section aria-labelledby="summary">
         <h2 id="summary">Your order</h2>
         <ul class="summary">

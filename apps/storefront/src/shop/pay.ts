@@ -19,10 +19,13 @@ export async function payForOrder(
   paymentMethod: string,
   correlationId: string,
   onProgress: (words: string) => void,
-): Promise<Outcome<unknown> | { ok: false; notPayable: Order }> {
+  /** The shopper left the page: stop waiting, and pay nothing. */
+  left: () => boolean = () => false,
+): Promise<Outcome<unknown> | { ok: false; notPayable: Order } | { ok: false; left: true }> {
   onProgress('Setting your items aside…');
   const deadline = Date.now() + PAYABLE_WITHIN_MS;
   for (let wait = 250; ; wait = Math.min(wait * 1.5, 1500)) {
+    if (left()) return { ok: false, left: true };
     const order = await attempt(shop.session, () => shop.client.GET('/orders/{orderId}', { params: { path: { orderId } } }), 'order');
     if (!order.ok) return order;
     if (order.data.status === 'AWAITING_PAYMENT') break;
@@ -32,6 +35,8 @@ export async function payForOrder(
     if (Date.now() > deadline) return { ok: false, notPayable: order.data };
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
+  // The order page offers to pay a placed order: a shopper who went elsewhere is not charged behind their back.
+  if (left()) return { ok: false, left: true };
   onProgress('Paying…');
   return attempt(
     shop.session,
