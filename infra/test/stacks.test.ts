@@ -536,7 +536,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       const incidents = resources(stackOf(manifest.name), 'aws_cloudwatch_metric_alarm')
         .map(([, a]) => a)
         .filter((a) => a['namespace'] === 'Shop');
-      const expected = ['RefundFailed', 'PaymentMismatch', 'UnknownCharge'].filter((i) => published.has(i));
+      const expected = ['RefundFailed', 'PaymentMismatch', 'UnknownCharge', 'UnknownRefund'].filter((i) => published.has(i));
       expect(incidents.map((a) => a['metric_name']).sort(), manifest.name).toEqual(expected.sort());
       for (const alarm of incidents) expect(alarm['dimensions']).toEqual({ service: manifest.name, stage: STAGE });
     }

@@ -129,7 +129,7 @@ export function providerEvent(
 }
 
 export function refundEvent(
-  overrides: { id?: string; type?: 'refund.succeeded' | 'refund.failed'; refundId?: string; chargeId?: string; failureReason?: string; amount?: number } = {},
+  overrides: { id?: string; type?: 'refund.succeeded' | 'refund.failed'; refundId?: string; chargeId?: string; orderId?: string; failureReason?: string; amount?: number } = {},
 ) {
   return {
     id: overrides.id ?? 'evt_refund_1',
@@ -138,7 +138,7 @@ export function refundEvent(
     data: {
       refundId: overrides.refundId ?? 're_1',
       chargeId: overrides.chargeId ?? CHARGE_ID,
-      orderId: ORDER_ID,
+      orderId: overrides.orderId ?? ORDER_ID,
       amount: overrides.amount ?? TOTAL.amount,
       currency: TOTAL.currency,
       ...(overrides.failureReason ? { failureReason: overrides.failureReason } : {}),

@@ -20,7 +20,7 @@ import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS
  *   definition on its own, from the execution's failure in the machine's log group, so that the
  *   alarm says which way the checkout failed (PaidButNotCompleted: money taken; StockNotReleased:
  *   stock held);
- * - every operator incident a function publishes (RefundFailed, PaymentMismatch, UnknownCharge): the EMF metric
+ * - every operator incident a function publishes (RefundFailed, PaymentMismatch, UnknownCharge, UnknownRefund): the EMF metric
  *   the function writes with it, in namespace `Shop`.
  *
  * Every alarm tells the platform's alarms topic. The dashboard `shop-<stage>-<service>` shows the

@@ -91,6 +91,7 @@ export const OPERATOR_INCIDENTS = [
   { name: 'RefundFailed', description: 'a refund kept failing: the money is still with the shop and a person must give it back' },
   { name: 'PaymentMismatch', description: 'a provider event did not match the charge the shop made: it paid nothing; a person must look' },
   { name: 'UnknownCharge', description: "a charge that names no order of the shop was taken with the shop's key: it paid nothing, nothing was refunded; a person must look" },
+  { name: 'UnknownRefund', description: 'a charge that paid an order was refunded outside the shop (the dashboard, a leaked key): the order may still ship; a person must look' },
 ] as const;
 
 /**

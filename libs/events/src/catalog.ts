@@ -74,7 +74,7 @@ export const ORDER_EVENTS = [OrderCreated, OrderPaid, OrderCancelled, OrderPayme
 
 /**
  * Operator incidents of the payment: money that needs a person. Raised by payment-service, alarmed
- * in infra (metric `RefundFailed` / `PaymentMismatch` / `UnknownCharge` in namespace `Shop`).
+ * in infra (metric `RefundFailed` / `PaymentMismatch` / `UnknownCharge` / `UnknownRefund` in namespace `Shop`).
  */
 export const RefundFailed = defineEvent({
   type: 'RefundFailed',
@@ -114,6 +114,22 @@ export const UnknownCharge = defineEvent({
   }),
 });
 
-export const PAYMENT_INCIDENTS = [RefundFailed, PaymentMismatch, UnknownCharge] as const;
+export const UnknownRefund = defineEvent({
+  type: 'UnknownRefund',
+  version: 1,
+  source: 'shop.payments',
+  description:
+    "A refund the shop never asked for, of a charge that paid one of its orders: made in the provider's dashboard, or with a leaked key. The money is back with the customer while the order may still be PAID (and ship): a person must look.",
+  detail: z.object({
+    orderId: z.uuid(),
+    providerEventId: z.string(),
+    chargeId: z.string(),
+    refundId: z.string(),
+    /** What the refund gave back. */
+    refunded: ProviderMoney,
+  }),
+});
+
+export const PAYMENT_INCIDENTS = [RefundFailed, PaymentMismatch, UnknownCharge, UnknownRefund] as const;
 
 export const EVENT_CATALOG = [UserRegistered, ...ORDER_EVENTS, ...PAYMENT_INCIDENTS] as const satisfies readonly EventDefinition[];

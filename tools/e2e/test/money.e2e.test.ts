@@ -312,6 +312,21 @@ describe('a signed webhook that does not match the charge the shop made never pa
     expect((await providerCharges(reference)).charges[0]?.refunds).toEqual([]);
   }, 30_000);
 
+  it('a paid order’s charge refunded outside the shop (the dashboard, a leaked key) is raised as UnknownRefund: the order may still ship', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2, 1100);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    await waitForPayment(customer, orderId, 'CHARGED');
+    const charge = await chargeOf(orderId);
+
+    const refundId = await refundByHand(charge.id);
+
+    await expect
+      .poll(async () => (await busEvents('UnknownRefund', orderId)).map((e) => e.detail.detail), { timeout: 15_000 })
+      .toEqual([{ orderId, providerEventId: expect.any(String), chargeId: charge.id, refundId, refunded: USD(1100) }]);
+  }, 30_000);
+
   it('a webhook forged for a charge the provider never made is refused and pays nothing', async () => {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 2, 700);

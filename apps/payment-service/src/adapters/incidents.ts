@@ -1,6 +1,6 @@
 import { type EventPublisher, eventBridgePublisher } from '@shop/aws';
 import { type Logger, Metrics } from '@shop/common';
-import { createEvent, PaymentMismatch, RefundFailed, UnknownCharge } from '@shop/events';
+import { createEvent, PaymentMismatch, RefundFailed, UnknownCharge, UnknownRefund } from '@shop/events';
 import type * as z from 'zod/mini';
 
 /**
@@ -13,6 +13,7 @@ export interface Incidents {
   paymentMismatch(detail: z.input<typeof PaymentMismatch.detail>, correlationId: string, log: Logger): Promise<void>;
   refundFailed(detail: z.input<typeof RefundFailed.detail>, correlationId: string, log: Logger): Promise<void>;
   unknownCharge(detail: z.input<typeof UnknownCharge.detail>, correlationId: string, log: Logger): Promise<void>;
+  unknownRefund(detail: z.input<typeof UnknownRefund.detail>, correlationId: string, log: Logger): Promise<void>;
 }
 
 export function busIncidents(bus: EventPublisher = eventBridgePublisher(), metrics: Metrics = new Metrics()): Incidents {
@@ -31,6 +32,11 @@ export function busIncidents(bus: EventPublisher = eventBridgePublisher(), metri
       log.error({ incident: UnknownCharge.type, ...detail }, "a charge that names no order of the shop was taken with the shop's key: a person must look");
       count(metrics, UnknownCharge.type);
       await publish(bus, createEvent(UnknownCharge, detail, { correlationId }));
+    },
+    async unknownRefund(detail, correlationId, log) {
+      log.error({ incident: UnknownRefund.type, ...detail }, 'a charge that paid an order was refunded outside the shop: a person must look');
+      count(metrics, UnknownRefund.type);
+      await publish(bus, createEvent(UnknownRefund, detail, { correlationId }));
     },
   };
 }

@@ -34,6 +34,11 @@ export interface ProviderEventDeps {
     ): Promise<void>;
     refundFailed(detail: { orderId: string; chargeId: string; amount: { amount: number; currency: string }; attempts: number; reason: string }, correlationId: string, log: Logger): Promise<void>;
     unknownCharge(detail: { providerEventId: string; chargeId: string; received: { amount: number; currency: string } }, correlationId: string, log: Logger): Promise<void>;
+    unknownRefund(
+      detail: { orderId: string; providerEventId: string; chargeId: string; refundId: string; refunded: { amount: number; currency: string } },
+      correlationId: string,
+      log: Logger,
+    ): Promise<void>;
   };
   now: () => Date;
   log: Logger;
@@ -138,7 +143,14 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
   const { chargeId, refundId } = event.data;
   const record = await deps.refunds.get(chargeId);
   if (!record) {
-    deps.log.error({ chargeId, refundId, orderId: event.data.orderId }, 'the provider reports a refund the shop never asked for');
+    // Of the charge that paid one of the shop's orders: the customer has the money back, the order may still ship.
+    const payment = event.type === 'refund.succeeded' ? await deps.payments.get(event.data.orderId) : undefined;
+    if (payment?.chargeId === chargeId) {
+      const refunded = { amount: event.data.amount, currency: event.data.currency };
+      await deps.incidents.unknownRefund({ orderId: event.data.orderId, providerEventId: event.id, chargeId, refundId, refunded }, correlationId, deps.log);
+    } else {
+      deps.log.warn({ chargeId, refundId, type: event.type }, 'the provider reports a refund of a charge the shop does not know; nothing to do');
+    }
     return 'unknown-refund';
   }
   if (record.status === 'SUCCEEDED') {

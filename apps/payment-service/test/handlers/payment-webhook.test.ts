@@ -430,10 +430,28 @@ describe('POST /payment/webhook: refunds', () => {
     });
   });
 
-  it('refuses, with 200 and without queueing, a refund the shop never asked for', async () => {
+  it('refuses, with 200 and without queueing, a refund the shop never asked for, of a charge it does not know: nothing to do', async () => {
     const res = await signedDelivery(refundEvent({ chargeId: 'ch_unknown' }));
     expect(res.body).toEqual({ received: true, rejected: 'UNKNOWN_REFUND' });
     expect(sqs.calls()).toHaveLength(0);
+    expect(incidents()).toEqual([]);
+  });
+
+  it('raises UnknownRefund for a refund the shop never asked for, of the charge that paid its order (the dashboard, a leaked key): the order may still ship', async () => {
+    // A paid order whose charge the shop never asked to refund.
+    const paidOrder = '77777777-7777-4777-8777-777777777777';
+    db().put(PAYMENTS_TABLE, paymentRecord({ orderId: paidOrder, chargeId: 'ch_paid', status: 'SUCCEEDED' }));
+    const outside = refundEvent({ id: 'evt_refund_outside', refundId: 're_outside', chargeId: 'ch_paid', orderId: paidOrder });
+    const res = await signedDelivery(outside);
+    expect(res.body).toEqual({ received: true, rejected: 'UNKNOWN_REFUND' });
+    expect(incidents()).toEqual([
+      { type: 'UnknownRefund', detail: { orderId: paidOrder, providerEventId: 'evt_refund_outside', chargeId: 'ch_paid', refundId: 're_outside', refunded: TOTAL } },
+    ]);
+    expect(results()).toEqual([]);
+    expect(refundRequests()).toEqual([]);
+    // Its redelivery raises nothing more.
+    expect((await signedDelivery(outside)).body).toEqual({ received: true, duplicate: true });
+    expect(incidents()).toHaveLength(1);
   });
 });
 
