@@ -87,8 +87,12 @@ describe.skipIf(!web)('the storefront in a real browser', () => {
     await quantity.fill('1');
     await page.getByRole('button', { name: /^Update/ }).click();
     await page.getByRole('status').filter({ hasText: 'quantity 1' }).waitFor();
+    // The Update button is disabled now: the focus goes to what the change did, not to the top of the page.
+    const focused = async () => ((await page.locator(':focus').count()) === 1 ? ((await page.locator(':focus').textContent()) ?? '') : '');
+    await expect.poll(focused).toContain('quantity 1');
     await page.getByRole('button', { name: /^Remove/ }).click();
     await page.getByText('Your cart is empty').waitFor();
+    await expect.poll(focused).toContain('removed from your cart');
   }, 30_000);
 
   it('says a declined card in words a shopper understands, and the order ends PAYMENT_FAILED', async () => {

@@ -35,7 +35,7 @@ export function ProductsAdmin({ role }: { role: Profile['role'] }) {
   return (
     <section aria-labelledby="products-heading">
       <h2 id="products-heading">Products</h2>
-      <Notice text={notice} />
+      <Notice text={notice} focusOnChange />
       {editing ? (
         <ProductForm
           key={editing.kind === 'edit' ? editing.productId : 'new'}
@@ -251,7 +251,7 @@ function StockPanel({ productId }: { productId: string }) {
       <h3 id="stock-heading">Stock</h3>
       <form class="stack-form" onSubmit={submit} noValidate onInput={() => setKey(newIdempotencyKey())}>
         <ProblemAlert problem={problem} />
-        <Notice text={notice} />
+        <Notice text={notice} focusOnChange />
         <Field name="delta" label="Change" type="number" inputMode="numeric" required hint="Positive adds stock, negative takes it away." error={problem?.fields['delta']} />
         <Field name="reason" label="Reason" required maxLength={200} error={problem?.fields['reason']} />
         <button type="submit" disabled={busy}>

@@ -58,7 +58,7 @@ function CartView() {
   return (
     <Page title="Your cart">
       <ProblemAlert problem={problem} />
-      <Notice text={notice} />
+      <Notice text={notice} focusOnChange />
       {cart.items.length === 0 ? (
         <p>
           Your cart is empty. <a href="/">Browse the products</a>.

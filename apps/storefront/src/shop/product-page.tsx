@@ -90,7 +90,7 @@ function AddToCart({ product }: { product: Product }) {
       </button>
       {/* Always: the alert is what a screen reader announces; the field's own error says what to change. */}
       <ProblemAlert problem={problem} />
-      <Notice text={added} />
+      <Notice text={added} focusOnChange />
       {added ? (
         <p>
           <a href="/cart">Go to your cart</a>

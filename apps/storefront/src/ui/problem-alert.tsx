@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { Problem } from '../problem';
 
 /** A failed request, said once, where a screen reader hears it at once. */
@@ -12,9 +13,18 @@ export function ProblemAlert({ problem }: { problem: Problem | undefined }) {
 }
 
 /** Progress and good news, read out politely. */
-export function Notice({ text }: { text: string | undefined }) {
+/**
+ * What an action did, announced. With `focusOnChange`, it also takes the focus when its text
+ * comes: the button that was pressed is often gone or disabled by then (a removed line, a closed
+ * form), and focus left on it drops to the top of the page for a keyboard or screen-reader user.
+ */
+export function Notice({ text, focusOnChange = false }: { text: string | undefined; focusOnChange?: boolean }) {
+  const element = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (focusOnChange && text) element.current?.focus();
+  }, [text, focusOnChange]);
   return (
-    <p class={text ? 'alert alert-good' : 'visually-hidden'} role="status">
+    <p ref={element} class={text ? 'alert alert-good' : 'visually-hidden'} role="status" tabIndex={focusOnChange ? -1 : undefined}>
       {text ?? ''}
     </p>
   );
