@@ -1,6 +1,6 @@
 import { type EventPublisher, eventBridgePublisher } from '@shop/aws';
 import { type Logger, Metrics } from '@shop/common';
-import { createEvent, PaymentMismatch, RefundFailed, UnknownCharge, UnknownRefund } from '@shop/events';
+import { createEvent, type EventDefinition, PaymentMismatch, RefundFailed, UnknownCharge, UnknownRefund } from '@shop/events';
 import type * as z from 'zod/mini';
 
 /**
@@ -17,27 +17,19 @@ export interface Incidents {
 }
 
 export function busIncidents(bus: EventPublisher = eventBridgePublisher(), metrics: Metrics = new Metrics()): Incidents {
+  /** One incident: the error line first, then the metric, then the event on the bus. */
+  const raise =
+    <E extends EventDefinition>(definition: E, words: string) =>
+    async (detail: z.input<E['detail']>, correlationId: string, log: Logger): Promise<void> => {
+      log.error({ incident: definition.type, ...(detail as object) }, words);
+      count(metrics, definition.type);
+      await publish(bus, createEvent(definition, detail, { correlationId }));
+    };
   return {
-    async paymentMismatch(detail, correlationId, log) {
-      log.error({ incident: PaymentMismatch.type, ...detail }, 'a provider event did not match the charge the shop made: it pays nothing');
-      count(metrics, PaymentMismatch.type);
-      await publish(bus, createEvent(PaymentMismatch, detail, { correlationId }));
-    },
-    async refundFailed(detail, correlationId, log) {
-      log.error({ incident: RefundFailed.type, ...detail }, 'a refund kept failing: a person must give the money back');
-      count(metrics, RefundFailed.type);
-      await publish(bus, createEvent(RefundFailed, detail, { correlationId }));
-    },
-    async unknownCharge(detail, correlationId, log) {
-      log.error({ incident: UnknownCharge.type, ...detail }, "a charge that names no order of the shop was taken with the shop's key: a person must look");
-      count(metrics, UnknownCharge.type);
-      await publish(bus, createEvent(UnknownCharge, detail, { correlationId }));
-    },
-    async unknownRefund(detail, correlationId, log) {
-      log.error({ incident: UnknownRefund.type, ...detail }, 'a charge that paid an order was refunded outside the shop: a person must look');
-      count(metrics, UnknownRefund.type);
-      await publish(bus, createEvent(UnknownRefund, detail, { correlationId }));
-    },
+    paymentMismatch: raise(PaymentMismatch, 'a provider event did not match the charge the shop made: it pays nothing'),
+    refundFailed: raise(RefundFailed, 'a refund kept failing: a person must give the money back'),
+    unknownCharge: raise(UnknownCharge, "a charge that names no order of the shop was taken with the shop's key: a person must look"),
+    unknownRefund: raise(UnknownRefund, 'a charge that paid an order was refunded outside the shop: a person must look'),
   };
 }
 
