@@ -30,7 +30,8 @@ export async function attempt<T>(
  * renews through a client of its own (unsigned: a renewal must not wait for itself).
  */
 export function shopClient(apiUrl: string, session: SessionStore, fetch?: (request: Request) => Promise<Response>): ShopClient {
-  const unsigned = createShopClient({ baseUrl: apiUrl, ...(fetch ? { fetch } : {}) });
+  const where = { baseUrl: apiUrl, ...(fetch ? { fetch } : {}) };
+  const unsigned = createShopClient(where);
   session.useAuthority({
     async renew(refreshToken) {
       const { data, response } = await unsigned.POST('/users/refresh', { body: { refreshToken } });
@@ -42,5 +43,5 @@ export function shopClient(apiUrl: string, session: SessionStore, fetch?: (reque
       await unsigned.POST('/users/logout', { body: { refreshToken } });
     },
   });
-  return createShopClient({ baseUrl: apiUrl, accessToken: () => session.token(), ...(fetch ? { fetch } : {}) });
+  return createShopClient({ ...where, accessToken: () => session.token() });
 }

@@ -23,9 +23,10 @@ export interface CartDeps {
  */
 export async function addToCart(userId: string, item: AddToCartRequest, deps: CartDeps): Promise<Cart> {
   const current = await deps.carts.get(userId);
-  const catalog = pricing(deps, await lookUp(deps, [item.productId, ...lineProductIds(current)]));
-  const product = catalog.view().get(item.productId);
+  const known = await lookUp(deps, [item.productId, ...lineProductIds(current)]);
+  const product = known.get(item.productId);
   if (!product?.listed) throw new ProductNotFoundError(item.productId);
+  const catalog = pricing(deps, known);
 
   const saved = await change(
     userId,
@@ -90,7 +91,6 @@ async function changePriced(userId: string, deps: CartDeps, edit: (cart: CartRec
 function pricing(deps: CartDeps, initial: CatalogView) {
   let view = initial;
   return {
-    view: () => view,
     async complete(cart: CartRecord): Promise<CatalogView> {
       view = await withMissing(deps, view, cart);
       return view;
