@@ -129,8 +129,19 @@ export function providerEvent(
 }
 
 export function refundEvent(
-  overrides: { id?: string; type?: 'refund.succeeded' | 'refund.failed'; refundId?: string; chargeId?: string; orderId?: string; failureReason?: string; amount?: number } = {},
+  overrides: {
+    id?: string;
+    type?: 'refund.succeeded' | 'refund.failed';
+    refundId?: string;
+    chargeId?: string;
+    orderId?: string;
+    failureReason?: string;
+    amount?: number;
+    /** The shop's attempt the refund's metadata names (1 unless told); `null`: none, as an operator's refund in the dashboard. */
+    attempt?: number | null;
+  } = {},
 ) {
+  const attempt = overrides.attempt === undefined ? 1 : overrides.attempt;
   return {
     id: overrides.id ?? 'evt_refund_1',
     type: overrides.type ?? 'refund.succeeded',
@@ -142,7 +153,7 @@ export function refundEvent(
       amount: overrides.amount ?? TOTAL.amount,
       currency: TOTAL.currency,
       ...(overrides.failureReason ? { failureReason: overrides.failureReason } : {}),
-      metadata: { orderId: ORDER_ID, correlationId: 'order-corr-1' },
+      metadata: { orderId: ORDER_ID, correlationId: 'order-corr-1', ...(attempt !== null && { refundAttempt: String(attempt) }) },
     },
   };
 }

@@ -11,7 +11,7 @@ export interface ProviderCharge {
   currency: string;
   paymentMethod: string;
   status: 'pending' | 'succeeded' | 'declined';
-  refunds: { id: string; amount: number; status: 'pending' | 'succeeded' | 'failed'; byHand?: boolean }[];
+  refunds: { id: string; amount: number; status: 'pending' | 'succeeded' | 'failed'; idempotencyKey: string; metadata: Record<string, string>; byHand?: boolean }[];
   webhooks: { event: { id: string; type: string; data: Record<string, unknown> }; state: string; attempts: number }[];
 }
 

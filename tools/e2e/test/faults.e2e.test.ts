@@ -4,7 +4,7 @@ import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, placeOrder, stockOf, waitForOrder } from '../src/checkout';
 import { api, clearFaults, cloud, executionOf, executionsOf, faultsState, injectFaults } from '../src/cloud';
-import { chargeOf, waitForPayment } from '../src/payments';
+import { busEvents, chargeOf, providerCharges, settleCharge, waitForPayment } from '../src/payments';
 
 /*
  * The fault API (`/_local/faults`), and what the soak found: each violation it reported is a test
@@ -122,6 +122,33 @@ describe('what the soak found', () => {
     await Promise.all(placed.map(({ orderId }, i) => customers[i]!.api.post(`/orders/${orderId}/cancel`)));
     await expect.poll(() => stockOf(api, productId), { timeout: 30_000 }).toBe(20);
   }, 120_000);
+});
+
+describe('a provider that answers 409 idempotency_key_in_use (a retry overtook the request it repeats, still in progress there)', () => {
+  it('the charge and the refund are asked again under their keys: paid once, given back once by the first attempt, no incident', async () => {
+    const customer = await newCustomer(api);
+    const productId = await newProduct(admin, 2);
+    const { orderId } = await orderAwaitingPayment(customer, productId);
+    const before = await fired('provider-key-in-use');
+    await injectFaults({ kind: 'provider-key-in-use' });
+    const paid = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    expect(paid.body.paymentStatus).toBe('PROCESSING');
+    expect(await fired('provider-key-in-use')).toBe(before + 1);
+
+    // The cancel comes first; then the charge succeeds, and its refund meets the same answer once.
+    expect((await customer.api.post(`/orders/${orderId}/cancel`)).status).toBe(200);
+    await injectFaults({ kind: 'provider-key-in-use' });
+    await settleCharge((await chargeOf(orderId)).id);
+    const order = await waitForPayment(customer, orderId, 'REFUNDED', 45_000);
+    expect(order.status).toBe('CANCELLED');
+    expect(await fired('provider-key-in-use')).toBe(before + 2);
+    const { charges } = await providerCharges(orderId);
+    expect(charges).toHaveLength(1);
+    expect(charges[0]?.refunds.map((r) => [r.status, r.idempotencyKey, r.metadata.refundAttempt])).toEqual([['succeeded', `refund-${charges[0]?.id}-1`, '1']]);
+    expect(await busEvents('RefundFailed', orderId)).toHaveLength(0);
+    await expect.poll(() => stockOf(api, productId), { timeout: 15_000 }).toBe(2);
+  }, 60_000);
 });
 
 describe('an order whose checkout cannot start', () => {

@@ -12,6 +12,7 @@
  * | `queue-send-hang` | `service/queue` | SendMessage to the queue gets no answer for `delayMs` (the client's timeout ends it) |
  * | `execution-start-fail` | – | StartExecution answers 500 (`InternalFailure`) and starts nothing; the SDK tries 3 times, so arm 3 to fail a call |
  * | `provider-5xx` | – | the payment provider answers 503 before doing anything |
+ * | `provider-key-in-use` | – | the provider answers a POST 409 `idempotency_key_in_use` before doing anything, as Stripe does while another request with the same idempotency key is still in progress |
  * | `provider-timeout` | – | the provider does the request, and answers only after `delayMs` (the client has given up and retries) |
  * | `webhook-duplicate` | – | the provider sends the next webhooks twice |
  * | `webhook-late` | – | the provider sends the next webhooks `delayMs` late |
@@ -26,6 +27,7 @@ export const FAULT_KINDS = [
   'queue-send-hang',
   'execution-start-fail',
   'provider-5xx',
+  'provider-key-in-use',
   'provider-timeout',
   'webhook-duplicate',
   'webhook-late',

@@ -17,9 +17,9 @@ export interface RefundRepository {
   refuse(chargeId: string, attempt: number, failureReason: string, now: Date): Promise<boolean>;
   /**
    * The provider's word on a refund: the record of the charge must be at that refund (or at its
-   * attempt, before its id was noted) and not SUCCEEDED already. `false` when it changed nothing.
+   * attempt, REQUESTED, before its id was noted) and not decided already. `undefined` when it changed nothing.
    */
-  decide(chargeId: string, outcome: { refundId: string; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
+  decide(chargeId: string, outcome: { refundId: string; attempt: number; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
   /**
    * The provider has given all of the charge back, by `refundId` or together with other refunds:
    * SUCCEEDED whatever the attempt was at. `false` when it was SUCCEEDED already (or is not there).
@@ -95,7 +95,7 @@ export function dynamoRefundRepository(options: TableAccessOptions = {}): Refund
       return moveFromRequested(chargeId, attempt, '#status = :failed, failureReason = :reason', { ':failed': 'FAILED', ':reason': failureReason, ':now': now.toISOString() });
     },
 
-    async decide(chargeId, { refundId, status, failureReason, now }) {
+    async decide(chargeId, { refundId, attempt, status, failureReason, now }) {
       const out = await whenConditionHolds(() =>
         client().send(
           new UpdateCommand({
@@ -103,11 +103,13 @@ export function dynamoRefundRepository(options: TableAccessOptions = {}): Refund
             Key: { chargeId },
             UpdateExpression: `SET #status = :status, refundId = :refundId, updatedAt = :now${failureReason ? ', failureReason = :reason' : ''}`,
             // The webhook may overtake refund-payment's note of the refund id: REQUESTED is this attempt too.
-            ConditionExpression: '(refundId = :refundId OR (#status = :requested AND attribute_not_exists(refundId))) AND #status <> :succeeded AND #status <> :failed',
+            ConditionExpression:
+              '(refundId = :refundId OR (#status = :requested AND attribute_not_exists(refundId) AND attempt = :attempt)) AND #status <> :succeeded AND #status <> :failed',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': status,
               ':refundId': refundId,
+              ':attempt': attempt,
               ':requested': 'REQUESTED',
               ':succeeded': 'SUCCEEDED',
               ':failed': 'FAILED',

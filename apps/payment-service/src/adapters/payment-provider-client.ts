@@ -12,6 +12,7 @@ import {
   type RefundAnswer,
 } from '../domain/payment-provider';
 import type { PaymentSecrets } from '../domain/payment-secrets';
+import { REFUND_ATTEMPT_METADATA } from '../domain/refund-record';
 import { ssmPaymentSecrets } from './ssm-payment-secrets';
 
 /** The provider's answer to a charge (docs/checkout-contract.md). */
@@ -70,7 +71,7 @@ function configFrom(secrets: PaymentSecrets): () => Promise<ProviderConfig> {
 
 /**
  * The payment provider over HTTP with plain `fetch`. Retries what may pass on a second try
- * (5xx, 429, network errors, timeouts) with exponential backoff and jitter, never past the
+ * (5xx, 429, a key still in use, network errors, timeouts) with exponential backoff and jitter, never past the
  * caller's deadline; the order id as idempotency key makes every retry safe. A 4xx is final.
  * The API key goes in the authorization header and nowhere else: not in errors, not in logs.
  */
@@ -117,7 +118,7 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
         return { response, attempts };
       } else {
         const { code, message } = await errorOf(response);
-        if (!isRetryable(response.status)) throw new PaymentProviderRejectedError(response.status, message, attempts, code);
+        if (!isRetryable(response.status, code)) throw new PaymentProviderRejectedError(response.status, message, attempts, code);
         lastProblem = `HTTP ${response.status}: ${message}`;
       }
       if (attempts >= maxAttempts) break;
@@ -145,7 +146,11 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
       const body = JSON.stringify({
         charge: request.chargeId,
         reason: request.reason,
-        metadata: { orderId: request.orderId, ...(request.correlationId && { correlationId: request.correlationId }) },
+        metadata: {
+          orderId: request.orderId,
+          [REFUND_ATTEMPT_METADATA]: String(request.attempt),
+          ...(request.correlationId && { correlationId: request.correlationId }),
+        },
       });
       const { response, attempts } = await call('/v1/refunds', { body, idempotencyKey: request.idempotencyKey }, refundOptions);
       const parsed = RefundAnswerBody.safeParse(await response.json().catch(() => undefined));
@@ -165,9 +170,17 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
   };
 }
 
-function isRetryable(status: number): boolean {
-  return status >= 500 || status === 429 || status === 408;
+/**
+ * Answers that may pass on a second try: the provider's own trouble, its rate limit, and its
+ * `idempotency_key_in_use` (409), which Stripe answers while another request with the same key is
+ * still in progress (a retry that overtook the request it repeats). Any other 4xx is final; a 409
+ * `idempotency_key_reused` (the key was used with another request) among them.
+ */
+function isRetryable(status: number, code: string | undefined): boolean {
+  return status >= 500 || status === 429 || status === 408 || (status === 409 && code === IDEMPOTENCY_KEY_IN_USE);
 }
+
+const IDEMPOTENCY_KEY_IN_USE = 'idempotency_key_in_use';
 
 async function readCharge(response: Response, attempts: number): Promise<Omit<ChargeResult, 'attempts'>> {
   const parsed = ChargeAnswer.safeParse(await response.json().catch(() => undefined));

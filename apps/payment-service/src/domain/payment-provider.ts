@@ -32,6 +32,8 @@ export interface ChargeRefunds {
 export interface RefundAsk {
   chargeId: string;
   idempotencyKey: string;
+  /** The shop's attempt, written into the refund's metadata (`refundAttempt`), which its webhooks echo. */
+  attempt: number;
   reason: string;
   orderId: string;
   correlationId?: string;

@@ -3,7 +3,7 @@ import type { ChargeEvent, ForeignProviderEvent, PaymentResultMessage, PaymentSt
 import { verifyChargeEvent } from './charge-verification';
 import type { PaymentProvider } from './payment-provider';
 import { chargeResultMessage, type PaymentRecord, statusOfEvent } from './payment-record';
-import { afterFailedRefund, type RefundRecord } from './refund-record';
+import { afterFailedRefund, attemptOfRefund, type RefundRecord } from './refund-record';
 
 /** What handling a provider event needs: the shop's records, its queues and its incidents (adapters implement them). */
 export interface ProviderEventDeps {
@@ -14,7 +14,7 @@ export interface ProviderEventDeps {
   };
   refunds: {
     get(chargeId: string): Promise<RefundRecord | undefined>;
-    decide(chargeId: string, outcome: { refundId: string; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
+    decide(chargeId: string, outcome: { refundId: string; attempt: number; status: 'SUCCEEDED' | 'FAILED'; failureReason?: string; now: Date }): Promise<RefundRecord | undefined>;
     /** The provider has given all of the charge back, by whatever refund: SUCCEEDED, unless it is already. */
     settle(chargeId: string, outcome: { refundId: string; now: Date }): Promise<boolean>;
   };
@@ -158,22 +158,26 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
     deps.log.info({ chargeId, refundId, status: record.status }, 'refund already decided; duplicate dropped');
     return 'duplicate';
   }
-  // The webhook may overtake refund-payment's note of the refund id: a REQUESTED record without one is this attempt's.
-  const attemptUnderWay = record.status !== 'FAILED' && (record.refundId === refundId || (record.status === 'REQUESTED' && record.refundId === undefined));
+  // The webhook may overtake refund-payment's note of the refund id: then the attempt the refund's
+  // metadata names tells it is this attempt's, and not an earlier attempt's failure delivered again
+  // late, nor an operator's refund (which names none).
+  const attemptUnderWay =
+    record.status !== 'FAILED' &&
+    (record.refundId === refundId || (record.status === 'REQUESTED' && record.refundId === undefined && attemptOfRefund(event.data.metadata) === record.attempt));
   if (event.type === 'refund.failed') {
     if (!attemptUnderWay) {
       deps.log.info({ chargeId, refundId, status: record.status }, 'a refund that is not the attempt under way failed; nothing changes');
       return 'duplicate';
     }
     await settleFailedAttempt(deps, record, { refundId, why: event.data.failureReason ?? 'refund failed', providerEventId: event.id }, correlationId);
-    await deps.refunds.decide(chargeId, { refundId, status: 'FAILED', ...(event.data.failureReason ? { failureReason: event.data.failureReason } : {}), now: deps.now() });
+    await deps.refunds.decide(chargeId, { refundId, attempt: record.attempt, status: 'FAILED', ...(event.data.failureReason ? { failureReason: event.data.failureReason } : {}), now: deps.now() });
     return 'queued';
   }
 
   const given = { amount: event.data.amount, currency: event.data.currency.toUpperCase() };
   if (attemptUnderWay && given.amount === record.amount.amount && given.currency === record.amount.currency) {
     await deps.queues.sendResult(refundResult(record, { refundId, providerEventId: event.id, amount: given, correlationId }));
-    await deps.refunds.decide(chargeId, { refundId, status: 'SUCCEEDED', now: deps.now() });
+    await deps.refunds.decide(chargeId, { refundId, attempt: record.attempt, status: 'SUCCEEDED', now: deps.now() });
     return 'queued';
   }
   const settled = await settleFromCharge(deps, record, { refundId, providerEventId: event.id }, correlationId);
@@ -184,7 +188,7 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
     // began, and that refund then failed): the attempt failed to finish the job; the next one asks
     // for what is left.
     await settleFailedAttempt(deps, record, { refundId, why: `partial refund: ${short}`, providerEventId: event.id }, correlationId);
-    await deps.refunds.decide(chargeId, { refundId, status: 'FAILED', failureReason: `partial refund: ${short}`, now: deps.now() });
+    await deps.refunds.decide(chargeId, { refundId, attempt: record.attempt, status: 'FAILED', failureReason: `partial refund: ${short}`, now: deps.now() });
     return 'queued';
   }
   deps.log.warn({ chargeId, refundId, status: record.status, refunded: settled.refunded, charged: settled.charged }, `a refund made outside the shop left part of the charge: ${short}`);

@@ -55,6 +55,7 @@ export async function refundPayment(deps: RefundPaymentDeps, request: RefundRequ
       {
         chargeId: request.chargeId,
         idempotencyKey: refundIdempotencyKey(request.chargeId, request.attempt),
+        attempt: request.attempt,
         reason: request.reason,
         orderId: request.orderId,
         ...(request.correlationId && { correlationId: request.correlationId }),

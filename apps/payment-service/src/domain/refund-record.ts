@@ -48,6 +48,19 @@ export function refundIdempotencyKey(chargeId: string, attempt: number): string 
   return `refund-${chargeId}-${attempt}`;
 }
 
+/**
+ * The refund's metadata key that names the shop's attempt: the provider echoes a refund's metadata
+ * in its webhooks, so an event is known for the attempt's own even before its refund id is noted.
+ * A refund made in the provider's dashboard carries none.
+ */
+export const REFUND_ATTEMPT_METADATA = 'refundAttempt';
+
+/** The shop's attempt a refund event's metadata names, if any. */
+export function attemptOfRefund(metadata: Readonly<Record<string, string>> | undefined): number | undefined {
+  const attempt = metadata?.[REFUND_ATTEMPT_METADATA];
+  return attempt !== undefined && /^[1-9][0-9]{0,2}$/.test(attempt) ? Number(attempt) : undefined;
+}
+
 /** After a failed attempt: try again later, or give up and raise an incident. */
 export function afterFailedRefund(attempt: number): { retry: true; attempt: number; delaySeconds: number } | { retry: false } {
   if (attempt >= MAX_REFUND_ATTEMPTS) return { retry: false };

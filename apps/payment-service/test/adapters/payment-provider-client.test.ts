@@ -132,6 +132,28 @@ describe('payment provider client', () => {
     expect(fetch).toHaveBeenCalledOnce();
   });
 
+  it('retries a 409 idempotency_key_in_use (another request with the key is in progress) with the same key, and gives up on it as the provider not answering', async () => {
+    const inUse = () => json(409, { error: { code: 'idempotency_key_in_use', message: 'another request with this key is in progress' } });
+    const retried = scripted(inUse(), json(200, { id: 're_2', status: 'pending', amount: 3300, currency: 'usd' }));
+    const answer = await retried.client.refund({ chargeId: 'ch_1', orderId: request.orderId, idempotencyKey: 'refund-ch_1-1', attempt: 1, reason: 'order cancelled' }, inTenSeconds());
+    expect(answer).toMatchObject({ refundId: 're_2', status: 'pending' });
+    const keys = retried.fetch.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)['idempotency-key']);
+    expect(keys).toEqual(['refund-ch_1-1', 'refund-ch_1-1']);
+
+    const lasting = scripted(inUse(), inUse(), inUse());
+    const error = await lasting.client.charge(request, inTenSeconds()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaymentProviderUnavailableError);
+    expect(error).toMatchObject({ attempts: 3, lastProblem: 'HTTP 409: another request with this key is in progress' });
+  });
+
+  it('does not retry a 409 idempotency_key_reused: the key was used with another request', async () => {
+    const { client, fetch } = scripted(json(409, { error: { code: 'idempotency_key_reused', message: 'idempotency key used with another request' } }));
+    const error = await client.charge(request, inTenSeconds()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaymentProviderRejectedError);
+    expect(error).toMatchObject({ providerStatus: 409, providerCode: 'idempotency_key_reused', attempts: 1 });
+    expect(fetch).toHaveBeenCalledOnce();
+  });
+
   it('treats a 200 it cannot read as the provider not answering usefully', async () => {
     const { client } = scripted(new Response('<html>oops</html>', { status: 200 }));
     await expect(client.charge(request, inTenSeconds())).rejects.toBeInstanceOf(PaymentProviderUnavailableError);
@@ -218,9 +240,9 @@ describe('payment provider client against the simulator', () => {
     return { orderId, chargeId: charge.chargeId };
   }
   const refund = (chargeId: string, orderId: string, idempotencyKey: string) =>
-    client().refund({ chargeId, orderId, idempotencyKey, reason: 'order cancelled', correlationId: 'order-corr-1' }, inTenSeconds());
+    client().refund({ chargeId, orderId, idempotencyKey, attempt: 1, reason: 'order cancelled', correlationId: 'order-corr-1' }, inTenSeconds());
 
-  it('refunds a succeeded charge whole, once per idempotency key, and the refund webhook names it', async () => {
+  it('refunds a succeeded charge whole, once per idempotency key, and the refund webhook names it and the shop’s attempt', async () => {
     const { orderId, chargeId } = await succeededCharge();
     const first = await refund(chargeId, orderId, `refund-${chargeId}-1`);
     const again = await refund(chargeId, orderId, `refund-${chargeId}-1`);
@@ -229,7 +251,7 @@ describe('payment provider client against the simulator', () => {
     expect(again.refundId).toBe(first.refundId);
     await expect.poll(() => webhooks.filter((w) => w.body.includes(first.refundId)).length).toBe(1);
     const event = JSON.parse(String(webhooks.find((w) => w.body.includes(first.refundId))?.body));
-    expect(event).toMatchObject({ type: 'refund.succeeded', data: { refundId: first.refundId, chargeId, orderId, amount: 3300, metadata: { correlationId: 'order-corr-1' } } });
+    expect(event).toMatchObject({ type: 'refund.succeeded', data: { refundId: first.refundId, chargeId, orderId, amount: 3300, metadata: { correlationId: 'order-corr-1', refundAttempt: '1' } } });
     expect(simulator.ledger()).toMatchObject({ refunded: { USD: expect.any(Number) } });
   });
 

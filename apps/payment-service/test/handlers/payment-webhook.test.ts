@@ -372,6 +372,36 @@ describe('POST /payment/webhook: refunds', () => {
     expect(sqs.calls()).toHaveLength(0);
   });
 
+  describe('a refund event that overtakes refund-payment’s note of its refund id (the record is REQUESTED, without one)', () => {
+    beforeEach(() => {
+      const { refundId: _noted, ...requested } = refundRecord({ attempt: 2, status: 'REQUESTED' });
+      db().put(REFUNDS_TABLE, requested);
+    });
+
+    it('is the attempt’s own when its metadata names the attempt: decided at once', async () => {
+      const res = await signedDelivery(refundEvent({ refundId: 're_2', attempt: 2 }));
+      expect(res.status).toBe(202);
+      expect(results()).toEqual([expect.objectContaining({ kind: 'refund', refundId: 're_2', outcome: 'SUCCEEDED' })]);
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'SUCCEEDED', refundId: 're_2', attempt: 2 });
+    });
+
+    it('an earlier attempt’s failure, delivered again late, is not this attempt’s: nothing changes, no attempt is spent', async () => {
+      const res = await signedDelivery(refundEvent({ id: 'evt_refund_1_again', type: 'refund.failed', refundId: 're_1', attempt: 1, failureReason: 'expired_or_canceled_card' }));
+      expect(res.body).toEqual({ received: true, duplicate: true });
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'REQUESTED', attempt: 2 });
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).not.toHaveProperty('refundId');
+      expect(refundRequests()).toEqual([]);
+      expect(incidents()).toEqual([]);
+    });
+
+    it('an operator’s refund that fails (its metadata names no attempt) is not this attempt’s either', async () => {
+      const res = await signedDelivery(refundEvent({ id: 'evt_refund_hand', type: 'refund.failed', refundId: 're_hand', attempt: null, failureReason: 'expired_or_canceled_card' }));
+      expect(res.body).toEqual({ received: true, duplicate: true });
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'REQUESTED', attempt: 2 });
+      expect(refundRequests()).toEqual([]);
+    });
+  });
+
   describe('a refund the shop did not make, or one for less than the charge, is taken on the provider’s account of the charge', () => {
     const spent = () => db().put(REFUNDS_TABLE, refundRecord({ attempt: 3, status: 'FAILED', refundId: 're_3', failureReason: 'expired_or_canceled_card' }));
 

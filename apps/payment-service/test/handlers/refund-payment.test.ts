@@ -67,6 +67,7 @@ describe('refund-payment (refunds queue)', () => {
     expect(provider.refund.mock.calls[0]?.[0]).toEqual({
       chargeId: CHARGE_ID,
       idempotencyKey: `refund-${CHARGE_ID}-1`,
+      attempt: 1,
       reason: 'order cancelled',
       orderId: ORDER_ID,
       correlationId: 'order-corr-1',
@@ -91,7 +92,7 @@ describe('refund-payment (refunds queue)', () => {
     db().put(REFUNDS_TABLE, refundRecord({ status: 'FAILED', failureReason: 'expired_or_canceled_card' }));
     provider.refund.mockResolvedValue({ refundId: 're_2', status: 'pending', amount: 3300, currency: 'USD' });
     await deliver(request({ attempt: 2 }));
-    expect(provider.refund.mock.calls[0]?.[0]).toMatchObject({ idempotencyKey: `refund-${CHARGE_ID}-2` });
+    expect(provider.refund.mock.calls[0]?.[0]).toMatchObject({ idempotencyKey: `refund-${CHARGE_ID}-2`, attempt: 2 });
     expect(refund()).toMatchObject({ attempt: 2, status: 'PENDING', refundId: 're_2' });
     expect(refund()).not.toHaveProperty('failureReason');
   });

@@ -29,7 +29,7 @@ export interface PaymentProviderOptions {
   webhookDelayMs?: number;
   /** One line per charge and per webhook delivery; never the key or the secret. */
   log?: (line: string) => void;
-  /** Faults to inject: `provider-5xx`, `provider-timeout`, `webhook-duplicate`, `webhook-late`, `webhook-reorder`. */
+  /** Faults to inject: `provider-5xx`, `provider-key-in-use`, `provider-timeout`, `webhook-duplicate`, `webhook-late`, `webhook-reorder`. */
   faults?: FaultInjector;
 }
 
@@ -409,6 +409,14 @@ export async function startPaymentProvider(options: PaymentProviderOptions): Pro
       log(`${request.method} ${request.url} → 503 (fault injected)`);
       request.resume();
       return send(response, error(503, 'temporarily_unavailable', 'the provider is temporarily unavailable (fault injected)'));
+    }
+    if (creates && options.faults?.take('provider-key-in-use')) {
+      log(`${request.method} ${request.url} → 409 idempotency_key_in_use (fault injected)`);
+      request.resume();
+      return send(
+        response,
+        error(409, 'idempotency_key_in_use', 'There is currently another in-progress request using this idempotency key; retry this request later (fault injected)'),
+      );
     }
     const slow = creates ? options.faults?.take('provider-timeout') : undefined;
     route(request).then(
