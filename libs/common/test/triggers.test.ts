@@ -167,11 +167,54 @@ describe('streamHandler', () => {
 
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
     expect(kept).toEqual(['200']);
-    expect(handed).toEqual([['o-1', 'o-3']]);
+    // The records before the poison record are done before it is kept; those after it, after.
+    expect(handed).toEqual([['o-1'], ['o-3']]);
 
     keeping = false;
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
     expect(handed.at(-1)).toEqual(['o-1']);
+  });
+
+  it('keeps a poison record once however often its batch is retried: only once what precedes it is done', async () => {
+    const { streamHandler } = await freshInstance();
+    const kept: string[] = [];
+    let failing: 'o-1' | 'o-3' | undefined = 'o-1';
+    const handler = streamHandler(
+      Change,
+      async (items) => {
+        const stuck = items.find((item) => item.change.orderId === failing);
+        if (stuck && failing === 'o-1') throw new Error('the bus refused the events');
+        return { retryFrom: stuck };
+      },
+      { onPoison: async (record) => void kept.push(record.dynamodb?.SequenceNumber ?? '') },
+    );
+    const records = [streamRecord('100', 'o-1'), streamRecord('200', 7), streamRecord('300', 'o-3')];
+
+    // The records before it fail: the whole batch comes again, and the poison record was not kept.
+    await expect(handler({ Records: records })).rejects.toThrow('the bus refused the events');
+    expect(kept).toEqual([]);
+    // They are done; the one after it is not: the retry starts after the poison record, kept once.
+    failing = 'o-3';
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: '300' }] });
+    failing = undefined;
+    expect(await handler({ Records: records.slice(2) })).toEqual({ batchItemFailures: [] });
+    expect(kept).toEqual(['200']);
+  });
+
+  it('retries from the records after a kept poison record when handling them throws: those before it are done', async () => {
+    const { streamHandler } = await freshInstance();
+    const kept: string[] = [];
+    const handler = streamHandler(
+      Change,
+      async (items) => {
+        if (items.some((item) => item.change.orderId === 'o-3')) throw new Error('the bus refused the events');
+        return {};
+      },
+      { onPoison: async (record) => void kept.push(record.dynamodb?.SequenceNumber ?? '') },
+    );
+    const records = [streamRecord('100', 'o-1'), streamRecord('200', 7), streamRecord('300', 'o-3'), streamRecord('400', 'o-4')];
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: '300' }] });
+    expect(kept).toEqual(['200']);
   });
 
   it('fails the whole batch when the handler throws', async () => {

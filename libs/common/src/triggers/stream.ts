@@ -31,9 +31,12 @@ export interface StreamHandlerOptions<T> {
  * checked and in order, at once (it may group their effects) and answers the first it could not
  * finish; Lambda retries from that one, and what follows it comes again too. A record that fails
  * the schema is poison: logged without its images, and kept by `onPoison` when given, past which
- * the batch goes on; otherwise (or when keeping it fails) the batch handed to `handle` stops just
- * before it, so it is retried and, after the mapping's retries, discarded with the rest of its
- * batch (the on-failure destination gets where they lay). `handle` throwing fails the whole batch.
+ * the batch goes on; otherwise (or when keeping it fails) the batch stops just before it, so it is
+ * retried and, after the mapping's retries, discarded with the rest of its batch (the on-failure
+ * destination gets where they lay). A poison record is kept only once what precedes it is done
+ * (`handle` gets the records before it, then those after it, apart): a retry from before it would
+ * bring it back, and keep it twice. `handle` throwing fails the whole batch, unless records before
+ * a kept poison record are done: then the batch is retried from the records it was given.
  */
 export function streamHandler<S extends InputSchema>(
   schema: S,
@@ -42,18 +45,38 @@ export function streamHandler<S extends InputSchema>(
 ) {
   return markHandler(async (event: DynamoDBStreamEvent, context?: Context): Promise<BatchResponse> => {
     const invocation = startInvocation('table-stream', context);
-    const items: StreamItem<Parsed<S>>[] = [];
-    let poison: DynamoDBRecord | undefined;
+    let pending: StreamItem<Parsed<S>>[] = [];
+    let done = false;
+    /** Hands the checked records not yet handled over: the record to retry from, if any. */
+    const handlePending = async (): Promise<DynamoDBRecord | undefined> => {
+      if (pending.length === 0) return undefined;
+      const items = pending;
+      pending = [];
+      try {
+        const retryFrom = (await handle(items, context)).retryFrom?.record;
+        done = true;
+        return retryFrom;
+      } catch (error) {
+        logItemFailure('table-stream', invocation.logger(invocation.awsRequestId), error, 'batch');
+        if (!done) throw error;
+        return items[0]?.record;
+      }
+    };
+
+    let retryFrom: DynamoDBRecord | undefined;
     for (const record of event.Records) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? 'unknown';
       const source = `stream record ${sequenceNumber}`;
       try {
         const change = parseInput(schema, record, source);
         const correlationId = (options.correlationId ?? carriedCorrelationId)(change) ?? sequenceNumber;
-        items.push({ change, correlationId, log: invocation.logger(correlationId, { sequenceNumber }), record });
+        pending.push({ change, correlationId, log: invocation.logger(correlationId, { sequenceNumber }), record });
+        continue;
       } catch (error) {
         const log = invocation.logger(sequenceNumber, { sequenceNumber });
         logItemFailure('table-stream', log, error, 'stream record');
+        retryFrom = await handlePending();
+        if (retryFrom) break;
         if (options.onPoison) {
           try {
             await options.onPoison(record, error);
@@ -63,20 +86,13 @@ export function streamHandler<S extends InputSchema>(
             log.error({ err: keepError }, 'could not keep the poison stream record aside; the batch stops before it');
           }
         }
-        poison = record;
+        retryFrom = record;
         break;
       }
     }
+    retryFrom ??= await handlePending();
 
-    let retryFrom: DynamoDBRecord | undefined;
-    try {
-      retryFrom = items.length > 0 ? (await handle(items, context)).retryFrom?.record : undefined;
-    } catch (error) {
-      logItemFailure('table-stream', invocation.logger(invocation.awsRequestId), error, 'batch');
-      throw error;
-    }
-    const first = retryFrom ?? poison;
-    const sequenceNumber = first?.dynamodb?.SequenceNumber;
+    const sequenceNumber = retryFrom?.dynamodb?.SequenceNumber;
     invocation
       .logger(invocation.awsRequestId)
       .info({ records: event.Records.length, retryFrom: sequenceNumber, durationMs: Date.now() - invocation.started }, 'batch processed');
