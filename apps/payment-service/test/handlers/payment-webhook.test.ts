@@ -156,6 +156,22 @@ describe('POST /payment/webhook: charges', () => {
     expect(results()).toEqual([]);
   });
 
+  it('answers 500 and notes nothing when the refunds queue refuses the refund of a mismatched charge: the retry asks for it again', async () => {
+    sqs.on(SendMessageCommand, { QueueUrl: REFUNDS_QUEUE_URL }).rejectsOnce(new Error('queue unavailable'));
+    const event = providerEvent({ amount: 1 });
+
+    const res = await signedDelivery(event);
+    expect(res.status).toBe(500);
+    expect(db().get(WEBHOOK_EVENTS_TABLE, event.id)).toBeUndefined();
+    // The incident is raised all the same: a person hears of it even if the refund is never asked.
+    expect(incidents().map((i) => i.type)).toEqual(['PaymentMismatch']);
+
+    expect((await signedDelivery(event)).status).toBe(200);
+    // The refused send, then the retry's.
+    const asked = expect.objectContaining({ chargeId: event.data.chargeId, amount: { amount: 1, currency: 'USD' }, attempt: 1 });
+    expect(refundRequests().map((r) => r.request)).toEqual([asked, asked]);
+  });
+
   it("reads a provider's lower-case currency as the code it is: usd pays a USD order, and a mismatch is refunded in upper case", async () => {
     expect((await signedDelivery(providerEvent({ currency: 'usd' }))).status).toBe(202);
     expect(results()).toEqual([expect.objectContaining({ amount: { amount: 3300, currency: 'USD' } })]);
@@ -304,6 +320,22 @@ describe('POST /payment/webhook: refunds', () => {
     ]);
     expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED', failureReason: 'expired_or_canceled_card', attempt: 1 });
     expect(incidents()).toEqual([]);
+  });
+
+  it('answers 500 and leaves the refund as it was when the next attempt cannot be asked for: the retry asks for it', async () => {
+    sqs.on(SendMessageCommand, { QueueUrl: REFUNDS_QUEUE_URL }).rejectsOnce(new Error('queue unavailable'));
+    const event = refundEvent({ type: 'refund.failed', failureReason: 'expired_or_canceled_card' });
+
+    const res = await signedDelivery(event);
+    expect(res.status).toBe(500);
+    expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'PENDING', refundId: 're_1', attempt: 1 });
+    expect(db().get(WEBHOOK_EVENTS_TABLE, event.id)).toBeUndefined();
+
+    expect((await signedDelivery(event)).status).toBe(202);
+    // The refused send, then the retry's.
+    const asked = expect.objectContaining({ chargeId: CHARGE_ID, attempt: 2 });
+    expect(refundRequests().map((r) => r.request)).toEqual([asked, asked]);
+    expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'FAILED', attempt: 1 });
   });
 
   it('raises the RefundFailed incident and tells order-service when the last attempt failed', async () => {

@@ -124,6 +124,17 @@ describe('refund-payment (refunds queue)', () => {
     expect(incidents()).toEqual([]);
   });
 
+  it('leaves a refused attempt REQUESTED, and fails the message, when the next attempt cannot be asked for: the redelivery asks for it', async () => {
+    provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge ch_1 is disputed', 1, 'charge_disputed'));
+    sqs.on(SendMessageCommand, { QueueUrl: REFUNDS_QUEUE_URL }).rejectsOnce(new Error('queue unavailable'));
+    await expect(deliver(request())).rejects.toThrow('All records failed');
+    expect(refund()).toMatchObject({ status: 'REQUESTED', attempt: 1 });
+
+    await expect(deliver(request())).resolves.toEqual({ batchItemFailures: [] });
+    expect(refund()).toMatchObject({ status: 'FAILED', attempt: 1 });
+    expect(sentTo(REFUNDS_QUEUE_URL).map((sent) => RefundRequest.parse(JSON.parse(sent.MessageBody ?? '')).attempt)).toEqual([2, 2]);
+  });
+
   describe('when the provider answers that the charge has been refunded already (an operator refunded it by hand)', () => {
     const alreadyRefunded = () => new PaymentProviderRejectedError(400, `charge ${CHARGE_ID} has already been refunded`, 1, 'charge_already_refunded');
 
