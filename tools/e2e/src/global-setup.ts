@@ -1,3 +1,6 @@
+import { appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startTestCloud, storefrontSite } from '@shop/local-cloud';
 import { UNDECLARED_ERROR_STATUS } from '@shop/common';
@@ -5,7 +8,8 @@ import { findRepoRoot } from '@shop/platform';
 
 /**
  * Starts the local cloud once for the whole suite, on free ports, through the same
- * `startLocalCloud` that `npm start` uses. With SHOP_E2E_LOG=1 the functions' logs are shown.
+ * `startLocalCloud` that `npm start` uses. With SHOP_E2E_LOG=1 the functions' logs are shown; their
+ * error lines are always kept in a file, whose path the setup prints.
  *
  * The suite fails when any function answered an error status its route does not declare in its
  * manifest (the http wrapper logs it): the OpenAPI document would have misled its clients. It
@@ -16,6 +20,10 @@ const PAYMENT_WINDOW_SECONDS = 30;
 
 export default async function setup(project: TestProject) {
   const showLogs = process.env['SHOP_E2E_LOG'] === '1';
+  // Every error a function logs is kept, whatever SHOP_E2E_LOG says: a test that fails once in CI
+  // leaves the function's own account of it behind.
+  const errorLog = join(tmpdir(), `shop-e2e-function-errors-${process.pid}.log`);
+  console.log(`[e2e] the functions' error lines go to ${errorLog}`);
   const undeclared: string[] = [];
   // The storefront is served beside the API, as under `npm start`, and the API allows its origin (CORS).
   const web = await storefrontSite({ repoRoot: findRepoRoot(), host: '127.0.0.1', port: 0 });
@@ -26,12 +34,17 @@ export default async function setup(project: TestProject) {
     log: (line) => console.log(`[local-cloud] ${line}`),
     onFunctionLog: (l) => {
       if (showLogs) console.log(`[${l.functionName}] ${l.line}`);
+      if (l.line.includes('"level":"error"') || l.line.includes('"level":"fatal"')) appendFileSync(errorLog, `${new Date().toISOString()} [${l.functionName}] ${l.line}\n`);
       if (l.line.includes(UNDECLARED_ERROR_STATUS)) undeclared.push(`${l.functionName}: ${l.line}`);
     },
   });
   if (!cloud.seeded) throw new Error('the local cloud did not seed its accounts');
-  // Without a built storefront (nx build storefront) the browser tests say so; the API tests run.
-  const site = await web.start(cloud.apiUrl).catch((error: unknown) => console.warn(`[e2e] storefront not served: ${(error as Error).message}`));
+  // A storefront that cannot be served fails the suite rather than skipping the browser tests
+  // unseen; SHOP_E2E_NO_WEB=1 runs the API tests alone (without `nx build storefront`).
+  const site = process.env['SHOP_E2E_NO_WEB'] === '1' ? undefined : await web.start(cloud.apiUrl).catch(async (error: unknown) => {
+    await cloud.stop();
+    throw new Error(`the storefront could not be served (build it with \`npx nx build storefront\`, or set SHOP_E2E_NO_WEB=1 to run without the browser tests): ${(error as Error).message}`);
+  });
   project.provide('cloud', {
     apiUrl: cloud.apiUrl,
     stage: cloud.stage,

@@ -4,7 +4,7 @@ import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, stockOf, waitForOrder } from '../src/checkout';
 import { api, cloud, dlqMessages, sendToPaymentQueue } from '../src/cloud';
-import { chargeOf } from '../src/payments';
+import { busEvents, chargeOf, waitForPayment } from '../src/payments';
 
 let admin: SignedInUser;
 
@@ -46,9 +46,15 @@ describe('payment webhooks', () => {
     for (const delivery of deliveries) expect([200, 202]).toContain(delivery.status);
 
     expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAID');
+    const paidOnce = { status: 'CHARGED', charged: { amount: 1400, currency: 'USD' }, refunded: { amount: 0, currency: 'USD' } };
+    expect((await waitForPayment(customer, orderId, 'CHARGED')).payment).toEqual(paidOnce);
+    await expect.poll(async () => (await busEvents('OrderPaid', orderId)).length, { timeout: 15_000 }).toBe(1);
     expect(await stockOf(api, product)).toBe(2);
     // A fourth, late delivery changes nothing either.
     expect((await deliver(body, sign(body))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await customer.api.get(`/orders/${orderId}`)).body.payment).toEqual(paidOnce);
+    expect(await busEvents('OrderPaid', orderId)).toHaveLength(1);
     expect(await stockOf(api, product)).toBe(2);
   });
 
@@ -56,7 +62,11 @@ describe('payment webhooks', () => {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 3);
     const { orderId } = await orderAwaitingPayment(customer, product);
-    const body = JSON.stringify(providerEvent(orderId, 1500));
+    // A charge of the shop's is under way, so that an event that got through would pay the order.
+    await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    const charge = await chargeOf(orderId);
+    const event = providerEvent(orderId, charge.amount);
+    const body = JSON.stringify({ ...event, data: { ...event.data, chargeId: charge.id } });
 
     const forged = await deliver(body, sign(body, 'not-the-secret'));
     const tampered = await deliver(body.replace('charge.succeeded', 'charge.failed'), sign(body));
@@ -65,8 +75,13 @@ describe('payment webhooks', () => {
     for (const answer of [forged, tampered, stale, unsigned]) expect(answer.status).toBe(401);
 
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await customer.api.get(`/orders/${orderId}`)).body.status).toBe('AWAITING_PAYMENT');
+    const order = (await customer.api.get(`/orders/${orderId}`)).body;
+    expect(order.status).toBe('AWAITING_PAYMENT');
+    expect(order.payment).toMatchObject({ status: 'PROCESSING', charged: { amount: 0 } });
     expect(await stockOf(api, product)).toBe(2);
+    // The same event, signed with the shop's secret, pays the order: what was refused above was the signature alone.
+    expect((await deliver(body, sign(body))).status).toBe(202);
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL))).status).toBe('PAID');
   });
 
   it('sends a poison message to the dead-letter queue while its batch-mates succeed', async () => {
