@@ -238,7 +238,7 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
     },
     {
       sid: 'ParameterDecryption',
-      why: 'SecureString parameters are encrypted with the AWS-managed SSM key: reading and writing them uses it, through SSM only',
+      why: "The payment provider's SecureString parameters are encrypted with the platform's customer-managed key (alias/shop-<stage>-payment-secrets): writing and reading them uses it, through SSM only",
       scope: 'any key of the account and region, on condition that SSM makes the call',
       read: ['kms:Decrypt'],
       write: ['kms:Encrypt', 'kms:GenerateDataKey'],
@@ -247,7 +247,7 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
     },
     {
       sid: 'TopicKeys',
-      why: 'Customer-managed keys for the topics EventBridge and CloudWatch publish to (the AWS-managed SNS key admits neither)',
+      why: "Customer-managed keys: for the topics EventBridge and CloudWatch publish to (the AWS-managed SNS key admits neither), and for the payment provider's secrets",
       scope: 'key ids are AWS-made: keys tagged with the stage',
       read: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
       write: [
@@ -266,7 +266,7 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
     },
     {
       sid: 'TopicKeyCreation',
-      why: 'A new topic key is created with the stage tag, which TopicKeys then requires',
+      why: "A new key (a topic's, the payment secrets') is created with the stage tag, which TopicKeys then requires",
       scope:
         'CreateKey has no resource: on condition that the request tags the key with the stage, and that the key has no stage tag yet ' +
         "(a new one), so that no key of another stage, nor the bootstrap's state key, can be tagged into this one",
@@ -277,7 +277,7 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
     },
     {
       sid: 'TopicKeyAliases',
-      why: "The topic keys' aliases (alias/shop-<stage>-…)",
+      why: "The keys' aliases (alias/shop-<stage>-…)",
       read: [],
       write: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'],
       resources: [`arn:aws:kms:${region}:${account}:alias/${prefix}*`],

@@ -21,11 +21,11 @@ export const ARCHITECTURE_NARRATIVE = `## Checkout
 ## Events
 
 The orders table has a DynamoDB stream, and order-events turns each status change into a domain
-event on the shop's EventBridge bus: OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed
-(\`libs/events\`, each with a version and a zod schema; the id of an order's event is derived from
-the order and the type, so a redelivered stream record makes the same event). No handler
-publishes order events itself: the stream is the one source, so a written order always makes
-its event. Two rules take them from the bus:
+event on the shop's EventBridge bus: OrderCreated, OrderPaid, OrderCancelled, OrderPaymentFailed,
+OrderRefunded (\`libs/events\`, each with a version and a zod schema; the id of an order's event is
+derived from the order and the type, and the charge for a refund, so a redelivered stream record
+makes the same event). No handler publishes order events itself: the stream is the one source,
+so a written order always makes its event. Two rules take them from the bus:
 
 - \`order-lifecycle\` → the notifications SNS topic → send-notification, which e-mails the
   customer (SES) and, for the news that matters, texts them (SNS SMS), once per event and channel;

@@ -12,6 +12,7 @@ import { findRepoRoot, loadManifests, physicalName } from '@shop/platform';
 import { isPortFree } from './free-port';
 import type { RuntimeLogLine } from './lambda-runtime';
 import { type LocalCloud, type RequestLogEntry, startLocalCloud } from './local-cloud';
+import { localWebOrigins } from './web/cors';
 import { storefrontSite } from './web/storefront-site';
 
 const DEFAULT_PORT = 3000;
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
       log: (line) => console.log(paint('dim', `  ${line}`)),
       onFunctionLog: printFunctionLog,
       onRequest: printRequest,
-      webOrigins: [web.origin],
+      webOrigins: localWebOrigins(web.origin),
     });
   } catch (error) {
     console.error(paint('red', `\nthe local cloud did not start: ${(error as Error).message}`));

@@ -121,7 +121,7 @@ export interface LocalCloudOptions {
   meterUsage?: boolean;
   /** One call per HTTP request the gateway answered. */
   onRequest?: (entry: RequestLogEntry) => void;
-  /** Browser origins the API answers CORS for: the storefront's (`npm start` serves it beside the API). */
+  /** Browser origins the API answers CORS for: the storefront's (`npm start` serves it beside the API), and Vite's under `npm start` (`localWebOrigins`). */
   webOrigins?: readonly string[];
 }
 

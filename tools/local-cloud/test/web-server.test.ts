@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListeningServer } from '../src/http-server';
 import { listen } from '../src/http-server';
-import { applyCors } from '../src/web/cors';
+import { applyCors, localWebOrigins } from '../src/web/cors';
 import { startWebServer } from '../src/web/web-server';
 
 describe('the storefront web server', () => {
@@ -51,7 +51,7 @@ describe('CORS on the local API', () => {
   beforeAll(async () => {
     api = await listen(
       createServer((request, response) => {
-        if (applyCors(request, response, { origins: ['http://127.0.0.1:3001'] })) return;
+        if (applyCors(request, response, { origins: localWebOrigins('http://127.0.0.1:3001') })) return;
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{}');
       }),
@@ -77,5 +77,17 @@ describe('CORS on the local API', () => {
     expect(allowed.headers.get('access-control-expose-headers')).toContain('etag');
     const other = await fetch(api.url, { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("answers Vite's dev server and preview too, and still no port it does not list", async () => {
+    const preflight = (origin: string) =>
+      fetch(api.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173']) {
+      const response = await preflight(origin);
+      expect(response.status).toBe(204);
+      expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    }
+    const unlisted = await preflight('http://localhost:5174');
+    expect(unlisted.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -1,9 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BROWSER_CORS } from '@shop/platform';
 
-/** Which browser origins may call the local API: the storefront's, and nothing else. */
+/** Which browser origins may call the local API, matched exactly; any other gets no CORS headers. */
 export interface CorsPolicy {
   origins: readonly string[];
+}
+
+/**
+ * The origins `npm start`'s API allows: the storefront it serves, and Vite's dev server (5173,
+ * `npx nx dev storefront`) and preview (4173) under either name of this machine, since a browser
+ * sends the origin as typed in its address bar. The deployed dev stage allows the same ports.
+ */
+export function localWebOrigins(storefrontOrigin: string): string[] {
+  const vite = ['localhost', '127.0.0.1'].flatMap((host) => [5173, 4173].map((port) => `http://${host}:${port}`));
+  return [storefrontOrigin, ...vite];
 }
 
 /** What a browser app may send and read: the deployed API's lists (`BROWSER_CORS`). */
