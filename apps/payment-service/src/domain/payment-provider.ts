@@ -78,6 +78,14 @@ export class PaymentProviderUnavailableError extends Error {
   }
 }
 
+/**
+ * A refusal of the shop's credentials (401, 403), not of the request: it heals (a key being
+ * rotated is read anew within 5 minutes), so the request is worth asking again later.
+ */
+export function refusesCredentials(error: PaymentProviderRejectedError): boolean {
+  return error.providerStatus === 401 || error.providerStatus === 403;
+}
+
 /** The provider refused the request (4xx); retrying the same request cannot help. */
 export class PaymentProviderRejectedError extends Error {
   constructor(

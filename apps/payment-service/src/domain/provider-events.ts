@@ -1,7 +1,7 @@
 import type { Logger } from '@shop/common';
 import type { ChargeEvent, ForeignProviderEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/contracts';
 import { verifyChargeEvent } from './charge-verification';
-import type { PaymentProvider } from './payment-provider';
+import { type PaymentProvider, PaymentProviderRejectedError, refusesCredentials } from './payment-provider';
 import { chargeResultMessage, type PaymentRecord, statusOfEvent } from './payment-record';
 import { afterFailedRefund, attemptOfRefund, type RefundRecord } from './refund-record';
 
@@ -51,10 +51,11 @@ export interface ProviderEventDeps {
  * `partly-refunded`: a refund made outside the shop that left some of the charge with the shop:
  * nothing changes until the rest is back; `refund-reversed`: a refund the shop took as done failed
  * afterwards and the money is with the shop again: an incident; `unknown-order`: the event names no
- * order of the shop;
+ * order of the shop; `unverified`: the provider would not give its account of the charge, which
+ * the event needed: an incident;
  * `duplicate`: already decided.
  */
-export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'partly-refunded' | 'refund-reversed' | 'unknown-order' | 'duplicate';
+export type ProviderEventHandling = 'queued' | 'mismatch' | 'unknown-refund' | 'partly-refunded' | 'refund-reversed' | 'unknown-order' | 'unverified' | 'duplicate';
 
 /**
  * A signed event that names no order of the shop, or an order the shop never began a payment for:
@@ -180,7 +181,10 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
     await deps.refunds.decide(chargeId, { refundId, attempt: record.attempt, status: 'SUCCEEDED', now: deps.now() });
     return 'queued';
   }
-  const settled = await settleFromCharge(deps, record, { refundId, providerEventId: event.id }, correlationId);
+  const settled = await settleFromCharge(deps, record, { refundId, providerEventId: event.id }, correlationId).catch((error: unknown) =>
+    unreadableCharge(deps, record, event, error, correlationId),
+  );
+  if (settled === 'unverified') return settled;
   if (settled.kind === 'settled') return 'queued';
   const short = `${settled.refunded.amount} of ${settled.charged.amount} ${settled.charged.currency} given back`;
   if (attemptUnderWay) {
@@ -204,7 +208,10 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
  */
 async function reversedRefund(deps: ProviderEventDeps, record: RefundRecord, event: RefundEvent, correlationId: string): Promise<ProviderEventHandling> {
   const { chargeId, refundId } = event.data;
-  const charge = await deps.provider.chargeRefunds(chargeId, { deadline: deps.deadline(), log: deps.log });
+  const charge = await deps.provider
+    .chargeRefunds(chargeId, { deadline: deps.deadline(), log: deps.log })
+    .catch((error: unknown) => unreadableCharge(deps, record, event, error, correlationId));
+  if (charge === 'unverified') return charge;
   if (charge.refunded.amount >= charge.amount.amount) {
     deps.log.info({ chargeId, refundId }, 'a refund failed, but all of the charge is still given back; nothing changes');
     return 'duplicate';
@@ -222,6 +229,32 @@ async function reversedRefund(deps: ProviderEventDeps, record: RefundRecord, eve
     deps.log,
   );
   return 'refund-reversed';
+}
+
+/**
+ * The provider refused, for good, to give its account of a charge a refund event needs (a 4xx but
+ * a refusal of the shop's key: the charge unknown to the account the key opens, say). Answering 500
+ * would have the provider deliver the event again for days, then disable the endpoint, and every
+ * later event with it. So whether the charge is given back is for a person to see in the
+ * provider's dashboard: the RefundFailed incident, for the refund the shop meant, and the event is
+ * acknowledged. Anything else (the provider not answering, the key refused) is thrown: the
+ * provider's retry asks again.
+ */
+async function unreadableCharge(deps: ProviderEventDeps, record: RefundRecord, event: RefundEvent, error: unknown, correlationId: string): Promise<'unverified'> {
+  if (!(error instanceof PaymentProviderRejectedError) || refusesCredentials(error)) throw error;
+  const answer = [error.providerStatus, error.providerCode].filter(Boolean).join(' ');
+  await deps.incidents.refundFailed(
+    {
+      orderId: record.orderId,
+      chargeId: record.chargeId,
+      amount: record.amount,
+      attempts: record.attempt,
+      reason: `${event.type} of refund ${event.data.refundId}, but the provider would not tell what the charge has given back (${answer}: ${error.providerMessage}); see the charge in its dashboard`,
+    },
+    correlationId,
+    deps.log,
+  );
+  return 'unverified';
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from '@shop/common';
 import type { RefundRequest } from '@shop/contracts';
 import type { PaymentProvider, RefundAnswer } from './payment-provider';
-import { PaymentProviderRejectedError } from './payment-provider';
+import { PaymentProviderRejectedError, refusesCredentials } from './payment-provider';
 import { type ProviderEventDeps, settleFailedAttempt, settleFromCharge } from './provider-events';
 import { planRefund, type RefundRecord, refundIdempotencyKey } from './refund-record';
 
@@ -18,9 +18,6 @@ export interface RefundPaymentDeps extends Pick<ProviderEventDeps, 'queues' | 'i
   now: () => Date;
   log: Logger;
 }
-
-/** Provider answers that refuse the caller, not the request. */
-const CREDENTIALS_REFUSED: ReadonlySet<number> = new Set([401, 403]);
 
 /** The last attempt's failure is not recorded yet; the request comes back later (SQS redelivers it). */
 export class RefundNotReadyError extends Error {
@@ -67,7 +64,7 @@ export async function refundPayment(deps: RefundPaymentDeps, request: RefundRequ
     // 401 and 403 refuse the shop's credentials, not the refund (a key being rotated: each function
     // reads it anew within 5 minutes): no attempt was made, so none is spent; the queue asks again
     // later, and a refusal that lasts past its receives waits in the alarmed dead-letter queue.
-    if (CREDENTIALS_REFUSED.has(error.providerStatus)) throw error;
+    if (refusesCredentials(error)) throw error;
     const key = refundIdempotencyKey(request.chargeId, request.attempt);
     if (error.providerCode === ALREADY_REFUNDED) {
       // Someone gave the money back first (an operator, in the dashboard). Done when the provider's

@@ -87,6 +87,7 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
       return { status: 200, body: { received: true, duplicate: true } satisfies WebhookReceipt };
     case 'partly-refunded':
     case 'refund-reversed':
+    case 'unverified':
       return { status: 200, body: { received: true } satisfies WebhookReceipt };
     case 'mismatch':
       return { status: 200, body: { received: true, rejected: 'PAYMENT_MISMATCH' } satisfies WebhookReceipt };

@@ -8,6 +8,7 @@ import { invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/payment-webhook';
+import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
 import { service } from '../../src/service';
 import {
   CHARGE_ID,
@@ -390,6 +391,52 @@ describe('POST /payment/webhook: refunds', () => {
     expect(results()).toHaveLength(1);
     expect((await signedDelivery(refundEvent({ id: 'evt_refund_reversed', type: 'refund.failed', failureReason: 'account_closed' }))).body).toEqual({ received: true, duplicate: true });
     expect(incidents()).toHaveLength(1);
+  });
+
+  describe('when the provider will not give its account of the charge a refund event needs', () => {
+    const operatorsRefund = () => refundEvent({ id: 'evt_refund_hand', refundId: 're_hand', attempt: null });
+
+    it('a refusal that lasts (404) is the RefundFailed incident, and the event is acknowledged: the provider does not deliver it for days, then disable the endpoint', async () => {
+      provider.chargeRefunds.mockRejectedValue(new PaymentProviderRejectedError(404, `No such charge: ${CHARGE_ID}`, 1, 'resource_missing'));
+      const res = await signedDelivery(operatorsRefund());
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ received: true });
+      expect(incidents()).toEqual([
+        {
+          type: 'RefundFailed',
+          detail: {
+            orderId: ORDER_ID,
+            chargeId: CHARGE_ID,
+            amount: TOTAL,
+            attempts: 1,
+            reason: `refund.succeeded of refund re_hand, but the provider would not tell what the charge has given back (404 resource_missing: No such charge: ${CHARGE_ID}); see the charge in its dashboard`,
+          },
+        },
+      ]);
+      expect(db().get(WEBHOOK_EVENTS_TABLE, 'evt_refund_hand')).toBeDefined();
+      expect(db().get(REFUNDS_TABLE, CHARGE_ID)).toMatchObject({ status: 'PENDING', refundId: 're_1' });
+      expect(results()).toEqual([]);
+    });
+
+    it('so is one for a refund that failed after it succeeded', async () => {
+      await signedDelivery(refundEvent());
+      provider.chargeRefunds.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge id malformed', 1));
+      const res = await signedDelivery(refundEvent({ id: 'evt_refund_reversed', type: 'refund.failed', failureReason: 'account_closed' }));
+      expect(res.status).toBe(200);
+      expect(incidents()).toEqual([
+        expect.objectContaining({ type: 'RefundFailed', detail: expect.objectContaining({ reason: expect.stringMatching(/^refund\.failed of refund re_1, but the provider would not tell .*\(400: charge id malformed\)/) }) }),
+      ]);
+    });
+
+    it('a refusal of the shop’s key (401), or no answer, is not lasting: 500, nothing noted, and the provider’s retry asks again', async () => {
+      provider.chargeRefunds.mockRejectedValueOnce(new PaymentProviderRejectedError(401, 'Invalid API key', 1));
+      provider.chargeRefunds.mockRejectedValueOnce(new PaymentProviderUnavailableError(3, 'HTTP 503: busy'));
+      for (let delivery = 0; delivery < 2; delivery += 1) {
+        expect((await signedDelivery(operatorsRefund())).status).toBe(500);
+        expect(db().get(WEBHOOK_EVENTS_TABLE, 'evt_refund_hand')).toBeUndefined();
+      }
+      expect(incidents()).toEqual([]);
+    });
   });
 
   it('asks the provider nothing when the attempt’s own refund gives back all of the charge', async () => {
