@@ -215,17 +215,20 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
     }
   });
 
-  it('gives every work queue its dead-letter queue with the redrive policy, and every dead-letter queue an alarm', () => {
+  it('gives every work queue its dead-letter queue with the redrive policy, and every dead-letter queue an alarm while it holds messages and one for each new message', () => {
+    const alarmsTopic = TF.platform('alarms/topic-arn');
     for (const manifest of manifests) {
       const stack = stackOf(manifest.name);
       const queueRef = (id: string) => ref('aws_sqs_queue', id, 'arn');
       const triggerRules = Object.values(manifest.functions).flatMap((def) => def.triggers.flatMap((t) => (t.type === 'event-rule' ? [t.rule] : [])));
       const topicRules = Object.values(manifest.topics ?? {}).flatMap((topic) => Object.keys(topic.rules ?? {}));
       const schedules = Object.values(manifest.functions).flatMap((def) => def.triggers.flatMap((t) => (t.type === 'schedule' ? [t.schedule] : [])));
+      const subscriptions = Object.entries(manifest.functions).flatMap(([fn, def]) => def.triggers.flatMap((t) => (t.type === 'topic' ? [{ fn, topic: t.topic }] : [])));
       const deadLetterQueues: string[] = [
         ...Object.keys(manifest.deadLetterQueues ?? {}),
         ...[...triggerRules, ...topicRules].map((rule) => `${rule}-rule-dlq`),
         ...schedules.map((schedule) => `${schedule}-schedule-dlq`),
+        ...subscriptions.map(({ fn, topic }) => `${fn}-${parseRef(topic).name}-topic-dlq`),
       ];
       for (const [queue, def] of Object.entries(manifest.queues ?? {})) {
         const [, block] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, queue));
@@ -236,20 +239,48 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       }
       expect(resources(stack, 'aws_sqs_queue')).toHaveLength(Object.keys(manifest.queues ?? {}).length + deadLetterQueues.length);
       for (const [, queue] of resources(stack, 'aws_sqs_queue')) expect(queue['sqs_managed_sse_enabled']).toBe(true);
-      expect(resources(stack, 'aws_cloudwatch_metric_alarm').filter(([, a]) => a['namespace'] === 'AWS/SQS')).toHaveLength(deadLetterQueues.length);
+      const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+      const onQueues = (alarm: Block) => [alarm, ...(alarm['metric_query'] ?? []).map((q: Block) => q['metric'] ?? {})].some((m: Block) => m['namespace'] === 'AWS/SQS');
+      expect(alarms.filter(onQueues), manifest.name).toHaveLength(2 * deadLetterQueues.length);
       for (const queue of deadLetterQueues) {
+        const where = `${manifest.name}/${queue}`;
         const [id, block] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, queue));
-        expect(block['message_retention_seconds'], `${manifest.name}/${queue}`).toBe(14 * 24 * 3600);
-        expect(block['redrive_policy'], `${manifest.name}/${queue} is a dead end`).toBeUndefined();
-        const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').filter(([, a]) => a['dimensions']?.QueueName === ref('aws_sqs_queue', id, 'name'));
-        expect(alarms, `${manifest.name}/${queue}`).toHaveLength(1);
-        expect(alarms[0]![1]).toMatchObject({
+        expect(block['message_retention_seconds'], where).toBe(14 * 24 * 3600);
+        expect(block['redrive_policy'], `${where} is a dead end`).toBeUndefined();
+        const queueName = ref('aws_sqs_queue', id, 'name');
+        // While anything waits in it: a level, which tells nobody of the next message.
+        const notEmpty = alarms.filter((a) => a['dimensions']?.QueueName === queueName);
+        expect(notEmpty, where).toHaveLength(1);
+        expect(notEmpty[0], where).toMatchObject({
+          alarm_name: `${name(manifest.name, queue)}-not-empty`,
           namespace: 'AWS/SQS',
           metric_name: 'ApproximateNumberOfMessagesVisible',
+          statistic: 'Maximum',
           comparison_operator: 'GreaterThanThreshold',
           threshold: 0,
-          alarm_actions: [TF.platform('alarms/topic-arn')],
+          alarm_actions: [alarmsTopic],
+          ok_actions: [alarmsTopic],
         });
+        // Each message that arrives, however many wait already: the count (visible and in flight) grew within the minute.
+        const newMessages = alarms.filter((a) => a['metric_query']?.some((q: Block) => q['metric']?.dimensions?.QueueName === queueName));
+        expect(newMessages, where).toHaveLength(1);
+        const messages = (id: string, metric: string) => ({ id, metric: { namespace: 'AWS/SQS', metric_name: metric, dimensions: { QueueName: queueName }, stat: 'Maximum', period: 60 } });
+        expect(newMessages[0], where).toMatchObject({
+          alarm_name: `${name(manifest.name, queue)}-new-messages`,
+          comparison_operator: 'GreaterThanThreshold',
+          threshold: 0,
+          evaluation_periods: 2,
+          datapoints_to_alarm: 1,
+          treat_missing_data: 'notBreaching',
+          alarm_actions: [alarmsTopic],
+          ok_actions: [alarmsTopic],
+          metric_query: [
+            messages('visible', 'ApproximateNumberOfMessagesVisible'),
+            messages('inflight', 'ApproximateNumberOfMessagesNotVisible'),
+            { id: 'alarmed', expression: 'DIFF(FILL(visible, 0) + FILL(inflight, 0))', return_data: true },
+          ],
+        });
+        for (const alarm of [...notEmpty, ...newMessages]) expect(alarm['alarm_description'], where).toContain('docs/runbooks.md#dead-letter-queues');
       }
     }
   });
@@ -482,6 +513,55 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
     }
   });
 
+  it("sends what SNS cannot deliver to a function to the subscription's own dead-letter queue, which only the topic may write to, and alarms on the topic's failed deliveries", () => {
+    let subscriptions = 0;
+    for (const manifest of manifests) {
+      const stack = stackOf(manifest.name);
+      for (const [fn, def] of Object.entries(manifest.functions)) {
+        for (const trigger of def.triggers) {
+          if (trigger.type !== 'topic') continue;
+          subscriptions++;
+          const where = `${manifest.name}/${fn} on ${trigger.topic}`;
+          const { service, name: topic } = parseRef(trigger.topic);
+          const topicArn = service === manifest.name ? ref('aws_sns_topic', resourceWith(stack, 'aws_sns_topic', 'name', name(service, topic))[0], 'arn') : arn('sns', name(service, topic));
+          const found = resources(stack, 'aws_sns_topic_subscription').filter(([, s]) => s['endpoint'] === aliasArn(manifest.name, fn) && s['topic_arn'] === topicArn);
+          expect(found, where).toHaveLength(1);
+          const [dlqId] = resourceWith(stack, 'aws_sqs_queue', 'name', name(manifest.name, `${fn}-${topic}-topic-dlq`));
+          const dlqArn = ref('aws_sqs_queue', dlqId, 'arn');
+          expect(JSON.parse(found[0]![1]['redrive_policy']), where).toEqual({ deadLetterTargetArn: dlqArn });
+          const [policyId, policy] = resourceWith(stack, 'aws_sqs_queue_policy', 'queue_url', ref('aws_sqs_queue', dlqId, 'url'));
+          expect(JSON.parse(policy['policy']).Statement, where).toEqual([
+            {
+              Sid: 'SnsTopic',
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: dlqArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+            },
+          ]);
+          expect(found[0]![1]['depends_on'], where).toContain(`aws_sqs_queue_policy.${policyId}`);
+          const failed = resources(stack, 'aws_cloudwatch_metric_alarm').filter(
+            ([, a]) => a['namespace'] === 'AWS/SNS' && a['metric_name'] === 'NumberOfNotificationsFailed' && a['dimensions']?.TopicName === name(service, topic),
+          );
+          expect(failed, where).toHaveLength(1);
+          expect(failed[0]![1], where).toMatchObject({
+            alarm_name: `${name(manifest.name, fn)}-${service}-${topic}-deliveries-failed`,
+            statistic: 'Sum',
+            comparison_operator: 'GreaterThanThreshold',
+            threshold: 0,
+            alarm_actions: [TF.platform('alarms/topic-arn')],
+          });
+        }
+      }
+      expect(resources(stack, 'aws_cloudwatch_metric_alarm').filter(([, a]) => a['namespace'] === 'AWS/SNS'), manifest.name).toHaveLength(
+        Object.values(manifest.functions).flatMap((def) => def.triggers.filter((t) => t.type === 'topic')).length,
+      );
+    }
+    // Each set of services subscribes a function (notification-service's send-notification; two made-up ones).
+    expect(subscriptions).toBeGreaterThan(0);
+  });
+
   it('alarms on every function, stream mapping and state machine, and on every Fail state of its definition, all to the alarms topic', () => {
     const alarmsTopic = TF.platform('alarms/topic-arn');
     for (const { manifest, root } of services) {
@@ -548,6 +628,15 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       const body = board['dashboard_body'] as string;
       for (const fn of Object.keys(manifest.functions)) expect(body, `${manifest.name}/${fn}`).toContain(`"${name(manifest.name, fn)}"`);
       for (const queue of Object.keys(manifest.queues ?? {})) expect(body).toContain(`"${name(manifest.name, `${queue}-dlq`)}"`);
+      // Every alarm of the stack, the dead-letter queues' (made with the queues) among them.
+      const alarmWidget = (JSON.parse(body) as { widgets: { type: string; properties: { alarms?: string[] } }[] }).widgets.find((w) => w.type === 'alarm');
+      expect(alarmWidget?.properties.alarms?.slice().sort(), manifest.name).toEqual(resources(stackOf(manifest.name), 'aws_cloudwatch_metric_alarm').map(([id]) => ref('aws_cloudwatch_metric_alarm', id, 'arn')).sort());
+      for (const queue of Object.keys(manifest.queues ?? {})) {
+        for (const alarm of ['not-empty', 'new-messages']) {
+          const [alarmId] = resourceWith(stackOf(manifest.name), 'aws_cloudwatch_metric_alarm', 'alarm_name', name(manifest.name, `${queue}-dlq-${alarm}`));
+          expect(alarmWidget?.properties.alarms, `${manifest.name}/${queue}-dlq-${alarm}`).toContain(ref('aws_cloudwatch_metric_alarm', alarmId, 'arn'));
+        }
+      }
       const titles = (JSON.parse(body) as { widgets: { properties: { title?: string } }[] }).widgets.map((w) => w.properties.title);
       if (Object.keys(manifest.functions).length > 0) expect(titles).toEqual(expect.arrayContaining(['Invocations', 'Errors', 'Duration p99 (ms)', 'Throttles', 'Alarms']));
       const answering = Object.entries(manifest.functions).filter(([, def]) => def.triggers.some((t) => t.type === 'invoke' || t.type === 'state-machine-task'));

@@ -87,6 +87,42 @@ describe('a topic trigger', () => {
   });
 });
 
+describe("a topic trigger's failed deliveries", () => {
+  it("go to a dead-letter queue of the subscription's own, which only the topic may write to, which raises alarms", () => {
+    const onAlert = fn(alpha, 'shop-dev-alpha-service-on-alert');
+    const [topicId] = resourceWith(alpha, 'aws_sns_topic', 'name', 'shop-dev-alpha-service-alerts');
+    const [dlqId] = resourceWith(alpha, 'aws_sqs_queue', 'name', 'shop-dev-alpha-service-on-alert-alerts-topic-dlq');
+    expect(JSON.parse(resourceWith(alpha, 'aws_sns_topic_subscription', 'endpoint', live(onAlert))[1]['redrive_policy'])).toEqual({
+      deadLetterTargetArn: ref('aws_sqs_queue', dlqId, 'arn'),
+    });
+    const [, policy] = resourceWith(alpha, 'aws_sqs_queue_policy', 'queue_url', ref('aws_sqs_queue', dlqId, 'url'));
+    expect(JSON.parse(policy['policy']).Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': ref('aws_sns_topic', topicId, 'arn') } } }),
+    ]);
+    for (const alarm of ['not-empty', 'new-messages']) resourceWith(alpha, 'aws_cloudwatch_metric_alarm', 'alarm_name', `shop-dev-alpha-service-on-alert-alerts-topic-dlq-${alarm}`);
+    expect(resourceWith(alpha, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-alpha-service-on-alert-alpha-service-alerts-deliveries-failed')[1]).toMatchObject({
+      namespace: 'AWS/SNS',
+      metric_name: 'NumberOfNotificationsFailed',
+      dimensions: { TopicName: 'shop-dev-alpha-service-alerts' },
+      threshold: 0,
+    });
+  });
+
+  it("of another service's topic go to the subscriber's own queue, which that topic may write to by its ARN", () => {
+    const topicArn = `arn:aws:sns:${TF.region}:${TF.account}:shop-dev-alpha-service-alerts`;
+    const follower = fn(beta, 'shop-dev-beta-service-follower');
+    const [dlqId] = resourceWith(beta, 'aws_sqs_queue', 'name', 'shop-dev-beta-service-follower-alerts-topic-dlq');
+    expect(JSON.parse(resourceWith(beta, 'aws_sns_topic_subscription', 'endpoint', live(follower))[1]['redrive_policy'])).toEqual({
+      deadLetterTargetArn: ref('aws_sqs_queue', dlqId, 'arn'),
+    });
+    const [, policy] = resourceWith(beta, 'aws_sqs_queue_policy', 'queue_url', ref('aws_sqs_queue', dlqId, 'url'));
+    expect(JSON.parse(policy['policy']).Statement[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': topicArn } });
+    expect(resourceWith(beta, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-beta-service-follower-alpha-service-alerts-deliveries-failed')[1]['dimensions']).toEqual({
+      TopicName: 'shop-dev-alpha-service-alerts',
+    });
+  });
+});
+
 describe('a schedule trigger', () => {
   it('is a UTC schedule with no flexible window, sending the input, through a role that may invoke only that function', () => {
     const nightly = fn(alpha, 'shop-dev-alpha-service-nightly');

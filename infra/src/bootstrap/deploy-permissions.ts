@@ -185,7 +185,7 @@ export function deployPermissions(scope: DeployScope): PermissionStatement[] {
     },
     {
       sid: 'Queues',
-      why: "Work queues, their dead-letter queues, the rules' dead-letter queues and their queue policies",
+      why: "Work queues, their dead-letter queues, and the dead-letter queues of the rules, schedules and topic subscriptions, with their queue policies",
       read: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags', 'sqs:ListDeadLetterSourceQueues'],
       write: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
       resources: [`arn:aws:sqs:${region}:${account}:${prefix}*`],

@@ -1,4 +1,4 @@
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { ShopStack } from '../stacks/shop-stack';
 
 /**
@@ -6,17 +6,12 @@ import type { ShopStack } from '../stacks/shop-stack';
  * the stage's `shop-<stage>-` prefix, telling the alarms topic when it fires and when it is
  * over. A metric with no data is no trouble (a queue nobody wrote to, a function not called).
  */
-export interface AlarmSpec {
+interface AlarmBase {
   /** The construct id, unique in the stack. */
   id: string;
   /** The alarm's name: `shop-<stage>-…`, what an operator reads in the e-mail's subject. */
   name: string;
   description: string;
-  namespace: string;
-  metricName: string;
-  dimensions: Record<string, string>;
-  /** `Sum`, `Maximum`, …; or a percentile such as `p99`. */
-  statistic: string;
   threshold: number;
   comparison?: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold';
   /** Seconds per datapoint; a minute unless the metric is published less often. */
@@ -24,12 +19,36 @@ export interface AlarmSpec {
   /** Datapoints that must breach among the last `evaluationPeriods` (one of one unless set). */
   evaluationPeriods?: number;
   datapointsToAlarm?: number;
+}
+
+/** A metric of CloudWatch, by its namespace, name and dimensions. */
+export interface MetricRef {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+}
+
+/** An alarm on one metric's statistic. */
+export interface AlarmSpec extends AlarmBase, MetricRef {
+  /** `Sum`, `Maximum`, …; or a percentile such as `p99`. */
+  statistic: string;
   /**
    * A metric to take off this one before the threshold: the alarm reads `metric - FILL(less, 0)`
    * (CloudWatch metric math), with the same statistic and period. For a count of which part is
    * expected: a function's errors less those it answers on purpose.
    */
-  less?: { namespace: string; metricName: string; dimensions: Record<string, string> };
+  less?: MetricRef;
+}
+
+/**
+ * An alarm on a metric math expression over metrics named by ids (a lower-case letter, then
+ * letters, digits and `_`), each read with its statistic over the alarm's period.
+ */
+export interface ExpressionAlarmSpec extends AlarmBase {
+  metrics: Record<string, MetricRef & { statistic: string }>;
+  expression: string;
+  /** What the expression measures, as a graph of the alarm labels it. */
+  label: string;
 }
 
 export function alarm(stack: ShopStack, alarmsTopicArn: string, spec: AlarmSpec): CloudwatchMetricAlarm {
@@ -55,6 +74,24 @@ export function alarm(stack: ShopStack, alarmsTopicArn: string, spec: AlarmSpec)
         ...(percentile ? { extendedStatistic: spec.statistic } : { statistic: spec.statistic }),
         period,
       };
+  return metricAlarm(stack, alarmsTopicArn, spec, measure);
+}
+
+export function expressionAlarm(stack: ShopStack, alarmsTopicArn: string, spec: ExpressionAlarmSpec): CloudwatchMetricAlarm {
+  const period = spec.period ?? 60;
+  const metricQuery: CloudwatchMetricAlarmMetricQuery[] = [
+    ...Object.entries(spec.metrics).map(([id, { statistic, ...metric }]) => ({ id, metric: { ...metric, stat: statistic, period } })),
+    { id: 'alarmed', expression: spec.expression, label: spec.label, returnData: true },
+  ];
+  return metricAlarm(stack, alarmsTopicArn, spec, { metricQuery });
+}
+
+function metricAlarm(
+  stack: ShopStack,
+  alarmsTopicArn: string,
+  spec: AlarmBase,
+  measure: Pick<CloudwatchMetricAlarmConfig, 'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'extendedStatistic' | 'period' | 'metricQuery'>,
+): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(stack, spec.id, {
     alarmName: spec.name,
     alarmDescription: spec.description.slice(0, 1024),

@@ -1,12 +1,14 @@
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { EXPECTED_ERRORS_METRIC, NAMED_ERROR_TRIGGERS } from '@shop/platform';
+import { EXPECTED_ERRORS_METRIC, NAMED_ERROR_TRIGGERS, parseRef } from '@shop/platform';
+import { DEAD_LETTER_RUNBOOK } from '../service/queues';
 import type { ServiceStack } from '../service/service-stack';
+import { topicDeadLetterQueue } from '../service/triggers';
 import { slug } from '../stacks/resource-names';
 import { alarm } from './alarm';
 import { dashboard, type MetricRow, type Widget } from './dashboard';
 import { failStates } from './fail-states';
-import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS, STATE_MACHINE_ALARMS, STREAM_ITERATOR_AGE } from './thresholds';
+import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS, STATE_MACHINE_ALARMS, STREAM_ITERATOR_AGE, TOPIC_DELIVERIES_FAILED } from './thresholds';
 
 /**
  * A service's alarms and dashboard, from its manifest alone, so that a function, queue, mapping,
@@ -15,7 +17,8 @@ import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS
  * - every function: Errors and Throttles; for a function invoked directly or run as a state
  *   machine's task, Errors less the named errors it answers on purpose (`ExpectedErrors`);
  * - every stream mapping: IteratorAge (how far behind the stream the function reads);
- * - every dead-letter queue: not empty (queues.ts, next to the queue);
+ * - every topic subscription: the topic's failed deliveries (its dead-letter queue: triggers.ts);
+ * - every dead-letter queue: not empty, and each new message in it (queues.ts, next to the queue);
  * - every state machine: executions failed, timed out and aborted; and each Fail state of its
  *   definition on its own, from the execution's failure in the machine's log group, so that the
  *   alarm says which way the checkout failed (PaidButNotCompleted: money taken; StockNotReleased:
@@ -29,7 +32,8 @@ import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS
  */
 export function serviceMonitoring(stack: ServiceStack): void {
   const topic = stack.platform.value('alarmsTopicArn');
-  const alarms: CloudwatchMetricAlarm[] = [];
+  // Already holds the dead-letter queues' alarms, made with the queues.
+  const alarms = stack.alarms;
   const { stage } = stack.config;
 
   for (const name of stack.functions.keys()) {
@@ -38,16 +42,31 @@ export function serviceMonitoring(stack: ServiceStack): void {
       alarms.push(alarm(stack, topic, { ...spec, id: `alarm-function-${name}-${spec.id}`, description: `${stack.manifest.name}/${name}: ${spec.description}` }));
     }
     for (const trigger of def?.triggers ?? []) {
-      if (trigger.type !== 'table-stream') continue;
-      alarms.push(
-        alarm(stack, topic, {
-          ...STREAM_ITERATOR_AGE,
-          id: `alarm-stream-${name}-${slug(trigger.table)}`,
-          name: `${stack.physical(name)}-${slug(trigger.table)}-iterator-age`,
-          description: `${stack.manifest.name}/${name} reads the stream of ${trigger.table}: ${STREAM_ITERATOR_AGE.description}`,
-          dimensions: { FunctionName: stack.physical(name) },
-        }),
-      );
+      if (trigger.type === 'table-stream') {
+        alarms.push(
+          alarm(stack, topic, {
+            ...STREAM_ITERATOR_AGE,
+            id: `alarm-stream-${name}-${slug(trigger.table)}`,
+            name: `${stack.physical(name)}-${slug(trigger.table)}-iterator-age`,
+            description: `${stack.manifest.name}/${name} reads the stream of ${trigger.table}: ${STREAM_ITERATOR_AGE.description}`,
+            dimensions: { FunctionName: stack.physical(name) },
+          }),
+        );
+      }
+      if (trigger.type === 'topic') {
+        const { service, name: subscribed } = parseRef(trigger.topic);
+        alarms.push(
+          alarm(stack, topic, {
+            ...TOPIC_DELIVERIES_FAILED,
+            id: `alarm-topic-${name}-${slug(trigger.topic)}`,
+            name: `${stack.physical(name)}-${slug(trigger.topic)}-deliveries-failed`,
+            description:
+              `${stack.manifest.name}/${name} is subscribed to ${trigger.topic}: ${TOPIC_DELIVERIES_FAILED.description}. ` +
+              `What SNS could not deliver to ${name} is in ${stack.manifest.name}/${topicDeadLetterQueue(name, trigger.topic)} (runbook: ${DEAD_LETTER_RUNBOOK})`,
+            dimensions: { TopicName: stack.arns.name(service, subscribed) },
+          }),
+        );
+      }
     }
   }
 

@@ -72,6 +72,20 @@ export const STREAM_ITERATOR_AGE: Threshold = {
   datapointsToAlarm: 5,
 };
 
+/**
+ * Any message of a topic that SNS failed to deliver within five minutes. SNS counts per topic,
+ * whichever subscription failed; a Lambda subscription's failures also land in its own
+ * dead-letter queue, and this alarm also sees those that could not land there.
+ */
+export const TOPIC_DELIVERIES_FAILED: Threshold = {
+  description: 'SNS failed to deliver a message of the topic to one of its subscribers (this one, or another)',
+  namespace: 'AWS/SNS',
+  metricName: 'NumberOfNotificationsFailed',
+  statistic: 'Sum',
+  threshold: 0,
+  period: 300,
+};
+
 /** Any execution of a state machine that failed, timed out or was aborted within five minutes. */
 export const STATE_MACHINE_ALARMS: readonly (Threshold & { id: string })[] = [
   { id: 'executions-failed', metricName: 'ExecutionsFailed', description: 'an execution failed: see the execution history' },

@@ -1,5 +1,5 @@
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { alarm } from '../monitoring/alarm';
+import { alarm, expressionAlarm } from '../monitoring/alarm';
 import { fittingName } from '../stacks/resource-names';
 import type { ServiceStack } from './service-stack';
 
@@ -13,8 +13,8 @@ export const DLQ_SUFFIX = '-dlq';
  * The service's queues, all encrypted (SQS-managed keys, which EventBridge, Lambda and SNS can
  * all write to). Each work queue has its own dead-letter queue (`<name>-dlq`) after
  * `maxReceiveCount` receives; each `deadLetterQueues` entry is a queue where failed
- * asynchronous invocations and stream batches land. Every dead-letter queue has an alarm that
- * tells operators as soon as anything is in it.
+ * asynchronous invocations and stream batches land. Every dead-letter queue has alarms that
+ * tell operators as soon as anything is in it, and of every message that arrives after.
  */
 export function serviceQueues(stack: ServiceStack): void {
   for (const [name, def] of Object.entries(stack.manifest.queues ?? {})) {
@@ -33,7 +33,23 @@ export function serviceQueues(stack: ServiceStack): void {
   }
 }
 
-/** A dead-letter queue of the service: kept two weeks, encrypted, alarmed as soon as it holds a message. */
+/** Where an operator reads what to do with a dead-letter queue's messages. */
+export const DEAD_LETTER_RUNBOOK = 'docs/runbooks.md#dead-letter-queues';
+
+/**
+ * A dead-letter queue of the service: kept two weeks, encrypted, with two alarms.
+ *
+ * - `<queue>-not-empty`: the queue holds a message. It stays in ALARM while anything waits, and
+ *   CloudWatch tells the topic only when an alarm changes state, so it cannot tell of a second
+ *   failure while a first one waits (a record set aside on purpose for a fix, say).
+ * - `<queue>-new-messages`: the queue's messages grew within a minute, so each new failure is
+ *   told, even into a queue that already holds some. It counts the messages visible and in
+ *   flight together, so that an operator reading the queue (which hides what they read for the
+ *   visibility timeout) does not look like a new arrival when the messages reappear. SQS's
+ *   `NumberOfMessagesSent` would not do: it leaves out the messages a redrive policy moves in.
+ *
+ * Both are kept in `stack.alarms`, for the dashboard.
+ */
 export function deadLetterQueue(stack: ServiceStack, name: string, description: string): SqsQueue {
   if (stack.queues.has(name)) throw new Error(`${stack.manifest.name}: the dead-letter queue ${name} has the name of another queue`);
   const queue = new SqsQueue(stack, `queue-${name}`, {
@@ -42,15 +58,30 @@ export function deadLetterQueue(stack: ServiceStack, name: string, description: 
     sqsManagedSseEnabled: true,
   });
   stack.queues.set(name, queue);
-  alarm(stack, stack.platform.value('alarmsTopicArn'), {
-    id: `alarm-${name}`,
-    name: `${stack.physical(name)}-not-empty`,
-    description: `${stack.manifest.name}/${name} holds messages: ${description}`,
-    namespace: 'AWS/SQS',
-    metricName: 'ApproximateNumberOfMessagesVisible',
-    dimensions: { QueueName: queue.name },
-    statistic: 'Maximum',
-    threshold: 0,
-  });
+  const topic = stack.platform.value('alarmsTopicArn');
+  const owner = `${stack.manifest.name}/${name}`;
+  const what = description.replace(/\.\s*$/, '');
+  const messages = (metricName: string) => ({ namespace: 'AWS/SQS', metricName, dimensions: { QueueName: queue.name }, statistic: 'Maximum' });
+  stack.alarms.push(
+    alarm(stack, topic, {
+      id: `alarm-${name}`,
+      name: `${stack.physical(name)}-not-empty`,
+      description: `${owner} holds messages (runbook: ${DEAD_LETTER_RUNBOOK}): ${what}`,
+      ...messages('ApproximateNumberOfMessagesVisible'),
+      threshold: 0,
+    }),
+    expressionAlarm(stack, topic, {
+      id: `alarm-${name}-new-messages`,
+      name: `${stack.physical(name)}-new-messages`,
+      description: `A new message arrived in ${owner} (runbook: ${DEAD_LETTER_RUNBOOK}): ${what}`,
+      metrics: { visible: messages('ApproximateNumberOfMessagesVisible'), inflight: messages('ApproximateNumberOfMessagesNotVisible') },
+      expression: 'DIFF(FILL(visible, 0) + FILL(inflight, 0))',
+      label: 'Messages added in the minute',
+      threshold: 0,
+      // Two minutes, so the expression has the minute before to take the difference from.
+      evaluationPeriods: 2,
+      datapointsToAlarm: 1,
+    }),
+  );
   return queue;
 }

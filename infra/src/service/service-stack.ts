@@ -1,5 +1,6 @@
 import { DataAwsDynamodbTable } from '@cdktf/provider-aws/lib/data-aws-dynamodb-table';
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -47,6 +48,8 @@ export class ServiceStack extends ShopStack {
   readonly functions = new Map<string, DeployedFunction>();
   /** Each state machine with the log group its errors go to and its definition as read from the file. */
   readonly stateMachines = new Map<string, { machine: SfnStateMachine; logGroup: CloudwatchLogGroup; definition: object }>();
+  /** Every alarm of the stack, wherever it was made (a dead-letter queue's beside the queue): the dashboard shows them all. */
+  readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly foreignTables = new Map<string, DataAwsDynamodbTable>();
 
   constructor(scope: Construct, props: ServiceStackProps) {

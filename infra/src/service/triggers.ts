@@ -6,7 +6,8 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import type { HttpTrigger, QueueTrigger, ScheduleTrigger, TableStreamTrigger, TopicTrigger, Trigger } from '@shop/platform';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { type HttpTrigger, parseRef, type QueueTrigger, type ScheduleTrigger, type TableStreamTrigger, type TopicTrigger, type Trigger } from '@shop/platform';
 import { boundedName, fittingName, NAME_LIMITS, slug } from '../stacks/resource-names';
 import { literal, literalJson } from '../terraform/literal';
 import { eventRule, RULE_RETRY_POLICY } from './event-rules';
@@ -132,12 +133,55 @@ function streamMapping(stack: ServiceStack, name: string, deployed: DeployedFunc
   });
 }
 
-/** The function subscribed to a topic (its own service's or another's); SNS may invoke it for that topic only. */
+/** The suffix of a topic subscription's own dead-letter queue. */
+export const TOPIC_DLQ_SUFFIX = '-topic-dlq';
+
+/**
+ * The dead-letter queue of a function's subscription to a topic, by the topic's name alone (a
+ * queue's name has 80 characters at most): `send-notification` subscribed to
+ * `notification-service/notifications` → `send-notification-notifications-topic-dlq`.
+ */
+export function topicDeadLetterQueue(fn: string, topic: string): string {
+  return `${fn}-${parseRef(topic).name}${TOPIC_DLQ_SUFFIX}`;
+}
+
+/**
+ * The function subscribed to a topic (its own service's or another's); SNS may invoke it for that
+ * topic only. A message SNS cannot deliver (a permission gone after a deploy, a client error SNS
+ * does not retry; or a server error after SNS's retries) goes to a dead-letter queue of the
+ * subscription's own, alarmed, which only that topic may write to, rather than being dropped
+ * unseen: EventBridge delivered it to the topic, and Lambda's own failure destination only sees
+ * invocations Lambda accepted. The topic's failed deliveries are alarmed as well
+ * (service-monitoring.ts).
+ */
 function topicSubscription(stack: ServiceStack, name: string, deployed: DeployedFunction, trigger: TopicTrigger): void {
   const id = `topic-${name}-${slug(trigger.topic)}`;
   const topicArn = stack.topicArn(trigger.topic);
   allowInvoke(stack, id, deployed, 'sns.amazonaws.com', topicArn);
-  new SnsTopicSubscription(stack, `${id}-subscription`, { topicArn, protocol: 'lambda', endpoint: deployed.alias.arn });
+  const dlq = deadLetterQueue(stack, topicDeadLetterQueue(name, trigger.topic), `Messages of the topic ${trigger.topic} that SNS could not deliver to ${name}`);
+  const dlqPolicy = new SqsQueuePolicy(stack, `${id}-dlq-policy`, {
+    queueUrl: dlq.url,
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'SnsTopic',
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: dlq.arn,
+          Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+        },
+      ],
+    }),
+  });
+  new SnsTopicSubscription(stack, `${id}-subscription`, {
+    topicArn,
+    protocol: 'lambda',
+    endpoint: deployed.alias.arn,
+    redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }),
+    dependsOn: [dlqPolicy],
+  });
 }
 
 /** The suffix of a schedule's own dead-letter queue: `daily-report` → `daily-report-schedule-dlq`. */
