@@ -76,8 +76,8 @@ describe('the platform stack', () => {
       generate_secret: false,
       explicit_auth_flows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       enable_token_revocation: true,
-      access_token_validity: 60,
-      id_token_validity: 60,
+      access_token_validity: 15,
+      id_token_validity: 15,
       refresh_token_validity: 30,
       token_validity_units: [{ access_token: 'minutes', id_token: 'minutes', refresh_token: 'days' }],
     });

@@ -67,7 +67,9 @@ const SETTINGS: Record<Stage, StageSettings> = {
     // The HTTP API matches origins exactly, so each port a developer uses is listed: Vite's
     // 5173 and 4173, and 3000 and 3001 (`npm start`'s API and storefront).
     extraWebOrigins: ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:4173', 'http://localhost:5173'],
-    tokenValidity: { accessMinutes: 60, idMinutes: 60, refreshDays: 30 },
+    // An access token cannot be revoked at the API (the JWT authorizer checks its signature and
+    // expiry only), so it lives 15 minutes; the clients renew it with the refresh token (decision 155).
+    tokenValidity: { accessMinutes: 15, idMinutes: 15, refreshDays: 30 },
   },
   prod: {
     logRetentionDays: 90,
@@ -76,7 +78,9 @@ const SETTINGS: Record<Stage, StageSettings> = {
     logLevel: 'info',
     paymentWindowSeconds: 15 * 60,
     extraWebOrigins: [],
-    tokenValidity: { accessMinutes: 60, idMinutes: 60, refreshDays: 30 },
+    // An access token cannot be revoked at the API (the JWT authorizer checks its signature and
+    // expiry only), so it lives 15 minutes; the clients renew it with the refresh token (decision 155).
+    tokenValidity: { accessMinutes: 15, idMinutes: 15, refreshDays: 30 },
   },
 };
 
