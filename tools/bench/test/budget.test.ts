@@ -126,3 +126,26 @@ describe('zod classic in bundles', () => {
     expect(judgeZodClassic([])[0]?.ok).toBe(true);
   });
 });
+
+describe('a handler bundle no metafile describes', () => {
+  it('fails the checks that read metafiles, naming the bundle and why, rather than pass it unread', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bench-meta-'));
+    onTestFinished(() => rmSync(dist, { recursive: true, force: true }));
+    // order-service's metafile describes one of its two bundles; user-service has none at all.
+    mkdirSync(join(dist, 'order-service'));
+    writeFileSync(join(dist, 'order-service', 'get-order.js'), '');
+    writeFileSync(join(dist, 'order-service', 'list-orders.js'), '');
+    writeFileSync(join(dist, 'order-service', 'meta.json'), JSON.stringify({ outputs: { 'dist/apps/order-service/get-order.js': { inputs: { 'libs/common/src/index.ts': {} } } } }));
+    mkdirSync(join(dist, 'user-service'));
+    writeFileSync(join(dist, 'user-service', 'login.js'), '');
+    const unchecked = [
+      'order-service/list-orders: unchecked, not in order-service/meta.json (build the service again)',
+      'user-service/login: unchecked, not in user-service/meta.json (build the service again)',
+    ];
+    expect(bundlesWithZodClassic(dist)).toEqual(unchecked);
+    expect(bundlesWithCredentialChain(dist)).toEqual(unchecked);
+    const [verdict] = judgeZodClassic(bundlesWithZodClassic(dist));
+    expect(verdict).toMatchObject({ ok: false, value: '2' });
+    expect(verdict?.figure).toContain('user-service/login: unchecked');
+  });
+});

@@ -26,7 +26,34 @@ export type Request = (index: number) => Promise<Answer>;
 
 /** Runs `request` open-loop for the warm-up, then for the measured part, and sums up the measured part. */
 export async function measureLoad(options: PhaseOptions, request: Request): Promise<LoadFigures> {
+  await warmUp(options, request);
+  return measured(options, request);
+}
+
+/**
+ * As measureLoad, with what `count` counts (the functions' metrics) over the measured requests
+ * alone: read once every warm-up request has answered, and again once every measured one has. A
+ * figure per measured request then has the same requests above and below the line; counted from
+ * before the warm-up, the warm-up's would inflate it.
+ */
+export async function measureLoadCounting<C extends Record<string, number>>(
+  options: PhaseOptions,
+  request: Request,
+  count: () => Promise<C>,
+): Promise<{ figures: LoadFigures; counted: C }> {
+  await warmUp(options, request);
+  const before = await count();
+  const figures = await measured(options, request);
+  const after = await count();
+  const counted = Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - (before[name] ?? 0)])) as C;
+  return { figures, counted };
+}
+
+async function warmUp(options: PhaseOptions, request: Request): Promise<void> {
   if (options.warmUpMs > 0) await runOpenLoop({ ratePerSecond: options.ratePerSecond, durationMs: options.warmUpMs }, request);
+}
+
+async function measured(options: PhaseOptions, request: Request): Promise<LoadFigures> {
   const samples = await runOpenLoop({ ratePerSecond: options.ratePerSecond, durationMs: options.durationMs }, request);
   const statuses: Record<string, number> = {};
   let errors = 0;

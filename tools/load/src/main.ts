@@ -13,13 +13,12 @@
 import { randomUUID } from 'node:crypto';
 import { findRepoRoot } from '@shop/platform';
 import { ApiClient, newCustomer, signIn } from '@shop/testing';
-import { cartWrites, catalogueReads, measureLoad, type PhaseOptions, type Request } from './api-load';
+import { cartWrites, catalogueReads, measureLoad, measureLoadCounting } from './api-load';
 import { judge, type LoadReport } from './budgets';
 import { measureCheckouts } from './checkout-latency';
 import { startCloudChild } from './cloud-child';
 import { formatReport } from './format';
 import { expectStatus, send, sleep } from './http';
-import { runOpenLoop } from './open-loop';
 import { measureStartUp } from './start-up';
 
 const PARTS = ['start', 'checkout', 'reads', 'cart'] as const;
@@ -84,14 +83,12 @@ async function metricSum(apiUrl: string, service: string, name: string, dimensio
 
 /** What the cart writes cost beyond their own answers: lost races, and product-service/get-products invocations (its only invoke-triggered function). */
 async function cartCounters(apiUrl: string): Promise<{ conflicts: number; catalogueInvokes: number }> {
+  // The functions' metric lines reach the console a moment after their answers.
+  await sleep(1000);
   return {
     conflicts: await metricSum(apiUrl, 'cart-service', 'CartWriteConflicts'),
     catalogueInvokes: await metricSum(apiUrl, 'product-service', 'Invocations', { trigger: 'invoke' }),
   };
-}
-
-async function warmUp(phase: PhaseOptions, request: Request): Promise<void> {
-  await runOpenLoop({ ratePerSecond: phase.ratePerSecond, durationMs: phase.warmUpMs }, request);
 }
 
 async function main(): Promise<void> {
@@ -131,7 +128,6 @@ async function main(): Promise<void> {
         const phase = { ratePerSecond: options.readRate, durationMs, warmUpMs: WARM_UP_MS };
         const request = catalogueReads(cloud.apiUrl, productIds);
         log(`reads: ${phase.ratePerSecond} req/s for ${options.seconds} s, after ${WARM_UP_MS / 1000} s of warm-up`);
-        await warmUp(phase, request);
         report.reads = await measureLoad(phase, request);
       }
       if (options.parts.has('cart')) {
@@ -139,14 +135,8 @@ async function main(): Promise<void> {
         const tokens = customers.map((c) => c.token);
         const request = cartWrites(cloud.apiUrl, tokens, productIds);
         log(`cart writes: ${phase.ratePerSecond} req/s for ${options.seconds} s, ${tokens.length} customers over ${productIds.length} products, after ${WARM_UP_MS / 1000} s of warm-up`);
-        await warmUp(phase, request);
-        // The functions' metric lines reach the console a moment after their answers.
-        await sleep(1000);
-        const before = await cartCounters(cloud.apiUrl);
-        const figures = await measureLoad(phase, request);
-        await sleep(1000);
-        const after = await cartCounters(cloud.apiUrl);
-        report.cartWrites = { ...figures, conflicts: after.conflicts - before.conflicts, catalogueInvokes: after.catalogueInvokes - before.catalogueInvokes };
+        const { figures, counted } = await measureLoadCounting(phase, request, () => cartCounters(cloud.apiUrl));
+        report.cartWrites = { ...figures, ...counted };
       }
     } finally {
       await cloud.stop();

@@ -47,6 +47,8 @@ class Limiter {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const RETRYABLE = new Set([500, 502, 503, 504]);
+/** How many times a customer sends a request that answers 5xx (or nothing) before giving up: 9.3 s of backoff in all. */
+export const CLIENT_ATTEMPTS = 6;
 
 export async function drive(scenario: Scenario, options: DriveOptions): Promise<DriveResult> {
   const log = options.log ?? (() => undefined);
@@ -67,7 +69,7 @@ export async function drive(scenario: Scenario, options: DriveOptions): Promise<
       return answer;
     });
   /** As a careful client: a 5xx (or no answer) is tried again, the same request, a few times. */
-  const retrying = async (send: () => Promise<ApiAnswer>, attempts = 6): Promise<ApiAnswer> => {
+  const retrying = async (send: () => Promise<ApiAnswer>, attempts = CLIENT_ATTEMPTS): Promise<ApiAnswer> => {
     let answer = await call(send);
     for (let attempt = 1; attempt < attempts && (RETRYABLE.has(answer.status) || answer.status === 599); attempt++) {
       await sleep(300 * 2 ** (attempt - 1));

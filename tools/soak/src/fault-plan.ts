@@ -15,9 +15,10 @@ export interface FaultWave {
  * The faults a soak arms: one wave per 40 checkouts, each with at least one of every kind the local
  * cloud can inject, aimed at the places where money and stock are decided.
  *
- * Each count in a wave stays within the retries of what it hits: a queue message is received 5
- * times, a stream batch retried 10 times, an asynchronous invoke 2, the provider's webhook 3. These
- * are outages the design is meant to survive, not ones it hands to a person. A bigger soak gets more
+ * Each count in a wave stays below the attempts of what it hits: a queue message is received 5
+ * times, a stream batch tried 11 times, an asynchronous invoke 3, a checkout step 4, the provider's
+ * webhook delivered 4 times, a customer's request sent 6 (test/fault-plan.test.ts holds every fault
+ * to its figure). These are outages the design is meant to survive, not ones it hands to a person. A bigger soak gets more
  * waves, not bigger bursts. The first plan multiplied the counts by the size instead, and at 200
  * orders it armed 15 errors in a row on order-service/update-order-status. The local cloud hands a
  * failed message back after 1 s, not the queue's 90 s, so those 15 errors were one 15-second outage
@@ -44,6 +45,7 @@ export function faultPlan(orders: number): FaultWave[] {
       // Within the SDK's three attempts: a start that fails twice still starts.
       { kind: 'execution-start-fail', count: 2 },
       { kind: 'provider-5xx', count: 3 },
+      { kind: 'provider-key-in-use', count: 2 },
       { kind: 'provider-timeout', count: 1, delayMs: 6000 },
       { kind: 'webhook-duplicate', count: 4 },
       { kind: 'webhook-late', count: 3, delayMs: 4000 },

@@ -5,9 +5,9 @@
  */
 export { runSoak, report, type SoakOptions, type SoakResult } from './soak';
 export { soakTarget, type SoakTarget } from './target';
-export { makeScenario, type Scenario, type CheckoutKind } from './scenario';
+export { makeScenario, OUTCOMES_OF, type Scenario, type CheckoutKind, type Outcome } from './scenario';
 export { faultPlan } from './fault-plan';
-export { judge, OPERATOR_STATES, type InvariantResult, type Judgement } from './invariants';
+export { judge, MAX_UNPLACED_SHARE, OPERATOR_STATES, type Driven, type InvariantResult, type Judgement } from './invariants';
 export {
   readStockLedger,
   stockLedgerTables,

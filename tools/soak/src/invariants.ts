@@ -1,4 +1,5 @@
-import { isDeadLetterQueue, type Observation } from './observe';
+import { isDeadLetterQueue, type Observation, ORDER_INCIDENT_EVENTS, type ObservedCharge, type ObservedOrder } from './observe';
+import { type CheckoutKind, type Outcome, OUTCOMES_OF } from './scenario';
 import type { StockLedgerReport } from './stock-ledger';
 
 /**
@@ -11,6 +12,12 @@ import type { StockLedgerReport } from './stock-ledger';
 export const OPERATOR_STATES = ['PaidButNotCompleted', 'StockNotReleased', 'OrderNotFinalized'] as const;
 const FINAL = new Set(['PAID', 'CANCELLED', 'PAYMENT_FAILED']);
 
+/**
+ * At most this share of the checkouts may get no order (the cart or POST /orders kept failing
+ * after the client's retries): beyond it, the soak has judged too few orders to mean anything.
+ */
+export const MAX_UNPLACED_SHARE = 0.05;
+
 export interface InvariantResult {
   name: string;
   /** What it looked at: orders, products, queues. */
@@ -21,30 +28,42 @@ export interface InvariantResult {
 export interface Judgement {
   invariants: InvariantResult[];
   /** Orders left for a person, by the incident that says so. */
-  operatorStates: Map<string, string[]>;
+  incidents: Map<string, string[]>;
 }
 
-export function judge(observation: Observation, stock: StockLedgerReport, deadLetterQueues: ReadonlySet<string>, orderIds: readonly string[]): Judgement {
-  const operatorStates = new Map<string, string[]>();
-  const incidentOf = (orderId: string): string | undefined => {
-    const execution = observation.executions.get(orderId);
-    if (execution?.status === 'FAILED' && (OPERATOR_STATES as readonly string[]).includes(execution.error ?? '')) return execution.error;
-    if (observation.events.get('RefundFailed')?.get(orderId)) return 'RefundFailed';
-    return undefined;
-  };
-  for (const orderId of orderIds) {
-    const incident = incidentOf(orderId);
-    if (incident) operatorStates.set(incident, [...(operatorStates.get(incident) ?? []), orderId]);
-  }
+/** What the drive made: the orders placed, with the kind of checkout each was, and the checkouts that got none. */
+export interface Driven {
+  orders: readonly { orderId: string; kind: CheckoutKind }[];
+  unplaced: readonly { index: number; why: string }[];
+}
 
-  const finality: InvariantResult = { name: 'every order final, or left to a person with an incident', checked: 0, violations: [] };
+export function judge(observation: Observation, stock: StockLedgerReport, deadLetterQueues: ReadonlySet<string>, driven: Driven): Judgement {
+  const orderIds = driven.orders.map((o) => o.orderId);
+
+  const finality: InvariantResult = { name: 'every order final', checked: 0, violations: [] };
   for (const orderId of orderIds) {
     finality.checked += 1;
     const order = observation.orders.get(orderId);
     if (!order) finality.violations.push(`${orderId}: not found`);
-    else if (!FINAL.has(order.status) && !incidentOf(orderId)) {
+    else if (!FINAL.has(order.status)) {
       finality.violations.push(`${orderId}: still ${order.status} (execution ${observation.executions.get(orderId)?.status ?? 'none'})`);
     }
+  }
+
+  // No fault the soak arms is meant to need a person (fault-plan.ts), nor any checkout it drives: an
+  // order handed to one is a failure to survive what the design was built for, whatever the money
+  // and the stock say.
+  const incidents = new Map<string, string[]>();
+  const handedOver: InvariantResult = { name: 'no order handed to a person (no incident, no operator state)', checked: 0, violations: [] };
+  for (const orderId of orderIds) {
+    handedOver.checked += 1;
+    const execution = observation.executions.get(orderId);
+    const raised = [
+      ...(execution?.status === 'FAILED' && (OPERATOR_STATES as readonly string[]).includes(execution.error ?? '') ? [execution.error as string] : []),
+      ...ORDER_INCIDENT_EVENTS.filter((type) => observation.events.get(type)?.get(orderId)),
+    ];
+    for (const incident of raised) incidents.set(incident, [...(incidents.get(incident) ?? []), orderId]);
+    if (raised.length) handedOver.violations.push(`${orderId}: ${raised.join(', ')} (order ${observation.orders.get(orderId)?.status ?? 'not found'})`);
   }
 
   const stockResult: InvariantResult = {
@@ -75,7 +94,7 @@ export function judge(observation: Observation, stock: StockLedgerReport, deadLe
     if (!order) continue;
     const owed = order.status === 'PAID' ? order.total.amount : 0;
     paidTotals += owed;
-    if (held !== owed && !incidentOf(orderId)) {
+    if (held !== owed) {
       money.violations.push(`${orderId}: ${order.status}, total ${order.total.amount}, but the provider holds ${held} for it (charged ${charged.get(orderId) ?? 0}, refunded ${refunded.get(orderId) ?? 0})`);
     }
     // The order tells its owner what the provider did with their money.
@@ -88,7 +107,7 @@ export function judge(observation: Observation, stock: StockLedgerReport, deadLe
       }
     }
   }
-  if (heldByProvider !== paidTotals && money.violations.length === 0 && operatorStates.size === 0) {
+  if (heldByProvider !== paidTotals && money.violations.length === 0) {
     money.violations.push(`in all: the provider holds ${heldByProvider}, PAID orders total ${paidTotals}`);
   }
 
@@ -108,5 +127,39 @@ export function judge(observation: Observation, stock: StockLedgerReport, deadLe
     queues.violations.push(`${name}: ${count} message(s)${isDeadLetterQueue(name, deadLetterQueues) ? ' in a dead-letter queue' : ' still queued'}`);
   }
 
-  return { invariants: [finality, stockResult, money, paidOnce, queues], operatorStates };
+  return { invariants: [finality, handedOver, stockResult, money, paidOnce, queues, placed(driven), outcomes(observation, driven)], incidents };
+}
+
+/** Nearly every checkout got its order: checks that look at no orders find nothing wrong. */
+function placed(driven: Driven): InvariantResult {
+  const checkouts = driven.orders.length + driven.unplaced.length;
+  const allowed = Math.floor(checkouts * MAX_UNPLACED_SHARE);
+  const result: InvariantResult = { name: `at most ${MAX_UNPLACED_SHARE * 100} % of the checkouts got no order`, checked: checkouts, violations: [] };
+  if (driven.unplaced.length > allowed) {
+    const whys = driven.unplaced.slice(0, 5).map((u) => `#${u.index} ${u.why}`);
+    result.violations.push(`${driven.unplaced.length} of ${checkouts} got no order (at most ${allowed}): ${whys.join('; ')}${driven.unplaced.length > 5 ? '; …' : ''}`);
+  }
+  return result;
+}
+
+/** Whether an order shows an outcome, from the order and the provider's charges for it. */
+const SHOWS: Readonly<Record<Outcome, (order: ObservedOrder, charges: readonly ObservedCharge[]) => boolean>> = {
+  paid: (order) => order.status === 'PAID',
+  declined: (order, charges) => order.status === 'PAYMENT_FAILED' && charges.some((c) => c.status === 'declined'),
+  refunded: (order, charges) => order.status !== 'PAID' && charges.some((c) => c.refunds.some((r) => r.status === 'succeeded')),
+  cancelled: (order) => order.status === 'CANCELLED' && order.reason === 'cancelled by customer',
+};
+
+/** Every outcome the placed orders' kinds plan (scenario.ts, OUTCOMES_OF) happened to at least one order. */
+function outcomes(observation: Observation, driven: Driven): InvariantResult {
+  const planned = new Map<Outcome, number>();
+  for (const { kind } of driven.orders) for (const outcome of OUTCOMES_OF[kind]) planned.set(outcome, (planned.get(outcome) ?? 0) + 1);
+  const chargesOf = new Map<string, ObservedCharge[]>();
+  for (const charge of observation.charges) chargesOf.set(charge.orderId, [...(chargesOf.get(charge.orderId) ?? []), charge]);
+  const result: InvariantResult = { name: 'every outcome the orders plan (paid, declined, refunded, cancelled) happened', checked: planned.size, violations: [] };
+  for (const [outcome, count] of planned) {
+    const seen = [...observation.orders.values()].some((order) => SHOWS[outcome](order, chargesOf.get(order.orderId) ?? []));
+    if (!seen) result.violations.push(`${outcome}: planned by ${count} order(s), shown by none`);
+  }
+  return result;
 }

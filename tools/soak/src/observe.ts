@@ -46,7 +46,9 @@ export interface Observation {
   faultsFired: Record<string, number>;
 }
 
-export const EVENT_TYPES = ['OrderPaid', 'OrderRefunded', 'OrderCancelled', 'OrderPaymentFailed', 'RefundFailed', 'PaymentMismatch'] as const;
+/** The payment incidents that name an order (libs/events' PAYMENT_INCIDENTS but UnknownCharge): each hands it to a person. */
+export const ORDER_INCIDENT_EVENTS = ['RefundFailed', 'PaymentMismatch', 'UnknownRefund'] as const;
+export const EVENT_TYPES = ['OrderPaid', 'OrderRefunded', 'OrderCancelled', 'OrderPaymentFailed', ...ORDER_INCIDENT_EVENTS] as const;
 
 export async function observe(target: SoakTarget, orderIds: readonly string[]): Promise<Observation> {
   const api = new ApiClient(target.apiUrl);

@@ -39,6 +39,26 @@ export const CHECKOUT_KIND_WEIGHTS: Readonly<Record<CheckoutKind, number>> = {
   'refund-fails-once': 8,
 };
 
+/** What a soak must see happen to some order, when its scenario plans it. */
+export type Outcome = 'paid' | 'declined' | 'refunded' | 'cancelled';
+
+/**
+ * The outcomes a checkout of each kind ends in when it gets its stock (`race-cancel` and
+ * `refund-fails-once` may end either way, `no-answer` only expires). A soak whose orders plan one
+ * and show none has not tested it, however clean its other checks.
+ */
+export const OUTCOMES_OF: Readonly<Record<CheckoutKind, readonly Outcome[]>> = {
+  approve: ['paid'],
+  decline: ['declined'],
+  'error-then-approve': ['paid'],
+  'no-answer': [],
+  'late-confirmation': ['refunded'],
+  'cancel-then-pay': ['cancelled'],
+  'pay-then-cancel': ['cancelled', 'refunded'],
+  'race-cancel': [],
+  'refund-fails-once': [],
+};
+
 export const PAYMENT_METHOD_OF: Readonly<Record<CheckoutKind, string>> = {
   approve: TEST_PAYMENT_METHODS.approve,
   decline: TEST_PAYMENT_METHODS.decline,

@@ -112,7 +112,7 @@ export async function runSoak(target: SoakTarget, options: SoakOptions): Promise
   const quiet = Date.now();
 
   const stock = await readStockLedger({ dynamodbEndpoint: target.dynamodbEndpoint, tables: stockLedgerTables(target.stage) }, { productIds: driven.productIds });
-  const judgement = judge(observation, stock, deadLetterQueues, orderIds);
+  const judgement = judge(observation, stock, deadLetterQueues, driven);
   if (stillMoving.length > 0) {
     judgement.invariants.unshift({ name: 'the shop goes quiet', checked: 1, violations: [`still moving after the wait: ${stillMoving.join('; ')}`] });
   }
@@ -150,7 +150,7 @@ export function report(result: SoakResult): string {
   rows.push(['orders by payment', [...byPayment].map(([s, n]) => `${s} ${n}`).join(', ')]);
   rows.push(['provider: charges', `${observation.charges.length} (${observation.charges.filter((c) => c.status === 'succeeded').length} succeeded)`]);
   rows.push(['provider: refunds', `${refunds.length} (${refunds.filter((r) => r.status === 'succeeded').length} succeeded, ${refunds.filter((r) => r.status === 'failed').length} failed and retried)`]);
-  rows.push(['left to a person (incident)', judgement.operatorStates.size ? [...judgement.operatorStates].map(([k, ids]) => `${k} ${ids.length}`).join(', ') : 'none']);
+  rows.push(['left to a person (incident)', judgement.incidents.size ? [...judgement.incidents].map(([k, ids]) => `${k} ${ids.length}`).join(', ') : 'none']);
   rows.push(['HTTP requests', `${driven.requests} (${Object.entries(driven.answersByStatus).map(([s, n]) => `${s}×${n}`).join(' ')})`]);
   const fired = Object.entries(observation.faultsFired);
   rows.push(['faults fired', fired.length ? `${fired.reduce((sum, [, n]) => sum + n, 0)}: ${fired.map(([k, n]) => `${k} ${n}`).join(', ')}` : 'none']);
