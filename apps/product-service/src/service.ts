@@ -1,5 +1,6 @@
 import { defineService } from '@shop/platform';
 import {
+  CreateProductHeaders,
   CreateProductRequest,
   DeleteProductHeaders,
   PageQuery,
@@ -38,13 +39,15 @@ export const service = defineService({
           method: 'POST',
           path: '/products',
           auth: { kind: 'signed-in', roles: CATALOG_EDITORS },
-          summary: 'Create a product (ADMIN or MANAGER)',
-          request: { body: CreateProductRequest },
+          summary: 'Create a product (ADMIN or MANAGER); an Idempotency-Key makes a retry answer the same product',
+          request: { body: CreateProductRequest, headers: CreateProductHeaders },
           response: { status: 201, body: Product },
-          errors: [403],
+          // 422: the Idempotency-Key was used with another product.
+          errors: [403, 422],
         },
       ],
-      permissions: { tables: { products: ['PutItem'] } },
+      // GetItem: a retried create answers the product its key made.
+      permissions: { tables: { products: ['PutItem', 'GetItem'] } },
     },
     'update-product': {
       description: 'Changes the name, description or price of a listed product, optionally only at the version the editor read (If-Match).',

@@ -137,7 +137,7 @@ export interface paths {
         get: operations["listProducts"];
         put?: never;
         /**
-         * Create a product (ADMIN or MANAGER)
+         * Create a product (ADMIN or MANAGER); an Idempotency-Key makes a retry answer the same product
          * @description Roles: ADMIN, MANAGER
          */
         post: operations["createProduct"];
@@ -1745,6 +1745,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description A token of the client, the same for every retry of one new product (8–128 letters, digits, - or _): a retry after a lost answer answers the product the first request made, and makes no second one. The same key with another product is 422 IDEMPOTENCY_KEY_REUSED. Without it every request makes a new product. */
+                "idempotency-key"?: string;
                 /** @description Ties every log line, invocation, event and message the request causes to one id of the caller's choosing; without it (or when it is not of this form) the request id is used. Answered back in `x-correlation-id`. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
             };
@@ -1830,6 +1832,17 @@ export interface operations {
             };
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             /** @description Internal Server Error */
             500: {

@@ -11,3 +11,7 @@ export const IsoTimestamp = z.iso.datetime({ offset: false });
  * thousand digits of seconds would otherwise reach it as a 500.
  */
 export const StoredTimestamp = z.iso.datetime({ offset: false, precision: 3 });
+
+/** `Idempotency-Key` header: a client-chosen token, the same for every retry of one request (a checkout, a new product, a stock adjustment). */
+export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8–128 letters, digits, - or _'));
+

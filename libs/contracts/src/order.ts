@@ -65,8 +65,6 @@ export const Order = z.object({
 });
 export type Order = z.infer<typeof Order>;
 
-/** `Idempotency-Key` header: a client-chosen token, the same for every retry of one checkout. */
-export const IdempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8–128 letters, digits, - or _'));
 
 export const CreateOrderRequest = z.strictObject({ cartId: Id });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Id, IsoTimestamp } from './ids';
+import { Id, IdempotencyKey, IsoTimestamp } from './ids';
 import { Money } from './money';
 
 export const PRODUCT_NAME_MAX = 200;
@@ -62,6 +62,16 @@ export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
 export const IfMatch = z
   .string()
   .check(z.trim(), z.regex(/^(\*|"\d{1,15}"(\s*,\s*"\d{1,15}"){0,19})$/, 'must be * or the ETag of GET /products/{id}, such as "3" (at most 20)'));
+
+export const CreateProductHeaders = z.looseObject({
+  'idempotency-key': z.optional(IdempotencyKey).check(
+    z.describe(
+      'A token of the client, the same for every retry of one new product (8–128 letters, digits, - or _): a retry after a lost answer ' +
+        'answers the product the first request made, and makes no second one. The same key with another product is 422 IDEMPOTENCY_KEY_REUSED. ' +
+        'Without it every request makes a new product.',
+    ),
+  ),
+});
 
 export const UpdateProductHeaders = z.looseObject({
   'if-match': z.optional(IfMatch).check(

@@ -33,6 +33,28 @@ describe('catalogue', () => {
     expect((await api.get(`/products/${productId}`)).status).toBe(200);
   });
 
+  it('makes one product of a create retried under its Idempotency-Key, with its stock once; the key with another product is 422', async () => {
+    const key = `e2e-${crypto.randomUUID()}`;
+    const headers = { 'Idempotency-Key': key };
+    const first = await admin.api.post('/products', mug, { headers });
+    const retried = await admin.api.post('/products', mug, { headers });
+    expect(first.status).toBe(201);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual(first.body);
+    const { productId } = first.body;
+    const listed = (await customer.api.get('/products?limit=100')).body.items.filter((p: { name: string }) => p.name === mug.name && p.productId === productId);
+    expect(listed).toHaveLength(1);
+    expect((await api.get(`/products/${productId}`)).body.stock).toBe(mug.stock);
+
+    const other = await admin.api.post('/products', { ...mug, stock: 41 }, { headers });
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    // Another editor's key of the same spelling is theirs: a product of their own.
+    const managers = await manager.api.post('/products', mug, { headers });
+    expect(managers.status).toBe(201);
+    expect(managers.body.productId).not.toBe(productId);
+  });
+
   it('lets ADMIN and MANAGER update a product, and only ADMIN delete it (soft)', async () => {
     const { productId } = (await admin.api.post('/products', mug)).body;
     const updated = await manager.api.put(`/products/${productId}`, { description: 'Holds 400 ml', price: { amount: 999, currency: 'USD' } });

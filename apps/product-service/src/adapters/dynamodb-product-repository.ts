@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '@shop/common';
 import { batchGetAll, conditionHeld, isConditionalCheckFailed, queryPage, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ListingKey } from '../domain/cursor';
@@ -24,7 +23,10 @@ export function dynamoProductRepository(options: TableAccessOptions = {}): Produ
       const created = await conditionHeld(() =>
         client().send(new PutCommand({ TableName: tableName(), Item: toRecord(product), ConditionExpression: 'attribute_not_exists(productId)' })),
       );
-      if (!created) throw new ConflictError(`Product ${product.productId} already exists`);
+      if (created) return { kind: 'created' };
+      const out = await client().send(new GetCommand({ TableName: tableName(), Key: { productId: product.productId }, ConsistentRead: true }));
+      if (!out.Item) throw new Error(`product ${product.productId} was there and is gone`);
+      return { kind: 'exists', record: out.Item as ProductRecord };
     },
 
     async update(productId, update, now, precondition) {

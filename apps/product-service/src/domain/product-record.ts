@@ -7,13 +7,16 @@ export const LISTED = 'LISTED';
  * A product as the table stores it. `listing` puts it in the sparse `by-listing` index while it is
  * listed; `deletedAt` marks a soft delete; `version` counts product-service's changes (the
  * `ETag`); `initialStock` is the stock it was created with, where its stock ledger starts
- * (inventory-service's README). None of them is part of the API's Product.
+ * (inventory-service's README); `requestHash`, the request of a product created under an
+ * Idempotency-Key. None of them is part of the API's Product.
  */
 export interface ProductRecord extends Product {
   listing?: typeof LISTED;
   deletedAt?: string;
   version?: number;
   initialStock?: number;
+  /** Of a product created with an Idempotency-Key: what the key's request was (create-product.ts). */
+  requestHash?: string;
 }
 
 /** A new product from a create request, with its id and timestamps. */
@@ -31,7 +34,7 @@ export function newProduct(request: CreateProductRequest, at: { productId: strin
 }
 
 /** The stored form of a new product: listed, at version 1, its opening stock kept as the start of its ledger. */
-export function toRecord(product: Product): ProductRecord {
+export function toRecord(product: ProductRecord): ProductRecord {
   return { ...product, listing: LISTED, version: 1, initialStock: product.stock };
 }
 

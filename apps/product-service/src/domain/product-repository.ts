@@ -26,8 +26,8 @@ export type DeleteOutcome = { kind: 'deleted' } | Exclude<UpdateOutcome, { kind:
 
 /** Where products live. Unknown and soft-deleted products are alike: absent. */
 export interface ProductRepository {
-  /** Stores a new product; throws ConflictError if its id is taken. */
-  create(product: Product): Promise<void>;
+  /** Stores a new product, listed at version 1; or, when its id is taken, answers what is stored under it. */
+  create(product: ProductRecord): Promise<{ kind: 'created' } | { kind: 'exists'; record: ProductRecord }>;
   /** Applies a partial update to a listed product, at one of the versions the precondition names when there is one; bumps the version. */
   update(productId: string, update: UpdateProductRequest, now: Date, precondition?: VersionPrecondition): Promise<UpdateOutcome>;
   /** Soft-deletes a listed product, at one of the versions the precondition names when there is one; bumps the version. */

@@ -117,6 +117,53 @@ describe('POST /products', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
+  describe('with an Idempotency-Key', () => {
+    const KEY = 'new-mug-7f3a9c';
+    const withKey = (body: unknown, claims: JwtClaims = ADMIN(), key = KEY) => create(body, claims, { 'Idempotency-Key': key });
+
+    it('answers a retry after a lost answer with the product the first request made, and makes no second one', async () => {
+      const first = await withKey(mug);
+      expect(first.status).toBe(201);
+      const again = await withKey(mug);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(db().items(TABLE)).toHaveLength(1);
+      // The key is remembered on the product, never shown in the API's Product.
+      expect(db().items(TABLE)[0]).toHaveProperty('requestHash');
+      expect(Object.keys(again.body)).not.toContain('requestHash');
+    });
+
+    it('answers the product as it is now when it changed since', async () => {
+      const first = await withKey(mug);
+      db().put(TABLE, { ...db().items(TABLE)[0], price: { amount: 1499, currency: 'USD' } });
+      const again = await withKey(mug);
+      expect(again.body).toMatchObject({ productId: first.body['productId'], price: { amount: 1499, currency: 'USD' } });
+    });
+
+    it('refuses the key with another product (422 IDEMPOTENCY_KEY_REUSED), and changes nothing', async () => {
+      const first = await withKey(mug);
+      const other = await withKey({ ...mug, stock: 41 });
+      expect(other.status).toBe(422);
+      expect(other.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+      expect(db().items(TABLE)).toEqual([expect.objectContaining({ productId: first.body['productId'], stock: 40 })]);
+    });
+
+    it('is the caller’s own: another editor’s request with the same key makes another product', async () => {
+      const admin = await withKey(mug);
+      const manager = await withKey(mug, MANAGER());
+      expect(manager.status).toBe(201);
+      expect(manager.body['productId']).not.toBe(admin.body['productId']);
+      expect(db().items(TABLE)).toHaveLength(2);
+    });
+
+    it('answers 400 naming the header for a key that is not 8–128 letters, digits, - or _, and writes nothing', async () => {
+      const res = await withKey(mug, ADMIN(), 'short');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { details: [expect.objectContaining({ field: 'idempotency-key' })] } });
+      expect(ddb.calls()).toHaveLength(0);
+    });
+  });
+
   it('answers 409, not 500, if the new id is somehow taken', async () => {
     // Another product holds the id drawn for this one by the time it is written.
     db().beforeNext(PutCommand, (input) => db().put(TABLE, storedProduct({ productId: input.Item?.['productId'] as string })));

@@ -85,7 +85,8 @@ export function ProductsAdmin({ role }: { role: Profile['role'] }) {
 const FORM_FIELDS = ['name', 'description', 'price.amount', 'price.currency', 'price', 'stock'];
 
 /**
- * Creates a product, or edits one. An edit sends only what changed, with `If-Match` when the API
+ * Creates a product, under an Idempotency-Key that a retry of the same form reuses (a lost answer
+ * never lists it twice), or edits one. An edit sends only what changed, with `If-Match` when the API
  * gave the product an ETag: a change made meanwhile by someone else is refused (412), not lost.
  * A removal sends it too: an admin removes the product they looked at, not one changed since.
  */
@@ -108,6 +109,8 @@ function ProductForm({
   const [loadProblem, setLoadProblem] = useState<Problem>();
   const { busy, problem, run, onSubmit } = useAction();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // A new product's Idempotency-Key: the same for every retry of the form as it is, a new one once it changes.
+  const [createKey, setCreateKey] = useState(newIdempotencyKey);
   const productId = editing.kind === 'edit' ? editing.productId : undefined;
   // Stock is set once, on creation; afterwards it changes only by adjustments (below the form).
   const editsStock = editing.kind === 'new';
@@ -146,7 +149,11 @@ function ProductForm({
       ...(stock === undefined ? {} : { stock }),
     };
     if (!product) {
-      const created = await attempt(shop.session, () => shop.client.POST('/products', { body: { ...values, stock: stock ?? 0 } }), 'admin');
+      const created = await attempt(
+        shop.session,
+        () => shop.client.POST('/products', { params: { header: { 'idempotency-key': createKey } }, body: { ...values, stock: stock ?? 0 } }),
+        'admin',
+      );
       return created.ok ? onDone(`${created.data.name} is in the catalogue.`) : created.problem;
     }
     const changes = Object.fromEntries(
@@ -180,7 +187,14 @@ function ProductForm({
   return (
     <div class="panel">
       {/* Keyed by the version it shows: after a 412 the fields show the product as it is now. */}
-      <form key={original?.etag ?? 'new'} class="stack-form" onSubmit={submit} noValidate aria-labelledby="product-form-heading">
+      <form
+        key={original?.etag ?? 'new'}
+        class="stack-form"
+        onSubmit={submit}
+        onInput={() => setCreateKey(newIdempotencyKey())}
+        noValidate
+        aria-labelledby="product-form-heading"
+      >
         <h3 id="product-form-heading">{product ? `Edit ${product.name}` : 'New product'}</h3>
         <ProblemAlert problem={problem} />
         <Field name="name" label="Name" required maxLength={200} defaultValue={product?.name} error={problem?.fields['name']} />
