@@ -60,7 +60,8 @@ export const service = defineService({
           summary: "Update a product's name, description or price (ADMIN or MANAGER)",
           request: { path: ProductIdPath, body: UpdateProductRequest, headers: UpdateProductHeaders },
           response: { status: 200, body: Product },
-          errors: [403, 404, 412],
+          // 503 PRODUCT_BUSY: checkouts' stock transactions held the product through every attempt.
+          errors: [403, 404, 412, 503],
         },
       ],
       permissions: { tables: { products: ['UpdateItem'] } },
@@ -76,7 +77,7 @@ export const service = defineService({
           summary: 'Delete a product (ADMIN), optionally only at the version the caller read (If-Match)',
           request: { path: ProductIdPath, headers: DeleteProductHeaders },
           response: { status: 204 },
-          errors: [403, 404, 412],
+          errors: [403, 404, 412, 503],
         },
       ],
       permissions: { tables: { products: ['UpdateItem'] } },

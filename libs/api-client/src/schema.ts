@@ -2061,6 +2061,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteProduct: {
@@ -2147,6 +2158,17 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "x-request-id": components["headers"]["RequestId"];

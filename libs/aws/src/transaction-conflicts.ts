@@ -5,8 +5,9 @@ import { transactionCancellationReasons } from './conditional-check';
  * (`TransactionConflict`), without checking its conditions. On an item many requests write at
  * once (a product many checkouts buy, a day's counter of orders) that is routine, and says
  * nothing about the data: the transaction is tried again here, a few times within the
- * invocation, before its caller (the state machine, an admin, a queue) is told. The SDK does not
- * retry it: TransactionCanceledException is not among its throttling errors.
+ * invocation, before its caller (the state machine, an admin, a queue) is told. A single write
+ * (PutItem, UpdateItem) to an item a transaction holds is refused the same way, with
+ * TransactionConflictException. The SDK retries neither: they are not among its throttling errors.
  */
 
 /** Attempts of a transaction that DynamoDB cancels for a conflict with another one on the same item. */
@@ -18,8 +19,12 @@ export type ConflictDelay = (attempt: number) => number;
 /** 10–30 ms before the second attempt, twice as long before each one after: jittered, so that the contenders spread out. */
 export const jitteredConflictDelay: ConflictDelay = (attempt) => (10 + Math.random() * 20) * 2 ** (attempt - 2);
 
-/** Whether DynamoDB cancelled the transaction for a conflict alone: no condition of it failed. */
+/**
+ * Whether DynamoDB refused a write for a conflict alone: a transaction cancelled for one (no
+ * condition of it failed), or a single write to an item a transaction held at that moment.
+ */
 export function isTransactionConflict(error: unknown): boolean {
+  if ((error as { name?: unknown } | null)?.name === 'TransactionConflictException') return true;
   const reasons = transactionCancellationReasons(error);
   return !!reasons && reasons.some((r) => r.Code === 'TransactionConflict') && !reasons.some((r) => r.Code === 'ConditionalCheckFailed');
 }

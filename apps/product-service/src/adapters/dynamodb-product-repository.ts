@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, conditionHeld, isConditionalCheckFailed, queryPage, tableAccess, type TableAccessOptions } from '@shop/aws';
+import { batchGetAll, conditionHeld, isConditionalCheckFailed, isTransactionConflict, queryPage, retryConflicts, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ListingKey } from '../domain/cursor';
 import { changedAttributes, isListed, LISTED, type ProductRecord, toProduct, toRecord } from '../domain/product-record';
@@ -111,9 +111,12 @@ async function versionedWrite(
 ): Promise<VersionedWriteOutcome> {
   const version = precondition?.kind === 'one-of' ? versionCondition(precondition.versions) : undefined;
   try {
-    const out = await client.send(command({ expression: version ? `${LISTED_PRODUCT} AND ${version.expression}` : LISTED_PRODUCT, values: version?.values ?? {} }));
+    // A product that checkouts are reserving is held by their transactions a moment at a time: the
+    // write is tried again a few times before the editor is told to (503).
+    const out = await retryConflicts(() => client.send(command({ expression: version ? `${LISTED_PRODUCT} AND ${version.expression}` : LISTED_PRODUCT, values: version?.values ?? {} })));
     return { kind: 'written', record: out.Attributes as ProductRecord };
   } catch (error) {
+    if (isTransactionConflict(error)) return { kind: 'busy' };
     if (!isConditionalCheckFailed(error)) throw error;
     const old = (error as { Item?: Record<string, AttributeValue> }).Item;
     return old?.['listing'] ? { kind: 'version-mismatch', version: Number(old['version']?.N ?? 0) } : { kind: 'not-found' };

@@ -20,7 +20,9 @@ export type UpdateOutcome =
   /** No listed product with that id; nothing changed. */
   | { kind: 'not-found' }
   /** The product is at another version than the precondition names; nothing changed. */
-  | { kind: 'version-mismatch'; version: number };
+  | { kind: 'version-mismatch'; version: number }
+  /** Checkouts' stock transactions held the product through every attempt; nothing changed. */
+  | { kind: 'busy' };
 
 export type DeleteOutcome = { kind: 'deleted' } | Exclude<UpdateOutcome, { kind: 'updated' }>;
 

@@ -1,4 +1,4 @@
-import { NotFoundError, PreconditionFailedError } from '@shop/common';
+import { HttpError, NotFoundError, PreconditionFailedError } from '@shop/common';
 
 /**
  * A product item's `version`: 1 when created, one more with every change product-service makes
@@ -30,11 +30,24 @@ export function preconditionOf(ifMatch: string | undefined): VersionPrecondition
 }
 
 /**
- * Why a conditional change of a product was not made: no listed product with that id (404), or
- * one at another version than `If-Match` named (412, naming its ETag so that the editor sees it moved on).
+ * Why a conditional change of a product was not made: no listed product with that id (404), one
+ * at another version than `If-Match` named (412, naming its ETag so that the editor sees it moved
+ * on), or one that checkouts' stock transactions kept busy (503, retry in a second).
  */
-export function refusedChange(outcome: { kind: 'not-found' } | { kind: 'version-mismatch'; version: number }, ifMatch: string | undefined): Error {
-  return outcome.kind === 'not-found'
-    ? new NotFoundError('Product not found')
-    : new PreconditionFailedError(`The product changed since you read it: it is at ETag ${etagOf(outcome.version)}, not ${ifMatch}. Read it again, then retry.`);
+export function refusedChange(outcome: { kind: 'not-found' } | { kind: 'version-mismatch'; version: number } | { kind: 'busy' }, ifMatch: string | undefined): Error {
+  switch (outcome.kind) {
+    case 'not-found':
+      return new NotFoundError('Product not found');
+    case 'version-mismatch':
+      return new PreconditionFailedError(`The product changed since you read it: it is at ETag ${etagOf(outcome.version)}, not ${ifMatch}. Read it again, then retry.`);
+    case 'busy':
+      return new ProductBusyError();
+  }
+}
+
+/** Checkouts were reserving the product's stock through every attempt of the change: nothing changed, and a retry in a moment goes through. */
+export class ProductBusyError extends HttpError {
+  constructor() {
+    super(503, 'PRODUCT_BUSY', 'Checkouts are taking this product’s stock right now; nothing changed, retry in a moment', undefined, { 'retry-after': '1' });
+  }
 }

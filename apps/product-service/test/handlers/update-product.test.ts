@@ -100,6 +100,27 @@ describe('PUT /products/{id}', () => {
     expect(db().get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 5 }));
   });
 
+  describe('while checkouts are taking its stock (their transactions hold the item: TransactionConflictException)', () => {
+    const conflict = () => Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
+
+    it('tries the change again, and makes it', async () => {
+      db().failNext(UpdateCommand, conflict());
+      const res = await update({ name: 'Espresso cup' });
+      expect(res.status).toBe(200);
+      expect(res.headers['etag']).toBe('"4"');
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
+    });
+
+    it('answers 503 PRODUCT_BUSY with Retry-After, never 500, when they hold it through every attempt; nothing changed', async () => {
+      ddb.on(UpdateCommand).rejects(conflict());
+      const res = await update({ name: 'Espresso cup' });
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body).toMatchObject({ error: { code: 'PRODUCT_BUSY' } });
+      expect(db().get(TABLE, PRODUCT_ID)).toEqual(storedProduct({ version: 3 }));
+    });
+  });
+
   it('answers 404 for an unknown product, with or without If-Match', async () => {
     expect((await update({ name: 'Tea cup' }, { id: UNKNOWN_ID })).body).toEqual({ error: { code: 'NOT_FOUND', message: 'Product not found' } });
     expect((await update({ name: 'Tea cup' }, { id: UNKNOWN_ID, ifMatch: '"3"' })).status).toBe(404);
