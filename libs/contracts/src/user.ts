@@ -5,8 +5,15 @@ import { ROLES } from './roles';
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * An e-mail address, kept in lower case. At most 128 characters, though an address may have 254:
+ * it is the account's Cognito username, which Cognito caps at 128, and a longer one would be
+ * refused there with an error naming a `username` the client never sent.
+ */
+export const EMAIL_MAX = 128;
+
 export const Email = z.pipe(
-  z.email().check(z.maxLength(254)),
+  z.email().check(z.maxLength(EMAIL_MAX)),
   z.transform((e: string) => e.toLowerCase()),
 );
 

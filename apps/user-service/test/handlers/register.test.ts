@@ -271,6 +271,8 @@ describe('POST /users/register', () => {
     ['a missing password', { email: ada.email, name: ada.name }, 'password'],
     ['a missing email', { password: PASSWORD, name: ada.name }, 'email'],
     ['an email that is not one', { ...ada, email: 'ada-at-example.com' }, 'email'],
+    // Cognito's username holds 128 characters: a longer address is refused here, naming `email`.
+    ['an email over 128 characters', { ...ada, email: `${'a'.repeat(64)}@${'b'.repeat(60)}.com` }, 'email'],
     ['a name that is a number', { ...ada, name: 42 }, 'name'],
     ['a blank name', { ...ada, name: '  ' }, 'name'],
     ['an unknown field', { ...ada, role: 'ADMIN' }, 'role'],
