@@ -2486,6 +2486,10 @@ export interface operations {
                             name: string;
                             quantity: number;
                         }[];
+                        otherUnits?: {
+                            products: number;
+                            quantity: number;
+                        };
                         cancellations: {
                             reason: string;
                             count: number;
@@ -2494,6 +2498,14 @@ export interface operations {
                             reason: string;
                             count: number;
                         }[];
+                        otherCancellations?: {
+                            reasons: number;
+                            count: number;
+                        };
+                        otherPaymentFailures?: {
+                            reasons: number;
+                            count: number;
+                        };
                     };
                 };
             };

@@ -20,14 +20,26 @@ export type CheckoutStarted = z.infer<typeof CheckoutStarted>;
 export const ReportPeriod = z.enum(['daily', 'weekly']);
 export type ReportPeriod = z.infer<typeof ReportPeriod>;
 
+/** The last day a report can be asked for. */
+export const LAST_REPORT_DATE = '9998-12-31';
+
 /** `GET /reports?period=daily|weekly&date=YYYY-MM-DD`: the day, or a day of the week, to report on; today (UTC) when absent. */
 export const ReportQuery = z.strictObject({
   period: ReportPeriod,
-  date: z.optional(z.iso.date()),
+  // A week of the last days of 9999 would end in year 10000, which no ISO date can write.
+  date: z.optional(z.iso.date().check(z.refine((date) => date <= LAST_REPORT_DATE, `must be ${LAST_REPORT_DATE} or earlier`))),
 });
 export type ReportQuery = z.infer<typeof ReportQuery>;
 
 const Count = z.int().check(z.minimum(0));
+
+/**
+ * How many products, and reasons, a report lists by name. A report is one DynamoDB item, at most
+ * 400 KB: a catalogue of thousands of products sold in a week would not fit whole (about 110 bytes
+ * a product), and a chart of them would say nothing. The rest is summed.
+ */
+export const REPORT_PRODUCTS_MAX = 100;
+export const REPORT_REASONS_MAX = 20;
 
 export const Report = z.object({
   period: ReportPeriod,
@@ -43,10 +55,16 @@ export const Report = z.object({
   revenue: z.array(MoneySum),
   /** Money given back (charges that paid nothing: cancelled or expired orders, double payments), per currency. */
   refunds: z.object({ count: Count, amounts: z.array(ProviderMoney) }),
-  /** Units sold per product, most first. */
+  /** Units sold per product, most first: the best-selling REPORT_PRODUCTS_MAX. */
   units: z.array(z.object({ productId: Id, name: z.string(), quantity: Count })),
+  /** The products sold beyond the first REPORT_PRODUCTS_MAX, and their units; absent when none. */
+  otherUnits: z.optional(z.object({ products: Count, quantity: Count })),
+  /** Why orders were cancelled, and why payments failed, most first: the REPORT_REASONS_MAX most frequent of each. */
   cancellations: z.array(z.object({ reason: z.string(), count: Count })),
   paymentFailures: z.array(z.object({ reason: z.string(), count: Count })),
+  /** The reasons beyond those, and how many orders they account for; absent when none. */
+  otherCancellations: z.optional(z.object({ reasons: Count, count: Count })),
+  otherPaymentFailures: z.optional(z.object({ reasons: Count, count: Count })),
 });
 export type Report = z.infer<typeof Report>;
 

@@ -1,4 +1,4 @@
-import type { MoneySum, Report, ReportPeriod } from '@shop/contracts';
+import { type MoneySum, type Report, REPORT_PRODUCTS_MAX, REPORT_REASONS_MAX, type ReportPeriod } from '@shop/contracts';
 
 /** One day's metric as the store holds it. */
 export interface MetricRow {
@@ -8,7 +8,11 @@ export interface MetricRow {
   label?: string;
 }
 
-/** The report over `days` from their metrics: the funnel, revenue per currency, units per product, and why orders did not end paid. */
+/**
+ * The report over `days` from their metrics: the funnel, revenue per currency, units per product,
+ * and why orders did not end paid; the long lists cut to their first entries, the rest summed
+ * (REPORT_PRODUCTS_MAX, REPORT_REASONS_MAX), so that a report always fits its one item.
+ */
 export function buildReport(period: ReportPeriod, days: readonly string[], rows: readonly MetricRow[], now: Date): Report {
   const totals = new Map<string, { value: number; label?: string }>();
   for (const row of rows) {
@@ -24,6 +28,15 @@ export function buildReport(period: ReportPeriod, days: readonly string[], rows:
 
   const started = count('orders#started');
   const paid = count('orders#paid');
+  const units = listed(
+    byPrefix('units#')
+      .map(({ key, value, label }) => ({ productId: key, name: label ?? key, quantity: value }))
+      .sort((a, b) => b.quantity - a.quantity || a.name.localeCompare(b.name)),
+    REPORT_PRODUCTS_MAX,
+  );
+  const cancellations = listed(reasons(byPrefix('cancelled-because#')), REPORT_REASONS_MAX);
+  const paymentFailures = listed(reasons(byPrefix('payment-failed-because#')), REPORT_REASONS_MAX);
+  const sum = <T>(entries: readonly T[], of: (entry: T) => number) => entries.reduce((total, entry) => total + of(entry), 0);
   return {
     period,
     from: days[0] ?? '',
@@ -41,12 +54,18 @@ export function buildReport(period: ReportPeriod, days: readonly string[], rows:
         .map(({ key, value }) => ({ amount: value, currency: key }))
         .sort((a, b) => a.currency.localeCompare(b.currency)),
     },
-    units: byPrefix('units#')
-      .map(({ key, value, label }) => ({ productId: key, name: label ?? key, quantity: value }))
-      .sort((a, b) => b.quantity - a.quantity || a.name.localeCompare(b.name)),
-    cancellations: reasons(byPrefix('cancelled-because#')),
-    paymentFailures: reasons(byPrefix('payment-failed-because#')),
+    units: units.shown,
+    ...(units.rest.length > 0 && { otherUnits: { products: units.rest.length, quantity: sum(units.rest, (u) => u.quantity) } }),
+    cancellations: cancellations.shown,
+    paymentFailures: paymentFailures.shown,
+    ...(cancellations.rest.length > 0 && { otherCancellations: { reasons: cancellations.rest.length, count: sum(cancellations.rest, (r) => r.count) } }),
+    ...(paymentFailures.rest.length > 0 && { otherPaymentFailures: { reasons: paymentFailures.rest.length, count: sum(paymentFailures.rest, (r) => r.count) } }),
   };
+}
+
+/** The first `max` of a list sorted most first, and the rest, which the report only sums. */
+function listed<T>(sorted: T[], max: number): { shown: T[]; rest: T[] } {
+  return { shown: sorted.slice(0, max), rest: sorted.slice(max) };
 }
 
 function reasons(entries: { key: string; value: number }[]): { reason: string; count: number }[] {

@@ -1,4 +1,4 @@
-import { Report } from '@shop/contracts';
+import { Report, REPORT_PRODUCTS_MAX, REPORT_REASONS_MAX } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
 import { checkoutStartedMetrics, eventMetrics } from '../../src/domain/metrics';
 import { buildReport, type MetricRow } from '../../src/domain/report';
@@ -93,6 +93,29 @@ describe('a report', () => {
     const report = buildReport('weekly', ['2026-12-01'], [{ day: '2026-12-01', metric: 'revenue#USD', value: 100_000_001 }], now);
     expect(report.revenue).toEqual([{ amount: 100_000_001, currency: 'USD' }]);
     expect(Report.safeParse(report).success).toBe(true);
+  });
+
+  it('lists the best-selling products and the most frequent reasons by name, sums the rest, and so always fits one DynamoDB item', () => {
+    const productId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const many: MetricRow[] = [
+      // 5,000 products sold, with long names: the whole list would be about 1 MB.
+      ...Array.from({ length: 5000 }, (_, i) => ({ day: '2026-12-01', metric: `units#${productId(i)}`, value: i + 1, label: `Product ${i} ${'n'.repeat(180)}` })),
+      ...Array.from({ length: 30 }, (_, i) => ({ day: '2026-12-01', metric: `payment-failed-because#${'r'.repeat(400)} ${i}`, value: i + 1 })),
+      { day: '2026-12-01', metric: 'cancelled-because#out of stock', value: 2 },
+    ];
+    const report = buildReport('weekly', ['2026-12-01'], many, now);
+
+    expect(report.units).toHaveLength(REPORT_PRODUCTS_MAX);
+    expect(report.units[0]).toMatchObject({ productId: productId(4999), quantity: 5000 });
+    const shown = report.units.reduce((total, u) => total + u.quantity, 0);
+    expect(report.otherUnits).toEqual({ products: 5000 - REPORT_PRODUCTS_MAX, quantity: (5000 * 5001) / 2 - shown });
+    expect(report.paymentFailures).toHaveLength(REPORT_REASONS_MAX);
+    expect(report.otherPaymentFailures).toEqual({ reasons: 30 - REPORT_REASONS_MAX, count: ((30 - REPORT_REASONS_MAX) * (30 - REPORT_REASONS_MAX + 1)) / 2 });
+    expect(report.cancellations).toEqual([{ reason: 'out of stock', count: 2 }]);
+    expect(report).not.toHaveProperty('otherCancellations');
+    expect(Report.safeParse(report).success).toBe(true);
+    // DynamoDB's item limit is 400 KB; the JSON of the item is about its size.
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(100 * 1024);
   });
 
   it('is all zeros for days without a sale', () => {

@@ -88,5 +88,9 @@ describe('analytics on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS 
     const badDate = await report({ period: 'daily', date: '2026-02-30' });
     expect(badDate.status).toBe(400);
     expect(JSON.stringify(badDate.body)).toContain('date');
+    // The week of 9999-12-31 ends in year 10000, which no ISO date can write.
+    const endOfTime = await report({ period: 'weekly', date: '9999-12-31' });
+    expect(endOfTime.status).toBe(400);
+    expect(endOfTime.body).toMatchObject({ error: { details: [expect.objectContaining({ field: 'date', message: expect.stringContaining('9998-12-31') })] } });
   });
 });
