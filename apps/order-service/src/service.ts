@@ -42,7 +42,8 @@ export const service = defineService({
           summary: "Place an order for the caller's cart (Idempotency-Key header required)",
           request: { body: CreateOrderRequest, headers: z.looseObject({ 'idempotency-key': IdempotencyKey }) },
           response: { status: 201, body: CreateOrderResponse },
-          errors: [404, 409, 422],
+          // 503: the cart or the catalogue could not be read; nothing was ordered.
+          errors: [404, 409, 422, 503],
         },
       ],
       permissions: {

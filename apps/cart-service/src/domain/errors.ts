@@ -48,7 +48,7 @@ export class CartBusyError extends ConflictError {
 /** product-service/get-products could not be asked or failed. The cause says why; the caller only learns to retry. */
 export class CatalogUnavailableError extends HttpError {
   constructor(detail: string, cause?: unknown) {
-    super(503, 'CATALOG_UNAVAILABLE', 'The catalogue cannot be reached right now; try again');
+    super(503, 'CATALOG_UNAVAILABLE', 'The catalogue cannot be reached right now; try again', undefined, { 'retry-after': '1' });
     this.cause = cause === undefined ? new Error(detail) : new Error(detail, { cause });
   }
 }

@@ -179,6 +179,7 @@ describe('POST /cart', () => {
     const res = await add({ productId: MUG, quantity: 1 });
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ error: { code: 'CATALOG_UNAVAILABLE', message: 'The catalogue cannot be reached right now; try again' } });
+    expect(res.headers['retry-after']).toBe('1');
     expect(puts()).toHaveLength(0);
   });
 

@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, NamedError, NotFoundError, UnprocessableError } from '@shop/common';
+import { BadRequestError, ConflictError, HttpError, NamedError, NotFoundError, UnprocessableError } from '@shop/common';
 import { CHECKOUT_ERRORS } from '@shop/contracts';
 
 /*
@@ -83,3 +83,18 @@ export class OrderNotCancellableError extends ConflictError {
     super(`The order is ${status} and can no longer be cancelled`, 'ORDER_NOT_CANCELLABLE');
   }
 }
+
+/**
+ * The cart or the catalogue could not be read to price the order (the function failed, was
+ * throttled or did not answer): nothing was ordered, and a retry with the same Idempotency-Key is
+ * safe. As cart-service answers its own catalogue outages (503 CATALOG_UNAVAILABLE).
+ */
+export class CheckoutUnavailableError extends HttpError {
+  constructor(detail: string, cause: unknown) {
+    super(503, 'SERVICE_UNAVAILABLE', 'Your order cannot be placed right now; nothing was ordered. Try again with the same Idempotency-Key', undefined, {
+      'retry-after': '1',
+    });
+    this.cause = new Error(detail, { cause });
+  }
+}
+

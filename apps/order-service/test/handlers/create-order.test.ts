@@ -506,10 +506,16 @@ describe('POST /orders', () => {
       expect((res.body as { error: { message: string } }).error.message).toContain(plate.productId);
     });
 
-    it('500, not a wrong answer, when read-cart fails', async () => {
-      lambda.on(InvokeCommand).resolves(failed('Error', 'boom'));
+    it.each([
+      ['read-cart fails', () => lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/read-cart') }).resolves(failed('Error', 'boom'))],
+      ['read-cart is throttled', () => lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/read-cart') }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }))],
+      ['get-products answers outside its contract', () => lambda.on(InvokeCommand, { FunctionName: functionName('product-service/get-products') }).resolves(answered({ items: [] }))],
+    ])('503 SERVICE_UNAVAILABLE with Retry-After, not a wrong answer, when %s: nothing is ordered', async (_, arrange) => {
+      arrange();
       const res = await place();
-      expect(res.status).toBe(500);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
       expect(db().items(ORDERS_TABLE)).toEqual([]);
     });
   });

@@ -22,7 +22,7 @@ export class PaymentSecretUnavailableError extends HttpError {
     readonly parameterName: string,
     cause: unknown,
   ) {
-    super(503, 'SERVICE_UNAVAILABLE', 'Payments cannot be handled right now; please try again shortly');
+    super(503, 'SERVICE_UNAVAILABLE', 'Payments cannot be handled right now; please try again shortly', undefined, { 'retry-after': '5' });
     this.cause = new Error(`could not read the SSM parameter ${parameterName}`, { cause });
   }
 }

@@ -95,13 +95,13 @@ function claimErrorToHttp(error: unknown): unknown {
 function providerErrorToHttp(error: unknown, log: Logger): unknown {
   if (error instanceof PaymentProviderUnavailableError) {
     log.error({ attempts: error.attempts, problem: error.lastProblem }, 'payment provider unavailable');
-    return new HttpError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider is not answering; please try again shortly');
+    return providerUnavailable();
   }
   if (error instanceof PaymentProviderRejectedError) {
     const { providerStatus, providerMessage } = error;
     if (providerStatus === 401 || providerStatus === 403) {
       log.error({ providerStatus, providerMessage }, 'the payment provider refused our credentials');
-      return new HttpError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider is not answering; please try again shortly');
+      return providerUnavailable();
     }
     if (providerStatus === 409) {
       return new HttpError(409, 'PAYMENT_ALREADY_SUBMITTED', `This order already has a payment in progress: ${providerMessage}`);
@@ -110,4 +110,9 @@ function providerErrorToHttp(error: unknown, log: Logger): unknown {
     return new HttpError(400, 'PAYMENT_REJECTED', `The payment provider refused the payment: ${providerMessage}`);
   }
   return error;
+}
+
+/** The provider is down or refuses the shop's key (a key being rotated): nothing was charged, and a retry in a few seconds may pass. */
+function providerUnavailable(): HttpError {
+  return new HttpError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider is not answering; please try again shortly', undefined, { 'retry-after': '5' });
 }

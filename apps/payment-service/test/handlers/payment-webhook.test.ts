@@ -641,6 +641,7 @@ describe('POST /payment/webhook: its secret', () => {
 
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Payments cannot be handled right now; please try again shortly' } });
+    expect(res.headers['retry-after']).toBe('5');
     expect(ddb.calls()).toHaveLength(0);
     expect(sqs.calls()).toHaveLength(0);
   });

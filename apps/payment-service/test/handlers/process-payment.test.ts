@@ -130,6 +130,7 @@ describe('POST /payment/process', () => {
     const res = await pay();
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ error: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' } });
+    expect(res.headers['retry-after']).toBe('5');
     expect(payment()).not.toHaveProperty('chargeId');
   });
 
@@ -152,6 +153,7 @@ describe('POST /payment/process', () => {
     const res = await pay();
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ error: { code: 'PAYMENT_PROVIDER_UNAVAILABLE' } });
+    expect(res.headers['retry-after']).toBe('5');
   });
 
   it.each([
