@@ -42,7 +42,7 @@ describe('catalogue', () => {
     expect(retried.status).toBe(201);
     expect(retried.body).toEqual(first.body);
     const { productId } = first.body;
-    const listed = (await customer.api.get('/products?limit=100')).body.items.filter((p: { name: string }) => p.name === mug.name && p.productId === productId);
+    const listed = (await customer.api.get('/products?limit=100')).body.items.filter((p: { name: string; productId: string }) => p.name === mug.name && p.productId === productId);
     expect(listed).toHaveLength(1);
     expect((await api.get(`/products/${productId}`)).body.stock).toBe(mug.stock);
 

@@ -7,28 +7,42 @@ export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**
- * `--name value` or `--name=value` for each of `names`, nothing else, each at most once:
- * an option the command does not know is a mistake worth stopping for.
+ * `--name value` or `--name=value` for each of `names`, `--flag` alone for each of `flags`, nothing
+ * else, each at most once: an option the command does not know is a mistake worth stopping for.
  */
-export function parseOptions<const N extends string>(argv: readonly string[], names: readonly N[]): Partial<Record<N, string>> {
-  const options: Partial<Record<N, string>> = {};
+export function parseOptions<const N extends string, const F extends string = never>(
+  argv: readonly string[],
+  names: readonly N[],
+  flags: readonly F[] = [],
+): Partial<Record<N, string>> & Partial<Record<F, true>> {
+  const options: Record<string, string | true> = {};
+  const known = [...names, ...flags].map((n) => `--${n}`).join(', ');
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    const name = match?.[1] as N | undefined;
-    if (!match || name === undefined || !names.includes(name)) {
-      throw new UsageError(`unknown argument ${arg}: expected ${names.map((n) => `--${n}`).join(', ')}`);
+    const name = match?.[1];
+    const isFlag = (flags as readonly string[]).includes(name ?? '');
+    if (!match || name === undefined || !(isFlag || (names as readonly string[]).includes(name))) {
+      throw new UsageError(`unknown argument ${arg}: expected ${known}`);
     }
     if (options[name] !== undefined) throw new UsageError(`--${name} is given twice`);
+    if (isFlag) {
+      if (match[2] !== undefined) throw new UsageError(`--${name} takes no value`);
+      options[name] = true;
+      continue;
+    }
     const value = match[2] ?? argv[++i];
     if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
     options[name] = value;
   }
-  return options;
+  return options as Partial<Record<N, string>> & Partial<Record<F, true>>;
 }
 
-export function stageOption(value: string | undefined): Stage {
-  if (!value) throw new UsageError(`--stage is required: one of ${STAGES.join(', ')}`);
-  if (!(STAGES as readonly string[]).includes(value)) throw new UsageError(`--stage is "${value}": expected one of ${STAGES.join(', ')}`);
-  return value as Stage;
+/** `--stage`: a deployed stage, or one of `stages` for a command that also works on another (the local cloud's). */
+export function stageOption(value: string | undefined): Stage;
+export function stageOption<const S extends string>(value: string | undefined, stages: readonly S[]): S;
+export function stageOption(value: string | undefined, stages: readonly string[] = STAGES): string {
+  if (!value) throw new UsageError(`--stage is required: one of ${stages.join(', ')}`);
+  if (!stages.includes(value)) throw new UsageError(`--stage is "${value}": expected one of ${stages.join(', ')}`);
+  return value;
 }
