@@ -33,11 +33,11 @@ const lambda = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:s
 const CONFIGURATION_SET = `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/shop-dev-email`;
 
 describe('functionPolicy for hand-checked functions', () => {
-  it('lets create-product put items in the products table and nothing else but its logs', () => {
+  it('lets create-product put items in the products table, and read the one a retried Idempotency-Key made, and nothing else but its logs', () => {
     expect(functionPolicy(manifest('product-service'), 'create-product', ctx)).toEqual({
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table('product-service-products')] },
+        { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [table('product-service-products')] },
         { Sid: 'Logs1', Effect: 'Allow', Action: LOG_ACTIONS, Resource: [logGroup('product-service-create-product')] },
       ],
     });
