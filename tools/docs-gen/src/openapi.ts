@@ -33,6 +33,26 @@ const ID_HEADERS = {
   'x-request-id': { $ref: '#/components/headers/RequestId' },
 };
 
+/**
+ * Statuses API Gateway answers itself too, in its own shape (`{message}`), besides the shop's own
+ * errors: its JWT authorizer's 401 and 403 (a token missing, expired, or of the wrong kind), its
+ * throttling (429), a function that failed (500) or took longer than the integration allows (503).
+ * A client must read both shapes.
+ */
+const GATEWAY_ANSWERS: ReadonlySet<number> = new Set([401, 403, 429, 500, 503]);
+
+/** When to try again, on the answers that say so (`HttpError`'s headers in @shop/common). */
+const RETRY_AFTER_HEADER = {
+  'retry-after': { description: 'Seconds to wait before trying again, when the shop can tell', required: false, schema: { type: 'string', examples: ['1'] } },
+};
+
+/** An error answer of an operation: the shop's error shape, or API Gateway's too where it answers the status itself. */
+function errorResponse(status: number): Record<string, unknown> {
+  const schema = GATEWAY_ANSWERS.has(status) ? { oneOf: [ERROR_SCHEMA_REF, { $ref: '#/components/schemas/GatewayError' }] } : ERROR_SCHEMA_REF;
+  const headers = status === 429 || status === 503 ? { ...ID_HEADERS, ...RETRY_AFTER_HEADER } : ID_HEADERS;
+  return { description: STATUS_CODES[status] ?? 'Error', headers, content: { 'application/json': { schema } } };
+}
+
 /** What `isSafeCorrelationId` (@shop/common) takes; anything else is replaced by the request id. */
 const CORRELATION_ID_SCHEMA: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9._\\-+/=]{1,128}$' };
 
@@ -116,7 +136,8 @@ export function openApiDocument(manifests: readonly ServiceManifest[]): Record<s
           type: 'object',
           required: ['message'],
           properties: { message: { type: 'string' } },
-          description: "API Gateway's own answer, before any function runs: throttling (429), a function that failed or timed out (500, 503).",
+          description:
+            "API Gateway's own answer, where no function answered: its JWT authorizer refusing a token (401, 403), throttling (429), a function that failed (500) or did not answer in time (503).",
         },
       },
       parameters: {
@@ -160,8 +181,11 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
     { $ref: '#/components/parameters/CorrelationId' },
   ];
   const body = requestBodySchema(request?.body, documented);
-  // The same statuses the wrapper holds the handler to (routeErrorStatuses), declared once in the manifest.
-  const errorStatuses = routeErrorStatuses(trigger).filter((status) => !(status in SHARED_STATUSES));
+  // The same statuses the wrapper holds the handler to (routeErrorStatuses), declared once in the
+  // manifest; and a signed-in route's 403, which the JWT authorizer answers to a token of the wrong
+  // kind even where the route checks no role. A route that answers 429 itself documents its own.
+  const ownStatuses = new Set([...routeErrorStatuses(trigger), ...(signedIn ? [403] : [])]);
+  const errorStatuses = [...ownStatuses].filter((status) => status === 429 || !(status in SHARED_STATUSES));
   const successes: Record<number, { description: string; body?: z.ZodMiniType }> = {
     [response.status]: { description: STATUS_CODES[response.status] ?? 'Success', ...(response.body ? { body: response.body } : {}) },
     ...Object.fromEntries(
@@ -184,18 +208,15 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
           Number(status),
           {
             description: r.description,
-            headers: ID_HEADERS,
+            headers: { ...ID_HEADERS, ...documented?.responseHeaders?.[Number(status)] },
             ...(r.body && Number(status) !== 204 ? { content: { 'application/json': { schema: jsonSchema(r.body, 'output') } } } : {}),
           },
         ]),
-        ...errorStatuses.map((status): [number, unknown] => [
-          status,
-          { description: STATUS_CODES[status] ?? 'Error', headers: ID_HEADERS, content: { 'application/json': { schema: ERROR_SCHEMA_REF } } },
-        ]),
+        ...errorStatuses.map((status): [number, unknown] => [status, errorResponse(status)]),
         // Every path answers 405 for a method it lacks; every body may be too large; the stage is throttled.
         [405, { $ref: '#/components/responses/MethodNotAllowed' }],
         ...(body ? [[413, { $ref: '#/components/responses/PayloadTooLarge' }] as [number, unknown]] : []),
-        [429, { $ref: '#/components/responses/TooManyRequests' }],
+        ...(ownStatuses.has(429) ? [] : [[429, { $ref: '#/components/responses/TooManyRequests' }] as [number, unknown]]),
       ]
         .sort(([a], [b]) => (a as number) - (b as number))
         .map(([status, answer]) => [String(status), answer]),

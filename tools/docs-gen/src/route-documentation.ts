@@ -18,7 +18,18 @@ export interface RouteDocumentation {
   headers?: { name: string; required: boolean; description: string; schema: JsonSchema }[];
   /** Success answers besides the manifest's: status → description and body schema. */
   responses?: Record<number, { description: string; body?: z.ZodMiniType }>;
+  /** Headers a success answer carries besides the id headers: status → header name → OpenAPI header. */
+  responseHeaders?: Record<number, Record<string, { description: string; required: boolean; schema: JsonSchema }>>;
 }
+
+/** A product's version, which `If-Match` sends back (apps/product-service/src/domain/product-version.ts). */
+const PRODUCT_ETAG = {
+  etag: {
+    description: "The product's version: send it back in `If-Match` to change or delete the product only as it was read",
+    required: true,
+    schema: { type: 'string', pattern: '^"\\d+"$', examples: ['"3"'] },
+  },
+};
 
 export function routeDocumentation(ref: string): RouteDocumentation | undefined {
   return ROUTES[ref];
@@ -45,9 +56,15 @@ const ROUTES: Record<string, RouteDocumentation> = {
   'user-service/register': {
     bodySchema: (schema) => withProperty(schema, 'password', (password) => ({ ...password, ...passwordRules(PASSWORD_POLICY) })),
   },
-  // UpdateProductRequest (libs/contracts) refines the partial object: at least one field.
+  // UpdateProductRequest (libs/contracts) refines the partial object: at least one field. The
+  // handler answers the new version (update-product.ts).
   'product-service/update-product': {
     bodySchema: (schema) => ({ ...schema, minProperties: 1 }),
+    responseHeaders: { 200: PRODUCT_ETAG },
+  },
+  // get-product.ts answers the product's version for a later If-Match.
+  'product-service/get-product': {
+    responseHeaders: { 200: PRODUCT_ETAG },
   },
 };
 

@@ -58,12 +58,20 @@ describe('openApiDocument', () => {
     expect(paths['/orders']?.post?.parameters).toContainEqual(expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true }));
   });
 
-  it('answers 204 without a body, and every error with the shared Error schema', () => {
+  it("answers 204 without a body, every error with the shared Error schema, and API Gateway's own shape too where it answers the status itself", () => {
     const deleteProduct = paths['/products/{id}']?.delete;
     expect(deleteProduct?.responses['204']?.content).toBeUndefined();
-    for (const status of ['400', '403', '404', '500']) {
-      expect(deleteProduct?.responses[status]?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Error' });
+    const schemaOf = (status: string) => deleteProduct?.responses[status]?.content?.['application/json']?.schema;
+    for (const status of ['400', '404', '412']) expect(schemaOf(status)).toEqual({ $ref: '#/components/schemas/Error' });
+    // The JWT authorizer (401, 403), a failed function (500), one that did not answer in time (503).
+    for (const status of ['401', '403', '500', '503']) {
+      expect(schemaOf(status), status).toEqual({ oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }] });
     }
+    expect(Object.keys(deleteProduct?.responses['503']?.headers ?? {})).toContain('retry-after');
+  });
+
+  it('documents 403 on every signed-in operation: the JWT authorizer refuses a token of the wrong kind even where no role is checked', () => {
+    for (const op of operations().filter((o) => o.security?.length)) expect(op.responses['403'], op.operationId).toBeDefined();
   });
 
   it('names operations with camelCase identifiers derived from the function names', () => {
@@ -79,9 +87,15 @@ describe('openApiDocument', () => {
   it('answers 405 with Allow on every operation, 413 wherever a body is taken, and 429 when throttled', () => {
     for (const op of operations()) {
       expect(op.responses['405']).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });
-      expect(op.responses['429']).toEqual({ $ref: '#/components/responses/TooManyRequests' });
+      expect(op.responses['429']).toBeDefined();
       if (op.requestBody) expect(op.responses['413'], op.operationId).toEqual({ $ref: '#/components/responses/PayloadTooLarge' });
     }
+    // The stage's throttling, where the operation does not answer 429 itself...
+    expect(paths['/products']?.get?.responses['429']).toEqual({ $ref: '#/components/responses/TooManyRequests' });
+    // ...and an operation's own 429 (Cognito's throttling, a code asked for too often), in either shape, with when to retry.
+    const verification = paths['/users/me/verification']?.post?.responses['429'];
+    expect(verification?.content?.['application/json']?.schema).toEqual({ oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }] });
+    expect(Object.keys(verification?.headers ?? {})).toContain('retry-after');
     expect(JSON.stringify(document.components['responses']?.['MethodNotAllowed'])).toContain('"Allow"');
   });
 
@@ -89,8 +103,15 @@ describe('openApiDocument', () => {
     for (const op of operations()) {
       expect(op.parameters).toContainEqual({ $ref: '#/components/parameters/CorrelationId' });
       const ok = Object.entries(op.responses).find(([status]) => status.startsWith('2'))?.[1];
-      expect(Object.keys(ok?.headers ?? {})).toEqual(['x-correlation-id', 'x-request-id']);
+      expect(Object.keys(ok?.headers ?? {}).slice(0, 2)).toEqual(['x-correlation-id', 'x-request-id']);
     }
+  });
+
+  it('documents the ETag that GET and PUT /products/{id} answer, for If-Match', () => {
+    for (const op of [paths['/products/{id}']?.get, paths['/products/{id}']?.put]) {
+      expect(op?.responses['200']?.headers?.['etag']).toMatchObject({ required: true, schema: { type: 'string' } });
+    }
+    expect(paths['/products']?.get?.responses['200']?.headers).not.toHaveProperty('etag');
   });
 
   it("documents the webhook's signed ProviderEvent body, its signature header and its 200 for a duplicate", () => {
