@@ -9,6 +9,7 @@ export { dynamoClient, dynamoDocumentClient } from './dynamodb';
 export { type TableAccess, tableAccess, type TableAccessOptions, type TableOption } from './table-access';
 export { type PageRequest, queryPage, type QueryPage } from './query-page';
 export { lambdaClient } from './lambda';
+export { lambdaStreamRecord, type StreamSource } from './stream-record';
 export { cognitoClient } from './cognito';
 export { sfnClient } from './sfn';
 export { sqsClient } from './sqs';

@@ -1,9 +1,9 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { lambdaStreamRecord } from '@shop/aws';
 import { LIVE_ALIAS, physicalName } from '@shop/platform';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { lambdaStreamRecord } from './lambda-stream-record';
 import { readStreamRange } from './stream-range';
 import { unpublishedChange } from './unpublished-change';
 

@@ -12,7 +12,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { functionArn } from '../lambda-runtime';
 import { batchOutcome, type InvocationAnswer } from '../sqs/batch-response';
-import { lambdaStreamRecord } from './stream-event';
+import { lambdaStreamRecord } from '@shop/aws';
 import { streamFailureRecord } from './stream-failure-record';
 import type { StreamBatchInfo, StreamPollerOptions } from './stream-poller';
 

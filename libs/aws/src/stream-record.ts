@@ -4,10 +4,10 @@ import type { AttributeValue, DynamoDBRecord, StreamRecord } from 'aws-lambda';
 /**
  * The record of a DynamoDBStreamEvent that Lambda builds from a stream record, from what the SDK's
  * GetRecords answers: the same fields, but the creation time in epoch seconds (the SDK makes it a
- * Date), binary attributes as base64 (the SDK makes them bytes), the region and the stream's ARN
- * as `eventSourceARN`. The local cloud's stream poller builds its events the same way
- * (tools/local-cloud/src/dynamodb-streams/stream-event.ts); this copy keeps an operator's command
- * from loading the whole local cloud.
+ * Date), binary attributes as base64 (the SDK makes them bytes), the mapping's region (DynamoDB
+ * Local says `ddblocal`) and the stream's ARN as `eventSourceARN`. For the code that reads a
+ * stream and hands it to a function as Lambda would: the local cloud's stream poller, and
+ * `npm run replay-stream` (tools/ops).
  */
 
 export interface StreamSource {

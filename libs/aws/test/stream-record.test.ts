@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lambdaStreamRecord } from '../src/lambda-stream-record';
+import { lambdaStreamRecord } from '../src/stream-record';
 
 const SOURCE = { streamArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/2026-05-01T00:00:00.000', region: 'eu-west-1' };
 
