@@ -93,6 +93,10 @@ export async function replayStream(tools: ReplayTools, request: ReplayRequest): 
   const reports: MessageReport[] = [];
   // The messages received and not deleted, by id, with the receipt handle of their last receipt.
   const held = new Map<string, string>();
+  // The poison records replayed in this run, by sequence number: one that still makes no valid event
+  // is kept again by the function, as a new message, which this run must not replay again (it would
+  // go round for ever).
+  const replayedPoison = new Set<string>();
   try {
     for (;;) {
       const { Messages = [] } = await tools.sqs.send(
@@ -110,7 +114,16 @@ export async function replayStream(tools: ReplayTools, request: ReplayRequest): 
       for (const m of Messages) if (m.MessageId && m.ReceiptHandle) held.set(m.MessageId, m.ReceiptHandle);
       if (fresh.length === 0) break;
       for (const message of fresh) {
+        const change = unpublishedChange(message.Body);
+        const poisonAt = change.kind === 'poison-record' ? (change.record.dynamodb?.SequenceNumber ?? '') : undefined;
+        if (poisonAt !== undefined && replayedPoison.has(poisonAt)) {
+          const report = keptAgain(message, poisonAt);
+          reports.push(report);
+          request.onMessage?.(report);
+          continue;
+        }
         const report = await replayMessage(tools, request, target, message);
+        if (poisonAt !== undefined && report.result === 'replayed') replayedPoison.add(poisonAt);
         if (report.deleted) held.delete(report.messageId);
         reports.push(report);
         request.onMessage?.(report);
@@ -134,6 +147,20 @@ export async function replayStream(tools: ReplayTools, request: ReplayRequest): 
     deleted: reports.filter((r) => r.deleted).length,
     wouldReplay: reports.filter((r) => r.result === 'would-replay').length,
     left: reports.filter((r) => r.result === 'left'),
+  };
+}
+
+/** A poison record this run replayed, kept again by the function: its cause is not mended yet. */
+function keptAgain(message: Message, sequenceNumber: string): MessageReport {
+  return {
+    messageId: message.MessageId ?? '',
+    kind: 'poison-record',
+    where: `poison record ${sequenceNumber}`,
+    records: [],
+    result: 'left',
+    deleted: false,
+    why: 'kept again by the function when this run replayed it: the record still makes no valid event. Mend its cause, then run again',
+    body: message.Body ?? '',
   };
 }
 

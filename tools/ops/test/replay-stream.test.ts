@@ -223,6 +223,26 @@ describe('replaying a poison record', () => {
     expect(summary).toMatchObject({ replayed: 1, deleted: 1 });
     expect(summary.messages[0]).toMatchObject({ kind: 'poison-record', where: 'poison record 700, kept for: ZodError: total' });
   });
+
+  it('leaves a poison record the function keeps again, as a new message, instead of replaying it round and round', async () => {
+    // Receiving the queue again finds the record kept anew, under a new message id, after each replay.
+    let kept = 0;
+    sqs.on(ReceiveMessageCommand).callsFake(() => ({ Messages: kept < 5 ? [poisonMessage(`m-p${kept}`)] : [] }));
+    lambda.on(InvokeCommand).callsFake(() => {
+      kept += 1;
+      return answer({ batchItemFailures: [] });
+    });
+
+    const summary = await replay({ delete: true });
+
+    expect(invoked()).toHaveLength(1);
+    expect(summary.messages.map((m) => [m.messageId, m.result])).toEqual([
+      ['m-p0', 'replayed'],
+      ['m-p1', 'left'],
+    ]);
+    expect(summary.left[0]!.why).toMatch(/kept again by the function when this run replayed it/);
+    expect(deleted()).toEqual(['handle-m-p0']);
+  });
 });
 
 describe('what is not replayed', () => {
