@@ -44,6 +44,8 @@ const BY_CODE: Record<string, string> = {
   PRODUCT_NOT_FOUND: 'This product is no longer available.',
   CART_ITEM_NOT_FOUND: 'That product is no longer in your cart.',
   CATALOG_UNAVAILABLE: "The catalogue isn't answering right now. Please try again in a moment.",
+  PRODUCT_BUSY: 'Shoppers are buying this product right now, so nothing was saved. Please try again in a moment.',
+  SERVICE_UNAVAILABLE: "The shop can't do that right now, so nothing was changed. Please try again in a moment.",
   INVALID_CURSOR: 'That page of results has expired. Start again from the first page.',
 };
 
@@ -122,6 +124,8 @@ export function networkProblem(): Problem {
 }
 
 function summary(status: number, code: string | undefined, context: ProblemContext | undefined, hasFields: boolean): string {
+  // The admin's new product under a key used for another (its form renews the key on every change, so only a bug gets here).
+  if (code === 'IDEMPOTENCY_KEY_REUSED' && context === 'admin') return 'That product was already created with different details. Reload the page and try again.';
   if (code && BY_CODE[code]) return BY_CODE[code];
   if (status === 400 && hasFields) return 'Please correct the highlighted fields.';
   if (status === 401 && context === 'sign-in') return BY_CODE['INVALID_CREDENTIALS']!;

@@ -32,6 +32,12 @@ describe('problemFromAnswer', () => {
     expect(problemFromAnswer(409, apiError('ORDER_NOT_PAYABLE', 'Order is CANCELLED'), 'payment').message).toMatch(/can't be paid any more/);
     expect(problemFromAnswer(409, apiError('PRODUCT_UNAVAILABLE', 'x'), 'checkout').message).toMatch(/no longer available/);
     expect(problemFromAnswer(422, apiError('IDEMPOTENCY_KEY_REUSED', 'x'), 'checkout').message).toMatch(/cart changed/);
+    expect(problemFromAnswer(503, apiError('SERVICE_UNAVAILABLE', 'x'), 'checkout').message).toMatch(/nothing was changed/);
+  });
+
+  it('says what an admin’s refused save means', () => {
+    expect(problemFromAnswer(503, apiError('PRODUCT_BUSY', 'x'), 'admin').message).toMatch(/buying this product right now/);
+    expect(problemFromAnswer(422, apiError('IDEMPOTENCY_KEY_REUSED', 'x'), 'admin').message).toMatch(/already created with different details/);
   });
 
   it('tells a wrong password from an ended session', () => {
