@@ -8,9 +8,21 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
+/**
+ * How long an idle keep-alive connection stays open. The SDK's clients keep their connections for
+ * good and reuse them; Node closes an idle one after 5 s by default, so a request sent on a socket
+ * as the server closes it fails with "socket hang up", which the delivery clients (SES, SMS) do not
+ * retry: an e2e test once got a 500 from POST /users/me/verification so. AWS's endpoints keep idle
+ * connections far longer; so does the local cloud now, as a server behind a load balancer does.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Starts `server` on `host:port` (port 0: a free one). `close` also drops idle keep-alive sockets. */
 export function listen(server: Server, options: { host?: string; port?: number }): Promise<ListeningServer> {
   const host = options.host ?? '127.0.0.1';
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node requires the headers timeout above the keep-alive one.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
