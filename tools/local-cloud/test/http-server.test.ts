@@ -17,7 +17,8 @@ describe('a local endpoint', () => {
     const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
       request(server!.url, { headers: { connection: 'keep-alive' } }, (response) => {
         response.resume();
-        resolve(response.headers['keep-alive']);
+        const header = response.headers['keep-alive'];
+        resolve(Array.isArray(header) ? header.join(', ') : header);
       })
         .on('error', reject)
         .end();
