@@ -1,10 +1,9 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { EventPattern } from '@shop/platform';
 import { literal, literalJson } from '../terraform/literal';
 import { fittingName } from '../stacks/resource-names';
-import { deadLetterQueue } from './queues';
+import { allowSendFrom, deadLetterQueue } from './queues';
 import type { ServiceStack } from './service-stack';
 
 /**
@@ -41,22 +40,7 @@ export function eventRule(
     eventPattern: literalJson(rule.pattern),
   });
   const dlq = deadLetterQueue(stack, `${name}${RULE_DLQ_SUFFIX}`, `Events the rule ${name} could not deliver to its target`);
-  const dlqPolicy = new SqsQueuePolicy(stack, `rule-${name}-dlq-policy`, {
-    queueUrl: dlq.url,
-    policy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'EventBridgeRule',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: dlq.arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': resource.arn } },
-        },
-      ],
-    }),
-  });
+  const dlqPolicy = allowSendFrom(stack, `rule-${name}-dlq-policy`, dlq, { sid: 'EventBridgeRule', service: 'events.amazonaws.com', sourceArn: resource.arn });
   new CloudwatchEventTarget(stack, `rule-${name}-target`, {
     rule: resource.name,
     eventBusName,

@@ -1,4 +1,5 @@
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { alarm, expressionAlarm } from '../monitoring/alarm';
 import { fittingName } from '../stacks/resource-names';
 import type { ServiceStack } from './service-stack';
@@ -85,3 +86,28 @@ export function deadLetterQueue(stack: ServiceStack, name: string, description: 
   );
   return queue;
 }
+
+/**
+ * Lets one AWS service send to a dead-letter queue for one resource of its only (an EventBridge
+ * rule, an SNS topic): what that resource could not deliver lands there, and nothing else can
+ * write to it. Whatever delivers there must depend on the policy, so that it is in force first.
+ */
+export function allowSendFrom(stack: ServiceStack, id: string, queue: SqsQueue, from: { sid: string; service: string; sourceArn: string }): SqsQueuePolicy {
+  return new SqsQueuePolicy(stack, id, {
+    queueUrl: queue.url,
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: from.sid,
+          Effect: 'Allow',
+          Principal: { Service: from.service },
+          Action: 'sqs:SendMessage',
+          Resource: queue.arn,
+          Condition: { ArnEquals: { 'aws:SourceArn': from.sourceArn } },
+        },
+      ],
+    }),
+  });
+}
+

@@ -6,12 +6,11 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { type HttpTrigger, parseRef, type QueueTrigger, type ScheduleTrigger, type TableStreamTrigger, type TopicTrigger, type Trigger } from '@shop/platform';
 import { boundedName, fittingName, NAME_LIMITS, slug } from '../stacks/resource-names';
 import { literal, literalJson } from '../terraform/literal';
 import { eventRule, RULE_RETRY_POLICY } from './event-rules';
-import { deadLetterQueue } from './queues';
+import { allowSendFrom, deadLetterQueue } from './queues';
 import type { DeployedFunction } from './functions';
 import type { ServiceStack } from './service-stack';
 
@@ -159,22 +158,7 @@ function topicSubscription(stack: ServiceStack, name: string, deployed: Deployed
   const topicArn = stack.topicArn(trigger.topic);
   allowInvoke(stack, id, deployed, 'sns.amazonaws.com', topicArn);
   const dlq = deadLetterQueue(stack, topicDeadLetterQueue(name, trigger.topic), `Messages of the topic ${trigger.topic} that SNS could not deliver to ${name}`);
-  const dlqPolicy = new SqsQueuePolicy(stack, `${id}-dlq-policy`, {
-    queueUrl: dlq.url,
-    policy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'SnsTopic',
-          Effect: 'Allow',
-          Principal: { Service: 'sns.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: dlq.arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
-        },
-      ],
-    }),
-  });
+  const dlqPolicy = allowSendFrom(stack, `${id}-dlq-policy`, dlq, { sid: 'SnsTopic', service: 'sns.amazonaws.com', sourceArn: topicArn });
   new SnsTopicSubscription(stack, `${id}-subscription`, {
     topicArn,
     protocol: 'lambda',
