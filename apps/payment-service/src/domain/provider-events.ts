@@ -217,17 +217,8 @@ async function reversedRefund(deps: ProviderEventDeps, record: RefundRecord, eve
     return 'duplicate';
   }
   const held = { amount: charge.amount.amount - charge.refunded.amount, currency: charge.amount.currency };
-  await deps.incidents.refundFailed(
-    {
-      orderId: record.orderId,
-      chargeId,
-      amount: held,
-      attempts: record.attempt,
-      reason: `refund ${refundId} failed after it had succeeded (${event.data.failureReason ?? 'no reason given'}): ${charge.refunded.amount} of ${charge.amount.amount} ${charge.amount.currency} given back`,
-    },
-    correlationId,
-    deps.log,
-  );
+  const why = `refund ${refundId} failed after it had succeeded (${event.data.failureReason ?? 'no reason given'}): ${charge.refunded.amount} of ${charge.amount.amount} ${charge.amount.currency} given back`;
+  await deps.incidents.refundFailed(refundFailedDetail(record, why, held), correlationId, deps.log);
   return 'refund-reversed';
 }
 
@@ -243,17 +234,8 @@ async function reversedRefund(deps: ProviderEventDeps, record: RefundRecord, eve
 async function unreadableCharge(deps: ProviderEventDeps, record: RefundRecord, event: RefundEvent, error: unknown, correlationId: string): Promise<'unverified'> {
   if (!(error instanceof PaymentProviderRejectedError) || refusesCredentials(error)) throw error;
   const answer = [error.providerStatus, error.providerCode].filter(Boolean).join(' ');
-  await deps.incidents.refundFailed(
-    {
-      orderId: record.orderId,
-      chargeId: record.chargeId,
-      amount: record.amount,
-      attempts: record.attempt,
-      reason: `${event.type} of refund ${event.data.refundId}, but the provider would not tell what the charge has given back (${answer}: ${error.providerMessage}); see the charge in its dashboard`,
-    },
-    correlationId,
-    deps.log,
-  );
+  const why = `${event.type} of refund ${event.data.refundId}, but the provider would not tell what the charge has given back (${answer}: ${error.providerMessage}); see the charge in its dashboard`;
+  await deps.incidents.refundFailed(refundFailedDetail(record, why), correlationId, deps.log);
   return 'unverified';
 }
 
@@ -305,7 +287,7 @@ export async function settleFailedAttempt(
     await deps.queues.requestRefund({ orderId, chargeId, amount, reason, attempt: next.attempt, correlationId }, next.delaySeconds);
     return;
   }
-  await deps.incidents.refundFailed({ orderId, chargeId, amount, attempts: attempt, reason: failure.why }, correlationId, deps.log);
+  await deps.incidents.refundFailed(refundFailedDetail(record, failure.why), correlationId, deps.log);
   await deps.queues.sendResult({
     kind: 'refund',
     providerEventId: failure.providerEventId,
@@ -318,3 +300,9 @@ export async function settleFailedAttempt(
     correlationId,
   });
 }
+
+/** The RefundFailed incident of a charge's refund: what the shop still holds of it (all of it, unless told), and why. */
+function refundFailedDetail(record: RefundRecord, reason: string, held: { amount: number; currency: string } = record.amount) {
+  return { orderId: record.orderId, chargeId: record.chargeId, amount: held, attempts: record.attempt, reason };
+}
+

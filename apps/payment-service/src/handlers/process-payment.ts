@@ -6,7 +6,7 @@ import { PAYMENT_CLAIM_ERRORS, type ProcessPaymentResponse } from '@shop/contrac
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
 import { lambdaOrderClaims } from '../adapters/order-claims';
 import { paymentProviderClient } from '../adapters/payment-provider-client';
-import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../domain/payment-provider';
+import { PaymentProviderRejectedError, PaymentProviderUnavailableError, refusesCredentials } from '../domain/payment-provider';
 import { statusOfCharge } from '../domain/payment-record';
 import { service } from '../service';
 
@@ -99,7 +99,7 @@ function providerErrorToHttp(error: unknown, log: Logger): unknown {
   }
   if (error instanceof PaymentProviderRejectedError) {
     const { providerStatus, providerMessage } = error;
-    if (providerStatus === 401 || providerStatus === 403) {
+    if (refusesCredentials(error)) {
       log.error({ providerStatus, providerMessage }, 'the payment provider refused our credentials');
       return providerUnavailable();
     }
