@@ -36,10 +36,11 @@ export async function createProduct(deps: CreateProductDeps, request: CreateProd
   const { body, idempotencyKey } = request;
   const productId = idempotencyKey === undefined ? deps.newId() : productIdFor(request.userId, idempotencyKey);
   const product = newProduct(body, { productId, now: deps.now() });
-  const outcome = await deps.products.create({ ...product, ...(idempotencyKey !== undefined && { requestHash: requestHash(body) }) });
+  const hash = idempotencyKey === undefined ? undefined : requestHash(body);
+  const outcome = await deps.products.create({ ...product, ...(hash !== undefined && { requestHash: hash }) });
   if (outcome.kind === 'created') return product;
-  if (idempotencyKey === undefined) throw new ConflictError(`Product ${productId} already exists`);
-  if (outcome.record.requestHash !== requestHash(body)) throw new IdempotencyKeyReusedError();
+  if (hash === undefined) throw new ConflictError(`Product ${productId} already exists`);
+  if (outcome.record.requestHash !== hash) throw new IdempotencyKeyReusedError();
   return toProduct(outcome.record);
 }
 
