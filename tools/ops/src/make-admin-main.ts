@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { makeAdmin } from './make-admin';
-import { parseOptions, stageOption, UsageError } from './options';
+import { parseOptions, regionFromEnvironment, stageOption, UsageError } from './options';
 
 // `npm run make-admin -- --stage dev --email a@b.c [--name "Ann Admin"]`, with credentials for
 // the stage's account and AWS_REGION set, as any AWS CLI command takes them.
@@ -12,8 +12,7 @@ async function main(): Promise<void> {
   const stage = stageOption(options.stage);
   const email = options.email;
   if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError("--email is required: the new administrator's address");
-  const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-  if (!region) throw new UsageError('AWS_REGION is not set: the region the stage runs in');
+  const region = regionFromEnvironment();
 
   const ssm = new SSMClient({ region });
   const cognito = new CognitoIdentityProviderClient({ region });

@@ -46,3 +46,11 @@ export function stageOption(value: string | undefined, stages: readonly string[]
   if (!stages.includes(value)) throw new UsageError(`--stage is "${value}": expected one of ${stages.join(', ')}`);
   return value;
 }
+
+/** The region the stage runs in, as the AWS CLI reads it: AWS_REGION, else AWS_DEFAULT_REGION. */
+export function regionFromEnvironment(): string {
+  const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  if (!region) throw new UsageError('AWS_REGION is not set: the region the stage runs in');
+  return region;
+}
+

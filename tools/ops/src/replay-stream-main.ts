@@ -1,4 +1,4 @@
-import { parseOptions, STAGES, stageOption, UsageError } from './options';
+import { parseOptions, regionFromEnvironment, STAGES, stageOption, UsageError } from './options';
 import { formatReport, formatSummary, replayClients, replayStream, VISIBILITY_TIMEOUT_SECONDS } from './replay-stream';
 
 const HELP = `npm run replay-stream -- --stage <${[...STAGES, 'local'].join('|')}> [--dry-run] [--delete]
@@ -13,8 +13,8 @@ Safe to run again, and on records that went out in part: event ids are derived f
 same change makes the same event id, and consumers act on an id once), and payment-service refunds
 a charge once. The events replayed reach the bus after those of the changes the stream went on
 with (an order's OrderPaid may be there before its OrderCreated): consumers take each on its own.
-A poison record that still makes no valid event is kept again by the function, as a new message:
-replay poison records once order-service or order-events is mended.
+A poison record that still makes no valid event is kept again by the function, as a new message,
+which the same run leaves: replay poison records once order-service or order-events is mended.
 
 A message is left in the queue, with why, when the function fails or reports a record it could not
 publish, and when the stream no longer holds its records (it keeps them 24 hours): then nothing can
@@ -41,8 +41,7 @@ async function main(): Promise<number> {
   const stage = stageOption(options.stage, [...STAGES, 'local']);
   const dryRun = options['dry-run'] === true;
   if (dryRun && options.delete) throw new UsageError('--dry-run deletes nothing: give --delete or --dry-run, not both');
-  const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-  if (!region) throw new UsageError('AWS_REGION is not set: the region the stage runs in');
+  const region = regionFromEnvironment();
 
   const clients = replayClients({ region });
   try {

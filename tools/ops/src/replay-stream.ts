@@ -5,7 +5,7 @@ import { lambdaStreamRecord } from '@shop/aws';
 import { LIVE_ALIAS, physicalName } from '@shop/platform';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { readStreamRange } from './stream-range';
-import { unpublishedChange } from './unpublished-change';
+import { type UnpublishedChange, unpublishedChange } from './unpublished-change';
 
 /**
  * Replays what order-events' `unpublished-changes` dead-letter queue holds: the batches of the
@@ -122,7 +122,7 @@ export async function replayStream(tools: ReplayTools, request: ReplayRequest): 
           request.onMessage?.(report);
           continue;
         }
-        const report = await replayMessage(tools, request, target, message);
+        const report = await replayMessage(tools, request, target, message, change);
         if (poisonAt !== undefined && report.result === 'replayed') replayedPoison.add(poisonAt);
         if (report.deleted) held.delete(report.messageId);
         reports.push(report);
@@ -169,9 +169,9 @@ async function replayMessage(
   request: ReplayRequest,
   target: { queueUrl: string; functionName: string },
   message: Message,
+  change: UnpublishedChange,
 ): Promise<MessageReport> {
   const body = message.Body ?? '';
-  const change = unpublishedChange(body);
   const report: MessageReport = { messageId: message.MessageId ?? '', kind: change.kind, where: '', records: [], result: 'left', deleted: false, body };
   const leave = (why: string): MessageReport => ({ ...report, result: 'left', why });
   if (change.kind === 'unknown') return leave(`not a message this command knows: ${change.why}`);

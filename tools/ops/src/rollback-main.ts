@@ -1,6 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadManifests, parseRef, physicalName } from '@shop/platform';
-import { parseOptions, stageOption, UsageError } from './options';
+import { parseOptions, regionFromEnvironment, stageOption, UsageError } from './options';
 import { rollback } from './rollback';
 
 /** The alias infra points every trigger at (infra/src/stacks/lambda-runtime.ts). */
@@ -21,8 +21,7 @@ async function main(): Promise<void> {
   const manifest = (await loadManifests()).find((m) => m.name === ref.service);
   if (!manifest?.functions[ref.name]) throw new UsageError(`no service declares the function ${options.function}`);
   if (options.version !== undefined && !/^\d+$/.test(options.version)) throw new UsageError(`--version is "${options.version}": expected a version number`);
-  const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-  if (!region) throw new UsageError('AWS_REGION is not set: the region the stage runs in');
+  const region = regionFromEnvironment();
 
   const functionName = physicalName(stage, ref.service, ref.name);
   const lambda = new LambdaClient({ region });
