@@ -49,6 +49,12 @@ export async function closeUnstartedOrder(
   deps: { orders: OrderRepository; checkout: Pick<CheckoutStateMachine, 'started'>; now: () => Date; log: Logger },
   check: CheckoutStartCheck,
 ): Promise<CheckOutcome> {
+  // The order itself says so, almost always: its checkout started, or it ended.
+  const order = await deps.orders.get(check.orderId);
+  // The check is sent before the order is written: a write that failed leaves a check with no order.
+  if (!order) return 'missing';
+  const settled = standing(order);
+  if (settled) return settled;
   // create-order notes the start only after it has emptied the cart and told analytics: a retry of it
   // may have started the execution a moment ago. The execution, named by the order, is the proof.
   if (await deps.checkout.started(check.orderId)) return 'started';
@@ -59,18 +65,25 @@ export async function closeUnstartedOrder(
       reason: CHECKOUT_NOT_STARTED,
       requireNoPayment: true,
       now: deps.now(),
-      plan: (order: OrderRecord) => {
-        if (order.checkoutStartedAt) outcome = 'started';
-        else if (order.status !== 'PENDING') outcome = 'ended';
-        else return 'move';
+      plan: (current: OrderRecord) => {
+        const since = standing(current);
+        if (!since) return 'move';
+        outcome = since;
         return 'already';
       },
     });
   } catch (error) {
-    // The check is sent before the order is written: a write that failed leaves a check with no order.
     if (error instanceof OrderMissingError) return 'missing';
     throw error;
   }
   if (outcome === 'closed') deps.log.warn({ orderId: check.orderId }, 'order closed: its checkout never started');
   return outcome;
 }
+
+/** What an order says of its checkout, when it says anything: started (noted), or ended another way. */
+function standing(order: OrderRecord): 'started' | 'ended' | undefined {
+  if (order.checkoutStartedAt) return 'started';
+  if (order.status !== 'PENDING') return 'ended';
+  return undefined;
+}
+
