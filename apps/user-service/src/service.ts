@@ -132,7 +132,7 @@ export const service = defineService({
           summary: 'Send a code to verify your e-mail address or phone',
           request: { body: VerificationRequest },
           response: { status: 202, body: VerificationSent },
-          errors: [404, 409, 429],
+          errors: [404, 409, 429, 503],
         },
       ],
       permissions: {

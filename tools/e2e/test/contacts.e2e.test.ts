@@ -1,7 +1,7 @@
 import { newCustomer, readVerificationCode, signIn, type SignedInUser, TEST_PASSWORD, uniqueEmail } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, waitForOrder } from '../src/checkout';
-import { api, cloud } from '../src/cloud';
+import { api, clearFaults, cloud, injectFaults } from '../src/cloud';
 import { orderMessagesFor } from '../src/contacts';
 import { busEventsOf, eventually, traceOf } from '../src/events';
 
@@ -120,6 +120,26 @@ describe('verified contacts', () => {
     expect((await api.get(`/_local/outbox?to=${encodeURIComponent(yara.email)}`)).body.messages).toHaveLength(5);
     // The last code sent still verifies.
     expect((await yara.api.post('/users/me/verification/confirm', { channel: 'email', code: await readVerificationCode(api, yara.email) })).status).toBe(200);
+  });
+
+  it('answers 503 CODE_NOT_SENT with Retry-After when SES fails the send; the next try sends a code that verifies', async () => {
+    const wes = await newCustomer(api, 'Wes');
+    await injectFaults({ kind: 'email-send-fail' });
+    let failed;
+    try {
+      failed = await wes.api.post('/users/me/verification', { channel: 'email' });
+    } finally {
+      await clearFaults();
+    }
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('30');
+    expect(failed.body.error).toMatchObject({ code: 'CODE_NOT_SENT', message: expect.stringContaining('try again in a minute') });
+    expect((await api.get(`/_local/outbox?to=${encodeURIComponent(wes.email)}`)).body.messages).toEqual([]);
+
+    expect((await wes.api.post('/users/me/verification', { channel: 'email' })).status).toBe(202);
+    const confirmed = await wes.api.post('/users/me/verification/confirm', { channel: 'email', code: await readVerificationCode(api, wes.email) });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ emailVerified: true });
   });
 
   it('sends at most five codes an hour to one phone number, however many accounts give it: new accounts cannot text a stranger more', async () => {

@@ -9,6 +9,7 @@ import { LocalEventBus } from './eventbridge/event-bus';
 import { startEventBridgeApi } from './eventbridge/eventbridge-api';
 import type { ListeningServer } from './http-server';
 import type { Authorizer } from './iam/local-iam';
+import type { FaultInjector } from './faults';
 import { type LambdaRuntime, LOCAL_ACCOUNT_ID } from './lambda-runtime';
 import { LOCAL_AWS } from './local-aws';
 import { Outbox } from './outbox';
@@ -43,6 +44,8 @@ export interface MessagingOptions {
   asyncRetryDelaysMs?: readonly number[];
   /** The local cloud's IAM, judging the functions' PutEvents, Publish and SendEmail calls. */
   authorizer?: Authorizer;
+  /** Faults armed on purpose; SES fails a SendEmail on `email-send-fail`. */
+  faults?: FaultInjector;
   log: (line: string) => void;
 }
 
@@ -130,6 +133,7 @@ export async function startMessaging(options: MessagingOptions): Promise<Messagi
       host,
       port: options.ports.ses ?? 0,
       log: (line) => log(`ses: ${line}`),
+      ...(options.faults && { faults: options.faults }),
       ...(authorizer && { access: { authorizer, region, accountId: LOCAL_ACCOUNT_ID, defaultConfigurationSet: emailConfigurationSetName(stage) } }),
     });
     started.push(ses);

@@ -10,6 +10,7 @@
  * | `function-crash` | `service/function` | as a timeout, but the runtime dies: `Runtime.ExitError` |
  * | `queue-send-fail` | `service/queue` | SendMessage to the queue answers 500 (`InternalFailure`) |
  * | `queue-send-hang` | `service/queue` | SendMessage to the queue gets no answer for `delayMs` (the client's timeout ends it) |
+ * | `email-send-fail` | – | SES SendEmail answers 500 (`InternalFailure`) and sends nothing; the shop's delivery clients do not retry a 5xx (no e-mail may go twice), so one fails one send |
  * | `execution-start-fail` | – | StartExecution answers 500 (`InternalFailure`) and starts nothing; the SDK tries 3 times, so arm 3 to fail a call |
  * | `provider-5xx` | – | the payment provider answers 503 before doing anything |
  * | `provider-key-in-use` | – | the provider answers a POST 409 `idempotency_key_in_use` before doing anything, as Stripe does while another request with the same idempotency key is still in progress |
@@ -25,6 +26,7 @@ export const FAULT_KINDS = [
   'function-crash',
   'queue-send-fail',
   'queue-send-hang',
+  'email-send-fail',
   'execution-start-fail',
   'provider-5xx',
   'provider-key-in-use',

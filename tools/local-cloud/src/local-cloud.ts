@@ -259,6 +259,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
         ...(options.asyncRetryDelaySeconds !== undefined && { asyncRetryDelaysMs: [options.asyncRetryDelaySeconds * 1000] }),
         authorizer: core.iam,
+        faults: core.faults,
         log,
       });
       cleanup.push('EventBridge, SNS and SES', () => started.stop());

@@ -1,7 +1,7 @@
 import { NotFoundError } from '@shop/common';
 import type { ContactChannel, User, VerificationSent } from '@shop/contracts';
 import type { CodeSender } from './code-sender';
-import { AlreadyVerifiedError, CodeBurntError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from './errors';
+import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from './errors';
 import type { ProfileRepository } from './profile-repository';
 import { codeMatches, hashCode } from './verification-code';
 import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError, type VerificationStore } from './verification-store';
@@ -36,7 +36,7 @@ export interface VerificationDeps extends ConfirmationDeps {
  * earlier one. Two limits hold, five codes an hour each: per account and channel, and per address
  * or number whichever account asks (many accounts may give one phone number). Both are written, in
  * one transaction, before the message goes, so that neither a failed send nor two requests at once
- * can pass either limit.
+ * can pass either limit. A send that fails is 503 CODE_NOT_SENT: the customer may try again.
  */
 export async function requestVerification(deps: VerificationDeps, userId: string, channel: ContactChannel): Promise<VerificationSent> {
   const profile = await profileOf(deps, userId);
@@ -63,8 +63,12 @@ export async function requestVerification(deps: VerificationDeps, userId: string
   const sends: DestinationSends = { channel, sentTo, sentAt: [...recentToAddress, now.toISOString()], forgetAt, version: (toAddress?.version ?? 0) + 1 };
   await busyOnConflict(deps.verifications.saveSent(verification, sends));
   const message = codeMessage(code);
-  if (channel === 'email') await deps.sender.email(sentTo, message.subject, message.text);
-  else await deps.sender.sms(sentTo, message.sms);
+  try {
+    if (channel === 'email') await deps.sender.email(sentTo, message.subject, message.text);
+    else await deps.sender.sms(sentTo, message.sms);
+  } catch (error) {
+    throw new CodeNotSentError(channel, error);
+  }
   return { channel, sentTo: maskAddress(channel, sentTo), expiresAt };
 }
 

@@ -89,4 +89,22 @@ export class VerificationBusyError extends HttpError {
   }
 }
 
+/**
+ * SES or SNS did not take the code (an outage, a timeout, a refusal): the customer is told to try
+ * again soon. The code was counted against the hourly limits before it went, as every code is, so
+ * that a send which failed after all, or one whose answer was lost, still counts.
+ */
+export class CodeNotSentError extends HttpError {
+  constructor(channel: ContactChannel, cause: unknown) {
+    super(
+      503,
+      'CODE_NOT_SENT',
+      `Your code could not be sent to your ${CHANNEL_NAMES[channel]} right now; try again in a minute (each try counts toward the five codes an hour)`,
+      undefined,
+      { 'retry-after': '30' },
+    );
+    this.cause = cause;
+  }
+}
+
 const CHANNEL_NAMES: Record<ContactChannel, string> = { email: 'e-mail address', sms: 'phone number' };

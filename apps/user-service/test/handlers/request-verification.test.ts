@@ -155,12 +155,29 @@ describe('POST /users/me/verification', () => {
     expect(verification()).toEqual(theirs);
   });
 
-  it('answers 500 when SES refuses the message, having counted the code against the limit', async () => {
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
-    const res = await ask({ channel: 'email' });
-    expect(res.status).toBe(500);
+  it.each([
+    ['SES refuses the message', 'email', 'Email address is not verified.', () => ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }))],
+    ['SES does not answer', 'email', 'socket hang up', () => ses.on(SendEmailCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))],
+    ['SNS fails the SMS', 'sms', 'We encountered an internal error', () => sns.on(PublishCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalErrorException', $metadata: { httpStatusCode: 500 } }))],
+  ] as const)('answers 503 CODE_NOT_SENT with Retry-After when %s, having counted the code against the limit', async (_, channel, cause, fail) => {
+    fail();
+    const { lines } = captureLogs();
+    const res = await ask({ channel });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.body).toEqual({
+      error: {
+        code: 'CODE_NOT_SENT',
+        message: `Your code could not be sent to your ${channel === 'email' ? 'e-mail address' : 'phone number'} right now; try again in a minute (each try counts toward the five codes an hour)`,
+      },
+    });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(verification()).toMatchObject({ sentAt: [NOW.toISOString()], version: 1 });
+    expect(verification(channel)).toMatchObject({ sentAt: [NOW.toISOString()], version: 1 });
+    // The operator sees why, without the address or the number it went to.
+    const logged = lines.join('\n');
+    expect(logged).toContain(cause);
+    expect(logged).not.toContain('ada@example.com');
+    expect(logged).not.toContain('+14155550123');
   });
 
   it('answers 401 without a signed-in caller, reading and sending nothing', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AccessRequest } from '@shop/platform';
 import { listen, type ListeningServer, readBody } from '../http-server';
+import type { FaultInjector } from '../faults';
 import type { Authorizer } from '../iam/local-iam';
 import type { NewOutboxMessage, Outbox } from '../outbox';
 
@@ -30,6 +31,8 @@ export interface SesApiOptions {
    * or the identity's default).
    */
   access?: { authorizer: Authorizer; region: string; accountId: string; defaultConfigurationSet: string };
+  /** `email-send-fail`: a SendEmail that SES takes in and fails with 500, sending nothing. */
+  faults?: FaultInjector;
 }
 
 /** An SES error with the code the SDK maps to its exception class and its HTTP status. */
@@ -79,6 +82,7 @@ export async function startSesApi(outbox: Outbox, options: SesApiOptions = {}): 
     }
     const denied = options.access?.authorizer.deny(request.headers, sendEmailRequests(body, options.access));
     if (denied) throw new SesError('AccessDeniedException', denied);
+    if (options.faults?.take('email-send-fail')) throw new Error('fault injected: SendEmail failed');
     const message = outbox.add(emailFrom(body));
     log(`e-mail ${message.messageId} from ${message.from} to ${message.to.join(', ')}: ${message.subject}`);
     send(response, 200, { MessageId: message.messageId });
@@ -91,6 +95,7 @@ export async function startSesApi(outbox: Outbox, options: SesApiOptions = {}): 
         log(`SendEmail refused: ${error.code}: ${error.message}`);
         return send(response, error.status, { message: error.message }, error.code);
       }
+      log(`SendEmail failed: ${error.message}`);
       send(response, 500, { message: error.message }, 'InternalFailure');
     });
   });
