@@ -65,7 +65,7 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { payments: ['UpdateItem'] },
+        tables: { payments: ['GetItem', 'UpdateItem'], refunds: ['GetItem'] },
         invokes: ['order-service/begin-payment'],
       },
       uses: ['paymentProvider'],

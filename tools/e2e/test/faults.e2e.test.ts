@@ -149,6 +149,24 @@ describe('a provider that answers 409 idempotency_key_in_use (a retry overtook t
     expect(await busEvents('RefundFailed', orderId)).toHaveLength(0);
     await expect.poll(() => stockOf(api, productId), { timeout: 15_000 }).toBe(2);
   }, 60_000);
+
+  it('a charge whose key stays in use past the attempts is 409 PAYMENT_IN_PROGRESS with Retry-After, not "the provider is down"; the retry pays once', async () => {
+    const customer = await newCustomer(api);
+    const productId = await newProduct(admin, 2);
+    const { orderId } = await orderAwaitingPayment(customer, productId);
+    const before = await fired('provider-key-in-use');
+    await injectFaults({ kind: 'provider-key-in-use', count: 3 });
+    const busy = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(busy.status, JSON.stringify(busy.body)).toBe(409);
+    expect(busy.body.error.code).toBe('PAYMENT_IN_PROGRESS');
+    expect(busy.headers.get('retry-after')).toBe('2');
+    expect(await fired('provider-key-in-use')).toBe(before + 3);
+
+    const retried = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    await waitForOrder(customer, orderId, isStatus('PAID'));
+    expect((await providerCharges(orderId)).charges).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('an order whose checkout cannot start', () => {

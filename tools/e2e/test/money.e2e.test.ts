@@ -125,6 +125,26 @@ describe('money that cannot pay its order goes back', () => {
     expect((await providerCharges(orderId)).charges).toHaveLength(1);
   });
 
+  it('a resend after the order is PAID (the first answer lost) answers the charge that paid it: 200 SUCCEEDED, no second charge; another method is still refused', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3, 700);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    const first = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(first.body).toEqual({ orderId, paymentStatus: 'PROCESSING' });
+    await waitForOrder(customer, orderId, isStatus('PAID'));
+
+    const resent = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(resent.status).toBe(200);
+    expect(resent.body).toEqual({ orderId, paymentStatus: 'SUCCEEDED' });
+    const other = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.decline });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('ORDER_NOT_PAYABLE');
+    expect((await providerCharges(orderId)).charges).toHaveLength(1);
+    // Nobody else learns of the charge by resending its order id.
+    const stranger = await newCustomer(api);
+    expect((await stranger.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve })).status).toBe(404);
+  });
+
   it('a charge is refused once the payment window has closed, although the checkout has not ended the order yet', async () => {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 2);

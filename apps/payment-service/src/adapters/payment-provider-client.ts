@@ -7,6 +7,7 @@ import {
   type ChargeRefunds,
   type ChargeResult,
   type PaymentProvider,
+  PaymentProviderBusyError,
   PaymentProviderRejectedError,
   PaymentProviderUnavailableError,
   type RefundAnswer,
@@ -97,6 +98,7 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
     const { url, apiKey } = await config();
     let attempts = 0;
     let lastProblem = 'no time left to ask';
+    let lastInUse = false;
     while (attempts < maxAttempts) {
       const timeLeft = deadline - now();
       if (timeLeft < MIN_ATTEMPT_MS) break;
@@ -114,12 +116,14 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
 
       if (typeof response === 'string') {
         lastProblem = response;
+        lastInUse = false;
       } else if (response.ok) {
         return { response, attempts };
       } else {
         const { code, message } = await errorOf(response);
         if (!isRetryable(response.status, code)) throw new PaymentProviderRejectedError(response.status, message, attempts, code);
         lastProblem = `HTTP ${response.status}: ${message}`;
+        lastInUse = response.status === 409 && code === IDEMPOTENCY_KEY_IN_USE;
       }
       if (attempts >= maxAttempts) break;
       const delay = backoffDelayMs(attempts, baseDelayMs, options.random);
@@ -127,7 +131,7 @@ export function paymentProviderClient(options: PaymentProviderClientOptions = {}
       log?.warn({ path, attempt: attempts, problem: lastProblem, retryInMs: delay }, 'payment provider attempt failed; retrying');
       await sleep(delay);
     }
-    throw new PaymentProviderUnavailableError(attempts, lastProblem);
+    throw lastInUse ? new PaymentProviderBusyError(attempts, lastProblem) : new PaymentProviderUnavailableError(attempts, lastProblem);
   }
 
   return {

@@ -79,6 +79,19 @@ export class PaymentProviderUnavailableError extends Error {
 }
 
 /**
+ * The provider kept answering 409 `idempotency_key_in_use` until the attempts ran out: another
+ * request with the same key (for a charge, the order id) is still in progress at the provider, so
+ * the provider is busy with this very request, not down. A charge answers that the payment is in
+ * progress; a refund, which only the refunds queue retries, takes it as any unanswered request.
+ */
+export class PaymentProviderBusyError extends PaymentProviderUnavailableError {
+  constructor(attempts: number, lastProblem: string) {
+    super(attempts, lastProblem);
+    this.name = 'PaymentProviderBusyError';
+  }
+}
+
+/**
  * A refusal of the shop's credentials (401, 403), not of the request: it heals (a key being
  * rotated is read anew within 5 minutes), so the request is worth asking again later.
  */

@@ -5,7 +5,7 @@ import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { freePort, type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { paymentProviderClient } from '../../src/adapters/payment-provider-client';
-import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
+import { PaymentProviderBusyError, PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
 import { PaymentSecretUnavailableError } from '../../src/domain/payment-secrets';
 import { checkWebhookSignature } from '../../src/domain/webhook-signature';
 import { API_KEY, PROVIDER_URL, WEBHOOK_SECRET } from '../fixtures';
@@ -132,7 +132,7 @@ describe('payment provider client', () => {
     expect(fetch).toHaveBeenCalledOnce();
   });
 
-  it('retries a 409 idempotency_key_in_use (another request with the key is in progress) with the same key, and gives up on it as the provider not answering', async () => {
+  it('retries a 409 idempotency_key_in_use (another request with the key is in progress) with the same key, and gives up on it as the provider busy with it', async () => {
     const inUse = () => json(409, { error: { code: 'idempotency_key_in_use', message: 'another request with this key is in progress' } });
     const retried = scripted(inUse(), json(200, { id: 're_2', status: 'pending', amount: 3300, currency: 'usd' }));
     const answer = await retried.client.refund({ chargeId: 'ch_1', orderId: request.orderId, idempotencyKey: 'refund-ch_1-1', attempt: 1, reason: 'order cancelled' }, inTenSeconds());
@@ -140,10 +140,18 @@ describe('payment provider client', () => {
     const keys = retried.fetch.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)['idempotency-key']);
     expect(keys).toEqual(['refund-ch_1-1', 'refund-ch_1-1']);
 
+    // Busy with this very request, which a refund takes as any unanswered request (the queue retries it).
     const lasting = scripted(inUse(), inUse(), inUse());
     const error = await lasting.client.charge(request, inTenSeconds()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaymentProviderBusyError);
     expect(error).toBeInstanceOf(PaymentProviderUnavailableError);
     expect(error).toMatchObject({ attempts: 3, lastProblem: 'HTTP 409: another request with this key is in progress' });
+
+    // Only when the last answer was the key in use: a provider that then stops answering is down.
+    const thenDown = scripted(inUse(), json(503, { error: { message: 'temporarily unavailable' } }), json(503, { error: { message: 'temporarily unavailable' } }));
+    const down = await thenDown.client.charge(request, inTenSeconds()).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(PaymentProviderUnavailableError);
+    expect(down).not.toBeInstanceOf(PaymentProviderBusyError);
   });
 
   it('does not retry a 409 idempotency_key_reused: the key was used with another request', async () => {

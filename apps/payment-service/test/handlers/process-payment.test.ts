@@ -4,10 +4,10 @@ import { ProcessPaymentResponse, TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { invokeHandler, type JwtClaims, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
+import { PaymentProviderBusyError, PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
 import { handler } from '../../src/handlers/process-payment';
 import { service } from '../../src/service';
-import { BEGIN_PAYMENT_FUNCTION, CUSTOMER, CUSTOMER_ID, ORDER_ID, PAYMENTS_TABLE, TABLE_KEYS, TOTAL, withPaymentEnvironment } from '../fixtures';
+import { BEGIN_PAYMENT_FUNCTION, CHARGE_ID, CUSTOMER, CUSTOMER_ID, ORDER_ID, PAYMENTS_TABLE, REFUNDS_TABLE, refundRecord, TABLE_KEYS, TOTAL, withPaymentEnvironment } from '../fixtures';
 
 // The provider is stubbed at its port (vi.mock is hoisted above the imports); the real client
 // is tested against the simulator in test/adapters.
@@ -116,6 +116,85 @@ describe('POST /payment/process', () => {
     lambda.on(InvokeCommand).resolves(refusal('OrderNotPayable', 'Order is PAID; only an order that is AWAITING_PAYMENT can be paid'));
     const res = await pay();
     expect((res.body as { error: { message: string } }).error.message).toContain('PAID');
+  });
+
+  describe('a resend of a request answered before (its answer lost): the outcome that charge gave the order, not a refusal', () => {
+    const charged = (status: string, extra: Record<string, unknown> = {}) =>
+      db().put(PAYMENTS_TABLE, {
+        orderId: ORDER_ID,
+        amount: TOTAL,
+        paymentMethod: TEST_PAYMENT_METHODS.approve,
+        chargeId: 'ch_1',
+        status,
+        attempts: 1,
+        createdAt: '2026-03-01T10:00:00.000Z',
+        updatedAt: '2026-03-01T10:00:01.000Z',
+        ...extra,
+      });
+
+    it.each([
+      ['the order is PAID', 'OrderNotPayable', 'Order is PAID; only an order that is AWAITING_PAYMENT can be paid', 'SUCCEEDED'],
+      ['its outcome is recorded, MarkPaid still to come', 'PaymentInProgress', 'The payment of this order is already decided', 'SUCCEEDED'],
+    ])('answers 200 with the charge’s outcome when %s, asking the provider nothing', async (_, errorType, message, status) => {
+      charged(status);
+      lambda.on(InvokeCommand).resolves(refusal(errorType, message));
+      const res = await pay();
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ orderId: ORDER_ID, paymentStatus: status });
+      expect(provider.charge).not.toHaveBeenCalled();
+      expect(payment()).toMatchObject({ chargeId: 'ch_1', status, attempts: 1 });
+    });
+
+    it('answers a declined charge with its reason', async () => {
+      charged('DECLINED', { reason: 'card_declined' });
+      lambda.on(InvokeCommand).resolves(refusal('OrderNotPayable', 'Order is CANCELLED; only an order that is AWAITING_PAYMENT can be paid'));
+      const res = await pay();
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ orderId: ORDER_ID, paymentStatus: 'DECLINED', reason: 'card_declined' });
+    });
+
+    it.each([
+      ['another payment method', { paymentMethod: TEST_PAYMENT_METHODS.decline }],
+      ['no charge made yet', { chargeId: undefined, status: undefined }],
+      ['no answer from the provider yet', { status: undefined }],
+      ['a charge still PROCESSING: the order ended without it (its window closed)', { status: 'PROCESSING' }],
+    ])('still refuses with 409 when the recorded payment has %s: it did not decide the order', async (_, change) => {
+      charged('SUCCEEDED', change);
+      lambda.on(InvokeCommand).resolves(refusal('OrderNotPayable', 'Order is PAYMENT_FAILED; only an order that is AWAITING_PAYMENT can be paid'));
+      const res = await pay();
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ error: { code: 'ORDER_NOT_PAYABLE', message: expect.stringContaining('PAYMENT_FAILED') } });
+      expect(provider.charge).not.toHaveBeenCalled();
+    });
+
+    it('still refuses with 409 when the charge succeeded but is being refunded (it came after a cancel): it does not pay the order', async () => {
+      charged('SUCCEEDED', { chargeId: CHARGE_ID });
+      db().put(REFUNDS_TABLE, refundRecord());
+      lambda.on(InvokeCommand).resolves(refusal('OrderNotPayable', 'Order is CANCELLED; only an order that is AWAITING_PAYMENT can be paid'));
+      const res = await pay();
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ error: { code: 'ORDER_NOT_PAYABLE', message: expect.stringContaining('CANCELLED') } });
+    });
+
+    it.each([
+      ['not found (or another customer’s)', 'OrderNotFound', 'Order not found', 404],
+      ['past its payment window', 'PaymentWindowClosed', 'The payment window of the order closed at 2026-03-01T10:15:00.000Z', 409],
+    ])('tells nothing of the charge when the order is %s', async (_, errorType, message, status) => {
+      charged('SUCCEEDED');
+      lambda.on(InvokeCommand).resolves(refusal(errorType, message));
+      const res = await pay();
+      expect(res.status).toBe(status);
+      expect(JSON.stringify(res.body)).not.toContain('SUCCEEDED');
+    });
+  });
+
+  it('answers 409 PAYMENT_IN_PROGRESS, not 502, when the provider is still working on the charge (a resend overtook it)', async () => {
+    provider.charge.mockRejectedValue(new PaymentProviderBusyError(3, 'HTTP 409: another request with this key is in progress'));
+    const res = await pay();
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'PAYMENT_IN_PROGRESS' } });
+    expect(res.headers['retry-after']).toBe('2');
+    expect(payment()).not.toHaveProperty('chargeId');
   });
 
   it('answers 500, charging nothing, when order-service cannot be reached', async () => {
