@@ -1,6 +1,6 @@
-import { createShopClient, type ShopClient } from '@shop/api-client';
-import { networkProblem, type Problem, type ProblemContext, problemFromAnswer } from './problem';
-import type { SessionStore } from './session';
+import { createShopClient, isApiError, type ShopClient } from '@shop/api-client';
+import { networkProblem, type Problem, type ProblemContext, problemFromAnswer, retryAfterSeconds } from './problem';
+import { RevocationFailed, type SessionStore } from './session';
 
 export type Outcome<T> = { ok: true; data: T; response: Response } | { ok: false; problem: Problem };
 
@@ -22,7 +22,8 @@ export async function attempt<T>(
   const { response } = result;
   if (response.ok) return { ok: true, data: result.data as T, response };
   if (response.status === 401 && context !== 'sign-in') session.clear();
-  return { ok: false, problem: problemFromAnswer(response.status, result.error, context, response.headers.get('x-request-id') ?? undefined) };
+  const header = (name: string) => response.headers.get(name) ?? undefined;
+  return { ok: false, problem: problemFromAnswer(response.status, result.error, context, header('x-request-id'), header('retry-after')) };
 }
 
 /**
@@ -40,7 +41,12 @@ export function shopClient(apiUrl: string, session: SessionStore, fetch?: (reque
       throw new Error(`POST /users/refresh answered ${response.status}`);
     },
     async revoke(refreshToken) {
-      await unsigned.POST('/users/logout', { body: { refreshToken } });
+      const { error, response } = await unsigned.POST('/users/logout', { body: { refreshToken } });
+      // 204: revoked (or revoked already). NOT_A_REFRESH_TOKEN: there is nothing to revoke, now or ever.
+      if (response.status === 204) return;
+      if (response.status === 400 && isApiError(error) && error.error.code === 'NOT_A_REFRESH_TOKEN') return;
+      // Anything else (throttled, the API in trouble) leaves the token as good as it was.
+      throw new RevocationFailed(`POST /users/logout answered ${response.status}`, retryAfterSeconds(response.headers.get('retry-after')));
     },
   });
   return createShopClient({ ...where, accessToken: () => session.token() });

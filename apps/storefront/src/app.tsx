@@ -2,6 +2,7 @@ import type { ComponentType } from 'preact';
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { attempt } from './api';
+import { AccountPage } from './shop/account-page';
 import { CartPage } from './shop/cart-page';
 import { CataloguePage } from './shop/catalogue-page';
 import { CheckoutPage } from './shop/checkout-page';
@@ -10,6 +11,7 @@ import { OrderPage } from './shop/order-page';
 import { OrdersPage } from './shop/orders-page';
 import { ProductPage } from './shop/product-page';
 import { SignInPage } from './shop/sign-in-page';
+import { SignOutNotice } from './shop/sign-out-notice';
 import { SignUpPage } from './shop/sign-up-page';
 import { isStaff, type Shop, ShopContext, useProfile, useSession, useShop } from './shop-context';
 
@@ -31,6 +33,7 @@ const ROUTES: [string, ComponentType][] = [
   ['/orders', OrdersPage],
   ['/orders/:id', OrderPage],
   ['/orders/:id/live', LivePage],
+  ['/account', AccountPage],
   ['/live', LivePage],
   ['/admin', AdminPage],
   ['/admin/:section', AdminPage],
@@ -74,6 +77,7 @@ function Layout({ children }: { children: preact.ComponentChildren }) {
       </a>
       <Header />
       <main id="main" ref={main} tabIndex={-1}>
+        <SignOutNotice />
         {children}
       </main>
       <footer class="site-footer">
@@ -115,6 +119,11 @@ function Header() {
               <li>
                 <a href="/orders" aria-current={current('/orders')}>
                   Orders
+                </a>
+              </li>
+              <li>
+                <a href="/account" aria-current={current('/account')}>
+                  Account
                 </a>
               </li>
               {isStaff(profile) ? (

@@ -18,7 +18,11 @@ export interface Problem {
 }
 
 /** What the request was for: a 401 while signing in is a wrong password, elsewhere an ended session. */
-export type ProblemContext = 'sign-in' | 'sign-up' | 'product' | 'cart' | 'checkout' | 'payment' | 'order' | 'admin' | 'report';
+export type ProblemContext = 'sign-in' | 'sign-up' | 'product' | 'cart' | 'checkout' | 'payment' | 'order' | 'admin' | 'report' | 'send-code';
+
+/** What the shopper is told first about a refusal that passes with time; then when to try again (`tryAgain`). */
+const NOT_SENT = "We couldn't send your code just now.";
+const NO_CODE_YET = "You can't have another code just yet.";
 
 const BY_CODE: Record<string, string> = {
   INVALID_CREDENTIALS: "The e-mail address or password isn't right.",
@@ -47,6 +51,11 @@ const BY_CODE: Record<string, string> = {
   PRODUCT_BUSY: 'Shoppers are buying this product right now, so nothing was saved. Please try again in a moment.',
   SERVICE_UNAVAILABLE: "The shop can't do that right now, so nothing was changed. Please try again in a moment.",
   INVALID_CURSOR: 'That page of results has expired. Start again from the first page.',
+  CODE_NOT_SENT: `${NOT_SENT} ${tryAgain(undefined)}`,
+  INVALID_CODE: "That code isn't right, or it has expired. Check it, or ask for a new one.",
+  TOO_MANY_ATTEMPTS: 'Too many wrong codes were tried, so that code no longer works. Ask for a new one.',
+  ALREADY_VERIFIED: "That's verified already: there's nothing more to do.",
+  NO_PHONE: 'Your account has no mobile number to verify.',
 };
 
 const BY_STATUS: Record<number, string> = {
@@ -82,6 +91,7 @@ const FIELD_LABELS: Record<string, string> = {
   reason: 'Reason',
   paymentMethod: 'Payment method',
   date: 'Date',
+  code: 'Code',
 };
 
 /** What to do about a field whose value the API refused for a reason not worth quoting (a zod message). */
@@ -95,9 +105,14 @@ const FIELD_HINTS: Record<string, string> = {
   delta: 'Enter a whole number other than 0: positive adds stock, negative takes it away.',
   reason: 'Say why, in a few words.',
   paymentMethod: 'Choose a payment method.',
+  code: 'Enter the 6 digits of the code we sent you.',
 };
 
-export function problemFromAnswer(status: number, body: unknown, context?: ProblemContext, requestId?: string): Problem {
+/**
+ * `retryAfter` is the answer's Retry-After header: where the refusal passes with time (a code
+ * asked for too often, or not sent), the words say when to try again.
+ */
+export function problemFromAnswer(status: number, body: unknown, context?: ProblemContext, requestId?: string, retryAfter?: string): Problem {
   const fields: Record<string, string> = {};
   let code: string | undefined;
   if (isApiError(body)) {
@@ -109,10 +124,11 @@ export function problemFromAnswer(status: number, body: unknown, context?: Probl
     }
   }
   if (code === 'EMAIL_TAKEN') fields['email'] = BY_CODE['EMAIL_TAKEN']!;
+  if (code === 'INVALID_CODE') fields['code'] = BY_CODE['INVALID_CODE']!;
   return {
     status,
     ...(code ? { code } : {}),
-    message: summary(status, code, context, Object.keys(fields).length > 0),
+    message: summary(status, code, context, Object.keys(fields).length > 0, retryAfterSeconds(retryAfter)),
     fields,
     ...(requestId ? { requestId } : {}),
   };
@@ -123,9 +139,29 @@ export function networkProblem(): Problem {
   return { status: 0, message: BY_STATUS[0]!, fields: {} };
 }
 
-function summary(status: number, code: string | undefined, context: ProblemContext | undefined, hasFields: boolean): string {
+/** How many seconds a Retry-After header says to wait (it gives seconds, or a date); undefined when it says nothing usable. */
+export function retryAfterSeconds(header: string | null | undefined, now: number = Date.now()): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** When to try again: as long as the API said (Retry-After), or "in a moment" when it did not say. */
+function tryAgain(seconds: number | undefined): string {
+  if (seconds === undefined) return 'Please try again in a moment.';
+  if (seconds < 60) return `Please try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
+  const minutes = Math.ceil(seconds / 60);
+  return `Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
+}
+
+function summary(status: number, code: string | undefined, context: ProblemContext | undefined, hasFields: boolean, wait: number | undefined): string {
   // The admin's new product under a key used for another (its form renews the key on every change, so only a bug gets here).
   if (code === 'IDEMPOTENCY_KEY_REUSED' && context === 'admin') return 'That product was already created with different details. Reload the page and try again.';
+  // A code that could not go, or one asked for too often (five an hour): when the next one can.
+  if (code === 'CODE_NOT_SENT') return `${NOT_SENT} ${tryAgain(wait)}`;
+  if (status === 429 && context === 'send-code') return `${NO_CODE_YET} ${tryAgain(wait)}`;
   if (code && BY_CODE[code]) return BY_CODE[code];
   if (status === 400 && hasFields) return 'Please correct the highlighted fields.';
   if (status === 401 && context === 'sign-in') return BY_CODE['INVALID_CREDENTIALS']!;

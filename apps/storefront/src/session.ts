@@ -11,17 +11,37 @@ export interface SignedIn {
 /**
  * How the store reaches the API for its session (user-service): `renew` answers new tokens for a
  * refresh token, `'ended'` when the API refused it (revoked, expired), and throws when it could
- * not ask; `revoke` ends the session of a refresh token.
+ * not ask; `revoke` ends the session of a refresh token, and throws unless the API said it did
+ * (or that there was nothing to end): a RevocationFailed when it answered otherwise.
  */
 export interface SessionAuthority {
   renew(refreshToken: string): Promise<Session | 'ended'>;
   revoke(refreshToken: string): Promise<void>;
 }
 
+/** The API answered a revocation without revoking: the refresh token is as good as it was. */
+export class RevocationFailed extends Error {
+  /** `retryAfterSeconds`: how long the API asked to wait before trying again (Retry-After), when it said. */
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(message);
+    this.name = 'RevocationFailed';
+  }
+}
+
 const KEY = 'shop.session';
 
 /** Renew this long before the access token expires, so that no request goes out with a token about to lapse. */
 export const RENEW_BEFORE_MS = 60_000;
+
+/** How many times a sign-out asks the API to revoke its refresh token before it tells the shopper it could not. */
+export const REVOKE_TRIES = 3;
+
+/** The wait before each further try: short, since the shopper has just left; a Retry-After longer than the cap is cut to it. */
+const REVOKE_BACKOFF_MS = [500, 1_500];
+const REVOKE_WAIT_CAP_MS = 3_000;
 
 /**
  * The signed-in shopper's tokens: in memory, and in sessionStorage so that a reload of the tab
@@ -34,11 +54,13 @@ export class SessionStore {
   private current: SignedIn | undefined;
   private renewal: Promise<string | undefined> | undefined;
   private authority: SessionAuthority | undefined;
+  private unconfirmed = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined,
     private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.current = this.read();
   }
@@ -63,14 +85,38 @@ export class SessionStore {
   }
 
   signIn(session: Session, email: string): void {
+    this.unconfirmed = false;
     this.keep({ token: session.token, expiresAt: this.expiryOf(session), email, ...(session.refreshToken ? { refreshToken: session.refreshToken } : {}) });
   }
 
-  /** Forgets the session here at once, then revokes its refresh token, so that a copy of it is worth nothing. */
+  /**
+   * Forgets the session here at once, then revokes its refresh token, so that a copy of it is worth
+   * nothing: tried REVOKE_TRIES times, a little apart (longer when the API asks, within a cap).
+   * When no try went through, `signOutUnconfirmed()` says so until the next sign-in: the token
+   * stays good wherever a copy of it is, until it expires, and the shopper must be told.
+   */
   async signOut(): Promise<void> {
     const refreshToken = this.current?.refreshToken;
     this.clear();
-    if (refreshToken && this.authority) await this.authority.revoke(refreshToken).catch(() => undefined);
+    if (!refreshToken || !this.authority) return;
+    for (let tries = 1; ; tries++) {
+      try {
+        await this.authority.revoke(refreshToken);
+        return;
+      } catch (error) {
+        if (tries >= REVOKE_TRIES) break;
+        await this.sleep(this.revokeWait(tries, error));
+      }
+    }
+    // Signed in again meanwhile: "you're signed out here" would be wrong now.
+    if (this.current) return;
+    this.unconfirmed = true;
+    this.notify();
+  }
+
+  /** Whether the last sign-out could not be confirmed by the API (its refresh token may still work elsewhere until it expires). */
+  signOutUnconfirmed(): boolean {
+    return this.unconfirmed;
   }
 
   /** Forgets the session here (the API refused its token); nothing is revoked. */
@@ -105,6 +151,13 @@ export class SessionStore {
     }
     this.keep({ ...session, token: renewed.token, expiresAt: this.expiryOf(renewed) });
     return renewed.token;
+  }
+
+  /** How long to wait after a failed revocation: the API's Retry-After when it gave one, within the cap; else the backoff. */
+  private revokeWait(tries: number, error: unknown): number {
+    const asked = error instanceof RevocationFailed ? error.retryAfterSeconds : undefined;
+    const backoff = REVOKE_BACKOFF_MS[Math.min(tries, REVOKE_BACKOFF_MS.length) - 1]!;
+    return Math.min(asked === undefined ? backoff : asked * 1000, REVOKE_WAIT_CAP_MS);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { networkProblem, problemFromAnswer } from '../src/problem';
+import { networkProblem, problemFromAnswer, retryAfterSeconds } from '../src/problem';
 
 const apiError = (code: string, message: string, details?: { field: string; message: string }[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
 
@@ -57,6 +57,36 @@ describe('problemFromAnswer', () => {
 
   it('puts a taken e-mail address next to the e-mail field', () => {
     expect(problemFromAnswer(409, apiError('EMAIL_TAKEN', 'x'), 'sign-up').fields['email']).toMatch(/already exists/);
+  });
+
+  it('says what a refused verification code means, the wrong code next to its field', () => {
+    const wrong = problemFromAnswer(400, apiError('INVALID_CODE', 'x', [{ field: 'code', message: 'wrong or expired' }]));
+    expect(wrong.fields['code']).toBe("That code isn't right, or it has expired. Check it, or ask for a new one.");
+    expect(wrong.message).toBe(wrong.fields['code']);
+    expect(problemFromAnswer(400, apiError('VALIDATION_FAILED', 'x', [{ field: 'code', message: 'Invalid string' }])).fields['code']).toBe('Enter the 6 digits of the code we sent you.');
+    expect(problemFromAnswer(429, apiError('TOO_MANY_ATTEMPTS', 'x')).message).toMatch(/no longer works\. Ask for a new one/);
+    expect(problemFromAnswer(409, apiError('ALREADY_VERIFIED', 'x')).message).toMatch(/verified already/);
+    expect(problemFromAnswer(400, apiError('NO_PHONE', 'x'), 'send-code').message).toBe('Your account has no mobile number to verify.');
+  });
+
+  it('says when a code can be asked for again, as the Retry-After says', () => {
+    const send = (status: number, code: string, retryAfter?: string) => problemFromAnswer(status, apiError(code, 'x'), 'send-code', undefined, retryAfter).message;
+    expect(send(429, 'TOO_MANY_REQUESTS', '1500')).toBe("You can't have another code just yet. Please try again in 25 minutes.");
+    expect(send(429, 'TOO_MANY_REQUESTS', '1')).toBe("You can't have another code just yet. Please try again in 1 second.");
+    expect(send(429, 'TOO_MANY_REQUESTS')).toBe("You can't have another code just yet. Please try again in a moment.");
+    expect(send(503, 'CODE_NOT_SENT', '30')).toBe("We couldn't send your code just now. Please try again in 30 seconds.");
+    expect(send(503, 'CODE_NOT_SENT')).toBe("We couldn't send your code just now. Please try again in a moment.");
+    // Elsewhere a 429 is the shop being busy, as before.
+    expect(problemFromAnswer(429, apiError('TOO_MANY_REQUESTS', 'x'), 'sign-in', undefined, '1').message).toMatch(/very busy/);
+  });
+
+  it('reads a Retry-After in seconds or as a date, and nothing else', () => {
+    const now = Date.parse('2030-01-01T00:00:00.000Z');
+    expect(retryAfterSeconds('120', now)).toBe(120);
+    expect(retryAfterSeconds('Tue, 01 Jan 2030 00:01:30 GMT', now)).toBe(90);
+    expect(retryAfterSeconds('Mon, 31 Dec 2029 23:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 
   it('says so when no answer came at all', () => {

@@ -1,7 +1,7 @@
 import type { Session } from '@shop/api-client';
 import { describe, expect, it, vi } from 'vitest';
 import { shopClient } from '../src/api';
-import { RENEW_BEFORE_MS, type SessionAuthority, SessionStore } from '../src/session';
+import { RENEW_BEFORE_MS, RevocationFailed, REVOKE_TRIES, type SessionAuthority, SessionStore } from '../src/session';
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -142,6 +142,75 @@ describe('SessionStore', () => {
     expect(api?.revoke).toHaveBeenCalledWith('refresh');
   });
 
+  describe('when the revocation fails', () => {
+    /** A store whose revocations answer as given, in turn (the last for good), noting what the tab held at each try and each wait. */
+    function revoking(...answers: ('revoked' | Error)[]) {
+      const storage = memoryStorage();
+      const waits: number[] = [];
+      const session = new SessionStore(storage, () => SIGNED_IN, async (ms) => void waits.push(ms));
+      const heldAtEachTry: unknown[] = [];
+      const revoke = vi.fn(async () => {
+        heldAtEachTry.push(session.get() ?? storage.items.get('shop.session'));
+        const answer = answers[Math.min(revoke.mock.calls.length, answers.length) - 1];
+        if (answer instanceof Error) throw answer;
+      });
+      session.useAuthority({ renew: async () => renewed('access-2'), revoke });
+      session.signIn(login, 'ann@example.com');
+      return { session, storage, revoke, waits, heldAtEachTry };
+    }
+
+    it('tries again, a little later each time, and is done when a try goes through', async () => {
+      const { session, storage, revoke, waits, heldAtEachTry } = revoking(new TypeError('Failed to fetch'), new RevocationFailed('503', undefined), 'revoked');
+      const heard = vi.fn();
+
+      const out = session.signOut();
+      expect(session.get()).toBeUndefined();
+      expect(storage.items.size).toBe(0);
+      session.subscribe(heard);
+      await out;
+
+      expect(revoke).toHaveBeenCalledTimes(3);
+      expect(revoke).toHaveBeenCalledWith('refresh');
+      expect(heldAtEachTry).toEqual([undefined, undefined, undefined]);
+      expect(waits).toEqual([500, 1500]);
+      expect(session.signOutUnconfirmed()).toBe(false);
+      expect(heard).not.toHaveBeenCalled();
+    });
+
+    it(`gives up after ${REVOKE_TRIES} tries and says so, until the next sign-in`, async () => {
+      const { session, storage, revoke, heldAtEachTry } = revoking(new TypeError('Failed to fetch'));
+      const heard = vi.fn();
+
+      const out = session.signOut();
+      expect(session.get()).toBeUndefined();
+      expect(storage.items.size).toBe(0);
+      session.subscribe(heard);
+      await out;
+
+      expect(revoke).toHaveBeenCalledTimes(REVOKE_TRIES);
+      expect(heldAtEachTry).toEqual([undefined, undefined, undefined]);
+      expect(session.signOutUnconfirmed()).toBe(true);
+      expect(heard).toHaveBeenCalledTimes(1);
+      session.signIn(login, 'ann@example.com');
+      expect(session.signOutUnconfirmed()).toBe(false);
+    });
+
+    it('says nothing of it to a shopper who signed in again meanwhile', async () => {
+      const { session, revoke } = revoking(new TypeError('Failed to fetch'));
+      const out = session.signOut();
+      session.signIn(login, 'ann@example.com');
+      await out;
+      expect(revoke).toHaveBeenCalledTimes(REVOKE_TRIES);
+      expect(session.signOutUnconfirmed()).toBe(false);
+    });
+
+    it('waits as long as the API asks (Retry-After), within a few seconds', async () => {
+      const { session, waits } = revoking(new RevocationFailed('429', 2), new RevocationFailed('429', 3600), 'revoked');
+      await session.signOut();
+      expect(waits).toEqual([2000, 3000]);
+    });
+  });
+
   it('forgets a session that has expired and cannot be renewed', () => {
     const storage = memoryStorage();
     const { session, clock } = signedIn({ storage, api: null });
@@ -185,6 +254,39 @@ describe('the app’s client and its session', () => {
       { url: '/users/me', authorization: 'Bearer access-2', body: '' },
       { url: '/users/logout', authorization: null, body: JSON.stringify({ refreshToken: 'refresh' }) },
     ]);
+  });
+
+  it.each([
+    ['204', [answer(204)], 1, false],
+    ['400 NOT_A_REFRESH_TOKEN (nothing to revoke)', [answer(400, { error: { code: 'NOT_A_REFRESH_TOKEN', message: 'x' } })], 1, false],
+    ['503, then 204', [answer(503, { message: 'Service Unavailable' }), answer(204)], 2, false],
+    ['429 every time', [answer(429, { error: { code: 'TOO_MANY_REQUESTS', message: 'x' } })], 3, true],
+    ['400 otherwise every time', [answer(400, { error: { code: 'VALIDATION_FAILED', message: 'x' } })], 3, true],
+  ])('takes a sign-out answered %s as revoked only when the API says so', async (_, answers, tries, unconfirmed) => {
+    const asked: string[] = [];
+    const session = new SessionStore(undefined, () => SIGNED_IN, async () => undefined);
+    shopClient('http://shop.test', session, async (request) => {
+      asked.push(new URL(request.url).pathname);
+      return answers[Math.min(asked.length, answers.length) - 1]!.clone();
+    });
+    session.signIn(login, 'ann@example.com');
+
+    await session.signOut();
+
+    expect(asked).toEqual(Array(tries).fill('/users/logout'));
+    expect(session.signOutUnconfirmed()).toBe(unconfirmed);
+  });
+
+  it('hands on the Retry-After of a refused sign-out, so that the next try waits for it', async () => {
+    const waits: number[] = [];
+    const session = new SessionStore(undefined, () => SIGNED_IN, async (ms) => void waits.push(ms));
+    let calls = 0;
+    shopClient('http://shop.test', session, async () =>
+      ++calls === 1 ? new Response(null, { status: 429, headers: { 'retry-after': '2' } }) : answer(204),
+    );
+    session.signIn(login, 'ann@example.com');
+    await session.signOut();
+    expect(waits).toEqual([2000]);
   });
 
   it.each([

@@ -10,7 +10,8 @@ import {
   seriousAccessibilityViolations,
   signUpInBrowser,
 } from '../src/browser';
-import { cloud } from '../src/cloud';
+import { readVerificationCode } from '@shop/testing';
+import { cloud, api as testApi } from '../src/cloud';
 
 const web = cloud.webUrl;
 // The typed client generated from docs/openapi.json, as an API consumer would use it.
@@ -202,6 +203,35 @@ describe.skipIf(!web)('the storefront in a real browser', () => {
     expect(saved).toMatchObject({ description: 'Glazed, 1 l', price: { amount: 2500, currency: 'USD' } });
   }, 45_000);
 
+  it('lets a shopper verify her e-mail address on her account page with the code the shop sent', async () => {
+    const { context, page } = await newPage(chromium.browser);
+    const email = await signUpInBrowser(page, web, 'Vera Shopper');
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+    const emailSection = page.getByRole('region', { name: 'E-mail address' });
+    await emailSection.getByText('Not verified').waitFor();
+
+    await emailSection.getByRole('button', { name: /Send me a code/ }).click();
+    const codeField = emailSection.getByLabel('Code from the e-mail');
+    await codeField.waitFor();
+    const code = await readVerificationCode(testApi, email);
+    await codeField.fill(code === '000000' ? '111111' : '000000');
+    await emailSection.getByRole('button', { name: /^Verify/ }).click();
+    await emailSection.locator('.field-error').filter({ hasText: "That code isn't right" }).waitFor();
+
+    await codeField.fill(code);
+    await emailSection.getByRole('button', { name: /^Verify/ }).click();
+    await emailSection.getByText('Your e-mail address is verified.').waitFor();
+    await emailSection.getByText('Verified', { exact: true }).waitFor();
+    expect(await emailSection.getByRole('button', { name: /Send me a code/ }).count()).toBe(0);
+
+    // The API agrees, with the token the tab holds.
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('shop.session') ?? 'null') as { token: string }).token);
+    const me = createShopClient({ baseUrl: cloud.apiUrl, accessToken: () => token });
+    expect((await me.GET('/users/me')).data).toMatchObject({ email, emailVerified: true });
+    await context.close();
+  }, 45_000);
+
   it('has no serious or critical accessibility violation on any page', async () => {
     const admin = await newPage(chromium.browser);
     await admin.page.goto(`${web}/sign-in`);
@@ -219,6 +249,7 @@ describe.skipIf(!web)('the storefront in a real browser', () => {
       [shopper.page, '/cart', 'Your cart'],
       [shopper.page, '/checkout', 'Check out'],
       [shopper.page, '/orders', 'Your orders'],
+      [shopper.page, '/account', 'Your account'],
       [shopper.page, `/orders/${shopper.orderId}`, 'Order'],
       [shopper.page, `/orders/${shopper.orderId}/live`, 'Your order, through the services'],
       [admin.page, '/admin', 'Manage products'],

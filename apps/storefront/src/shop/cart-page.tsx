@@ -1,7 +1,7 @@
 import type { Cart } from '@shop/api-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { attempt, type Outcome } from '../api';
-import { useShop } from '../shop-context';
+import { type Shop, useShop } from '../shop-context';
 import { LinesTable } from '../ui/lines-table';
 import { LoadStatus } from '../ui/load-status';
 import { Price } from '../ui/money';
@@ -36,8 +36,7 @@ function CartView() {
       setNotice(done);
       shop.cartChanged.dispatchEvent(new Event('change'));
     });
-  const remove = (productId: string) => () =>
-    attempt(shop.session, () => shop.client.DELETE('/cart/items/{productId}', { params: { path: { productId } } }), 'cart');
+  const remove = (productId: string) => () => removeLine(shop, productId);
 
   // The quantity the shopper chose, set outright in one change: never a line taken out and added back.
   const setQuantity = (line: Line, quantity: number) => {
@@ -146,4 +145,15 @@ function QuantityControl({ line, disabled, onChange }: { line: Line; disabled: b
       </button>
     </form>
   );
+}
+
+/**
+ * Takes a line out of the cart; answers the cart as it is then. A line that is not there any more
+ * (the resend of a removal whose answer was lost, or another tab took it out) is removed all the
+ * same: the cart is read again and shown, with no alarm.
+ */
+export async function removeLine(shop: Pick<Shop, 'client' | 'session'>, productId: string): Promise<Outcome<Cart>> {
+  const removed = await attempt(shop.session, () => shop.client.DELETE('/cart/items/{productId}', { params: { path: { productId } } }), 'cart');
+  if (removed.ok || removed.problem.code !== 'CART_ITEM_NOT_FOUND') return removed;
+  return attempt(shop.session, () => shop.client.GET('/cart'), 'cart');
 }

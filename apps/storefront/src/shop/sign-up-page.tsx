@@ -1,6 +1,8 @@
 import { useLocation } from 'preact-iso';
+import type { Registration } from '@shop/api-client';
 import { attempt } from '../api';
-import { useShop } from '../shop-context';
+import type { Problem } from '../problem';
+import { type Shop, useShop } from '../shop-context';
 import { Field, OtherFieldErrors, textOf } from '../ui/field';
 import { Page } from '../ui/page';
 import { ProblemAlert } from '../ui/problem-alert';
@@ -24,10 +26,10 @@ export function SignUpPage() {
       password: String(form.get('password') ?? ''),
       ...(phone ? { phone: phone.replace(/[\s()-]/g, '') } : {}),
     };
-    const registered = await attempt(shop.session, () => shop.client.POST('/users/register', { body }), 'sign-up');
-    if (!registered.ok) return registered.problem;
+    const outcome = await signUp(shop, body, signIn);
     // Registered, but the sign-in after it failed: the shopper signs in by hand.
-    if (await signIn(body.email, body.password)) route('/sign-in');
+    if (outcome === 'sign in by hand') route('/sign-in');
+    else return outcome;
   });
 
   return (
@@ -64,4 +66,23 @@ export function SignUpPage() {
       </p>
     </Page>
   );
+}
+
+/**
+ * Registers, then signs in (`signIn` goes on to the page that asked, when it can); answers the
+ * problem to show, or that the shopper is registered but must sign in by hand.
+ *
+ * A 409 EMAIL_TAKEN may be this very sign-up sent again after its 201 was lost: when the same
+ * e-mail address and password sign in, the account is the shopper's, and the sign-up carries on
+ * as if it had been answered. Otherwise the address is someone's account, said as before.
+ */
+export async function signUp(
+  shop: Pick<Shop, 'client' | 'session'>,
+  details: Registration,
+  signIn: (email: string, password: string) => Promise<Problem | void>,
+): Promise<Problem | 'sign in by hand' | undefined> {
+  const registered = await attempt(shop.session, () => shop.client.POST('/users/register', { body: details }), 'sign-up');
+  if (registered.ok) return (await signIn(details.email, details.password)) ? 'sign in by hand' : undefined;
+  if (registered.problem.code === 'EMAIL_TAKEN' && !(await signIn(details.email, details.password))) return undefined;
+  return registered.problem;
 }
