@@ -35,6 +35,7 @@ const BY_CODE: Record<string, string> = {
   PAYMENT_ALREADY_SUBMITTED: 'A payment for this order is already being processed. Wait a moment for the result.',
   PAYMENT_REJECTED: 'Your payment was refused. Try another payment method.',
   PAYMENT_PROVIDER_UNAVAILABLE: "The payment service isn't answering right now. Please try again in a moment.",
+  CART_CHANGED: 'Your cart changed since this page showed it (in another tab, or a price). Nothing was ordered: check your order below and place it again.',
   IDEMPOTENCY_KEY_REUSED: 'Your cart changed while your order was being placed. Check your cart and place the order again.',
   ORDER_NOT_CANCELLABLE: "This order can't be cancelled any more: it is already paid or finished.",
   EMAIL_TAKEN: 'An account with this e-mail address already exists. Sign in instead.',

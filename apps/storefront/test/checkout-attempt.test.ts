@@ -6,7 +6,7 @@ function memoryStorage() {
   return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
 }
 
-const cart = { cartId: 'c1', revision: 3, items: [{ productId: 'p1', quantity: 2 }] };
+const cart = { cartId: 'c1', revision: 3, items: [{ productId: 'p1', quantity: 2 }], totals: { subtotal: { amount: 2500, currency: 'USD' } } };
 
 describe('checkoutAttempt', () => {
   it('reuses the Idempotency-Key and correlation id for every retry of the same cart', () => {
@@ -27,6 +27,13 @@ describe('checkoutAttempt', () => {
     expect(checkoutAttempt(cartSignature(cart), storage).idempotencyKey).not.toBe(first.idempotencyKey);
   });
 
+  it('starts a new attempt for the same cart at new prices: the order asks for the total the shopper saw, so it is another request', () => {
+    const storage = memoryStorage();
+    const first = checkoutAttempt(cartSignature(cart), storage);
+    const repriced = { ...cart, totals: { subtotal: { amount: 2600, currency: 'USD' } } };
+    expect(checkoutAttempt(cartSignature(repriced), storage).idempotencyKey).not.toBe(first.idempotencyKey);
+  });
+
   it('starts a new attempt for the same lines added back after its order took them out of the cart (a lost answer)', () => {
     const storage = memoryStorage();
     const first = checkoutAttempt(cartSignature(cart), storage);
@@ -41,7 +48,7 @@ describe('checkoutAttempt', () => {
     expect(staleCheckoutAttempt(cartSignature(cart), storage)).toBeUndefined();
     expect(checkoutAttempt(cartSignature(cart), storage)).toEqual(first);
 
-    const emptied = { cartId: 'c1', revision: 4, items: [] };
+    const emptied = { cartId: 'c1', revision: 4, items: [], totals: { subtotal: { amount: 0, currency: 'USD' } } };
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toEqual(first);
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toBeUndefined();
     expect(storage.getItem('shop.checkout-attempt')).toBeNull();
@@ -51,7 +58,7 @@ describe('checkoutAttempt', () => {
     const storage = memoryStorage();
     const first = checkoutAttempt(cartSignature(cart), storage);
     placedCheckoutAttempt(storage, 'order-1');
-    const emptied = { cartId: 'c1', revision: 4, items: [] };
+    const emptied = { cartId: 'c1', revision: 4, items: [], totals: { subtotal: { amount: 0, currency: 'USD' } } };
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toEqual({ ...first, orderId: 'order-1' });
     expect(staleCheckoutAttempt(cartSignature(emptied), storage)).toBeUndefined();
   });

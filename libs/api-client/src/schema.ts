@@ -1099,6 +1099,14 @@ export interface operations {
                 "application/json": {
                     /** Format: uuid */
                     cartId: string;
+                    /** @description The cart revision the customer reviewed (`GET /cart`): a cart changed since is 409 CART_CHANGED, nothing ordered. */
+                    cartRevision?: number;
+                    /** @description The total the customer was shown (`GET /cart` totals.subtotal): an order that would cost anything else is 409 CART_CHANGED, nothing ordered. */
+                    expectedTotal?: {
+                        amount: number;
+                        /** @enum {string} */
+                        currency: "USD" | "EUR" | "GBP";
+                    };
                 };
             };
         };

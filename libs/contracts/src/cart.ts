@@ -57,8 +57,12 @@ export type CartLine = z.infer<typeof CartLine>;
 export const ReadCartRequest = z.strictObject({ userId: z.string().check(z.minLength(1), z.maxLength(128)) });
 export type ReadCartRequest = z.infer<typeof ReadCartRequest>;
 
-/** Answer of cart-service/read-cart: `cartId` is null when the user has no cart yet. */
-export const ReadCartResponse = z.object({ cartId: z.nullable(Id), userId: z.string(), lines: z.array(CartLine) });
+/**
+ * Answer of cart-service/read-cart: `cartId` is null when the user has no cart yet. `revision` is
+ * the cart's (as `GET /cart` answers it); optional, so that a cart-service deployed before it
+ * answered one still answers an order-service that reads it.
+ */
+export const ReadCartResponse = z.object({ cartId: z.nullable(Id), userId: z.string(), lines: z.array(CartLine), revision: z.optional(z.int().check(z.minimum(0))) });
 export type ReadCartResponse = z.infer<typeof ReadCartResponse>;
 
 /** How many placed orders a cart remembers having cleared, so that a repeated clear-cart changes nothing. */

@@ -53,3 +53,12 @@ export function sum(amounts: readonly Money[], currency: Currency = 'USD'): Mone
   }
   return { amount: total, currency };
 }
+
+/**
+ * An amount in the currency's minor unit as a person reads it: `$12.50`, `€8.00`, `¥500`. Any ISO
+ * 4217 currency, since a refund gives back what the provider took, in whatever currency it took it.
+ */
+export function formatMoney(money: ProviderMoney): string {
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency });
+  return format.format(money.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+}

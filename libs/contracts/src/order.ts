@@ -66,7 +66,23 @@ export const Order = z.object({
 export type Order = z.infer<typeof Order>;
 
 
-export const CreateOrderRequest = z.strictObject({ cartId: Id });
+/**
+ * `cartRevision` and `expectedTotal` are what the customer reviewed: the cart's `revision` and
+ * `totals.subtotal` as `GET /cart` answered them on the page that places the order. When either is
+ * given and the cart (another tab changed it) or its prices (the catalogue changed) differ now,
+ * nothing is ordered: 409 CART_CHANGED. Without them the order is of the cart as it is.
+ */
+export const CreateOrderRequest = z.strictObject({
+  cartId: Id,
+  cartRevision: z.optional(
+    z.int().check(z.minimum(0), z.describe('The cart revision the customer reviewed (`GET /cart`): a cart changed since is 409 CART_CHANGED, nothing ordered.')),
+  ),
+  expectedTotal: z.optional(
+    MoneySum.check(
+      z.describe('The total the customer was shown (`GET /cart` totals.subtotal): an order that would cost anything else is 409 CART_CHANGED, nothing ordered.'),
+    ),
+  ),
+});
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
 export const CreateOrderResponse = z.object({ orderId: Id, status: OrderStatus });

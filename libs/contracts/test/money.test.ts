@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Money, money, multiply, sum } from '../src';
+import { formatMoney, Money, money, multiply, sum } from '../src';
 
 describe('Money', () => {
   it('is integer cents with a currency', () => {
@@ -19,5 +19,16 @@ describe('Money', () => {
   it('refuses to mix currencies or multiply by a fraction', () => {
     expect(() => sum([money(1, 'USD'), money(1, 'EUR')])).toThrow(/EUR/);
     expect(() => multiply(money(100), 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('formatMoney', () => {
+  it('is written as a person reads it', () => {
+    expect(formatMoney({ amount: 1250, currency: 'USD' })).toBe('$12.50');
+    expect(formatMoney({ amount: 800, currency: 'EUR' })).toBe('€8.00');
+    expect(formatMoney({ amount: 100_000_000, currency: 'GBP' })).toBe('£1,000,000.00');
+    // A refund may be in any currency the provider took: each in its own minor unit.
+    expect(formatMoney({ amount: 500, currency: 'JPY' })).toBe('¥500');
+    expect(formatMoney({ amount: 1250, currency: 'CAD' })).toBe('CA$12.50');
   });
 });

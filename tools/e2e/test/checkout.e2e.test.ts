@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +130,45 @@ describe('checkout', () => {
     for (const order of cancelled) expect(order.reason).toMatch(/stock/i);
     expect(await stockOf(api, product)).toBe(0);
   }, 180_000);
+});
+
+describe('an order is of the cart the customer reviewed', () => {
+  it('refuses with 409 CART_CHANGED, ordering nothing, a cart another tab changed or a price changed since; then orders what the customer sees', async () => {
+    const customer = await newCustomer(api);
+    const mug = await newProduct(admin, 10, 1250);
+    expect((await customer.api.post('/cart', { productId: mug, quantity: 1 })).status).toBe(200);
+    const reviewed = (await customer.api.get('/cart')).body;
+    expect(reviewed.totals.subtotal).toEqual({ amount: 1250, currency: 'USD' });
+    const order = (body: Record<string, unknown>) =>
+      customer.api.post('/orders', { cartId: reviewed.cartId, ...body }, { headers: { 'idempotency-key': `checkout-${randomUUID()}` } });
+
+    // Another tab adds four more.
+    expect((await customer.api.put(`/cart/items/${mug}`, { quantity: 5 })).status).toBe(200);
+    const stale = await order({ cartRevision: reviewed.revision, expectedTotal: reviewed.totals.subtotal });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('CART_CHANGED');
+    expect(stale.body.error.message).toContain(`it was revision ${reviewed.revision}`);
+
+    // The admin raises the price while the customer looks at the new cart.
+    const now = (await customer.api.get('/cart')).body;
+    const product = await admin.api.get(`/products/${mug}`);
+    expect((await admin.api.put(`/products/${mug}`, { price: { amount: 1300, currency: 'USD' } }, { headers: { 'if-match': product.headers.get('etag')! } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the cart's catalogue memory is one second
+    const repriced = await order({ cartRevision: now.revision, expectedTotal: now.totals.subtotal });
+    expect(repriced.status).toBe(409);
+    expect(repriced.body.error.message).toContain('it would cost $65.00, not the $62.50 you saw');
+
+    // Nothing was ordered and nothing reserved.
+    expect((await customer.api.get('/orders')).body.items).toEqual([]);
+    expect(await stockOf(api, mug)).toBe(10);
+
+    // What the customer sees now is what is ordered.
+    const seen = (await customer.api.get('/cart')).body;
+    const placed = await order({ cartRevision: seen.revision, expectedTotal: seen.totals.subtotal });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const awaiting = await waitForOrder(customer, placed.body.orderId, isStatus('AWAITING_PAYMENT', ...FINAL));
+    expect(awaiting).toMatchObject({ status: 'AWAITING_PAYMENT', total: { amount: 6500, currency: 'USD' } });
+  });
 });
 
 describe('ordering is idempotent and private', () => {

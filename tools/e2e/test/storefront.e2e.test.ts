@@ -203,6 +203,32 @@ describe.skipIf(!web)('the storefront in a real browser', () => {
     expect(saved).toMatchObject({ description: 'Glazed, 1 l', price: { amount: 2500, currency: 'USD' } });
   }, 45_000);
 
+  it('orders nothing when the cart changed in another tab since the checkout page showed it: it shows the cart as it is, and orders that', async () => {
+    const { context, page } = await newPage(chromium.browser);
+    await signUpInBrowser(page, web, 'Tess Twotabs');
+    await addToCartInBrowser(page, web, firstProductId, 1);
+    await page.goto(`${web}/checkout`);
+    await page.getByRole('button', { name: 'Place order and pay' }).waitFor();
+
+    // Another tab of the same shopper sets the quantity to 3 (sessionStorage is per tab: through the API, with her token).
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('shop.session') ?? 'null') as { token: string }).token);
+    const me = createShopClient({ baseUrl: cloud.apiUrl, accessToken: () => token });
+    expect((await me.PUT('/cart/items/{productId}', { params: { path: { productId: firstProductId } }, body: { quantity: 3 } })).response.status).toBe(200);
+
+    await page.getByLabel('Test card: approved').check();
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your cart changed since this page showed it' }).waitFor();
+    await page.locator('.summary').filter({ hasText: /^3 × / }).waitFor();
+    expect(page.url()).toMatch(/\/checkout$/);
+
+    await page.getByRole('button', { name: 'Place order and pay' }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: 40_000 });
+    const orderId = page.url().split('/').pop()!;
+    const { data: order } = await me.GET('/orders/{orderId}', { params: { path: { orderId } } });
+    expect(order?.items.map((i) => i.quantity)).toEqual([3]);
+    await context.close();
+  }, 60_000);
+
   it('lets a shopper verify her e-mail address on her account page with the code the shop sent', async () => {
     const { context, page } = await newPage(chromium.browser);
     const email = await signUpInBrowser(page, web, 'Vera Shopper');

@@ -107,8 +107,8 @@ export function lineProductIds(cart: CartRecord | undefined): string[] {
   return cart?.lines.map((l) => l.productId) ?? [];
 }
 
-/** What checkout reads of a user's cart: its lines, unpriced; no cart yet is `cartId: null`. */
+/** What checkout reads of a user's cart: its lines, unpriced, and its revision; no cart yet is `cartId: null`. */
 export function toReadCartResponse(userId: string, cart: CartRecord | undefined): ReadCartResponse {
-  if (!cart) return { cartId: null, userId, lines: [] };
-  return { cartId: cart.cartId, userId, lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) };
+  if (!cart) return { cartId: null, userId, lines: [], revision: 0 };
+  return { cartId: cart.cartId, userId, lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), revision: cart.version };
 }

@@ -42,9 +42,9 @@ describe('cart record', () => {
     expect(() => withItemRemoved(storedCart([line(CUP, 2)]), MUG, now)).toThrow(CartItemNotFoundError);
   });
 
-  it('answers checkout the lines without prices or dates, and a null cart id before the first cart', () => {
-    expect(toReadCartResponse(ANN, storedCart([line(MUG, 2)]))).toEqual({ cartId: storedCart([]).cartId, userId: ANN, lines: [{ productId: MUG, quantity: 2 }] });
-    expect(toReadCartResponse(ANN, undefined)).toEqual({ cartId: null, userId: ANN, lines: [] });
+  it('answers checkout the lines without prices or dates and the revision, and a null cart id (revision 0) before the first cart', () => {
+    expect(toReadCartResponse(ANN, storedCart([line(MUG, 2)]))).toEqual({ cartId: storedCart([]).cartId, userId: ANN, lines: [{ productId: MUG, quantity: 2 }], revision: 3 });
+    expect(toReadCartResponse(ANN, undefined)).toEqual({ cartId: null, userId: ANN, lines: [], revision: 0 });
   });
 
   describe('clearing a placed order', () => {

@@ -18,7 +18,7 @@ describe('cart-service/read-cart', () => {
     expect(fn.permissions).toEqual({ tables: { carts: ['GetItem'] } });
   });
 
-  it('answers the user\'s cart id and lines, unpriced', async () => {
+  it('answers the user\'s cart id and lines, unpriced, and its revision (as GET /cart answers it)', async () => {
     db().put(TABLE, storedCart([line(MUG, 2), line(CUP, 1)]));
 
     const answer = await readCart({ userId: ANN, correlationId: 'checkout-9' });
@@ -30,13 +30,14 @@ describe('cart-service/read-cart', () => {
         { productId: MUG, quantity: 2 },
         { productId: CUP, quantity: 1 },
       ],
+      revision: 3,
     });
     expect(answer.lines[0]).not.toHaveProperty('addedAt');
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: { userId: ANN }, ConsistentRead: true });
   });
 
-  it('answers a null cart id and no lines for a user without a cart', async () => {
-    await expect(readCart({ userId: ANN })).resolves.toEqual({ cartId: null, userId: ANN, lines: [] });
+  it('answers a null cart id, no lines and revision 0 for a user without a cart', async () => {
+    await expect(readCart({ userId: ANN })).resolves.toEqual({ cartId: null, userId: ANN, lines: [], revision: 0 });
   });
 
   it.each([

@@ -60,13 +60,15 @@ describe('the cart on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }
   });
 
   it('gives a user one cart id from their first look on, which checkout reads too', async () => {
-    expect(await readCart({ userId: user(3) }, lambdaContext())).toEqual({ cartId: null, userId: user(3), lines: [] });
+    expect(await readCart({ userId: user(3) }, lambdaContext())).toEqual({ cartId: null, userId: user(3), lines: [], revision: 0 });
 
     const first = await Promise.all([view(user(3)), view(user(3))]);
     const cartId = first[0].body.cartId;
     expect(first[1].body.cartId).toBe(cartId);
     expect((await add(user(3), MUG, 3)).body.cartId).toBe(cartId);
-    expect(await readCart({ userId: user(3) }, lambdaContext())).toEqual({ cartId, userId: user(3), lines: [{ productId: MUG, quantity: 3 }] });
+    // The revision checkout reads is the one the customer was shown.
+    const shown = (await view(user(3))).body.revision;
+    expect(await readCart({ userId: user(3) }, lambdaContext())).toEqual({ cartId, userId: user(3), lines: [{ productId: MUG, quantity: 3 }], revision: shown });
   });
 
   it('keeps each user\'s cart to themselves', async () => {
@@ -86,7 +88,9 @@ describe('the cart on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }
 
     expect(cleared).toEqual({ cleared: true });
     expect(adds.map((a) => a.status)).toEqual(Array(5).fill(200));
-    expect(await readCart({ userId: user(6) }, lambdaContext())).toEqual({ cartId, userId: user(6), lines: [{ productId: MUG, quantity: 5 }] });
+    // Two adds, the clear and five adds: eight writes, each a revision.
+    expect(await readCart({ userId: user(6) }, lambdaContext())).toEqual({ cartId, userId: user(6), lines: [{ productId: MUG, quantity: 5 }], revision: 8 });
+    expect((await view(user(6))).body.revision).toBe(8);
 
     expect(await clearCart(placed, lambdaContext())).toEqual({ cleared: false });
     expect(await clearCart({ ...placed, cartId: ids[0] }, lambdaContext())).toEqual({ cleared: false });

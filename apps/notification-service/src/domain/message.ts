@@ -1,4 +1,4 @@
-import { type Contact, nameProblem, type OrderPayment, plainName, type ProviderMoney } from '@shop/contracts';
+import { type Contact, formatMoney, nameProblem, type OrderPayment, plainName } from '@shop/contracts';
 import type { OrderEvent } from './order-event';
 
 /** What a customer gets about one order event: an e-mail, and for the news that matters most an SMS. */
@@ -122,11 +122,3 @@ export function shortId(orderId: string): string {
   return orderId.slice(0, 8).toUpperCase();
 }
 
-/**
- * An amount in the currency's minor unit as a person reads it: `$12.50`, `€8.00`, `¥500`. Any ISO
- * 4217 currency, since a refund gives back what the provider took, in whatever currency it took it.
- */
-export function formatMoney(money: ProviderMoney): string {
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency });
-  return format.format(money.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, greeting, renderMessage } from '../../src/domain/message';
+import { greeting, renderMessage } from '../../src/domain/message';
 import { events, payment } from '../fixtures';
 
 const ann = { name: 'Ann' };
@@ -107,16 +107,5 @@ describe('the greeting', () => {
     const message = renderMessage(events.paid(), { name });
     expect(message.text.startsWith('Hello,\n\n')).toBe(true);
     expect(message.text).not.toContain('evil');
-  });
-});
-
-describe('money', () => {
-  it('is written as a person reads it', () => {
-    expect(formatMoney({ amount: 1250, currency: 'USD' })).toBe('$12.50');
-    expect(formatMoney({ amount: 800, currency: 'EUR' })).toBe('€8.00');
-    expect(formatMoney({ amount: 100_000_000, currency: 'GBP' })).toBe('£1,000,000.00');
-    // A refund may be in any currency the provider took: each in its own minor unit.
-    expect(formatMoney({ amount: 500, currency: 'JPY' })).toBe('¥500');
-    expect(formatMoney({ amount: 1250, currency: 'CAD' })).toBe('CA$12.50');
   });
 });

@@ -54,6 +54,17 @@ export class CartEmptyError extends BadRequestError {
   }
 }
 
+/**
+ * The cart is not what the customer reviewed: another tab changed its lines (its revision moved),
+ * or the catalogue its prices (the order would cost another total). Nothing was ordered: the
+ * customer looks at the cart again and places the order from what they see.
+ */
+export class CartChangedError extends ConflictError {
+  constructor(what: string) {
+    super(`Your cart changed since you reviewed it (${what}): nothing was ordered. Review your cart and place the order again`, 'CART_CHANGED');
+  }
+}
+
 export class ProductUnavailableError extends ConflictError {
   constructor(readonly productIds: readonly string[]) {
     super(`No longer sold: ${productIds.join(', ')}; remove ${productIds.length === 1 ? 'it' : 'them'} from the cart`, 'PRODUCT_UNAVAILABLE');

@@ -1,8 +1,8 @@
 import type { Logger } from '@shop/common';
-import type { CreateOrderRequest, CreateOrderResponse } from '@shop/contracts';
+import { type CreateOrderRequest, type CreateOrderResponse, formatMoney, type MoneySum } from '@shop/contracts';
 import { checkDelaySeconds, type CheckoutStartChecks } from './checkout-start-check';
 import type { CheckoutStateMachine } from './checkout-state-machine';
-import { CartEmptyError, CartNotFoundError } from './errors';
+import { CartChangedError, CartEmptyError, CartNotFoundError } from './errors';
 import { type IdempotencyStore, newIdempotencyRecord, orderIdFor } from './idempotency';
 import { newOrder, type OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';
@@ -82,11 +82,18 @@ async function orderFromCart(deps: PlaceOrderDeps, request: PlaceOrderRequest & 
     // Another user's cart id looks exactly like a cart that does not exist.
     if (cart.cartId === null || cart.cartId !== body.cartId) throw new CartNotFoundError();
     if (cart.lines.length === 0) throw new CartEmptyError();
+    // What the customer reviewed, when they say: a cart another tab changed is not ordered.
+    if (body.cartRevision !== undefined && cart.revision !== undefined && cart.revision !== body.cartRevision) {
+      throw new CartChangedError(`it was revision ${body.cartRevision}, it is ${cart.revision} now`);
+    }
     const products = await deps.peers.getProducts(
       cart.lines.map((line) => line.productId),
       correlationId,
     );
     const priced = priceCart(cart.lines, products);
+    if (body.expectedTotal && !sameMoney(body.expectedTotal, priced.total)) {
+      throw new CartChangedError(`it would cost ${formatMoney(priced.total)}, not the ${formatMoney(body.expectedTotal)} you saw`);
+    }
     // Before the order exists, so that no order can be left without its check.
     await deps.startChecks.send({ orderId, correlationId }, checkDelaySeconds(deps.paymentWindowSeconds()));
     return await deps.orders.createIfAbsent(newOrder({ orderId, userId, cartId: cart.cartId, ...priced, correlationId, now }));
@@ -97,6 +104,10 @@ async function orderFromCart(deps: PlaceOrderDeps, request: PlaceOrderRequest & 
     if (placed) return placed;
     throw error;
   }
+}
+
+function sameMoney(a: MoneySum, b: MoneySum): boolean {
+  return a.amount === b.amount && a.currency === b.currency;
 }
 
 /**

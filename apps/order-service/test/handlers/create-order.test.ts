@@ -490,6 +490,83 @@ describe('POST /orders', () => {
       expect(db().items(ORDERS_TABLE)).toEqual([]);
     });
 
+    describe('what the customer reviewed (cartRevision, expectedTotal)', () => {
+      const reviewed = { cartId: CART_ID, cartRevision: 7, expectedTotal: { amount: 3300, currency: 'USD' } };
+      const nothingOrdered = () => {
+        expect(db().items(ORDERS_TABLE)).toEqual([]);
+        expect(starts()).toEqual([]);
+        expect(checks()).toEqual([]);
+        expect(clearCalls()).toEqual([]);
+      };
+
+      it('places the order when the cart and its total are what the customer reviewed', async () => {
+        carts[ANN_ID] = annsCart({ revision: 7 });
+        const res = await place(reviewed);
+        expect(res.status).toBe(201);
+        expect(db().items(ORDERS_TABLE)).toEqual([expect.objectContaining({ total: { amount: 3300, currency: 'USD' } })]);
+      });
+
+      it('409 CART_CHANGED when another tab changed the cart since (its revision moved): nothing is ordered', async () => {
+        carts[ANN_ID] = annsCart({ revision: 8 });
+        const res = await place(reviewed);
+        expect(res.status).toBe(409);
+        expect(res.body).toEqual({
+          error: {
+            code: 'CART_CHANGED',
+            message: 'Your cart changed since you reviewed it (it was revision 7, it is 8 now): nothing was ordered. Review your cart and place the order again',
+          },
+        });
+        nothingOrdered();
+      });
+
+      it.each([
+        ['a price went up since', () => (catalogue = [{ ...mug, price: { amount: 1300, currency: 'USD' } }, plate]), 'it would cost $34.00, not the $33.00 you saw'],
+        ['a price went down since', () => (catalogue = [{ ...mug, price: { amount: 1200, currency: 'USD' } }, plate]), 'it would cost $32.00, not the $33.00 you saw'],
+      ])('409 CART_CHANGED when %s: the order would cost another total than the one shown, and nothing is ordered', async (_, change, words) => {
+        carts[ANN_ID] = annsCart({ revision: 7 });
+        change();
+        const res = await place(reviewed);
+        expect(res.status).toBe(409);
+        expect(res.body).toMatchObject({ error: { code: 'CART_CHANGED', message: expect.stringContaining(words) } });
+        nothingOrdered();
+      });
+
+      it('409 CART_CHANGED for the same amount in another currency', async () => {
+        carts[ANN_ID] = annsCart({ revision: 7 });
+        const res = await place({ ...reviewed, expectedTotal: { amount: 3300, currency: 'EUR' } });
+        expect(res.status).toBe(409);
+        expect(res.body).toMatchObject({ error: { code: 'CART_CHANGED' } });
+        nothingOrdered();
+      });
+
+      it('answers a retry with the same key with the order it placed, though placing it changed the cart’s revision', async () => {
+        carts[ANN_ID] = annsCart({ revision: 7 });
+        const first = await place(reviewed);
+        carts[ANN_ID] = { ...carts[ANN_ID]!, revision: 8 };
+        const again = await place(reviewed);
+        expect(again.status).toBe(201);
+        expect(again.body).toEqual(first.body);
+        expect(starts()).toHaveLength(1);
+      });
+
+      it('orders the cart as it is when cart-service answers no revision yet (deployed before it did): the total still holds', async () => {
+        carts[ANN_ID] = annsCart();
+        expect((await place(reviewed)).status).toBe(201);
+      });
+
+      it.each([
+        ['a negative revision', { cartRevision: -1 }, 'cartRevision'],
+        ['a fractional revision', { cartRevision: 1.5 }, 'cartRevision'],
+        ['a total without a currency', { expectedTotal: { amount: 3300 } }, 'expectedTotal.currency'],
+        ['a negative total', { expectedTotal: { amount: -1, currency: 'USD' } }, 'expectedTotal.amount'],
+      ])('400 naming the field for %s, reading nothing', async (_, change, field) => {
+        const res = await place({ cartId: CART_ID, ...change });
+        expect(res.status).toBe(400);
+        expect((res.body as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toContain(field);
+        expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+      });
+    });
+
     it('409 PRODUCT_UNAVAILABLE naming a product the catalogue no longer lists', async () => {
       catalogue = [mug, { ...plate, listed: false }];
       const res = await place();

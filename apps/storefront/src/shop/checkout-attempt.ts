@@ -45,12 +45,20 @@ export function orderPlacedForCart(cartSignature: string, storage: Pick<Storage,
 }
 
 /**
- * The cart as an attempt knows it: its id, its revision and every line's product and quantity. The
- * revision tells apart a cart that holds the same lines again: an order whose answer was lost has
- * taken its lines out of the cart, and the same lines added back are a new order, not a retry of it.
+ * The cart as an attempt knows it: its id, its revision, its total and every line's product and
+ * quantity. The revision tells apart a cart that holds the same lines again: an order whose answer
+ * was lost has taken its lines out of the cart, and the same lines added back are a new order, not
+ * a retry of it. The total is part of what the order asks for (`expectedTotal`): the same cart at
+ * new prices is another request, which under the old key would be refused as the key reused.
  */
-export function cartSignature(cart: { cartId: string; revision: number; items: readonly { productId: string; quantity: number }[] }): string {
-  return [cart.cartId, `r${cart.revision}`, ...cart.items.map((i) => `${i.productId}x${i.quantity}`).sort()].join('|');
+export function cartSignature(cart: {
+  cartId: string;
+  revision: number;
+  items: readonly { productId: string; quantity: number }[];
+  totals: { subtotal: { amount: number; currency: string } };
+}): string {
+  const { amount, currency } = cart.totals.subtotal;
+  return [cart.cartId, `r${cart.revision}`, `${amount}${currency}`, ...cart.items.map((i) => `${i.productId}x${i.quantity}`).sort()].join('|');
 }
 
 /**

@@ -24,7 +24,7 @@ function Checkout() {
   const earlierAttempt = useRef<CheckoutAttempt | undefined>(undefined);
   // The order already placed for this very cart, whose lines the API could not take out of it.
   const placedForThisCart = useRef<string | undefined>(undefined);
-  const [loaded] = useLoad<Cart>(async () => {
+  const [loaded, reloadCart] = useLoad<Cart>(async () => {
     const outcome = await attempt(shop.session, () => shop.client.GET('/cart'), 'cart');
     if (outcome.ok) {
       earlierAttempt.current = staleCheckoutAttempt(cartSignature(outcome.data), shop.storage);
@@ -65,12 +65,15 @@ function Checkout() {
         () =>
           shop.client.POST('/orders', {
             params: { header: { 'idempotency-key': checkout.idempotencyKey, 'x-correlation-id': checkout.correlationId } },
-            body: { cartId: cart.cartId },
+            // What the shopper reviewed on this page: a cart or prices changed since are not ordered (409 CART_CHANGED).
+            body: { cartId: cart.cartId, cartRevision: cart.revision, expectedTotal: cart.totals.subtotal },
           }),
         'checkout',
       );
       if (!order.ok) {
         setProgress(undefined);
+        // The page shows the cart as it is now, for the shopper to review and order again.
+        if (order.problem.code === 'CART_CHANGED') reloadCart();
         return order.problem;
       }
       current = { orderId: order.data.orderId, correlationId: checkout.correlationId };
