@@ -81,12 +81,15 @@ export class PlatformStack extends ShopStack {
         // with no deploy (apps/payment-service/README.md); no service stack reads its value.
         // A secret's placeholder is write-only (Terraform ≥ 1.11): Terraform sends it once and keeps
         // neither it nor the operator's real value in state or plans. Bump `valueWoVersion` only to
-        // write the placeholder again, which overwrites the real secret.
+        // write the placeholder again, which overwrites the real secret. Its `key_id` is left alone
+        // too: SSM reports the key as the operator's put-parameter named it (the alias, in
+        // docs/deploying.md), and a plan that "corrected" it back to the ARN would put the parameter
+        // again, with the write-only value Terraform no longer has.
         new SsmParameter(
           this,
           parameterId(key),
           parameter.secret
-            ? { ...common, type: 'SecureString', keyId: secretsKey.arn, valueWo: PLACEHOLDER, valueWoVersion: 1 }
+            ? { ...common, type: 'SecureString', keyId: secretsKey.arn, valueWo: PLACEHOLDER, valueWoVersion: 1, lifecycle: { ignoreChanges: ['key_id'] } }
             : { ...common, type: 'String', value: PLACEHOLDER, lifecycle: { ignoreChanges: ['value'] } },
         );
       } else {
