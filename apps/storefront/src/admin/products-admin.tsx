@@ -115,12 +115,13 @@ function ProductForm({
   // Stock is set once, on creation; afterwards it changes only by adjustments (below the form).
   const editsStock = editing.kind === 'new';
 
-  /** The product as it is now, and its ETag: on opening, and again after a 412 (someone changed it meanwhile). */
+  /** The product as it is now, and its ETag: on opening, and again after a 412 (someone changed it meanwhile); answers it. */
   const load = (id: string) =>
     attempt(shop.session, () => shop.client.GET('/products/{id}', { params: { path: { id } } }), 'product').then((outcome) => {
-      if (!outcome.ok) return setLoadProblem(outcome.problem);
+      if (!outcome.ok) return void setLoadProblem(outcome.problem);
       const etag = outcome.response.headers.get('etag');
       setOriginal({ product: outcome.data, ...(etag ? { etag } : {}) });
+      return outcome.data;
     });
   /** A change refused because the product moved on (412): the form shows it as it is now, and the list too. */
   const afterRefusal = (problem: Problem) => {
@@ -170,7 +171,15 @@ function ProductForm({
         }),
       'admin',
     );
-    return updated.ok ? onDone(`${updated.data.name} is saved.`) : afterRefusal(updated.problem);
+    if (updated.ok) return onDone(`${updated.data.name} is saved.`);
+    // A 412 may answer this very save sent again (its answer was lost, and it moved the ETag): the product then holds every change.
+    if (updated.problem.status === 412) {
+      const now = await load(product.productId);
+      if (now && holdsChanges(now, changes)) return onDone(`${now.name} is saved.`);
+      onStale();
+      return updated.problem;
+    }
+    return afterRefusal(updated.problem);
   });
 
   const remove = (removed: Product) =>
@@ -292,4 +301,9 @@ function AdjustmentHistory({ items }: { items: StockAdjustmentPage['items'] }) {
       ))}
     </LinesTable>
   );
+}
+
+/** Whether the product holds every one of these changes: a save that went through, whoever's answer was lost. */
+export function holdsChanges(product: Product, changes: ProductChanges): boolean {
+  return Object.entries(changes).every(([key, value]) => JSON.stringify(value) === JSON.stringify(product[key as keyof Product]));
 }
