@@ -70,10 +70,21 @@ export function dynamoOrderRepository(options: TableAccessOptions = {}): OrderRe
       return existing;
     },
 
-    async markCheckoutStarted(orderId, now) {
-      await conditionalUpdate({
+    markCheckoutStarted(orderId, now) {
+      return conditionalUpdate({
         Key: { orderId },
         UpdateExpression: 'SET checkoutStartedAt = if_not_exists(checkoutStartedAt, :now)',
+        // Against the close of an unstarted order, which requires it absent: one of the two wins.
+        ConditionExpression: 'attribute_exists(orderId) AND (attribute_exists(checkoutStartedAt) OR #status <> :cancelled)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':cancelled': 'CANCELLED' },
+      });
+    },
+
+    async markCartCleared(orderId, now) {
+      await conditionalUpdate({
+        Key: { orderId },
+        UpdateExpression: 'SET cartClearedAt = if_not_exists(cartClearedAt, :now)',
         ConditionExpression: 'attribute_exists(orderId)',
         ExpressionAttributeValues: { ':now': now.toISOString() },
         ReturnValues: 'NONE',
@@ -232,6 +243,7 @@ export function statusMoveExpression(move: StatusMove) {
     values[':succeeded'] = 'SUCCEEDED';
   }
   if (move.requireNoPayment) conditions.push('attribute_not_exists(paymentEventId)');
+  if (move.requireUnstarted) conditions.push('attribute_not_exists(checkoutStartedAt)');
   const sets = ['#status = :to', 'updatedAt = :now'];
   if (move.reason !== undefined) {
     sets.push('reason = :reason');

@@ -40,10 +40,12 @@ export type CheckOutcome = 'closed' | 'started' | 'ended' | 'missing';
 
 /**
  * Cancels the order if its checkout never started: neither noted on the order nor an execution of
- * the state machine. The write is conditional on the PENDING status it read, and is the same move
- * a customer's cancel makes on a PENDING order: should the checkout start in the moment between
- * (a late retry), its first steps find the order CANCELLED and end it with its stock released, as
- * they do after a customer's cancel.
+ * the state machine. The write is conditional on the PENDING status it read and on the start not
+ * being noted, and is otherwise the move a customer's cancel makes on a PENDING order. Should a
+ * late retry start the checkout in the moment between, either its note of the start comes first
+ * (the close then finds the order started and leaves it), or the close does: the retry's note is
+ * refused, it leaves the cart alone and answers the closed order, and the execution's first steps
+ * find it CANCELLED and end it with its stock released, as after a customer's cancel.
  */
 export async function closeUnstartedOrder(
   deps: { orders: OrderRepository; checkout: Pick<CheckoutStateMachine, 'started'>; now: () => Date; log: Logger },
@@ -55,8 +57,8 @@ export async function closeUnstartedOrder(
   if (!order) return 'missing';
   const settled = standing(order);
   if (settled) return settled;
-  // create-order notes the start only after it has emptied the cart and told analytics: a retry of it
-  // may have started the execution a moment ago. The execution, named by the order, is the proof.
+  // create-order notes the start just after StartExecution: a retry of it may have started the
+  // execution a moment ago. The execution, named by the order, is the proof.
   if (await deps.checkout.started(check.orderId)) return 'started';
   let outcome: CheckOutcome = 'closed';
   try {
@@ -64,6 +66,9 @@ export async function closeUnstartedOrder(
       to: 'CANCELLED',
       reason: CHECKOUT_NOT_STARTED,
       requireNoPayment: true,
+      // A retry of create-order that started the checkout meanwhile notes it before it touches the
+      // cart, on the condition that the order is not cancelled: one of the two writes wins.
+      requireUnstarted: true,
       now: deps.now(),
       plan: (current: OrderRecord) => {
         const since = standing(current);

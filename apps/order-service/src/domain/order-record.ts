@@ -10,8 +10,14 @@ export type PaymentOutcome = 'SUCCEEDED' | 'FAILED';
 export interface OrderRecord extends Order {
   /** Follows the order through the state machine, invokes and queue messages. */
   correlationId: string;
-  /** When the checkout execution was started, so that a retried POST /orders does not start it twice. */
+  /**
+   * When the checkout execution was started, so that a retried POST /orders does not start it
+   * twice. Noted before the cart is touched, and only while the order was not closed: the check of
+   * an unstarted order (checkout-start-check.ts) closes it only while this is absent.
+   */
   checkoutStartedAt?: string;
+  /** When create-order's work after the start was done: the ordered lines taken out of the cart, analytics told. */
+  cartClearedAt?: string;
   /** The WaitForPayment task token, while the state machine waits for the payment. */
   taskToken?: string;
   /** The provider event that decided the payment; a second event for the order changes nothing. */

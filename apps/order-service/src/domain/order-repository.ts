@@ -28,6 +28,8 @@ export interface StatusMove {
   reason?: string;
   /** Also require that no payment result at all is recorded (a customer's cancel). */
   requireNoPayment?: boolean;
+  /** Also require that the checkout's start is not noted (the check that closes an unstarted order). */
+  requireUnstarted?: boolean;
   now: Date;
 }
 
@@ -39,8 +41,13 @@ export interface OrderRepository {
   get(orderId: string): Promise<OrderRecord | undefined>;
   /** Writes a new order unless its id is taken; answers the order that holds the id afterwards. */
   createIfAbsent(order: OrderRecord): Promise<OrderRecord>;
-  /** Notes that the checkout execution was started. */
-  markCheckoutStarted(orderId: string, now: Date): Promise<void>;
+  /**
+   * Notes that the checkout execution was started, unless the order was cancelled before it was
+   * noted (closed as unstarted, or by its customer); answers the order, or `undefined` then.
+   */
+  markCheckoutStarted(orderId: string, now: Date): Promise<OrderRecord | undefined>;
+  /** Notes that the ordered lines were taken out of the cart and analytics told. */
+  markCartCleared(orderId: string, now: Date): Promise<void>;
   /**
    * PENDING → AWAITING_PAYMENT (or, on a retry, AWAITING_PAYMENT again) with the task token and
    * the time the payment is due, while no payment outcome is recorded; `false` when the order is in

@@ -38,8 +38,10 @@ export interface PlaceOrderRequest {
  *    picks it), price it, send the order's start check (checkout-start-check.ts: delayed by one
  *    payment window, it closes the order if no checkout started by then) and write the PENDING order;
  * 3. unless it was started already, and while the order is PENDING: start the order's checkout
- *    execution, named after the order, take the ordered lines out of the cart, tell analytics
- *    (without waiting), and note that the checkout started.
+ *    execution, named after the order, and note that it started, unless the order was closed
+ *    meanwhile (then the cart is left alone);
+ * 4. once started, unless done already: take the ordered lines out of the cart, tell analytics
+ *    (without waiting), and note that this was done.
  *
  * Every step is safe to repeat, so a retry after a failure at any point finishes the same work
  * and answers the same order. A retry that finds the order placed does not touch the cart, and
@@ -57,7 +59,8 @@ export async function placeOrder(deps: PlaceOrderDeps, request: PlaceOrderReques
 
   const order = (await deps.orders.get(orderId)) ?? (await orderFromCart(deps, { ...request, orderId, now }));
 
-  if (!order.checkoutStartedAt && order.status === 'PENDING') {
+  let started = order.checkoutStartedAt !== undefined;
+  if (!started && order.status === 'PENDING') {
     await deps.checkout.start({
       orderId,
       userId,
@@ -65,11 +68,18 @@ export async function placeOrder(deps: PlaceOrderDeps, request: PlaceOrderReques
       correlationId: order.correlationId,
       paymentWindowSeconds: deps.paymentWindowSeconds(),
     });
-    // Before the start is noted: a request that stops in between leaves a retry to clear again,
-    // which cart-service takes as the repeat it is (it remembers the order id).
+    // Noted before the cart is touched, unless the order was closed meanwhile (a late retry meeting
+    // the check of an unstarted order): a closed order keeps its cart, and is answered as it is.
+    const marked = await deps.orders.markCheckoutStarted(orderId, now);
+    if (!marked) return { orderId, status: (await deps.orders.get(orderId))?.status ?? 'CANCELLED' };
+    started = true;
+  }
+  if (started && !order.cartClearedAt) {
+    // A request that stops in here leaves a retry to clear again, which cart-service takes as the
+    // repeat it is (it remembers the order id), and to tell analytics again, which counts an order once.
     await clearOrderedLines(deps, order, correlationId);
     await tellAnalytics(deps, order, now);
-    await deps.orders.markCheckoutStarted(orderId, now);
+    await deps.orders.markCartCleared(orderId, now);
   }
   return { orderId, status: order.status };
 }

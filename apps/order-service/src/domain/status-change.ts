@@ -11,6 +11,7 @@ export interface StatusChange {
   to: OrderStatus;
   reason?: string;
   requireNoPayment?: boolean;
+  requireUnstarted?: boolean;
   now: Date;
   /** Decides, from the order as it is, whether to move it. */
   plan: (order: OrderRecord) => FinalizationPlan;
@@ -38,6 +39,7 @@ export async function changeStatus(orders: OrderRepository, orderId: string, cha
       to: change.to,
       ...(change.reason === undefined ? {} : { reason: change.reason }),
       ...(change.requireNoPayment ? { requireNoPayment: true } : {}),
+      ...(change.requireUnstarted ? { requireUnstarted: true } : {}),
       now: change.now,
     });
     if (moved) return { plan, order: moved };

@@ -88,6 +88,17 @@ describe('close-unstarted-order (checkout-start-checks queue)', () => {
     expect(order()).toMatchObject({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN });
   });
 
+  it('does not cancel an order whose start a late retry noted while the check read it, though it is still PENDING', async () => {
+    db().put(ORDERS_TABLE, unstarted());
+    // The retry started the execution after the check asked Step Functions, and notes it before the close writes.
+    const noted = storedOrder({ status: 'PENDING', checkoutStartedAt: '2026-03-01T10:00:01.000Z' });
+    db().beforeNext(UpdateCommand, () => db().put(ORDERS_TABLE, noted));
+
+    await expect(deliver(check())).resolves.toEqual({ batchItemFailures: [] });
+
+    expect(order()).toEqual(noted);
+  });
+
   it('gives a check that is not one back to the queue as a failure, and one that fails to write, to come again', async () => {
     db().put(ORDERS_TABLE, unstarted());
     db().failNext(UpdateCommand, new Error('ProvisionedThroughputExceededException'));

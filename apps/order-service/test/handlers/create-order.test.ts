@@ -261,8 +261,8 @@ describe('POST /orders', () => {
     });
 
     it('clears once when a retry finishes a request that stopped after clearing: what the customer added since stays', async () => {
-      // Noting that the checkout started fails, after the start and the clearing.
-      db().failNext(UpdateCommand, new Error('socket hang up'));
+      // The start is noted; noting the clearing fails, after the clearing.
+      db().beforeNext(UpdateCommand, () => undefined).failNext(UpdateCommand, new Error('socket hang up'));
       const first = await place();
       expect(first.status).toBe(500);
       expect(carts[ANN_ID]?.lines).toEqual([]);
@@ -391,6 +391,39 @@ describe('POST /orders', () => {
       expect(starts()).toHaveLength(1);
       expect(clearCalls()).toEqual([]);
       expect(carts[ANN_ID]?.lines).toEqual(linesBefore);
+    });
+
+    describe('a late retry meeting the check that closes the unstarted order', () => {
+      const closed = { status: 'CANCELLED', reason: 'the checkout could not start; nothing was reserved or charged' };
+
+      it('the close first: the retry’s note of the start is refused, so it leaves the cart alone, tells analytics nothing, and answers the closed order', async () => {
+        sfn.on(StartExecutionCommand).rejectsOnce(new Error('ServiceUnavailable'));
+        expect((await place()).status).toBe(500);
+        const [written] = db().items(ORDERS_TABLE);
+        const linesBefore = structuredClone(carts[ANN_ID]?.lines);
+        // The retry reads the order PENDING and starts the execution; the check closes the order before the retry notes the start.
+        db().beforeNext(UpdateCommand, () => db().put(ORDERS_TABLE, { ...written, ...closed }));
+
+        const retry = await place();
+
+        expect(retry.status).toBe(201);
+        expect(retry.body).toEqual({ orderId: written?.['orderId'], status: 'CANCELLED' });
+        expect(starts()).toHaveLength(2);
+        expect(clearCalls()).toEqual([]);
+        expect(invokedFunctions()).not.toContain(functionName('analytics-service/stream-processor'));
+        expect(carts[ANN_ID]?.lines).toEqual(linesBefore);
+        expect(db().get(ORDERS_TABLE, written?.['orderId'] as string)).not.toHaveProperty('checkoutStartedAt');
+      });
+
+      it('a customer’s cancel before the note is refused the same way: the cancelled order keeps its cart', async () => {
+        sfn.on(StartExecutionCommand).rejectsOnce(new Error('ServiceUnavailable'));
+        expect((await place()).status).toBe(500);
+        const [written] = db().items(ORDERS_TABLE);
+        db().beforeNext(UpdateCommand, () => db().put(ORDERS_TABLE, { ...written, status: 'CANCELLED', reason: 'cancelled by customer' }));
+        const retry = await place();
+        expect(retry.body).toMatchObject({ status: 'CANCELLED' });
+        expect(clearCalls()).toEqual([]);
+      });
     });
 
     it('takes an ExecutionAlreadyExists on start as the retry it is', async () => {
