@@ -1,4 +1,5 @@
 export * from './envelope';
 export * from './catalog';
 export * from './codec';
+export * from './event-id';
 export * from './transport';

@@ -1,9 +1,8 @@
 import { type OrderCharge, orderPayment, OrderStatus, type PaymentFacts, type RefundRequest } from '@shop/contracts';
-import { createEvent, type EventEnvelope, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
+import { createEvent, deterministicEventId, type EventEnvelope, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, OrderRefunded } from '@shop/events';
 import type { MetricValue } from '@shop/common';
 import * as z from 'zod/mini';
 import { checkoutMetrics } from './checkout-metrics';
-import { deterministicEventId } from './event-id';
 
 /**
  * What an order's item in the table holds that its events need. The item has more (the

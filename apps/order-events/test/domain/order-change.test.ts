@@ -1,6 +1,5 @@
-import { InvalidEventError, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, parseEvent } from '@shop/events';
+import { deterministicEventId, InvalidEventError, OrderCancelled, OrderCreated, OrderPaid, OrderPaymentFailed, parseEvent } from '@shop/events';
 import { describe, expect, it } from 'vitest';
-import { deterministicEventId } from '../../src/domain/event-id';
 import { effectsOfChange, eventForChange } from '../../src/domain/order-change';
 import { ORDER_ID, orderItem, USER_ID } from '../fixtures';
 

@@ -32,7 +32,12 @@ export interface ProviderEventDeps {
       correlationId: string,
       log: Logger,
     ): Promise<void>;
-    refundFailed(detail: { orderId: string; chargeId: string; amount: { amount: number; currency: string }; attempts: number; reason: string }, correlationId: string, log: Logger): Promise<void>;
+    refundFailed(
+      detail: { orderId: string; chargeId: string; amount: { amount: number; currency: string }; attempts: number; reason: string },
+      cause: RefundFailureCause,
+      correlationId: string,
+      log: Logger,
+    ): Promise<void>;
     unknownCharge(detail: { providerEventId: string; chargeId: string; received: { amount: number; currency: string } }, correlationId: string, log: Logger): Promise<void>;
     unknownRefund(
       detail: { orderId: string; providerEventId: string; chargeId: string; refundId: string; refunded: { amount: number; currency: string } },
@@ -43,6 +48,15 @@ export interface ProviderEventDeps {
   now: () => Date;
   log: Logger;
 }
+
+/**
+ * What made a charge's refund a RefundFailed incident, which names the incident (its event id):
+ * `attempts-spent`: the last attempt failed (its `refund.failed`, its partial refund, or the
+ * provider's outright refusal), which happens once to a charge; `reversed`: a refund of the charge
+ * that had succeeded failed afterwards, once to each refund; `unverified`: a refund event could not
+ * be checked against the provider's account of the charge, once to each provider event.
+ */
+export type RefundFailureCause = { kind: 'attempts-spent' } | { kind: 'reversed'; refundId: string } | { kind: 'unverified'; providerEventId: string };
 
 /**
  * `queued`: the outcome went on to order-service (or a failed refund was asked again);
@@ -218,7 +232,7 @@ async function reversedRefund(deps: ProviderEventDeps, record: RefundRecord, eve
   }
   const held = { amount: charge.amount.amount - charge.refunded.amount, currency: charge.amount.currency };
   const why = `refund ${refundId} failed after it had succeeded (${event.data.failureReason ?? 'no reason given'}): ${charge.refunded.amount} of ${charge.amount.amount} ${charge.amount.currency} given back`;
-  await deps.incidents.refundFailed(refundFailedDetail(record, why, held), correlationId, deps.log);
+  await deps.incidents.refundFailed(refundFailedDetail(record, why, held), { kind: 'reversed', refundId }, correlationId, deps.log);
   return 'refund-reversed';
 }
 
@@ -235,7 +249,7 @@ async function unreadableCharge(deps: ProviderEventDeps, record: RefundRecord, e
   if (!(error instanceof PaymentProviderRejectedError) || refusesCredentials(error)) throw error;
   const answer = [error.providerStatus, error.providerCode].filter(Boolean).join(' ');
   const why = `${event.type} of refund ${event.data.refundId}, but the provider would not tell what the charge has given back (${answer}: ${error.providerMessage}); see the charge in its dashboard`;
-  await deps.incidents.refundFailed(refundFailedDetail(record, why), correlationId, deps.log);
+  await deps.incidents.refundFailed(refundFailedDetail(record, why), { kind: 'unverified', providerEventId: event.id }, correlationId, deps.log);
   return 'unverified';
 }
 
@@ -287,7 +301,7 @@ export async function settleFailedAttempt(
     await deps.queues.requestRefund({ orderId, chargeId, amount, reason, attempt: next.attempt, correlationId }, next.delaySeconds);
     return;
   }
-  await deps.incidents.refundFailed(refundFailedDetail(record, failure.why), correlationId, deps.log);
+  await deps.incidents.refundFailed(refundFailedDetail(record, failure.why), { kind: 'attempts-spent' }, correlationId, deps.log);
   await deps.queues.sendResult({
     kind: 'refund',
     providerEventId: failure.providerEventId,

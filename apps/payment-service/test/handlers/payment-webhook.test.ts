@@ -80,6 +80,9 @@ const results = () => sent().map((input) => PaymentResultMessage.parse(JSON.pars
 const refundRequests = () => sent(REFUNDS_QUEUE_URL).map((input) => ({ request: RefundRequest.parse(JSON.parse(input.MessageBody ?? '')), delay: input.DelaySeconds }));
 const incidents = () =>
   eventBridge.commandCalls(PutEventsCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail ?? '{}').detail })));
+/** Each incident put on the bus, by its type and its envelope's id. */
+const incidentIds = () =>
+  eventBridge.commandCalls(PutEventsCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((e) => ({ type: e.DetailType, id: JSON.parse(e.Detail ?? '{}').id as string })));
 
 describe('POST /payment/webhook: charges', () => {
   it('queues one verified charge result for a genuine charge.succeeded of the charge the shop made, and answers 202', async () => {
@@ -561,6 +564,43 @@ describe('POST /payment/webhook: refunds', () => {
     // Its redelivery raises nothing more.
     expect((await signedDelivery(outside)).body).toEqual({ received: true, duplicate: true });
     expect(incidents()).toHaveLength(1);
+  });
+});
+
+describe('POST /payment/webhook: one provider event delivered twice at once', () => {
+  // Both deliveries pass the webhook-events check before either notes the event: each raises the
+  // incident, and the bus gets the same event twice, which its consumers (idempotent by event id) take once.
+  const paidOrder = '77777777-7777-4777-8777-777777777777';
+  it.each([
+    ['PaymentMismatch', () => providerEvent({ amount: 1 })],
+    ['UnknownCharge', () => providerEvent({ id: 'evt_foreign', orderId: 'pos-1234', chargeId: 'ch_pos' })],
+    [
+      'UnknownRefund',
+      () => {
+        db().put(PAYMENTS_TABLE, paymentRecord({ orderId: paidOrder, chargeId: 'ch_paid', status: 'SUCCEEDED' }));
+        return refundEvent({ id: 'evt_refund_outside', refundId: 're_outside', chargeId: 'ch_paid', orderId: paidOrder });
+      },
+    ],
+    [
+      'RefundFailed',
+      () => {
+        db().put(REFUNDS_TABLE, refundRecord({ attempt: 3, refundId: 're_3' }));
+        return refundEvent({ type: 'refund.failed', refundId: 're_3', failureReason: 'expired_or_canceled_card' });
+      },
+    ],
+  ])('raises %s twice with one event id', async (type, makeEvent) => {
+    const event = makeEvent();
+    await Promise.all([signedDelivery(event), signedDelivery(event)]);
+    const raised = incidentIds();
+    expect(raised.map((i) => i.type)).toEqual([type, type]);
+    expect(raised[1]?.id).toBe(raised[0]?.id);
+  });
+
+  it('raises the incidents of two different provider events with different ids', async () => {
+    await Promise.all([signedDelivery(providerEvent({ id: 'evt_mismatch_1', amount: 1 })), signedDelivery(providerEvent({ id: 'evt_mismatch_2', amount: 2 }))]);
+    const raised = incidentIds();
+    expect(raised.map((i) => i.type)).toEqual(['PaymentMismatch', 'PaymentMismatch']);
+    expect(raised[1]?.id).not.toBe(raised[0]?.id);
   });
 });
 

@@ -190,6 +190,15 @@ describe('refund-payment (refunds queue)', () => {
     expect(sentTo(REFUNDS_QUEUE_URL)).toEqual([]);
   });
 
+  it('raises RefundFailed with one event id when the refused last attempt is delivered twice at once: one incident to its consumers', async () => {
+    db().put(REFUNDS_TABLE, refundRecord({ attempt: 2, status: 'FAILED' }));
+    provider.refund.mockRejectedValue(new PaymentProviderRejectedError(400, 'charge is disputed', 1, 'charge_disputed'));
+    await Promise.all([deliver(request({ attempt: 3 })), deliver(request({ attempt: 3 }))]);
+    const ids = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => (c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail ?? '{}').id as string));
+    expect(incidents()).toEqual(['RefundFailed', 'RefundFailed']);
+    expect(ids[1]).toBe(ids[0]);
+  });
+
   it('fails a message that is not a refund request alone', async () => {
     await expect(deliver('not json', JSON.stringify({ orderId: ORDER_ID }), request())).resolves.toEqual({
       batchItemFailures: [{ itemIdentifier: 'msg-1' }, { itemIdentifier: 'msg-2' }],
