@@ -1,14 +1,25 @@
 import { defineService } from '@shop/platform';
-import { AddToCartRequest, Cart, CartItemPath, SetCartItemRequest } from '@shop/contracts';
+import { AddToCartRequest, Cart, CartItemPath, IdempotencyKey, SetCartItemRequest } from '@shop/contracts';
+import * as z from 'zod/mini';
 
 const GET_PRODUCTS = 'product-service/get-products';
+
+const AddToCartHeaders = z.looseObject({
+  'idempotency-key': z.optional(IdempotencyKey).check(
+    z.describe(
+      'A token of the client, the same for every resend of one add (8–128 letters, digits, - or _): a resend after a lost answer ' +
+        'answers the cart as it is now and adds nothing more, as long as the key is among the cart\'s last 20 adds. The same key with ' +
+        'another product or quantity is 422 IDEMPOTENCY_KEY_REUSED. Without it every request adds.',
+    ),
+  ),
+});
 
 export const service = defineService({
   name: 'cart-service',
   description: 'One cart per customer: lines of products and quantities, priced from the current catalogue when read.',
   tables: {
     carts: {
-      description: 'One item per user: {userId, cartId, lines: [{productId, quantity, addedAt}], updatedAt, version, clearedOrders?}.',
+      description: 'One item per user: {userId, cartId, lines: [{productId, quantity, addedAt}], updatedAt, version, clearedOrders?, addKeys?}.',
       partitionKey: { name: 'userId', type: 'S' },
     },
   },
@@ -21,10 +32,11 @@ export const service = defineService({
           method: 'POST',
           path: '/cart',
           auth: { kind: 'signed-in' },
-          summary: 'Add a product to your cart (increments its line)',
-          request: { body: AddToCartRequest },
+          summary: 'Add a product to your cart (increments its line); an Idempotency-Key makes a resend add nothing more',
+          request: { body: AddToCartRequest, headers: AddToCartHeaders },
           response: { status: 200, body: Cart },
-          errors: [404, 409, 503],
+          // 422: the Idempotency-Key was used with another product or quantity.
+          errors: [404, 409, 422, 503],
         },
       ],
       permissions: { tables: { carts: ['GetItem', 'PutItem'] }, invokes: [GET_PRODUCTS] },

@@ -67,7 +67,19 @@ export const service = defineService({
           path: '/products/{id}/stock-adjustments',
           auth: { kind: 'signed-in', roles: STOCK_KEEPERS },
           summary: "Adjust a product's stock by a signed delta, with a reason (Idempotency-Key header required)",
-          request: { path: ProductIdPath, body: StockAdjustmentRequest, headers: z.looseObject({ 'idempotency-key': IdempotencyKey }) },
+          request: {
+            path: ProductIdPath,
+            body: StockAdjustmentRequest,
+            headers: z.looseObject({
+              'idempotency-key': IdempotencyKey.check(
+                z.describe(
+                  'A token of the client, chosen once per adjustment and sent unchanged with every retry of it (8–128 letters, digits, - or _): ' +
+                    'for 24 hours a retry answers the adjustment the first request made, and moves the stock once. ' +
+                    'The same key with another body is 422 IDEMPOTENCY_KEY_REUSED.',
+                ),
+              ),
+            }),
+          },
           response: { status: 201, body: StockAdjustmentResult },
           errors: [403, 404, 409, 422, 503],
         },

@@ -40,7 +40,18 @@ export const service = defineService({
           path: '/orders',
           auth: { kind: 'signed-in' },
           summary: "Place an order for the caller's cart (Idempotency-Key header required)",
-          request: { body: CreateOrderRequest, headers: z.looseObject({ 'idempotency-key': IdempotencyKey }) },
+          request: {
+            body: CreateOrderRequest,
+            headers: z.looseObject({
+              'idempotency-key': IdempotencyKey.check(
+                z.describe(
+                  'A token of the client, chosen once per checkout and sent unchanged with every retry of it (8–128 letters, digits, - or _): ' +
+                    'for 24 hours a retry answers the order the first request placed, and places no second one. ' +
+                    'The same key with another body is 422 IDEMPOTENCY_KEY_REUSED.',
+                ),
+              ),
+            }),
+          },
           response: { status: 201, body: CreateOrderResponse },
           // 503: the cart or the catalogue could not be read; nothing was ordered.
           errors: [404, 409, 422, 503],

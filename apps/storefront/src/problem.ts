@@ -160,6 +160,8 @@ function tryAgain(seconds: number | undefined): string {
 function summary(status: number, code: string | undefined, context: ProblemContext | undefined, hasFields: boolean, wait: number | undefined): string {
   // The admin's new product under a key used for another (its form renews the key on every change, so only a bug gets here).
   if (code === 'IDEMPOTENCY_KEY_REUSED' && context === 'admin') return 'That product was already created with different details. Reload the page and try again.';
+  // An add resent with another quantity (the page renews its key when the quantity changes, so only a bug gets here).
+  if (code === 'IDEMPOTENCY_KEY_REUSED' && context === 'cart') return 'That was already added with another quantity. Check your cart, then try again.';
   // A code that could not go, or one asked for too often (five an hour): when the next one can.
   if (code === 'CODE_NOT_SENT') return `${NOT_SENT} ${tryAgain(wait)}`;
   if (status === 429 && context === 'send-code') return `${NO_CODE_YET} ${tryAgain(wait)}`;

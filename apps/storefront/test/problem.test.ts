@@ -38,6 +38,7 @@ describe('problemFromAnswer', () => {
   it('says what an admin’s refused save means', () => {
     expect(problemFromAnswer(503, apiError('PRODUCT_BUSY', 'x'), 'admin').message).toMatch(/buying this product right now/);
     expect(problemFromAnswer(422, apiError('IDEMPOTENCY_KEY_REUSED', 'x'), 'admin').message).toMatch(/already created with different details/);
+    expect(problemFromAnswer(422, apiError('IDEMPOTENCY_KEY_REUSED', 'x'), 'cart').message).toMatch(/already added with another quantity/);
   });
 
   it('tells a wrong password from an ended session', () => {

@@ -19,7 +19,7 @@ export interface ShopClientOptions {
    * (`POST /users/refresh`). Absent or undefined: the request goes unsigned.
    */
   accessToken?: () => string | undefined | Promise<string | undefined>;
-  /** Another fetch: a test's, or one that adds retries. */
+  /** Another fetch: a test's, or one that adds retries (README, "Retrying safely": which requests may be sent again). */
   fetch?: (request: Request) => Promise<Response>;
 }
 

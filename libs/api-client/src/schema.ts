@@ -14,7 +14,7 @@ export interface paths {
         /** Your cart, priced from the current catalogue */
         get: operations["getCart"];
         put?: never;
-        /** Add a product to your cart (increments its line) */
+        /** Add a product to your cart (increments its line); an Idempotency-Key makes a resend add nothing more */
         post: operations["addToCart"];
         delete?: never;
         options?: never;
@@ -522,6 +522,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description A token of the client, the same for every resend of one add (8–128 letters, digits, - or _): a resend after a lost answer answers the cart as it is now and adds nothing more, as long as the key is among the cart's last 20 adds. The same key with another product or quantity is 422 IDEMPOTENCY_KEY_REUSED. Without it every request adds. */
+                "idempotency-key"?: string;
                 /** @description Ties every log line, invocation, event and message the request causes to one id of the caller's choosing; without it (or when it is not of this form) the request id is used. Answered back in `x-correlation-id`. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
             };
@@ -636,6 +638,17 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             /** @description Internal Server Error */
             500: {
@@ -1087,6 +1100,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description A token of the client, chosen once per checkout and sent unchanged with every retry of it (8–128 letters, digits, - or _): for 24 hours a retry answers the order the first request placed, and places no second one. The same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
                 "idempotency-key": string;
                 /** @description Ties every log line, invocation, event and message the request causes to one id of the caller's choosing; without it (or when it is not of this form) the request id is used. Answered back in `x-correlation-id`. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2428,6 +2442,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description A token of the client, chosen once per adjustment and sent unchanged with every retry of it (8–128 letters, digits, - or _): for 24 hours a retry answers the adjustment the first request made, and moves the stock once. The same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
                 "idempotency-key": string;
                 /** @description Ties every log line, invocation, event and message the request causes to one id of the caller's choosing; without it (or when it is not of this form) the request id is used. Answered back in `x-correlation-id`. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];

@@ -132,6 +132,27 @@ describe('checkout', () => {
   }, 180_000);
 });
 
+describe('the cart', () => {
+  it('adds once when POST /cart is sent again with its Idempotency-Key (the first answer lost), and refuses the key with another quantity', async () => {
+    const customer = await newCustomer(api);
+    const mug = await newProduct(admin, 10, 1250);
+    const headers = { 'idempotency-key': `add-${randomUUID()}` };
+
+    const first = await customer.api.post('/cart', { productId: mug, quantity: 2 }, { headers });
+    const again = await customer.api.post('/cart', { productId: mug, quantity: 2 }, { headers });
+
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.body).toEqual(first.body);
+    expect((await customer.api.get('/cart')).body.items).toMatchObject([{ productId: mug, quantity: 2 }]);
+
+    const reused = await customer.api.post('/cart', { productId: mug, quantity: 3 }, { headers });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Without a key, an add is an add.
+    expect((await customer.api.post('/cart', { productId: mug, quantity: 1 })).body.items).toMatchObject([{ quantity: 3 }]);
+  });
+});
+
 describe('an order is of the cart the customer reviewed', () => {
   it('refuses with 409 CART_CHANGED, ordering nothing, a cart another tab changed or a price changed since; then orders what the customer sees', async () => {
     const customer = await newCustomer(api);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type AddToCartRequest,
   CART_CLEARED_ORDERS_KEPT,
@@ -6,7 +7,10 @@ import {
   type CartLine,
   type ReadCartResponse,
 } from '@shop/contracts';
-import { CartFullError, CartItemNotFoundError, QuantityLimitError } from './errors';
+import { CartFullError, CartItemNotFoundError, IdempotencyKeyReusedError, QuantityLimitError } from './errors';
+
+/** How many adds a cart remembers by their Idempotency-Key, so that resending one of them changes nothing. */
+export const CART_ADD_KEYS_KEPT = 20;
 
 export interface CartLineRecord {
   productId: string;
@@ -30,6 +34,18 @@ export interface CartRecord {
    * clearing an order twice takes them out once. Absent on a cart no order was placed from.
    */
   clearedOrders?: string[];
+  /**
+   * The last adds (at most 20, oldest first) made under an Idempotency-Key, each with its
+   * request's hash, so that resending an add changes nothing. Absent on a cart never added to
+   * with a key.
+   */
+  addKeys?: AddKey[];
+}
+
+/** An add's Idempotency-Key and what it asked for (`addRequestHash`). */
+export interface AddKey {
+  key: string;
+  requestHash: string;
 }
 
 /** A cart not stored yet (version 0): its first write creates it. */
@@ -44,20 +60,39 @@ export function revised(cart: CartRecord, lines: CartLineRecord[], now: Date): C
 
 /**
  * Adds a product, or increments its line. A line holds 1–99 (after the increment) and a cart
- * at most 50 lines; a new product goes at the end.
+ * at most 50 lines; a new product goes at the end. An add under an Idempotency-Key remembers it
+ * in the same write (the last 20), so the key is taken exactly when the line changed.
  */
-export function withItemAdded(cart: CartRecord, item: AddToCartRequest, now: Date): CartRecord {
-  const line = cart.lines.find((l) => l.productId === item.productId);
+export function withItemAdded(cart: CartRecord, item: AddToCartRequest, now: Date, key?: AddKey): CartRecord {
+  const added = revised(cart, linesWithItemAdded(cart.lines, item, now), now);
+  return key ? { ...added, addKeys: [...(cart.addKeys ?? []), key].slice(-CART_ADD_KEYS_KEPT) } : added;
+}
+
+function linesWithItemAdded(lines: CartLineRecord[], item: AddToCartRequest, now: Date): CartLineRecord[] {
+  const line = lines.find((l) => l.productId === item.productId);
   if (line) {
     if (line.quantity + item.quantity > CART_LINE_MAX_QUANTITY) throw new QuantityLimitError(line.quantity, item.quantity);
-    return revised(
-      cart,
-      cart.lines.map((l) => (l === line ? { ...l, quantity: l.quantity + item.quantity } : l)),
-      now,
-    );
+    return lines.map((l) => (l === line ? { ...l, quantity: l.quantity + item.quantity } : l));
   }
-  if (cart.lines.length >= CART_MAX_LINES) throw new CartFullError();
-  return revised(cart, [...cart.lines, { productId: item.productId, quantity: item.quantity, addedAt: now.toISOString() }], now);
+  if (lines.length >= CART_MAX_LINES) throw new CartFullError();
+  return [...lines, { productId: item.productId, quantity: item.quantity, addedAt: now.toISOString() }];
+}
+
+/**
+ * Whether the cart already took the add under this key: `true` when it remembers the key with the
+ * same request, `false` when it does not remember the key. The key with another request is refused
+ * (IdempotencyKeyReusedError): it is a client bug, and answering the first add would hide it.
+ */
+export function tookAdd(cart: CartRecord, key: AddKey): boolean {
+  const held = cart.addKeys?.find((k) => k.key === key.key);
+  if (!held) return false;
+  if (held.requestHash !== key.requestHash) throw new IdempotencyKeyReusedError();
+  return true;
+}
+
+/** What an add's key remembers of its request: SHA-256 (hex) of the product and the quantity. */
+export function addRequestHash(item: AddToCartRequest): string {
+  return createHash('sha256').update(JSON.stringify([item.productId, item.quantity]), 'utf8').digest('hex');
 }
 
 /** The product's line with this quantity (1–99), in its place; the line must be in the cart. */

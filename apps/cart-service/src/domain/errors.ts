@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, HttpError, NotFoundError } from '@shop/common';
+import { BadRequestError, ConflictError, HttpError, NotFoundError, UnprocessableError } from '@shop/common';
 import { CART_LINE_MAX_QUANTITY, CART_MAX_LINES } from '@shop/contracts';
 
 export class ProductNotFoundError extends NotFoundError {
@@ -35,6 +35,13 @@ export class CartFullError extends ConflictError {
 export class CurrencyMismatchError extends ConflictError {
   constructor(cartCurrency: string, productCurrency: string) {
     super(`Your cart is priced in ${cartCurrency}; this product is priced in ${productCurrency}`, 'CURRENCY_MISMATCH');
+  }
+}
+
+/** An add's Idempotency-Key sent again with another product or quantity. */
+export class IdempotencyKeyReusedError extends UnprocessableError {
+  constructor() {
+    super('This Idempotency-Key was already used to add another product or quantity; use a new key for a new add', 'IDEMPOTENCY_KEY_REUSED');
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AddToCartRequest, Cart, CatalogProduct } from '@shop/contracts';
 import { cartCurrency, type CatalogView, priceCart } from './cart-pricing';
-import { type CartRecord, emptyCart, lineProductIds, revised, withItemAdded, withItemRemoved, withQuantity } from './cart-record';
+import { addRequestHash, type CartRecord, emptyCart, lineProductIds, revised, tookAdd, withItemAdded, withItemRemoved, withQuantity } from './cart-record';
 import type { CartRepository } from './cart-repository';
 import type { Catalog } from './catalog';
 import { CartBusyError, CurrencyMismatchError, ProductNotFoundError } from './errors';
@@ -16,31 +16,53 @@ export interface CartDeps {
   newCartId: () => string;
 }
 
+/** The cart after an add; `repeated` when the add was a resend of one the cart had taken, and nothing changed. */
+export interface AddedToCart {
+  cart: Cart;
+  repeated: boolean;
+}
+
 /**
  * Adds a product to the user's cart, or increments its line. The product must be listed, and
  * priced in the cart's currency. The catalogue is asked once, for the new product and the
  * cart's lines together; only lines another request added meanwhile are asked for afterwards.
+ *
+ * With an Idempotency-Key, a resend of an add the cart took (the key is among its last 20, with
+ * the same product and quantity) answers the cart as it is now and changes nothing, even if the
+ * product is no longer listed or the line was changed since; the key with another product or
+ * quantity is 422. An add that was refused took no key, so it may simply be sent again.
  */
-export async function addToCart(userId: string, item: AddToCartRequest, deps: CartDeps): Promise<Cart> {
+export async function addToCart(userId: string, item: AddToCartRequest, deps: CartDeps, idempotencyKey?: string): Promise<AddedToCart> {
+  const key = idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash: addRequestHash(item) };
   const current = await deps.carts.get(userId);
+  if (key && current && tookAdd(current, key)) return { cart: priceCart(current, await lookUp(deps, lineProductIds(current))), repeated: true };
+
   const known = await lookUp(deps, [item.productId, ...lineProductIds(current)]);
   const product = known.get(item.productId);
   if (!product?.listed) throw new ProductNotFoundError(item.productId);
   const catalog = pricing(deps, known);
 
+  let repeated = false;
   const saved = await change(
     userId,
     current,
     async (cart) => {
+      // The key was taken since the first read: the same add, sent again at the same time, was
+      // written first. This one adds nothing.
+      if (key && tookAdd(cart, key)) {
+        repeated = true;
+        await catalog.complete(cart);
+        return cart;
+      }
       // Checked against the cart as it is at each attempt: a line that another request added
       // meanwhile may have given an empty cart its currency.
       const currency = cartCurrency(cart.lines, await catalog.complete(cart));
       if (currency && product.price.currency !== currency) throw new CurrencyMismatchError(currency, product.price.currency);
-      return withItemAdded(cart, item, deps.now());
+      return withItemAdded(cart, item, deps.now(), key);
     },
     deps,
   );
-  return catalog.price(saved);
+  return { cart: catalog.price(saved), repeated };
 }
 
 /** The user's cart, priced; a user's first look creates their (empty) cart, so its cartId is stable from then on. */
@@ -102,7 +124,8 @@ function pricing(deps: CartDeps, initial: CatalogView) {
 /**
  * Applies `edit` to the stored cart (a new empty one when there is none) and writes the result
  * only if nobody wrote in between; otherwise reads again and reapplies, so that concurrent
- * changes are all kept. `edit` throws to refuse the change.
+ * changes are all kept. `edit` throws to refuse the change, and answers the very cart it was
+ * given when there is nothing to change: that cart is answered, and nothing is written.
  */
 async function change(
   userId: string,
@@ -112,8 +135,9 @@ async function change(
 ): Promise<CartRecord> {
   let current = first;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-    const next = await edit(current ?? emptyCart(userId, deps.newCartId(), deps.now()));
-    if (await deps.carts.save(next)) return next;
+    const read = current ?? emptyCart(userId, deps.newCartId(), deps.now());
+    const next = await edit(read);
+    if (next === read || (await deps.carts.save(next))) return next;
     current = await deps.carts.get(userId);
   }
   throw new CartBusyError();

@@ -1,7 +1,16 @@
 import { CART_MAX_LINES } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
-import { emptyCart, toReadCartResponse, withItemAdded, withItemRemoved, withOrderCleared } from '../../src/domain/cart-record';
-import { CartFullError, CartItemNotFoundError, QuantityLimitError } from '../../src/domain/errors';
+import {
+  addRequestHash,
+  emptyCart,
+  tookAdd,
+  toReadCartResponse,
+  withItemAdded,
+  withItemRemoved,
+  withOrderCleared,
+  withQuantity,
+} from '../../src/domain/cart-record';
+import { CartFullError, CartItemNotFoundError, IdempotencyKeyReusedError, QuantityLimitError } from '../../src/domain/errors';
 import { ANN, CART_ID, CUP, line, MUG, PLATE, storedCart } from '../fixtures';
 
 const now = new Date('2025-03-04T05:06:07.000Z');
@@ -64,6 +73,36 @@ describe('cart record', () => {
     it('does nothing for another cart or an order cleared already', () => {
       expect(withOrderCleared(storedCart([line(MUG, 2)], { cartId: 'ca000000-0000-4000-8000-000000000009' }), placed, now)).toBeUndefined();
       expect(withOrderCleared(storedCart([line(MUG, 2)], { clearedOrders: [orderId] }), placed, now)).toBeUndefined();
+    });
+  });
+
+  describe('adds under an Idempotency-Key', () => {
+    const key = { key: 'add-mug-5d1c7e0b', requestHash: addRequestHash({ productId: MUG, quantity: 2 }) };
+
+    it('remembers the key with the add that took it, and knows it again only with the same request', () => {
+      const cart = withItemAdded(storedCart([]), { productId: MUG, quantity: 2 }, now, key);
+      expect(cart.addKeys).toEqual([key]);
+      expect(tookAdd(cart, key)).toBe(true);
+      expect(tookAdd(cart, { ...key, key: 'another-key-0001' })).toBe(false);
+      expect(() => tookAdd(cart, { ...key, requestHash: addRequestHash({ productId: MUG, quantity: 3 }) })).toThrow(IdempotencyKeyReusedError);
+    });
+
+    it('hashes the product and the quantity: another of either is another request', () => {
+      const hashes = [addRequestHash({ productId: MUG, quantity: 2 }), addRequestHash({ productId: MUG, quantity: 3 }), addRequestHash({ productId: CUP, quantity: 2 })];
+      expect(new Set(hashes).size).toBe(3);
+      expect(addRequestHash({ productId: MUG, quantity: 2 })).toBe(hashes[0]);
+    });
+
+    it('remembers no key for an add without one', () => {
+      expect(withItemAdded(storedCart([]), { productId: MUG, quantity: 2 }, now)).not.toHaveProperty('addKeys');
+    });
+
+    it('keeps the keys through every other change, so that a resend after one still adds nothing', () => {
+      const cart = storedCart([line(MUG, 2), line(CUP, 1)], { addKeys: [key] });
+      expect(withQuantity(cart, MUG, 5, now).addKeys).toEqual([key]);
+      expect(withItemRemoved(cart, MUG, now).addKeys).toEqual([key]);
+      expect(withItemAdded(cart, { productId: PLATE, quantity: 1 }, now).addKeys).toEqual([key]);
+      expect(withOrderCleared(cart, { cartId: CART_ID, orderId: '0d000000-0000-4000-8000-000000000002', lines: [{ productId: MUG, quantity: 2 }] }, now)?.addKeys).toEqual([key]);
     });
   });
 });

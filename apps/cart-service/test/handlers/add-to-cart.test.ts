@@ -5,6 +5,7 @@ import { Cart, CART_MAX_LINES } from '@shop/contracts';
 import { invokeHandler, routeEvent, type JwtClaims, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { addRequestHash, CART_ADD_KEYS_KEPT } from '../../src/domain/cart-record';
 import { MAX_WRITE_ATTEMPTS } from '../../src/domain/shopping-cart';
 import { handler } from '../../src/handlers/add-to-cart';
 import { service } from '../../src/service';
@@ -246,6 +247,147 @@ describe('POST /cart', () => {
     expect(res.body).toMatchObject({ error: { code: 'CART_BUSY' } });
     expect(puts()).toHaveLength(MAX_WRITE_ATTEMPTS);
     expect(db().get(TABLE, ANN)).toEqual(storedCart([line(CUP, MAX_WRITE_ATTEMPTS)], { version: 3 + MAX_WRITE_ATTEMPTS }));
+  });
+
+  describe('with an Idempotency-Key', () => {
+    const KEY = 'add-mug-5d1c7e0b';
+    const withKey = (body: unknown, key = KEY, claims: JwtClaims = customer()) => add(body, claims, { 'Idempotency-Key': key });
+    /** What the cart remembers of an add made under `key`. */
+    const taken = (key: string, productId: string, quantity: number) => ({ key, requestHash: addRequestHash({ productId, quantity }) });
+
+    it('adds once when sent again after a lost answer: the resend answers the cart as it is and writes nothing', async () => {
+      db().put(TABLE, storedCart([line(MUG, 1)], { version: 4 }));
+
+      const first = await withKey({ productId: MUG, quantity: 2 });
+      const again = await withKey({ productId: MUG, quantity: 2 });
+
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.body).toEqual(first.body);
+      expect(Cart.parse(again.body).items.map((i) => [i.productId, i.quantity])).toEqual([[MUG, 3]]);
+      expect(puts()).toHaveLength(1);
+      expect(db().get(TABLE, ANN)).toMatchObject({ lines: [line(MUG, 3)], version: 5 });
+    });
+
+    it('remembers the key and its request in the same conditional write as the line', async () => {
+      db().put(TABLE, storedCart([line(MUG, 1)], { version: 4 }));
+
+      await withKey({ productId: MUG, quantity: 2 });
+
+      const [put] = puts();
+      expect(put).toMatchObject({
+        Item: { lines: [line(MUG, 3)], version: 5, addKeys: [{ key: KEY, requestHash: expect.stringMatching(/^[0-9a-f]{64}$/) }] },
+        ConditionExpression: '#version = :read',
+        ExpressionAttributeValues: { ':read': 4 },
+      });
+    });
+
+    it('answers a resend with the cart as it is now, changing nothing, even after the line was changed and the product left the catalogue', async () => {
+      // The add was taken; since then the line was set to 7, and the mug was soft-deleted.
+      db().put(TABLE, storedCart([line(MUG, 7), line(CUP, 1)], { version: 6, addKeys: [taken(KEY, MUG, 2)] }));
+      lambda.on(InvokeCommand).resolves(catalogAnswer([product(MUG, { listed: false }), product(CUP, { price: { amount: 450, currency: 'USD' } })]));
+
+      const res = await withKey({ productId: MUG, quantity: 2 });
+
+      expect(res.status).toBe(200);
+      expect(Cart.parse(res.body)).toMatchObject({ revision: 6, items: [{ productId: MUG, quantity: 7, available: false }, { productId: CUP, quantity: 1 }] });
+      expect(puts()).toHaveLength(0);
+    });
+
+    it('adds nothing to a cart an order was taken out of since: the resend is not a new add', async () => {
+      db().put(TABLE, storedCart([], { version: 6, addKeys: [taken(KEY, MUG, 2)], clearedOrders: ['0d000000-0000-4000-8000-000000000001'] }));
+
+      const res = await withKey({ productId: MUG, quantity: 2 });
+
+      expect(res.status).toBe(200);
+      expect(Cart.parse(res.body).items).toEqual([]);
+      expect(puts()).toHaveLength(0);
+      expect(lambda.calls()).toHaveLength(0);
+    });
+
+    it('refuses the key with another product or quantity (422 IDEMPOTENCY_KEY_REUSED), asking and changing nothing', async () => {
+      db().put(TABLE, storedCart([line(MUG, 2)], { addKeys: [taken(KEY, MUG, 2)] }));
+
+      for (const other of [{ productId: MUG, quantity: 3 }, { productId: CUP, quantity: 2 }]) {
+        const res = await withKey(other);
+        expect(res.status).toBe(422);
+        expect(res.body).toEqual({
+          error: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'This Idempotency-Key was already used to add another product or quantity; use a new key for a new add' },
+        });
+      }
+      expect(puts()).toHaveLength(0);
+      expect(lambda.calls()).toHaveLength(0);
+    });
+
+    it('adds once when the resend races with its first request: the loser finds its key taken and writes nothing more', async () => {
+      db().put(TABLE, storedCart([line(MUG, 1)], { version: 4 }));
+      // Both read version 4; the first request's write (with the key) lands in between.
+      anotherRequestWrites(storedCart([line(MUG, 3)], { version: 5, addKeys: [taken(KEY, MUG, 2)] }));
+
+      const res = await withKey({ productId: MUG, quantity: 2 });
+
+      expect(res.status).toBe(200);
+      expect(Cart.parse(res.body)).toMatchObject({ revision: 5, items: [{ productId: MUG, quantity: 3 }] });
+      expect(puts()).toHaveLength(1);
+      expect(db().get(TABLE, ANN)).toMatchObject({ lines: [line(MUG, 3)], version: 5 });
+    });
+
+    it('answers 422 when a request with the same key and another body won the race, writing nothing', async () => {
+      db().put(TABLE, storedCart([line(MUG, 1)], { version: 4 }));
+      anotherRequestWrites(storedCart([line(MUG, 2)], { version: 5, addKeys: [taken(KEY, MUG, 1)] }));
+
+      const res = await withKey({ productId: MUG, quantity: 2 });
+
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+      expect(db().get(TABLE, ANN)).toMatchObject({ lines: [line(MUG, 2)], version: 5 });
+    });
+
+    it('takes no key for an add it refused, so the same add may simply be sent again', async () => {
+      lambda.on(InvokeCommand).resolvesOnce(catalogAnswer([])).resolves(catalogAnswer([product(MUG)]));
+
+      expect((await withKey({ productId: MUG, quantity: 2 })).status).toBe(404);
+      const again = await withKey({ productId: MUG, quantity: 2 });
+
+      expect(again.status).toBe(200);
+      expect(db().get(TABLE, ANN)).toMatchObject({ lines: [{ productId: MUG, quantity: 2 }], addKeys: [taken(KEY, MUG, 2)] });
+    });
+
+    it('adds again under another key: a second press of "Add" is a second add', async () => {
+      await withKey({ productId: MUG, quantity: 1 }, 'add-mug-first-press');
+      await withKey({ productId: MUG, quantity: 1 }, 'add-mug-second-press');
+      expect(db().get(TABLE, ANN)).toMatchObject({ lines: [{ productId: MUG, quantity: 2 }] });
+    });
+
+    it('is the caller\'s own: another customer\'s add with the same key adds to their cart', async () => {
+      await withKey({ productId: MUG, quantity: 1 });
+      const bob = await withKey({ productId: MUG, quantity: 1 }, KEY, customer(BOB));
+      expect(bob.status).toBe(200);
+      expect(db().get(TABLE, BOB)).toMatchObject({ lines: [{ productId: MUG, quantity: 1 }] });
+    });
+
+    it(`remembers the last ${CART_ADD_KEYS_KEPT} keys, oldest first`, async () => {
+      const earlier = Array.from({ length: CART_ADD_KEYS_KEPT }, (_, i) => taken(`earlier-add-${String(i).padStart(3, '0')}`, CUP, 1));
+      db().put(TABLE, storedCart([line(CUP, CART_ADD_KEYS_KEPT)], { addKeys: earlier }));
+
+      await withKey({ productId: MUG, quantity: 1 });
+
+      expect(db().get(TABLE, ANN)?.['addKeys']).toEqual([...earlier.slice(1), taken(KEY, MUG, 1)]);
+    });
+
+    it('answers 400 naming the header for a key that is not 8–128 letters, digits, - or _, and touches nothing', async () => {
+      const res = await withKey({ productId: MUG, quantity: 1 }, 'short');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { details: [expect.objectContaining({ field: 'idempotency-key' })] } });
+      expect(ddb.calls()).toHaveLength(0);
+      expect(lambda.calls()).toHaveLength(0);
+    });
+  });
+
+  it('adds again when the same add is sent twice without a key, as it always did', async () => {
+    await add({ productId: MUG, quantity: 2 });
+    await add({ productId: MUG, quantity: 2 });
+    expect(db().get(TABLE, ANN)).toEqual(expect.objectContaining({ lines: [{ productId: MUG, quantity: 4, addedAt: expect.any(String) }] }));
+    expect(db().get(TABLE, ANN)).not.toHaveProperty('addKeys');
   });
 
   it('answers 401 without a signed-in caller and touches nothing', async () => {

@@ -34,8 +34,15 @@ afterAll(async () => {
 }, 30_000);
 
 const user = (n: number) => `d0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const add = (userId: string, productId: string, quantity = 1) =>
-  invokeHandler<Cart>(addToCart, routeEvent(httpRoute(service, 'add-to-cart'), { claims: customer(userId), body: { productId, quantity } }));
+const add = (userId: string, productId: string, quantity = 1, idempotencyKey?: string) =>
+  invokeHandler<Cart>(
+    addToCart,
+    routeEvent(httpRoute(service, 'add-to-cart'), {
+      claims: customer(userId),
+      body: { productId, quantity },
+      ...(idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {}),
+    }),
+  );
 const view = (userId: string) => invokeHandler<Cart>(getCart, routeEvent(httpRoute(service, 'get-cart'), { claims: customer(userId) }));
 const stored = async (userId: string) =>
   (await local.client.send(new GetCommand({ TableName: local.tableName('cart-service', 'carts'), Key: { userId }, ConsistentRead: true }))).Item;
@@ -95,5 +102,25 @@ describe('the cart on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS }
     expect(await clearCart(placed, lambdaContext())).toEqual({ cleared: false });
     expect(await clearCart({ ...placed, cartId: ids[0] }, lambdaContext())).toEqual({ cleared: false });
     expect((await stored(user(6)))?.['lines']).toEqual([{ productId: MUG, quantity: 5, addedAt: expect.any(String) }]);
+  });
+
+  it('adds once when one add is sent five times at once under one Idempotency-Key', async () => {
+    await add(user(7), CUP, 1);
+
+    const answers = await Promise.all(Array.from({ length: 5 }, () => add(user(7), MUG, 2, 'add-mug-at-once-7')));
+
+    expect(answers.map((a) => a.status)).toEqual(Array(5).fill(200));
+    // The add and the one before it: two writes, whichever request made the second.
+    expect(answers.map((a) => a.body.revision)).toEqual(Array(5).fill(2));
+    const cart = await stored(user(7));
+    expect(cart?.['lines']).toEqual([
+      { productId: CUP, quantity: 1, addedAt: expect.any(String) },
+      { productId: MUG, quantity: 2, addedAt: expect.any(String) },
+    ]);
+    expect(cart?.['addKeys']).toEqual([{ key: 'add-mug-at-once-7', requestHash: expect.any(String) }]);
+
+    // Sent once more, later: still nothing more.
+    expect((await add(user(7), MUG, 2, 'add-mug-at-once-7')).body.items).toMatchObject([{ productId: CUP }, { productId: MUG, quantity: 2 }]);
+    expect((await stored(user(7)))?.['version']).toBe(2);
   });
 });

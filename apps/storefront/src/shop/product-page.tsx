@@ -1,9 +1,10 @@
-import type { Product } from '@shop/api-client';
+import type { Cart, Product } from '@shop/api-client';
 import { useRoute } from 'preact-iso';
 import { useState } from 'preact/hooks';
-import { attempt } from '../api';
+import { attempt, type Outcome } from '../api';
+import { newIdempotencyKey } from '../ids';
 import type { Problem } from '../problem';
-import { useSession, useShop } from '../shop-context';
+import { type Shop, useSession, useShop } from '../shop-context';
 import { Field } from '../ui/field';
 import { Price } from '../ui/money';
 import { Page } from '../ui/page';
@@ -49,6 +50,9 @@ function AddToCart({ product }: { product: Product }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const [added, setAdded] = useState<string>();
+  // One add's Idempotency-Key: the same when the add is tried again after it failed (the cart may
+  // have taken it and only the answer was lost), a new one once it went through or the quantity changes.
+  const [addKey, setAddKey] = useState(newIdempotencyKey);
 
   if (!signedIn) {
     return (
@@ -62,13 +66,10 @@ function AddToCart({ product }: { product: Product }) {
     setBusy(true);
     setProblem(undefined);
     setAdded(undefined);
-    const outcome = await attempt(
-      shop.session,
-      () => shop.client.POST('/cart', { body: { productId: product.productId, quantity: Number(quantity) } }),
-      'cart',
-    );
+    const outcome = await addToCart(shop, { productId: product.productId, quantity: Number(quantity) }, addKey);
     setBusy(false);
     if (!outcome.ok) return setProblem(outcome.problem);
+    setAddKey(newIdempotencyKey());
     shop.cartChanged.dispatchEvent(new Event('change'));
     setAdded(`Added ${quantity} × ${product.name} to your cart.`);
   };
@@ -82,7 +83,10 @@ function AddToCart({ product }: { product: Product }) {
         min={1}
         max={99}
         value={quantity}
-        onInput={(e) => setQuantity(e.currentTarget.value)}
+        onInput={(e) => {
+          setQuantity(e.currentTarget.value);
+          setAddKey(newIdempotencyKey());
+        }}
         error={problem?.fields['quantity']}
       />
       <button type="submit" class="primary" disabled={busy}>
@@ -98,4 +102,12 @@ function AddToCart({ product }: { product: Product }) {
       ) : null}
     </form>
   );
+}
+
+/**
+ * Adds to the caller's cart under an Idempotency-Key that a retry of the same add reuses: an add
+ * whose answer was lost, tried again, is answered with the cart and not added twice.
+ */
+export function addToCart(shop: Pick<Shop, 'client' | 'session'>, item: { productId: string; quantity: number }, idempotencyKey: string): Promise<Outcome<Cart>> {
+  return attempt(shop.session, () => shop.client.POST('/cart', { params: { header: { 'idempotency-key': idempotencyKey } }, body: item }), 'cart');
 }
