@@ -44,6 +44,12 @@ export function inMemoryStores(profiles: User[] = []) {
       verifications.set(key(next.userId, next.channel), structuredClone(next));
       destinations.set(destination(sends.sentTo, sends.channel), structuredClone(sends));
     },
+    async markDelivered(sent, deliveredAt) {
+      const stored = verifications.get(key(sent.userId, sent.channel));
+      if (stored?.version !== sent.version) return false;
+      verifications.set(key(sent.userId, sent.channel), { ...stored, deliveredAt, version: sent.version + 1 });
+      return true;
+    },
     async complete(verification) {
       const profile = users.get(verification.userId);
       const address = verification.channel === 'email' ? profile?.email : profile?.phone;

@@ -59,6 +59,7 @@ export default async function setup(project: TestProject) {
       users: cloud.tableName('user-service', 'users'),
       reports: cloud.tableName('analytics-service', 'reports'),
       orders: cloud.tableName('order-service', 'orders'),
+      contactVerifications: cloud.tableName('user-service', 'contact-verifications'),
     },
     eventBridgeEndpoint: cloud.endpoints.eventBridge,
     eventBusName: cloud.eventBusName,
@@ -103,7 +104,7 @@ export interface E2eCloud {
   clientId: string;
   admin: { email: string; password: string };
   manager: { email: string; password: string };
-  tables: { products: string; users: string; reports: string; orders: string };
+  tables: { products: string; users: string; reports: string; orders: string; contactVerifications: string };
   eventBridgeEndpoint: string;
   eventBusName: string;
   /** notification-service's and analytics-service's on-failure destinations. */

@@ -1,7 +1,7 @@
 import { newCustomer, readVerificationCode, signIn, type SignedInUser, TEST_PASSWORD, uniqueEmail } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL, isStatus, newProduct, orderAwaitingPayment, waitForOrder } from '../src/checkout';
-import { api, clearFaults, cloud, injectFaults } from '../src/cloud';
+import { api, clearFaults, cloud, injectFaults, setAttributes } from '../src/cloud';
 import { orderMessagesFor } from '../src/contacts';
 import { busEventsOf, eventually, traceOf } from '../src/events';
 
@@ -39,6 +39,9 @@ const shortId = (orderId: string) => orderId.slice(0, 8).toUpperCase();
 /** A six-digit code that is not `code`. */
 const wrong = (code: string) => `${code.slice(0, 5)}${(Number(code[5]) + 1) % 10}`;
 const profileOf = async (customer: SignedInUser) => (await customer.api.get('/users/me')).body;
+/** Moves the last code's delivery 61 s back: the next request is a new one, not a resend of the last (answered with its code). */
+const aMinuteLater = (customer: SignedInUser, channel: 'email' | 'sms') =>
+  setAttributes(cloud.tables.contactVerifications, { userId: customer.userId, channel }, { deliveredAt: new Date(Date.now() - 61_000).toISOString() });
 
 describe('verified contacts', () => {
   it('writes to a new customer only once they verified their e-mail address and phone with the codes sent there', async () => {
@@ -110,7 +113,10 @@ describe('verified contacts', () => {
   it('sends at most five codes per channel an hour, then answers 429 with Retry-After', async () => {
     const yara = await newCustomer(api, 'Yara');
     const answers = [];
-    for (let i = 0; i < 6; i++) answers.push(await yara.api.post('/users/me/verification', { channel: 'email' }));
+    for (let i = 0; i < 6; i++) {
+      answers.push(await yara.api.post('/users/me/verification', { channel: 'email' }));
+      if (answers.at(-1)?.status === 202) await aMinuteLater(yara, 'email');
+    }
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 429]);
     const limited = answers[5]!;
     expect(limited.body.error.code).toBe('TOO_MANY_REQUESTS');
@@ -120,6 +126,16 @@ describe('verified contacts', () => {
     expect((await api.get(`/_local/outbox?to=${encodeURIComponent(yara.email)}`)).body.messages).toHaveLength(5);
     // The last code sent still verifies.
     expect((await yara.api.post('/users/me/verification/confirm', { channel: 'email', code: await readVerificationCode(api, yara.email) })).status).toBe(200);
+  });
+
+  it('answers a request sent again moments after its code went (a lost answer, a second tap) with that code: nothing sent again, and it verifies', async () => {
+    const zoe = await newCustomer(api, 'Zoe');
+    const first = await zoe.api.post('/users/me/verification', { channel: 'email' });
+    const again = await zoe.api.post('/users/me/verification', { channel: 'email' });
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.body).toEqual(first.body);
+    expect((await api.get(`/_local/outbox?to=${encodeURIComponent(zoe.email)}`)).body.messages).toHaveLength(1);
+    expect((await zoe.api.post('/users/me/verification/confirm', { channel: 'email', code: await readVerificationCode(api, zoe.email) })).status).toBe(200);
   });
 
   it('answers 503 CODE_NOT_SENT with Retry-After when SES fails the send; the next try sends a code that verifies', async () => {
@@ -147,8 +163,10 @@ describe('verified contacts', () => {
     const first = await newCustomer(api, 'Quinn', { phone });
     const second = await newCustomer(api, 'Rex', { phone });
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await first.api.post('/users/me/verification', { channel: 'sms' }));
-    for (let i = 0; i < 3; i++) answers.push(await second.api.post('/users/me/verification', { channel: 'sms' }));
+    for (const customer of [first, first, first, second, second, second]) {
+      answers.push(await customer.api.post('/users/me/verification', { channel: 'sms' }));
+      if (answers.at(-1)?.status === 202) await aMinuteLater(customer, 'sms');
+    }
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 429]);
     expect(answers[5]?.body.error.code).toBe('TOO_MANY_REQUESTS');
     expect(Number(answers[5]?.headers.get('retry-after'))).toBeGreaterThan(3500);

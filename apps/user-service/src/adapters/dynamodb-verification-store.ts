@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld, isConditionalCheckFailed, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
 import type { ContactChannel } from '@shop/contracts';
 import { destinationOf } from '../domain/contact-verification';
 import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../domain/verification-store';
@@ -79,6 +79,25 @@ export function dynamoVerificationStore(options: TableAccessOptions<'verificatio
         }
         throw error;
       }
+    },
+
+    async markDelivered(sent, deliveredAt) {
+      // An update, not a put of the whole item: it names only what it changes, and never writes
+      // the code's hash again. The version the request wrote must still be there (a newer code or
+      // a try moved it on; a confirmation deleted the item, which this must not bring back), and
+      // it moves it on too, as every write does.
+      return conditionHeld(() =>
+        client().send(
+          new UpdateCommand({
+            TableName: verificationsTable(),
+            Key: { userId: sent.userId, channel: sent.channel },
+            UpdateExpression: 'SET #deliveredAt = :deliveredAt, #version = :next',
+            ConditionExpression: '#version = :written',
+            ExpressionAttributeNames: { '#deliveredAt': 'deliveredAt', '#version': 'version' },
+            ExpressionAttributeValues: { ':deliveredAt': deliveredAt, ':written': sent.version, ':next': sent.version + 1 },
+          }),
+        ),
+      );
     },
 
     async complete(verification) {

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@shop/common';
+import { type Logger, NotFoundError } from '@shop/common';
 import type { ContactChannel, User, VerificationSent } from '@shop/contracts';
 import type { CodeSender } from './code-sender';
 import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from './errors';
@@ -18,6 +18,11 @@ export const CODE_LIFETIME_MS = 10 * 60_000;
 export const CODES_PER_HOUR = 5;
 /** Wrong codes after which the code is burnt. */
 export const WRONG_TRIES_ALLOWED = 5;
+/**
+ * How long after a code was delivered a new request is taken for a resend of the request that sent
+ * it (a client that lost the 202, a second tap): it is answered with that code, and nothing is sent.
+ */
+export const RESEND_WINDOW_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
 export interface ConfirmationDeps {
@@ -29,6 +34,14 @@ export interface ConfirmationDeps {
 export interface VerificationDeps extends ConfirmationDeps {
   sender: CodeSender;
   newCode: () => string;
+  log: Pick<Logger, 'warn'>;
+}
+
+/** What a request for a code came to: the 202's body, and whether it was a resend answered with the code delivered moments ago. */
+export interface VerificationRequested {
+  sent: VerificationSent;
+  /** Nothing was sent, written or counted: the code delivered less than RESEND_WINDOW_MS ago stands. */
+  repeated: boolean;
 }
 
 /**
@@ -37,12 +50,20 @@ export interface VerificationDeps extends ConfirmationDeps {
  * or number whichever account asks (many accounts may give one phone number). Both are written, in
  * one transaction, before the message goes, so that neither a failed send nor two requests at once
  * can pass either limit. A send that fails is 503 CODE_NOT_SENT: the customer may try again.
+ *
+ * A request within RESEND_WINDOW_MS of a code's delivery, to the same address, while that code is
+ * good and untried, is a resend: it is answered as that code's request was, and nothing is sent.
+ * A new code would kill the first, which may well arrive after it, and spend an SMS and one of the
+ * five codes an hour.
  */
-export async function requestVerification(deps: VerificationDeps, userId: string, channel: ContactChannel): Promise<VerificationSent> {
+export async function requestVerification(deps: VerificationDeps, userId: string, channel: ContactChannel): Promise<VerificationRequested> {
   const profile = await profileOf(deps, userId);
   const sentTo = addressToVerify(profile, channel);
   const [previous, toAddress] = await Promise.all([deps.verifications.get(userId, channel), deps.verifications.sendsTo(channel, sentTo)]);
   const now = deps.now();
+  if (previous && deliveredMomentsAgo(previous, sentTo, now)) {
+    return { sent: { channel, sentTo: maskAddress(channel, previous.sentTo), expiresAt: previous.codeExpiresAt }, repeated: true };
+  }
   const recent = sendsInLastHour(previous?.sentAt, now);
   const recentToAddress = sendsInLastHour(toAddress?.sentAt, now);
 
@@ -69,7 +90,32 @@ export async function requestVerification(deps: VerificationDeps, userId: string
   } catch (error) {
     throw new CodeNotSentError(channel, error);
   }
-  return { channel, sentTo: maskAddress(channel, sentTo), expiresAt };
+  await recordDelivery(deps, verification);
+  return { sent: { channel, sentTo: maskAddress(channel, sentTo), expiresAt }, repeated: false };
+}
+
+/**
+ * Whether `previous` is a code delivered less than RESEND_WINDOW_MS ago to the address the profile
+ * has now, still good and never guessed at. A code whose send failed has no `deliveredAt`: it
+ * reached no one, and is replaced at once.
+ */
+function deliveredMomentsAgo(previous: Verification, sentTo: string, now: Date): boolean {
+  if (!previous.deliveredAt || !previous.code || previous.wrongTries > 0 || previous.sentTo !== sentTo) return false;
+  return now.getTime() < Date.parse(previous.codeExpiresAt) && now.getTime() - Date.parse(previous.deliveredAt) < RESEND_WINDOW_MS;
+}
+
+/**
+ * Notes that the code went, for RESEND_WINDOW_MS to answer resends with it. A newer request, a try
+ * or the confirmation that wrote the verification meanwhile wins, as it should: then nothing is
+ * noted, and that is no failure. Nor does a note that cannot be written fail the request: the code
+ * went, which is what the 202 says; a resend then sends a new code, as one always did.
+ */
+async function recordDelivery(deps: VerificationDeps, sent: Verification): Promise<void> {
+  try {
+    await deps.verifications.markDelivered(sent, deps.now().toISOString());
+  } catch (error) {
+    deps.log.warn({ err: error, channel: sent.channel }, 'verification code sent, but its delivery was not recorded: a resend within the minute sends a new code');
+  }
 }
 
 /**

@@ -13,6 +13,11 @@ export interface Verification {
   codeExpiresAt: string;
   /** Wrong codes tried against this code. */
   wrongTries: number;
+  /**
+   * ISO 8601 UTC: when SES or SNS took the code. Absent until then, and for good when the send
+   * failed: such a code reached no one, and the next request replaces it at once.
+   */
+  deliveredAt?: string;
   /** ISO 8601 UTC: when each code of the last hour was sent, oldest first; the rate limit. */
   sentAt: string[];
   /** Unix seconds: when the record may go (TTL), once its codes no longer count against the limit. */
@@ -55,6 +60,12 @@ export interface VerificationStore {
    * sends, each written only over the version read (as `save`); VerificationConflictError otherwise.
    */
   saveSent(next: Verification, sends: DestinationSends): Promise<void>;
+  /**
+   * Records that the code of `sent` (as `saveSent` wrote it) was delivered at `deliveredAt`, as
+   * the next version, only if the stored verification is still that version: a newer request's
+   * code, a try, or a confirmation since is never overwritten. False when it was not written.
+   */
+  markDelivered(sent: Verification, deliveredAt: string): Promise<boolean>;
   /**
    * In one transaction: marks the channel verified on the profile, if the profile still has the
    * address the code was sent to, and deletes the verification, if unchanged since it was read.

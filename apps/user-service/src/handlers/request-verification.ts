@@ -19,8 +19,8 @@ const deps = {
 
 /** Sends a code to the caller's own address or phone: the route takes no user id, only the token's. */
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, log }) => {
-  const sent = await requestVerification(deps, principal.userId, body.channel);
+  const { sent, repeated } = await requestVerification({ ...deps, log }, principal.userId, body.channel);
   // Where it went, masked; never the code.
-  log.info({ channel: sent.channel, sentTo: sent.sentTo }, 'verification code sent');
+  log.info({ channel: sent.channel, sentTo: sent.sentTo, repeated }, repeated ? 'verification code asked for again within a minute of its delivery: answered with it, nothing sent' : 'verification code sent');
   return { status: 202, body: sent };
 });

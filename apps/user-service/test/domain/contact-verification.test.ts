@@ -1,5 +1,5 @@
 import type { User } from '@shop/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CODE_LIFETIME_MS,
   confirmVerification,
@@ -7,9 +7,10 @@ import {
   mailboxOf,
   maskAddress,
   requestVerification,
+  RESEND_WINDOW_MS,
   type VerificationDeps,
 } from '../../src/domain/contact-verification';
-import { AlreadyVerifiedError, CodeBurntError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from '../../src/domain/errors';
+import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from '../../src/domain/errors';
 import { AddressChangedError } from '../../src/domain/verification-store';
 import { inMemoryStores, recordingSender } from '../in-memory-stores';
 
@@ -25,8 +26,9 @@ const ADA: User = {
 };
 const START = Date.parse('2026-03-01T10:00:00.000Z');
 const MINUTE = 60_000;
+const SECOND = 1_000;
 
-/** The verification use cases on in-memory ports, a clock the test moves, and codes 100001, 100002, ... */
+/** The verification use cases on in-memory ports, a clock the test moves, codes 100001, 100002, ..., and a log whose warnings the test reads. */
 function setup(profile: User = ADA, others: User[] = []) {
   const stores = inMemoryStores([profile, ...others]);
   const { sent, sender } = recordingSender();
@@ -38,6 +40,7 @@ function setup(profile: User = ADA, others: User[] = []) {
     sender,
     now: () => new Date(clock.now),
     newCode: () => String(++codes),
+    log: { warn: vi.fn() },
   };
   return {
     ...stores,
@@ -56,13 +59,13 @@ describe('asking for a verification code', () => {
   it('e-mails a six-digit code to the account’s own address, and answers where it went (masked) and until when it works', async () => {
     const s = setup();
     const answer = await s.request('email');
-    expect(answer).toEqual({ channel: 'email', sentTo: 'a***@example.com', expiresAt: new Date(START + CODE_LIFETIME_MS).toISOString() });
+    expect(answer).toEqual({ sent: { channel: 'email', sentTo: 'a***@example.com', expiresAt: new Date(START + CODE_LIFETIME_MS).toISOString() }, repeated: false });
     expect(s.sent).toEqual([{ channel: 'email', to: 'ada@example.com', subject: 'Your Shop verification code', text: expect.stringContaining('Your verification code is 100001.') }]);
   });
 
   it('texts the code to the account’s phone for sms', async () => {
     const s = setup();
-    expect(await s.request('sms')).toMatchObject({ channel: 'sms', sentTo: '+1******0123' });
+    expect((await s.request('sms')).sent).toMatchObject({ channel: 'sms', sentTo: '+1******0123' });
     expect(s.sent).toEqual([{ channel: 'sms', to: '+14155550123', text: 'Shop: your verification code is 100001. It expires in 10 minutes. Do not share it.' }]);
   });
 
@@ -120,9 +123,14 @@ describe('asking for a verification code', () => {
   it('sends at most five codes an hour to one number, whichever accounts ask: new accounts cannot text a stranger more', async () => {
     const BEN: User = { ...ADA, userId: 'sub-ben', email: 'ben@example.com', name: 'Ben' };
     const s = setup(ADA, [BEN]);
-    for (let i = 0; i < 3; i++) await s.requestAs(ADA.userId, 'sms');
-    for (let i = 0; i < 2; i++) await s.requestAs(BEN.userId, 'sms');
-    s.clock.now += 10 * MINUTE;
+    // A minute apart, so that none is a resend of the one before.
+    const asAMinuteLater = async (userId: string) => {
+      await s.requestAs(userId, 'sms');
+      s.clock.now += MINUTE;
+    };
+    for (let i = 0; i < 3; i++) await asAMinuteLater(ADA.userId);
+    for (let i = 0; i < 2; i++) await asAMinuteLater(BEN.userId);
+    s.clock.now = START + 10 * MINUTE;
 
     // Ben's account has sent two, but the number has had five.
     const refused = s.requestAs(BEN.userId, 'sms');
@@ -142,8 +150,13 @@ describe('asking for a verification code', () => {
   it('counts the aliases of one mailbox as one address: new accounts with +tags cannot mail a stranger more, nor use up the owner’s codes', async () => {
     const aliases = ['ada+1@example.com', 'Ada+shop@Example.com', 'ADA+2@example.com'].map((email, i): User => ({ ...ADA, userId: `sub-alias-${i}`, email }));
     const s = setup(ADA, aliases);
-    for (const alias of aliases.slice(0, 2)) for (let i = 0; i < 2; i++) await s.requestAs(alias.userId, 'email');
-    await s.requestAs(aliases[2]!.userId, 'email');
+    // A minute apart, so that none is a resend of the one before.
+    const asAMinuteLater = async (userId: string) => {
+      await s.requestAs(userId, 'email');
+      s.clock.now += MINUTE;
+    };
+    for (const alias of aliases.slice(0, 2)) for (let i = 0; i < 2; i++) await asAMinuteLater(alias.userId);
+    await asAMinuteLater(aliases[2]!.userId);
 
     await expect(s.requestAs(aliases[2]!.userId, 'email')).rejects.toBeInstanceOf(TooManyCodesError);
     expect(s.sent).toHaveLength(5);
@@ -160,6 +173,117 @@ describe('asking for a verification code', () => {
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: expect.any(VerificationBusyError) });
     expect(s.sent).toHaveLength(1);
+  });
+});
+
+describe('asking for a code again moments after one was delivered', () => {
+  it('answers a request within the minute with the code delivered, sending, writing and counting nothing; that code still verifies', async () => {
+    const s = setup();
+    const first = await s.request('email');
+    const code = s.lastCode();
+    const stored = structuredClone([...s.verifications.entries(), ...s.destinations.entries()]);
+
+    s.clock.now += 59 * SECOND;
+    const again = await s.request('email');
+    expect(again).toEqual({ sent: first.sent, repeated: true });
+    expect(again.sent.expiresAt).toBe(new Date(START + CODE_LIFETIME_MS).toISOString());
+    expect(s.sent).toHaveLength(1);
+    expect([...s.verifications.entries(), ...s.destinations.entries()]).toEqual(stored);
+
+    expect((await s.confirm(code)).emailVerified).toBe(true);
+  });
+
+  it('records when the code was delivered, as the next version of the verification', async () => {
+    const s = setup();
+    await s.request('sms');
+    expect(s.verifications.get(`${ADA.userId}#sms`)).toMatchObject({ deliveredAt: new Date(START).toISOString(), version: 2, sentAt: [new Date(START).toISOString()] });
+  });
+
+  it('does not count a resend against the limit: within the minute of the fifth code, it answers 202, not 429', async () => {
+    const s = setup();
+    for (let i = 0; i < 5; i++) {
+      s.clock.now = START + i * 5 * MINUTE;
+      await s.request('email');
+    }
+    s.clock.now += 30 * SECOND;
+    expect(await s.request('email')).toMatchObject({ repeated: true });
+    expect(s.sent).toHaveLength(5);
+    s.clock.now += RESEND_WINDOW_MS;
+    await expect(s.request('email')).rejects.toBeInstanceOf(TooManyCodesError);
+  });
+
+  it('sends a new code once the minute is over (61 s), and only that one verifies', async () => {
+    const s = setup();
+    await s.request('email');
+    const first = s.lastCode();
+    s.clock.now += 61 * SECOND;
+    const again = await s.request('email');
+    expect(again).toEqual({ sent: { channel: 'email', sentTo: 'a***@example.com', expiresAt: new Date(START + 61 * SECOND + CODE_LIFETIME_MS).toISOString() }, repeated: false });
+    expect(s.sent).toHaveLength(2);
+    expect(s.lastCode()).not.toBe(first);
+    expect(s.verifications.get(`${ADA.userId}#email`)?.sentAt).toHaveLength(2);
+    await expect(s.confirm(first)).rejects.toBeInstanceOf(InvalidCodeError);
+    expect((await s.confirm(s.lastCode())).emailVerified).toBe(true);
+  });
+
+  it('sends at once after a send that failed: that code reached no one', async () => {
+    const s = setup();
+    const email = s.deps.sender.email;
+    s.deps.sender.email = async () => Promise.reject(new Error('SES is down'));
+    await expect(s.request('email')).rejects.toBeInstanceOf(CodeNotSentError);
+    expect(s.verifications.get(`${ADA.userId}#email`)?.deliveredAt).toBeUndefined();
+
+    s.deps.sender.email = email;
+    s.clock.now += SECOND;
+    expect(await s.request('email')).toMatchObject({ repeated: false });
+    expect(s.sent).toHaveLength(1);
+    expect((await s.confirm(s.lastCode())).emailVerified).toBe(true);
+  });
+
+  it('sends a new code within the minute once the code delivered had a wrong try', async () => {
+    const s = setup();
+    await s.request('email');
+    await expect(s.confirm('999999')).rejects.toBeInstanceOf(InvalidCodeError);
+    s.clock.now += 10 * SECOND;
+    expect(await s.request('email')).toMatchObject({ repeated: false });
+    expect(s.sent).toHaveLength(2);
+    expect(s.verifications.get(`${ADA.userId}#email`)?.wrongTries).toBe(0);
+  });
+
+  it('sends to the new address within the minute when the profile’s address changed', async () => {
+    const s = setup();
+    await s.request('email');
+    s.users.get(ADA.userId)!.email = 'ada.lovelace@example.org';
+    s.clock.now += 10 * SECOND;
+    expect(await s.request('email')).toEqual({ sent: { channel: 'email', sentTo: 'a***@example.org', expiresAt: new Date(START + 10 * SECOND + CODE_LIFETIME_MS).toISOString() }, repeated: false });
+    expect(s.sent.map((m) => m.to)).toEqual(['ada@example.com', 'ada.lovelace@example.org']);
+    expect((await s.confirm(s.lastCode())).emailVerified).toBe(true);
+  });
+
+  it('leaves a newer request’s code as it is when that request wrote it before this one recorded its delivery', async () => {
+    const s = setup();
+    const email = s.deps.sender.email;
+    // While the first code is on its way, a second request (no longer a resend: the first has no delivery yet) replaces it.
+    s.deps.sender.email = async (to, subject, text) => {
+      s.deps.sender.email = email;
+      await email(to, subject, text);
+      await s.request('email');
+    };
+    expect(await s.request('email')).toMatchObject({ repeated: false });
+    expect(s.sent).toHaveLength(2);
+    expect(s.verifications.get(`${ADA.userId}#email`)).toMatchObject({ sentAt: [new Date(START).toISOString(), new Date(START).toISOString()], version: 3 });
+    expect(s.deps.log.warn).not.toHaveBeenCalled();
+    // The newest code is the one in play.
+    expect((await s.confirm(s.lastCode())).emailVerified).toBe(true);
+  });
+
+  it('answers 202 when the delivery cannot be recorded, and warns: the code went', async () => {
+    const s = setup();
+    s.deps.verifications.markDelivered = async () => Promise.reject(new Error('ProvisionedThroughputExceededException'));
+    expect(await s.request('email')).toMatchObject({ repeated: false });
+    expect(s.sent).toHaveLength(1);
+    expect(s.deps.log.warn).toHaveBeenCalledWith({ err: expect.any(Error), channel: 'email' }, expect.stringContaining('delivery was not recorded'));
+    expect(JSON.stringify(vi.mocked(s.deps.log.warn).mock.calls)).not.toContain(s.lastCode());
   });
 });
 
@@ -213,6 +337,8 @@ describe('confirming a code', () => {
     const s = setup();
     await s.request('email');
     const first = s.lastCode();
+    // Past the minute in which a request is taken for a resend of the first.
+    s.clock.now += RESEND_WINDOW_MS + SECOND;
     await s.request('email');
     await expect(s.confirm(first)).rejects.toBeInstanceOf(InvalidCodeError);
     await s.confirm(s.lastCode());

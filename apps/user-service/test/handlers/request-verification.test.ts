@@ -1,6 +1,6 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import { accessTokenClaims, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -43,6 +43,9 @@ const ask = (body: unknown, claims: ReturnType<typeof accessTokenClaims> | null 
 const sentEmail = () => ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
 const verification = (channel = 'email') => db().get(VERIFICATIONS_TABLE, { userId: USER_ID, channel });
 const codeIn = (text: string | undefined) => /verification code is (\d{6})/.exec(text ?? '')?.[1];
+/** Every write the function sent to DynamoDB, of any kind. */
+const writes = () => [...ddb.commandCalls(PutCommand), ...ddb.commandCalls(TransactWriteCommand), ...ddb.commandCalls(UpdateCommand)];
+type LogLine = { level: string; message: string; [key: string]: unknown };
 
 describe('POST /users/me/verification', () => {
   it("e-mails a code to the caller's own address from the shop's sender, and answers 202 where it went, masked, and until when", async () => {
@@ -88,7 +91,65 @@ describe('POST /users/me/verification', () => {
     });
     expect(JSON.stringify(sendsPut)).not.toContain('ada@example.com');
     expect(JSON.stringify([put, sendsPut])).not.toContain(code);
-    expect(verification()).toEqual(put?.Item);
+    // Then, once the code went, when it went (below).
+    expect(verification()).toEqual({ ...put?.Item, deliveredAt: NOW.toISOString(), version: 2 });
+  });
+
+  it('records when the code went, only over the version it wrote: a newer request’s code would not be overwritten', async () => {
+    await ask({ channel: 'email' });
+    const [update] = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(update).toEqual({
+      TableName: VERIFICATIONS_TABLE,
+      Key: { userId: USER_ID, channel: 'email' },
+      UpdateExpression: 'SET #deliveredAt = :deliveredAt, #version = :next',
+      ConditionExpression: '#version = :written',
+      ExpressionAttributeNames: { '#deliveredAt': 'deliveredAt', '#version': 'version' },
+      ExpressionAttributeValues: { ':deliveredAt': NOW.toISOString(), ':written': 1, ':next': 2 },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    // After the send, never before it.
+    expect(ddb.calls().at(-1)?.args[0]).toBeInstanceOf(UpdateCommand);
+    expect(verification()).toMatchObject({ deliveredAt: NOW.toISOString(), version: 2 });
+  });
+
+  it('answers as usual, warning of nothing, when a newer request wrote the verification before the delivery was recorded', async () => {
+    const theirs = { userId: USER_ID, channel: 'email', sentTo: 'ada@example.com', codeSalt: 'c2FsdA==', codeHash: 'aGFzaA==', codeExpiresAt: '2026-03-01T10:10:00.000Z', wrongTries: 0, sentAt: [NOW.toISOString(), NOW.toISOString()], forgetAt: 0, version: 2 };
+    db().beforeNext(UpdateCommand, () => db().put(VERIFICATIONS_TABLE, theirs));
+    const { lines } = captureLogs();
+    const res = await ask({ channel: 'email' });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ channel: 'email', sentTo: 'a***@example.com', expiresAt: '2026-03-01T10:10:00.000Z' });
+    expect(verification()).toEqual(theirs);
+    const logged = lines.map((line) => JSON.parse(line) as LogLine);
+    expect(logged.filter((line) => line.level !== 'info' && line.level !== 'debug')).toEqual([]);
+    expect(logged).toContainEqual(expect.objectContaining({ message: 'verification code sent', repeated: false }));
+  });
+
+  it.each([
+    ['email', () => ses.commandCalls(SendEmailCommand)],
+    ['sms', () => sns.commandCalls(PublishCommand)],
+  ] as const)('answers a resend (%s) within a minute of the delivery with that code, sending, writing and counting nothing', async (channel, sends) => {
+    const first = await ask({ channel });
+    const stored = db().items(VERIFICATIONS_TABLE);
+    const written = writes().length;
+
+    vi.setSystemTime(NOW.getTime() + 59_000);
+    const { lines } = captureLogs();
+    const again = await ask({ channel });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(sends()).toHaveLength(1);
+    expect(ses.calls().length + sns.calls().length).toBe(1);
+    expect(writes()).toHaveLength(written);
+    expect(db().items(VERIFICATIONS_TABLE)).toEqual(stored);
+    expect(lines.map((line) => JSON.parse(line) as LogLine)).toContainEqual(
+      expect.objectContaining({ level: 'info', message: 'verification code asked for again within a minute of its delivery: answered with it, nothing sent', repeated: true }),
+    );
+
+    // A minute after the delivery, a new code goes.
+    vi.setSystemTime(NOW.getTime() + 61_000);
+    expect((await ask({ channel })).body).toMatchObject({ expiresAt: '2026-03-01T10:11:01.000Z' });
+    expect(sends()).toHaveLength(2);
   });
 
   it('texts the code to the phone, as a transactional SMS', async () => {
@@ -173,6 +234,9 @@ describe('POST /users/me/verification', () => {
     });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(verification(channel)).toMatchObject({ sentAt: [NOW.toISOString()], version: 1 });
+    // Not delivered: the next request sends a new code at once.
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(verification(channel)?.['deliveredAt']).toBeUndefined();
     // The operator sees why, without the address or the number it went to.
     const logged = lines.join('\n');
     expect(logged).toContain(cause);

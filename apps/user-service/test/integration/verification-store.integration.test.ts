@@ -85,6 +85,28 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
     expect(destinationKey('email', 'ada@example.org')).not.toEqual(destinationKey('email', 'ada@example.com'));
   });
 
+  it('records a delivery only over the version the request wrote: a newer request’s code is never overwritten, a confirmed one never brought back', async () => {
+    const sends = (version: number): DestinationSends => ({ channel: 'email', sentTo: 'u9@example.com', sentAt: [], forgetAt, version });
+    const first = verification('u9');
+    await verifications.saveSent(first, sends(1));
+    expect(await verifications.markDelivered(first, '2026-03-01T10:00:01.000Z')).toBe(true);
+    expect(await verifications.get('u9', 'email')).toEqual({ ...first, deliveredAt: '2026-03-01T10:00:01.000Z', version: 2 });
+
+    // A request's code still on its way when a newer request writes its own: the first one's delivery is not recorded over it.
+    const second = verification('u9', { code: { salt: 'c2FsdDI=', hash: 'aGFzaDI=' }, sentAt: ['2026-03-01T10:00:00.000Z', '2026-03-01T10:02:00.000Z'], version: 3 });
+    const third = verification('u9', { code: { salt: 'c2FsdDM=', hash: 'aGFzaDM=' }, sentAt: ['2026-03-01T10:00:00.000Z', '2026-03-01T10:02:00.000Z', '2026-03-01T10:02:00.500Z'], version: 4 });
+    await verifications.saveSent(second, sends(2));
+    await verifications.saveSent(third, sends(3));
+    expect(await verifications.markDelivered(second, '2026-03-01T10:02:01.000Z')).toBe(false);
+    expect(await verifications.get('u9', 'email')).toEqual(third);
+
+    // A code confirmed (the verification deleted) before its delivery was recorded stays gone.
+    await profiles.create(profile('u9'));
+    await verifications.complete(third);
+    expect(await verifications.markDelivered(third, '2026-03-01T10:02:01.000Z')).toBe(false);
+    expect(await verifications.get('u9', 'email')).toBeUndefined();
+  });
+
   it('marks the channel verified and removes the verification, in one transaction', async () => {
     await profiles.create(profile('u3'));
     await verifications.save(verification('u3'));
