@@ -27,7 +27,7 @@ let bundles: BundleActions;
 beforeAll(async () => {
   const root = findRepoRoot();
   services = await loadManifests(root);
-  ctx = { stage: 'dev', region: REGION, accountId: ACCOUNT, userPoolArn: '${userPoolArn}', emailIdentityArn: '${emailIdentityArn}', services };
+  ctx = { stage: 'dev', region: REGION, accountId: ACCOUNT, userPoolArn: '${userPoolArn}', emailIdentityArn: '${emailIdentityArn}', emailFrom: '${emailFrom}', services };
   bundles = new BundleActions(root);
 });
 

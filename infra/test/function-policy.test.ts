@@ -11,7 +11,7 @@ let ctx: PolicyContext;
 
 beforeAll(async () => {
   services = await loadManifests(findRepoRoot());
-  ctx = { stage: 'dev', region: REGION, accountId: ACCOUNT, userPoolArn: '${userPoolArn}', emailIdentityArn: '${emailIdentityArn}', services };
+  ctx = { stage: 'dev', region: REGION, accountId: ACCOUNT, userPoolArn: '${userPoolArn}', emailIdentityArn: '${emailIdentityArn}', emailFrom: '${emailFrom}', services };
 });
 
 function manifest(name: string): ServiceManifest {
@@ -166,7 +166,9 @@ function expectedGrants(all: readonly ServiceManifest[], service: ServiceManifes
     pairs.push(`lambda:InvokeFunction ${arn('lambda', `function:shop-dev-${ref.replace('/', '-')}:live`)}`);
   }
   if (fn.permissions.publishes) pairs.push(`events:PutEvents ${arn('events', 'event-bus/shop-dev-events')}`);
-  if (fn.permissions.messages?.includes('email')) pairs.push('ses:SendEmail ${emailIdentityArn}', `ses:SendEmail ${arn('ses', 'configuration-set/shop-dev-email')}`);
+  if (fn.permissions.messages?.includes('email')) {
+    pairs.push('ses:SendEmail ${emailIdentityArn}', `ses:SendEmail ${arn('ses', 'configuration-set/shop-dev-email')}`, `ses:SendEmail ${arn('ses', 'identity/*')}`);
+  }
   if (fn.permissions.messages?.includes('sms')) pairs.push('sns:Publish *');
   if (fn.asyncInvoke) pairs.push(`sqs:SendMessage ${arn('sqs', `shop-dev-${fn.asyncInvoke.onFailure.replace('/', '-')}`)}`);
   for (const ref of fn.permissions.sendsTo ?? []) pairs.push(`sqs:SendMessage ${arn('sqs', `shop-dev-${ref.replace('/', '-')}`)}`);
@@ -235,10 +237,15 @@ function everyFunctionKeepsTheRules(label: string, all: () => readonly ServiceMa
       }
     });
 
-    it("limits events:PutEvents to the function's own source and detail types, table grants to their attributes, and conditions nothing else", () => {
+    it("limits events:PutEvents to the function's own source and detail types, table grants to their attributes, e-mail to any identity to the shop's sender, and conditions nothing else", () => {
       for (const { service, fn } of everyFunction()) {
         const publishes = service.functions[fn]!.permissions.publishes;
         for (const statement of functionPolicy(service, fn, context()).Statement) {
+          if (statement.Resource.some((r) => r.endsWith(':identity/*'))) {
+            expect(statement.Action, `${service.name}/${fn} ${statement.Sid}`).toEqual(['ses:SendEmail']);
+            expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': '${emailFrom}' } });
+            continue;
+          }
           if (statement.Condition?.['ForAllValues:StringEquals']?.['dynamodb:Attributes']) {
             expect(statement.Action.every((a) => a.startsWith('dynamodb:')), `${service.name}/${fn} ${statement.Sid}`).toBe(true);
             expect(Object.keys(statement.Condition).sort()).toEqual(['ForAllValues:StringEquals', 'StringEqualsIfExists']);
@@ -304,8 +311,10 @@ describe('functionPolicy for every kind of permission and trigger', () => {
   it('lets a function that messages people send e-mail as the sender identity and SMS', () => {
     const statements = functionPolicy(alpha, 'worker', synthetic()).Statement;
     // What only "*" allows shares one statement: SMS, and the task token it reports with.
-    expect(statements.filter((s) => s.Sid === 'Ses1' || s.Sid === 'Sns1' || s.Effect === 'Deny')).toEqual([
+    expect(statements.filter((s) => s.Sid.startsWith('Ses') || s.Sid === 'Sns1' || s.Effect === 'Deny')).toEqual([
       { Sid: 'Ses1', Effect: 'Allow', Action: ['ses:SendEmail'], Resource: ['${emailIdentityArn}', CONFIGURATION_SET] },
+      // In the SES sandbox each recipient is authorized too: any identity, only from the shop's address.
+      { Sid: 'Ses2', Effect: 'Allow', Action: ['ses:SendEmail'], Resource: [`arn:aws:ses:${REGION}:${ACCOUNT}:identity/*`], Condition: { StringEquals: { 'ses:FromAddress': '${emailFrom}' } } },
       { Sid: 'Sns1', Effect: 'Allow', Action: ['sns:Publish', 'states:SendTaskSuccess'], Resource: ['*'] },
       // SMS to phone numbers only: publishing to any topic or endpoint, which all have ARNs, is denied.
       { Sid: 'SmsOnlyNoTopics', Effect: 'Deny', Action: ['sns:Publish'], Resource: ['arn:aws:sns:*:*:*'] },

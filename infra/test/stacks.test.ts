@@ -169,6 +169,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       accountId: TF.account,
       userPoolArn: TF.platform('user-pool/arn'),
       emailIdentityArn: TF.platform('email/identity-arn'),
+      emailFrom: TF.platform('email/from'),
       services: manifests,
     };
     const roles = new Set<string>();

@@ -67,6 +67,9 @@ export function policyContext(stack: ServiceStack): PolicyContext {
     get emailIdentityArn() {
       return stack.platform.value('emailIdentityArn');
     },
+    get emailFrom() {
+      return stack.platform.value('emailFrom');
+    },
   };
 }
 

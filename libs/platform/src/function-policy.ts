@@ -25,6 +25,8 @@ export interface PolicyContext {
    * for functions that send `email` messages.
    */
   emailIdentityArn: string;
+  /** EMAIL_FROM, the address e-mail is sent from: the only one a function may send as, to any recipient. */
+  emailFrom: string;
   /** Every service's manifest: foreign tables, invoked functions, queues and state machines are looked up there. */
   services: readonly ServiceManifest[];
 }
@@ -132,8 +134,13 @@ export function functionPolicy(manifest: ServiceManifest, functionName: string, 
   const denies: PolicyStatement[] = [];
   for (const channel of fn.permissions.messages ?? []) {
     // SES authorizes a send against the identity and the configuration set it goes through
-    // (the identity's default set, which the platform configures).
-    if (channel === 'email') grants.allow(['ses:SendEmail'], [ctx.emailIdentityArn, arn.emailConfigurationSet()]);
+    // (the identity's default set, which the platform configures). In the SES sandbox, where every
+    // new account starts, it also authorizes it against each recipient, which must be a verified
+    // identity of the account: any identity, but only from the shop's own address.
+    if (channel === 'email') {
+      grants.allow(['ses:SendEmail'], [ctx.emailIdentityArn, arn.emailConfigurationSet()]);
+      grants.allow(['ses:SendEmail'], [arn.emailIdentity('*')], { StringEquals: { 'ses:FromAddress': ctx.emailFrom } });
+    }
     // See WILDCARD_RESOURCE_ACTIONS and SMS_ONLY: a phone number is no resource.
     if (channel === 'sms') {
       grants.allow(['sns:Publish'], ['*']);
@@ -218,6 +225,7 @@ function arns({ stage, region, accountId }: PolicyContext) {
     tableStreams: (service: string, t: string) => `${table(service, t)}/stream/*`,
     eventBus: () => `arn:aws:events:${region}:${accountId}:event-bus/${eventBusName(stage)}`,
     emailConfigurationSet: () => `arn:aws:ses:${region}:${accountId}:configuration-set/${emailConfigurationSetName(stage)}`,
+    emailIdentity: (identity: string) => `arn:aws:ses:${region}:${accountId}:identity/${identity}`,
     functionAlias: (service: string, fn: string) => `arn:aws:lambda:${region}:${accountId}:function:${name(service, fn)}:${LIVE_ALIAS}`,
     queue: (service: string, queue: string) => `arn:aws:sqs:${region}:${accountId}:${name(service, queue)}`,
     stateMachine: (service: string, machine: string) =>

@@ -24,6 +24,7 @@ beforeAll(async () => {
     accountId: ACCOUNT,
     userPoolArn: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_pool`,
     emailIdentityArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/shop.example`,
+    emailFrom: 'no-reply@shop.example',
     services,
   };
 });
@@ -64,6 +65,18 @@ describe('evaluatePolicy on the policies functionPolicy renders', () => {
     expect(putEvents({ 'events:source': 'shop.payments', 'events:detail-type': ['RefundFailed', 'OrderPaid'] })).toEqual({ allowed: false, reason: 'no allow' });
     // StringEquals on a key the request lacks does not hold.
     expect(putEvents({ 'events:detail-type': 'RefundFailed' })).toEqual({ allowed: false, reason: 'no allow' });
+  });
+
+  it('lets an e-mail sender send as the shop’s identity, and to any verified recipient (the SES sandbox) only from the shop’s address', () => {
+    const policy = policyOf('notification-service/send-notification');
+    const send = (identity: string, context?: Record<string, string>) =>
+      evaluatePolicy(policy, { action: 'ses:SendEmail', resource: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${identity}`, ...(context && { context }) });
+    expect(send('shop.example')).toMatchObject({ allowed: true });
+    expect(send('tester@example.com', { 'ses:FromAddress': 'no-reply@shop.example' })).toMatchObject({ allowed: true });
+    expect(send('tester@example.com', { 'ses:FromAddress': 'ceo@other.example' })).toEqual({ allowed: false, reason: 'no allow' });
+    expect(send('tester@example.com')).toEqual({ allowed: false, reason: 'no allow' });
+    // A function that sends no e-mail may not, whatever the address.
+    expect(evaluatePolicy(policyOf('order-service/create-order'), { action: 'ses:SendEmail', resource: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/tester@example.com`, context: { 'ses:FromAddress': 'no-reply@shop.example' } })).toMatchObject({ allowed: false });
   });
 
   it('lets an SMS sender publish to phone numbers and denies it every topic, explicitly', () => {

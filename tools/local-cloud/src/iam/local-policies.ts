@@ -29,6 +29,7 @@ export function localPolicies(context: LocalPolicyContext): (service: string, fn
     accountId: LOCAL_ACCOUNT_ID,
     userPoolArn: `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${context.userPoolId}`,
     emailIdentityArn: `arn:aws:ses:${region}:${LOCAL_ACCOUNT_ID}:identity/${context.emailFrom.split('@').pop() ?? context.emailFrom}`,
+    emailFrom: context.emailFrom,
     services,
   };
   const secrets = {
