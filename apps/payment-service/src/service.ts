@@ -65,7 +65,7 @@ export const service = defineService({
         },
       ],
       permissions: {
-        tables: { payments: ['GetItem', 'UpdateItem'], refunds: ['GetItem'] },
+        tables: { payments: ['UpdateItem'] },
         invokes: ['order-service/begin-payment'],
       },
       uses: ['paymentProvider'],

@@ -66,6 +66,16 @@ describe('the account page', () => {
     expect(text(html)).toContain('Verify e-mail address');
   });
 
+  it('says the code sent a moment ago is on its way, not that another went, when the API answers a new request with it', async () => {
+    const { shop } = stubApi({ 'POST /users/me/verification': { status: 202, body: SENT } });
+    const step = await sendCode(shop, 'email', { sentTo: SENT.sentTo, expiresAt: SENT.expiresAt });
+    expect(step.state.notice).toMatch(/^The code we sent to a\*\*\*@example\.com a moment ago is on its way/);
+    expect(step.state.sent).toEqual({ sentTo: SENT.sentTo, expiresAt: SENT.expiresAt });
+    // A new code (a new expiry) is a new code.
+    const renewed = await sendCode(shop, 'email', { sentTo: SENT.sentTo, expiresAt: '2030-01-01T00:09:00.000Z' });
+    expect(renewed.state.notice).toBe('We sent a code to a***@example.com.');
+  });
+
   it('says a wrong code next to the code field, and keeps the field for another try', async () => {
     const { shop, requests } = stubApi({
       'POST /users/me/verification/confirm': { status: 400, body: apiError('INVALID_CODE', 'The code is wrong or has expired', [{ field: 'code', message: 'wrong or expired' }]) },

@@ -149,7 +149,8 @@ export type RefundRequest = z.infer<typeof RefundRequest>;
 export const BeginPaymentRequest = z.strictObject({ orderId: Id, userId: z.string().check(z.minLength(1)), paymentMethod: PaymentMethod });
 export type BeginPaymentRequest = z.infer<typeof BeginPaymentRequest>;
 
-export const BeginPaymentResponse = z.object({
+/** begin-payment's answer when it claimed the order for this charge. */
+export const PaymentClaim = z.object({
   orderId: Id,
   /** What to charge: the order's total. */
   amount: Money,
@@ -157,6 +158,22 @@ export const BeginPaymentResponse = z.object({
   correlationId: z.string(),
   paymentDueAt: z.string(),
 });
+export type PaymentClaim = z.infer<typeof PaymentClaim>;
+
+/**
+ * begin-payment's answer when the order's payment was already decided by the charge of a claim
+ * with this very payment method (a request sent again after its answer was lost): the outcome the
+ * order took from it, and that charge. Only for a paid order (or one whose success is recorded,
+ * MarkPaid to come) or one that failed by that charge's decline; any other order that cannot be
+ * paid is refused as before.
+ */
+export const PaymentDecided = z.object({
+  orderId: Id,
+  decided: z.object({ outcome: z.enum(['SUCCEEDED', 'FAILED']), chargeId: z.string(), reason: z.optional(z.string()) }),
+});
+export type PaymentDecided = z.infer<typeof PaymentDecided>;
+
+export const BeginPaymentResponse = z.union([PaymentClaim, PaymentDecided]);
 export type BeginPaymentResponse = z.infer<typeof BeginPaymentResponse>;
 
 /** Why begin-payment refused (its errors' names: Lambda's `errorType`). */

@@ -170,6 +170,9 @@ describe('money that cannot pay its order goes back', () => {
     expect((await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer })).status).toBe(409);
 
     await settleCharge((await chargeOf(orderId)).id);
+    // The late success pays nothing: a resend of the payment is still refused, never told SUCCEEDED.
+    const resent = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    expect(resent.status).toBe(409);
     const order = await waitForPayment(customer, orderId, 'REFUNDED');
     expect(order).toMatchObject({ status: 'PAYMENT_FAILED', payment: { charged: USD(1500), refunded: USD(1500) } });
     expect(await stockOf(api, product)).toBe(2);

@@ -33,7 +33,9 @@ export function faultPlan(orders: number): FaultWave[] {
       { kind: 'function-error', target: 'order-service/update-order-status', count: 3 },
       { kind: 'function-error', target: 'inventory-service/reserve-stock', count: 1 },
       { kind: 'function-error', target: 'order-events/publish-order-events', count: 2 },
-      { kind: 'function-error', target: 'notification-service/send-notification', count: 2 },
+      // One of each on send-notification's three attempts: together no more than the two the single kind had.
+      { kind: 'function-error', target: 'notification-service/send-notification', count: 1 },
+      { kind: 'email-send-fail', count: 1 },
       { kind: 'function-error', target: 'inventory-service/release-stock', count: 1 },
       { kind: 'function-timeout', target: 'payment-service/payment-webhook', count: 2, delayMs: 30 },
       { kind: 'function-timeout', target: 'order-service/finalize-order', count: 1, delayMs: 30 },

@@ -35,6 +35,8 @@ const ATTEMPTS: Record<string, number> = {
   'payment-service/payment-events': WEBHOOK_DELIVERIES,
   'payment-service/refunds': WEBHOOK_DELIVERIES,
   'execution-start-fail': CLIENT_ATTEMPTS, // create-order's StartExecution
+  // The shop's e-mail during a soak: send-notification's (customers verify their address before the first wave).
+  'email-send-fail': ASYNC_ATTEMPTS,
   // The provider's POSTs: a refund (refund-payment, from the refunds queue) or a charge (its customer's retries).
   'provider-5xx': QUEUE_RECEIVES,
   'provider-key-in-use': QUEUE_RECEIVES,

@@ -40,8 +40,8 @@ export interface PlaceOrderRequest {
  * 3. unless it was started already, and while the order is PENDING: start the order's checkout
  *    execution, named after the order, and note that it started, unless the order was closed
  *    meanwhile (then the cart is left alone);
- * 4. once started, unless done already: take the ordered lines out of the cart, tell analytics
- *    (without waiting), and note that this was done.
+ * 4. once started, unless done already or the order ended unpaid meanwhile: take the ordered lines
+ *    out of the cart, tell analytics (without waiting), and note that this was done.
  *
  * Every step is safe to repeat, so a retry after a failure at any point finishes the same work
  * and answers the same order. A retry that finds the order placed does not touch the cart, and
@@ -74,7 +74,8 @@ export async function placeOrder(deps: PlaceOrderDeps, request: PlaceOrderReques
     if (!marked) return { orderId, status: (await deps.orders.get(orderId))?.status ?? 'CANCELLED' };
     started = true;
   }
-  if (started && !order.cartClearedAt) {
+  // An order that ended unpaid (cancelled, its window closed) before a retry came keeps the cart as it is.
+  if (started && !order.cartClearedAt && order.status !== 'CANCELLED' && order.status !== 'PAYMENT_FAILED') {
     // A request that stops in here leaves a retry to clear again, which cart-service takes as the
     // repeat it is (it remembers the order id), and to tell analytics again, which counts an order once.
     await clearOrderedLines(deps, order, correlationId);

@@ -66,6 +66,41 @@ describe('begin-payment (claims an order for one charge)', () => {
     await expect(begin()).rejects.toMatchObject({ name: 'PaymentInProgress', message: expect.stringContaining('already decided') });
   });
 
+  describe('the same request sent again after its charge decided the order (its answer lost)', () => {
+    const attempt = (paymentMethod = 'pm_card_approve') => ({ paymentMethod, startedAt: '2026-03-01T10:00:00.000Z', expiresAt: '2026-03-01T10:00:30.000Z' });
+    const decidedOrder = (overrides: Record<string, unknown>) =>
+      db().put(ORDERS_TABLE, storedOrder({ paymentDueAt: DUE, paymentAttempt: attempt(), paymentEventId: 'evt_1', chargeId: 'ch_1', ...overrides }));
+
+    it.each([
+      ['PAID by it', { status: 'PAID', paymentOutcome: 'SUCCEEDED' }, { outcome: 'SUCCEEDED', chargeId: 'ch_1' }],
+      ['AWAITING_PAYMENT with its success recorded (MarkPaid to come)', { status: 'AWAITING_PAYMENT', paymentOutcome: 'SUCCEEDED' }, { outcome: 'SUCCEEDED', chargeId: 'ch_1' }],
+      ['PAYMENT_FAILED by its decline', { status: 'PAYMENT_FAILED', paymentOutcome: 'FAILED', paymentFailureReason: 'card_declined' }, { outcome: 'FAILED', chargeId: 'ch_1', reason: 'card_declined' }],
+    ])('answers the outcome when the order is %s, changing nothing', async (_, state, decided) => {
+      decidedOrder(state);
+      const before = order();
+      await expect(begin()).resolves.toEqual({ orderId: ORDER_ID, decided });
+      expect(order()).toEqual(before);
+    });
+
+    it('refuses another payment method than the one that charged', async () => {
+      decidedOrder({ status: 'PAID', paymentOutcome: 'SUCCEEDED' });
+      await expect(begin({ paymentMethod: 'pm_card_decline' })).rejects.toMatchObject({ name: 'OrderNotPayable', message: expect.stringContaining('PAID') });
+    });
+
+    it.each([
+      ['ended when its window closed, a late charge recorded only to be refunded', { status: 'PAYMENT_FAILED', paymentEventId: undefined, paymentOutcome: undefined, charges: { ch_1: { amount: { amount: 3300, currency: 'USD' }, refund: 'PENDING' } } }],
+      ['cancelled while its charge was in flight', { status: 'CANCELLED', paymentEventId: undefined, paymentOutcome: undefined, chargeId: undefined }],
+    ])('refuses an order %s: no charge of it decided the order', async (_, state) => {
+      decidedOrder(state);
+      await expect(begin()).rejects.toMatchObject({ name: 'OrderNotPayable' });
+    });
+
+    it("tells another user nothing of the order's charge", async () => {
+      decidedOrder({ status: 'PAID', paymentOutcome: 'SUCCEEDED' });
+      await expect(begin({ userId: BOB_ID })).rejects.toMatchObject({ name: 'OrderNotFound' });
+    });
+  });
+
   it('refuses a payload that is not a payment method token', async () => {
     awaiting();
     await expect(begin({ paymentMethod: '4242424242424242' })).rejects.toMatchObject({ name: 'InvalidRequest' });

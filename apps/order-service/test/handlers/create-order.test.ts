@@ -276,6 +276,25 @@ describe('POST /orders', () => {
       expect(carts[ANN_ID]?.lines).toEqual([{ productId: MUG_ID, quantity: 1 }]);
     });
 
+    it.each(['PAYMENT_FAILED', 'CANCELLED'])(
+      'leaves the cart alone when a retry finishes a request that stopped before clearing, and the order is %s by then',
+      async (status) => {
+        // The start is noted; clearing fails, and so does noting it; the request answers 500.
+        lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/clear-cart') }).resolvesOnce(failed('Error', 'boom'));
+        db().beforeNext(UpdateCommand, () => undefined).failNext(UpdateCommand, new Error('socket hang up'));
+        expect((await place()).status).toBe(500);
+        const [written] = db().items(ORDERS_TABLE);
+        db().put(ORDERS_TABLE, { ...written, status });
+        const linesBefore = structuredClone(carts[ANN_ID]?.lines);
+
+        const retry = await place();
+
+        expect(retry.body).toEqual({ orderId: written?.['orderId'], status });
+        expect(carts[ANN_ID]?.lines).toEqual(linesBefore);
+        expect(clearCalls()).toHaveLength(1);
+      },
+    );
+
     it('answers the order a concurrent request with the same key placed, though the cart it reads is already emptied', async () => {
       // The other request claimed the key, placed the order and emptied the cart while this one was on its way to the cart.
       lambda.on(InvokeCommand, { FunctionName: functionName('cart-service/read-cart') }).callsFake(() => {

@@ -2,19 +2,17 @@ import { InvokedFunctionError } from '@shop/aws';
 import { HttpError, httpHandler, type Logger } from '@shop/common';
 import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import { type BeginPaymentResponse, PAYMENT_CLAIM_ERRORS, type ProcessPaymentRequest, type ProcessPaymentResponse } from '@shop/contracts';
+import { PAYMENT_CLAIM_ERRORS, type PaymentDecided, type ProcessPaymentResponse } from '@shop/contracts';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
-import { dynamoRefundRepository } from '../adapters/dynamodb-refund-repository';
 import { lambdaOrderClaims } from '../adapters/order-claims';
 import { paymentProviderClient } from '../adapters/payment-provider-client';
 import { PaymentProviderBusyError, PaymentProviderRejectedError, PaymentProviderUnavailableError, refusesCredentials } from '../domain/payment-provider';
-import { type PaymentRecord, statusOfCharge } from '../domain/payment-record';
+import { statusOfCharge } from '../domain/payment-record';
 import { service } from '../service';
 
 const route = httpRoute(service, 'process-payment');
 const claims = lambdaOrderClaims();
 const payments = dynamoPaymentRepository();
-const refunds = dynamoRefundRepository();
 const provider = paymentProviderClient();
 
 /** Kept back from the function's remaining time for recording the charge and answering. */
@@ -29,12 +27,16 @@ const ANSWER_RESERVE_MS = 1500;
  */
 // The provider's retries must end before the function does: the deadline comes from the Lambda context.
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, correlationId, log, context }) => {
-  const claimed = await claimFor(body, principal.userId, correlationId);
-  if ('answered' in claimed) {
-    log.info({ orderId: body.orderId, status: claimed.answered.paymentStatus }, 'payment resent: answered with the charge already made');
-    return { status: 200, body: claimed.answered };
+  const claim = await claims
+    .begin({ orderId: body.orderId, userId: principal.userId, paymentMethod: body.paymentMethod }, correlationId)
+    .catch((error: unknown) => {
+      throw claimErrorToHttp(error);
+    });
+  // The same request sent again after its answer was lost: this payment method's charge decided the order.
+  if ('decided' in claim) {
+    log.info({ orderId: claim.orderId, chargeId: claim.decided.chargeId, outcome: claim.decided.outcome }, 'payment resent: answered with the outcome of its charge');
+    return { status: 200, body: answerOf(claim) };
   }
-  const { claim } = claimed;
   await payments.beginCharge({ orderId: claim.orderId, amount: claim.amount, paymentMethod: body.paymentMethod, now: new Date() });
 
   const charge = await provider
@@ -73,53 +75,10 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
   return { status: 200, body: answer };
 });
 
-/**
- * Claims the order for this charge. A resend of a request that was answered (its answer lost on
- * the way) may find the order paid, or declined, by that very charge: it gets the charge's outcome
- * instead of a refusal.
- */
-async function claimFor(
-  request: ProcessPaymentRequest,
-  userId: string,
-  correlationId: string,
-): Promise<{ claim: BeginPaymentResponse } | { answered: ProcessPaymentResponse }> {
-  try {
-    return { claim: await claims.begin({ orderId: request.orderId, userId, paymentMethod: request.paymentMethod }, correlationId) };
-  } catch (error) {
-    if (refusedAsDecided(error)) {
-      const earlier = await payments.get(request.orderId);
-      if (earlier && decidedBy(earlier, request.paymentMethod) && !(await refunds.get(earlier.chargeId))) return { answered: answerOf(earlier) };
-    }
-    throw claimErrorToHttp(error);
-  }
-}
-
-/**
- * Refused because the order's payment is decided (PAID or later, or its outcome recorded):
- * order-service found the order and it is the caller's, so its charge may be told.
- */
-function refusedAsDecided(error: unknown): boolean {
-  return (
-    error instanceof InvokedFunctionError &&
-    (error.errorType === PAYMENT_CLAIM_ERRORS.orderNotPayable || error.errorType === PAYMENT_CLAIM_ERRORS.paymentInProgress)
-  );
-}
-
-type DecidedCharge = PaymentRecord & { chargeId: string; status: 'SUCCEEDED' | 'DECLINED' };
-
-/**
- * The order's charge was made with this payment method and the provider has decided it: the
- * outcome the order took. A charge still PROCESSING does not answer a refused claim: the order
- * ended without it (its window closed, or it was cancelled), and the late charge will be refunded.
- * Nor does one being refunded (the caller checks): it does not pay the order.
- */
-function decidedBy(record: PaymentRecord, paymentMethod: string): record is DecidedCharge {
-  return record.chargeId !== undefined && (record.status === 'SUCCEEDED' || record.status === 'DECLINED') && record.paymentMethod === paymentMethod;
-}
-
-/** The charge as the route answers it: its outcome, and why a declined one was. */
-function answerOf(record: DecidedCharge): ProcessPaymentResponse {
-  return { orderId: record.orderId, paymentStatus: record.status, ...(record.status === 'DECLINED' && record.reason ? { reason: record.reason } : {}) };
+/** The outcome the order took from this request's own charge, as the route answers it: a decline with its reason. */
+function answerOf({ orderId, decided }: PaymentDecided): ProcessPaymentResponse {
+  if (decided.outcome === 'SUCCEEDED') return { orderId, paymentStatus: 'SUCCEEDED' };
+  return { orderId, paymentStatus: 'DECLINED', ...(decided.reason ? { reason: decided.reason } : {}) };
 }
 
 /** Why order-service would not let the order be charged, as the caller should see it. */

@@ -33,12 +33,20 @@ export interface VerificationStep {
   profile?: Profile | 'read again';
 }
 
-/** "Send me a code": a code to the channel itself. A refusal keeps the code sent before, which may still work. */
+/**
+ * "Send me a code": a code to the channel itself. A refusal keeps the code sent before, which may
+ * still work. Within a minute of a code's delivery the API answers with that very code (the same
+ * expiry) and sends nothing: the shopper is told it is on its way, not that another went.
+ */
 export async function sendCode(shop: Pick<Shop, 'client' | 'session'>, channel: Channel, sent: SentCode | undefined): Promise<VerificationStep> {
   const outcome = await attempt(shop.session, () => shop.client.POST('/users/me/verification', { body: { channel } }), 'send-code');
   if (outcome.ok) {
     const { sentTo, expiresAt } = outcome.data;
-    return { state: { sent: { sentTo, expiresAt }, notice: `We sent a code to ${sentTo}.` } };
+    const notice =
+      sent?.expiresAt === expiresAt
+        ? `The code we sent to ${sentTo} a moment ago is on its way: it can take a minute to arrive. If it has not come by then, ask for a new one.`
+        : `We sent a code to ${sentTo}.`;
+    return { state: { sent: { sentTo, expiresAt }, notice } };
   }
   if (outcome.problem.code === 'ALREADY_VERIFIED') return verifiedElsewhere(channel);
   return { state: { ...(sent ? { sent } : {}), problem: outcome.problem } };
