@@ -54,3 +54,10 @@ export function regionFromEnvironment(): string {
   return region;
 }
 
+
+/** A count such as `--max`: a whole number from 1, or `fallback` when the option is not given. */
+export function positiveIntegerOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${name} is "${value}": expected a whole number from 1`);
+  return Number(value);
+}
