@@ -61,3 +61,19 @@ export function positiveIntegerOption(name: string, value: string | undefined, f
   if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${name} is "${value}": expected a whole number from 1`);
   return Number(value);
 }
+
+/**
+ * Runs a command's `main` and exits as it says: its exit code, or 2 for a usage error (which it
+ * prints, after the command's name) and 1 for anything else.
+ */
+export function runCommand(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    },
+  );
+}

@@ -1,6 +1,7 @@
 import { loadManifests } from '@shop/platform';
-import { parseOptions, positiveIntegerOption, regionFromEnvironment, STAGES, stageOption, UsageError } from './options';
-import { DEFAULT_MAX, failureReplayClients, formatFailureReport, formatFailuresSummary, onFailureQueue, onFailureQueues, replayFailures, VISIBILITY_TIMEOUT_SECONDS } from './replay-failures';
+import { parseOptions, positiveIntegerOption, regionFromEnvironment, STAGES, stageOption, runCommand } from './options';
+import { VISIBILITY_TIMEOUT_SECONDS } from './queue-messages';
+import { DEFAULT_MAX, failureReplayClients, formatFailureReport, formatFailuresSummary, onFailureQueue, onFailureQueues, replayFailures } from './replay-failures';
 
 const help = (queues: string[]) => `npm run replay-failures -- --stage <${[...STAGES, 'local'].join('|')}> --queue <service>/<queue> [--max N] [--delete]
 
@@ -54,12 +55,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`replay-failures: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand('replay-failures', main);

@@ -1,8 +1,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueUrlCommand, type Message, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { LIVE_ALIAS, parseRef, physicalName, type ServiceManifest } from '@shop/platform';
 import * as z from 'zod';
 import { UsageError } from './options';
+import { eachQueueMessage } from './queue-messages';
 import { UNPUBLISHED_CHANGES } from './replay-stream';
 
 /**
@@ -32,12 +33,6 @@ export interface OnFailureQueue {
 /** How many messages a run reads when not told. */
 export const DEFAULT_MAX = 10;
 
-/**
- * How long a message received stays hidden: long enough for a receive's messages to be replayed
- * (10, each invocation at most a function's 15 s), so that none is received twice in one run. What
- * is not deleted is shown again as soon as the run ends.
- */
-export const VISIBILITY_TIMEOUT_SECONDS = 15 * 60;
 
 export interface ReplayFailuresTools {
   sqs: Pick<SQSClient, 'send'>;
@@ -122,42 +117,12 @@ export async function replayFailures(tools: ReplayFailuresTools, request: Replay
   );
 
   const reports: FailureReport[] = [];
-  // The messages received and not deleted, by id, with the receipt handle of their last receipt.
-  const held = new Map<string, string>();
-  try {
-    while (reports.length < max) {
-      const { Messages = [] } = await tools.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, max - reports.length),
-          VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
-          // Long polling asks every SQS server, so an empty answer means an empty queue.
-          WaitTimeSeconds: 1,
-        }),
-      );
-      // A message seen already (its visibility ran out in a long run) is not replayed again.
-      const fresh = Messages.filter((m) => m.MessageId && !reports.some((r) => r.messageId === m.MessageId));
-      // The last receipt's handle is the one that deletes a message or shows it again.
-      for (const m of Messages) if (m.MessageId && m.ReceiptHandle) held.set(m.MessageId, m.ReceiptHandle);
-      if (fresh.length === 0) break;
-      for (const message of fresh.slice(0, max - reports.length)) {
-        const report = await replayMessage(tools, request, { queueUrl, functions }, message);
-        if (report.deleted) held.delete(report.messageId);
-        reports.push(report);
-        request.onMessage?.(report);
-      }
-    }
-  } finally {
-    // What was not deleted shows in the queue again at once, for the next run and for whoever reads the queue.
-    const showAgain = async (handle: string) => {
-      try {
-        await tools.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }));
-      } catch {
-        // It shows again when its visibility timeout ends.
-      }
-    };
-    await Promise.all([...held.values()].map(showAgain));
-  }
+  await eachQueueMessage(tools.sqs, queueUrl, max, async (message) => {
+    const report = await replayMessage(tools, request, { queueUrl, functions }, message);
+    reports.push(report);
+    request.onMessage?.(report);
+    return report;
+  });
   return {
     messages: reports,
     replayed: reports.filter((r) => r.result === 'replayed').length,

@@ -1,5 +1,6 @@
-import { parseOptions, regionFromEnvironment, STAGES, stageOption, UsageError } from './options';
-import { formatReport, formatSummary, replayClients, replayStream, VISIBILITY_TIMEOUT_SECONDS } from './replay-stream';
+import { parseOptions, regionFromEnvironment, STAGES, stageOption, runCommand, UsageError } from './options';
+import { VISIBILITY_TIMEOUT_SECONDS } from './queue-messages';
+import { formatReport, formatSummary, replayClients, replayStream } from './replay-stream';
 
 const HELP = `npm run replay-stream -- --stage <${[...STAGES, 'local'].join('|')}> [--dry-run] [--delete]
 
@@ -58,12 +59,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`replay-stream: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand('replay-stream', main);

@@ -1,9 +1,10 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueUrlCommand, type Message, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { lambdaStreamRecord } from '@shop/aws';
 import { LIVE_ALIAS, physicalName } from '@shop/platform';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { eachQueueMessage } from './queue-messages';
 import { readStreamRange } from './stream-range';
 import { type UnpublishedChange, unpublishedChange } from './unpublished-change';
 
@@ -26,12 +27,6 @@ import { type UnpublishedChange, unpublishedChange } from './unpublished-change'
 /** The queue this replays and the function that publishes what it points at (apps/order-events/src/service.ts). */
 export const UNPUBLISHED_CHANGES = { service: 'order-events', queue: 'unpublished-changes', function: 'publish-order-events' } as const;
 
-/**
- * How long a message received stays hidden: long enough for every message of a run to be replayed
- * (each invocation takes at most the function's 30 s), so that none is received twice in one run.
- * What is not deleted is shown again as soon as the run ends.
- */
-export const VISIBILITY_TIMEOUT_SECONDS = 15 * 60;
 
 export interface ReplayTools {
   sqs: Pick<SQSClient, 'send'>;
@@ -91,56 +86,19 @@ export async function replayStream(tools: ReplayTools, request: ReplayRequest): 
   const target = { queueUrl, functionName: physicalName(request.stage, service, fn) };
 
   const reports: MessageReport[] = [];
-  // The messages received and not deleted, by id, with the receipt handle of their last receipt.
-  const held = new Map<string, string>();
   // The poison records replayed in this run, by sequence number: one that still makes no valid event
   // is kept again by the function, as a new message, which this run must not replay again (it would
   // go round for ever).
   const replayedPoison = new Set<string>();
-  try {
-    for (;;) {
-      const { Messages = [] } = await tools.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
-          // Long polling asks every SQS server, so an empty answer means an empty queue.
-          WaitTimeSeconds: 1,
-        }),
-      );
-      // A message seen already (its visibility ran out in a long run) is not replayed again.
-      const fresh = Messages.filter((m) => m.MessageId && !reports.some((r) => r.messageId === m.MessageId));
-      // The last receipt's handle is the one that deletes a message or shows it again.
-      for (const m of Messages) if (m.MessageId && m.ReceiptHandle) held.set(m.MessageId, m.ReceiptHandle);
-      if (fresh.length === 0) break;
-      for (const message of fresh) {
-        const change = unpublishedChange(message.Body);
-        const poisonAt = change.kind === 'poison-record' ? (change.record.dynamodb?.SequenceNumber ?? '') : undefined;
-        if (poisonAt !== undefined && replayedPoison.has(poisonAt)) {
-          const report = keptAgain(message, poisonAt);
-          reports.push(report);
-          request.onMessage?.(report);
-          continue;
-        }
-        const report = await replayMessage(tools, request, target, message, change);
-        if (poisonAt !== undefined && report.result === 'replayed') replayedPoison.add(poisonAt);
-        if (report.deleted) held.delete(report.messageId);
-        reports.push(report);
-        request.onMessage?.(report);
-      }
-    }
-  } finally {
-    // What was not deleted shows in the queue again at once, for the next run and for whoever
-    // reads the queue.
-    const showAgain = async (handle: string) => {
-      try {
-        await tools.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }));
-      } catch {
-        // It shows again when its visibility timeout ends.
-      }
-    };
-    await Promise.all([...held.values()].map(showAgain));
-  }
+  await eachQueueMessage(tools.sqs, queueUrl, Number.POSITIVE_INFINITY, async (message) => {
+    const change = unpublishedChange(message.Body);
+    const poisonAt = change.kind === 'poison-record' ? (change.record.dynamodb?.SequenceNumber ?? '') : undefined;
+    const report = poisonAt !== undefined && replayedPoison.has(poisonAt) ? keptAgain(message, poisonAt) : await replayMessage(tools, request, target, message, change);
+    if (poisonAt !== undefined && report.result === 'replayed') replayedPoison.add(poisonAt);
+    reports.push(report);
+    request.onMessage?.(report);
+    return report;
+  });
   return {
     messages: reports,
     replayed: reports.filter((r) => r.result === 'replayed').length,
