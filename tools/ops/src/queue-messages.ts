@@ -53,3 +53,20 @@ export async function eachQueueMessage(
     await Promise.all([...held.values()].map(showAgain));
   }
 }
+
+/** How a replay command left one message: replayed, replayed in a dry run's words only, or left in the queue. */
+export interface ReplayOutcome {
+  result: 'replayed' | 'would-replay' | 'left';
+  deleted: boolean;
+}
+
+/** A run's reports, counted: how many were replayed, deleted, would be replayed (a dry run), and which were left. */
+export function countReplays<R extends ReplayOutcome>(reports: R[]): { messages: R[]; replayed: number; deleted: number; wouldReplay: number; left: R[] } {
+  return {
+    messages: reports,
+    replayed: reports.filter((r) => r.result === 'replayed').length,
+    deleted: reports.filter((r) => r.deleted).length,
+    wouldReplay: reports.filter((r) => r.result === 'would-replay').length,
+    left: reports.filter((r) => r.result === 'left'),
+  };
+}

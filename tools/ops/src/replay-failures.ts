@@ -3,7 +3,7 @@ import { DeleteMessageCommand, GetQueueUrlCommand, type Message, SQSClient, type
 import { LIVE_ALIAS, parseRef, physicalName, type ServiceManifest } from '@shop/platform';
 import * as z from 'zod';
 import { UsageError } from './options';
-import { eachQueueMessage } from './queue-messages';
+import { countReplays, eachQueueMessage } from './queue-messages';
 import { UNPUBLISHED_CHANGES } from './replay-stream';
 
 /**
@@ -123,14 +123,7 @@ export async function replayFailures(tools: ReplayFailuresTools, request: Replay
     request.onMessage?.(report);
     return report;
   });
-  return {
-    messages: reports,
-    replayed: reports.filter((r) => r.result === 'replayed').length,
-    deleted: reports.filter((r) => r.deleted).length,
-    wouldReplay: reports.filter((r) => r.result === 'would-replay').length,
-    left: reports.filter((r) => r.result === 'left'),
-    reachedMax: reports.length >= max,
-  };
+  return { ...countReplays(reports), reachedMax: reports.length >= max };
 }
 
 async function replayMessage(

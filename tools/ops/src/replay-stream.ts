@@ -4,7 +4,7 @@ import { DeleteMessageCommand, GetQueueUrlCommand, type Message, SQSClient, type
 import { lambdaStreamRecord } from '@shop/aws';
 import { LIVE_ALIAS, physicalName } from '@shop/platform';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { eachQueueMessage } from './queue-messages';
+import { countReplays, eachQueueMessage } from './queue-messages';
 import { readStreamRange } from './stream-range';
 import { type UnpublishedChange, unpublishedChange } from './unpublished-change';
 
@@ -99,13 +99,7 @@ export async function replayStream(tools: ReplayTools, request: ReplayRequest): 
     request.onMessage?.(report);
     return report;
   });
-  return {
-    messages: reports,
-    replayed: reports.filter((r) => r.result === 'replayed').length,
-    deleted: reports.filter((r) => r.deleted).length,
-    wouldReplay: reports.filter((r) => r.result === 'would-replay').length,
-    left: reports.filter((r) => r.result === 'left'),
-  };
+  return countReplays(reports);
 }
 
 /** A poison record this run replayed, kept again by the function: its cause is not mended yet. */
