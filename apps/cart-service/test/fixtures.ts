@@ -1,6 +1,6 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { CatalogProduct } from '@shop/contracts';
-import { accessTokenClaims } from '@shop/testing';
+import { accessTokenClaims, invokeAnswer } from '@shop/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { warmCatalog } from '../src/adapters/cached-catalog';
 import type { CartLineRecord, CartRecord } from '../src/domain/cart-record';
@@ -38,15 +38,7 @@ export function catalogAnswer(products: CatalogProduct[]): InvokeCommandOutput {
   return invokeOutput({ products });
 }
 
-export function invokeOutput(payload: unknown, functionError?: string): InvokeCommandOutput {
-  return {
-    $metadata: {},
-    StatusCode: 200,
-    ExecutedVersion: '$LATEST',
-    ...(functionError ? { FunctionError: functionError } : {}),
-    Payload: new TextEncoder().encode(JSON.stringify(payload)) as InvokeCommandOutput['Payload'],
-  };
-}
+export const invokeOutput = invokeAnswer;
 
 /** The payload an invoke was sent with. */
 export function sentPayload(input: { Payload?: unknown }): unknown {

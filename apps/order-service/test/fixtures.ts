@@ -1,7 +1,7 @@
 import type { InvokeCommandInput, InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { functionEnvVar, queueUrlEnvVar, stateMachineEnvVar, tableEnvVar } from '@shop/platform';
 import type { CatalogProduct, OrderStatus, ReadCartResponse } from '@shop/contracts';
-import { accessTokenClaims } from '@shop/testing';
+import { accessTokenClaims, invokeAnswer } from '@shop/testing';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { OrderRecord } from '../src/domain/order-record';
@@ -87,16 +87,14 @@ export function annsCart(overrides: Partial<ReadCartResponse> = {}): ReadCartRes
   };
 }
 
-type Payload = NonNullable<InvokeCommandOutput['Payload']>;
-
 /** What Lambda answers for a function that returned `value`. */
-export function answered(value: unknown): Partial<InvokeCommandOutput> {
-  return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(value)) as unknown as Payload };
+export function answered(value: unknown): InvokeCommandOutput {
+  return invokeAnswer(value);
 }
 
 /** What Lambda answers for a function that threw. */
-export function failed(errorType: string, errorMessage: string): Partial<InvokeCommandOutput> {
-  return { StatusCode: 200, FunctionError: 'Unhandled', Payload: Buffer.from(JSON.stringify({ errorType, errorMessage, trace: [] })) as unknown as Payload };
+export function failed(errorType: string, errorMessage: string): InvokeCommandOutput {
+  return invokeAnswer({ errorType, errorMessage, trace: [] }, 'Unhandled');
 }
 
 /** The payload an InvokeCommand carried, parsed. */

@@ -4,3 +4,4 @@ export * from './accounts';
 export * from './processes';
 export * from './fake-dynamodb';
 export * from './table-grants';
+export * from './lambda-answers';

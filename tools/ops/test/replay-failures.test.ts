@@ -1,6 +1,7 @@
-import { InvokeCommand, type InvokeCommandOutput, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadManifests, type ServiceManifest } from '@shop/platform';
+import { invokeAnswer } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { positiveIntegerOption, UsageError } from '../src/options';
@@ -53,12 +54,7 @@ const message = (id: string, body: unknown = failureRecord(id)): Message => ({
   Body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-const answer = (payload: unknown, functionError?: string): InvokeCommandOutput => ({
-  $metadata: {},
-  StatusCode: 200,
-  ...(functionError && { FunctionError: functionError }),
-  Payload: new TextEncoder().encode(JSON.stringify(payload)) as InvokeCommandOutput['Payload'],
-});
+const answer = invokeAnswer;
 
 const invoked = () => lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
 const invokedPayload = (n = 0) => JSON.parse(new TextDecoder().decode(invoked()[n]!.Payload as Uint8Array)) as unknown;

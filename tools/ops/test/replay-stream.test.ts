@@ -5,9 +5,10 @@ import {
   type _Record as SdkStreamRecord,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadManifests } from '@shop/platform';
+import { invokeAnswer } from '@shop/testing';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -89,12 +90,7 @@ const poisonMessage = (id: string): Message => ({
   MessageAttributes: { kind: { DataType: 'String', StringValue: 'poison-record' } },
 });
 
-const answer = (payload: unknown, functionError?: string): InvokeCommandOutput => ({
-  $metadata: {},
-  StatusCode: 200,
-  ...(functionError && { FunctionError: functionError }),
-  Payload: new TextEncoder().encode(JSON.stringify(payload)) as InvokeCommandOutput['Payload'],
-});
+const answer = invokeAnswer;
 
 const invoked = () => lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
 const invokedRecords = (n = 0) => (JSON.parse(new TextDecoder().decode(invoked()[n]!.Payload as Uint8Array)) as { Records: DynamoDBRecord[] }).Records;

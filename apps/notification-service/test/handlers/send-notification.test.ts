@@ -1,10 +1,10 @@
-import { LambdaClient, InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLogger, logger } from '@shop/common';
-import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
+import { invokeAnswer, lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { InvalidEventError } from '@shop/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -21,12 +21,7 @@ const COUNTS = 'shop-test-notification-service-message-counts';
 // The message counters live behind the document client, faked.
 const { ddb: documents, db: counts } = useFakeDynamoDB({ [COUNTS]: 'id' }, {}, { grantedTo: [service, 'send-notification'] });
 
-const contactAnswer = (payload: unknown, functionError?: string): InvokeCommandOutput => ({
-  $metadata: {},
-  StatusCode: 200,
-  ...(functionError ? { FunctionError: functionError } : {}),
-  Payload: new TextEncoder().encode(JSON.stringify(payload)) as InvokeCommandOutput['Payload'],
-});
+const contactAnswer = invokeAnswer;
 
 beforeEach(() => {
   for (const mock of [lambda, ses, sns, ddb]) mock.reset();

@@ -1,7 +1,7 @@
-import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { httpRoute } from '@shop/platform';
 import { ProcessPaymentResponse, TEST_PAYMENT_METHODS } from '@shop/contracts';
-import { invokeHandler, type JwtClaims, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { invokeAnswer, invokeHandler, type JwtClaims, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PaymentProviderBusyError, PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
@@ -19,11 +19,7 @@ const lambda = mockClient(LambdaClient);
 const route = httpRoute(service, 'process-payment');
 withPaymentEnvironment();
 const claim = { orderId: ORDER_ID, amount: TOTAL, correlationId: 'order-corr-1', paymentDueAt: '2030-01-01T00:00:00.000Z' };
-const answer = (payload: unknown, functionError?: string) => ({
-  StatusCode: 200,
-  Payload: new TextEncoder().encode(JSON.stringify(payload)) as InvokeCommandOutput['Payload'],
-  ...(functionError ? { FunctionError: functionError } : {}),
-});
+const answer = invokeAnswer;
 /** begin-payment refuses the way Lambda reports a function's named error. */
 const refusal = (errorType: string, errorMessage: string) => answer({ errorType, errorMessage }, 'Unhandled');
 beforeEach(() => {

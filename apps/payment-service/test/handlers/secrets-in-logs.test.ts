@@ -1,10 +1,10 @@
-import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { httpRoute } from '@shop/platform';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { freePort, type PaymentProvider as Simulator, startPaymentProvider } from '@shop/local-cloud';
-import { type HandlerAnswer, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
+import { type HandlerAnswer, invokeAnswer, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { service } from '../../src/service';
@@ -72,7 +72,7 @@ beforeEach(() => {
   ssm.on(GetParameterCommand, { Name: UNREADABLE_PARAMETER }).rejects(Object.assign(new Error('not authorized to perform ssm:GetParameter'), { name: 'AccessDeniedException' }));
   db().put(PAYMENTS_TABLE, paymentRecord({ chargeId: undefined }));
   const claim = { orderId: ORDER_ID, amount: TOTAL, correlationId: 'order-corr-1', paymentDueAt: '2030-01-01T00:00:00.000Z' };
-  lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(claim)) as InvokeCommandOutput['Payload'] });
+  lambda.on(InvokeCommand).resolves(invokeAnswer(claim));
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
 afterAll(async () => {
