@@ -38,6 +38,11 @@ export function money(amount: number, currency: Currency = 'USD'): Money {
   return Money.parse({ amount, currency });
 }
 
+/** Whether two amounts are the same: the same minor units of the same currency. */
+export function sameMoney(a: ProviderMoney, b: ProviderMoney): boolean {
+  return a.amount === b.amount && a.currency === b.currency;
+}
+
 /** Multiplies a unit price by a quantity, staying in integer cents. */
 export function multiply(price: Money, quantity: number): Money {
   if (!Number.isInteger(quantity) || quantity < 0) throw new RangeError(`quantity must be a non-negative integer, got ${quantity}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, Money, money, multiply, sum } from '../src';
+import { formatMoney, Money, money, multiply, sameMoney, sum } from '../src';
 
 describe('Money', () => {
   it('is integer cents with a currency', () => {
@@ -30,5 +30,13 @@ describe('formatMoney', () => {
     // A refund may be in any currency the provider took: each in its own minor unit.
     expect(formatMoney({ amount: 500, currency: 'JPY' })).toBe('¥500');
     expect(formatMoney({ amount: 1250, currency: 'CAD' })).toBe('CA$12.50');
+  });
+});
+
+describe('sameMoney', () => {
+  it('is the same minor units of the same currency', () => {
+    expect(sameMoney({ amount: 1250, currency: 'USD' }, { amount: 1250, currency: 'USD' })).toBe(true);
+    expect(sameMoney({ amount: 1250, currency: 'USD' }, { amount: 1251, currency: 'USD' })).toBe(false);
+    expect(sameMoney({ amount: 1250, currency: 'USD' }, { amount: 1250, currency: 'EUR' })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import { type CreateOrderRequest, type CreateOrderResponse, formatMoney, type MoneySum } from '@shop/contracts';
+import { type CreateOrderRequest, type CreateOrderResponse, formatMoney, sameMoney } from '@shop/contracts';
 import { checkDelaySeconds, type CheckoutStartChecks } from './checkout-start-check';
 import type { CheckoutStateMachine } from './checkout-state-machine';
 import { CartChangedError, CartEmptyError, CartNotFoundError } from './errors';
@@ -115,10 +115,6 @@ async function orderFromCart(deps: PlaceOrderDeps, request: PlaceOrderRequest & 
     if (placed) return placed;
     throw error;
   }
-}
-
-function sameMoney(a: MoneySum, b: MoneySum): boolean {
-  return a.amount === b.amount && a.currency === b.currency;
 }
 
 /**

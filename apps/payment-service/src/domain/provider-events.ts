@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/common';
-import type { ChargeEvent, ForeignProviderEvent, PaymentResultMessage, PaymentStatus, RefundEvent, RefundRequest } from '@shop/contracts';
+import { type ChargeEvent, type ForeignProviderEvent, type PaymentResultMessage, type PaymentStatus, type RefundEvent, type RefundRequest, sameMoney } from '@shop/contracts';
 import { verifyChargeEvent } from './charge-verification';
 import { type PaymentProvider, PaymentProviderRejectedError, refusesCredentials } from './payment-provider';
 import { chargeResultMessage, type PaymentRecord, statusOfEvent } from './payment-record';
@@ -190,7 +190,7 @@ export async function handleRefundEvent(deps: ProviderEventDeps, event: RefundEv
   }
 
   const given = { amount: event.data.amount, currency: event.data.currency.toUpperCase() };
-  if (attemptUnderWay && given.amount === record.amount.amount && given.currency === record.amount.currency) {
+  if (attemptUnderWay && sameMoney(given, record.amount)) {
     await deps.queues.sendResult(refundResult(record, { refundId, providerEventId: event.id, amount: given, correlationId }));
     await deps.refunds.decide(chargeId, { refundId, attempt: record.attempt, status: 'SUCCEEDED', now: deps.now() });
     return 'queued';

@@ -7,9 +7,9 @@ import { Notice, ProblemAlert } from '../ui/problem-alert';
 import { signedInPage } from './require-sign-in';
 import { type Channel, CHANNEL_NAMES, type ChannelState, confirmCode, sendCode, type VerificationStep } from './verification';
 
-export const AccountPage = signedInPage('Your account', Account);
-
 const TITLE = 'Your account';
+
+export const AccountPage = signedInPage(TITLE, Account);
 
 /** The shopper's details, and the proof of their e-mail address and phone, without which the shop sends them nothing. */
 function Account() {
