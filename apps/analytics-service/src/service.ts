@@ -8,7 +8,7 @@ export const service = defineService({
   description: 'The checkout funnel and daily sales figures, kept from order events, and the daily and weekly reports made of them.',
   tables: {
     'daily-metrics': {
-      description: 'One item per UTC day and metric (orders#paid, revenue#USD, units#<productId>, cancelled-because#<reason>, …) holding its running count.',
+      description: 'One item per UTC day and metric (orders#paid, revenue#USD, units#<productId>, cancelled-because#<reason>, …) holding its running count, or one item per shard of 8 for the metrics every order adds to (orders#paid#0 … #7).',
       partitionKey: { name: 'day', type: 'S' },
       sortKey: { name: 'metric', type: 'S' },
     },

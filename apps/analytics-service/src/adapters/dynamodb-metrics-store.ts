@@ -1,6 +1,6 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type ConflictDelay, jitteredConflictDelay, retryConflicts, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
-import type { MetricIncrement } from '../domain/metrics';
+import { type MetricIncrement, metricShard, shardedMetric } from '../domain/metrics';
 import type { MetricsStore } from '../domain/ports';
 import type { MetricRow } from '../domain/report';
 
@@ -23,6 +23,8 @@ export interface DynamoMetricsStoreOptions extends TableAccessOptions<'metricsTa
  * The daily-metrics table behind the MetricsStore port. One transaction writes the event's
  * marker (only if absent) and every increment (`ADD`), so an event is counted entirely once:
  * a redelivery fails the marker's condition and changes nothing, and no failure counts half.
+ * The metrics every order adds to go to the event's shard of them (`orders#paid#3`), so that
+ * two events at once conflict only when they fall on the same shard.
  */
 export function dynamoMetricsStore(options: DynamoMetricsStoreOptions = {}): MetricsStore {
   const { client, metricsTable, processedTable } = tableAccess(options, { metricsTable: 'daily-metrics', processedTable: 'processed-events' });
@@ -31,7 +33,8 @@ export function dynamoMetricsStore(options: DynamoMetricsStoreOptions = {}): Met
 
   return {
     async record(sourceId, increments) {
-      const merged = merge(increments);
+      const shard = metricShard(sourceId);
+      const merged = merge(increments.map((increment) => ({ ...increment, metric: shardedMetric(increment.metric, shard) })));
       if (merged.length + 1 > MAX_TRANSACTION_ITEMS) {
         throw new TooManyMetricsError(`${sourceId} adds ${merged.length} metrics; one transaction takes ${MAX_TRANSACTION_ITEMS - 1}`);
       }
@@ -56,8 +59,8 @@ export function dynamoMetricsStore(options: DynamoMetricsStoreOptions = {}): Met
         ],
       });
       try {
-        // A day's counters are few, and every order event adds to them: two events at once conflict,
-        // and the loser is tried again here rather than sent back through Lambda's retries.
+        // Two events on the same shard (or product) at once still conflict: the loser is tried again
+        // here rather than sent back through Lambda's retries.
         await retryConflicts(() => client().send(transaction), conflictDelayMs);
         return 'recorded';
       } catch (error) {

@@ -8,7 +8,7 @@ export interface MetricsStore {
    * event counts once however often it is delivered.
    */
   record(sourceId: string, increments: readonly MetricIncrement[]): Promise<'recorded' | 'duplicate'>;
-  /** Every metric of the days. */
+  /** Every metric of the days, as kept: a sharded metric in one row per shard written (see `unshardedMetric`). */
   read(days: readonly string[]): Promise<MetricRow[]>;
 }
 

@@ -1,6 +1,7 @@
 import { type MoneySum, type Report, REPORT_PRODUCTS_MAX, REPORT_REASONS_MAX, type ReportPeriod } from '@shop/contracts';
+import { unshardedMetric } from './metrics';
 
-/** One day's metric as the store holds it. */
+/** One day's metric as the store holds it: a sharded metric is several rows (`orders#paid#3`, and `orders#paid` from before it was sharded). */
 export interface MetricRow {
   day: string;
   metric: string;
@@ -17,10 +18,12 @@ export function buildReport(period: ReportPeriod, days: readonly string[], rows:
   const totals = new Map<string, { value: number; label?: string }>();
   for (const row of rows) {
     if (!days.includes(row.day)) continue;
-    const total = totals.get(row.metric) ?? { value: 0 };
+    // The shards of a metric, and its row from before it was sharded, all add to the one figure.
+    const metric = unshardedMetric(row.metric);
+    const total = totals.get(metric) ?? { value: 0 };
     total.value += row.value;
     if (row.label) total.label = row.label;
-    totals.set(row.metric, total);
+    totals.set(metric, total);
   }
   const count = (metric: string) => totals.get(metric)?.value ?? 0;
   const byPrefix = (prefix: string) =>

@@ -4,6 +4,7 @@ import { CONFLICT_ATTEMPTS } from '@shop/aws';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoMetricsStore } from '../../src/adapters/dynamodb-metrics-store';
+import { MUG } from '../fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -19,6 +20,28 @@ beforeEach(() => {
 });
 afterAll(() => {
   ddb.restore();
+});
+
+describe('where an event is counted', () => {
+  it("writes the metrics every order adds to under the event's shard, the others as they are, with the marker in the same transaction", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    // 'evt-1' falls on shard 3 (test/domain pins it), 'evt-2' on shard 2.
+    await store.record('evt-1', [
+      { day: '2026-12-07', metric: 'orders#paid', by: 1 },
+      { day: '2026-12-07', metric: 'revenue#USD', by: 3300 },
+      { day: '2026-12-07', metric: `units#${MUG}`, by: 2, label: 'Enamel mug' },
+    ]);
+    await store.record('evt-2', increments);
+
+    const [first, second] = ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
+    expect(first?.[0]?.Put).toMatchObject({ TableName: 'processed', Item: { eventId: 'evt-1' } });
+    expect(first?.slice(1).map((item) => item.Update?.Key)).toEqual([
+      { day: '2026-12-07', metric: 'orders#paid#3' },
+      { day: '2026-12-07', metric: 'revenue#USD#3' },
+      { day: '2026-12-07', metric: `units#${MUG}` },
+    ]);
+    expect(second?.[1]?.Update?.Key).toEqual({ day: '2026-12-07', metric: 'orders#paid#2' });
+  });
 });
 
 describe('counting an event on busy counters', () => {

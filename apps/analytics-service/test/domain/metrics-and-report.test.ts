@@ -1,8 +1,8 @@
 import { Report, REPORT_PRODUCTS_MAX, REPORT_REASONS_MAX } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
-import { checkoutStartedMetrics, eventMetrics } from '../../src/domain/metrics';
+import { checkoutStartedMetrics, eventMetrics, METRIC_SHARDS, metricShard, shardedMetric, unshardedMetric } from '../../src/domain/metrics';
 import { buildReport, type MetricRow } from '../../src/domain/report';
-import { MUG, orderEvents, orderId, PLATE } from '../fixtures';
+import { eventId, MUG, orderEvents, orderId, PLATE } from '../fixtures';
 
 const now = new Date('2026-12-02T00:15:00.000Z');
 
@@ -33,6 +33,49 @@ describe('what each event counts', () => {
       { day: '2026-12-01', metric: 'refunds#count', by: 1 },
       { day: '2026-12-01', metric: 'refunded#USD', by: 3300 },
     ]);
+  });
+});
+
+describe('the shards of the metrics every order adds to', () => {
+  it('sends an event to the same shard every time, so that a redelivery is the same transaction', () => {
+    const paid = orderEvents(1).paid;
+    expect(metricShard(paid.id)).toBe(metricShard(orderEvents(1).paid.id));
+    // Pinned: the shard must not depend on the process, the runtime or the day it is counted.
+    expect(metricShard(eventId(12))).toBe(7);
+    expect(metricShard('evt-1')).toBe(3);
+  });
+
+  it('spreads event ids over all the shards, about evenly', () => {
+    const counts = new Map<number, number>();
+    // Ids that differ in their last digits only, as the fixtures' do.
+    for (let n = 0; n < 1000; n++) {
+      const shard = metricShard(eventId(n));
+      counts.set(shard, (counts.get(shard) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(Array.from({ length: METRIC_SHARDS }, (_, shard) => shard));
+    expect(METRIC_SHARDS).toBe(8);
+    // 125 each on average; 80 to 170 is more than four standard deviations either way.
+    for (const count of counts.values()) expect(count).toBeGreaterThanOrEqual(80);
+    for (const count of counts.values()) expect(count).toBeLessThanOrEqual(170);
+  });
+
+  it('shards the checkouts started, placed and paid, and the revenue; every other metric stays one key', () => {
+    for (const metric of ['orders#started', 'orders#created', 'orders#paid', 'revenue#USD', 'revenue#EUR']) {
+      expect(shardedMetric(metric, 5)).toBe(`${metric}#5`);
+      expect(unshardedMetric(`${metric}#5`)).toBe(metric);
+    }
+    for (const metric of ['orders#cancelled', 'orders#payment-failed', 'refunds#count', 'refunded#USD', `units#${MUG}`, 'cancelled-because#out of stock']) {
+      expect(shardedMetric(metric, 5)).toBe(metric);
+    }
+  });
+
+  it('reads a key from before the shards, and a reason that only looks like a shard, as they are', () => {
+    expect(unshardedMetric('orders#paid')).toBe('orders#paid');
+    expect(unshardedMetric('revenue#USD')).toBe('revenue#USD');
+    expect(unshardedMetric('cancelled-because#gate #3')).toBe('cancelled-because#gate #3');
+    expect(unshardedMetric('orders#cancelled#3')).toBe('orders#cancelled#3');
+    expect(unshardedMetric('orders#paid#8')).toBe('orders#paid#8');
+    expect(unshardedMetric('orders#paid#03')).toBe('orders#paid#03');
   });
 });
 
@@ -116,6 +159,32 @@ describe('a report', () => {
     expect(Report.safeParse(report).success).toBe(true);
     // DynamoDB's item limit is 400 KB; the JSON of the item is about its size.
     expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(100 * 1024);
+  });
+
+  it('adds up the shards of a metric and its row from before the shards, into the same figures as one row each', () => {
+    // Each sharded metric's value split over a row without a shard (a deployed shop's, written
+    // before them), shard 0 and shard 7; every other metric kept as it was.
+    const kept = rows.flatMap((row): MetricRow[] => {
+      if (shardedMetric(row.metric, 0) === row.metric) return [row];
+      const third = Math.floor(row.value / 3);
+      return [
+        { ...row, value: row.value - 2 * third },
+        { ...row, metric: shardedMetric(row.metric, 0), value: third },
+        { ...row, metric: shardedMetric(row.metric, 7), value: third },
+      ];
+    });
+    expect(kept.filter((row) => row.metric.endsWith('#7'))).toHaveLength(7);
+
+    expect(buildReport('daily', ['2026-12-01'], kept, now)).toEqual(buildReport('daily', ['2026-12-01'], rows, now));
+    expect(buildReport('weekly', ['2026-12-01', '2026-12-02'], kept, now)).toEqual(buildReport('weekly', ['2026-12-01', '2026-12-02'], rows, now));
+    expect(buildReport('weekly', ['2026-12-01', '2026-12-02'], kept, now)).toMatchObject({
+      orders: { started: 4, created: 4, paid: 3, cancelled: 2, paymentFailed: 1 },
+      conversion: 0.75,
+      revenue: [
+        { amount: 800, currency: 'EUR' },
+        { amount: 9900, currency: 'USD' },
+      ],
+    });
   });
 
   it('is all zeros for days without a sale', () => {

@@ -1,10 +1,11 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRoute } from '@shop/platform';
 import type { Report } from '@shop/contracts';
 import { InvalidEventError } from '@shop/events';
 import { LOCAL_TABLES_TEST_TIMEOUT_MS, type LocalTables, startLocalTables } from '@shop/local-cloud';
 import { accessTokenClaims, invokeHandler, lambdaContext, routeEvent } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricShard } from '../../src/domain/metrics';
 import { handler as analyticsWriter } from '../../src/handlers/analytics-writer';
 import { handler as generateReport } from '../../src/handlers/generate-report';
 import { handler as streamProcessor } from '../../src/handlers/stream-processor';
@@ -77,6 +78,26 @@ describe('analytics on DynamoDB Local', { timeout: LOCAL_TABLES_TEST_TIMEOUT_MS 
     expect(replayed).toMatchObject({ period: 'daily', from: '2026-12-03', to: '2026-12-03', orders: { cancelled: 1 } });
     const lastWeek = (await generateReport({ period: 'weekly', scheduledAt: '2026-11-30T00:30:00Z' }, lambdaContext())) as Report;
     expect(lastWeek).toMatchObject({ period: 'weekly', from: '2026-11-23', to: '2026-11-29' });
+  });
+
+  it("adds a counter's shards and its row from before the shards into one figure", async () => {
+    // A deployed shop's rows of the day, written before the counters were sharded.
+    const table = local.tableName('analytics-service', 'daily-metrics');
+    await local.client.send(new PutCommand({ TableName: table, Item: { day: '2026-11-10', metric: 'orders#paid', value: 5 } }));
+    await local.client.send(new PutCommand({ TableName: table, Item: { day: '2026-11-10', metric: 'revenue#USD', value: 1000 } }));
+
+    const paidOrder = (n: number) => orderEvents(n, '2026-11-10T12:00:00.000Z').paid;
+    const paid = Array.from({ length: 16 }, (_, i) => paidOrder(20 + i));
+    // All at once, and the first one delivered twice.
+    await Promise.all([...paid, paidOrder(20)].map((event) => analyticsWriter(busEvent(event) as never)));
+
+    const paidKeys = (await metricRows()).filter((row) => row.day === '2026-11-10' && String(row.metric).startsWith('orders#paid')).map((row) => row.metric);
+    const shardKeys = new Set(paid.map((event) => `orders#paid#${metricShard(event.id)}`));
+    expect(shardKeys.size).toBeGreaterThan(1);
+    expect(paidKeys.sort()).toEqual(['orders#paid', ...shardKeys].sort());
+    const daily = await report({ period: 'daily', date: '2026-11-10' });
+    expect(daily.body).toMatchObject({ orders: { paid: 5 + 16 }, revenue: [{ amount: 1000 + 16 * 3300, currency: 'USD' }] });
+    expect(daily.body.units).toContainEqual({ productId: MUG, name: 'Enamel mug', quantity: 16 * 2 });
   });
 
   it('answers 403 to a customer, and 400 naming a bad period or date', async () => {
