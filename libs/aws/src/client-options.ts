@@ -1,4 +1,6 @@
+import { invocationTimeLeft } from '@shop/common';
 import { StandardRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 
 /**
  * Options shared by every AWS client. Endpoints are not set here: SDK v3 reads
@@ -7,25 +9,62 @@ import { StandardRetryStrategy } from '@smithy/core/retry';
  *
  * Every call is bounded: the SDK sets no request timeout of its own, so a request to a service
  * that hangs would hold the function until Lambda kills it, with nothing to show why. Three
- * attempts with the SDK's backoff, each cut off after `requestTimeout`: a hung call fails in
- * seconds, as a named error the caller can retry or report. (`throwOnRequestTimeout`: without it
- * the SDK only logs a warning when `requestTimeout` passes, and the request goes on waiting.)
+ * attempts with the SDK's backoff, each cut off after `requestTimeout`, and all of them within
+ * the time the invocation has left, less `ANSWER_RESERVE_MS` (InvocationBoundHandler): a hung call
+ * fails while the function can still answer, as a named error the caller can retry or report.
+ * (`throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes,
+ * and the request goes on waiting.) A function, because each client needs a handler of its own.
  */
-export const clientOptions = {
-  maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
-} as const;
+export function clientOptions() {
+  return { maxAttempts: MAX_ATTEMPTS, requestHandler: new InvocationBoundHandler({ ...ATTEMPT_LIMITS, requestTimeout: 5_000 }) };
+}
 
 /**
  * For calls that wait on another function (a RequestResponse invoke): its answer may take as long
  * as that function's init (up to 10 s on Lambda) and its own timeout (15 s at most in this shop),
- * so the request may too. A retried
- * invoke runs the function again; every function another one invokes is idempotent for that.
+ * so the request may too, within the caller's own time left. A retried invoke runs the function
+ * again; every function another one invokes is idempotent for that.
  */
-export const invokeClientOptions = {
-  maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
-} as const;
+export function invokeClientOptions() {
+  return { maxAttempts: MAX_ATTEMPTS, requestHandler: new InvocationBoundHandler({ ...ATTEMPT_LIMITS, requestTimeout: 30_000 }) };
+}
+
+const MAX_ATTEMPTS = 3;
+const ATTEMPT_LIMITS = { connectionTimeout: 1_000, throwOnRequestTimeout: true } as const;
+
+/** Kept back from the invocation's time left for what comes after a failed call: the SDK's backoff, the caller's answer, its log line. */
+export const ANSWER_RESERVE_MS = 1_500;
+
+/** A call the invocation has no time left for: not retried (the next attempt would have none either). */
+export class InvocationDeadlineError extends Error {
+  override readonly name = 'InvocationDeadline';
+}
+
+/**
+ * The SDK's HTTP handler, with each request cut off at the invocation's deadline (less the
+ * reserve) when that comes before its own `requestTimeout`. Without it three attempts of 5 s
+ * (30 s for an invoke) outlast a function of 5, 10 or 15 s: Lambda killed the function before the
+ * SDK gave up, and the code that handles a failed call never ran. Outside an invocation (tests,
+ * scripts) the request's own timeout is the only bound.
+ */
+export class InvocationBoundHandler extends NodeHttpHandler {
+  private readonly requestTimeoutMs: number;
+
+  constructor(options: NodeHttpHandlerOptions & { requestTimeout: number }) {
+    super(options);
+    this.requestTimeoutMs = options.requestTimeout;
+  }
+
+  override handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>) {
+    const timeLeft = invocationTimeLeft();
+    if (timeLeft === undefined) return super.handle(request, options);
+    const budget = timeLeft - ANSWER_RESERVE_MS;
+    if (budget <= 0) {
+      return Promise.reject(new InvocationDeadlineError(`the invocation has ${Math.max(0, Math.round(timeLeft))} ms left: no time for a call to ${request.hostname}`));
+    }
+    return super.handle(request, { ...options, requestTimeout: Math.min(options.requestTimeout ?? this.requestTimeoutMs, budget) });
+  }
+}
 
 /**
  * Retries a call only when the service refused it for throttling, which means it did nothing. For
@@ -35,7 +74,7 @@ export const invokeClientOptions = {
  * would otherwise send up to three copies per attempt.
  */
 export class ThrottlingOnlyRetryStrategy {
-  private readonly standard = new StandardRetryStrategy(clientOptions.maxAttempts);
+  private readonly standard = new StandardRetryStrategy(MAX_ATTEMPTS);
 
   acquireInitialRetryToken(...args: Parameters<StandardRetryStrategy['acquireInitialRetryToken']>) {
     return this.standard.acquireInitialRetryToken(...args);
@@ -54,7 +93,7 @@ export class ThrottlingOnlyRetryStrategy {
 
 /** Options for the clients that deliver messages to people (SES, SMS through SNS): bounded as every call is, retried only when throttled. */
 export function deliveryClientOptions() {
-  return { requestHandler: clientOptions.requestHandler, retryStrategy: new ThrottlingOnlyRetryStrategy() };
+  return { requestHandler: clientOptions().requestHandler, retryStrategy: new ThrottlingOnlyRetryStrategy() };
 }
 
 /** Memoizes a client factory so that one client (and its connection pool) serves every warm invocation. */

@@ -1,4 +1,4 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clientOptions, memo } from './client-options';
 
-export const cognitoClient = memo(() => new CognitoIdentityProviderClient(clientOptions));
+export const cognitoClient = memo(() => new CognitoIdentityProviderClient(clientOptions()));

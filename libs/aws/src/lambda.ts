@@ -1,4 +1,4 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { invokeClientOptions, memo } from './client-options';
 
-export const lambdaClient = memo(() => new LambdaClient(invokeClientOptions));
+export const lambdaClient = memo(() => new LambdaClient(invokeClientOptions()));

@@ -55,7 +55,7 @@ describe('clients that deliver messages to people', () => {
 
   it('where every other client retries the same 5xx, three attempts in all', async () => {
     script = [failed(500, 'InternalFailure'), failed(500, 'InternalFailure'), failed(500, 'InternalFailure')];
-    await expect(ses(clientOptions).send(email)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts: 3 } });
+    await expect(ses(clientOptions()).send(email)).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts: 3 } });
     expect(requests).toBe(3);
   });
 });

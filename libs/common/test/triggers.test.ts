@@ -327,6 +327,27 @@ describe('taskHandler and the marks', () => {
     expect(handlerTriggers(async () => undefined)).toBeUndefined();
   });
 
+  it('knows the time its invocation has left while it runs, from the context, and forgets it afterwards', async () => {
+    const { invocationTimeLeft, sqsHandler, httpHandler } = await freshInstance();
+    const seen: (number | undefined)[] = [];
+    const queue = sqsHandler(Message, async () => {
+      seen.push(invocationTimeLeft());
+    });
+    await queue({ Records: [sqsRecord('m-1', { orderId: 'o-1' })] }, context);
+    expect(seen[0]).toBeGreaterThan(9_000);
+    expect(seen[0]).toBeLessThanOrEqual(10_000);
+    expect(invocationTimeLeft()).toBeUndefined();
+
+    // A failed invocation forgets it too.
+    const failing = httpHandler({}, { authorize: () => undefined }, async () => {
+      seen.push(invocationTimeLeft());
+      throw new Error('boom');
+    });
+    await failing({ requestContext: { requestId: 'r-1' } } as never, context);
+    expect(seen[1]).toBeGreaterThan(9_000);
+    expect(invocationTimeLeft()).toBeUndefined();
+  });
+
   it("answers a state machine's task with InvalidRequest for a payload that does not match", async () => {
     const { taskHandler } = await freshInstance();
     const handler = taskHandler(Message, async ({ payload }) => payload.orderId);

@@ -15,7 +15,7 @@ export const SECRET_MAX_AGE_SECONDS = 300;
 const SECRET_SHAPE = /^[\x21-\x7e]+$/;
 
 /** One provider (and its cache and SSM client) per warm instance, made on first use: not at load. */
-const parameterStore = memo(() => new SSMProvider({ awsSdkV3Client: new SSMClient(clientOptions) }));
+const parameterStore = memo(() => new SSMProvider({ awsSdkV3Client: new SSMClient(clientOptions()) }));
 
 export interface SsmPaymentSecretsOptions {
   provider?: () => Pick<SSMProvider, 'get'>;

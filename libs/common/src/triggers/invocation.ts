@@ -18,7 +18,32 @@ export const HANDLER_TRIGGERS = Symbol.for('shop.handler-triggers');
 export type MarkedHandler<F> = F & { readonly [HANDLER_TRIGGERS]: readonly TriggerType[] };
 
 export function markHandler<F extends (...args: never[]) => unknown>(fn: F, triggers: readonly TriggerType[]): MarkedHandler<F> {
-  return Object.assign(fn, { [HANDLER_TRIGGERS]: triggers });
+  const timed = ((...args: Parameters<F>) => withinInvocation(args[1], () => fn(...args))) as unknown as F;
+  return Object.assign(timed, { [HANDLER_TRIGGERS]: triggers });
+}
+
+/** When the invocation under way must have answered (ms since the epoch), from Lambda's context. */
+let invocationDeadline: number | undefined;
+
+/**
+ * How long the invocation under way has left, in ms; undefined outside one (a test calling an
+ * adapter, a script). The AWS clients (libs/aws) bound each request by it, so that a hung call
+ * fails while the function can still answer, rather than when Lambda kills it. One invocation runs
+ * at a time in a Lambda execution environment, so one value serves.
+ */
+export function invocationTimeLeft(): number | undefined {
+  return invocationDeadline === undefined ? undefined : invocationDeadline - Date.now();
+}
+
+/** Runs one invocation with its deadline known (while its context tells the time left), and forgets it afterwards. */
+async function withinInvocation<T>(context: unknown, run: () => T): Promise<Awaited<T>> {
+  const timeLeft = (context as Partial<Pick<Context, 'getRemainingTimeInMillis'>> | undefined)?.getRemainingTimeInMillis;
+  invocationDeadline = typeof timeLeft === 'function' ? Date.now() + timeLeft.call(context) : undefined;
+  try {
+    return await run();
+  } finally {
+    invocationDeadline = undefined;
+  }
 }
 
 /** The trigger kinds a handler was built for, or undefined when no wrapper built it. */
