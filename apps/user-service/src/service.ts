@@ -23,7 +23,7 @@ export const service = defineService({
     },
     'contact-verifications': {
       description:
-        "One per account and channel (email, sms): the hashed code in play, its wrong tries, and the codes sent in the last hour; and one per address or number (keyed by its hash) with the codes sent to it from every account. Expire an hour after the last code.",
+        "One per account and channel (email, sms): the hashed code in play, its wrong tries, and the codes sent in the last hour; one per address or number (keyed by its hash) with the codes sent to it from every account; and one per clock hour with the codes the whole shop texted in it (`shop#<hour>`, sms), for the shop-wide cap. Expire an hour after the last code (the shop's count, an hour after its hour).",
       partitionKey: { name: 'userId', type: 'S' },
       sortKey: { name: 'channel', type: 'S' },
       ttlAttribute: 'forgetAt',

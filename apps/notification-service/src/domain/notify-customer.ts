@@ -18,7 +18,7 @@ export interface NotifyDeps {
 export type ChannelOutcome =
   | { channel: MessageChannel; outcome: 'sent'; messageId: string }
   | { channel: MessageChannel; outcome: 'skipped'; reason: 'unverified' }
-  | { channel: MessageChannel; outcome: 'skipped'; reason: 'over-limit'; limit: number };
+  | { channel: MessageChannel; outcome: 'skipped'; reason: 'over-limit' | 'number-over-limit'; limit: number };
 
 /**
  * Tells the customer about an order event: an e-mail, and an SMS when the event warrants one and
@@ -27,8 +27,9 @@ export type ChannelOutcome =
  * event and its channel, so a redelivered event sends nothing twice, and a retry after one channel
  * failed sends that channel's message and not the other's again. Each channel is tried whatever
  * became of the other: an address SES refuses for good must not cost the customer the text that
- * says their payment failed. A skipped message is logged (at warn when the account's limit stopped
- * it) and is not an error; a failure is thrown once both were tried, for Lambda to retry.
+ * says their payment failed. A skipped message is logged (at warn when the account's or the
+ * number's limit stopped it) and is not an error; a failure is thrown once both were tried, for
+ * Lambda to retry.
  */
 export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: Pick<Logger, 'info' | 'warn'>): Promise<ChannelOutcome[]> {
   const contact = await deps.contacts.get(event.detail.userId, event.correlationId);
@@ -62,6 +63,7 @@ export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: P
   for (const skipped of outcomes) {
     if (skipped.outcome !== 'skipped') continue;
     if (skipped.reason === 'over-limit') log.warn(skipped, "message skipped: the account's hourly limit on this channel is spent");
+    else if (skipped.reason === 'number-over-limit') log.warn(skipped, "message skipped: the hourly limit on texts to this phone number is spent (any accounts' texts count)");
     else log.info(skipped, 'message skipped: the customer has not verified this channel');
   }
   if (failures.length === 1) throw failures[0];
@@ -72,5 +74,5 @@ export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: P
 function outcome(channel: MessageChannel, delivery: Delivery): ChannelOutcome {
   return delivery.outcome === 'sent'
     ? { channel, outcome: 'sent', messageId: delivery.messageId }
-    : { channel, outcome: 'skipped', reason: 'over-limit', limit: delivery.limit };
+    : { channel, outcome: 'skipped', reason: delivery.outcome, limit: delivery.limit };
 }

@@ -87,6 +87,19 @@ describe('notifying a customer', () => {
     );
   });
 
+  it("reports a text the number's hourly limit stopped, at warn, without the number, and does not fail", async () => {
+    const all = deps();
+    const outcomes = await notifyCustomer({ ...all, sms: async () => ({ outcome: 'number-over-limit', limit: 10 }) }, events.cancelled(), log);
+    expect(outcomes).toEqual([
+      { channel: 'email', outcome: 'sent', messageId: 'm-1' },
+      { channel: 'sms', outcome: 'skipped', reason: 'number-over-limit', limit: 10 },
+    ]);
+    expect(log.warn).toHaveBeenCalledWith(
+      { channel: 'sms', outcome: 'skipped', reason: 'number-over-limit', limit: 10 },
+      "message skipped: the hourly limit on texts to this phone number is spent (any accounts' texts count)",
+    );
+  });
+
   it('fails when the e-mail cannot be sent, but sends the SMS all the same: a refused address must not cost the customer the text', async () => {
     const failing = { ...deps(), email: async () => Promise.reject(new Error('MessageRejected')) };
     await expect(notifyCustomer(failing, events.paid(), log)).rejects.toThrow('MessageRejected');

@@ -1,13 +1,14 @@
 import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, TransactionCanceledException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLogger, logger } from '@shop/common';
 import { invokeAnswer, lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { InvalidEventError } from '@shop/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { numberKey } from '../../src/adapters/dynamodb-message-counter';
 import { handler } from '../../src/handlers/send-notification';
 import { service } from '../../src/service';
 import { ANN, events, snsEvent } from '../fixtures';
@@ -47,6 +48,8 @@ afterAll(() => [lambda, ses, sns, ddb].forEach((m) => m.restore()));
 
 const contact = (changes: Record<string, unknown>) => lambda.on(InvokeCommand).resolves(contactAnswer({ ...ANN, ...changes }));
 const HOUR = '2026-12-01T10';
+/** What Ann's number is counted under. */
+const NUMBER = numberKey(ANN.phone);
 /** Sends `handler` the event at 10:42 in the hour whose counters the tests read. */
 async function handleAt42(event: ReturnType<typeof snsEvent>): Promise<void> {
   vi.useFakeTimers({ now: new Date(`${HOUR}:42:00.000Z`), toFake: ['Date'] });
@@ -89,22 +92,29 @@ describe('send-notification', () => {
     expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']?.S)).toEqual(['COMPLETED', 'COMPLETED']);
   });
 
-  it("counts each message against the account's hourly limit on its channel", async () => {
+  it("counts each message against the account's hourly limit on its channel, and a text against its number's too, in one transaction", async () => {
     await handleAt42(snsEvent(events.paid()));
-    const updates = documents.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates.map((c) => c.Key)).toEqual([{ id: `${ANN.userId}#email#${HOUR}` }, { id: `${ANN.userId}#sms#${HOUR}` }]);
+    const updates = [
+      ...documents.commandCalls(UpdateCommand).map((c) => c.args[0].input),
+      ...documents.commandCalls(TransactWriteCommand).flatMap((c) => (c.args[0].input.TransactItems ?? []).map((item) => item.Update)),
+    ];
+    expect(updates.map((c) => c?.Key)).toEqual([{ id: `${ANN.userId}#email#${HOUR}` }, { id: `${ANN.userId}#sms#${HOUR}` }, { id: `${NUMBER}#sms#${HOUR}` }]);
     expect(updates[0]).toMatchObject({
       TableName: COUNTS,
       UpdateExpression: 'ADD #sent :one SET #expiresAt = :expiresAt',
       ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit',
       ExpressionAttributeValues: { ':one': 1, ':limit': 20, ':expiresAt': Date.parse('2026-12-01T12:00:00.000Z') / 1000 },
     });
-    expect(updates[1]?.ExpressionAttributeValues?.[':limit']).toBe(10);
+    for (const text of updates.slice(1)) expect(text).toMatchObject({ TableName: COUNTS, ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit', ExpressionAttributeValues: { ':limit': 10 } });
+    expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(1);
     const expiresAt = Date.parse('2026-12-01T12:00:00.000Z') / 1000;
     expect(counts().items(COUNTS)).toEqual([
       { id: `${ANN.userId}#email#${HOUR}`, sent: 1, expiresAt },
       { id: `${ANN.userId}#sms#${HOUR}`, sent: 1, expiresAt },
+      { id: `${NUMBER}#sms#${HOUR}`, sent: 1, expiresAt },
     ]);
+    // The number is counted under its hash, never written out.
+    expect(JSON.stringify(counts().items(COUNTS))).not.toContain('4155550123');
   });
 
   it('sends nothing to channels the customer has not verified, counts nothing, and succeeds', async () => {
@@ -135,6 +145,33 @@ describe('send-notification', () => {
     expect(counts().items(COUNTS)).toEqual(atTheLimit);
     // The skip is remembered like a send: a redelivery neither counts nor sends.
     expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']?.S)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it("skips a text over the number's hourly limit, whichever accounts spent it: nothing sent, nothing counted, logged at warn, and succeeds", async () => {
+    // Other accounts verified on Ann's number had ten texts sent to it this hour; Ann's account has had none.
+    const numberFull = { id: `${NUMBER}#sms#${HOUR}`, sent: 10, expiresAt: 0 };
+    counts().put(COUNTS, numberFull);
+    const logged = captureLogs();
+    await expect(handleAt42(snsEvent(events.cancelled()))).resolves.toBeUndefined();
+    expect(sns.calls()).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(logged().filter((l) => l.level === 'warn')).toEqual([expect.objectContaining({ channel: 'sms', reason: 'number-over-limit', limit: 10, eventId: events.cancelled().id })]);
+    expect(JSON.stringify(logged())).not.toContain('4155550123');
+    // Neither counter moved: the account's SMS counter was not even made.
+    expect(counts().items(COUNTS)).toEqual([numberFull, { id: `${ANN.userId}#email#${HOUR}`, sent: 1, expiresAt: Date.parse('2026-12-01T12:00:00.000Z') / 1000 }]);
+    // The skip is remembered like a send: a redelivery neither counts nor sends.
+    expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':status']?.S)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it("tries a text's count again when another text held its number's counter at that moment (TransactionConflict), and sends it once", async () => {
+    counts().failNext(
+      TransactWriteCommand,
+      new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] }),
+    );
+    await expect(handleAt42(snsEvent(events.cancelled()))).resolves.toBeUndefined();
+    expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(counts().items(COUNTS).filter((c) => String(c['id']).endsWith(`#sms#${HOUR}`)).map((c) => c['sent'])).toEqual([1, 1]);
   });
 
   it('e-mails and texts a refund with its amount', async () => {

@@ -1,9 +1,24 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionHeld, isConditionalCheckFailed, tableAccess, type TableAccessOptions, transactionCancellationReasons } from '@shop/aws';
+import {
+  conditionHeld,
+  isConditionalCheckFailed,
+  isTransactionConflict,
+  retryConflicts,
+  tableAccess,
+  type TableAccessOptions,
+  transactionCancellationReasons,
+} from '@shop/aws';
 import type { ContactChannel } from '@shop/contracts';
 import { destinationOf } from '../domain/contact-verification';
-import { AddressChangedError, type Verification, VerificationConflictError, type VerificationStore } from '../domain/verification-store';
+import {
+  AddressChangedError,
+  ShopLimitReachedError,
+  type ShopSends,
+  type Verification,
+  VerificationConflictError,
+  type VerificationStore,
+} from '../domain/verification-store';
 
 /** The profile attributes a channel's address and its flag live in. */
 const PROFILE_ATTRIBUTES = {
@@ -36,6 +51,15 @@ export function destinationKey(channel: ContactChannel, sentTo: string): { userI
   return { userId: `sent-to#${createHash('sha256').update(address).digest('hex')}`, channel };
 }
 
+/**
+ * The key of the shop's count of the codes sent on a channel in a clock hour, from every account
+ * (`shop#2026-03-01T10`; a Cognito sub never starts with `shop#`). `{sent, forgetAt}`, no version:
+ * it is only ever raised by one, on condition that it is below the limit.
+ */
+export function shopSendsKey(channel: ContactChannel, hour: string): { userId: string; channel: ContactChannel } {
+  return { userId: `shop#${hour}`, channel };
+}
+
 /** The contact-verifications table (key `userId`, `channel`) behind the VerificationStore port, and the users table it completes into. */
 export function dynamoVerificationStore(options: TableAccessOptions<'verificationsTable' | 'usersTable'> = {}): VerificationStore {
   const { client, verificationsTable, usersTable } = tableAccess(options, { verificationsTable: 'contact-verifications', usersTable: 'users' });
@@ -62,19 +86,26 @@ export function dynamoVerificationStore(options: TableAccessOptions<'verificatio
       return { channel, sentTo, sentAt, forgetAt, version };
     },
 
-    async saveSent(next, sends) {
+    async saveSent(next, sends, shop) {
       const item: DestinationItem = { ...destinationKey(sends.channel, sends.sentTo), sentAt: sends.sentAt, forgetAt: sends.forgetAt, version: sends.version };
+      const transaction = new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: verificationsTable(), Item: toItem(next), ...overVersion(next.version) } },
+          { Put: { TableName: verificationsTable(), Item: item, ...overVersion(sends.version) } },
+          ...(shop ? [{ Update: { TableName: verificationsTable(), ...oneMoreInShopHour(shop) } }] : []),
+        ],
+      });
       try {
-        await client().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: verificationsTable(), Item: toItem(next), ...overVersion(next.version) } },
-              { Put: { TableName: verificationsTable(), Item: item, ...overVersion(sends.version) } },
-            ],
-          }),
-        );
+        // Every text of the hour counts on the shop's one item, so that two requests at once (any
+        // accounts) conflict there: the loser is tried again here, not told to retry.
+        await retryConflicts(() => client().send(transaction));
       } catch (error) {
-        if ((transactionCancellationReasons(error) ?? []).some((reason) => reason?.Code === 'ConditionalCheckFailed')) {
+        const reasons = transactionCancellationReasons(error) ?? [];
+        // The shop's hour first: a retry after a lost race on the versions would meet it too.
+        if (shop && reasons[2]?.Code === 'ConditionalCheckFailed') {
+          throw new ShopLimitReachedError(`the shop sent ${shop.limit} codes by ${shop.channel} in ${shop.hour}`, { cause: error });
+        }
+        if (reasons.some((reason) => reason?.Code === 'ConditionalCheckFailed') || isTransactionConflict(error)) {
           throw new VerificationConflictError(`verification ${next.userId}/${next.channel} or the sends to its address changed meanwhile`, { cause: error });
         }
         throw error;
@@ -135,6 +166,17 @@ export function dynamoVerificationStore(options: TableAccessOptions<'verificatio
         throw error;
       }
     },
+  };
+}
+
+/** The shop's count of the hour raised by one, only while it is below the limit; it may go an hour after its hour. */
+function oneMoreInShopHour({ channel, hour, limit, forgetAt }: ShopSends) {
+  return {
+    Key: shopSendsKey(channel, hour),
+    UpdateExpression: 'ADD #sent :one SET #forgetAt = :forgetAt',
+    ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit',
+    ExpressionAttributeNames: { '#sent': 'sent', '#forgetAt': 'forgetAt' },
+    ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':forgetAt': forgetAt },
   };
 }
 

@@ -1,10 +1,18 @@
 import { type Logger, NotFoundError } from '@shop/common';
 import type { ContactChannel, User, VerificationSent } from '@shop/contracts';
 import type { CodeSender } from './code-sender';
-import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from './errors';
+import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, ShopSmsLimitError, TooManyCodesError, VerificationBusyError } from './errors';
 import type { ProfileRepository } from './profile-repository';
 import { codeMatches, hashCode } from './verification-code';
-import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError, type VerificationStore } from './verification-store';
+import {
+  AddressChangedError,
+  type DestinationSends,
+  ShopLimitReachedError,
+  type ShopSends,
+  type Verification,
+  VerificationConflictError,
+  type VerificationStore,
+} from './verification-store';
 
 /**
  * Proving that an e-mail address or a phone number is the customer's own: a six-digit code goes
@@ -23,6 +31,18 @@ export const WRONG_TRIES_ALLOWED = 5;
  * it (a client that lost the 202, a second tap): it is answered with that code, and nothing is sent.
  */
 export const RESEND_WINDOW_MS = 60_000;
+/**
+ * Verification texts the whole shop sends in one clock hour, whichever accounts ask and to
+ * whichever numbers. The limits per account and per number multiply: SMS pumping registers one
+ * free account per number of a premium range, each good for five more texts an hour, and the shop
+ * pays for every one; only this bounds the sum. A customer verifies a phone once, with a code or
+ * two: 300 an hour is 150 to 300 phone verifications in every hour, far more phone sign-ups than
+ * this shop expects (a rush that met it would wait for the next hour, or verify the e-mail address,
+ * which this leaves alone). At worst it lets 300 texts an hour through (7,200 a day) where nothing
+ * bounded them; SNS's monthly spend limit (docs/deploying.md) still stands behind it. A chosen
+ * figure, not a measured one: the warning logged when it is reached says when to raise it.
+ */
+export const SMS_CODES_PER_HOUR = 300;
 const HOUR_MS = 3_600_000;
 
 export interface ConfirmationDeps {
@@ -47,9 +67,11 @@ export interface VerificationRequested {
 /**
  * Sends a new code to the account's own address (or number) for the channel; it replaces any
  * earlier one. Two limits hold, five codes an hour each: per account and channel, and per address
- * or number whichever account asks (many accounts may give one phone number). Both are written, in
- * one transaction, before the message goes, so that neither a failed send nor two requests at once
- * can pass either limit. A send that fails is 503 CODE_NOT_SENT: the customer may try again.
+ * or number whichever account asks (many accounts may give one phone number); and a text also
+ * counts against the shop's SMS_CODES_PER_HOUR. All are written, in one transaction, before the
+ * message goes, so that neither a failed send nor two requests at once can pass any limit, and a
+ * request one of them refuses counts against none. A send that fails is 503 CODE_NOT_SENT: the
+ * customer may try again.
  *
  * A request within RESEND_WINDOW_MS of a code's delivery, to the same address, while that code is
  * good and untried, is a resend: it is answered as that code's request was, and nothing is sent.
@@ -82,7 +104,7 @@ export async function requestVerification(deps: VerificationDeps, userId: string
     version: (previous?.version ?? 0) + 1,
   };
   const sends: DestinationSends = { channel, sentTo, sentAt: [...recentToAddress, now.toISOString()], forgetAt, version: (toAddress?.version ?? 0) + 1 };
-  await busyOnConflict(deps.verifications.saveSent(verification, sends));
+  await saveCounted(deps, verification, sends, now);
   const message = codeMessage(code);
   try {
     if (channel === 'email') await deps.sender.email(sentTo, message.subject, message.text);
@@ -92,6 +114,35 @@ export async function requestVerification(deps: VerificationDeps, userId: string
   }
   await recordDelivery(deps, verification);
   return { sent: { channel, sentTo: maskAddress(channel, sentTo), expiresAt }, repeated: false };
+}
+
+/**
+ * Writes the new code's records and counts it, texts in the shop's hour too. When that hour is
+ * full the request is refused, and warned of: an operator looks for it (a rush of real sign-ups,
+ * or SMS pumping), and at warn, not error, a flood of refusals pages no one.
+ */
+async function saveCounted(deps: VerificationDeps, verification: Verification, sends: DestinationSends, now: Date): Promise<void> {
+  const shop = verification.channel === 'sms' ? shopTextsOfHour(now) : undefined;
+  try {
+    await busyOnConflict(deps.verifications.saveSent(verification, sends, shop));
+  } catch (error) {
+    if (!(error instanceof ShopLimitReachedError) || !shop) throw error;
+    deps.log.warn(
+      { channel: verification.channel, hour: shop.hour, limit: shop.limit },
+      "verification text refused: the shop's hourly limit on verification texts is reached (SMS_CODES_PER_HOUR)",
+    );
+    throw new ShopSmsLimitError(Math.max(1, Math.ceil((hourStart(now) + HOUR_MS - now.getTime()) / 1000)));
+  }
+}
+
+/** The shop's count of verification texts in the clock hour `now` falls in, kept an hour after it. */
+function shopTextsOfHour(now: Date): ShopSends {
+  const start = hourStart(now);
+  return { channel: 'sms', hour: new Date(start).toISOString().slice(0, 13), limit: SMS_CODES_PER_HOUR, forgetAt: (start + 2 * HOUR_MS) / 1000 };
+}
+
+function hourStart(at: Date): number {
+  return Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
 }
 
 /**

@@ -66,6 +66,21 @@ export class TooManyCodesError extends HttpError {
 }
 
 /**
+ * The shop sent as many verification texts this clock hour as it sends in one (SMS_CODES_PER_HOUR),
+ * whoever asked: the next may go in the next hour. A code of its own, not TOO_MANY_REQUESTS: the
+ * caller asked for nothing too often (their account and number may never have had a code), so the
+ * answer must not read as their doing, and a client can tell it apart to offer what still works,
+ * the e-mail address.
+ */
+export class ShopSmsLimitError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'SHOP_SMS_LIMIT_REACHED', 'The shop is sending too many text messages right now; try again later, or verify your e-mail address', undefined, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}
+
+/**
  * A wrong code, an expired one, or none sent: one answer for all, so that a guess teaches
  * nothing but that it was wrong.
  */
@@ -99,7 +114,7 @@ export class CodeNotSentError extends HttpError {
     super(
       503,
       'CODE_NOT_SENT',
-      `Your code could not be sent to your ${CHANNEL_NAMES[channel]} right now; try again in a minute (each try counts toward the five codes an hour)`,
+      `Your code could not be sent to your ${CHANNEL_NAMES[channel]} right now; try again in 30 seconds (each try counts toward the five codes an hour)`,
       undefined,
       { 'retry-after': '30' },
     );

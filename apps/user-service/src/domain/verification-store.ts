@@ -45,6 +45,22 @@ export interface DestinationSends {
 }
 
 /**
+ * The codes the whole shop sent on a channel in one clock hour, from every account to every
+ * address or number. The limits per account and per destination multiply with the accounts and
+ * the numbers (SMS pumping registers one free account per number of a premium range, and each
+ * brings five more texts an hour): only this bounds what the shop's texts can cost in an hour.
+ */
+export interface ShopSends {
+  channel: ContactChannel;
+  /** The clock hour, UTC: `2026-03-01T10`. */
+  hour: string;
+  /** The most codes the hour may count: a code past it is refused (ShopLimitReachedError), and nothing is written. */
+  limit: number;
+  /** Unix seconds: when the counter may go (TTL), once its hour is over. */
+  forgetAt: number;
+}
+
+/**
  * Where verifications live. Every write is conditional on the version read, so two requests
  * cannot both spend the same try or the same place in the limit: the loser gets
  * VerificationConflictError.
@@ -58,8 +74,11 @@ export interface VerificationStore {
   /**
    * A new code's records, in one transaction: the account's verification and the destination's
    * sends, each written only over the version read (as `save`); VerificationConflictError otherwise.
+   * With `shop`, the same transaction counts the code in the shop's hour, only while fewer than
+   * its limit are counted there: ShopLimitReachedError otherwise (whatever else failed), and
+   * then neither record is written either.
    */
-  saveSent(next: Verification, sends: DestinationSends): Promise<void>;
+  saveSent(next: Verification, sends: DestinationSends, shop?: ShopSends): Promise<void>;
   /**
    * Records that the code of `sent` (as `saveSent` wrote it) was delivered at `deliveredAt`, as
    * the next version, only if the stored verification is still that version: a newer request's
@@ -77,6 +96,11 @@ export interface VerificationStore {
 
 export class VerificationConflictError extends Error {
   override name = 'VerificationConflictError';
+}
+
+/** The shop's hour had its limit of codes on the channel (ShopSends): nothing was written. */
+export class ShopLimitReachedError extends Error {
+  override name = 'ShopLimitReachedError';
 }
 
 export class AddressChangedError extends Error {

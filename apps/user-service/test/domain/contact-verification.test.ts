@@ -8,9 +8,10 @@ import {
   maskAddress,
   requestVerification,
   RESEND_WINDOW_MS,
+  SMS_CODES_PER_HOUR,
   type VerificationDeps,
 } from '../../src/domain/contact-verification';
-import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, TooManyCodesError, VerificationBusyError } from '../../src/domain/errors';
+import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, ShopSmsLimitError, TooManyCodesError, VerificationBusyError } from '../../src/domain/errors';
 import { AddressChangedError } from '../../src/domain/verification-store';
 import { inMemoryStores, recordingSender } from '../in-memory-stores';
 
@@ -165,6 +166,56 @@ describe('asking for a verification code', () => {
     // The owner of ada@example.com still gets theirs.
     await s.requestAs(ADA.userId, 'email');
     expect(s.sent.at(-1)?.to).toBe('ada@example.com');
+  });
+
+  it('texts at most SMS_CODES_PER_HOUR codes in a clock hour from the whole shop: then even an account and a number that never had one are refused, and nothing is sent or counted', async () => {
+    const BEN: User = { ...ADA, userId: 'sub-ben', email: 'ben@example.com', phone: '+14155550177' };
+    const s = setup(ADA, [BEN]);
+    // The shop's hour, one code short of full (what 299 other accounts and numbers asked for).
+    s.shopSends.set('sms#2026-03-01T10', SMS_CODES_PER_HOUR - 1);
+    s.clock.now = START + 20 * MINUTE;
+    await s.requestAs(BEN.userId, 'sms');
+    expect(s.shopSends.get('sms#2026-03-01T10')).toBe(SMS_CODES_PER_HOUR);
+    const before = structuredClone([...s.verifications.entries(), ...s.destinations.entries(), ...s.shopSends.entries()]);
+
+    // Ada's account and number have had no code at all.
+    s.clock.now = START + 20 * MINUTE + 30 * SECOND;
+    const refused = s.request('sms');
+    await expect(refused).rejects.toBeInstanceOf(ShopSmsLimitError);
+    await expect(refused).rejects.toMatchObject({
+      status: 429,
+      code: 'SHOP_SMS_LIMIT_REACHED',
+      message: 'The shop is sending too many text messages right now; try again later, or verify your e-mail address',
+      // Until 11:00, the next hour.
+      headers: { 'retry-after': String(39 * 60 + 30) },
+    });
+    expect(s.sent.map((m) => m.to)).toEqual([BEN.phone]);
+    // Refused, it counts against nothing: not the account's five, not the number's, not the shop's.
+    expect([...s.verifications.entries(), ...s.destinations.entries(), ...s.shopSends.entries()]).toEqual(before);
+    expect(s.deps.log.warn).toHaveBeenCalledWith({ channel: 'sms', hour: '2026-03-01T10', limit: SMS_CODES_PER_HOUR }, expect.stringContaining("the shop's hourly limit on verification texts is reached"));
+    expect(JSON.stringify(vi.mocked(s.deps.log.warn).mock.calls)).not.toContain('4155550123');
+
+    // E-mail codes are not held back.
+    await s.request('email');
+    expect(s.sent.at(-1)).toMatchObject({ channel: 'email', to: ADA.email });
+
+    // The next hour has its own count.
+    s.clock.now = Date.parse('2026-03-01T11:00:00.000Z');
+    expect(await s.request('sms')).toMatchObject({ repeated: false });
+    expect(s.sent.at(-1)).toMatchObject({ channel: 'sms', to: ADA.phone });
+    expect(s.shopSends.get('sms#2026-03-01T11')).toBe(1);
+  });
+
+  it('counts a text refused by the account’s or the number’s own limit against nothing in the shop’s hour', async () => {
+    const s = setup();
+    for (let i = 0; i < 5; i++) {
+      s.clock.now = START + i * 2 * MINUTE;
+      await s.request('sms');
+    }
+    expect(s.shopSends.get('sms#2026-03-01T10')).toBe(5);
+    s.clock.now += 2 * MINUTE;
+    await expect(s.request('sms')).rejects.toBeInstanceOf(TooManyCodesError);
+    expect(s.shopSends.get('sms#2026-03-01T10')).toBe(5);
   });
 
   it('lets only one of two requests at once through: the other may retry', async () => {

@@ -1,10 +1,13 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CONFLICT_ATTEMPTS } from '@shop/aws';
 import { httpRoute } from '@shop/platform';
 import { accessTokenClaims, invokeHandler, routeEvent, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SMS_CODES_PER_HOUR } from '../../src/domain/contact-verification';
 import { handler } from '../../src/handlers/request-verification';
 import { service } from '../../src/service';
 import { captureLogs, EMAIL_FROM, TABLE_KEYS, USERS_TABLE, VERIFICATIONS_TABLE, withUserServiceEnv } from '../fixtures';
@@ -206,6 +209,71 @@ describe('POST /users/me/verification', () => {
     expect(verification()).toEqual(limited);
   });
 
+  it("counts a text in the shop's hour in the same transaction, only while the hour is below its limit; an e-mail code does not", async () => {
+    await ask({ channel: 'sms' });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items).toHaveLength(3);
+    expect(items[2]?.Update).toEqual({
+      TableName: VERIFICATIONS_TABLE,
+      Key: { userId: 'shop#2026-03-01T10', channel: 'sms' },
+      UpdateExpression: 'ADD #sent :one SET #forgetAt = :forgetAt',
+      ConditionExpression: 'attribute_not_exists(#sent) OR #sent < :limit',
+      ExpressionAttributeNames: { '#sent': 'sent', '#forgetAt': 'forgetAt' },
+      ExpressionAttributeValues: { ':one': 1, ':limit': SMS_CODES_PER_HOUR, ':forgetAt': Date.parse('2026-03-01T12:00:00.000Z') / 1000 },
+    });
+    expect(db().get(VERIFICATIONS_TABLE, { userId: 'shop#2026-03-01T10', channel: 'sms' })).toEqual({
+      userId: 'shop#2026-03-01T10',
+      channel: 'sms',
+      sent: 1,
+      forgetAt: Date.parse('2026-03-01T12:00:00.000Z') / 1000,
+    });
+
+    await ask({ channel: 'email' });
+    expect(ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems).toHaveLength(2);
+  });
+
+  it("answers 429 SHOP_SMS_LIMIT_REACHED until the next hour once the shop's hour is full, for an account and a number that never had a code, texting and counting nothing, and warns", async () => {
+    const full = { userId: 'shop#2026-03-01T10', channel: 'sms', sent: SMS_CODES_PER_HOUR, forgetAt: Date.parse('2026-03-01T12:00:00.000Z') / 1000 };
+    db().put(VERIFICATIONS_TABLE, full);
+    vi.setSystemTime(Date.parse('2026-03-01T10:45:00.000Z'));
+    const { lines } = captureLogs();
+    const res = await ask({ channel: 'sms' });
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe(String(15 * 60));
+    expect(res.body).toEqual({
+      error: { code: 'SHOP_SMS_LIMIT_REACHED', message: 'The shop is sending too many text messages right now; try again later, or verify your e-mail address' },
+    });
+    expect(sns.calls()).toHaveLength(0);
+    // Nothing of the refused request was kept: not the account's code, not the number's count, not the shop's.
+    expect(db().items(VERIFICATIONS_TABLE)).toEqual([full]);
+    const warnings = lines.map((line) => JSON.parse(line) as LogLine).filter((line) => line.level === 'warn');
+    expect(warnings).toEqual([expect.objectContaining({ channel: 'sms', hour: '2026-03-01T10', limit: SMS_CODES_PER_HOUR })]);
+    expect(lines.join('\n')).not.toContain('+14155550123');
+
+    // E-mail codes go as ever.
+    expect((await ask({ channel: 'email' })).status).toBe(202);
+    // The next hour's texts have a count of their own.
+    vi.setSystemTime(Date.parse('2026-03-01T11:00:00.000Z'));
+    expect((await ask({ channel: 'sms' })).status).toBe(202);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("tries the transaction again when another request held the shop's count at that moment (TransactionConflict), and answers 429 Retry-After 1 when it keeps conflicting", async () => {
+    const conflict = () =>
+      new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'TransactionConflict' }] });
+    db().failNext(TransactWriteCommand, conflict());
+    expect((await ask({ channel: 'sms' })).status).toBe(202);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+
+    vi.setSystemTime(Date.parse('2026-03-01T10:05:00.000Z'));
+    for (let i = 0; i < CONFLICT_ATTEMPTS; i++) db().failNext(TransactWriteCommand, conflict());
+    const busy = await ask({ channel: 'sms' });
+    expect(busy.status).toBe(429);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
   it('answers 429 and sends nothing when another request wrote the verification meanwhile', async () => {
     const theirs = { userId: USER_ID, channel: 'email', sentTo: 'ada@example.com', codeExpiresAt: '2026-03-01T10:10:00.000Z', wrongTries: 0, sentAt: [NOW.toISOString()], forgetAt: 0, version: 1 };
     db().beforeNext(TransactWriteCommand, () => db().put(VERIFICATIONS_TABLE, theirs));
@@ -229,7 +297,7 @@ describe('POST /users/me/verification', () => {
     expect(res.body).toEqual({
       error: {
         code: 'CODE_NOT_SENT',
-        message: `Your code could not be sent to your ${channel === 'email' ? 'e-mail address' : 'phone number'} right now; try again in a minute (each try counts toward the five codes an hour)`,
+        message: `Your code could not be sent to your ${channel === 'email' ? 'e-mail address' : 'phone number'} right now; try again in 30 seconds (each try counts toward the five codes an hour)`,
       },
     });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);

@@ -3,8 +3,8 @@ import type { User } from '@shop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoProfileRepository } from '../../src/adapters/dynamodb-profile-repository';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { destinationKey, dynamoVerificationStore } from '../../src/adapters/dynamodb-verification-store';
-import { AddressChangedError, type DestinationSends, type Verification, VerificationConflictError } from '../../src/domain/verification-store';
+import { destinationKey, dynamoVerificationStore, shopSendsKey } from '../../src/adapters/dynamodb-verification-store';
+import { AddressChangedError, type DestinationSends, ShopLimitReachedError, type ShopSends, type Verification, VerificationConflictError } from '../../src/domain/verification-store';
 import { service } from '../../src/service';
 
 /** The verification store's conditions and its transaction on DynamoDB Local, with the tables the manifest declares. */
@@ -83,6 +83,47 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
     expect(destinationKey('email', 'Ada@Example.com')).toEqual(destinationKey('email', 'ada+shop2@example.com'));
     expect(destinationKey('email', 'ada+shop2@example.com')).not.toEqual(destinationKey('email', 'ada@example.com'));
     expect(destinationKey('email', 'ada@example.org')).not.toEqual(destinationKey('email', 'ada@example.com'));
+  });
+
+  it("counts a text in the shop's hour in the same transaction, up to its limit; past it, neither the account's code nor the number's count is written", async () => {
+    const shop: ShopSends = { channel: 'sms', hour: '2026-03-01T10', limit: 2, forgetAt };
+    const text = (userId: string, phone: string) =>
+      verifications.saveSent(verification(userId, { channel: 'sms', sentTo: phone }), { channel: 'sms', sentTo: phone, sentAt: ['2026-03-01T10:00:00.000Z'], forgetAt, version: 1 }, shop);
+    const shopCount = async () =>
+      (await local.client.send(new GetCommand({ TableName: local.tableName(service.name, 'contact-verifications'), Key: shopSendsKey('sms', shop.hour), ConsistentRead: true }))).Item;
+
+    await text('s1', '+14155550201');
+    await text('s2', '+14155550202');
+    expect(await shopCount()).toEqual({ ...shopSendsKey('sms', shop.hour), sent: 2, forgetAt });
+
+    // An account and a number that never had a code, in a full hour: refused, and nothing written.
+    await expect(text('s3', '+14155550203')).rejects.toBeInstanceOf(ShopLimitReachedError);
+    expect(await verifications.get('s3', 'sms')).toBeUndefined();
+    expect(await verifications.sendsTo('sms', '+14155550203')).toBeUndefined();
+    expect((await shopCount())?.['sent']).toBe(2);
+
+    // Another hour, or an e-mail code (no shop count), goes.
+    await verifications.saveSent(verification('s3', { channel: 'sms', sentTo: '+14155550203' }), { channel: 'sms', sentTo: '+14155550203', sentAt: [], forgetAt, version: 1 }, { ...shop, hour: '2026-03-01T11' });
+    await verifications.saveSent(verification('s4'), { channel: 'email', sentTo: 's4@example.com', sentAt: [], forgetAt, version: 1 });
+    expect((await shopCount())?.['sent']).toBe(2);
+  });
+
+  it("never counts past the shop's limit, however many accounts race for the last codes of the hour", async () => {
+    const shop: ShopSends = { channel: 'sms', hour: '2026-03-01T12', limit: 5, forgetAt };
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => {
+        const phone = `+1415555031${String(i).padStart(2, '0')}`;
+        return verifications.saveSent(verification(`r${i}`, { channel: 'sms', sentTo: phone }), { channel: 'sms', sentTo: phone, sentAt: [], forgetAt, version: 1 }, shop);
+      }),
+    );
+    const written = outcomes.filter((o) => o.status === 'fulfilled').length;
+    const { Item } = await local.client.send(new GetCommand({ TableName: local.tableName(service.name, 'contact-verifications'), Key: shopSendsKey('sms', shop.hour), ConsistentRead: true }));
+    expect(Item?.['sent']).toBe(written);
+    expect(written).toBeLessThanOrEqual(5);
+    // Each loser is told why: the hour is full, or (conflicts past the retries) to try again.
+    for (const outcome of outcomes) if (outcome.status === 'rejected') expect([ShopLimitReachedError, VerificationConflictError]).toContain((outcome.reason as Error).constructor);
+    const stored = await Promise.all(Array.from({ length: 12 }, (_, i) => verifications.get(`r${i}`, 'sms')));
+    expect(stored.filter(Boolean)).toHaveLength(written);
   });
 
   it('records a delivery only over the version the request wrote: a newer request’s code is never overwritten, a confirmed one never brought back', async () => {
