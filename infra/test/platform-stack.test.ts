@@ -4,6 +4,7 @@ import { BROWSER_CORS, findRepoRoot, LAYERS, loadManifests } from '@shop/platfor
 import { PASSWORD_POLICY, ROLES } from '@shop/contracts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readZip, zipEntries } from './support/zip-entries';
+import { testConfig } from './support/synthesize';
 import { readStacks, ref, resources, resourceWith, type TerraformJson } from './support/terraform-json';
 
 let platform: TerraformJson;
@@ -196,7 +197,16 @@ describe('the platform stack', () => {
   it("alarms on the API's 5xx and p99 latency and on the $default function, and draws the checkout dashboard", () => {
     const alarms = resources(platform, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
     expect(alarms.map((a) => a['alarm_name']).sort()).toEqual(
-      ['shop-dev-api-5xx', 'shop-dev-api-latency-p99', 'shop-dev-api-fallback-errors', 'shop-dev-api-fallback-throttles'].sort(),
+      [
+        'shop-dev-api-5xx',
+        'shop-dev-api-latency-p99',
+        'shop-dev-api-fallback-errors',
+        'shop-dev-api-fallback-throttles',
+        'shop-dev-sms-spend',
+        'shop-dev-email-bounce-rate',
+        'shop-dev-email-complaint-rate',
+        'shop-dev-email-daily-quota',
+      ].sort(),
     );
     expect(alarms.find((a) => a['alarm_name'] === 'shop-dev-api-latency-p99')).toMatchObject({ extended_statistic: 'p99', metric_name: 'Latency' });
     for (const alarm of alarms) expect(alarm['alarm_actions']).toEqual([ref('aws_sns_topic', 'alarms', 'arn')]);
@@ -206,6 +216,65 @@ describe('the platform stack', () => {
       expect(board['dashboard_body']).toContain(`{Shop,service,stage} MetricName=\\"${metric}\\"`);
     }
     expect(board['dashboard_body']).toContain(`{Shop,currency,service,stage} MetricName=\\"RevenueCents\\"`);
+  });
+
+  describe('alarms on what stops e-mail and SMS while no function fails', () => {
+    const alarmNamed = (name: string) => resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', name);
+    const config = testConfig();
+
+    it("alarms once the account's SMS spend of the month reaches 80 % of the stage's spend limit", () => {
+      const [id, alarm] = alarmNamed('shop-dev-sms-spend');
+      expect(alarm).toMatchObject({
+        namespace: 'AWS/SNS',
+        metric_name: 'SMSMonthToDateSpentUSD',
+        dimensions: {},
+        statistic: 'Maximum',
+        threshold: 0.8 * config.smsSpendLimitUsd,
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+        ok_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+      });
+      expect(alarm['alarm_description']).toMatch(/SNS sends no SMS.*docs\/runbooks\.md#sms-spend-near-the-limit/);
+      expect(resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout')[1]['dashboard_body']).toContain(
+        ref('aws_cloudwatch_metric_alarm', id, 'arn'),
+      );
+    });
+
+    it("alarms on the bounce and complaint rates of the stage's configuration set, under those SES reviews an account at", () => {
+      const configurationSet = only('aws_sesv2_configuration_set')[1]['configuration_set_name'];
+      for (const [name, metric, threshold] of [
+        ['shop-dev-email-bounce-rate', 'Reputation.BounceRate', 0.04],
+        ['shop-dev-email-complaint-rate', 'Reputation.ComplaintRate', 0.0008],
+      ] as const) {
+        const [, alarm] = alarmNamed(name);
+        expect(alarm).toMatchObject({
+          namespace: 'AWS/SES',
+          metric_name: metric,
+          dimensions: { 'ses:configuration-set': configurationSet },
+          statistic: 'Maximum',
+          threshold,
+          comparison_operator: 'GreaterThanThreshold',
+          alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+        });
+        expect(alarm['alarm_description']).toMatch(/pause all its sending.*docs\/runbooks\.md#e-mail-bounces-or-complaints/);
+      }
+    });
+
+    it("alarms once the account's sends of the last 24 hours reach 80 % of the stage's SES quota", () => {
+      const [, alarm] = alarmNamed('shop-dev-email-daily-quota');
+      expect(alarm).toMatchObject({
+        namespace: 'AWS/SES',
+        metric_name: 'Send',
+        dimensions: {},
+        statistic: 'Sum',
+        period: 86_400,
+        evaluation_periods: 1,
+        threshold: 0.8 * config.sesDailyQuota,
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+      });
+      expect(alarm['alarm_description']).toMatch(/SES refuses every send.*docs\/runbooks\.md#e-mails-daily-quota-nearly-spent/);
+    });
   });
 
   it('publishes both layers for nodejs22.x on arm64, each a zip with nodejs/ at its root', () => {

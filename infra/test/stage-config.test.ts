@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stageConfig, StageConfigError } from '../src/config/stage-config';
+import { STAGES, stageConfig, StageConfigError } from '../src/config/stage-config';
 
 const DEPLOY = {
   SHOP_TF_BACKEND: 's3',
@@ -46,5 +46,18 @@ describe('stageConfig', () => {
     expect(() => stageConfig({ ...DEPLOY, SHOP_EMAIL_FROM: '' })).toThrow(/SHOP_EMAIL_FROM is not set/);
     expect(() => stageConfig({ ...DEPLOY, SHOP_ALARM_EMAIL: '' })).toThrow(/SHOP_ALARM_EMAIL is not set/);
     expect(stageConfig(DEPLOY)).toMatchObject({ alarmEmail: 'ops@shop.test', email: { from: 'orders@shop.test', identity: 'shop.test' } });
+  });
+
+  it("takes the account's SMS spend limit and SES quota from the deploy's settings, AWS's defaults for a new account unless set", () => {
+    for (const stage of STAGES) expect(stageConfig({ SHOP_STAGE: stage })).toMatchObject({ smsSpendLimitUsd: 1, sesDailyQuota: 200 });
+    expect(stageConfig({ ...DEPLOY, SHOP_SMS_SPEND_LIMIT_USD: '250', SHOP_SES_DAILY_QUOTA: '50000' })).toMatchObject({ smsSpendLimitUsd: 250, sesDailyQuota: 50_000 });
+    expect(stageConfig({ SHOP_SMS_SPEND_LIMIT_USD: '12.5' }).smsSpendLimitUsd).toBe(12.5);
+  });
+
+  it('refuses a spend limit or a quota that is not a number above 0', () => {
+    for (const value of ['0', '-200', 'lots', 'Infinity']) {
+      expect(() => stageConfig({ SHOP_SES_DAILY_QUOTA: value })).toThrow(new RegExp(`SHOP_SES_DAILY_QUOTA is "${value}": expected .*a number above 0`));
+      expect(() => stageConfig({ SHOP_SMS_SPEND_LIMIT_USD: value })).toThrow(StageConfigError);
+    }
   });
 });

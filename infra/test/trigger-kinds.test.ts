@@ -222,6 +222,8 @@ describe('the prod stage', () => {
         SHOP_TF_STATE_BUCKET: 'shop-terraform-state',
         SHOP_EMAIL_FROM: 'orders@shop.test',
         SHOP_ALARM_EMAIL: 'ops@shop.test',
+        SHOP_SMS_SPEND_LIMIT_USD: '25',
+        SHOP_SES_DAILY_QUOTA: '50000',
       }), 'shop-infra-prod-');
   });
   afterAll(() => removeSynthesized(prod));
@@ -243,6 +245,13 @@ describe('the prod stage', () => {
     const platform = prod.stacks['platform']!;
     expect(resourceWith(platform, 'aws_sns_topic_subscription', 'protocol', 'email')[1]['endpoint']).toBe('ops@shop.test');
     expect(resources(platform, 'aws_sesv2_email_identity')[0]![1]['email_identity']).toBe('shop.test');
+  });
+
+  it("alarms at 80 % of the SMS spend limit and SES quota the deploy names", () => {
+    const platform = prod.stacks['platform']!;
+    expect(resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-prod-sms-spend')[1]['threshold']).toBe(20);
+    expect(resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-prod-email-daily-quota')[1]['threshold']).toBe(40_000);
+    expect(resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-prod-email-bounce-rate')[1]['dimensions']).toEqual({ 'ses:configuration-set': 'shop-prod-email' });
   });
 
   it('lets no localhost origin call the prod API', () => {

@@ -27,6 +27,18 @@ export interface StageConfig {
   logRetentionDays: number;
   /** The HTTP API's default route throttling, for the whole API. */
   apiThrottling: { burstLimit: number; rateLimit: number };
+  /**
+   * The account's monthly SMS spend limit in USD, as the operator set it in SNS
+   * (`SHOP_SMS_SPEND_LIMIT_USD`): SNS stops sending SMS once the month's spend passes it, and the
+   * stage alarms before then. Default: AWS's $1 of a new account.
+   */
+  smsSpendLimitUsd: number;
+  /**
+   * The account's SES sending quota, messages in 24 hours, as AWS granted it
+   * (`SHOP_SES_DAILY_QUOTA`): SES refuses every send once it is spent, and the stage alarms before
+   * then. Default: the sandbox's 200.
+   */
+  sesDailyQuota: number;
   /** Deletion protection on tables and the user pool: a `terraform destroy` of prod must not take the data. */
   deletionProtection: boolean;
   /** Lambda's log level for the shop's functions. */
@@ -55,7 +67,7 @@ export interface StageConfig {
   stateBucket?: string;
 }
 
-type StageSettings = Omit<StageConfig, 'stage' | 'region' | 'email' | 'alarmEmail' | 'backend' | 'stateBucket'>;
+type StageSettings = Omit<StageConfig, 'stage' | 'region' | 'email' | 'alarmEmail' | 'backend' | 'stateBucket' | 'smsSpendLimitUsd' | 'sesDailyQuota'>;
 
 const SETTINGS: Record<Stage, StageSettings> = {
   dev: {
@@ -89,6 +101,15 @@ const EXAMPLE_EMAIL_FROM = 'no-reply@shop.example.com';
 const EXAMPLE_ALARM_EMAIL = 'alarms@shop.example.com';
 
 const EMAIL = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/;
+
+/**
+ * What a new account has until the operator asks for more: $1 of SMS a month and SES's sandbox
+ * quota of 200 messages a day. Both are the account's, shared by the stages in it, so both stages
+ * default to the same. A default that is too low makes its alarm fire early, and the runbook says
+ * to set the real value; one too high would stay quiet until sending stops.
+ */
+const SMS_SPEND_LIMIT_USD = 1;
+const SES_DAILY_QUOTA = 200;
 
 /** The configuration for the stage the environment names. */
 export function stageConfig(env: NodeJS.ProcessEnv = process.env): StageConfig {
@@ -126,13 +147,27 @@ export function stageConfig(env: NodeJS.ProcessEnv = process.env): StageConfig {
   const alarmEmail = required('SHOP_ALARM_EMAIL', EXAMPLE_ALARM_EMAIL, 'the address alarms are e-mailed to');
   if (!EMAIL.test(alarmEmail)) throw new StageConfigError(`SHOP_ALARM_EMAIL is "${alarmEmail}": expected an e-mail address`);
 
+  const smsSpendLimitUsd = positiveNumber(env, 'SHOP_SMS_SPEND_LIMIT_USD', SMS_SPEND_LIMIT_USD, "the account's monthly SMS spend limit in USD");
+  const sesDailyQuota = positiveNumber(env, 'SHOP_SES_DAILY_QUOTA', SES_DAILY_QUOTA, "the account's SES sending quota, messages in 24 hours");
+
   return {
     stage: stage as Stage,
     region: env['AWS_REGION'] || 'us-east-1',
     ...SETTINGS[stage as Stage],
     email: { from, identity: env['SHOP_EMAIL_IDENTITY'] || domain },
     alarmEmail,
+    smsSpendLimitUsd,
+    sesDailyQuota,
     backend: backend as Backend,
     ...(bucket ? { stateBucket: bucket } : {}),
   };
+}
+
+/** A setting that is a number above zero, `fallback` when it is not set. */
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, what: string): number {
+  const text = env[name];
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new StageConfigError(`${name} is "${text}": expected ${what}, a number above 0`);
+  return value;
 }

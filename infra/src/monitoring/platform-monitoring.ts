@@ -2,12 +2,13 @@ import type { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { emailConfigurationSetName } from '../iam';
 import { apiFallbackFunctionName } from '../platform/api-fallback-function';
 import type { ShopStack } from '../stacks/shop-stack';
 import { topicKey } from '../stacks/topic-key';
 import { alarm } from './alarm';
 import { dashboard, type MetricRow } from './dashboard';
-import { functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS } from './thresholds';
+import { ACCOUNT_METRIC_WINDOW, EMAIL_REPUTATION_ALARMS, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS, QUOTA_ALARM_SHARE } from './thresholds';
 
 /**
  * The topic every alarm of the stage tells, e-mailed to `SHOP_ALARM_EMAIL` (the address confirms
@@ -38,12 +39,13 @@ export function alarmsTopic(stack: ShopStack): SnsTopic {
 
 /**
  * The HTTP API's alarms (any 5xx in five minutes; p99 latency over 3 s for 15 minutes), the
- * `$default` function's, and the checkout dashboard.
+ * `$default` function's, the alarms on what can stop the shop's messages (`sendingAlarms`), and
+ * the checkout dashboard.
  */
 export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apigatewayv2Api): CloudwatchMetricAlarm[] {
   const { stage } = stack.config;
   const dimensions = { ApiId: api.id, Stage: '$default' };
-  const alarms = [
+  const apiAlarms = [
     alarm(stack, topicArn, {
       id: 'alarm-api-5xx',
       name: `shop-${stage}-api-5xx`,
@@ -72,8 +74,80 @@ export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apig
       alarm(stack, topicArn, { ...spec, id: `alarm-api-fallback-${spec.id}`, description: `The HTTP API's $default route function: ${spec.description}` }),
     ),
   ];
-  checkoutDashboard(stack, alarms);
-  return alarms;
+  const sending = sendingAlarms(stack, topicArn);
+  checkoutDashboard(stack, apiAlarms, sending);
+  return [...apiAlarms, ...sending];
+}
+
+/** `limit`'s share at which its alarm fires, to the cent. */
+function quotaThreshold(limit: number): number {
+  return Math.round(limit * QUOTA_ALARM_SHARE * 100) / 100;
+}
+
+/**
+ * What stops the shop's e-mail and SMS while no function fails: SNS's monthly SMS spend limit
+ * (`smsSpendLimitUsd`), SES's bounce and complaint rates, and SES's 24-hour sending quota
+ * (`sesDailyQuota`). Each alarms before AWS acts. The spend, the quota and SES's review are the
+ * account's, shared by the stages in it, so both stages' alarms fire for either's sending. The
+ * rates are read from the stage's configuration set (whose reputation metrics email-sending.ts
+ * turns on, dimension `ses:configuration-set`): every message of the stage goes through it, so
+ * this is the stage's own mail, and while each stage's stays under the threshold, so does the
+ * account's (the account's rate, with no dimension, is what SES reviews).
+ */
+export function sendingAlarms(stack: ShopStack, topicArn: string): CloudwatchMetricAlarm[] {
+  const { stage, smsSpendLimitUsd, sesDailyQuota } = stack.config;
+  const share = `${Math.round(QUOTA_ALARM_SHARE * 100)} %`;
+  const configurationSet = emailConfigurationSetName(stage);
+  return [
+    alarm(stack, topicArn, {
+      id: 'alarm-sms-spend',
+      name: `shop-${stage}-sms-spend`,
+      description:
+        `The account's SMS spend this month has reached ${share} of its spend limit of ${smsSpendLimitUsd} USD (SHOP_SMS_SPEND_LIMIT_USD): ` +
+        'once past it, SNS sends no SMS (codes, order texts) until the month ends. Raise the limit in SNS and the setting with it, ' +
+        'or find what sends so much. See docs/runbooks.md#sms-spend-near-the-limit',
+      namespace: 'AWS/SNS',
+      metricName: 'SMSMonthToDateSpentUSD',
+      dimensions: {},
+      statistic: 'Maximum',
+      threshold: quotaThreshold(smsSpendLimitUsd),
+      comparison: 'GreaterThanOrEqualToThreshold',
+      ...ACCOUNT_METRIC_WINDOW,
+    }),
+    ...EMAIL_REPUTATION_ALARMS.map(({ id, metricName, threshold, percent, what, review }) =>
+      alarm(stack, topicArn, {
+        id: `alarm-email-${id}`,
+        name: `shop-${stage}-email-${id}`,
+        description:
+          `More than ${percent} of the stage's e-mail ${what} (${configurationSet}): SES reviews an account at ${review} ` +
+          "and may pause all its sending, every stage's order e-mails and codes. Find what is sent to whom, and stop it. " +
+          'See docs/runbooks.md#e-mail-bounces-or-complaints',
+        namespace: 'AWS/SES',
+        metricName,
+        dimensions: { 'ses:configuration-set': configurationSet },
+        statistic: 'Maximum',
+        threshold,
+        ...ACCOUNT_METRIC_WINDOW,
+      }),
+    ),
+    alarm(stack, topicArn, {
+      id: 'alarm-email-daily-quota',
+      name: `shop-${stage}-email-daily-quota`,
+      description:
+        `The account has sent ${share} of its SES quota of ${sesDailyQuota} messages in 24 hours (SHOP_SES_DAILY_QUOTA): ` +
+        'once it is spent, SES refuses every send, every stage\'s order e-mails and codes. Ask AWS for more and raise the setting with it, ' +
+        'or find what sends so much. See docs/runbooks.md#e-mails-daily-quota-nearly-spent',
+      namespace: 'AWS/SES',
+      metricName: 'Send',
+      dimensions: {},
+      statistic: 'Sum',
+      threshold: quotaThreshold(sesDailyQuota),
+      comparison: 'GreaterThanOrEqualToThreshold',
+      // One period of a day, which slides as CloudWatch evaluates (its default window): the sends of
+      // the last 24 hours, which is what the quota counts.
+      period: 86_400,
+    }),
+  ];
 }
 
 /**
@@ -82,7 +156,7 @@ export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apig
  * RevenueCents: order-events/src/domain/checkout-metrics.ts). SEARCH finds
  * them whichever service writes them, so this dashboard need not know which one does.
  */
-function checkoutDashboard(stack: ShopStack, alarms: readonly CloudwatchMetricAlarm[]): void {
+function checkoutDashboard(stack: ShopStack, alarms: readonly CloudwatchMetricAlarm[], sending: readonly CloudwatchMetricAlarm[]): void {
   const { stage } = stack.config;
   const search = (metric: string, stat: string, id: string, label: string, dimensions = 'service,stage'): MetricRow => [
     { expression: `SEARCH('{${INCIDENT_NAMESPACE},${dimensions}} MetricName="${metric}" stage="${stage}"', '${stat}', 300)`, label, id },
@@ -90,6 +164,7 @@ function checkoutDashboard(stack: ShopStack, alarms: readonly CloudwatchMetricAl
   dashboard(stack, 'checkout-dashboard', `shop-${stage}-checkout`, [
     { kind: 'text', markdown: `# Checkout (${stage})\nOrders by how they ended, revenue and checkout duration, as the services report them.` },
     { kind: 'alarms', title: 'API alarms', alarmArns: alarms.map((a) => a.arn) },
+    { kind: 'alarms', title: 'E-mail and SMS: quotas and reputation (the account)', alarmArns: sending.map((a) => a.arn) },
     {
       kind: 'metric',
       title: 'Orders by final state',

@@ -93,6 +93,31 @@ export const STATE_MACHINE_ALARMS: readonly (Threshold & { id: string })[] = [
   { id: 'executions-aborted', metricName: 'ExecutionsAborted', description: 'an execution was stopped by hand or by a deploy' },
 ].map((spec) => ({ ...spec, namespace: 'AWS/States', statistic: 'Sum', threshold: 0, period: 300 }));
 
+/**
+ * How much of a quota the account may use before its alarm fires: the SMS spend limit of the
+ * month, SES's sending quota of 24 hours. What is left is the time to raise the quota, or to find
+ * what spends it, before AWS stops sending.
+ */
+export const QUOTA_ALARM_SHARE = 0.8;
+
+/**
+ * How the alarms on the account's sending metrics read them: each hour's highest value, and in
+ * ALARM while any hour of the last day breached. AWS may publish these only when there is
+ * something to count, not every minute; an alarm on the last datapoint alone would then go OK (and
+ * e-mail so) whenever an hour passed without one.
+ */
+export const ACCOUNT_METRIC_WINDOW = { period: 3600, evaluationPeriods: 24, datapointsToAlarm: 1 } as const;
+
+/**
+ * SES puts an account under review at about 5 % bounces or 0.1 % complaints, and may pause its
+ * sending (every stage's order e-mails and codes); the alarms fire at 4 % and 0.08 %. The rates
+ * are a fraction (0.05 is 5 %) over a representative volume of recent mail, not a count.
+ */
+export const EMAIL_REPUTATION_ALARMS = [
+  { id: 'bounce-rate', metricName: 'Reputation.BounceRate', threshold: 0.04, percent: '4 %', what: 'bounced', review: '5 %' },
+  { id: 'complaint-rate', metricName: 'Reputation.ComplaintRate', threshold: 0.0008, percent: '0.08 %', what: 'was marked as spam', review: '0.1 %' },
+] as const;
+
 /** The namespace of the metrics the services write themselves (Embedded Metric Format), with dimensions `service` and `stage`. */
 export const INCIDENT_NAMESPACE = 'Shop';
 
