@@ -73,6 +73,7 @@ declare module '@shop/platform' {
       | 'notification-service/message-counts'
       | 'notification-service/sent-notifications'
       | 'order-service/idempotency-keys'
+      | 'order-service/open-orders'
       | 'order-service/orders'
       | 'payment-service/payments'
       | 'payment-service/refunds'

@@ -43,11 +43,11 @@ describe('functionPolicy for hand-checked functions', () => {
     });
   });
 
-  it("lets create-order claim its idempotency key, send its order's start check, write its order, invoke three functions, fire one and start the checkout", () => {
+  it("lets create-order claim its idempotency key, count the customer's open orders, send its order's start check, write its order, invoke three functions, fire one and start the checkout", () => {
     expect(functionPolicy(manifest('order-service'), 'create-order', ctx)).toEqual({
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [table('order-service-idempotency-keys')] },
+        { Sid: 'Dynamodb1', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [table('order-service-idempotency-keys'), table('order-service-open-orders')] },
         {
           Sid: 'Dynamodb2',
           Effect: 'Allow',

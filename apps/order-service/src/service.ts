@@ -20,6 +20,11 @@ export const service = defineService({
       partitionKey: { name: 'key', type: 'S' },
       ttlAttribute: 'expiresAt',
     },
+    'open-orders': {
+      description:
+        'One item per customer: the orders create-order last counted as awaiting payment (at most 3), each read again at the next checkout, with the version every write is conditional on.',
+      partitionKey: { name: 'userId', type: 'S' },
+    },
   },
   queues: {
     'checkout-start-checks': {
@@ -53,12 +58,13 @@ export const service = defineService({
             }),
           },
           response: { status: 201, body: CreateOrderResponse },
+          // 409: also TOO_MANY_OPEN_ORDERS, when the caller holds the most orders awaiting payment.
           // 503: the cart or the catalogue could not be read; nothing was ordered.
           errors: [404, 409, 422, 503],
         },
       ],
       permissions: {
-        tables: { orders: ['GetItem', 'PutItem', 'UpdateItem'], 'idempotency-keys': ['GetItem', 'PutItem'] },
+        tables: { orders: ['GetItem', 'PutItem', 'UpdateItem'], 'idempotency-keys': ['GetItem', 'PutItem'], 'open-orders': ['GetItem', 'PutItem'] },
         invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
         invokesAsync: ['analytics-service/stream-processor'],
         stateMachines: { [CHECKOUT]: ['StartExecution'] },

@@ -8,11 +8,12 @@ import type { OrderRecord } from '../src/domain/order-record';
 
 export const ORDERS_TABLE = 'shop-test-order-service-orders';
 export const KEYS_TABLE = 'shop-test-order-service-idempotency-keys';
+export const OPEN_ORDERS_TABLE = 'shop-test-order-service-open-orders';
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shop-test-checkout-orchestrator-checkout';
 export const PAYMENT_WINDOW_SECONDS = 900;
 export const START_CHECKS_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/shop-test-order-service-checkout-start-checks';
 /** Which attribute is the partition key of each table, for the fake. */
-export const TABLE_KEYS = { [ORDERS_TABLE]: 'orderId', [KEYS_TABLE]: 'key' };
+export const TABLE_KEYS = { [ORDERS_TABLE]: 'orderId', [KEYS_TABLE]: 'key', [OPEN_ORDERS_TABLE]: 'userId' };
 /** The index a user's orders are listed from, for FakeDynamoDB. */
 export const TABLE_INDEXES = { [ORDERS_TABLE]: { 'by-user': ['userId', 'createdAt'] } } as const;
 
@@ -41,6 +42,7 @@ export function withOrderServiceEnv(): void {
   beforeEach(() => {
     vi.stubEnv(tableEnvVar('orders'), ORDERS_TABLE);
     vi.stubEnv(tableEnvVar('idempotency-keys'), KEYS_TABLE);
+    vi.stubEnv(tableEnvVar('open-orders'), OPEN_ORDERS_TABLE);
     vi.stubEnv(stateMachineEnvVar('checkout-orchestrator/checkout'), STATE_MACHINE_ARN);
     vi.stubEnv('PAYMENT_WINDOW_SECONDS', String(PAYMENT_WINDOW_SECONDS));
     for (const ref of FUNCTIONS) vi.stubEnv(functionEnvVar(ref), functionName(ref));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { handlerPath, PLATFORM_ENV, type ServiceManifest } from '@shop/platform';
 import { describe, expect, it } from 'vitest';
+import { UNWRITTEN_ORDER_COUNTS_SECONDS } from '../src/domain/open-orders';
 import { service } from '../src/service';
 
 const root = join(__dirname, '..');
@@ -22,7 +23,7 @@ describe('order-service manifest', () => {
   it('declares the permissions of the checkout contract', () => {
     const f = service.functions;
     expect(f['create-order'].permissions).toEqual({
-      tables: { orders: ['GetItem', 'PutItem', 'UpdateItem'], 'idempotency-keys': ['GetItem', 'PutItem'] },
+      tables: { orders: ['GetItem', 'PutItem', 'UpdateItem'], 'idempotency-keys': ['GetItem', 'PutItem'], 'open-orders': ['GetItem', 'PutItem'] },
       invokes: ['cart-service/read-cart', 'product-service/get-products', 'cart-service/clear-cart'],
       invokesAsync: ['analytics-service/stream-processor'],
       stateMachines: { [CHECKOUT]: ['StartExecution'] },
@@ -65,5 +66,16 @@ describe('order-service manifest', () => {
       { name: 'by-user', partitionKey: { name: 'userId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     ]);
     expect(service.tables['idempotency-keys']).toMatchObject({ partitionKey: { name: 'key', type: 'S' }, ttlAttribute: 'expiresAt' });
+  });
+
+  it("counts each customer's open orders in one item per customer, which create-order alone reads and writes", () => {
+    expect(service.tables['open-orders'].partitionKey).toEqual({ name: 'userId', type: 'S' });
+    const users = Object.entries(service.functions as ServiceManifest['functions']).filter(([, fn]) => fn.permissions.tables?.['open-orders']);
+    expect(users.map(([name]) => name)).toEqual(['create-order']);
+  });
+
+  it('counts an order not written yet for longer than create-order, which counts it before writing it, may run', () => {
+    // Shorter, and a burst of checkouts would each drop the others' orders that are on their way.
+    expect(UNWRITTEN_ORDER_COUNTS_SECONDS).toBeGreaterThan(service.functions['create-order'].timeoutSeconds);
   });
 });

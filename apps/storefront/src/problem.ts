@@ -38,6 +38,8 @@ const BY_CODE: Record<string, string> = {
   CART_CHANGED: 'Your cart changed since this page showed it (in another tab, or a price). Nothing was ordered: check your order below and place it again.',
   IDEMPOTENCY_KEY_REUSED: 'Your cart changed while your order was being placed. Check your cart and place the order again.',
   ORDER_NOT_CANCELLABLE: "This order can't be cancelled any more: it is already paid or finished.",
+  TOO_MANY_OPEN_ORDERS:
+    'You already have 3 orders waiting for payment, so nothing was ordered. Pay for or cancel one of them in Your orders, then place this order again.',
   EMAIL_TAKEN: 'An account with this e-mail address already exists. Sign in instead.',
   CART_FULL: 'Your cart is full. Remove something before adding more.',
   QUANTITY_LIMIT: 'You can have at most 99 of one product in your cart.',

@@ -35,6 +35,12 @@ describe('problemFromAnswer', () => {
     expect(problemFromAnswer(503, apiError('SERVICE_UNAVAILABLE', 'x'), 'checkout').message).toMatch(/nothing was changed/);
   });
 
+  it('says why an order was refused while 3 others wait for payment, and what to do about it', () => {
+    const problem = problemFromAnswer(409, apiError('TOO_MANY_OPEN_ORDERS', 'You have 3 orders awaiting payment; pay for or cancel one of them before placing another'), 'checkout');
+    expect(problem.code).toBe('TOO_MANY_OPEN_ORDERS');
+    expect(problem.message).toBe('You already have 3 orders waiting for payment, so nothing was ordered. Pay for or cancel one of them in Your orders, then place this order again.');
+  });
+
   it('says what an admin’s refused save means', () => {
     expect(problemFromAnswer(503, apiError('PRODUCT_BUSY', 'x'), 'admin').message).toMatch(/buying this product right now/);
     expect(problemFromAnswer(422, apiError('IDEMPOTENCY_KEY_REUSED', 'x'), 'admin').message).toMatch(/already created with different details/);

@@ -65,6 +65,17 @@ export class CartChangedError extends ConflictError {
   }
 }
 
+/**
+ * The customer holds as many orders awaiting payment as one may (open-orders.ts): each holds its
+ * stock for the payment window, so a new one waits until they pay for or cancel one. Nothing was
+ * ordered.
+ */
+export class TooManyOpenOrdersError extends ConflictError {
+  constructor(limit: number) {
+    super(`You have ${limit} orders awaiting payment; pay for or cancel one of them before placing another`, 'TOO_MANY_OPEN_ORDERS');
+  }
+}
+
 export class ProductUnavailableError extends ConflictError {
   constructor(readonly productIds: readonly string[]) {
     super(`No longer sold: ${productIds.join(', ')}; remove ${productIds.length === 1 ? 'it' : 'them'} from the cart`, 'PRODUCT_UNAVAILABLE');

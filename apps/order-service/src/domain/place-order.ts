@@ -4,6 +4,7 @@ import { checkDelaySeconds, type CheckoutStartChecks } from './checkout-start-ch
 import type { CheckoutStateMachine } from './checkout-state-machine';
 import { CartChangedError, CartEmptyError, CartNotFoundError } from './errors';
 import { type IdempotencyStore, newIdempotencyRecord, orderIdFor } from './idempotency';
+import { countOpenOrder, type OpenOrdersStore } from './open-orders';
 import { newOrder, type OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';
 import type { PeerServices } from './peer-services';
@@ -13,6 +14,7 @@ import { requestHash } from './request-hash';
 export interface PlaceOrderDeps {
   orders: OrderRepository;
   idempotencyKeys: IdempotencyStore;
+  openOrders: OpenOrdersStore;
   peers: PeerServices;
   checkout: CheckoutStateMachine;
   startChecks: CheckoutStartChecks;
@@ -35,8 +37,10 @@ export interface PlaceOrderRequest {
  * 1. claim the key for this body (the same body again continues the first request's order;
  *    another body is refused with 422);
  * 2. unless that order exists already: read the caller's cart (only ever their own: the user id
- *    picks it), price it, send the order's start check (checkout-start-check.ts: delayed by one
- *    payment window, it closes the order if no checkout started by then) and write the PENDING order;
+ *    picks it), price it, count it among the caller's open orders (open-orders.ts: refused with 409
+ *    when they hold the most already), send the order's start check (checkout-start-check.ts:
+ *    delayed by one payment window, it closes the order if no checkout started by then) and write
+ *    the PENDING order;
  * 3. unless it was started already, and while the order is PENDING: start the order's checkout
  *    execution, named after the order, and note that it started, unless the order was closed
  *    meanwhile (then the cart is left alone);
@@ -105,6 +109,9 @@ async function orderFromCart(deps: PlaceOrderDeps, request: PlaceOrderRequest & 
     if (body.expectedTotal && !sameMoney(body.expectedTotal, priced.total)) {
       throw new CartChangedError(`it would cost ${formatMoney(priced.total)}, not the ${formatMoney(body.expectedTotal)} you saw`);
     }
+    // Last before anything of the order is sent or written: a customer holding the most unpaid
+    // orders (their stock reserved) gets none of it, and their cart stays as it is.
+    await countOpenOrder(deps, { userId, orderId, now });
     // Before the order exists, so that no order can be left without its check.
     await deps.startChecks.send({ orderId, correlationId }, checkDelaySeconds(deps.paymentWindowSeconds()));
     return await deps.orders.createIfAbsent(newOrder({ orderId, userId, cartId: cart.cartId, ...priced, correlationId, now }));

@@ -5,6 +5,7 @@ import { authorizeRoute } from '@shop/auth';
 import { checkoutConfig } from '../adapters/checkout-config';
 import { sfnCheckoutStateMachine } from '../adapters/checkout-state-machine';
 import { dynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store';
+import { dynamoOpenOrdersStore } from '../adapters/dynamodb-open-orders-store';
 import { dynamoOrderRepository } from '../adapters/dynamodb-order-repository';
 import { lambdaPeerServices } from '../adapters/peer-services';
 import { sqsCheckoutStartChecks } from '../adapters/sqs-checkout-start-checks';
@@ -15,6 +16,7 @@ const route = httpRoute(service, 'create-order');
 const deps = {
   orders: dynamoOrderRepository(),
   idempotencyKeys: dynamoIdempotencyStore(),
+  openOrders: dynamoOpenOrdersStore(),
   peers: lambdaPeerServices(),
   checkout: sfnCheckoutStateMachine(),
   startChecks: sqsCheckoutStartChecks(),

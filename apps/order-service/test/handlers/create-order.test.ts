@@ -23,6 +23,7 @@ import {
   KEYS_TABLE,
   mug,
   MUG_ID,
+  OPEN_ORDERS_TABLE,
   ORDERS_TABLE,
   PAYMENT_WINDOW_SECONDS,
   plate,
@@ -646,6 +647,51 @@ describe('POST /orders', () => {
       expect(res.headers['retry-after']).toBe('1');
       expect(res.body).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
       expect(db().items(ORDERS_TABLE)).toEqual([]);
+    });
+  });
+
+  describe('the orders a customer may leave unpaid', () => {
+    /** Ann's orders awaiting payment, as earlier checkouts wrote and counted them. */
+    const annAwaitsPayment = (n: number) => {
+      const ids = Array.from({ length: n }, (_, i) => `0d9b7f4e-2222-4a2b-8c3d-00000000000${i + 1}`);
+      for (const orderId of ids) db().put(ORDERS_TABLE, storedOrder({ orderId, status: 'AWAITING_PAYMENT' }));
+      db().put(OPEN_ORDERS_TABLE, { userId: ANN_ID, orders: ids.map((orderId) => ({ orderId, countedAt: '2025-03-01T10:00:00.000Z' })), version: n, updatedAt: '2025-03-01T10:00:00.000Z' });
+      return ids;
+    };
+
+    it('409 TOO_MANY_OPEN_ORDERS for a 4th order awaiting payment: nothing is ordered, and the cart keeps its lines', async () => {
+      const open = annAwaitsPayment(3);
+      const linesBefore = structuredClone(carts[ANN_ID]?.lines);
+
+      const res = await place();
+
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual({
+        error: { code: 'TOO_MANY_OPEN_ORDERS', message: 'You have 3 orders awaiting payment; pay for or cancel one of them before placing another' },
+      });
+      expect(db().items(ORDERS_TABLE).map((o) => o['orderId'])).toEqual(open);
+      expect(starts()).toEqual([]);
+      expect(checks()).toEqual([]);
+      expect(clearCalls()).toEqual([]);
+      expect(carts[ANN_ID]?.lines).toEqual(linesBefore);
+      expect(db().get(OPEN_ORDERS_TABLE, ANN_ID)).toMatchObject({ version: 3 });
+    });
+
+    it('places the order once one of them is cancelled, and counts it in its place', async () => {
+      const [cancelled, ...stillOpen] = annAwaitsPayment(3);
+      db().put(ORDERS_TABLE, storedOrder({ orderId: cancelled, status: 'CANCELLED' }));
+
+      const res = await place();
+
+      expect(res.status).toBe(201);
+      expect(db().get(OPEN_ORDERS_TABLE, ANN_ID)).toMatchObject({ version: 4, orders: [...stillOpen, res.body['orderId']].map((orderId) => ({ orderId })) });
+    });
+
+    it("counts each customer's orders apart: Bob may order while Ann holds 3", async () => {
+      annAwaitsPayment(3);
+      carts[BOB_ID] = annsCart({ cartId: '11111111-1111-4111-8111-111111111111', userId: BOB_ID });
+      const res = await place({ cartId: '11111111-1111-4111-8111-111111111111' }, { claims: BOB() });
+      expect(res.status).toBe(201);
     });
   });
 });
