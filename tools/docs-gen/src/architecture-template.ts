@@ -11,7 +11,8 @@ export const ARCHITECTURE_NARRATIVE = `## Checkout
 2. The state machine (\`apps/checkout-orchestrator/src/checkout.asl.json\`): ValidateOrder
    (check-availability, a synchronous invoke) → ReserveStock (one DynamoDB transaction over every
    line, all or none) → WaitForPayment (a task token; the order is AWAITING_PAYMENT until the
-   payment window passes) → CommitStock → MarkPaid. Every failure path releases the stock
+   payment window passes; the customer must pay a minute before it ends, so that a charge made
+   at the last moment is confirmed within it) → CommitStock → MarkPaid. Every failure path releases the stock
    (idempotently) and ends the order CANCELLED or PAYMENT_FAILED with a reason.
 3. \`POST /payment/process\` charges the provider with the order id as idempotency key.
 4. The provider confirms with a signed webhook; payment-webhook verifies the HMAC and timestamp,

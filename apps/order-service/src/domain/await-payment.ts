@@ -13,15 +13,30 @@ export interface AwaitPaymentDeps {
 }
 
 /**
- * The WaitForPayment step: stores the task token while no payment outcome is recorded. A step that
- * Step Functions retried after the outcome was recorded (and reported to the old token, which the
- * retry killed) must not replace the token, or the execution would wait for nothing until its
- * window expired and the paid order would be refunded: it reports the recorded outcome itself.
+ * How much of the payment window comes after the customer's deadline (`paymentDueAt`): a minute, or
+ * a fifth of a short window. WaitForPayment times out when the whole window has passed, counted
+ * from before this step ran; a charge claimed just before `paymentDueAt` still has this long to be
+ * confirmed (process-payment runs up to 15 s, then the provider's webhook, the payment-events queue
+ * and SendTaskSuccess). Without it the deadline the customer was shown was the instant the checkout
+ * stopped waiting, and a payment made in its last seconds was always refused by the checkout and
+ * refunded.
+ */
+export function confirmationGraceSeconds(paymentWindowSeconds: number): number {
+  return Math.min(60, Math.floor(paymentWindowSeconds / 5));
+}
+
+/**
+ * The WaitForPayment step: stores the task token while no payment outcome is recorded, and when the
+ * payment is due: the window less its confirmation grace. A step that Step Functions retried after
+ * the outcome was recorded (and reported to the old token, which the retry killed) must not replace
+ * the token, or the execution would wait for nothing until its window expired and the paid order
+ * would be refunded: it reports the recorded outcome itself.
  */
 export async function awaitPayment(deps: AwaitPaymentDeps, request: AwaitPaymentRequest): Promise<void> {
   const { orders, log } = deps;
   const now = deps.now();
-  const paymentDueAt = new Date(now.getTime() + request.paymentWindowSeconds * 1000).toISOString();
+  const claimSeconds = request.paymentWindowSeconds - confirmationGraceSeconds(request.paymentWindowSeconds);
+  const paymentDueAt = new Date(now.getTime() + claimSeconds * 1000).toISOString();
   if (await orders.awaitPayment(request.orderId, { taskToken: request.taskToken, paymentDueAt, now })) {
     log.info({ orderId: request.orderId, paymentDueAt }, 'order awaiting payment');
     return;
