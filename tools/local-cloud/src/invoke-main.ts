@@ -21,7 +21,8 @@ async function main(): Promise<number> {
   }
   let event: unknown;
   try {
-    const problem = functionProblem(await loadManifests(findRepoRoot()), options.service, options.function);
+    // The checkout npm runs the script in (its root), not the one libs/platform's files are in.
+    const problem = functionProblem(await loadManifests(findRepoRoot(process.cwd())), options.service, options.function);
     if (problem) throw new Error(problem);
     event = readEvent(options.eventFile);
   } catch (error) {

@@ -9,7 +9,7 @@ export type TriggerType = Trigger['type'];
 
 /**
  * The mark every wrapper puts on the function it returns: the trigger kinds it answers. A test
- * (libs/common/test/handler-wrappers.test.ts) loads every handler the manifests name and fails
+ * (tools/e2e/checks/handler-wrappers.test.ts) loads every handler the manifests name and fails
  * when one is not built by a wrapper for its triggers. `Symbol.for`, so that the mark reads the
  * same whichever copy of this module made it (the layer's, or a test's).
  */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { handlerTriggers } from '@shop/common';
 import { functionEnvironmentVariables, handlerPath, loadServices, type ServiceManifest } from '@shop/platform';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { handlerTriggers } from '../src';
 
 /**
  * Every handler is built by the wrapper of its trigger kind (libs/common: httpHandler,

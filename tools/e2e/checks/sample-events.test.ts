@@ -11,9 +11,9 @@ import {
   ReserveStockRequest,
 } from '@shop/contracts';
 import { EVENT_CATALOG, envelopeFromEventBridge, envelopeFromSnsMessage, parseAnyEvent } from '@shop/events';
+import { matchesPattern } from '@shop/local-cloud';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { matchesPattern } from '../src/eventbridge/event-pattern';
 import { ApiGatewayV2Event, DynamoDbStreamEvent, EventBridgeEventShape, SnsEvent, SqsEvent } from './aws-event-shapes';
 
 /**
