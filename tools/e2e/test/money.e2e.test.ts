@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts';
 import { newCustomer, signIn, type SignedInUser } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -158,7 +159,30 @@ describe('money that cannot pay its order goes back', () => {
     expect((await providerCharges(orderId)).charges).toEqual([]);
   });
 
-  it('a success that arrives after the payment window expired is refunded, and the order ends PAYMENT_FAILED with its stock back', async () => {
+  it('around the end of the payment window: a charge claimed just before the payment was due and confirmed after pays the order; a success after the window expired is refunded, and the stock is back', async () => {
+    // The two wait out one payment window side by side.
+    await Promise.all([paidJustBeforeTheDueTime(), confirmedAfterTheWindowExpired()]);
+  }, 90_000);
+
+  /** The checkout waits beyond the due time the customer was shown, so that a charge claimed at its last moment is confirmed. */
+  async function paidJustBeforeTheDueTime() {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 2);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    const dueAt = Date.parse((await customer.api.get(`/orders/${orderId}`)).body.paymentDueAt);
+
+    await sleep(Math.max(0, dueAt - 3000 - Date.now()));
+    const paid = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.noAnswer });
+    expect(paid.status).toBe(200);
+    // The provider confirms the charge a second after the due time.
+    await sleep(Math.max(0, dueAt + 1000 - Date.now()));
+    await settleCharge((await chargeOf(orderId)).id);
+
+    expect((await waitForOrder(customer, orderId, isStatus(...FINAL), 20_000)).status).toBe('PAID');
+    expect((await waitForPayment(customer, orderId, 'CHARGED')).payment).toMatchObject({ charged: USD(1500), refunded: USD(0) });
+  }
+
+  async function confirmedAfterTheWindowExpired() {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 2);
     const { orderId } = await orderAwaitingPayment(customer, product);
@@ -176,7 +200,7 @@ describe('money that cannot pay its order goes back', () => {
     const order = await waitForPayment(customer, orderId, 'REFUNDED');
     expect(order).toMatchObject({ status: 'PAYMENT_FAILED', payment: { charged: USD(1500), refunded: USD(1500) } });
     expect(await stockOf(api, product)).toBe(2);
-  }, 90_000);
+  }
 
   it('a refund that fails is asked again and then succeeds (pm_card_refund_fails_once)', async () => {
     const customer = await newCustomer(api);
