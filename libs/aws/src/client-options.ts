@@ -9,9 +9,9 @@ import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-
  *
  * Every call is bounded: the SDK sets no request timeout of its own, so a request to a service
  * that hangs would hold the function until Lambda kills it, with nothing to show why. Three
- * attempts with the SDK's backoff, each cut off after `requestTimeout`, and all of them within
- * the time the invocation has left, less `ANSWER_RESERVE_MS` (InvocationBoundHandler): a hung call
- * fails while the function can still answer, as a named error the caller can retry or report.
+ * attempts with the SDK's backoff, each cut off after `requestTimeout`, and all of them before
+ * the invocation's deadline (InvocationBoundHandler): a hung call fails while the function can
+ * still answer, as a named error the caller can retry or report.
  * (`throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes,
  * and the request goes on waiting.) A function, because each client needs a handler of its own.
  */
@@ -32,20 +32,30 @@ export function invokeClientOptions() {
 const MAX_ATTEMPTS = 3;
 const ATTEMPT_LIMITS = { connectionTimeout: 1_000, throwOnRequestTimeout: true } as const;
 
-/** Kept back from the invocation's time left for what comes after a failed call: the SDK's backoff, the caller's answer, its log line. */
+/**
+ * Kept back from the invocation's time left for what comes after a call cut off at the deadline:
+ * the caller's answer and its log line, or a last call of its own (a recovery read, the record of
+ * what was done). When less than twice this is left, an attempt may take half of what is left.
+ */
 export const ANSWER_RESERVE_MS = 1_500;
 
-/** A call the invocation has no time left for: not retried (the next attempt would have none either). */
+/** Below this, an attempt is not sent at all: no service answers a request in less. */
+const SHORTEST_ATTEMPT_MS = 100;
+
+/** A call the invocation has no time left for, or that took the time it had: not retried (the next attempt would have none either). */
 export class InvocationDeadlineError extends Error {
   override readonly name = 'InvocationDeadline';
 }
 
 /**
- * The SDK's HTTP handler, with each request cut off at the invocation's deadline (less the
- * reserve) when that comes before its own `requestTimeout`. Without it three attempts of 5 s
- * (30 s for an invoke) outlast a function of 5, 10 or 15 s: Lambda killed the function before the
- * SDK gave up, and the code that handles a failed call never ran. Outside an invocation (tests,
- * scripts) the request's own timeout is the only bound.
+ * The SDK's HTTP handler, with each request cut off before the invocation's deadline when that
+ * comes before its own `requestTimeout`: at the time left less `ANSWER_RESERVE_MS`, or at half
+ * the time left when that is later. A request cut off there fails as `InvocationDeadline`, which
+ * the SDK does not retry, so that the caller still has time to handle it, and a call it makes
+ * then still has a part of what is left. Without it three attempts of 5 s (30 s for an invoke)
+ * outlast a function of 5, 10 or 15 s: Lambda killed the function before the SDK gave up, and the
+ * code that handles a failed call never ran. Outside an invocation (tests, scripts) the request's
+ * own timeout is the only bound.
  */
 export class InvocationBoundHandler extends NodeHttpHandler {
   private readonly requestTimeoutMs: number;
@@ -57,12 +67,16 @@ export class InvocationBoundHandler extends NodeHttpHandler {
 
   override handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>) {
     const timeLeft = invocationTimeLeft();
+    const ownTimeout = options.requestTimeout ?? this.requestTimeoutMs;
     if (timeLeft === undefined) return super.handle(request, options);
-    const budget = timeLeft - ANSWER_RESERVE_MS;
-    if (budget <= 0) {
-      return Promise.reject(new InvocationDeadlineError(`the invocation has ${Math.max(0, Math.round(timeLeft))} ms left: no time for a call to ${request.hostname}`));
-    }
-    return super.handle(request, { ...options, requestTimeout: Math.min(options.requestTimeout ?? this.requestTimeoutMs, budget) });
+    const budget = Math.floor(Math.max(timeLeft - ANSWER_RESERVE_MS, timeLeft / 2));
+    const overDeadline = () => new InvocationDeadlineError(`the invocation had ${Math.max(0, Math.round(timeLeft))} ms left: no time for the call to ${request.hostname}`);
+    if (budget < SHORTEST_ATTEMPT_MS) return Promise.reject(overDeadline());
+    if (budget >= ownTimeout) return super.handle(request, options);
+    // Not the TimeoutError as its `cause`: the SDK retries an error whose cause is transient.
+    return super.handle(request, { ...options, requestTimeout: budget }).catch((error: unknown) => {
+      throw error instanceof Error && error.name === 'TimeoutError' ? overDeadline() : error;
+    });
   }
 }
 
