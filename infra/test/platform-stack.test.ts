@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { BROWSER_CORS, findRepoRoot, LAYERS, loadManifests } from '@shop/platform';
 import { PASSWORD_POLICY, ROLES } from '@shop/contracts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { PAYMENT_WEBHOOK_ROUTE } from '../src/monitoring/api-throttling';
+import { ACCESS_LOG_FORMAT } from '../src/platform/http-api';
+import { matchesJsonPattern } from './support/json-filter-pattern';
 import { readZip, zipEntries } from './support/zip-entries';
 import { testConfig } from './support/synthesize';
 import { readStacks, ref, resources, resourceWith, type TerraformJson } from './support/terraform-json';
@@ -194,12 +197,14 @@ describe('the platform stack', () => {
     expect(platform.output?.['web_url']?.value).toBe(`https://${ref('aws_cloudfront_distribution', 'web-distribution', 'domain_name')}`);
   });
 
-  it("alarms on the API's 5xx and p99 latency and on the $default function, and draws the checkout dashboard", () => {
+  it("alarms on the API's 5xx, p99 latency and throttled requests and on the $default function, and draws the checkout dashboard", () => {
     const alarms = resources(platform, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
     expect(alarms.map((a) => a['alarm_name']).sort()).toEqual(
       [
         'shop-dev-api-5xx',
         'shop-dev-api-latency-p99',
+        'shop-dev-api-throttled',
+        'shop-dev-payment-webhook-throttled',
         'shop-dev-api-fallback-errors',
         'shop-dev-api-fallback-throttles',
         'shop-dev-sms-spend',
@@ -274,6 +279,90 @@ describe('the platform stack', () => {
         alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
       });
       expect(alarm['alarm_description']).toMatch(/SES refuses every send.*docs\/runbooks\.md#e-mails-daily-quota-nearly-spent/);
+    });
+  });
+
+  describe('alarms on requests API Gateway throttled, most of all the payment provider\'s webhooks', () => {
+    const filterCounting = (metricName: string) => {
+      const found = resources(platform, 'aws_cloudwatch_log_metric_filter').filter(([, f]) => f['metric_transformation']['name'] === metricName);
+      expect(found, metricName).toHaveLength(1);
+      return found[0]![1];
+    };
+    /** An access-log line as http-api.ts's format writes it: every field a string, `-` where it has no value. */
+    const logLine = (fields: Partial<Record<keyof typeof ACCESS_LOG_FORMAT, string>>) => ({
+      ...Object.fromEntries(Object.keys(ACCESS_LOG_FORMAT).map((key) => [key, '-'])),
+      ...fields,
+    });
+    const webhook = { routeKey: PAYMENT_WEBHOOK_ROUTE, httpMethod: 'POST', path: '/payment/webhook' };
+    const throttled = { status: '429', integrationStatus: '-' };
+    // What each filter should count: [requests, payment webhooks].
+    const lines: [string, ReturnType<typeof logLine>, [boolean, boolean]][] = [
+      ['a webhook API Gateway throttled', logLine({ ...webhook, ...throttled }), [true, true]],
+      ['a webhook throttled before its route was matched', logLine({ ...webhook, routeKey: '-', ...throttled }), [true, true]],
+      ['another route throttled', logLine({ routeKey: 'GET /products', httpMethod: 'GET', path: '/products', ...throttled }), [true, false]],
+      [
+        "user-service's own 429 (a code asked for too often)",
+        logLine({ routeKey: 'POST /users/me/verification', httpMethod: 'POST', path: '/users/me/verification', status: '429', integrationStatus: '200' }),
+        [false, false],
+      ],
+      ['a forged webhook, refused by the function', logLine({ ...webhook, status: '401', integrationStatus: '200' }), [false, false]],
+      ['a webhook received', logLine({ ...webhook, status: '202', integrationStatus: '200' }), [false, false]],
+    ];
+
+    it('counts them with two metric filters on the access log, each into a metric of the stage\'s API', () => {
+      const [logsId] = resourceWith(platform, 'aws_cloudwatch_log_group', 'name', '/aws/apigateway/shop-dev-api');
+      const filters = [filterCounting('shop-dev-api/ThrottledRequests'), filterCounting('shop-dev-api/ThrottledPaymentWebhooks')];
+      for (const filter of filters) {
+        expect(filter).toMatchObject({
+          log_group_name: ref('aws_cloudwatch_log_group', logsId, 'name'),
+          metric_transformation: { namespace: 'Shop/HttpApi', value: '1', default_value: '0', unit: 'Count' },
+        });
+        // Every field the pattern reads is one the access log writes.
+        for (const [, name] of (filter['pattern'] as string).matchAll(/\$\.(\w+)/g)) expect(Object.keys(ACCESS_LOG_FORMAT), name).toContain(name);
+      }
+      for (const [what, line, counted] of lines) {
+        expect(
+          filters.map((f) => matchesJsonPattern(f['pattern'], line)),
+          what,
+        ).toEqual(counted);
+      }
+    });
+
+    it("names the webhook's route as payment-service's stack makes it, public", () => {
+      const [, route] = resourceWith(readStacks(outdir)['payment-service']!, 'aws_apigatewayv2_route', 'route_key', PAYMENT_WEBHOOK_ROUTE);
+      expect(route['authorization_type']).toBe('NONE');
+    });
+
+    it('alarms on any in five minutes, telling the alarms topic, with what to do and the runbook', () => {
+      for (const [name, metric, runbook] of [
+        ['shop-dev-api-throttled', 'shop-dev-api/ThrottledRequests', 'api-gateway-throttled-requests'],
+        ['shop-dev-payment-webhook-throttled', 'shop-dev-api/ThrottledPaymentWebhooks', 'the-payment-providers-webhooks-were-throttled'],
+      ] as const) {
+        const [id, alarm] = resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', name);
+        expect(alarm).toMatchObject({
+          namespace: 'Shop/HttpApi',
+          metric_name: metric,
+          dimensions: {},
+          statistic: 'Sum',
+          period: 300,
+          evaluation_periods: 1,
+          threshold: 0,
+          comparison_operator: 'GreaterThanThreshold',
+          treat_missing_data: 'notBreaching',
+          alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+          ok_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+        });
+        expect(alarm['alarm_description']).toContain(`docs/runbooks.md#${runbook}`);
+        expect(resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout')[1]['dashboard_body']).toContain(
+          ref('aws_cloudwatch_metric_alarm', id, 'arn'),
+        );
+      }
+      expect(resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-api-throttled')[1]['alarm_description']).toMatch(
+        /apiThrottling: 50 requests a second, bursts of 100/,
+      );
+      expect(resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-payment-webhook-throttled')[1]['alarm_description']).toMatch(
+        /POST \/payment\/webhook.*refunded/,
+      );
     });
   });
 

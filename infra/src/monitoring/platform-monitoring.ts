@@ -7,6 +7,7 @@ import { apiFallbackFunctionName } from '../platform/api-fallback-function';
 import type { ShopStack } from '../stacks/shop-stack';
 import { topicKey } from '../stacks/topic-key';
 import { alarm } from './alarm';
+import { throttledRequestAlarms } from './api-throttling';
 import { dashboard, type MetricRow } from './dashboard';
 import { ACCOUNT_METRIC_WINDOW, EMAIL_REPUTATION_ALARMS, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS, QUOTA_ALARM_SHARE } from './thresholds';
 
@@ -38,7 +39,8 @@ export function alarmsTopic(stack: ShopStack): SnsTopic {
 }
 
 /**
- * The HTTP API's alarms (any 5xx in five minutes; p99 latency over 3 s for 15 minutes), the
+ * The HTTP API's alarms (any 5xx in five minutes; p99 latency over 3 s for 15 minutes; any request
+ * API Gateway throttled, and any of the payment provider's webhooks among them: api-throttling.ts), the
  * `$default` function's, the alarms on what can stop the shop's messages (`sendingAlarms`), and
  * the checkout dashboard.
  */
@@ -70,6 +72,7 @@ export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apig
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
     }),
+    ...throttledRequestAlarms(stack, topicArn),
     ...functionAlarms(apiFallbackFunctionName(stage)).map((spec) =>
       alarm(stack, topicArn, { ...spec, id: `alarm-api-fallback-${spec.id}`, description: `The HTTP API's $default route function: ${spec.description}` }),
     ),

@@ -142,3 +142,23 @@ export const OPERATOR_INCIDENTS = [
 export function failStateMetric(machinePhysicalName: string, error: string): { namespace: string; metricName: string } {
   return { namespace: 'Shop/FailStates', metricName: `${machinePhysicalName}/${error}` };
 }
+
+/**
+ * Requests API Gateway refused for its throttle (api-throttling.ts), and those of them that were
+ * the payment provider's webhooks: any in five minutes. Zero, not a few: the stage's limits
+ * (`apiThrottling`) are set above what the shop's own traffic needs, so one refusal is already a
+ * flood or a sale past what the limits were set for; either refuses customers' carts, checkouts and
+ * payments, and may refuse the provider's webhooks. A threshold of a few would stay quiet through a
+ * flood's first minutes, and the webhook alarm would miss the one confirmation that mattered.
+ */
+export const API_THROTTLED = { statistic: 'Sum', threshold: 0, period: 300 } as const;
+
+/**
+ * The metric a throttled-request metric filter writes. As with the Fail states (a filter takes
+ * dimension values only from the log event, and the access log does not name the stage), the API
+ * and with it the stage is in the metric's name: namespace `Shop/HttpApi`, metric
+ * `shop-dev-api/ThrottledRequests`.
+ */
+export function throttledRequestsMetric(apiName: string, what: string): { namespace: string; metricName: string } {
+  return { namespace: 'Shop/HttpApi', metricName: `${apiName}/${what}` };
+}

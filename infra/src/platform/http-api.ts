@@ -3,6 +3,7 @@ import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-aut
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { BROWSER_CORS } from '@shop/platform';
+import { throttledRequestFilters } from '../monitoring/api-throttling';
 import type { ShopStack } from '../stacks/shop-stack';
 import type { UserPool } from './user-pool';
 
@@ -72,6 +73,8 @@ export function httpApi(stack: ShopStack, users: UserPool, webOrigin: string): H
     name: `/aws/apigateway/shop-${stageName}-api`,
     retentionInDays: logRetentionDays,
   });
+  // Made here, with the log group they read: the platform's alarms on their metrics need only the names.
+  throttledRequestFilters(stack, accessLogs);
 
   const stage = new Apigatewayv2Stage(stack, 'http-api-stage', {
     apiId: api.id,
