@@ -149,7 +149,7 @@ describe('verified contacts', () => {
     }
     expect(failed.status).toBe(503);
     expect(failed.headers.get('retry-after')).toBe('30');
-    expect(failed.body.error).toMatchObject({ code: 'CODE_NOT_SENT', message: expect.stringContaining('try again in a minute') });
+    expect(failed.body.error).toMatchObject({ code: 'CODE_NOT_SENT', message: expect.stringContaining('try again in 30 seconds') });
     expect((await api.get(`/_local/outbox?to=${encodeURIComponent(wes.email)}`)).body.messages).toEqual([]);
 
     expect((await wes.api.post('/users/me/verification', { channel: 'email' })).status).toBe(202);
