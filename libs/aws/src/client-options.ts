@@ -73,9 +73,13 @@ export class InvocationBoundHandler extends NodeHttpHandler {
     const overDeadline = () => new InvocationDeadlineError(`the invocation had ${Math.max(0, Math.round(timeLeft))} ms left: no time for the call to ${request.hostname}`);
     if (budget < SHORTEST_ATTEMPT_MS) return Promise.reject(overDeadline());
     if (budget >= ownTimeout) return super.handle(request, options);
-    // Not the TimeoutError as its `cause`: the SDK retries an error whose cause is transient.
+    const started = Date.now();
+    // Only the cut-off itself becomes InvocationDeadline: the handler also names a reset or refused
+    // connection `TimeoutError`, and that one the SDK retries, as it always has. Not the
+    // TimeoutError as its `cause` either: the SDK retries an error whose cause is transient.
     return super.handle(request, { ...options, requestTimeout: budget }).catch((error: unknown) => {
-      throw error instanceof Error && error.name === 'TimeoutError' ? overDeadline() : error;
+      const cutOff = error instanceof Error && error.name === 'TimeoutError' && Date.now() - started >= budget;
+      throw cutOff ? overDeadline() : error;
     });
   }
 }

@@ -12,8 +12,11 @@ import { ANSWER_RESERVE_MS, clientOptions, InvocationBoundHandler } from '../src
  * inside an invocation that has little time left, and outside one?
  */
 const held: IncomingMessage[] = [];
+let resetting = false;
 const server = createServer((req) => {
   held.push(req);
+  // A connection dropped under the request (a stale keep-alive socket): the SDK retries it.
+  if (resetting) req.socket.destroy();
 });
 let endpoint = '';
 beforeAll(async () => {
@@ -27,6 +30,7 @@ afterAll(() => {
 });
 beforeEach(() => {
   held.length = 0;
+  resetting = false;
 });
 
 const dynamo = () => new DynamoDBClient({ ...clientOptions(), region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -70,6 +74,15 @@ describe('a call to a service that hangs', () => {
     expect(second!.elapsedMs).toBeGreaterThanOrEqual(600);
     expect(second!.elapsedMs).toBeLessThan(1_000);
     expect(held).toHaveLength(2);
+  });
+
+  it('is still retried, as it always was, when its connection is reset well before the deadline', { timeout: 10_000 }, async () => {
+    resetting = true;
+    const [{ error }] = (await callWithin(4_000)) as [{ error: unknown; elapsedMs: number }];
+
+    expect((error as Error).name).not.toBe('InvocationDeadline');
+    expect((error as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(3);
+    expect(held).toHaveLength(3);
   });
 
   it('is not sent at all when the invocation has no time left for it', async () => {
