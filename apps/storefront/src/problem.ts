@@ -167,7 +167,7 @@ function summary(status: number, code: string | undefined, context: ProblemConte
   // A code that could not go, or one asked for too often (five an hour): when the next one can.
   if (code === 'CODE_NOT_SENT') return `${NOT_SENT} ${tryAgain(wait)}`;
   // The shop's own hourly cap on texts, not the customer's doing: e-mail still works.
-  if (code === 'SHOP_SMS_LIMIT_REACHED') return `We're sending too many text messages right now. ${tryAgain(wait)} Or verify your e-mail address instead.`;
+  if (code === 'SHOP_SMS_LIMIT_REACHED') return `We're sending too many text messages right now. ${tryAgain(wait)} Codes by e-mail are not affected.`;
   if (status === 429 && context === 'send-code') return `${NO_CODE_YET} ${tryAgain(wait)}`;
   if (code && BY_CODE[code]) return BY_CODE[code];
   if (status === 400 && hasFields) return 'Please correct the highlighted fields.';

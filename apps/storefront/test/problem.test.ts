@@ -84,7 +84,7 @@ describe('problemFromAnswer', () => {
     expect(send(503, 'CODE_NOT_SENT', '30')).toBe("We couldn't send your code just now. Please try again in 30 seconds.");
     expect(send(503, 'CODE_NOT_SENT')).toBe("We couldn't send your code just now. Please try again in a moment.");
     // The shop's hourly cap on texts is not the customer's doing, and e-mail is not capped.
-    expect(send(429, 'SHOP_SMS_LIMIT_REACHED', '900')).toBe("We're sending too many text messages right now. Please try again in 15 minutes. Or verify your e-mail address instead.");
+    expect(send(429, 'SHOP_SMS_LIMIT_REACHED', '900')).toBe("We're sending too many text messages right now. Please try again in 15 minutes. Codes by e-mail are not affected.");
     // Elsewhere a 429 is the shop being busy, as before.
     expect(problemFromAnswer(429, apiError('TOO_MANY_REQUESTS', 'x'), 'sign-in', undefined, '1').message).toMatch(/very busy/);
   });
