@@ -1,6 +1,6 @@
-import type { OrderStatus } from '@shop/contracts';
 import { CheckoutUnavailableError, TooManyOpenOrdersError } from './errors';
 import type { OrderRepository } from './order-repository';
+import { isFinal } from './transitions';
 
 /**
  * At most this many orders of one customer may wait for payment at once. Each one holds its lines
@@ -9,9 +9,6 @@ import type { OrderRepository } from './order-repository';
  * comes near it.
  */
 export const MAX_OPEN_ORDERS = 3;
-
-/** An order that holds stock and is not paid yet; every other status is final. */
-const OPEN_STATUSES: readonly OrderStatus[] = ['PENDING', 'AWAITING_PAYMENT'];
 
 /**
  * How long an order counted as open still counts while it is not written yet. create-order counts
@@ -88,7 +85,8 @@ async function stillOpen(deps: CountOpenOrderDeps, counted: readonly CountedOrde
   const orders = await Promise.all(others.map((order) => deps.orders.get(order.orderId)));
   return others.filter((entry, i) => {
     const order = orders[i];
-    if (order) return OPEN_STATUSES.includes(order.status);
+    // Not final: PENDING or AWAITING_PAYMENT, its stock held and not paid for yet.
+    if (order) return !isFinal(order.status);
     return request.now.getTime() - Date.parse(entry.countedAt) < UNWRITTEN_ORDER_COUNTS_SECONDS * 1000;
   });
 }
