@@ -1,3 +1,4 @@
+import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { ShopStack } from '../stacks/shop-stack';
 
@@ -103,5 +104,25 @@ function metricAlarm(
     treatMissingData: 'notBreaching',
     alarmActions: [alarmsTopicArn],
     okActions: [alarmsTopicArn],
+  });
+}
+
+/**
+ * A metric filter that counts a log group's events matching `pattern` into `metric`: 1 for each,
+ * and 0 for every other event, so that the metric has no gaps an alarm on its Sum could misread.
+ * A filter takes dimension values only from the log event, so the metric has none; its name says
+ * whose it is (`failStateMetric`, `throttledRequestsMetric`).
+ */
+export function countingMetricFilter(
+  stack: ShopStack,
+  id: string,
+  filter: { name: string; logGroupName: string; pattern: string; metric: Pick<MetricRef, 'namespace' | 'metricName'> },
+): CloudwatchLogMetricFilter {
+  const { name, logGroupName, pattern, metric } = filter;
+  return new CloudwatchLogMetricFilter(stack, id, {
+    name,
+    logGroupName,
+    pattern,
+    metricTransformation: { namespace: metric.namespace, name: metric.metricName, value: '1', defaultValue: '0', unit: 'Count' },
   });
 }

@@ -1,9 +1,8 @@
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { ACCESS_LOG_FORMAT } from '../platform/http-api';
 import type { ShopStack } from '../stacks/shop-stack';
-import { alarm } from './alarm';
+import { alarm, countingMetricFilter } from './alarm';
 import { API_THROTTLED, throttledRequestsMetric } from './thresholds';
 
 /**
@@ -60,13 +59,7 @@ function apiName(stack: ShopStack): string {
 /** The metric filters on the HTTP API's access log group that count its throttled requests. */
 export function throttledRequestFilters(stack: ShopStack, accessLogs: CloudwatchLogGroup): void {
   for (const [id, { metric, name, pattern }] of Object.entries(THROTTLED_REQUEST_FILTERS)) {
-    const { namespace, metricName } = throttledRequestsMetric(apiName(stack), metric);
-    new CloudwatchLogMetricFilter(stack, `api-throttled-${id}`, {
-      name,
-      logGroupName: accessLogs.name,
-      pattern,
-      metricTransformation: { namespace, name: metricName, value: '1', defaultValue: '0', unit: 'Count' },
-    });
+    countingMetricFilter(stack, `api-throttled-${id}`, { name, logGroupName: accessLogs.name, pattern, metric: throttledRequestsMetric(apiName(stack), metric) });
   }
 }
 

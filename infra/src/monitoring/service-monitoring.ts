@@ -1,11 +1,10 @@
-import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { EXPECTED_ERRORS_METRIC, NAMED_ERROR_TRIGGERS, parseRef } from '@shop/platform';
 import { DEAD_LETTER_RUNBOOK } from '../service/queues';
 import type { ServiceStack } from '../service/service-stack';
 import { topicDeadLetterQueue } from '../service/triggers';
 import { slug } from '../stacks/resource-names';
-import { alarm } from './alarm';
+import { alarm, countingMetricFilter } from './alarm';
 import { dashboard, type MetricRow, type Widget } from './dashboard';
 import { failStates } from './fail-states';
 import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS, STATE_MACHINE_ALARMS, STREAM_ITERATOR_AGE, TOPIC_DELIVERIES_FAILED } from './thresholds';
@@ -84,12 +83,12 @@ export function serviceMonitoring(stack: ServiceStack): void {
     }
     for (const fail of failStates(definition)) {
       const metric = failStateMetric(stack.physical(name), fail.error);
-      new CloudwatchLogMetricFilter(stack, `fail-state-${name}-${slug(fail.state)}`, {
+      countingMetricFilter(stack, `fail-state-${name}-${slug(fail.state)}`, {
         name: `${fail.state} (${fail.error})`,
         logGroupName: logGroup.name,
         // The machine logs at level ERROR: an execution that ends in a Fail state logs ExecutionFailed with its error.
         pattern: `{ ($.type = "ExecutionFailed") && ($.details.error = ${JSON.stringify(fail.error)}) }`,
-        metricTransformation: { namespace: metric.namespace, name: metric.metricName, value: '1', defaultValue: '0', unit: 'Count' },
+        metric,
       });
       alarms.push(
         alarm(stack, topic, {
