@@ -5,6 +5,21 @@ import { paymentSucceeded, type OrderRecord } from './order-record';
 import type { OrderRepository } from './order-repository';
 import { isFinal } from './transitions';
 
+/**
+ * How long the message that recorded a payment may still be reporting it: update-order-status's
+ * timeout (15 s, apps/order-service/src/service.ts). Its own redelivery reports a failed report
+ * again at once; any other message with the same event only after this, which is how a copy that
+ * SQS redrove from the dead-letter queue (under a new message id) gets a recorded payment to the
+ * waiting checkout, while a duplicate in the same batch does not report it a second time.
+ */
+export const PAYMENT_REPORT_UNDER_WAY_MS = 15_000;
+
+function reportNoLongerUnderWay(order: OrderRecord, now: Date): boolean {
+  // Nothing writes an order awaiting payment after its outcome is recorded but a charge to refund,
+  // which only moves `updatedAt` later: the wait is at least as long as it should be.
+  return now.getTime() - Date.parse(order.updatedAt) >= PAYMENT_REPORT_UNDER_WAY_MS;
+}
+
 /** The longest decline reason handed on to the state machine (it ends up as the order's `reason`). */
 export const MAX_REASON_LENGTH = 500;
 
@@ -50,8 +65,8 @@ export async function applyPaymentResult(deps: PaymentResultDeps, message: Payme
 /**
  * A charge's outcome: recorded on the order only while it awaits payment and nothing is recorded yet
  * (the first outcome wins), then reported to the waiting checkout: SendTaskSuccess, or
- * SendTaskFailure(`PaymentDeclined`, reason). The queue message that recorded the outcome owns its
- * report: when that report failed, the redelivery of the same message reports it again. A successful
+ * SendTaskFailure(`PaymentDeclined`, reason). When that report failed, the message's redelivery reports
+ * it again, and so does its copy redriven from the dead-letter queue (`PAYMENT_REPORT_UNDER_WAY_MS`). A successful
  * charge that cannot pay the order is never dropped: it is recorded to be refunded.
  */
 async function applyChargeResult(deps: PaymentResultDeps, message: ChargeResultMessage, messageId: string): Promise<PaymentResultHandling> {
@@ -75,11 +90,11 @@ async function applyChargeResult(deps: PaymentResultDeps, message: ChargeResultM
     }
     if (current.paymentEventId === message.providerEventId) {
       const unreported = current.taskToken !== undefined && !isFinal(current.status);
-      if (!unreported || current.paymentMessageId !== messageId) {
+      if (!unreported || !(current.paymentMessageId === messageId || reportNoLongerUnderWay(current, deps.now()))) {
         log.info('payment result already recorded; duplicate dropped');
         return 'duplicate';
       }
-      log.warn('payment result recorded but its report did not get through; reporting it again');
+      log.warn({ recordedBy: current.paymentMessageId }, 'payment result recorded but its report did not get through; reporting it again');
       order = current;
     } else {
       if (current.status === 'PENDING') throw new NotAwaitingPaymentYetError(`order ${current.orderId} is not awaiting payment yet`);

@@ -5,6 +5,7 @@ import { orderPayment } from '@shop/contracts';
 import { lambdaContext, useFakeDynamoDB } from '@shop/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PAYMENT_REPORT_UNDER_WAY_MS } from '../../src/domain/payment-result';
 import { handler } from '../../src/handlers/update-order-status';
 import { service } from '../../src/service';
 import { ORDER_ID, ORDERS_TABLE, sqsEvent, storedOrder, TABLE_KEYS, TASK_TOKEN, withOrderServiceEnv } from '../fixtures';
@@ -92,10 +93,31 @@ describe('update-order-status (payment-events queue)', () => {
     expect(order()).not.toHaveProperty('taskToken');
   });
 
-  it('does not report a duplicate event from another message, even while the first report is under way', async () => {
-    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN, paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', paymentMessageId: 'msg-other' }));
+  it('reports a recorded outcome again from its copy redriven out of the dead-letter queue, which has a new message id', async () => {
+    // The message that recorded the payment failed to report it on every receive, and went to the dead-letter queue.
+    const recordedAt = new Date(Date.now() - PAYMENT_REPORT_UNDER_WAY_MS).toISOString();
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN, paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', paymentMessageId: 'msg-before-redrive', updatedAt: recordedAt }));
+    await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
+    expect(successes()).toHaveLength(1);
+    expect(order()).not.toHaveProperty('taskToken');
+  });
+
+  it('does not report a duplicate event from another message while the first report may still be under way', async () => {
+    const recordedAt = new Date(Date.now() - PAYMENT_REPORT_UNDER_WAY_MS + 5_000).toISOString();
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', taskToken: TASK_TOKEN, paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', paymentMessageId: 'msg-other', updatedAt: recordedAt }));
     await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('drops a copy from another message once the outcome was reported', async () => {
+    const recordedAt = new Date(Date.now() - 10 * PAYMENT_REPORT_UNDER_WAY_MS).toISOString();
+    db().put(ORDERS_TABLE, storedOrder({ status: 'AWAITING_PAYMENT', paymentEventId: 'evt_1', paymentOutcome: 'SUCCEEDED', paymentMessageId: 'msg-other', updatedAt: recordedAt }));
+    await expect(deliver(message())).resolves.toEqual({ batchItemFailures: [] });
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('waits for the message that recorded a payment as long as update-order-status may run', () => {
+    expect(PAYMENT_REPORT_UNDER_WAY_MS).toBeGreaterThanOrEqual((service.functions['update-order-status'].timeoutSeconds ?? 0) * 1000);
   });
 
   it('fails only the poison message of a batch; its batch-mates succeed', async () => {
