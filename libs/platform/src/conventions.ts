@@ -47,6 +47,13 @@ export const PLATFORM_ENV = {
   email: ['EMAIL_FROM'],
 } as const satisfies Record<PlatformResource, readonly string[]>;
 
+/**
+ * What the platform stack puts in each parameter that operators must set (the payment provider's key
+ * and signing secret, and other stage settings): a function that reads it treats it as unset and
+ * fails loudly, rather than send it to the provider or check a signature with it.
+ */
+export const PARAMETER_PLACEHOLDER = 'set-by-operators';
+
 /** The environment variable holding the shop's event bus name, set for every function that `publishes`. */
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
 

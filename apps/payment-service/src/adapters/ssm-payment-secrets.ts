@@ -2,6 +2,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { clientOptions, memo } from '@shop/aws';
 import { requireEnv } from '@shop/common';
+import { PARAMETER_PLACEHOLDER } from '@shop/platform';
 import { type PaymentSecrets, PaymentSecretUnavailableError } from '../domain/payment-secrets';
 
 /**
@@ -44,6 +45,10 @@ export function ssmPaymentSecrets(options: SsmPaymentSecretsOptions = {}): Payme
     }
     // An empty parameter is no key: better a 503 now than every signature refused.
     if (typeof value !== 'string' || value === '') throw new PaymentSecretUnavailableError(name, new Error('the parameter is empty'));
+    // The value the platform stack created the parameter with: nobody has set the secret yet. Taken as
+    // a signing secret it would refuse every genuine webhook with a 401 that no alarm on 5xx sees,
+    // while the charges it should confirm go unrecorded; a 503 pages the operator instead.
+    if (value === PARAMETER_PLACEHOLDER) throw new PaymentSecretUnavailableError(name, new Error('the parameter still holds the placeholder it was created with'));
     // Two keys on two lines (a rotation pasted whole), a stray control character: no such value is a
     // key, and fetch would refuse it in a header with a message that quotes it into the logs.
     if (!SECRET_SHAPE.test(value)) throw new PaymentSecretUnavailableError(name, new Error('the parameter is not one secret: it holds whitespace or control characters'));

@@ -1,5 +1,6 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { PARAMETER_PLACEHOLDER } from '@shop/platform';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SECRET_MAX_AGE_SECONDS, ssmPaymentSecrets } from '../../src/adapters/ssm-payment-secrets';
@@ -78,6 +79,13 @@ describe('the payment secrets from Parameter Store', () => {
     ssm.reset();
     fakeParameterStore(ssm, { [WEBHOOK_SECRET_PARAMETER]: '' });
     await expect(secrets.webhookSecret()).rejects.toMatchObject({ status: 503, parameterName: WEBHOOK_SECRET_PARAMETER });
+  });
+
+  it('fails with a 503 while a parameter still holds the placeholder the platform stack created it with: no webhook is refused as forged for it', async () => {
+    ssm.reset();
+    fakeParameterStore(ssm, { [WEBHOOK_SECRET_PARAMETER]: PARAMETER_PLACEHOLDER, [API_KEY_PARAMETER]: PARAMETER_PLACEHOLDER });
+    await expect(secrets.webhookSecret()).rejects.toMatchObject({ status: 503, parameterName: WEBHOOK_SECRET_PARAMETER });
+    await expect(secrets.apiKey()).rejects.toMatchObject({ status: 503, parameterName: API_KEY_PARAMETER });
   });
 
   it.each([
