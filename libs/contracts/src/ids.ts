@@ -1,6 +1,11 @@
 import * as z from 'zod/mini';
 
-export const Id = z.uuid();
+/**
+ * An id the shop made (`crypto.randomUUID()`, lower case), or a Cognito sub. A UUID's letters may
+ * come back in upper case (Swift's `UUID.uuidString` writes them so): it is the same id, and is
+ * read in lower case, or every lookup of a key the shop stored would miss it and answer 404.
+ */
+export const Id = z.uuid().check(z.toLowerCase());
 export type Id = z.infer<typeof Id>;
 
 export const IsoTimestamp = z.iso.datetime({ offset: false });

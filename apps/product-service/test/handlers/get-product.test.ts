@@ -36,6 +36,13 @@ describe('GET /products/{id}', () => {
     expect(res.status).toBe(200);
   });
 
+  it('finds the product when a client sends its id with the letters in upper case', async () => {
+    db().put(TABLE, storedProduct());
+    const res = await get(PRODUCT_ID.toUpperCase());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(apiProduct(storedProduct()));
+  });
+
   it('answers 404 for an unknown product', async () => {
     db().put(TABLE, storedProduct({ productId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }));
     const res = await get();
