@@ -42,7 +42,6 @@ export function paymentRecord(overrides: Record<string, unknown> = {}): Record<s
   return {
     orderId: ORDER_ID,
     amount: TOTAL,
-    paymentMethod: 'pm_card_approve',
     chargeId: CHARGE_ID,
     status: 'PROCESSING',
     attempts: 1,

@@ -25,7 +25,7 @@ export interface ChargeEvent {
 export interface PaymentRepository {
   get(orderId: string): Promise<PaymentRecord | undefined>;
   /** Notes what the order costs and how it is paid, before the provider is asked; kept as first written. */
-  beginCharge(payment: { orderId: string; amount: Money; paymentMethod: string; now: Date }): Promise<void>;
+  beginCharge(payment: { orderId: string; amount: Money; now: Date }): Promise<void>;
   /**
    * Records the charge the provider took. Attempts add up across calls; a status set by a webhook is
    * kept. `false` when another charge id is recorded for the order (the provider broke its idempotency).
@@ -51,18 +51,18 @@ export function dynamoPaymentRepository(options: TableAccessOptions = {}): Payme
       return out.Item as PaymentRecord | undefined;
     },
 
-    async beginCharge({ orderId, amount, paymentMethod, now }) {
+    async beginCharge({ orderId, amount, now }) {
       const timestamp = now.toISOString();
       await client().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: { orderId },
           UpdateExpression: [
-            'SET amount = if_not_exists(amount, :amount), paymentMethod = if_not_exists(paymentMethod, :method)',
+            'SET amount = if_not_exists(amount, :amount)',
             'createdAt = if_not_exists(createdAt, :now), updatedAt = :now',
           ].join(', '),
           // No status yet: the provider's answer (or a webhook that overtook it) sets the first one.
-          ExpressionAttributeValues: { ':amount': amount, ':method': paymentMethod, ':now': timestamp },
+          ExpressionAttributeValues: { ':amount': amount, ':now': timestamp },
         }),
       );
     },

@@ -3,14 +3,14 @@ import type { ChargeEvent, ChargeResultMessage, Money, PaymentStatus } from '@sh
 /**
  * A payment as the `payments` table holds it: one item per order. `amount` is what the order costs,
  * written before the provider is asked, so that a webhook can be checked against it whenever it
- * comes; `chargeId` is the charge the shop made, once known. `paymentMethod` is the provider's token
- * (`pm_…`), never a card number. `lastEventAt` is the `created` time of the last provider event
- * applied, so that an older event cannot overwrite a newer one.
+ * comes; `chargeId` is the charge the shop made, once known. The payment method is not kept: nothing
+ * here needs it, and the provider's charge names it. `lastEventAt` is the `created` time of the last
+ * provider event applied, so that an older event cannot overwrite a newer one. (Items written before
+ * the method stopped being kept still carry a `paymentMethod`, which nothing reads.)
  */
 export interface PaymentRecord {
   orderId: string;
   amount: Money;
-  paymentMethod: string;
   chargeId?: string;
   /** Absent until the provider answered the charge (or its webhook came first). */
   status?: PaymentStatus;

@@ -15,6 +15,9 @@ const claims = lambdaOrderClaims();
 const payments = dynamoPaymentRepository();
 const provider = paymentProviderClient();
 
+/** Seconds a client waits before asking again about a charge still running (409 `PAYMENT_IN_PROGRESS`). */
+const PAYMENT_IN_PROGRESS_RETRY_AFTER = '2';
+
 /** Kept back from the function's remaining time for recording the charge and answering. */
 const ANSWER_RESERVE_MS = 1500;
 
@@ -37,7 +40,7 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
     log.info({ orderId: claim.orderId, chargeId: claim.decided.chargeId, outcome: claim.decided.outcome }, 'payment resent: answered with the outcome of its charge');
     return { status: 200, body: answerOf(claim) };
   }
-  await payments.beginCharge({ orderId: claim.orderId, amount: claim.amount, paymentMethod: body.paymentMethod, now: new Date() });
+  await payments.beginCharge({ orderId: claim.orderId, amount: claim.amount, now: new Date() });
 
   const charge = await provider
     .charge(
@@ -92,7 +95,8 @@ function claimErrorToHttp(error: unknown): unknown {
     case PAYMENT_CLAIM_ERRORS.paymentWindowClosed:
       return new HttpError(409, 'PAYMENT_WINDOW_CLOSED', `${error.errorMessage}; the order can no longer be paid`);
     case PAYMENT_CLAIM_ERRORS.paymentInProgress:
-      return new HttpError(409, 'PAYMENT_IN_PROGRESS', error.errorMessage);
+      // The other method's charge is decided within seconds; the client learns its outcome by asking again.
+      return new HttpError(409, 'PAYMENT_IN_PROGRESS', error.errorMessage, undefined, { 'retry-after': PAYMENT_IN_PROGRESS_RETRY_AFTER });
     default:
       return error;
   }
@@ -108,7 +112,7 @@ function providerErrorToHttp(error: unknown, log: Logger): unknown {
   if (error instanceof PaymentProviderBusyError) {
     log.warn({ attempts: error.attempts, problem: error.lastProblem }, 'the provider is still working on this charge');
     return new HttpError(409, 'PAYMENT_IN_PROGRESS', 'A payment for this order is still being processed; ask for the order to see its outcome', undefined, {
-      'retry-after': '2',
+      'retry-after': PAYMENT_IN_PROGRESS_RETRY_AFTER,
     });
   }
   if (error instanceof PaymentProviderUnavailableError) {

@@ -7,7 +7,6 @@ const ORDER_ID = '0d2c5a0e-6b1f-4c8e-9a7d-3e2f1b0c9d8e';
 const record = (overrides: Partial<PaymentRecord> = {}): PaymentRecord => ({
   orderId: ORDER_ID,
   amount: { amount: 1500, currency: 'USD' },
-  paymentMethod: 'pm_card_approve',
   chargeId: 'ch_1',
   createdAt: 'x',
   updatedAt: 'x',

@@ -62,7 +62,9 @@ describe('POST /payment/process', () => {
   it('notes what the order must cost before charging, then records the charge: its id, status and attempts', async () => {
     provider.charge.mockImplementation(async () => {
       // The webhook is checked against this; it must be there before the provider can send one.
-      expect(payment()).toMatchObject({ amount: TOTAL, paymentMethod: TEST_PAYMENT_METHODS.approve });
+      expect(payment()).toMatchObject({ amount: TOTAL });
+      // Nothing reads the payment method back: the payments table does not keep it.
+      expect(payment()).not.toHaveProperty('paymentMethod');
       return { chargeId: 'ch_after_retry', status: 'pending', attempts: 2 };
     });
     await pay();
@@ -106,6 +108,13 @@ describe('POST /payment/process', () => {
     expect((res.body as { error: { code: string } }).error.code).toBe(code);
     expect(provider.charge).not.toHaveBeenCalled();
     expect(payment()).toBeUndefined();
+  });
+
+  it('says when to ask again when a charge of another payment method holds the order, as when the provider is busy with this one', async () => {
+    lambda.on(InvokeCommand).resolves(refusal('PaymentInProgress', 'A payment with another payment method is in progress for this order'));
+    const res = await pay();
+    expect(res.status).toBe(409);
+    expect(res.headers['retry-after']).toBe('2');
   });
 
   it('names the status of an order that cannot be paid', async () => {
