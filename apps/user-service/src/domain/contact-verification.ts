@@ -32,6 +32,17 @@ export const WRONG_TRIES_ALLOWED = 5;
  */
 export const RESEND_WINDOW_MS = 60_000;
 /**
+ * How long after a code was written, with neither its delivery nor a failed send recorded, it is
+ * still on its way: request-verification's timeout (10 s, the platform's default; service.ts sets
+ * none, and a test holds this to it). The request that wrote the code is waiting on SES or SNS
+ * meanwhile, which may take seconds, and a client that gave up on it asks again: that repeat is
+ * answered with the code on its way, as a resend after its delivery is, not with a second message
+ * that would kill the first. Lambda ends the request at its timeout, counted from before it wrote
+ * the code, so a code older than this with nothing recorded belongs to a request that died: it may
+ * have reached no one, and the next request replaces it.
+ */
+export const CODE_IN_FLIGHT_MS = 10_000;
+/**
  * Verification texts the whole shop sends in one clock hour, whichever accounts ask and to
  * whichever numbers. The limits per account and per number multiply: SMS pumping registers one
  * free account per number of a premium range, each good for five more texts an hour, and the shop
@@ -57,10 +68,10 @@ export interface VerificationDeps extends ConfirmationDeps {
   log: Pick<Logger, 'warn'>;
 }
 
-/** What a request for a code came to: the 202's body, and whether it was a resend answered with the code delivered moments ago. */
+/** What a request for a code came to: the 202's body, and whether it was a resend answered with the code delivered moments ago, or still on its way. */
 export interface VerificationRequested {
   sent: VerificationSent;
-  /** Nothing was sent, written or counted: the code delivered less than RESEND_WINDOW_MS ago stands. */
+  /** Nothing was sent, written or counted: the code delivered less than RESEND_WINDOW_MS ago, or still on its way (CODE_IN_FLIGHT_MS), stands. */
   repeated: boolean;
 }
 
@@ -73,17 +84,18 @@ export interface VerificationRequested {
  * request one of them refuses counts against none. A send that fails is 503 CODE_NOT_SENT: the
  * customer may try again.
  *
- * A request within RESEND_WINDOW_MS of a code's delivery, to the same address, while that code is
- * good and untried, is a resend: it is answered as that code's request was, and nothing is sent.
- * A new code would kill the first, which may well arrive after it, and spend an SMS and one of the
- * five codes an hour.
+ * A request within RESEND_WINDOW_MS of a code's delivery, or while the request that wrote the code
+ * may still be sending it (CODE_IN_FLIGHT_MS), to the same address, while that code is good and
+ * untried, is a resend: it is answered as that code's request was, and nothing is sent. A new code
+ * would kill the first, which may well arrive after it, and spend an SMS and one of the five codes
+ * an hour.
  */
 export async function requestVerification(deps: VerificationDeps, userId: string, channel: ContactChannel): Promise<VerificationRequested> {
   const profile = await profileOf(deps, userId);
   const sentTo = addressToVerify(profile, channel);
   const [previous, toAddress] = await Promise.all([deps.verifications.get(userId, channel), deps.verifications.sendsTo(channel, sentTo)]);
   const now = deps.now();
-  if (previous && deliveredMomentsAgo(previous, sentTo, now)) {
+  if (previous && answersResend(previous, sentTo, now)) {
     return { sent: { channel, sentTo: maskAddress(channel, previous.sentTo), expiresAt: previous.codeExpiresAt }, repeated: true };
   }
   const recent = sendsInLastHour(previous?.sentAt, now);
@@ -110,6 +122,7 @@ export async function requestVerification(deps: VerificationDeps, userId: string
     if (channel === 'email') await deps.sender.email(sentTo, message.subject, message.text);
     else await deps.sender.sms(sentTo, message.sms);
   } catch (error) {
+    await recordSendFailure(deps, verification);
     throw new CodeNotSentError(channel, error);
   }
   await recordDelivery(deps, verification);
@@ -146,26 +159,59 @@ function hourStart(at: Date): number {
 }
 
 /**
- * Whether `previous` is a code delivered less than RESEND_WINDOW_MS ago to the address the profile
- * has now, still good and never guessed at. A code whose send failed has no `deliveredAt`: it
- * reached no one, and is replaced at once.
+ * Whether a request is a resend of the one that wrote `previous`, to be answered with its code: the
+ * code went to the address the profile has now, is still good and was never guessed at, and was
+ * delivered less than RESEND_WINDOW_MS ago or is still on its way.
  */
-function deliveredMomentsAgo(previous: Verification, sentTo: string, now: Date): boolean {
-  if (!previous.deliveredAt || !previous.code || previous.wrongTries > 0 || previous.sentTo !== sentTo) return false;
-  return now.getTime() < Date.parse(previous.codeExpiresAt) && now.getTime() - Date.parse(previous.deliveredAt) < RESEND_WINDOW_MS;
+function answersResend(previous: Verification, sentTo: string, now: Date): boolean {
+  if (!previous.code || previous.wrongTries > 0 || previous.sentTo !== sentTo || now.getTime() >= Date.parse(previous.codeExpiresAt)) return false;
+  return previous.deliveredAt ? now.getTime() - Date.parse(previous.deliveredAt) < RESEND_WINDOW_MS : onItsWay(previous, now);
+}
+
+/**
+ * Whether the request that wrote `previous` may still be sending it: written less than
+ * CODE_IN_FLIGHT_MS ago (its time is the last of `sentAt`), and no send failure recorded. A code
+ * whose send failed reached no one we know of, and is replaced at once.
+ */
+function onItsWay(previous: Verification, now: Date): boolean {
+  const writtenAt = previous.sentAt.at(-1);
+  return !previous.sendFailedAt && writtenAt !== undefined && now.getTime() - Date.parse(writtenAt) < CODE_IN_FLIGHT_MS;
 }
 
 /**
  * Notes that the code went, for RESEND_WINDOW_MS to answer resends with it. A newer request, a try
  * or the confirmation that wrote the verification meanwhile wins, as it should: then nothing is
  * noted, and that is no failure. Nor does a note that cannot be written fail the request: the code
- * went, which is what the 202 says; a resend then sends a new code, as one always did.
+ * went, which is what the 202 says; a resend is then answered with it only while it could still be
+ * on its way (CODE_IN_FLIGHT_MS), and after that sends a new code, as one always did.
  */
 async function recordDelivery(deps: VerificationDeps, sent: Verification): Promise<void> {
   try {
     await deps.verifications.markDelivered(sent, deps.now().toISOString());
   } catch (error) {
-    deps.log.warn({ err: error, channel: sent.channel }, 'verification code sent, but its delivery was not recorded: a resend within the minute sends a new code');
+    deps.log.warn(
+      { err: error, channel: sent.channel },
+      'verification code sent, but its delivery was not recorded: a resend later than CODE_IN_FLIGHT_MS after it sends a new code',
+    );
+  }
+}
+
+/**
+ * Notes that the code's send failed, so that the next request replaces it at once instead of taking
+ * it for a code on its way. Only over the version the request wrote, as the delivery's note: a
+ * newer code or a try since won, and is left as it is (neither is answered with this code). A note
+ * that cannot be written does not change the 503; the log warns, and until CODE_IN_FLIGHT_MS from
+ * the write a request is answered with this code, which may have reached no one.
+ */
+async function recordSendFailure(deps: VerificationDeps, sent: Verification): Promise<void> {
+  try {
+    await deps.verifications.save({ ...sent, sendFailedAt: deps.now().toISOString(), version: sent.version + 1 });
+  } catch (error) {
+    if (error instanceof VerificationConflictError) return;
+    deps.log.warn(
+      { err: error, channel: sent.channel },
+      'verification code not sent, and the failure was not recorded: a request within CODE_IN_FLIGHT_MS of it is answered with that code',
+    );
   }
 }
 

@@ -18,6 +18,12 @@ export interface Verification {
    * failed: such a code reached no one, and the next request replaces it at once.
    */
   deliveredAt?: string;
+  /**
+   * ISO 8601 UTC: when SES or SNS failed to take the code (the request answered 503). The code
+   * still verifies (a send whose answer was lost may have gone), but it is no longer on its way:
+   * the next request replaces it at once, where one within the send's time would be answered with it.
+   */
+  sendFailedAt?: string;
   /** ISO 8601 UTC: when each code of the last hour was sent, oldest first; the rate limit. */
   sentAt: string[];
   /** Unix seconds: when the record may go (TTL), once its codes no longer count against the limit. */

@@ -21,6 +21,6 @@ const deps = {
 export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ body, principal, log }) => {
   const { sent, repeated } = await requestVerification({ ...deps, log }, principal.userId, body.channel);
   // Where it went, masked; never the code.
-  log.info({ channel: sent.channel, sentTo: sent.sentTo, repeated }, repeated ? 'verification code asked for again within a minute of its delivery: answered with it, nothing sent' : 'verification code sent');
+  log.info({ channel: sent.channel, sentTo: sent.sentTo, repeated }, repeated ? 'verification code asked for again while on its way or within a minute of its delivery: answered with it, nothing sent' : 'verification code sent');
   return { status: 202, body: sent };
 });

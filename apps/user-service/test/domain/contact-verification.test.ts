@@ -1,6 +1,7 @@
 import type { User } from '@shop/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  CODE_IN_FLIGHT_MS,
   CODE_LIFETIME_MS,
   confirmVerification,
   destinationOf,
@@ -13,6 +14,7 @@ import {
 } from '../../src/domain/contact-verification';
 import { AlreadyVerifiedError, CodeBurntError, CodeNotSentError, InvalidCodeError, NoPhoneError, ShopSmsLimitError, TooManyCodesError, VerificationBusyError } from '../../src/domain/errors';
 import { AddressChangedError } from '../../src/domain/verification-store';
+import { service } from '../../src/service';
 import { inMemoryStores, recordingSender } from '../in-memory-stores';
 
 const ADA: User = {
@@ -314,15 +316,16 @@ describe('asking for a code again moments after one was delivered', () => {
   it('leaves a newer request’s code as it is when that request wrote it before this one recorded its delivery', async () => {
     const s = setup();
     const email = s.deps.sender.email;
-    // While the first code is on its way, a second request (no longer a resend: the first has no delivery yet) replaces it.
+    // While the first code is on its way, a wrong try, and then a second request (no resend: the code was tried) replaces it.
     s.deps.sender.email = async (to, subject, text) => {
       s.deps.sender.email = email;
       await email(to, subject, text);
+      await expect(s.confirm('999999')).rejects.toBeInstanceOf(InvalidCodeError);
       await s.request('email');
     };
     expect(await s.request('email')).toMatchObject({ repeated: false });
     expect(s.sent).toHaveLength(2);
-    expect(s.verifications.get(`${ADA.userId}#email`)).toMatchObject({ sentAt: [new Date(START).toISOString(), new Date(START).toISOString()], version: 3 });
+    expect(s.verifications.get(`${ADA.userId}#email`)).toMatchObject({ sentAt: [new Date(START).toISOString(), new Date(START).toISOString()], wrongTries: 0, version: 4 });
     expect(s.deps.log.warn).not.toHaveBeenCalled();
     // The newest code is the one in play.
     expect((await s.confirm(s.lastCode())).emailVerified).toBe(true);
@@ -335,6 +338,99 @@ describe('asking for a code again moments after one was delivered', () => {
     expect(s.sent).toHaveLength(1);
     expect(s.deps.log.warn).toHaveBeenCalledWith({ err: expect.any(Error), channel: 'email' }, expect.stringContaining('delivery was not recorded'));
     expect(JSON.stringify(vi.mocked(s.deps.log.warn).mock.calls)).not.toContain(s.lastCode());
+  });
+});
+
+describe('asking for a code again while the first is on its way', () => {
+  /** A sender whose texts leave at once (the test's inbox has them) but whose answer waits until the test lets it come, or fails. */
+  function slowSender(s: ReturnType<typeof setup>) {
+    const sms = s.deps.sender.sms;
+    let answer: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    let called: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => (called = resolve));
+    s.deps.sender.sms = async (to, text) => {
+      await sms(to, text);
+      const answered = new Promise<void>((resolve, reject) => (answer = { resolve, reject }));
+      called();
+      await answered;
+    };
+    return {
+      /** Until the first text left, and its request waits on the answer. */
+      waiting: () => waiting,
+      answers: () => answer?.resolve(),
+      fails: () => answer?.reject(new Error('SNS timed out')),
+      /** From now on, texts go and are answered at once. */
+      recovers: () => (s.deps.sender.sms = sms),
+    };
+  }
+  it('answers a repeat that arrives before the delivery is recorded with the code on its way: nothing is sent or written, and that code verifies', async () => {
+    const s = setup();
+    const sender = slowSender(s);
+    const first = s.request('sms');
+    await sender.waiting();
+    expect(s.sent).toHaveLength(1);
+    const written = structuredClone([...s.verifications.entries(), ...s.destinations.entries(), ...s.shopSends.entries()]);
+
+    s.clock.now += 5 * SECOND;
+    const again = await s.request('sms');
+    expect(again).toEqual({ sent: { channel: 'sms', sentTo: '+1******0123', expiresAt: new Date(START + CODE_LIFETIME_MS).toISOString() }, repeated: true });
+    expect(s.sent).toHaveLength(1);
+    expect([...s.verifications.entries(), ...s.destinations.entries(), ...s.shopSends.entries()]).toEqual(written);
+
+    sender.answers();
+    expect(await first).toEqual({ sent: again.sent, repeated: false });
+    expect(s.verifications.get(`${ADA.userId}#sms`)).toMatchObject({ deliveredAt: new Date(START + 5 * SECOND).toISOString(), sentAt: [new Date(START).toISOString()] });
+    expect(s.deps.log.warn).not.toHaveBeenCalled();
+    expect((await s.confirm(s.lastCode(), 'sms')).phoneVerified).toBe(true);
+  });
+
+  it('sends a new code at once when the first one’s send failed, and records the failure', async () => {
+    const s = setup();
+    const sender = slowSender(s);
+    const first = s.request('sms');
+    await sender.waiting();
+    s.clock.now += 2 * SECOND;
+    sender.fails();
+    await expect(first).rejects.toBeInstanceOf(CodeNotSentError);
+    expect(s.verifications.get(`${ADA.userId}#sms`)).toMatchObject({ sendFailedAt: new Date(START + 2 * SECOND).toISOString(), version: 2 });
+
+    sender.recovers();
+    s.clock.now += SECOND;
+    expect(await s.request('sms')).toEqual({ sent: { channel: 'sms', sentTo: '+1******0123', expiresAt: new Date(START + 3 * SECOND + CODE_LIFETIME_MS).toISOString() }, repeated: false });
+    expect(s.sent).toHaveLength(2);
+    expect(s.lastCode()).toBe('100002');
+    expect((await s.confirm('100002', 'sms')).phoneVerified).toBe(true);
+  });
+
+  it('answers 503 still, and warns, when the failure cannot be recorded', async () => {
+    const s = setup();
+    s.deps.sender.email = async () => Promise.reject(new Error('SES is down'));
+    s.deps.verifications.save = async () => Promise.reject(new Error('ProvisionedThroughputExceededException'));
+    await expect(s.request('email')).rejects.toBeInstanceOf(CodeNotSentError);
+    expect(s.deps.log.warn).toHaveBeenCalledWith({ err: expect.any(Error), channel: 'email' }, expect.stringContaining('failure was not recorded'));
+  });
+
+  it('sends a new code once the code is CODE_IN_FLIGHT_MS old with nothing recorded: the request that wrote it died', async () => {
+    const s = setup();
+    // The first request never hears from SNS: Lambda ends it at its timeout, and nothing is recorded.
+    const sender = slowSender(s);
+    void s.request('sms');
+    await sender.waiting();
+    sender.recovers();
+
+    s.clock.now += CODE_IN_FLIGHT_MS - 1;
+    expect(await s.request('sms')).toMatchObject({ repeated: true });
+    expect(s.sent).toHaveLength(1);
+    s.clock.now += 1;
+    expect(await s.request('sms')).toMatchObject({ repeated: false });
+    expect(s.sent.map((m) => m.text)).toEqual([expect.stringContaining('100001'), expect.stringContaining('100002')]);
+    expect(s.verifications.get(`${ADA.userId}#sms`)?.sentAt).toEqual([new Date(START).toISOString(), new Date(START + CODE_IN_FLIGHT_MS).toISOString()]);
+    await expect(s.confirm('100001', 'sms')).rejects.toBeInstanceOf(InvalidCodeError);
+    expect((await s.confirm('100002', 'sms')).phoneVerified).toBe(true);
+  });
+
+  it('takes a code for one on its way for as long as request-verification may run: no request outlives its timeout', () => {
+    expect(CODE_IN_FLIGHT_MS).toBeGreaterThanOrEqual(service.functions['request-verification'].timeoutSeconds * 1000);
   });
 });
 

@@ -146,13 +146,27 @@ describe('POST /users/me/verification', () => {
     expect(writes()).toHaveLength(written);
     expect(db().items(VERIFICATIONS_TABLE)).toEqual(stored);
     expect(lines.map((line) => JSON.parse(line) as LogLine)).toContainEqual(
-      expect.objectContaining({ level: 'info', message: 'verification code asked for again within a minute of its delivery: answered with it, nothing sent', repeated: true }),
+      expect.objectContaining({ level: 'info', message: 'verification code asked for again while on its way or within a minute of its delivery: answered with it, nothing sent', repeated: true }),
     );
 
     // A minute after the delivery, a new code goes.
     vi.setSystemTime(NOW.getTime() + 61_000);
     expect((await ask({ channel })).body).toMatchObject({ expiresAt: '2026-03-01T10:11:01.000Z' });
     expect(sends()).toHaveLength(2);
+  });
+
+  it('answers a repeat while the code is on its way (written 5 s ago, no delivery yet) with that code, sending and writing nothing; after a failed send, sends a new one', async () => {
+    const onItsWay = { userId: USER_ID, channel: 'sms', sentTo: '+14155550123', codeSalt: 'c2FsdA==', codeHash: 'aGFzaA==', codeExpiresAt: '2026-03-01T10:09:55.000Z', wrongTries: 0, sentAt: ['2026-03-01T09:59:55.000Z'], forgetAt: 0, version: 1 };
+    db().put(VERIFICATIONS_TABLE, onItsWay);
+    const again = await ask({ channel: 'sms' });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual({ channel: 'sms', sentTo: '+1******0123', expiresAt: '2026-03-01T10:09:55.000Z' });
+    expect(sns.calls()).toHaveLength(0);
+    expect(writes()).toHaveLength(0);
+
+    db().put(VERIFICATIONS_TABLE, { ...onItsWay, sendFailedAt: '2026-03-01T09:59:57.000Z', version: 2 });
+    expect((await ask({ channel: 'sms' })).body).toMatchObject({ expiresAt: '2026-03-01T10:10:00.000Z' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
   it('texts the code to the phone, as a transactional SMS', async () => {
@@ -301,8 +315,9 @@ describe('POST /users/me/verification', () => {
       },
     });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(verification(channel)).toMatchObject({ sentAt: [NOW.toISOString()], version: 1 });
-    // Not delivered: the next request sends a new code at once.
+    // Not delivered, and the failure noted over the version the request wrote: the next request sends a new code at once.
+    expect(verification(channel)).toMatchObject({ sentAt: [NOW.toISOString()], sendFailedAt: NOW.toISOString(), version: 2 });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({ ConditionExpression: '#version = :read', ExpressionAttributeValues: { ':read': 1 } });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(verification(channel)?.['deliveredAt']).toBeUndefined();
     // The operator sees why, without the address or the number it went to.
