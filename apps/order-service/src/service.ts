@@ -148,6 +148,12 @@ export const service = defineService({
       triggers: [{ type: 'invoke', callers: ['payment-service/process-payment'] }],
       permissions: { tables: { orders: ['GetItem', 'UpdateItem'] } },
     },
+    'release-payment-claim': {
+      description: "Ends a payment claim whose charge the provider refused without making one, so that another payment method may be tried at once.",
+      timeoutSeconds: 5,
+      triggers: [{ type: 'invoke', callers: ['payment-service/process-payment'] }],
+      permissions: { tables: { orders: ['UpdateItem'] } },
+    },
     'update-order-status': {
       description: "Consumes payment-service's verified charge and refund outcomes: records each once on its order and resumes the waiting checkout.",
       timeoutSeconds: 15,

@@ -35,6 +35,8 @@ describe('order-service manifest', () => {
     expect(f['cancel-order'].permissions.invokes).toEqual(['inventory-service/release-stock']);
     expect(f['begin-payment'].permissions).toEqual({ tables: { orders: ['GetItem', 'UpdateItem'] } });
     expect(f['begin-payment'].triggers).toEqual([{ type: 'invoke', callers: ['payment-service/process-payment'] }]);
+    expect(f['release-payment-claim'].permissions).toEqual({ tables: { orders: ['UpdateItem'] } });
+    expect(f['release-payment-claim'].triggers).toEqual([{ type: 'invoke', callers: ['payment-service/process-payment'] }]);
     for (const fn of ['update-order-status', 'cancel-order', 'await-payment'] as const) {
       expect(f[fn].permissions.stateMachines).toEqual({ [CHECKOUT]: ['SendTaskSuccess', 'SendTaskFailure'] });
     }

@@ -66,7 +66,7 @@ export const service = defineService({
       ],
       permissions: {
         tables: { payments: ['UpdateItem'] },
-        invokes: ['order-service/begin-payment'],
+        invokes: ['order-service/begin-payment', 'order-service/release-payment-claim'],
       },
       uses: ['paymentProvider'],
     },

@@ -16,6 +16,7 @@ export const WEBHOOK_EVENTS_TABLE = 'shop-test-payment-service-webhook-events';
 export const QUEUE_URL = 'http://sqs.local/000000000000/shop-test-payment-service-payment-events';
 export const REFUNDS_QUEUE_URL = 'http://sqs.local/000000000000/shop-test-payment-service-refunds';
 export const BEGIN_PAYMENT_FUNCTION = 'shop-test-order-service-begin-payment';
+export const RELEASE_PAYMENT_CLAIM_FUNCTION = 'shop-test-order-service-release-payment-claim';
 export const EVENT_BUS = 'shop-test-events';
 /** Which attribute is the partition key of each table, for the fake. */
 export const TABLE_KEYS = { [PAYMENTS_TABLE]: 'orderId', [REFUNDS_TABLE]: 'chargeId', [WEBHOOK_EVENTS_TABLE]: 'eventId' };
@@ -61,6 +62,7 @@ export function withPaymentEnvironment(overrides: Record<string, string> = {}): 
       PAYMENT_SERVICE_PAYMENT_EVENTS_QUEUE_URL: QUEUE_URL,
       PAYMENT_SERVICE_REFUNDS_QUEUE_URL: REFUNDS_QUEUE_URL,
       ORDER_SERVICE_BEGIN_PAYMENT_FUNCTION: BEGIN_PAYMENT_FUNCTION,
+      ORDER_SERVICE_RELEASE_PAYMENT_CLAIM_FUNCTION: RELEASE_PAYMENT_CLAIM_FUNCTION,
       EVENT_BUS_NAME: EVENT_BUS,
       PAYMENT_PROVIDER_URL: PROVIDER_URL,
       PAYMENT_PROVIDER_API_KEY_PARAMETER: API_KEY_PARAMETER,

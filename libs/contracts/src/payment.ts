@@ -157,6 +157,11 @@ export const PaymentClaim = z.object({
   /** The order's correlation id, for the charge's metadata. */
   correlationId: z.string(),
   paymentDueAt: z.string(),
+  /**
+   * When this claim was made: what releases it (release-payment-claim) when the provider refused the
+   * charge without making one. Absent from a begin-payment deployed before claims could be released.
+   */
+  claimedAt: z.optional(z.string()),
 });
 export type PaymentClaim = z.infer<typeof PaymentClaim>;
 
@@ -175,6 +180,25 @@ export type PaymentDecided = z.infer<typeof PaymentDecided>;
 
 export const BeginPaymentResponse = z.union([PaymentClaim, PaymentDecided]);
 export type BeginPaymentResponse = z.infer<typeof BeginPaymentResponse>;
+
+/**
+ * order-service/release-payment-claim, which payment-service/process-payment invokes when the
+ * provider refused a charge without making one (a 400: an unknown or malformed payment method): it
+ * ends that claim, so another payment method may be tried at once rather than after the claim's 30
+ * seconds. Only the claim made at `claimedAt` with `paymentMethod`, on the caller's order, while no
+ * outcome is recorded; anything else is left as it is.
+ */
+export const ReleasePaymentClaimRequest = z.strictObject({
+  orderId: Id,
+  userId: z.string().check(z.minLength(1)),
+  paymentMethod: PaymentMethod,
+  claimedAt: z.string().check(z.minLength(1)),
+});
+export type ReleasePaymentClaimRequest = z.infer<typeof ReleasePaymentClaimRequest>;
+
+/** Whether the claim was released (`false`: it was not the order's claim any more, or an outcome is recorded). */
+export const ReleasePaymentClaimResponse = z.strictObject({ released: z.boolean() });
+export type ReleasePaymentClaimResponse = z.infer<typeof ReleasePaymentClaimResponse>;
 
 /** Why begin-payment refused (its errors' names: Lambda's `errorType`). */
 export const PAYMENT_CLAIM_ERRORS = {

@@ -126,6 +126,22 @@ describe('money that cannot pay its order goes back', () => {
     expect((await providerCharges(orderId)).charges).toHaveLength(1);
   });
 
+  it('a payment method the provider refuses outright (400, nothing charged) frees the order at once for another method, which pays it', async () => {
+    const customer = await newCustomer(api);
+    const product = await newProduct(admin, 3, 500);
+    const { orderId } = await orderAwaitingPayment(customer, product);
+    const refused = await customer.api.post('/payment/process', { orderId, paymentMethod: 'pm_no_such_method' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('PAYMENT_REJECTED');
+
+    // Not 409 PAYMENT_IN_PROGRESS for the refused method's 30 seconds: nothing is in progress.
+    const other = await customer.api.post('/payment/process', { orderId, paymentMethod: TEST_PAYMENT_METHODS.approve });
+    expect(other.status).toBe(200);
+    expect(other.body).toEqual({ orderId, paymentStatus: 'PROCESSING' });
+    await waitForOrder(customer, orderId, isStatus('PAID'));
+    expect((await providerCharges(orderId)).charges).toEqual([expect.objectContaining({ amount: 500, status: 'succeeded' })]);
+  });
+
   it('a resend after the order is PAID (the first answer lost) answers the charge that paid it: 200 SUCCEEDED, no second charge; another method is still refused', async () => {
     const customer = await newCustomer(api);
     const product = await newProduct(admin, 3, 700);

@@ -130,6 +130,17 @@ export function dynamoOrderRepository(options: TableAccessOptions = {}): OrderRe
       });
     },
 
+    async releasePaymentClaim(orderId, { userId, paymentMethod, startedAt, now }) {
+      const released = await conditionalUpdate({
+        Key: { orderId },
+        UpdateExpression: 'REMOVE paymentAttempt SET updatedAt = :now',
+        ConditionExpression:
+          'userId = :user AND paymentAttempt.paymentMethod = :method AND paymentAttempt.startedAt = :started AND attribute_not_exists(paymentEventId)',
+        ExpressionAttributeValues: { ':user': userId, ':method': paymentMethod, ':started': startedAt, ':now': now.toISOString() },
+      });
+      return released !== undefined;
+    },
+
     async recordPayment(orderId, payment) {
       const succeeded = payment.outcome === 'SUCCEEDED';
       const charge: OrderCharge | undefined = succeeded && payment.amount ? { amount: payment.amount, pays: true, at: payment.now.toISOString() } : undefined;

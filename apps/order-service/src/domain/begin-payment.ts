@@ -1,5 +1,12 @@
 import { NamedError } from '@shop/common';
-import { type BeginPaymentRequest, type BeginPaymentResponse, PAYMENT_CLAIM_ERRORS, type PaymentDecided } from '@shop/contracts';
+import {
+  type BeginPaymentRequest,
+  type BeginPaymentResponse,
+  PAYMENT_CLAIM_ERRORS,
+  type PaymentDecided,
+  type ReleasePaymentClaimRequest,
+  type ReleasePaymentClaimResponse,
+} from '@shop/contracts';
 import { type OrderRecord, PAYMENT_ATTEMPT_SECONDS } from './order-record';
 import type { OrderRepository } from './order-repository';
 
@@ -26,7 +33,7 @@ export async function beginPayment(deps: BeginPaymentDeps, request: BeginPayment
   };
   const claimed = await deps.orders.beginPayment(request.orderId, { userId: request.userId, attempt, now });
   if (claimed?.paymentDueAt) {
-    return { orderId: claimed.orderId, amount: claimed.total, correlationId: claimed.correlationId, paymentDueAt: claimed.paymentDueAt };
+    return { orderId: claimed.orderId, amount: claimed.total, correlationId: claimed.correlationId, paymentDueAt: claimed.paymentDueAt, claimedAt: attempt.startedAt };
   }
 
   const order = await deps.orders.get(request.orderId);
@@ -44,6 +51,22 @@ export async function beginPayment(deps: BeginPaymentDeps, request: BeginPayment
     PAYMENT_CLAIM_ERRORS.paymentInProgress,
     order.paymentEventId ? 'The payment of this order is already decided' : 'A payment with another payment method is in progress for this order',
   );
+}
+
+/**
+ * Ends a claim whose charge the provider refused without making one (release-payment-claim), so
+ * that another payment method may be tried at once instead of after PAYMENT_ATTEMPT_SECONDS. Only
+ * that very claim (its payment method and its time) on the caller's order, and only while no
+ * outcome is recorded: a newer claim, or a claim whose charge was made, stands.
+ */
+export async function releasePaymentClaim(deps: BeginPaymentDeps, request: ReleasePaymentClaimRequest): Promise<ReleasePaymentClaimResponse> {
+  const released = await deps.orders.releasePaymentClaim(request.orderId, {
+    userId: request.userId,
+    paymentMethod: request.paymentMethod,
+    startedAt: request.claimedAt,
+    now: deps.now(),
+  });
+  return { released };
 }
 
 /**

@@ -61,6 +61,11 @@ export interface OrderRepository {
    */
   beginPayment(orderId: string, claim: { userId: string; attempt: PaymentAttempt; now: Date }): Promise<OrderRecord | undefined>;
   /**
+   * Ends the claim `attempt` names (its payment method and start) on the owner's order while no
+   * outcome is recorded; answers whether it did.
+   */
+  releasePaymentClaim(orderId: string, attempt: { userId: string; paymentMethod: string; startedAt: string; now: Date }): Promise<boolean>;
+  /**
    * Records the payment's outcome while the order is AWAITING_PAYMENT and no outcome is recorded
    * yet (a success also records the charge as the one that pays the order); answers the updated
    * order, or `undefined` when that condition does not hold.

@@ -41,6 +41,7 @@ function inMemoryOrders() {
     },
     awaitPayment: unused,
     beginPayment: unused,
+    releasePaymentClaim: unused,
     recordPayment: unused,
     recordLateDecline: unused,
     recordChargeToRefund: unused,

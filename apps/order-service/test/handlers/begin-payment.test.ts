@@ -19,8 +19,10 @@ const awaiting = (overrides = {}) => db().put(ORDERS_TABLE, storedOrder({ status
 describe('begin-payment (claims an order for one charge)', () => {
   it("claims the owner's order awaiting payment and answers what to charge", async () => {
     awaiting();
-    await expect(begin()).resolves.toEqual({ orderId: ORDER_ID, amount: { amount: 3300, currency: 'USD' }, correlationId: 'checkout-corr-1', paymentDueAt: DUE });
-    expect(order()?.['paymentAttempt']).toMatchObject({ paymentMethod: 'pm_card_approve' });
+    const claim = await begin();
+    expect(claim).toEqual({ orderId: ORDER_ID, amount: { amount: 3300, currency: 'USD' }, correlationId: 'checkout-corr-1', paymentDueAt: DUE, claimedAt: expect.any(String) });
+    // The claim's time is what names it to release-payment-claim.
+    expect(order()?.['paymentAttempt']).toMatchObject({ paymentMethod: 'pm_card_approve', startedAt: (claim as { claimedAt: string }).claimedAt });
   });
 
   it('lets the same payment method claim again: the provider makes the repeat the same charge', async () => {

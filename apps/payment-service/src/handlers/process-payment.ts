@@ -2,7 +2,7 @@ import { InvokedFunctionError } from '@shop/aws';
 import { HttpError, httpHandler, type Logger } from '@shop/common';
 import { httpRoute } from '@shop/platform';
 import { authorizeRoute } from '@shop/auth';
-import { PAYMENT_CLAIM_ERRORS, type PaymentDecided, type ProcessPaymentResponse } from '@shop/contracts';
+import { PAYMENT_CLAIM_ERRORS, type PaymentClaim, type PaymentDecided, type ProcessPaymentResponse } from '@shop/contracts';
 import { dynamoPaymentRepository } from '../adapters/dynamodb-payment-repository';
 import { lambdaOrderClaims } from '../adapters/order-claims';
 import { paymentProviderClient } from '../adapters/payment-provider-client';
@@ -53,7 +53,8 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
       },
       { deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, log },
     )
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
+      if (refusedWithoutCharge(error)) await releaseClaim(claim, { userId: principal.userId, paymentMethod: body.paymentMethod }, correlationId, log);
       throw providerErrorToHttp(error, log);
     });
 
@@ -77,6 +78,36 @@ export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth
   };
   return { status: 200, body: answer };
 });
+
+/**
+ * The provider refused the request itself (400: an unknown or malformed payment method, a request
+ * it would not take): no charge was made, and none will be confirmed. A 402 is a decline, whose
+ * charge the provider may still report; 401 and 403 refuse the shop's key, not the payment.
+ */
+function refusedWithoutCharge(error: unknown): boolean {
+  return error instanceof PaymentProviderRejectedError && error.providerStatus === 400;
+}
+
+/**
+ * Ends this request's claim on the order, so that the customer may try another payment method at
+ * once rather than be told for 30 seconds that a payment is in progress. A claim from a
+ * begin-payment that does not say when it was made (deployed before claims could be released) is
+ * left to expire, as is one whose release fails: the refusal is the answer either way.
+ */
+async function releaseClaim(
+  claim: PaymentClaim,
+  { userId, paymentMethod }: { userId: string; paymentMethod: string },
+  correlationId: string,
+  log: Logger,
+): Promise<void> {
+  if (!claim.claimedAt) return;
+  try {
+    const { released } = await claims.release({ orderId: claim.orderId, userId, paymentMethod, claimedAt: claim.claimedAt }, correlationId);
+    log.info({ orderId: claim.orderId, released }, 'the provider refused the charge without making one: claim released');
+  } catch (error) {
+    log.warn({ err: error, orderId: claim.orderId }, 'the provider refused the charge, and its claim could not be released: it expires by itself');
+  }
+}
 
 /** The outcome the order took from this request's own charge, as the route answers it: a decline with its reason. */
 function answerOf({ orderId, decided }: PaymentDecided): ProcessPaymentResponse {

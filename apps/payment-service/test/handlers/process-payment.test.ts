@@ -7,7 +7,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PaymentProviderBusyError, PaymentProviderRejectedError, PaymentProviderUnavailableError } from '../../src/domain/payment-provider';
 import { handler } from '../../src/handlers/process-payment';
 import { service } from '../../src/service';
-import { BEGIN_PAYMENT_FUNCTION, CUSTOMER, CUSTOMER_ID, ORDER_ID, PAYMENTS_TABLE, TABLE_KEYS, TOTAL, withPaymentEnvironment } from '../fixtures';
+import { BEGIN_PAYMENT_FUNCTION, CUSTOMER, CUSTOMER_ID, ORDER_ID, PAYMENTS_TABLE, RELEASE_PAYMENT_CLAIM_FUNCTION, TABLE_KEYS, TOTAL, withPaymentEnvironment } from '../fixtures';
 
 // The provider is stubbed at its port (vi.mock is hoisted above the imports); the real client
 // is tested against the simulator in test/adapters.
@@ -182,6 +182,52 @@ describe('POST /payment/process', () => {
     expect(error.code).toBe(code);
     expect(error.message).toContain('unknown payment method pm_card_x');
     expect(payment()).not.toHaveProperty('chargeId');
+  });
+
+  describe('a charge the provider refused without making one (400): the claim is released, so another payment method may be tried at once', () => {
+    const CLAIMED_AT = '2030-01-01T00:00:00.000Z';
+    const releases = () =>
+      lambda
+        .commandCalls(InvokeCommand)
+        .filter((call) => call.args[0].input.FunctionName === RELEASE_PAYMENT_CLAIM_FUNCTION)
+        .map((call) => JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString()) as Record<string, unknown>);
+    beforeEach(() => {
+      lambda.on(InvokeCommand, { FunctionName: BEGIN_PAYMENT_FUNCTION }).resolves(answer({ ...claim, claimedAt: CLAIMED_AT }));
+      lambda.on(InvokeCommand, { FunctionName: RELEASE_PAYMENT_CLAIM_FUNCTION }).resolves(answer({ released: true }));
+    });
+
+    it('releases this very claim (its method and time), then answers the refusal', async () => {
+      provider.charge.mockRejectedValue(new PaymentProviderRejectedError(400, 'unknown payment method pm_card_x', 1));
+      const res = await pay({ orderId: ORDER_ID, paymentMethod: 'pm_card_x' });
+      expect(res.status).toBe(400);
+      expect(releases()).toEqual([{ orderId: ORDER_ID, userId: CUSTOMER_ID, paymentMethod: 'pm_card_x', claimedAt: CLAIMED_AT, correlationId: expect.any(String) }]);
+    });
+
+    it.each([
+      ['a decline (402), whose charge the provider may still report', 402],
+      ['a refusal of our key (401)', 401],
+      ['another request with the key (409)', 409],
+    ])('keeps the claim for %s', async (_, providerStatus) => {
+      provider.charge.mockRejectedValue(new PaymentProviderRejectedError(providerStatus, 'refused', 1));
+      await pay({ orderId: ORDER_ID, paymentMethod: 'pm_card_x' });
+      expect(releases()).toEqual([]);
+    });
+
+    it('still answers the refusal when the release fails: the claim expires by itself', async () => {
+      lambda.on(InvokeCommand, { FunctionName: RELEASE_PAYMENT_CLAIM_FUNCTION }).rejects(new Error('Lambda unavailable'));
+      provider.charge.mockRejectedValue(new PaymentProviderRejectedError(400, 'unknown payment method pm_card_x', 1));
+      const res = await pay({ orderId: ORDER_ID, paymentMethod: 'pm_card_x' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'PAYMENT_REJECTED' } });
+    });
+
+    it('leaves a claim from a begin-payment that does not say when it was made (deployed before claims could be released)', async () => {
+      lambda.on(InvokeCommand, { FunctionName: BEGIN_PAYMENT_FUNCTION }).resolves(answer(claim));
+      provider.charge.mockRejectedValue(new PaymentProviderRejectedError(400, 'unknown payment method pm_card_x', 1));
+      const res = await pay({ orderId: ORDER_ID, paymentMethod: 'pm_card_x' });
+      expect(res.status).toBe(400);
+      expect(releases()).toEqual([]);
+    });
   });
 
   it('answers 502, not 401, when the provider refuses our own API key', async () => {
