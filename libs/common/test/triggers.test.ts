@@ -77,6 +77,22 @@ describe('sqsHandler', () => {
     expect(JSON.stringify(logs())).not.toContain('hunter2');
   });
 
+  it("names the message's order on the line of its failure, which the handler's own lines do not reach", async () => {
+    const { sqsHandler, logs } = await freshInstance();
+    const orderId = '0d2c5a0e-6b1f-4c8e-9a7d-3e2f1b0c9d8e';
+    const handler = sqsHandler(Message, async () => {
+      throw new Error('DynamoDB throttled');
+    });
+    await expect(
+      handler({ Records: [sqsRecord('m-1', { orderId, correlationId: 'corr-7' }), sqsRecord('m-2', { orderId: 'not-an-order-id' })] }, context),
+    ).rejects.toThrow('All records failed');
+    const failures = logs().filter((l) => l['level'] === 'error' || l['level'] === 'warn');
+    expect(failures).toEqual([expect.objectContaining({ messageId: 'm-1', correlationId: 'corr-7', orderId }), expect.objectContaining({ messageId: 'm-2' })]);
+    expect(failures[1]).not.toHaveProperty('orderId');
+    // Only an id of the shop's shape is named: a message's text goes no further into the logs.
+    expect(JSON.stringify(logs())).not.toContain('not-an-order-id');
+  });
+
   it('fails the invocation when every message failed, so the batch comes back whole', async () => {
     const { sqsHandler } = await freshInstance();
     const handler = sqsHandler(Message, async () => undefined);

@@ -130,6 +130,19 @@ function traceIdOf(header: string | undefined): string | undefined {
   return root?.slice('Root='.length) || undefined;
 }
 
+/**
+ * The order a message is about (a top-level `orderId`, which every message of the checkout and the
+ * payments carries), as a log binding: the wrapper's own line for a message that failed then names
+ * it, so that an operator finds the failure from the order as well as from the message. Only an id
+ * of the shop's shape: a message's text goes no further into the logs than that.
+ */
+export function carriedOrderBinding(value: unknown): { orderId?: string } {
+  const offered = typeof value === 'object' && value !== null ? (value as { orderId?: unknown }).orderId : undefined;
+  return typeof offered === 'string' && UUID.test(offered) ? { orderId: offered } : {};
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The correlation id a message carries (a top-level `correlationId`), when it is a safe one. */
 export function carriedCorrelationId(value: unknown): string | undefined {
   const offered = typeof value === 'object' && value !== null ? (value as { correlationId?: unknown }).correlationId : undefined;

@@ -1,7 +1,7 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../logger';
 import { AllRecordsFailedError, type BatchResponse, batchResponse, logItemFailure } from './batch';
-import { carriedCorrelationId, type Invocation, markHandler, startInvocation } from './invocation';
+import { carriedCorrelationId, carriedOrderBinding, type Invocation, markHandler, startInvocation } from './invocation';
 import { type InputSchema, type Parsed, parseInput, parseJson } from './parse';
 
 export interface SqsMessage<T> {
@@ -66,14 +66,17 @@ async function processRecord<S extends InputSchema>(
 ): Promise<boolean> {
   const source = `message ${record.messageId}`;
   let log = invocation.logger(record.messageId, { messageId: record.messageId });
+  let about = {};
   try {
     const message = parseInput(schema, parseJson(record.body, source), source);
     const correlationId = carriedCorrelationId(message) ?? record.messageId;
     if (correlationId !== record.messageId) log = invocation.logger(correlationId, { messageId: record.messageId });
+    about = carriedOrderBinding(message);
     await handle({ message, correlationId, log, record, context });
     return true;
   } catch (error) {
-    logItemFailure('queue', log, error, 'message');
+    // The handler binds the ids it works with to its own lines; the failure's line names the order too.
+    logItemFailure('queue', Object.keys(about).length > 0 ? log.child(about) : log, error, 'message');
     return false;
   }
 }
