@@ -4,6 +4,7 @@ import { BROWSER_CORS, findRepoRoot, LAYERS, loadManifests } from '@shop/platfor
 import { PASSWORD_POLICY, ROLES } from '@shop/contracts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PAYMENT_WEBHOOK_ROUTE } from '../src/monitoring/api-throttling';
+import { PAYMENT_WEBHOOK_REJECTED_FILTER } from '../src/monitoring/payment-webhook-rejected';
 import { ACCESS_LOG_FORMAT } from '../src/platform/http-api';
 import { matchesJsonPattern } from './support/json-filter-pattern';
 import { readZip, zipEntries } from './support/zip-entries';
@@ -85,6 +86,20 @@ describe('the platform stack', () => {
       refresh_token_validity: 30,
       token_validity_units: [{ access_token: 'minutes', id_token: 'minutes', refresh_token: 'days' }],
     });
+  });
+
+  it("lets a signed-in user's token write only what user-service's SignUp sends, never email_verified, and read only what the shop sets", () => {
+    const [, client] = only('aws_cognito_user_pool_client');
+    // Unset (or empty: the provider drops an empty list), Cognito lets the client write every standard attribute.
+    expect(client['write_attributes']?.length).toBeGreaterThan(0);
+    // The attributes register's SignUp sends, which Cognito holds to the client's write list too.
+    const directory = readFileSync(join(findRepoRoot(__dirname), 'apps/user-service/src/adapters/cognito-account-directory.ts'), 'utf8');
+    const signUp = /new SignUpCommand\(\{[\s\S]*?UserAttributes: \[([\s\S]*?)\]/.exec(directory)?.[1] ?? '';
+    const sent = [...signUp.matchAll(/Name: '([^']+)'/g)].map((m) => m[1]);
+    expect(sent.length).toBeGreaterThan(0);
+    expect([...client['write_attributes']].sort()).toEqual([...sent].sort());
+    expect(client['write_attributes']).not.toContain('email_verified');
+    expect([...client['read_attributes']].sort()).toEqual(['email', 'email_verified', 'name']);
   });
 
   it('has the event bus, and the alarms topic under a key CloudWatch may use for the stage alarms only, e-mailed to the stage address', () => {
@@ -205,6 +220,7 @@ describe('the platform stack', () => {
         'shop-dev-api-latency-p99',
         'shop-dev-api-throttled',
         'shop-dev-payment-webhook-throttled',
+        'shop-dev-payment-webhook-rejected',
         'shop-dev-api-fallback-errors',
         'shop-dev-api-fallback-throttles',
         'shop-dev-sms-spend',
@@ -362,6 +378,62 @@ describe('the platform stack', () => {
       );
       expect(resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-payment-webhook-throttled')[1]['alarm_description']).toMatch(
         /POST \/payment\/webhook.*refunded/,
+      );
+    });
+  });
+
+  describe("alarms on the payment provider's webhooks the shop refused with 4xx: a wrong signing secret, or forgeries", () => {
+    const logLine = (fields: Partial<Record<keyof typeof ACCESS_LOG_FORMAT, string>>) => ({
+      ...Object.fromEntries(Object.keys(ACCESS_LOG_FORMAT).map((key) => [key, '-'])),
+      ...fields,
+    });
+    const webhook = (status: string, integrationStatus = '200') => logLine({ routeKey: PAYMENT_WEBHOOK_ROUTE, httpMethod: 'POST', path: '/payment/webhook', status, integrationStatus });
+    const lines: [string, ReturnType<typeof logLine>, boolean][] = [
+      ['a webhook whose signature does not match the secret', webhook('401'), true],
+      ['a webhook whose body is no event', webhook('400'), true],
+      ['a webhook too large', webhook('413'), true],
+      ['a webhook received', webhook('202'), false],
+      ['a webhook received again', webhook('200'), false],
+      // 5xx: the API's 5xx alarm; API Gateway's throttle: payment-webhook-throttled, with its own runbook.
+      ['a webhook answered 503, the secret unreadable', webhook('503'), false],
+      ['a webhook API Gateway throttled', webhook('429', '-'), false],
+      ['a webhook throttled before its route was matched', logLine({ routeKey: '-', httpMethod: 'POST', path: '/payment/webhook', status: '429', integrationStatus: '-' }), false],
+      ['a sign-in refused', logLine({ routeKey: 'POST /users/login', httpMethod: 'POST', path: '/users/login', status: '401', integrationStatus: '200' }), false],
+    ];
+
+    it('counts them with a metric filter on the access log, into a metric of the stage\'s API', () => {
+      const [logsId] = resourceWith(platform, 'aws_cloudwatch_log_group', 'name', '/aws/apigateway/shop-dev-api');
+      const found = resources(platform, 'aws_cloudwatch_log_metric_filter').filter(([, f]) => f['metric_transformation']['name'] === 'shop-dev-api/RejectedPaymentWebhooks');
+      expect(found).toHaveLength(1);
+      const [, filter] = found[0]!;
+      expect(filter).toMatchObject({
+        log_group_name: ref('aws_cloudwatch_log_group', logsId, 'name'),
+        pattern: PAYMENT_WEBHOOK_REJECTED_FILTER.pattern,
+        metric_transformation: { namespace: 'Shop/HttpApi', value: '1', default_value: '0', unit: 'Count' },
+      });
+      for (const [, name] of (filter['pattern'] as string).matchAll(/\$\.(\w+)/g)) expect(Object.keys(ACCESS_LOG_FORMAT), name).toContain(name);
+      for (const [what, line, counted] of lines) expect(matchesJsonPattern(filter['pattern'], line), what).toBe(counted);
+    });
+
+    it('alarms on any in five minutes, telling the alarms topic, with the secret to check and the runbook', () => {
+      const [id, alarm] = resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-payment-webhook-rejected');
+      expect(alarm).toMatchObject({
+        namespace: 'Shop/HttpApi',
+        metric_name: 'shop-dev-api/RejectedPaymentWebhooks',
+        dimensions: {},
+        statistic: 'Sum',
+        period: 300,
+        evaluation_periods: 1,
+        threshold: 0,
+        comparison_operator: 'GreaterThanThreshold',
+        treat_missing_data: 'notBreaching',
+        alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+        ok_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+      });
+      expect(alarm['alarm_description']).toContain('/shop/dev/payment-provider/webhook-secret');
+      expect(alarm['alarm_description']).toContain('docs/runbooks.md#the-payment-providers-webhooks-were-refused');
+      expect(resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout')[1]['dashboard_body']).toContain(
+        ref('aws_cloudwatch_metric_alarm', id, 'arn'),
       );
     });
   });

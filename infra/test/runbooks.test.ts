@@ -8,7 +8,8 @@ import { readStacks, resources } from './support/terraform-json';
 /**
  * docs/runbooks.md has an entry for every alarm the stacks make, and lists no alarm they do not
  * make: an operator paged at night finds what to do by the alarm's name alone, so the page must
- * not drift from the stacks either way.
+ * not drift from the stacks either way. And the alarm's description links to that entry, so the
+ * e-mail itself says where to read.
  *
  * The page's index ("Which alarm, which runbook") is a table: each row names alarms in code spans,
  * after their `shop-<stage>-` prefix, and links to the heading of their entry. A function's own
@@ -115,6 +116,26 @@ function runbookProblems(markdown: string, alarmNames: readonly string[], functi
   return problems;
 }
 
+/** A dead-letter queue's two alarms: their descriptions link to the section on dead-letter queues, whose entries follow it. */
+const DEAD_LETTER_ALARM = /-(not-empty|new-messages)$/;
+
+/**
+ * The alarms whose description does not send the operator to their entry: the one the page's index
+ * links their name to (a dead-letter queue's: the section on dead-letter queues). An alarm with no
+ * row is runbookProblems' to tell of.
+ */
+function descriptionProblems(markdown: string, alarms: readonly { name: string; description: string }[], functions: ReadonlySet<string>): string[] {
+  const entries = new Map((indexRows(markdown) ?? []).flatMap((row) => row.patterns.map((pattern) => [pattern, row.anchor] as const)));
+  const problems: string[] = [];
+  for (const alarm of alarms) {
+    const entry = DEAD_LETTER_ALARM.test(alarm.name) ? DEAD_LETTER_RUNBOOK.split('#')[1] : entries.get(patternOf(alarm.name, functions));
+    if (entry === undefined) continue;
+    const linked = [...alarm.description.matchAll(/docs\/runbooks\.md#([\w-]+)/g)].map((m) => m[1]!);
+    if (!linked.includes(entry)) problems.push(`the description of ${alarm.name} does not link to its runbook, ${RUNBOOKS}#${entry}`);
+  }
+  return problems;
+}
+
 describe('the runbooks (docs/runbooks.md)', () => {
   let markdown: string;
   let alarms: { name: string; description: string }[];
@@ -143,6 +164,17 @@ describe('the runbooks (docs/runbooks.md)', () => {
     for (const anchor of linked) expect(anchors.has(anchor), `#${anchor}`).toBe(true);
   });
 
+  it("sends the operator from every alarm's description to its own entry, the one the index gives it", () => {
+    expect(descriptionProblems(markdown, alarms, functions)).toEqual([]);
+    // The most urgent among them, by name.
+    const described = (name: string) => alarms.find((a) => a.name === name)?.description;
+    expect(described('shop-dev-checkout-orchestrator-checkout-PaidButNotCompleted')).toContain(`${RUNBOOKS}#paidbutnotcompleted`);
+    expect(described('shop-dev-payment-service-RefundFailed')).toContain(`${RUNBOOKS}#refundfailed`);
+    expect(described('shop-dev-order-service-create-order-errors')).toContain(`${RUNBOOKS}#a-function-failed`);
+    expect(described('shop-dev-checkout-orchestrator-checkout-executions-failed')).toContain(`${RUNBOOKS}#executions-failed-timed-out-or-aborted`);
+    expect(described('shop-dev-order-events-publish-order-events-order-service-orders-iterator-age')).toContain(`${RUNBOOKS}#the-orders-stream-is-behind`);
+  });
+
   // The check itself, on the page as it is: each way the page can drift is caught.
   it('tells of an entry taken out of the page', () => {
     const row = indexRows(markdown)!.find((r) => r.patterns.includes('order-events-unpublished-changes-not-empty'))!;
@@ -159,6 +191,14 @@ describe('the runbooks (docs/runbooks.md)', () => {
     const without = lines.filter((_, n) => n + 1 !== row.line).join('\n');
     expect(runbookProblems(without, alarms.map((a) => a.name), functions)).toEqual([
       'the alarm shop-dev-checkout-orchestrator-checkout-PaidButNotCompleted has no runbook: list checkout-orchestrator-checkout-PaidButNotCompleted in docs/runbooks.md\'s index, with its entry',
+    ]);
+  });
+
+  it("tells of an alarm whose description does not link to its entry", () => {
+    const alarm = alarms.find((a) => a.name === 'shop-dev-payment-service-RefundFailed')!;
+    const unlinked = { ...alarm, description: alarm.description.replace(/docs\/runbooks\.md#[\w-]+/g, 'docs/runbooks.md#paymentmismatch') };
+    expect(descriptionProblems(markdown, [unlinked], functions)).toEqual([
+      'the description of shop-dev-payment-service-RefundFailed does not link to its runbook, docs/runbooks.md#refundfailed',
     ]);
   });
 

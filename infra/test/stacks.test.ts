@@ -216,7 +216,7 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
     }
   });
 
-  it('gives every work queue its dead-letter queue with the redrive policy, and every dead-letter queue an alarm while it holds messages and one for each new message', () => {
+  it('gives every work queue its dead-letter queue with the redrive policy, and every dead-letter queue an alarm while it holds messages, visible or in flight, and one for each new message', () => {
     const alarmsTopic = TF.platform('alarms/topic-arn');
     for (const manifest of manifests) {
       const stack = stackOf(manifest.name);
@@ -249,23 +249,27 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
         expect(block['message_retention_seconds'], where).toBe(14 * 24 * 3600);
         expect(block['redrive_policy'], `${where} is a dead end`).toBeUndefined();
         const queueName = ref('aws_sqs_queue', id, 'name');
-        // While anything waits in it: a level, which tells nobody of the next message.
-        const notEmpty = alarms.filter((a) => a['dimensions']?.QueueName === queueName);
-        expect(notEmpty, where).toHaveLength(1);
+        const onThisQueue = alarms.filter((a) => a['metric_query']?.some((q: Block) => q['metric']?.dimensions?.QueueName === queueName));
+        expect(onThisQueue.map((a) => a['alarm_name']).sort(), where).toEqual([`${name(manifest.name, queue)}-new-messages`, `${name(manifest.name, queue)}-not-empty`]);
+        const messages = (id: string, metric: string) => ({ id, metric: { namespace: 'AWS/SQS', metric_name: metric, dimensions: { QueueName: queueName }, stat: 'Maximum', period: 60 } });
+        // While anything is in it, visible or in flight: a level, which tells nobody of the next
+        // message, and which an operator receiving the messages to read them does not end.
+        const notEmpty = onThisQueue.filter((a) => a['alarm_name'] === `${name(manifest.name, queue)}-not-empty`);
+        expect(notEmpty[0], where).not.toHaveProperty('metric_name');
         expect(notEmpty[0], where).toMatchObject({
-          alarm_name: `${name(manifest.name, queue)}-not-empty`,
-          namespace: 'AWS/SQS',
-          metric_name: 'ApproximateNumberOfMessagesVisible',
-          statistic: 'Maximum',
           comparison_operator: 'GreaterThanThreshold',
           threshold: 0,
+          evaluation_periods: 1,
           alarm_actions: [alarmsTopic],
           ok_actions: [alarmsTopic],
+          metric_query: [
+            messages('visible', 'ApproximateNumberOfMessagesVisible'),
+            messages('inflight', 'ApproximateNumberOfMessagesNotVisible'),
+            { id: 'alarmed', expression: 'FILL(visible, 0) + FILL(inflight, 0)', return_data: true },
+          ],
         });
         // Each message that arrives, however many wait already: the count (visible and in flight) grew within the minute.
-        const newMessages = alarms.filter((a) => a['metric_query']?.some((q: Block) => q['metric']?.dimensions?.QueueName === queueName));
-        expect(newMessages, where).toHaveLength(1);
-        const messages = (id: string, metric: string) => ({ id, metric: { namespace: 'AWS/SQS', metric_name: metric, dimensions: { QueueName: queueName }, stat: 'Maximum', period: 60 } });
+        const newMessages = onThisQueue.filter((a) => a['alarm_name'] === `${name(manifest.name, queue)}-new-messages`);
         expect(newMessages[0], where).toMatchObject({
           alarm_name: `${name(manifest.name, queue)}-new-messages`,
           comparison_operator: 'GreaterThanThreshold',
@@ -321,6 +325,20 @@ describe.each(VARIANTS)('the stacks of $label', (variant) => {
       expect(logs['retention_in_days']).toBe(14);
       expect(block['depends_on']).toContain(`aws_cloudwatch_log_group.${logsId}`);
     }
+  });
+
+  it("publishes every function only once its stack's own tables that it uses exist: their names reach it as plain strings, which make no edge", () => {
+    let users = 0;
+    for (const { manifest, fn, def } of everyFunction()) {
+      const [, block] = lambda(manifest.name, fn);
+      for (const table of Object.keys(def.permissions.tables ?? {})) {
+        users++;
+        const [tableId] = resourceWith(stackOf(manifest.name), 'aws_dynamodb_table', 'name', name(manifest.name, table));
+        expect(block['depends_on'], `${manifest.name}/${fn} uses ${table}`).toContain(`aws_dynamodb_table.${tableId}`);
+      }
+    }
+    // Each set of services has functions using their own tables.
+    expect(users).toBeGreaterThan(0);
   });
 
   it('retries and dead-letters every function invoked asynchronously, as its asyncInvoke says', () => {

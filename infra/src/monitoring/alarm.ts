@@ -111,7 +111,7 @@ function metricAlarm(
  * A metric filter that counts a log group's events matching `pattern` into `metric`: 1 for each,
  * and 0 for every other event, so that the metric has no gaps an alarm on its Sum could misread.
  * A filter takes dimension values only from the log event, so the metric has none; its name says
- * whose it is (`failStateMetric`, `throttledRequestsMetric`).
+ * whose it is (`failStateMetric`, `accessLogMetric`).
  */
 export function countingMetricFilter(
   stack: ShopStack,

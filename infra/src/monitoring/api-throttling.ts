@@ -3,7 +3,7 @@ import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-m
 import type { ACCESS_LOG_FORMAT } from '../platform/http-api';
 import type { ShopStack } from '../stacks/shop-stack';
 import { alarm, countingMetricFilter } from './alarm';
-import { API_THROTTLED, throttledRequestsMetric } from './thresholds';
+import { accessLogMetric, API_THROTTLED } from './thresholds';
 
 /**
  * Requests API Gateway refused for its throttle, and the payment provider's webhooks among them.
@@ -21,8 +21,11 @@ export const PAYMENT_WEBHOOK_ROUTE = 'POST /payment/webhook';
 
 type AccessLogField = keyof typeof ACCESS_LOG_FORMAT;
 
-/** A comparison of a metric filter's JSON pattern on a field of the access log, which writes every value as a string. */
-function field(name: AccessLogField, comparison: '=' | '!=', value: string): string {
+/**
+ * A comparison of a metric filter's JSON pattern on a field of the access log, which writes every
+ * value as a string; `*` in the value stands for any characters, as in CloudWatch's patterns.
+ */
+export function accessLogField(name: AccessLogField, comparison: '=' | '!=', value: string): string {
   return `($.${name} ${comparison} ${JSON.stringify(value)})`;
 }
 
@@ -32,7 +35,10 @@ function field(name: AccessLogField, comparison: '=' | '!=', value: string): str
  * a code asked for too often, Cognito throttled); API Gateway's throttle invokes nothing and logs
  * `-` there.
  */
-const THROTTLED = `${field('status', '=', '429')} && ${field('integrationStatus', '!=', '200')}`;
+const THROTTLED = `${accessLogField('status', '=', '429')} && ${accessLogField('integrationStatus', '!=', '200')}`;
+
+/** Any answer but API Gateway's throttle (THROTTLED): what the API answered itself otherwise, or a function did. */
+export const NOT_THROTTLED = `(${accessLogField('status', '!=', '429')} || ${accessLogField('integrationStatus', '=', '200')})`;
 
 const [webhookMethod = '', webhookPath = ''] = PAYMENT_WEBHOOK_ROUTE.split(' ');
 /**
@@ -40,7 +46,7 @@ const [webhookMethod = '', webhookPath = ''] = PAYMENT_WEBHOOK_ROUTE.split(' ');
  * was matched (by the account's throttle rather than the route's) may log no route key, and that
  * webhook is refused all the same.
  */
-const WEBHOOK = `(${field('routeKey', '=', PAYMENT_WEBHOOK_ROUTE)} || (${field('httpMethod', '=', webhookMethod)} && ${field('path', '=', webhookPath)}))`;
+export const PAYMENT_WEBHOOK_REQUEST = `(${accessLogField('routeKey', '=', PAYMENT_WEBHOOK_ROUTE)} || (${accessLogField('httpMethod', '=', webhookMethod)} && ${accessLogField('path', '=', webhookPath)}))`;
 
 /** The two metric filters, by what they count: the metric's name, and the filter's JSON pattern. */
 export const THROTTLED_REQUEST_FILTERS = {
@@ -48,18 +54,18 @@ export const THROTTLED_REQUEST_FILTERS = {
   'payment-webhooks': {
     metric: 'ThrottledPaymentWebhooks',
     name: `Payment webhooks API Gateway throttled (${PAYMENT_WEBHOOK_ROUTE})`,
-    pattern: `{ ${THROTTLED} && ${WEBHOOK} }`,
+    pattern: `{ ${THROTTLED} && ${PAYMENT_WEBHOOK_REQUEST} }`,
   },
 } as const;
 
-function apiName(stack: ShopStack): string {
+export function apiName(stack: ShopStack): string {
   return `shop-${stack.config.stage}-api`;
 }
 
 /** The metric filters on the HTTP API's access log group that count its throttled requests. */
 export function throttledRequestFilters(stack: ShopStack, accessLogs: CloudwatchLogGroup): void {
   for (const [id, { metric, name, pattern }] of Object.entries(THROTTLED_REQUEST_FILTERS)) {
-    countingMetricFilter(stack, `api-throttled-${id}`, { name, logGroupName: accessLogs.name, pattern, metric: throttledRequestsMetric(apiName(stack), metric) });
+    countingMetricFilter(stack, `api-throttled-${id}`, { name, logGroupName: accessLogs.name, pattern, metric: accessLogMetric(apiName(stack), metric) });
   }
 }
 
@@ -67,7 +73,7 @@ export function throttledRequestFilters(stack: ShopStack, accessLogs: Cloudwatch
 export function throttledRequestAlarms(stack: ShopStack, topicArn: string): CloudwatchMetricAlarm[] {
   const { stage, apiThrottling } = stack.config;
   const metric = (what: keyof typeof THROTTLED_REQUEST_FILTERS) => ({
-    ...throttledRequestsMetric(apiName(stack), THROTTLED_REQUEST_FILTERS[what].metric),
+    ...accessLogMetric(apiName(stack), THROTTLED_REQUEST_FILTERS[what].metric),
     dimensions: {},
     ...API_THROTTLED,
   });

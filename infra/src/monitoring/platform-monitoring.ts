@@ -9,6 +9,8 @@ import { topicKey } from '../stacks/topic-key';
 import { alarm } from './alarm';
 import { throttledRequestAlarms } from './api-throttling';
 import { dashboard, type MetricRow } from './dashboard';
+import { rejectedPaymentWebhookAlarm } from './payment-webhook-rejected';
+import { runbookEntry } from './runbooks';
 import { ACCOUNT_METRIC_WINDOW, EMAIL_REPUTATION_ALARMS, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS, QUOTA_ALARM_SHARE } from './thresholds';
 
 /**
@@ -40,7 +42,8 @@ export function alarmsTopic(stack: ShopStack): SnsTopic {
 
 /**
  * The HTTP API's alarms (any 5xx in five minutes; p99 latency over 3 s for 15 minutes; any request
- * API Gateway throttled, and any of the payment provider's webhooks among them: api-throttling.ts), the
+ * API Gateway throttled, and any of the payment provider's webhooks among them: api-throttling.ts;
+ * any of those webhooks the shop refused with a 4xx: payment-webhook-rejected.ts), the
  * `$default` function's, the alarms on what can stop the shop's messages (`sendingAlarms`), and
  * the checkout dashboard.
  */
@@ -51,7 +54,7 @@ export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apig
     alarm(stack, topicArn, {
       id: 'alarm-api-5xx',
       name: `shop-${stage}-api-5xx`,
-      description: 'The HTTP API answered 5xx: a function failed or timed out, or API Gateway could not reach it. See the access log.',
+      description: `The HTTP API answered 5xx: a function failed or timed out, or API Gateway could not reach it. See the access log, and ${runbookEntry('The API answered 5xx')}`,
       namespace: 'AWS/ApiGateway',
       metricName: '5xx',
       dimensions,
@@ -62,7 +65,7 @@ export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apig
     alarm(stack, topicArn, {
       id: 'alarm-api-latency-p99',
       name: `shop-${stage}-api-latency-p99`,
-      description: "One request in a hundred has taken over 3 seconds for 15 minutes: see the functions' durations and cold starts.",
+      description: `One request in a hundred has taken over 3 seconds for 15 minutes: see the functions' durations and cold starts, and ${runbookEntry('The API is slow')}`,
       namespace: 'AWS/ApiGateway',
       metricName: 'Latency',
       dimensions,
@@ -73,6 +76,7 @@ export function platformMonitoring(stack: ShopStack, topicArn: string, api: Apig
       datapointsToAlarm: 3,
     }),
     ...throttledRequestAlarms(stack, topicArn),
+    rejectedPaymentWebhookAlarm(stack, topicArn),
     ...functionAlarms(apiFallbackFunctionName(stage)).map((spec) =>
       alarm(stack, topicArn, { ...spec, id: `alarm-api-fallback-${spec.id}`, description: `The HTTP API's $default route function: ${spec.description}` }),
     ),

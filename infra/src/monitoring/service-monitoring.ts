@@ -7,6 +7,7 @@ import { slug } from '../stacks/resource-names';
 import { alarm, countingMetricFilter } from './alarm';
 import { dashboard, type MetricRow, type Widget } from './dashboard';
 import { failStates } from './fail-states';
+import { RUNBOOK_ENTRIES } from './runbooks';
 import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS, STATE_MACHINE_ALARMS, STREAM_ITERATOR_AGE, TOPIC_DELIVERIES_FAILED } from './thresholds';
 
 /**
@@ -25,9 +26,12 @@ import { failStateMetric, functionAlarms, INCIDENT_NAMESPACE, OPERATOR_INCIDENTS
  * - every operator incident a function publishes (RefundFailed, PaymentMismatch, UnknownCharge, UnknownRefund): the EMF metric
  *   the function writes with it, in namespace `Shop`.
  *
- * Every alarm tells the platform's alarms topic. The dashboard `shop-<stage>-<service>` shows the
- * functions' invocations, errors, p99 duration and throttles, the queues and dead-letter queues,
- * the state machines' executions, and the state of every alarm above.
+ * Every alarm tells the platform's alarms topic, and its description names its entry of
+ * docs/runbooks.md (runbooks.ts): a Fail state's and an incident's are headed by their name, so a
+ * new one needs its entry, which test/runbooks.test.ts asks for. The dashboard
+ * `shop-<stage>-<service>` shows the functions' invocations, errors, p99 duration and throttles,
+ * the queues and dead-letter queues, the state machines' executions, and the state of every alarm
+ * above.
  */
 export function serviceMonitoring(stack: ServiceStack): void {
   const topic = stack.platform.value('alarmsTopicArn');
@@ -47,7 +51,9 @@ export function serviceMonitoring(stack: ServiceStack): void {
             ...STREAM_ITERATOR_AGE,
             id: `alarm-stream-${name}-${slug(trigger.table)}`,
             name: `${stack.physical(name)}-${slug(trigger.table)}-iterator-age`,
-            description: `${stack.manifest.name}/${name} reads the stream of ${trigger.table}: ${STREAM_ITERATOR_AGE.description}`,
+            description:
+              `${stack.manifest.name}/${name} reads the stream of ${trigger.table}: ${STREAM_ITERATOR_AGE.description} ` +
+              `(runbook: ${RUNBOOK_ENTRIES.streamBehind(parseRef(trigger.table).name)})`,
             dimensions: { FunctionName: stack.physical(name) },
           }),
         );
@@ -60,7 +66,7 @@ export function serviceMonitoring(stack: ServiceStack): void {
             id: `alarm-topic-${name}-${slug(trigger.topic)}`,
             name: `${stack.physical(name)}-${slug(trigger.topic)}-deliveries-failed`,
             description:
-              `${stack.manifest.name}/${name} is subscribed to ${trigger.topic}: ${TOPIC_DELIVERIES_FAILED.description}. ` +
+              `${stack.manifest.name}/${name} is subscribed to ${trigger.topic}: ${TOPIC_DELIVERIES_FAILED.description} (runbook: ${RUNBOOK_ENTRIES.topicDeliveriesFailed}). ` +
               `What SNS could not deliver to ${name} is in ${stack.manifest.name}/${topicDeadLetterQueue(name, trigger.topic)} (runbook: ${DEAD_LETTER_RUNBOOK})`,
             dimensions: { TopicName: stack.arns.name(service, subscribed) },
           }),
@@ -76,7 +82,7 @@ export function serviceMonitoring(stack: ServiceStack): void {
           ...spec,
           id: `alarm-state-machine-${name}-${spec.id}`,
           name: `${stack.physical(name)}-${spec.id}`,
-          description: `${stack.manifest.name}/${name}: ${spec.description}`,
+          description: `${stack.manifest.name}/${name}: ${spec.description} (runbook: ${RUNBOOK_ENTRIES.stateMachineExecutions})`,
           dimensions: { StateMachineArn: machine.arn },
         }),
       );
@@ -94,7 +100,9 @@ export function serviceMonitoring(stack: ServiceStack): void {
         alarm(stack, topic, {
           id: `alarm-fail-state-${name}-${slug(fail.state)}`,
           name: `${stack.physical(name)}-${fail.error}`,
-          description: `${stack.manifest.name}/${name} ended an execution in its Fail state ${fail.state}: see the execution's error and cause, and act on it`,
+          description:
+            `${stack.manifest.name}/${name} ended an execution in its Fail state ${fail.state}: see the execution's error and cause, ` +
+            `and act on it (runbook: ${RUNBOOK_ENTRIES.failState(fail.error)})`,
           ...metric,
           dimensions: {},
           statistic: 'Sum',
@@ -111,7 +119,7 @@ export function serviceMonitoring(stack: ServiceStack): void {
       alarm(stack, topic, {
         id: `alarm-incident-${slug(incident.name)}`,
         name: `${stack.physical(incident.name)}`,
-        description: `${stack.manifest.name}: ${incident.description}`,
+        description: `${stack.manifest.name}: ${incident.description} (runbook: ${RUNBOOK_ENTRIES.incident(incident.name)})`,
         namespace: INCIDENT_NAMESPACE,
         metricName: incident.name,
         dimensions: { service: stack.manifest.name, stage },

@@ -1,5 +1,6 @@
 import { EXPECTED_ERRORS_METRIC } from '@shop/platform';
 import type { AlarmSpec } from './alarm';
+import { RUNBOOK_ENTRIES } from './runbooks';
 
 /**
  * What the shop alarms on, and when: one place to read (and tune) every threshold. Each is
@@ -11,10 +12,11 @@ import type { AlarmSpec } from './alarm';
 
 type Threshold = Omit<AlarmSpec, 'id' | 'name' | 'dimensions'>;
 
-/** Any unhandled error or throttle of a function within five minutes. */
-export const FUNCTION_ALARMS: readonly (Threshold & { id: string })[] = [
+/** Any unhandled error or throttle of a function within five minutes, each with its runbook entry. */
+export const FUNCTION_ALARMS: readonly (Threshold & { id: string; runbook: string })[] = [
   {
     id: 'errors',
+    runbook: RUNBOOK_ENTRIES.functionFailed,
     description: 'the function failed (an unhandled error, a timeout or out of memory): see its log group',
     namespace: 'AWS/Lambda',
     metricName: 'Errors',
@@ -24,6 +26,7 @@ export const FUNCTION_ALARMS: readonly (Threshold & { id: string })[] = [
   },
   {
     id: 'throttles',
+    runbook: RUNBOOK_ENTRIES.functionThrottled,
     description: "Lambda refused to run the function: the account's or the function's concurrency is used up",
     namespace: 'AWS/Lambda',
     metricName: 'Throttles',
@@ -38,26 +41,29 @@ export const FUNCTION_ALARMS: readonly (Threshold & { id: string })[] = [
  * caller invokes directly or a state machine runs as a task (`answersNamedErrors`) fails on purpose
  * to answer OutOfStock or OrderCancelled, and Lambda counts that in Errors like a crash; its errors
  * alarm takes off the `ExpectedErrors` it wrote itself, so a sold-out product pages nobody and a
- * timeout, a crash or a bug still does.
+ * timeout, a crash or a bug still does. The description ends with the alarm's runbook entry.
  */
 export function functionAlarms(
   functionName: string,
   named?: { answersNamedErrors: boolean; service: string; stage: string },
 ): (AlarmSpec & { id: string })[] {
-  return FUNCTION_ALARMS.map((spec) => ({
-    ...spec,
-    name: `${functionName}-${spec.id}`,
-    dimensions: { FunctionName: functionName },
-    ...(spec.id === 'errors' &&
-      named?.answersNamedErrors && {
-        description: `${spec.description}; the named errors it answers on purpose (OutOfStock, OrderCancelled) are not counted`,
+  return FUNCTION_ALARMS.map(({ runbook, ...spec }) => {
+    const lessExpected = spec.id === 'errors' && named?.answersNamedErrors ? named : undefined;
+    const what = lessExpected ? `${spec.description}; the named errors it answers on purpose (OutOfStock, OrderCancelled) are not counted` : spec.description;
+    return {
+      ...spec,
+      name: `${functionName}-${spec.id}`,
+      dimensions: { FunctionName: functionName },
+      description: `${what} (runbook: ${runbook})`,
+      ...(lessExpected && {
         less: {
           namespace: INCIDENT_NAMESPACE,
           metricName: EXPECTED_ERRORS_METRIC,
-          dimensions: { service: named.service, stage: named.stage, function: functionName },
+          dimensions: { service: lessExpected.service, stage: lessExpected.stage, function: functionName },
         },
       }),
-  }));
+    };
+  });
 }
 
 /** A stream reader more than a minute behind, five minutes running: order events are late to everyone downstream. */
@@ -154,11 +160,24 @@ export function failStateMetric(machinePhysicalName: string, error: string): { n
 export const API_THROTTLED = { statistic: 'Sum', threshold: 0, period: 300 } as const;
 
 /**
- * The metric a throttled-request metric filter writes. As with the Fail states (a filter takes
- * dimension values only from the log event, and the access log does not name the stage), the API
- * and with it the stage is in the metric's name: namespace `Shop/HttpApi`, metric
- * `shop-dev-api/ThrottledRequests`.
+ * Payment webhooks the shop refused with a 4xx (payment-webhook-rejected.ts): any in five minutes.
+ * The provider signs its webhooks with the secret the shop holds, so it sends none that the shop
+ * should refuse: a refusal is the secret in SSM not being the provider's (then every delivery is
+ * refused, and no charge or refund is recorded), or a forged request to the public route. Zero, not
+ * a few: each genuine webhook refused is a payment the shop does not record until the secret is
+ * mended, and at a quiet hour one payment may be all there is; the provider resends a refused event,
+ * backing off, for days, so one refused batch is enough to know, and a threshold of several would
+ * leave a wrong secret unseen while the payment windows of the orders behind it run out. Five
+ * minutes, as the API's other alarms: a longer period would change only how late it fires.
  */
-export function throttledRequestsMetric(apiName: string, what: string): { namespace: string; metricName: string } {
+export const PAYMENT_WEBHOOK_REJECTED = { statistic: 'Sum', threshold: 0, period: 300 } as const;
+
+/**
+ * The metric a metric filter on the API's access log writes (the throttled requests, the refused
+ * payment webhooks). As with the Fail states (a filter takes dimension values only from the log
+ * event, and the access log does not name the stage), the API and with it the stage is in the
+ * metric's name: namespace `Shop/HttpApi`, metric `shop-dev-api/ThrottledRequests`.
+ */
+export function accessLogMetric(apiName: string, what: string): { namespace: string; metricName: string } {
   return { namespace: 'Shop/HttpApi', metricName: `${apiName}/${what}` };
 }

@@ -4,6 +4,7 @@ import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { BROWSER_CORS } from '@shop/platform';
 import { throttledRequestFilters } from '../monitoring/api-throttling';
+import { rejectedPaymentWebhookFilter } from '../monitoring/payment-webhook-rejected';
 import type { ShopStack } from '../stacks/shop-stack';
 import type { UserPool } from './user-pool';
 
@@ -75,6 +76,7 @@ export function httpApi(stack: ShopStack, users: UserPool, webOrigin: string): H
   });
   // Made here, with the log group they read: the platform's alarms on their metrics need only the names.
   throttledRequestFilters(stack, accessLogs);
+  rejectedPaymentWebhookFilter(stack, accessLogs);
 
   const stage = new Apigatewayv2Stage(stack, 'http-api-stage', {
     apiId: api.id,

@@ -1,10 +1,11 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
-import { type EnvironmentSources, eventBusName, functionEnvironmentVariables, physicalName, type PlatformVariable } from '@shop/platform';
+import { type EnvironmentSources, eventBusName, type FunctionDef, functionEnvironmentVariables, physicalName, type PlatformVariable } from '@shop/platform';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { functionPolicy, type PaymentSecretsContext, paymentSecretStatements, type PolicyContext, type PolicyDocument, type PolicyStatement } from '../iam';
 import { LAYER_PARAMETERS, parameterName } from '../platform/platform-parameters';
@@ -94,6 +95,22 @@ export function deployedFunctionPolicy(stack: ServiceStack, name: string): Polic
     : document;
 }
 
+/**
+ * The tables of this stack that the function's manifest grants it. Their names and ARNs reach the
+ * function as plain strings (its environment, its policy), so Terraform sees no edge from the
+ * function to them: a deploy that adds a table and a function version using it could publish the
+ * version and move the `live` alias while the table is still being created, and every call would
+ * fail until it is ACTIVE. Depending on the table resource waits for it, its indexes with it (the
+ * provider waits for a table's new global secondary indexes to be ACTIVE too). Another service's
+ * tables (`foreignTables`) are its own stack's resources, which this stack has no edge to.
+ */
+function grantedOwnTables(stack: ServiceStack, def: FunctionDef): DynamodbTable[] {
+  return Object.keys(def.permissions.tables ?? {}).flatMap((table) => {
+    const resource = stack.tables.get(table);
+    return resource ? [resource] : [];
+  });
+}
+
 /** Active tracing: Lambda sends the function's segments to X-Ray (AWSXRayDaemonWriteAccess's two write actions; X-Ray has no resource ARNs). */
 const XRAY_WRITE: PolicyStatement = { Sid: 'XRayWrite', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] };
 
@@ -149,8 +166,9 @@ export function serviceFunctions(stack: ServiceStack): void {
       // Lambda's logging controls: the level reaches the logger as AWS_LAMBDA_LOG_LEVEL; the lines are JSON already.
       loggingConfig: { logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'WARN', logGroup: logGroup.name },
       publish: true,
-      // Lambda would create the log group itself, without retention, if it wrote first.
-      dependsOn: [logGroup, policy],
+      // Lambda would create the log group itself, without retention, if it wrote first. The
+      // stack's own tables the function uses come first too (grantedOwnTables).
+      dependsOn: [logGroup, policy, ...grantedOwnTables(stack, def)],
     });
     const alias = new LambdaAlias(stack, `function-${name}-live`, {
       name: LIVE_ALIAS,

@@ -1,6 +1,6 @@
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { alarm, expressionAlarm } from '../monitoring/alarm';
+import { expressionAlarm } from '../monitoring/alarm';
 import { fittingName } from '../stacks/resource-names';
 import type { ServiceStack } from './service-stack';
 
@@ -42,12 +42,16 @@ export const DEAD_LETTER_RUNBOOK = 'docs/runbooks.md#dead-letter-queues';
  *
  * - `<queue>-not-empty`: the queue holds a message. It stays in ALARM while anything waits, and
  *   CloudWatch tells the topic only when an alarm changes state, so it cannot tell of a second
- *   failure while a first one waits (a record set aside on purpose for a fix, say).
+ *   failure while a first one waits (a record set aside on purpose for a fix, say). It counts the
+ *   messages visible and in flight together: an operator reading the queue (a receive with a
+ *   visibility timeout, the replay tools) hides what they read, and on the visible ones alone the
+ *   alarm would go OK while they look and fire again when the messages reappear, although
+ *   nothing was dealt with. Only deleting the messages ends it.
  * - `<queue>-new-messages`: the queue's messages grew within a minute, so each new failure is
  *   told, even into a queue that already holds some. It counts the messages visible and in
- *   flight together, so that an operator reading the queue (which hides what they read for the
- *   visibility timeout) does not look like a new arrival when the messages reappear. SQS's
- *   `NumberOfMessagesSent` would not do: it leaves out the messages a redrive policy moves in.
+ *   flight together too, so that messages reappearing after a read do not look like a new
+ *   arrival. SQS's `NumberOfMessagesSent` would not do: it leaves out the messages a redrive
+ *   policy moves in.
  *
  * Both are kept in `stack.alarms`, for the dashboard.
  */
@@ -63,19 +67,22 @@ export function deadLetterQueue(stack: ServiceStack, name: string, description: 
   const owner = `${stack.manifest.name}/${name}`;
   const what = description.replace(/\.\s*$/, '');
   const messages = (metricName: string) => ({ namespace: 'AWS/SQS', metricName, dimensions: { QueueName: queue.name }, statistic: 'Maximum' });
+  const held = { visible: messages('ApproximateNumberOfMessagesVisible'), inflight: messages('ApproximateNumberOfMessagesNotVisible') };
   stack.alarms.push(
-    alarm(stack, topic, {
+    expressionAlarm(stack, topic, {
       id: `alarm-${name}`,
       name: `${stack.physical(name)}-not-empty`,
       description: `${owner} holds messages (runbook: ${DEAD_LETTER_RUNBOOK}): ${what}`,
-      ...messages('ApproximateNumberOfMessagesVisible'),
+      metrics: held,
+      expression: 'FILL(visible, 0) + FILL(inflight, 0)',
+      label: 'Messages held, visible and in flight',
       threshold: 0,
     }),
     expressionAlarm(stack, topic, {
       id: `alarm-${name}-new-messages`,
       name: `${stack.physical(name)}-new-messages`,
       description: `A new message arrived in ${owner} (runbook: ${DEAD_LETTER_RUNBOOK}): ${what}`,
-      metrics: { visible: messages('ApproximateNumberOfMessagesVisible'), inflight: messages('ApproximateNumberOfMessagesNotVisible') },
+      metrics: held,
       expression: 'DIFF(FILL(visible, 0) + FILL(inflight, 0))',
       label: 'Messages added in the minute',
       threshold: 0,

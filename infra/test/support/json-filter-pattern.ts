@@ -1,7 +1,8 @@
 /**
  * Whether a CloudWatch Logs JSON filter pattern matches a JSON log event, for the part of the
  * syntax the stacks' metric filters use: `{ … }` around comparisons of a field with a string,
- * `($.field = "text")` or `!=`, joined by `&&` or `||`, with parentheses wherever the two are mixed.
+ * `($.field = "text")` or `!=`, where `*` in the string stands for any characters (`"4*"`), joined by
+ * `&&` or `||`, with parentheses wherever the two are mixed.
  * Anything else throws, so that a pattern using more of the syntax is not silently misread here.
  * As in CloudWatch, a comparison on a field the event does not have matches nothing.
  */
@@ -23,13 +24,12 @@ export function matchesJsonPattern(pattern: string, event: Record<string, unknow
       throw new Error(`unsupported comparison ${selector} ${operator} ${literal} in ${pattern}`);
     }
     const value = JSON.parse(literal) as string;
-    if (value.includes('*')) throw new Error(`wildcards are not supported here: ${literal}`);
     const actual = selector
       .slice(2)
       .split('.')
       .reduce<unknown>((object, key) => (object !== null && typeof object === 'object' ? (object as Record<string, unknown>)[key] : undefined), event);
     if (actual === undefined) return false;
-    return operator === '=' ? actual === value : actual !== value;
+    return operator === '=' ? matchesValue(actual, value) : !matchesValue(actual, value);
   };
 
   const term = (): boolean => {
@@ -56,4 +56,12 @@ export function matchesJsonPattern(pattern: string, event: Record<string, unknow
   const result = expression();
   if (at !== tokens.length) throw new Error(`unexpected ${tokens[at]} in ${pattern}`);
   return result;
+}
+
+/** A field's value against a pattern's string, whose `*` stands for any characters, however many. */
+function matchesValue(actual: unknown, value: string): boolean {
+  if (!value.includes('*')) return actual === value;
+  if (typeof actual !== 'string') return false;
+  const escaped = value.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`, 's').test(actual);
 }
