@@ -1,6 +1,6 @@
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { eventBusName, type ServiceManifest } from '@shop/platform';
+import { eventBusName, PARAMETER_PLACEHOLDER, type ServiceManifest } from '@shop/platform';
 import type { Construct } from 'constructs';
 import type { BuildOutputs } from '../assets/build-outputs';
 import type { StageConfig } from '../config/stage-config';
@@ -25,9 +25,6 @@ import { webHosting } from './web-hosting';
 
 /** The name of the platform stack, deployed before every service stack (tools/deploy-plan). */
 export const PLATFORM_STACK = 'platform';
-
-/** What operators put in the placeholder parameters; a function that reads it fails loudly. */
-const PLACEHOLDER = 'set-by-operators';
 
 /**
  * What every service shares: the HTTP API with its JWT authorizer, stage, CORS and `$default`
@@ -89,8 +86,8 @@ export class PlatformStack extends ShopStack {
           this,
           parameterId(key),
           parameter.secret
-            ? { ...common, type: 'SecureString', keyId: secretsKey.arn, valueWo: PLACEHOLDER, valueWoVersion: 1, lifecycle: { ignoreChanges: ['key_id'] } }
-            : { ...common, type: 'String', value: PLACEHOLDER, lifecycle: { ignoreChanges: ['value'] } },
+            ? { ...common, type: 'SecureString', keyId: secretsKey.arn, valueWo: PARAMETER_PLACEHOLDER, valueWoVersion: 1, lifecycle: { ignoreChanges: ['key_id'] } }
+            : { ...common, type: 'String', value: PARAMETER_PLACEHOLDER, lifecycle: { ignoreChanges: ['value'] } },
         );
       } else {
         new SsmParameter(this, parameterId(key), { ...common, type: 'String', value: values[key] });
