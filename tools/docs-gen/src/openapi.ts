@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { MAX_BODY_BYTES } from '@shop/common';
 import { type HttpTrigger, routeErrorStatuses, type ServiceManifest } from '@shop/platform';
 import * as z from 'zod/mini';
-import { type JsonSchema, routeDocumentation } from './route-documentation';
+import { type JsonSchema, RETRY_AFTER, type ResponseHeader, routeDocumentation } from './route-documentation';
 
 /** An HTTP route with the function it runs. */
 export interface HttpRoute {
@@ -41,16 +41,15 @@ const ID_HEADERS = {
  */
 const GATEWAY_ANSWERS: ReadonlySet<number> = new Set([401, 403, 429, 500, 503]);
 
-/** When to try again, on the answers that say so (`HttpError`'s headers in @shop/common). */
-const RETRY_AFTER_HEADER = {
-  'retry-after': { description: 'Seconds to wait before trying again, when the shop can tell', required: false, schema: { type: 'string', examples: ['1'] } },
-};
-
-/** An error answer of an operation: the shop's error shape, or API Gateway's too where it answers the status itself. */
-function errorResponse(status: number): Record<string, unknown> {
+/**
+ * An error answer of an operation: the shop's error shape, or API Gateway's too where it answers the
+ * status itself. The shop's own 429s and 503s say when to try again; other statuses carry the
+ * headers the route documents for them.
+ */
+function errorResponse(status: number, documentedHeaders: Record<string, ResponseHeader> | undefined): Record<string, unknown> {
   const schema = GATEWAY_ANSWERS.has(status) ? { oneOf: [ERROR_SCHEMA_REF, { $ref: '#/components/schemas/GatewayError' }] } : ERROR_SCHEMA_REF;
-  const headers = status === 429 || status === 503 ? { ...ID_HEADERS, ...RETRY_AFTER_HEADER } : ID_HEADERS;
-  return { description: STATUS_CODES[status] ?? 'Error', headers, content: { 'application/json': { schema } } };
+  const retryAfter = status === 429 || status === 503 ? { 'retry-after': RETRY_AFTER } : {};
+  return { description: STATUS_CODES[status] ?? 'Error', headers: { ...ID_HEADERS, ...retryAfter, ...documentedHeaders }, content: { 'application/json': { schema } } };
 }
 
 /** What `isSafeCorrelationId` (@shop/common) takes; anything else is replaced by the request id. */
@@ -73,6 +72,12 @@ const SHARED_RESPONSES: Record<string, unknown> = {
   },
   TooManyRequests: {
     description: "The stage's throttling limit was reached (API Gateway's own answer): wait, then retry",
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
+  },
+  // No Retry-After: API Gateway sends none (tools/local-cloud's api-gateway.ts answers as it does).
+  GatewayTimeout: {
+    description:
+      "The function did not answer in time (API Gateway's own answer, without `Retry-After`): the request may have done its work all the same, so send it again only where that is safe (with the same `Idempotency-Key`, or a request that sets a state)",
     content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
   },
 };
@@ -183,15 +188,16 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
   const body = requestBodySchema(request?.body, documented);
   // The same statuses the wrapper holds the handler to (routeErrorStatuses), declared once in the
   // manifest; and a signed-in route's 403, which the JWT authorizer answers to a token of the wrong
-  // kind even where the route checks no role. A route that answers 429 itself documents its own.
+  // kind even where the route checks no role. A route that answers 429 or 503 itself documents its own.
   const ownStatuses = new Set([...routeErrorStatuses(trigger), ...(signedIn ? [403] : [])]);
-  const errorStatuses = [...ownStatuses].filter((status) => status === 429 || !(status in SHARED_STATUSES));
+  const errorStatuses = [...ownStatuses].filter((status) => !(status in SHARED_STATUSES));
   const successes: Record<number, { description: string; body?: z.ZodMiniType }> = {
     [response.status]: { description: STATUS_CODES[response.status] ?? 'Success', ...(response.body ? { body: response.body } : {}) },
     ...Object.fromEntries(
       Object.entries(documented?.responses ?? {}).map(([status, r]) => [status, { ...r, body: r.body ?? response.body }]),
     ),
   };
+  assertHeadersOfOwnAnswers(`${service}/${functionName}`, documented?.responseHeaders, [...Object.keys(successes).map(Number), ...errorStatuses]);
 
   return {
     operationId: operationId(functionName),
@@ -212,11 +218,14 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
             ...(r.body && Number(status) !== 204 ? { content: { 'application/json': { schema: jsonSchema(r.body, 'output') } } } : {}),
           },
         ]),
-        ...errorStatuses.map((status): [number, unknown] => [status, errorResponse(status)]),
-        // Every path answers 405 for a method it lacks; every body may be too large; the stage is throttled.
+        ...errorStatuses.map((status): [number, unknown] => [status, errorResponse(status, documented?.responseHeaders?.[status])]),
+        // Every path answers 405 for a method it lacks; every body may be too large.
         [405, { $ref: '#/components/responses/MethodNotAllowed' }],
         ...(body ? [[413, { $ref: '#/components/responses/PayloadTooLarge' }] as [number, unknown]] : []),
-        ...(ownStatuses.has(429) ? [] : [[429, { $ref: '#/components/responses/TooManyRequests' }] as [number, unknown]]),
+        // The stage is throttled, and any function may not answer in time, where the route does not answer the status itself.
+        ...Object.entries(GATEWAY_FALLBACKS)
+          .filter(([status]) => !ownStatuses.has(Number(status)))
+          .map(([status, name]): [number, unknown] => [Number(status), { $ref: `#/components/responses/${name}` }]),
       ]
         .sort(([a], [b]) => (a as number) - (b as number))
         .map(([status, answer]) => [String(status), answer]),
@@ -224,8 +233,22 @@ function operation({ service, functionName, trigger }: HttpRoute): Record<string
   };
 }
 
+/** Headers documented for a status the route does not answer would be dropped without a word: a typo, or a manifest that changed. */
+function assertHeadersOfOwnAnswers(ref: string, responseHeaders: Record<number, unknown> | undefined, statuses: readonly number[]): void {
+  for (const status of Object.keys(responseHeaders ?? {}).map(Number)) {
+    if (!statuses.includes(status)) throw new Error(`route documentation of ${ref}: headers for ${status}, which the route does not answer (it answers ${statuses.join(', ')})`);
+  }
+}
+
 /** Statuses answered by a shared response (`components.responses`) rather than one of the route's own. */
-const SHARED_STATUSES = { 405: 'MethodNotAllowed', 413: 'PayloadTooLarge', 429: 'TooManyRequests' } as const;
+const SHARED_STATUSES = { 405: 'MethodNotAllowed', 413: 'PayloadTooLarge' } as const;
+
+/**
+ * API Gateway's own answers that any operation may get, as shared responses: its throttling, and a
+ * function that did not answer in time (every route is a Lambda integration). A route that answers
+ * the status itself documents its own instead, in both shapes.
+ */
+const GATEWAY_FALLBACKS = { 429: 'TooManyRequests', 503: 'GatewayTimeout' } as const;
 
 function requestBodySchema(body: z.ZodMiniType | undefined, documented: ReturnType<typeof routeDocumentation>): JsonSchema | undefined {
   const schema = body ?? documented?.body;

@@ -18,9 +18,27 @@ export interface RouteDocumentation {
   headers?: { name: string; required: boolean; description: string; schema: JsonSchema }[];
   /** Success answers besides the manifest's: status → description and body schema. */
   responses?: Record<number, { description: string; body?: z.ZodMiniType }>;
-  /** Headers a success answer carries besides the id headers: status → header name → OpenAPI header. */
-  responseHeaders?: Record<number, Record<string, { description: string; required: boolean; schema: JsonSchema }>>;
+  /**
+   * Headers an answer carries besides the id headers, a success's (an ETag) or an error's (a
+   * Retry-After the handler sets itself): status → header name → OpenAPI header. The status must be
+   * one the route answers.
+   */
+  responseHeaders?: Record<number, Record<string, ResponseHeader>>;
 }
+
+/** An OpenAPI header object of an answer. */
+export interface ResponseHeader {
+  description: string;
+  required: boolean;
+  schema: JsonSchema;
+}
+
+/** When to try again, on the answers that say so (`HttpError`'s headers in @shop/common). */
+export const RETRY_AFTER: ResponseHeader = {
+  description: 'Seconds to wait before trying again, when the shop can tell',
+  required: false,
+  schema: { type: 'string', examples: ['1'] },
+};
 
 /** A product's version, which `If-Match` sends back (apps/product-service/src/domain/product-version.ts). */
 const PRODUCT_ETAG = {
@@ -65,6 +83,21 @@ const ROUTES: Record<string, RouteDocumentation> = {
   // get-product.ts answers the product's version for a later If-Match.
   'product-service/get-product': {
     responseHeaders: { 200: PRODUCT_ETAG },
+  },
+  // process-payment.ts says when to try again on two answers besides its 503: a charge still running
+  // (409 PAYMENT_IN_PROGRESS) and a provider not answering (502 PAYMENT_PROVIDER_UNAVAILABLE).
+  'payment-service/process-payment': {
+    responseHeaders: {
+      409: {
+        'retry-after': {
+          ...RETRY_AFTER,
+          description:
+            'With `PAYMENT_IN_PROGRESS`: seconds to wait before reading the order, or sending the same payment again, to learn what the charge still running did. The other 409s carry none.',
+          schema: { type: 'string', examples: ['2'] },
+        },
+      },
+      502: { 'retry-after': { ...RETRY_AFTER, description: 'Seconds to wait before sending the payment again (safe: the provider charges an order once)', schema: { type: 'string', examples: ['5'] } } },
+    },
   },
 };
 

@@ -70,6 +70,53 @@ describe('openApiDocument', () => {
     expect(Object.keys(deleteProduct?.responses['503']?.headers ?? {})).toContain('retry-after');
   });
 
+  it("answers 503 on every operation: API Gateway's own when a function does not answer in time, in both shapes where the route answers 503 itself", () => {
+    const bothShapes = { oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }] };
+    for (const op of operations()) {
+      const answer = op.responses['503'];
+      expect(answer, op.operationId).toBeDefined();
+      if (answer?.$ref === undefined) expect(answer?.content?.['application/json']?.schema, op.operationId).toEqual(bothShapes);
+      else expect(answer.$ref, op.operationId).toBe('#/components/responses/GatewayTimeout');
+    }
+    // Routes that never answer 503 themselves get only API Gateway's, which sends no Retry-After.
+    for (const op of [paths['/products']?.get, paths['/orders/{orderId}']?.get, paths['/users/login']?.post]) {
+      expect(op?.responses['503'], op?.operationId).toEqual({ $ref: '#/components/responses/GatewayTimeout' });
+    }
+    const timeout = document.components['responses']?.['GatewayTimeout'] as { headers?: unknown; content?: Record<string, { schema: unknown }> };
+    expect(timeout.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/GatewayError' });
+    expect(timeout.headers).toBeUndefined();
+  });
+
+  it("documents Retry-After on the shop's own 429s and 503s and where a route declares it, and nowhere else", () => {
+    const processPayment = paths['/payment/process']?.post;
+    for (const status of ['409', '502']) expect(Object.keys(processPayment?.responses[status]?.headers ?? {}), status).toContain('retry-after');
+    for (const op of operations()) {
+      for (const [status, answer] of Object.entries(op.responses)) {
+        const declared = op.operationId === 'processPayment' && (status === '409' || status === '502');
+        const ownRetryable = (status === '429' || status === '503') && answer.$ref === undefined;
+        expect(Object.keys(answer.headers ?? {}).includes('retry-after'), `${op.operationId} ${status}`).toBe(declared || ownRetryable);
+      }
+    }
+  });
+
+  it('refuses headers documented for a status the route does not answer', () => {
+    // process-payment documents Retry-After on its 502: a manifest that no longer declares 502 must not drop it silently.
+    const without502 = manifests.map((m) =>
+      m.name !== 'payment-service'
+        ? m
+        : {
+            ...m,
+            functions: Object.fromEntries(
+              Object.entries(m.functions).map(([name, fn]) => [
+                name,
+                { ...fn, triggers: fn.triggers.map((t) => (t.type === 'http' ? { ...t, errors: t.errors?.filter((s) => s !== 502) } : t)) },
+              ]),
+            ),
+          },
+    );
+    expect(() => openApiDocument(without502)).toThrow(/payment-service\/process-payment: headers for 502/);
+  });
+
   it('documents 403 on every signed-in operation: the JWT authorizer refuses a token of the wrong kind even where no role is checked', () => {
     for (const op of operations().filter((o) => o.security?.length)) expect(op.responses['403'], op.operationId).toBeDefined();
   });
