@@ -19,8 +19,11 @@ export const service = defineService({
   description: 'One cart per customer: lines of products and quantities, priced from the current catalogue when read.',
   tables: {
     carts: {
-      description: 'One item per user: {userId, cartId, lines: [{productId, quantity, addedAt}], updatedAt, version, clearedOrders?, addKeys?}.',
+      description:
+        'One item per user: {userId, cartId, lines: [{productId, quantity, addedAt}], updatedAt, version, clearedOrders?, addKeys?}; for a customer who deleted their account, a marker {userId, forgottenAt, forgetAt} instead, which expires a day later.',
       partitionKey: { name: 'userId', type: 'S' },
+      // Only the markers of forgotten customers carry it: carts never expire.
+      ttlAttribute: 'forgetAt',
     },
   },
   functions: {
@@ -101,6 +104,14 @@ export const service = defineService({
       triggers: [{ type: 'invoke', callers: ['order-service/create-order'] }],
       // Reads the cart to write it conditionally on the version read, as every cart change does.
       permissions: { tables: { carts: ['GetItem', 'PutItem'] } },
+    },
+    'forget-customer': {
+      description: "Erases a customer's cart when they delete their account, and keeps their tokens from making another.",
+      // delete-account waits for it before it deletes anything of its own.
+      timeoutSeconds: 5,
+      triggers: [{ type: 'invoke', callers: ['user-service/delete-account'] }],
+      // One unconditional put of the marker over the cart: nothing is read.
+      permissions: { tables: { carts: ['PutItem'] } },
     },
   },
 });

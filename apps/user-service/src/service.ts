@@ -121,6 +121,30 @@ export const service = defineService({
       ],
       permissions: { tables: { users: ['GetItem'] } },
     },
+    'delete-account': {
+      description:
+        "Deletes the signed-in customer's account and what the shop keeps of them: their cart (cart-service), verification codes and profile, and last the user in the pool. Orders are kept.",
+      triggers: [
+        {
+          type: 'http',
+          method: 'DELETE',
+          path: '/users/me',
+          // The caller's own account, from the token; a staff account is an administrator's to close.
+          auth: { kind: 'signed-in', roles: ['CUSTOMER'] },
+          summary: 'Delete your account and your personal data (orders are kept, by user id only)',
+          response: { status: 204 },
+          // 429: Cognito throttled the deletion of the user; 503: cart-service could not forget the cart. A retry finishes either.
+          errors: [429, 503],
+        },
+      ],
+      permissions: {
+        // Deletes only, in one transaction: the account's verification of each channel, and its profile.
+        tables: { users: ['DeleteItem'], 'contact-verifications': ['DeleteItem'] },
+        userPool: ['AdminDeleteUser'],
+        invokes: ['cart-service/forget-customer'],
+      },
+      uses: ['userPool'],
+    },
     'request-verification': {
       description: "Sends a one-time code to the signed-in user's own e-mail address or phone, to prove it is theirs.",
       triggers: [

@@ -6,6 +6,7 @@ export const OPERATIONS = {
   confirmVerification: { method: 'POST', path: '/users/me/verification/confirm' },
   createOrder: { method: 'POST', path: '/orders' },
   createProduct: { method: 'POST', path: '/products' },
+  deleteAccount: { method: 'DELETE', path: '/users/me' },
   deleteProduct: { method: 'DELETE', path: '/products/{id}' },
   generateReport: { method: 'GET', path: '/reports' },
   getCart: { method: 'GET', path: '/cart' },

@@ -261,7 +261,11 @@ export interface paths {
         get: operations["getProfile"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete your account and your personal data (orders are kept, by user id only)
+         * @description Roles: CUSTOMER
+         */
+        delete: operations["deleteAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -381,6 +385,15 @@ export interface components {
         };
         /** @description The stage's throttling limit was reached (API Gateway's own answer): wait, then retry */
         TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GatewayError"];
+            };
+        };
+        /** @description The function did not answer in time (API Gateway's own answer, without `Retry-After`): the request may have done its work all the same, so send it again only where that is safe (with the same `Idempotency-Key`, or a request that sets a state) */
+        GatewayTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1094,6 +1107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     createOrder: {
@@ -1378,6 +1392,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     cancelOrder: {
@@ -1533,6 +1548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     processPayment: {
@@ -1633,6 +1649,8 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "x-request-id": components["headers"]["RequestId"];
+                    /** @description With `PAYMENT_IN_PROGRESS`: seconds to wait before reading the order, or sending the same payment again, to learn what the charge still running did. The other 409s carry none. */
+                    "retry-after"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1657,6 +1675,8 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "x-request-id": components["headers"]["RequestId"];
+                    /** @description Seconds to wait before sending the payment again (safe: the provider charges an order once) */
+                    "retry-after"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1885,6 +1905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     createProduct: {
@@ -2001,6 +2022,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     getProduct: {
@@ -2081,6 +2103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     updateProduct: {
@@ -2436,6 +2459,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     adjustStock: {
@@ -2712,6 +2736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     login: {
@@ -2804,6 +2829,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     logout: {
@@ -2870,6 +2896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     getProfile: {
@@ -2957,6 +2984,101 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            503: components["responses"]["GatewayTimeout"];
+        };
+    };
+    deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Ties every log line, invocation, event and message the request causes to one id of the caller's choosing; without it (or when it is not of this form) the request id is used. Answered back in `x-correlation-id`. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    /** @description Seconds to wait before trying again, when the shop can tell */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    /** @description Seconds to wait before trying again, when the shop can tell */
+                    "retry-after"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3220,6 +3342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     refreshSession: {
@@ -3310,6 +3433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
     register: {
@@ -3397,6 +3521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
+            503: components["responses"]["GatewayTimeout"];
         };
     };
 }

@@ -83,3 +83,14 @@ export type ClearCartRequest = z.infer<typeof ClearCartRequest>;
 /** Answer of cart-service/clear-cart: `cleared` is false when there was nothing to do (no cart, another cart, an order cleared already). */
 export const ClearCartResponse = z.object({ cleared: z.boolean() });
 export type ClearCartResponse = z.infer<typeof ClearCartResponse>;
+
+/**
+ * Payload of the internal function cart-service/forget-customer, which only user-service's
+ * delete-account invokes: the customer whose account is being deleted (their Cognito `sub`).
+ */
+export const ForgetCustomerRequest = z.strictObject({ userId: z.string().check(z.minLength(1), z.maxLength(128)) });
+export type ForgetCustomerRequest = z.infer<typeof ForgetCustomerRequest>;
+
+/** Answer of cart-service/forget-customer, once nothing of the customer's cart is left (a repeat answers the same). */
+export const ForgetCustomerResponse = z.object({ forgotten: z.literal(true) });
+export type ForgetCustomerResponse = z.infer<typeof ForgetCustomerResponse>;

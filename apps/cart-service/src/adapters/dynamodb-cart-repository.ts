@@ -3,6 +3,8 @@ import { metrics } from '@shop/common';
 import { conditionHeld, tableAccess, type TableAccessOptions } from '@shop/aws';
 import type { CartRecord } from '../domain/cart-record';
 import type { CartRepository } from '../domain/cart-repository';
+import { CustomerForgottenError } from '../domain/errors';
+import type { ForgottenCustomer } from '../domain/forget-customer';
 
 /** The metric (namespace `Shop`, dimensions `service` and `stage`) counting writes that lost a race: one per lost write. */
 export const CART_WRITE_CONFLICTS_METRIC = 'CartWriteConflicts';
@@ -21,6 +23,14 @@ function countLostRace(): void {
   metrics.flush();
 }
 
+/**
+ * A forgotten customer's marker, told from a cart by `forgottenAt`. It has no `version`, so a cart
+ * write in flight, conditional on the version it read (or on no item at all), fails against it.
+ */
+function isForgotten(item: Record<string, unknown>): boolean {
+  return 'forgottenAt' in item;
+}
+
 /** The carts table behind the CartRepository port: optimistic concurrency on `version`. */
 export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}): CartRepository {
   const { client, tableName } = tableAccess(options, { tableName: 'carts' });
@@ -29,6 +39,7 @@ export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}):
   return {
     async get(userId) {
       const out = await client().send(new GetCommand({ TableName: tableName(), Key: { userId }, ConsistentRead: true }));
+      if (out.Item && isForgotten(out.Item)) throw new CustomerForgottenError();
       return out.Item as CartRecord | undefined;
     },
 
@@ -51,6 +62,11 @@ export function dynamoCartRepository(options: DynamoCartRepositoryOptions = {}):
       );
       if (!saved) onLostRace();
       return saved;
+    },
+
+    async forget(customer: ForgottenCustomer) {
+      // A put, not a delete: the marker is what refuses the customer's tokens a new cart.
+      await client().send(new PutCommand({ TableName: tableName(), Item: customer }));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, HttpError, NotFoundError, UnprocessableError } from '@shop/common';
+import { BadRequestError, ConflictError, HttpError, NotFoundError, UnauthorizedError, UnprocessableError } from '@shop/common';
 import { CART_LINE_MAX_QUANTITY, CART_MAX_LINES } from '@shop/contracts';
 
 export class ProductNotFoundError extends NotFoundError {
@@ -57,5 +57,16 @@ export class CatalogUnavailableError extends HttpError {
   constructor(detail: string, cause?: unknown) {
     super(503, 'CATALOG_UNAVAILABLE', 'The catalogue cannot be reached right now; try again', undefined, { 'retry-after': '1' });
     this.cause = cause === undefined ? new Error(detail) : new Error(detail, { cause });
+  }
+}
+
+/**
+ * The customer deleted their account (user-service's `DELETE /users/me`), and with it their cart.
+ * An access token issued before that still passes the API's authorizer until it expires: it names
+ * an account that is gone, so it is answered 401 (a client signs out), and no cart is made again.
+ */
+export class CustomerForgottenError extends UnauthorizedError {
+  constructor() {
+    super('This account was deleted', 'ACCOUNT_DELETED');
   }
 }

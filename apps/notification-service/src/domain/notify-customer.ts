@@ -1,4 +1,5 @@
 import type { Logger } from '@shop/common';
+import { type Contact, USER_NOT_FOUND } from '@shop/contracts';
 import type { MessageChannel } from '@shop/platform';
 import { renderMessage } from './message';
 import type { OrderEvent } from './order-event';
@@ -30,9 +31,19 @@ export type ChannelOutcome =
  * says their payment failed. A skipped message is logged (at warn when the account's or the
  * number's limit stopped it) and is not an error; a failure is thrown once both were tried, for
  * Lambda to retry.
+ *
+ * A customer user-service no longer knows deleted their account (`DELETE /users/me`), while an
+ * order of theirs was still on its way (it finishes, and a refund still reaches the card): there is
+ * no one to tell, and no address to tell them at. Nothing is sent, a line is logged at info, and
+ * the event is done with: retrying it would find no one either, and its dead-letter queue pages
+ * someone.
  */
 export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: Pick<Logger, 'info' | 'warn'>): Promise<ChannelOutcome[]> {
-  const contact = await deps.contacts.get(event.detail.userId, event.correlationId);
+  const contact = await contactOf(deps, event);
+  if (!contact) {
+    log.info({ userId: event.detail.userId }, 'nothing sent: the customer deleted their account, and there is no one to tell');
+    return [];
+  }
   const message = renderMessage(event, contact);
   const { userId } = contact;
   const outcomes: ChannelOutcome[] = [];
@@ -69,6 +80,17 @@ export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: P
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, 'neither the e-mail nor the SMS could be sent');
   return outcomes;
+}
+
+/** The customer's contact, or none when user-service answers that it knows no such user (USER_NOT_FOUND). */
+async function contactOf(deps: NotifyDeps, event: OrderEvent): Promise<Contact | undefined> {
+  try {
+    return await deps.contacts.get(event.detail.userId, event.correlationId);
+  } catch (error) {
+    // The invoked function's error name, as get-contact's contract names it (the adapter's InvokedFunctionError).
+    if ((error as { errorType?: unknown } | null)?.errorType === USER_NOT_FOUND) return undefined;
+    throw error;
+  }
 }
 
 function outcome(channel: MessageChannel, delivery: Delivery): ChannelOutcome {

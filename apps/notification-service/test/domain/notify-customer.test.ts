@@ -112,4 +112,26 @@ describe('notifying a customer', () => {
     expect(failure).toBeInstanceOf(AggregateError);
     expect((failure as AggregateError).errors.map((e: Error) => e.message)).toEqual(['MessageRejected', 'Throttling']);
   });
+
+  /** What the get-contact adapter throws for a function error: user-service's error name as `errorType`. */
+  const getContactFailed = (errorType: string) =>
+    Object.assign(new Error(`user-service/get-contact failed with ${errorType}: no user ${ANN.userId}`), { name: 'InvokedFunctionError', errorType });
+
+  it('sends nothing, and does not fail, for a customer who deleted their account (get-contact: UserNotFound): there is no one to tell', async () => {
+    const gone = { ...deps(), contacts: { get: async () => Promise.reject(getContactFailed('UserNotFound')) } };
+
+    await expect(notifyCustomer(gone, events.refunded(), log)).resolves.toEqual([]);
+
+    expect([...emails, ...texts]).toEqual([]);
+    expect(log.info).toHaveBeenCalledWith({ userId: ANN.userId }, 'nothing sent: the customer deleted their account, and there is no one to tell');
+    expect(log.warn).not.toHaveBeenCalled();
+  });
+
+  it('still fails, for Lambda to retry, when get-contact fails any other way', async () => {
+    for (const error of [getContactFailed('InvalidRequest'), new Error('socket hang up')]) {
+      const failing = { ...deps(), contacts: { get: async () => Promise.reject(error) } };
+      await expect(notifyCustomer(failing, events.paid(), log)).rejects.toBe(error);
+    }
+    expect(emails).toEqual([]);
+  });
 });

@@ -231,9 +231,26 @@ describe('send-notification', () => {
     expect(written).toMatch(/\+1415•••0123|a•••@example\.com/);
   });
 
-  it('fails when user-service does not know the customer', async () => {
+  // It used to fail (and, after Lambda's retries, fill the dead-letter queue and page someone). A
+  // customer user-service does not know deleted their account (DELETE /users/me) while an order of
+  // theirs was on its way: there is no one to tell, and a retry would find no one either.
+  it('sends nothing and succeeds, with a line at info, when user-service does not know the customer: they deleted their account', async () => {
     lambda.on(InvokeCommand).resolves(contactAnswer({ errorType: 'UserNotFound', errorMessage: 'no user user-ann' }, 'Unhandled'));
-    await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).rejects.toThrow(/get-contact failed with UserNotFound/);
+    const logged = captureLogs();
+
+    await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).resolves.toBeUndefined();
+
+    expect(ses.calls()).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ level: 'info', message: 'nothing sent: the customer deleted their account, and there is no one to tell', userId: ANN.userId }),
+    );
+    expect(logged().filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+  });
+
+  it('still fails when get-contact fails any other way, for Lambda to retry', async () => {
+    lambda.on(InvokeCommand).resolves(contactAnswer({ errorType: 'Error', errorMessage: 'DynamoDB is down' }, 'Unhandled'));
+    await expect(handler(snsEvent(events.paid()), lambdaContext('send-notification'))).rejects.toThrow(/get-contact failed with Error/);
     expect(ses.calls()).toHaveLength(0);
   });
 });

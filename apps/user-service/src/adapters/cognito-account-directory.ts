@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { BadRequestError, HttpError, requireEnv, UnauthorizedError } from '@shop/common';
 import { cognitoClient } from '@shop/aws';
+import type { AccountCloser } from '../domain/account-deletion';
 import type { AccountDirectory, SessionTokens } from '../domain/account-directory';
 import { EmailTakenError, InvalidCredentialsError, InvalidPasswordError, InvalidRefreshTokenError, NotARefreshTokenError } from '../domain/errors';
 
@@ -33,8 +34,8 @@ export interface CognitoAccountDirectoryOptions {
   clientId?: () => string;
 }
 
-/** The Cognito user pool behind the AccountDirectory port. Usernames are emails. */
-export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions = {}): AccountDirectory {
+/** The Cognito user pool behind the AccountDirectory and AccountCloser ports. Usernames are emails. */
+export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions = {}): AccountDirectory & AccountCloser {
   const client = options.client ?? cognitoClient;
   const userPoolId = options.userPoolId ?? (() => requireEnv('USER_POOL_ID'));
   const clientId = options.clientId ?? (() => requireEnv('USER_POOL_CLIENT_ID'));
@@ -96,6 +97,19 @@ export function cognitoAccountDirectory(options: CognitoAccountDirectoryOptions 
 
     async remove(email) {
       await client().send(new AdminDeleteUserCommand({ UserPoolId: userPoolId(), Username: email }));
+    },
+
+    async close(userId) {
+      try {
+        // By the `sub`, which the admin calls take in place of the username (Cognito's API reference
+        // for AdminDeleteUser; cognito-local looks users up by sub too): this last step of a deletion
+        // runs after the profile, with the address, is gone, and a retry has only the token's sub.
+        await client().send(new AdminDeleteUserCommand({ UserPoolId: userPoolId(), Username: userId }));
+      } catch (error) {
+        // Deleted already: a repeat of a deletion that finished, or whose answer was lost.
+        if (errorName(error) === 'UserNotFoundException') return;
+        throw throttledOr(error);
+      }
     },
 
     async heldWith(email, password) {

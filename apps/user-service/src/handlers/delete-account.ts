@@ -1,0 +1,23 @@
+import { httpHandler } from '@shop/common';
+import { httpRoute } from '@shop/platform';
+import { authorizeRoute } from '@shop/auth';
+import { cognitoAccountDirectory } from '../adapters/cognito-account-directory';
+import { dynamoAccountRecords } from '../adapters/dynamodb-account-records';
+import { lambdaCustomerCarts } from '../adapters/lambda-customer-carts';
+import { deleteAccount } from '../domain/account-deletion';
+import { service } from '../service';
+
+const route = httpRoute(service, 'delete-account');
+const deps = {
+  carts: lambdaCustomerCarts(),
+  records: dynamoAccountRecords(),
+  accounts: cognitoAccountDirectory(),
+};
+
+/** Deletes the caller's own account: the route takes no user id and no body, only the token's. */
+export const handler = httpHandler(route, { authorize: authorizeRoute(route.auth) }, async ({ principal, correlationId, log }) => {
+  await deleteAccount(principal, { ...deps, correlationId });
+  // The sub only: it is all that is left of the customer (on their orders).
+  log.info({ userId: principal.userId }, 'account deleted: cart, verification codes, profile and pool user');
+  return { status: 204 };
+});
