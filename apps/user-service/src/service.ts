@@ -161,7 +161,8 @@ export const service = defineService({
       ],
       permissions: {
         // UpdateItem: when the code went (`deliveredAt`), so that a resend within the minute is answered with it.
-        tables: { users: ['GetItem'], 'contact-verifications': ['GetItem', 'PutItem', 'UpdateItem'] },
+        // ConditionCheckItem on users: the code is written only while the account exists.
+        tables: { users: ['GetItem', 'ConditionCheckItem'], 'contact-verifications': ['GetItem', 'PutItem', 'UpdateItem'] },
         // The code goes through the very channel it verifies, from the shop's own senders.
         messages: ['email', 'sms'],
       },

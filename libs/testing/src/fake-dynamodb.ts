@@ -164,6 +164,11 @@ export class FakeDynamoDB {
     return item && structuredClone(item);
   }
 
+  /** Deletes the item under `key` (as `get` takes it): how a test stages another request deleting it. */
+  delete(tableName: string, key: unknown): void {
+    this.table(tableName).delete(typeof key === 'object' && key !== null ? this.keyOf(tableName, key as Item) : key);
+  }
+
   items(tableName: string): Item[] {
     return [...this.table(tableName).values()].map((item) => structuredClone(item));
   }

@@ -13,6 +13,7 @@ import type { ContactChannel } from '@shop/contracts';
 import { destinationOf } from '../domain/contact-verification';
 import {
   AddressChangedError,
+  ProfileGoneError,
   ShopLimitReachedError,
   type ShopSends,
   type Verification,
@@ -88,13 +89,15 @@ export function dynamoVerificationStore(options: TableAccessOptions<'verificatio
 
     async saveSent(next, sends, shop) {
       const item: DestinationItem = { ...destinationKey(sends.channel, sends.sentTo), sentAt: sends.sentAt, forgetAt: sends.forgetAt, version: sends.version };
-      const transaction = new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: verificationsTable(), Item: toItem(next), ...overVersion(next.version) } },
-          { Put: { TableName: verificationsTable(), Item: item, ...overVersion(sends.version) } },
-          ...(shop ? [{ Update: { TableName: verificationsTable(), ...oneMoreInShopHour(shop) } }] : []),
-        ],
-      });
+      const items = [
+        { Put: { TableName: verificationsTable(), Item: toItem(next), ...overVersion(next.version) } },
+        { Put: { TableName: verificationsTable(), Item: item, ...overVersion(sends.version) } },
+        ...(shop ? [{ Update: { TableName: verificationsTable(), ...oneMoreInShopHour(shop) } }] : []),
+        // Last: the account still exists (a deletion may have come after the profile was read).
+        { ConditionCheck: { TableName: usersTable(), Key: { userId: next.userId }, ConditionExpression: 'attribute_exists(userId)' } },
+      ];
+      const profileCheck = items.length - 1;
+      const transaction = new TransactWriteCommand({ TransactItems: items });
       try {
         // Every text of the hour counts on the shop's one item, so that two requests at once (any
         // accounts) conflict there: the loser is tried again here, not told to retry.
@@ -105,6 +108,7 @@ export function dynamoVerificationStore(options: TableAccessOptions<'verificatio
         if (shop && reasons[2]?.Code === 'ConditionalCheckFailed') {
           throw new ShopLimitReachedError(`the shop sent ${shop.limit} codes by ${shop.channel} in ${shop.hour}`, { cause: error });
         }
+        if (reasons[profileCheck]?.Code === 'ConditionalCheckFailed') throw new ProfileGoneError();
         if (reasons.some((reason) => reason?.Code === 'ConditionalCheckFailed') || isTransactionConflict(error)) {
           throw new VerificationConflictError(`verification ${next.userId}/${next.channel} or the sends to its address changed meanwhile`, { cause: error });
         }

@@ -52,9 +52,22 @@ const STAFF_ROLES: readonly Role[] = ['ADMIN', 'MANAGER'];
  */
 export async function deleteAccount(caller: { userId: string; roles: readonly Role[] }, deps: AccountDeletionDeps): Promise<void> {
   if (caller.roles.some((role) => STAFF_ROLES.includes(role))) throw new StaffAccountError();
-  await deps.carts.forget(caller.userId, deps.correlationId);
-  await deps.records.erase(caller.userId);
-  await deps.accounts.close(caller.userId);
+  await step(() => deps.carts.forget(caller.userId, deps.correlationId));
+  await step(() => deps.records.erase(caller.userId));
+  await step(() => deps.accounts.close(caller.userId));
+}
+
+/**
+ * One step of the deletion. A failure the step answers itself (a throttle's 429) stands; any other
+ * is the 503 that tells the customer to send the request again, which finishes the job: not a 500,
+ * after which no client would, and the account would stay half deleted.
+ */
+async function step(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    throw error instanceof HttpError ? error : new DeletionIncompleteError(error);
+  }
 }
 
 /** The caller holds a staff role as well as CUSTOMER: their account is not theirs to delete. */
@@ -65,8 +78,8 @@ export class StaffAccountError extends ForbiddenError {
 }
 
 /**
- * A step of the deletion could not be done right now (cart-service could not be asked, or failed):
- * nothing was deleted after it, what was done stays done, and the same request again finishes the
+ * A step of the deletion could not be done right now (cart-service could not be asked, or failed;
+ * DynamoDB or Cognito failed): nothing was deleted after it, what was done stays done, and the same request again finishes the
  * job. The customer can still sign in to send it.
  */
 export class DeletionIncompleteError extends HttpError {

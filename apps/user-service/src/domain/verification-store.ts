@@ -1,3 +1,4 @@
+import { NotFoundError } from '@shop/common';
 import type { ContactChannel } from '@shop/contracts';
 import type { HashedCode } from './verification-code';
 
@@ -82,7 +83,9 @@ export interface VerificationStore {
    * sends, each written only over the version read (as `save`); VerificationConflictError otherwise.
    * With `shop`, the same transaction counts the code in the shop's hour, only while fewer than
    * its limit are counted there: ShopLimitReachedError otherwise (whatever else failed), and
-   * then neither record is written either.
+   * then neither record is written either. Only while the account's profile exists:
+   * ProfileGoneError otherwise (the account was deleted after the request read the profile), so
+   * that no code and no address of a deleted account is written back.
    */
   saveSent(next: Verification, sends: DestinationSends, shop?: ShopSends): Promise<void>;
   /**
@@ -102,6 +105,16 @@ export interface VerificationStore {
 
 export class VerificationConflictError extends Error {
   override name = 'VerificationConflictError';
+}
+
+/**
+ * The profile was gone when the code was to be written: the customer deleted their account after
+ * the request read it. Nothing was written, and nothing is sent.
+ */
+export class ProfileGoneError extends NotFoundError {
+  constructor() {
+    super('Profile not found');
+  }
 }
 
 /** The shop's hour had its limit of codes on the channel (ShopSends): nothing was written. */

@@ -56,9 +56,9 @@ describe('deleting an account', () => {
     expect(done.slice(before.length)).toEqual(['cart', 'records', 'user']);
   });
 
-  it('passes on what failed: a cart-service failure as the 503 that tells the customer to try again', async () => {
+  it.each<Step>(['cart', 'records', 'user'])('answers a failure of the %s step as the 503 that tells the customer to send it again', async (failing) => {
     const { deps, failNext } = world();
-    failNext('cart');
+    failNext(failing);
     await expect(deleteAccount(customer(), deps)).rejects.toMatchObject({ status: 503, code: 'DELETION_INCOMPLETE', headers: { 'retry-after': '1' } });
   });
 

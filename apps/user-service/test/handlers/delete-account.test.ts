@@ -152,7 +152,8 @@ describe('DELETE /users/me', () => {
 
     const failed = await deleteMe();
 
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(503);
+    expect(failed.body).toMatchObject({ error: { code: 'DELETION_INCOMPLETE' } });
     expect(cognito.calls()).toHaveLength(0);
     expect(annsData().profile).toBeDefined();
 
@@ -170,10 +171,10 @@ describe('DELETE /users/me', () => {
     expect(annsData()).toEqual(nothingOfAnn);
   });
 
-  it('answers 500 when the pool fails after the profile went, and a retry (with the same token) deletes the user', async () => {
+  it('answers 503 when the pool fails after the profile went, and a retry (with the same token) deletes the user', async () => {
     cognito.on(AdminDeleteUserCommand).rejectsOnce(cognitoError(InternalErrorException, 'internal')).resolves({});
 
-    expect((await deleteMe()).status).toBe(500);
+    expect((await deleteMe()).status).toBe(503);
     expect(annsData()).toEqual(nothingOfAnn);
 
     expect((await deleteMe()).status).toBe(204);

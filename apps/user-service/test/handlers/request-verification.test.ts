@@ -226,7 +226,9 @@ describe('POST /users/me/verification', () => {
   it("counts a text in the shop's hour in the same transaction, only while the hour is below its limit; an e-mail code does not", async () => {
     await ask({ channel: 'sms' });
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(3);
+    // The code, the number's sends, the shop's hour, and the check that the account still exists.
+    expect(items).toHaveLength(4);
+    expect(items[3]?.ConditionCheck).toEqual({ TableName: USERS_TABLE, Key: { userId: USER_ID }, ConditionExpression: 'attribute_exists(userId)' });
     expect(items[2]?.Update).toEqual({
       TableName: VERIFICATIONS_TABLE,
       Key: { userId: 'shop#2026-03-01T10', channel: 'sms' },
@@ -243,7 +245,9 @@ describe('POST /users/me/verification', () => {
     });
 
     await ask({ channel: 'email' });
-    expect(ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems).toHaveLength(2);
+    const email = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems ?? [];
+    expect(email.filter((item) => item.Update)).toEqual([]);
+    expect(email).toHaveLength(3);
   });
 
   it("answers 429 SHOP_SMS_LIMIT_REACHED until the next hour once the shop's hour is full, for an account and a number that never had a code, texting and counting nothing, and warns", async () => {
@@ -286,6 +290,15 @@ describe('POST /users/me/verification', () => {
     expect(busy.status).toBe(429);
     expect(busy.headers['retry-after']).toBe('1');
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('answers 404, writing and sending nothing, when the account was deleted after the request read its profile', async () => {
+    db().beforeNext(TransactWriteCommand, () => db().delete(USERS_TABLE, { userId: USER_ID }));
+    const res = await ask({ channel: 'sms' });
+    expect(res.status).toBe(404);
+    expect(sns.calls()).toHaveLength(0);
+    // Neither the code nor the number it would have gone to is written back for the deleted account.
+    expect(verification('sms')).toBeUndefined();
   });
 
   it('answers 429 and sends nothing when another request wrote the verification meanwhile', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoProfileRepository } from '../../src/adapters/dynamodb-profile-repository';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { destinationKey, dynamoVerificationStore, shopSendsKey } from '../../src/adapters/dynamodb-verification-store';
-import { AddressChangedError, type DestinationSends, ShopLimitReachedError, type ShopSends, type Verification, VerificationConflictError } from '../../src/domain/verification-store';
+import { AddressChangedError, type DestinationSends, ProfileGoneError, ShopLimitReachedError, type ShopSends, type Verification, VerificationConflictError } from '../../src/domain/verification-store';
 import { service } from '../../src/service';
 
 /** The verification store's conditions and its transaction on DynamoDB Local, with the tables the manifest declares. */
@@ -67,6 +67,7 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
   it('writes a new code and the sends to its number in one transaction, keeping only a hash of the number', async () => {
     const phone = '+14155550199';
     const sends = (changes: Partial<DestinationSends> = {}): DestinationSends => ({ channel: 'sms', sentTo: phone, sentAt: ['2026-03-01T10:00:00.000Z'], forgetAt, version: 1, ...changes });
+    await Promise.all(['u7', 'u8'].map((userId) => profiles.create(profile(userId))));
     await verifications.saveSent(verification('u7', { channel: 'sms', sentTo: phone }), sends());
     expect(await verifications.sendsTo('sms', phone)).toEqual(sends());
     expect(await verifications.sendsTo('email', phone)).toBeUndefined();
@@ -92,6 +93,7 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
     const shopCount = async () =>
       (await local.client.send(new GetCommand({ TableName: local.tableName(service.name, 'contact-verifications'), Key: shopSendsKey('sms', shop.hour), ConsistentRead: true }))).Item;
 
+    await Promise.all(['s1', 's2', 's3', 's4'].map((userId) => profiles.create(profile(userId))));
     await text('s1', '+14155550201');
     await text('s2', '+14155550202');
     expect(await shopCount()).toEqual({ ...shopSendsKey('sms', shop.hour), sent: 2, forgetAt });
@@ -110,6 +112,7 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
 
   it("never counts past the shop's limit, however many accounts race for the last codes of the hour", async () => {
     const shop: ShopSends = { channel: 'sms', hour: '2026-03-01T12', limit: 5, forgetAt };
+    await Promise.all(Array.from({ length: 12 }, (_, i) => profiles.create(profile(`r${i}`))));
     const outcomes = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) => {
         const phone = `+1415555031${String(i).padStart(2, '0')}`;
@@ -126,9 +129,19 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
     expect(stored.filter(Boolean)).toHaveLength(written);
   });
 
+  it('writes no code, and no address, for an account whose profile is gone (deleted after the request read it)', async () => {
+    const sends: DestinationSends = { channel: 'sms', sentTo: '+14155550299', sentAt: [], forgetAt, version: 1 };
+    await expect(verifications.saveSent(verification('gone', { channel: 'sms', sentTo: '+14155550299' }), sends, { channel: 'sms', hour: '2026-03-01T13', limit: 5, forgetAt })).rejects.toBeInstanceOf(
+      ProfileGoneError,
+    );
+    expect(await verifications.get('gone', 'sms')).toBeUndefined();
+    expect(await verifications.sendsTo('sms', '+14155550299')).toBeUndefined();
+  });
+
   it('records a delivery only over the version the request wrote: a newer request’s code is never overwritten, a confirmed one never brought back', async () => {
     const sends = (version: number): DestinationSends => ({ channel: 'email', sentTo: 'u9@example.com', sentAt: [], forgetAt, version });
     const first = verification('u9');
+    await profiles.create(profile('u9'));
     await verifications.saveSent(first, sends(1));
     expect(await verifications.markDelivered(first, '2026-03-01T10:00:01.000Z')).toBe(true);
     expect(await verifications.get('u9', 'email')).toEqual({ ...first, deliveredAt: '2026-03-01T10:00:01.000Z', version: 2 });
@@ -142,7 +155,6 @@ describe('the verification store, on DynamoDB Local', { timeout: LOCAL_TABLES_TE
     expect(await verifications.get('u9', 'email')).toEqual(third);
 
     // A code confirmed (the verification deleted) before its delivery was recorded stays gone.
-    await profiles.create(profile('u9'));
     await verifications.complete(third);
     expect(await verifications.markDelivered(third, '2026-03-01T10:02:01.000Z')).toBe(false);
     expect(await verifications.get('u9', 'email')).toBeUndefined();
