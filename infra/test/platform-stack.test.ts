@@ -24,6 +24,32 @@ const only = (type: string) => {
   return all[0]!;
 };
 
+/**
+ * An alarm on a metric filter of the API's access log: any counted in five minutes tells the alarms
+ * topic, links its runbook entry, and is on the checkout dashboard. Answers the alarm.
+ */
+function expectAccessLogAlarm(name: string, metric: string, runbook: string): Record<string, unknown> {
+  const [id, alarm] = resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', name);
+  expect(alarm).toMatchObject({
+    namespace: 'Shop/HttpApi',
+    metric_name: metric,
+    dimensions: {},
+    statistic: 'Sum',
+    period: 300,
+    evaluation_periods: 1,
+    threshold: 0,
+    comparison_operator: 'GreaterThanThreshold',
+    treat_missing_data: 'notBreaching',
+    alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+    ok_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
+  });
+  expect(alarm['alarm_description']).toContain(`docs/runbooks.md#${runbook}`);
+  expect(resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout')[1]['dashboard_body']).toContain(
+    ref('aws_cloudwatch_metric_alarm', id, 'arn'),
+  );
+  return alarm;
+}
+
 describe('the platform stack', () => {
   it('has one HTTP API whose JWT authorizer trusts the user pool and its client', () => {
     const [apiId, api] = only('aws_apigatewayv2_api');
@@ -354,24 +380,7 @@ describe('the platform stack', () => {
         ['shop-dev-api-throttled', 'shop-dev-api/ThrottledRequests', 'api-gateway-throttled-requests'],
         ['shop-dev-payment-webhook-throttled', 'shop-dev-api/ThrottledPaymentWebhooks', 'the-payment-providers-webhooks-were-throttled'],
       ] as const) {
-        const [id, alarm] = resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', name);
-        expect(alarm).toMatchObject({
-          namespace: 'Shop/HttpApi',
-          metric_name: metric,
-          dimensions: {},
-          statistic: 'Sum',
-          period: 300,
-          evaluation_periods: 1,
-          threshold: 0,
-          comparison_operator: 'GreaterThanThreshold',
-          treat_missing_data: 'notBreaching',
-          alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
-          ok_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
-        });
-        expect(alarm['alarm_description']).toContain(`docs/runbooks.md#${runbook}`);
-        expect(resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout')[1]['dashboard_body']).toContain(
-          ref('aws_cloudwatch_metric_alarm', id, 'arn'),
-        );
+        expectAccessLogAlarm(name, metric, runbook);
       }
       expect(resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-api-throttled')[1]['alarm_description']).toMatch(
         /apiThrottling: 50 requests a second, bursts of 100/,
@@ -416,25 +425,8 @@ describe('the platform stack', () => {
     });
 
     it('alarms on any in five minutes, telling the alarms topic, with the secret to check and the runbook', () => {
-      const [id, alarm] = resourceWith(platform, 'aws_cloudwatch_metric_alarm', 'alarm_name', 'shop-dev-payment-webhook-rejected');
-      expect(alarm).toMatchObject({
-        namespace: 'Shop/HttpApi',
-        metric_name: 'shop-dev-api/RejectedPaymentWebhooks',
-        dimensions: {},
-        statistic: 'Sum',
-        period: 300,
-        evaluation_periods: 1,
-        threshold: 0,
-        comparison_operator: 'GreaterThanThreshold',
-        treat_missing_data: 'notBreaching',
-        alarm_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
-        ok_actions: [ref('aws_sns_topic', 'alarms', 'arn')],
-      });
+      const alarm = expectAccessLogAlarm('shop-dev-payment-webhook-rejected', 'shop-dev-api/RejectedPaymentWebhooks', 'the-payment-providers-webhooks-were-refused');
       expect(alarm['alarm_description']).toContain('/shop/dev/payment-provider/webhook-secret');
-      expect(alarm['alarm_description']).toContain('docs/runbooks.md#the-payment-providers-webhooks-were-refused');
-      expect(resourceWith(platform, 'aws_cloudwatch_dashboard', 'dashboard_name', 'shop-dev-checkout')[1]['dashboard_body']).toContain(
-        ref('aws_cloudwatch_metric_alarm', id, 'arn'),
-      );
     });
   });
 
