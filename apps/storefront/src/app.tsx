@@ -11,7 +11,7 @@ import { OrderPage } from './shop/order-page';
 import { OrdersPage } from './shop/orders-page';
 import { ProductPage } from './shop/product-page';
 import { SignInPage } from './shop/sign-in-page';
-import { SignOutNotice } from './shop/sign-out-notice';
+import { AccountDeletedNotice, SignOutNotice } from './shop/sign-out-notice';
 import { SignUpPage } from './shop/sign-up-page';
 import { isStaff, type Shop, ShopContext, useProfile, useSession, useShop } from './shop-context';
 
@@ -78,6 +78,7 @@ function Layout({ children }: { children: preact.ComponentChildren }) {
       <Header />
       <main id="main" ref={main} tabIndex={-1}>
         <SignOutNotice />
+        <AccountDeletedNotice />
         {children}
       </main>
       <footer class="site-footer">

@@ -18,7 +18,7 @@ export interface Problem {
 }
 
 /** What the request was for: a 401 while signing in is a wrong password, elsewhere an ended session. */
-export type ProblemContext = 'sign-in' | 'sign-up' | 'product' | 'cart' | 'checkout' | 'payment' | 'order' | 'admin' | 'report' | 'send-code';
+export type ProblemContext = 'sign-in' | 'sign-up' | 'product' | 'cart' | 'checkout' | 'payment' | 'order' | 'admin' | 'report' | 'send-code' | 'delete-account';
 
 /** What the shopper is told first about a refusal that passes with time; then when to try again (`tryAgain`). */
 const NOT_SENT = "We couldn't send your code just now.";
@@ -59,6 +59,10 @@ const BY_CODE: Record<string, string> = {
   TOO_MANY_ATTEMPTS: 'Too many wrong codes were tried, so that code no longer works. Ask for a new one.',
   ALREADY_VERIFIED: "That's verified already: there's nothing more to do.",
   NO_PHONE: 'Your account has no mobile number to verify.',
+  // A step of the deletion failed before the account was gone: it can still sign in, and the same request finishes the job.
+  DELETION_INCOMPLETE: "We couldn't finish deleting your account just now. Nothing was lost, and you can still sign in. Try again to finish.",
+  // The cart routes' answer to a token of a deleted account (another tab, still signed in).
+  ACCOUNT_DELETED: 'This account was deleted. Create a new account to shop again.',
 };
 
 const BY_STATUS: Record<number, string> = {
@@ -169,6 +173,8 @@ function summary(status: number, code: string | undefined, context: ProblemConte
   // The shop's own hourly cap on texts, not the customer's doing: e-mail still works.
   if (code === 'SHOP_SMS_LIMIT_REACHED') return `We're sending too many text messages right now. ${tryAgain(wait)} Codes by e-mail are not affected.`;
   if (status === 429 && context === 'send-code') return `${NO_CODE_YET} ${tryAgain(wait)}`;
+  // The API closes no staff account at its holder's request (an ADMIN or MANAGER, or a customer who is staff too).
+  if (status === 403 && context === 'delete-account') return 'A staff account (admin or manager) is closed by an administrator: ask one to close yours. Nothing was deleted.';
   if (code && BY_CODE[code]) return BY_CODE[code];
   if (status === 400 && hasFields) return 'Please correct the highlighted fields.';
   if (status === 401 && context === 'sign-in') return BY_CODE['INVALID_CREDENTIALS']!;

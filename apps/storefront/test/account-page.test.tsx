@@ -45,6 +45,17 @@ describe('the account page', () => {
     expect(text(phone)).toContain('Send me a code by text message');
   });
 
+  it('ends with the section to delete the account, below the channels', () => {
+    const shop = { ...stubApi({}).shop } as unknown as Shop;
+    const html = renderToString(
+      <ShopContext.Provider value={shop}>
+        <AccountDetails profile={profile()} onProfile={() => undefined} />
+      </ShopContext.Provider>,
+    );
+    expect(html.indexOf('id="delete-account"')).toBeGreaterThan(html.indexOf('id="contact-sms"'));
+    expect(text(html)).toContain('Type DELETE to confirm');
+  });
+
   it('says an account without a phone has none, and offers no code for it', () => {
     const html = card('sms', {}, profile({ phone: undefined, phoneVerified: undefined }));
     expect(text(html)).toContain('No mobile number on your account');

@@ -2,6 +2,7 @@ import { renderToString } from 'preact-render-to-string';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/app';
 import { RevocationFailed, SessionStore } from '../src/session';
+import { deleteAccount } from '../src/shop/account-deletion';
 import { stubApi } from './stub-api';
 
 const login = { token: 't', tokenType: 'Bearer' as const, idToken: 'i', refreshToken: 'r', expiresIn: 3600, expiresAt: '2099-01-01T00:00:00.000Z' };
@@ -31,6 +32,20 @@ describe('the app', () => {
     const html = paint('/account', new SessionStore(undefined));
     expect(html).not.toContain('href="/account"');
     expect(html).toContain('href="/sign-in?next=%2Faccount"');
+  });
+
+  it('says on the page the shopper lands on that their account is deleted, signed out, until the next sign-in', async () => {
+    const session = new SessionStore(undefined);
+    session.signIn(login, 'ann@example.com');
+    expect(paint('/', session)).not.toContain('account is deleted');
+
+    await deleteAccount({ ...stubApi({ 'DELETE /users/me': { status: 204 } }).shop, session });
+    const html = paint('/', session);
+    expect(html).toContain(`<p class="alert alert-good" role="status">Your account is deleted, and you're signed out. Thank you for shopping with us.</p>`);
+    expect(html).toContain('<a href="/sign-in">Sign in</a>');
+
+    session.signIn(login, 'ann@example.com');
+    expect(paint('/', session)).not.toContain('account is deleted');
   });
 
   it('tells a shopper whose sign-out the API never confirmed, until the next sign-in', async () => {

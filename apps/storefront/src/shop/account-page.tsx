@@ -1,9 +1,13 @@
 import type { Profile } from '@shop/api-client';
+import { useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
-import { useProfile, useShop } from '../shop-context';
+import type { Problem } from '../problem';
+import { isStaff, useProfile, useShop } from '../shop-context';
 import { Field, textOf } from '../ui/field';
 import { Page } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem-alert';
+import { useAction } from '../ui/use-action';
+import { CONFIRMATION_WORD, confirmsDeletion, deleteAccount } from './account-deletion';
 import { signedInPage } from './require-sign-in';
 import { type Channel, CHANNEL_NAMES, type ChannelState, confirmCode, sendCode, type VerificationStep } from './verification';
 
@@ -43,6 +47,7 @@ export function AccountDetails({ profile, onProfile }: { profile: Profile; onPro
       <p>We send order updates only to an e-mail address and a mobile number you have confirmed with a code.</p>
       <ChannelSection channel="email" profile={profile} onProfile={onProfile} />
       <ChannelSection channel="sms" profile={profile} onProfile={onProfile} />
+      <DeletionSection profile={profile} />
     </Page>
   );
 }
@@ -152,6 +157,87 @@ export function ChannelCard({
           ) : null}
         </>
       ) : null}
+    </section>
+  );
+}
+
+/** "Delete my account": the request, one at a time, and where it leads: the catalogue, signed out, when it went through. */
+function DeletionSection({ profile }: { profile: Profile }) {
+  const shop = useShop();
+  const { route } = useLocation();
+  const [typed, setTyped] = useState('');
+  const { busy, problem, run } = useAction();
+  const remove = () =>
+    void run(async () => {
+      const refused = await deleteAccount(shop);
+      // The session ended with the account: the catalogue says the account is deleted.
+      if (!refused) route('/');
+      return refused;
+    });
+  return <DeletionCard profile={profile} typed={typed} busy={busy} problem={problem} onType={setTyped} onDelete={remove} />;
+}
+
+/**
+ * What deleting the account deletes and what it keeps, and the way to do it: the button works
+ * only once the shopper has typed the word, so that no stray click deletes an account. A staff
+ * account is closed by an administrator: its holder is told so, and offered nothing to press.
+ */
+export function DeletionCard({
+  profile,
+  typed,
+  busy,
+  problem,
+  onType,
+  onDelete,
+}: {
+  profile: Profile;
+  typed: string;
+  busy: boolean;
+  problem: Problem | undefined;
+  onType: (typed: string) => void;
+  onDelete: () => void;
+}) {
+  const confirmed = confirmsDeletion(typed);
+  // A deletion stopped midway is finished by the same request: the button says so.
+  const unfinished = problem?.code === 'DELETION_INCOMPLETE';
+  return (
+    <section class="card" aria-labelledby="delete-account">
+      <h2 id="delete-account">Delete my account</h2>
+      {isStaff(profile) ? (
+        <p>A staff account (admin or manager) is closed by an administrator: ask one to close yours.</p>
+      ) : (
+        <>
+          <p>
+            This deletes your name, e-mail address, mobile number and cart, and you can't sign in to this account again. You can create a new account
+            at any time.
+          </p>
+          <p>
+            Your orders are kept, as the shop's records of what was sold and paid. An order in progress still finishes, and a refund still reaches your
+            card, but no e-mails or text messages will be sent about them.
+          </p>
+          <form
+            class="stack-form"
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (confirmed && !busy) onDelete();
+            }}
+          >
+            <ProblemAlert problem={problem} />
+            <Field
+              name="delete-confirmation"
+              label={`Type ${CONFIRMATION_WORD} to confirm`}
+              hint="It can't be undone. The button works once you have typed the word."
+              autoComplete="off"
+              value={typed}
+              onInput={(event) => onType(event.currentTarget.value)}
+            />
+            <button type="submit" class="danger" disabled={busy || !confirmed}>
+              {busy ? 'Deleting your account…' : unfinished ? 'Try again to delete my account' : 'Delete my account'}
+            </button>
+          </form>
+        </>
+      )}
     </section>
   );
 }

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useShop } from '../shop-context';
+import { Notice } from '../ui/problem-alert';
+import { accountDeletedHere } from './account-deletion';
 
 /**
  * Said after a sign-out whose revocation the API never confirmed, until the next sign-in: the
@@ -15,4 +17,15 @@ export function SignOutNotice() {
       <p>You're signed out here, but the shop couldn't confirm it: your session may stay usable elsewhere until it expires.</p>
     </div>
   );
+}
+
+/**
+ * Said after the shopper deleted their account in this tab, on every page until the next sign-in:
+ * the session ended with it. A status, politely announced: the shopper asked for this.
+ */
+export function AccountDeletedNotice() {
+  const { session } = useShop();
+  const [deleted, setDeleted] = useState(() => accountDeletedHere(session));
+  useEffect(() => session.subscribe(() => setDeleted(accountDeletedHere(session))), [session]);
+  return <Notice text={deleted ? "Your account is deleted, and you're signed out. Thank you for shopping with us." : undefined} />;
 }
