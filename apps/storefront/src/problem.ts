@@ -59,8 +59,8 @@ const BY_CODE: Record<string, string> = {
   TOO_MANY_ATTEMPTS: 'Too many wrong codes were tried, so that code no longer works. Ask for a new one.',
   ALREADY_VERIFIED: "That's verified already: there's nothing more to do.",
   NO_PHONE: 'Your account has no mobile number to verify.',
-  // A step of the deletion failed before the account was gone: it can still sign in, and the same request finishes the job.
-  DELETION_INCOMPLETE: "We couldn't finish deleting your account just now. Nothing was lost, and you can still sign in. Try again to finish.",
+  // A step of the deletion failed: the same request, with the token this page holds, finishes the job (the sign-in may be gone already).
+  DELETION_INCOMPLETE: "We couldn't finish deleting your account just now. Try again now, from this page: it picks up where it stopped.",
   // The cart routes' answer to a token of a deleted account (another tab, still signed in).
   ACCOUNT_DELETED: 'This account was deleted. Create a new account to shop again.',
 };

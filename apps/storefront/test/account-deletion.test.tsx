@@ -111,12 +111,12 @@ describe('deleting the account', () => {
     const problem = await deleteAccount(shop);
 
     expect(problem).toMatchObject({ status: 503, code: 'DELETION_INCOMPLETE' });
-    expect(problem?.message).toBe("We couldn't finish deleting your account just now. Nothing was lost, and you can still sign in. Try again to finish.");
+    expect(problem?.message).toBe("We couldn't finish deleting your account just now. Try again now, from this page: it picks up where it stopped.");
     expect(session.get()?.email).toBe('ann@example.com');
     expect(storage.getItem('shop.session')).not.toBeNull();
     expect(text(notice(session))).not.toContain('deleted');
     const html = card('DELETE', { problem: problem! });
-    expect(html).toMatch(/<div class="alert alert-bad" role="alert"><p>We couldn(&#39;|')t finish deleting your account just now\. Nothing was lost/);
+    expect(html).toMatch(/<div class="alert alert-bad" role="alert"><p>We couldn(&#39;|')t finish deleting your account just now\. Try again now, from this page/);
     expect(button(html)).toEqual([undefined, 'Try again to delete my account']);
 
     // The same request again finishes the job.

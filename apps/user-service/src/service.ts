@@ -138,8 +138,9 @@ export const service = defineService({
         },
       ],
       permissions: {
-        // Deletes only, in one transaction: the account's verification of each channel, and its profile.
-        tables: { users: ['DeleteItem'], 'contact-verifications': ['DeleteItem'] },
+        // GetItem: the role the profile holds now (a staff account is refused). Then deletes only, in one
+        // transaction: the account's verification of each channel, and its profile.
+        tables: { users: ['GetItem', 'DeleteItem'], 'contact-verifications': ['DeleteItem'] },
         userPool: ['AdminDeleteUser'],
         invokes: ['cart-service/forget-customer'],
       },

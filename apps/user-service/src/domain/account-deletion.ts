@@ -32,7 +32,10 @@ export interface AccountDeletionDeps {
   carts: CustomerCarts;
   records: AccountRecords;
   accounts: AccountCloser;
+  /** The role the account's profile holds now, or undefined once the profile is gone. */
+  storedRole: (userId: string) => Promise<Role | undefined>;
   correlationId: string;
+  log: { error(fields: Record<string, unknown>, message: string): void };
 }
 
 /** The roles an administrator grants: their accounts are not closed by their holders. */
@@ -40,33 +43,45 @@ const STAFF_ROLES: readonly Role[] = ['ADMIN', 'MANAGER'];
 
 /**
  * Deletes the caller's own account and what the shop keeps of them, in an order that leaves a
- * failure halfway with an account that can still sign in and ask again: first the cart
- * (cart-service), then the verification codes and the profile (one transaction), and last the user
- * in the pool, which also ends sign-in and the renewal of sessions. Every step is safe to repeat, so
- * a retry after a failure at any point finishes the job, and a repeat after success changes
+ * failure halfway with something the same request (with the same token) finishes: first the
+ * verification codes and the profile (one transaction), then the user in the pool, which ends
+ * sign-in and the renewal of sessions, and last the cart (cart-service), replaced by a marker that
+ * keeps the still-valid access token from making a cart again. The marker comes after the pool user
+ * is gone, when no new token can be issued: written earlier, a failure of a later step would leave
+ * a customer who can sign in and whose every cart request is refused. Every step is safe to repeat,
+ * so a retry after a failure at any point finishes the job, and a repeat after success changes
  * nothing. Orders are kept: they are the shop's accounting records, and name the customer only by
  * the `sub`, a pseudonym once the profile and the user are gone.
  *
- * A caller with a staff role (ADMIN, MANAGER) is refused: such an account is closed by an
+ * A staff account (ADMIN, MANAGER, in the token or in the stored profile: a customer promoted a
+ * moment ago still holds a token of a customer) is refused: such an account is closed by an
  * administrator, so that no click of its holder can leave the shop without one.
  */
 export async function deleteAccount(caller: { userId: string; roles: readonly Role[] }, deps: AccountDeletionDeps): Promise<void> {
-  if (caller.roles.some((role) => STAFF_ROLES.includes(role))) throw new StaffAccountError();
-  await step(() => deps.carts.forget(caller.userId, deps.correlationId));
-  await step(() => deps.records.erase(caller.userId));
-  await step(() => deps.accounts.close(caller.userId));
+  const step = (name: string, run: () => Promise<void>) => deletionStep(deps, caller.userId, name, run);
+  const stored = await deps.storedRole(caller.userId);
+  if ([...caller.roles, ...(stored ? [stored] : [])].some((role) => STAFF_ROLES.includes(role))) throw new StaffAccountError();
+  await step('profile', () => deps.records.erase(caller.userId));
+  await step('pool user', () => deps.accounts.close(caller.userId));
+  await step('cart', () => deps.carts.forget(caller.userId, deps.correlationId));
 }
 
 /**
- * One step of the deletion. A failure the step answers itself (a throttle's 429) stands; any other
- * is the 503 that tells the customer to send the request again, which finishes the job: not a 500,
- * after which no client would, and the account would stay half deleted.
+ * One step of the deletion. A failure the step answers itself (a throttle's 429) stands, as does a
+ * deployment's missing setting; any other is the 503 that tells the customer to send the request
+ * again, which finishes the job: not a 500, after which no client would. Logged with the account and
+ * the step, so that an operator can finish a deletion nobody retried (docs/runbooks.md, "A customer
+ * asks to be forgotten").
  */
-async function step(run: () => Promise<void>): Promise<void> {
+async function deletionStep(deps: AccountDeletionDeps, userId: string, name: string, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (error) {
-    throw error instanceof HttpError ? error : new DeletionIncompleteError(error);
+    if (error instanceof HttpError && error.status < 500) throw error;
+    // A setting missing from the deployment (@shop/common's ConfigError) is a bug to fix, not a request to send again.
+    if (error instanceof Error && error.name === 'ConfigError') throw error;
+    deps.log.error({ err: error, userId, step: name }, 'account deletion stopped before it was done: the same request finishes it');
+    throw error instanceof DeletionIncompleteError ? error : new DeletionIncompleteError(error);
   }
 }
 

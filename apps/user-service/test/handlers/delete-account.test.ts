@@ -66,25 +66,25 @@ const cognitoError = <E>(Type: new (o: { message: string; $metadata: object }) =
 const transactions = () => ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
 
 describe('DELETE /users/me', () => {
-  it("is a customer's route on their own account, and may delete only: the two tables' items, the pool user, and (through cart-service) the cart", () => {
+  it("is a customer's route on their own account, and may read the profile's role and delete only: the two tables' items, the pool user, and (through cart-service) the cart", () => {
     expect(route).toMatchObject({ method: 'DELETE', path: '/users/me', auth: { kind: 'signed-in', roles: ['CUSTOMER'] }, response: { status: 204 } });
     // No body, no path or query: nothing in the request names whose account it is.
     expect(route).not.toHaveProperty('request');
     expect(service.functions['delete-account'].permissions).toEqual({
-      tables: { users: ['DeleteItem'], 'contact-verifications': ['DeleteItem'] },
+      tables: { users: ['GetItem', 'DeleteItem'], 'contact-verifications': ['DeleteItem'] },
       userPool: ['AdminDeleteUser'],
       invokes: ['cart-service/forget-customer'],
     });
   });
 
-  it("deletes the caller's cart, then their verification codes and profile in one transaction, then their user in the pool, and answers 204", async () => {
+  it("deletes the caller's verification codes and profile in one transaction, then their user in the pool, then their cart, and answers 204", async () => {
     db().beforeNext(TransactWriteCommand, () => steps.push('TransactWrite'));
 
     const res = await deleteMe();
 
     expect(res.status).toBe(204);
     expect(res.body).toBeUndefined();
-    expect(steps).toEqual(['forget-customer', 'TransactWrite', 'AdminDeleteUser']);
+    expect(steps).toEqual(['TransactWrite', 'AdminDeleteUser', 'forget-customer']);
     const invoke = lambda.calls()[0]?.args[0].input as { FunctionName?: string; InvocationType?: string; Payload?: Uint8Array };
     expect(invoke).toMatchObject({ FunctionName: FORGET_CUSTOMER_FUNCTION, InvocationType: 'RequestResponse' });
     expect(JSON.parse(Buffer.from(invoke?.Payload as Uint8Array).toString())).toEqual({ userId: ANN, correlationId: res.headers['x-correlation-id'] });
@@ -128,7 +128,7 @@ describe('DELETE /users/me', () => {
     expect(db().items(USERS_TABLE).map((p) => p['userId'])).toEqual([BOB]);
   });
 
-  it('answers 503 DELETION_INCOMPLETE when cart-service fails, and deletes nothing else: the customer can sign in and try again', async () => {
+  it('answers 503 DELETION_INCOMPLETE when cart-service fails, last: the same token sends it again, and that finishes the job', async () => {
     lambda.onAnyCommand().resolves(invokeAnswer({ errorType: 'Error', errorMessage: 'boom' }, 'Unhandled'));
 
     const res = await deleteMe();
@@ -136,18 +136,29 @@ describe('DELETE /users/me', () => {
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toEqual({ error: { code: 'DELETION_INCOMPLETE', message: 'Your account could not be deleted completely right now; try again in a moment' } });
-    expect(transactions()).toEqual([]);
-    expect(cognito.calls()).toHaveLength(0);
-    expect(annsData().profile).toBeDefined();
+    expect(annsData()).toEqual(nothingOfAnn);
+
+    lambda.onAnyCommand().callsFake(() => (steps.push('forget-customer'), invokeAnswer({ forgotten: true })));
+    cognito.on(AdminDeleteUserCommand).rejects(cognitoError(UserNotFoundException, 'User does not exist.'));
+    expect((await deleteMe()).status).toBe(204);
+    expect(steps.filter((step) => step === 'forget-customer')).toHaveLength(1);
   });
 
   it('answers 503 when cart-service cannot be reached at all', async () => {
     lambda.onAnyCommand().rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
     expect((await deleteMe()).status).toBe(503);
+  });
+
+  it('refuses, with 403 and deleting nothing, a customer whose profile says they were made staff after their token was issued', async () => {
+    db().put(USERS_TABLE, { ...profile(ANN, 'ann@example.com'), role: 'ADMIN' });
+    const res = await deleteMe(ann(['CUSTOMER']));
+    expect(res.status).toBe(403);
+    expect(transactions()).toEqual([]);
+    expect(lambda.calls()).toHaveLength(0);
     expect(cognito.calls()).toHaveLength(0);
   });
 
-  it('keeps the user in the pool when the profile cannot be deleted, and a retry finishes the job', async () => {
+  it('keeps the user in the pool and the cart when the profile cannot be deleted, and a retry finishes the job', async () => {
     db().failNext(TransactWriteCommand, Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }));
 
     const failed = await deleteMe();
@@ -155,6 +166,8 @@ describe('DELETE /users/me', () => {
     expect(failed.status).toBe(503);
     expect(failed.body).toMatchObject({ error: { code: 'DELETION_INCOMPLETE' } });
     expect(cognito.calls()).toHaveLength(0);
+    // The cart is not locked while the customer can still sign in.
+    expect(lambda.calls()).toHaveLength(0);
     expect(annsData().profile).toBeDefined();
 
     expect((await deleteMe()).status).toBe(204);
@@ -171,11 +184,12 @@ describe('DELETE /users/me', () => {
     expect(annsData()).toEqual(nothingOfAnn);
   });
 
-  it('answers 503 when the pool fails after the profile went, and a retry (with the same token) deletes the user', async () => {
+  it('answers 503 when the pool fails after the profile went, leaving the cart unlocked, and a retry (with the same token) deletes the user', async () => {
     cognito.on(AdminDeleteUserCommand).rejectsOnce(cognitoError(InternalErrorException, 'internal')).resolves({});
 
     expect((await deleteMe()).status).toBe(503);
     expect(annsData()).toEqual(nothingOfAnn);
+    expect(lambda.calls()).toHaveLength(0);
 
     expect((await deleteMe()).status).toBe(204);
     expect(cognito.commandCalls(AdminDeleteUserCommand).map((c) => c.args[0].input)).toEqual([
@@ -199,7 +213,7 @@ describe('DELETE /users/me', () => {
     const res = await deleteMe(ann(roles));
     expect(res.status).toBe(403);
     expect(lambda.calls()).toHaveLength(0);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(transactions()).toEqual([]);
     expect(cognito.calls()).toHaveLength(0);
   });
 
