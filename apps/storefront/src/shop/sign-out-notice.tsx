@@ -21,11 +21,14 @@ export function SignOutNotice() {
 
 /**
  * Said after the shopper deleted their account in this tab, on every page until the next sign-in:
- * the session ended with it. A status, politely announced: the shopper asked for this.
+ * the session ended with it. A status, politely announced: the shopper asked for this. Rendered
+ * only then, and focused as it comes (the page it was asked from is gone), so that no page carries
+ * an empty status region of its own beside the one that reports what the page's actions did.
  */
 export function AccountDeletedNotice() {
   const { session } = useShop();
   const [deleted, setDeleted] = useState(() => accountDeletedHere(session));
   useEffect(() => session.subscribe(() => setDeleted(accountDeletedHere(session))), [session]);
-  return <Notice text={deleted ? "Your account is deleted, and you're signed out. Thank you for shopping with us." : undefined} />;
+  if (!deleted) return null;
+  return <Notice text="Your account is deleted, and you're signed out. Thank you for shopping with us." focusOnChange />;
 }
