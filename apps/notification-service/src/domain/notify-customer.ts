@@ -1,5 +1,4 @@
 import type { Logger } from '@shop/common';
-import { type Contact, USER_NOT_FOUND } from '@shop/contracts';
 import type { MessageChannel } from '@shop/platform';
 import { renderMessage } from './message';
 import type { OrderEvent } from './order-event';
@@ -39,7 +38,7 @@ export type ChannelOutcome =
  * someone.
  */
 export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: Pick<Logger, 'info' | 'warn'>): Promise<ChannelOutcome[]> {
-  const contact = await contactOf(deps, event);
+  const contact = await deps.contacts.get(event.detail.userId, event.correlationId);
   if (!contact) {
     log.info({ userId: event.detail.userId }, 'nothing sent: the customer deleted their account, and there is no one to tell');
     return [];
@@ -80,17 +79,6 @@ export async function notifyCustomer(deps: NotifyDeps, event: OrderEvent, log: P
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new AggregateError(failures, 'neither the e-mail nor the SMS could be sent');
   return outcomes;
-}
-
-/** The customer's contact, or none when user-service answers that it knows no such user (USER_NOT_FOUND). */
-async function contactOf(deps: NotifyDeps, event: OrderEvent): Promise<Contact | undefined> {
-  try {
-    return await deps.contacts.get(event.detail.userId, event.correlationId);
-  } catch (error) {
-    // The invoked function's error name, as get-contact's contract names it (the adapter's InvokedFunctionError).
-    if ((error as { errorType?: unknown } | null)?.errorType === USER_NOT_FOUND) return undefined;
-    throw error;
-  }
 }
 
 function outcome(channel: MessageChannel, delivery: Delivery): ChannelOutcome {

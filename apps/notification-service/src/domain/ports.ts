@@ -3,7 +3,8 @@ import type { Contact } from '@shop/contracts';
 
 /** Where to reach a customer, and which of those channels they verified (user-service). */
 export interface Contacts {
-  get(userId: string, correlationId: string): Promise<Contact>;
+  /** The customer's contact; `undefined` when user-service knows no such user: they deleted their account. */
+  get(userId: string, correlationId: string): Promise<Contact | undefined>;
 }
 
 /**
