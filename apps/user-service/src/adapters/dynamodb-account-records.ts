@@ -1,10 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { retryConflicts, tableAccess, type TableAccessOptions } from '@shop/aws';
-import type { ContactChannel } from '@shop/contracts';
+import { ContactChannel } from '@shop/contracts';
 import type { AccountRecords } from '../domain/account-deletion';
-
-/** Every channel an account may have a verification on: a new channel fails the type check here until it is erased too. */
-const CHANNELS = Object.keys({ email: true, sms: true } satisfies Record<ContactChannel, true>) as ContactChannel[];
 
 /**
  * The account's items in user-service's tables behind the AccountRecords port: its profile in
@@ -26,7 +23,8 @@ export function dynamoAccountRecords(options: TableAccessOptions<'usersTable' | 
         client().send(
           new TransactWriteCommand({
             TransactItems: [
-              ...CHANNELS.map((channel) => ({ Delete: { TableName: verificationsTable(), Key: { userId, channel } } })),
+              // Every channel an account may have a verification on, as the contract lists them.
+              ...ContactChannel.options.map((channel) => ({ Delete: { TableName: verificationsTable(), Key: { userId, channel } } })),
               { Delete: { TableName: usersTable(), Key: { userId } } },
             ],
           }),
